@@ -1,0 +1,113 @@
+"""Shared Click parameter types and option decorators, so flags match across commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..clock import parse_duration, parse_time, resolve_now
+from ..model.types import ComponentState, Impact
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class AwareTime(click.ParamType):
+    """An ISO 8601 time with a UTC offset or Z."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        moment = parse_time(str(value))
+        if moment is None:
+            self.fail(f"'{value}' is not a time; write e.g. 2026-11-20T14:05:00Z", param, ctx)
+        if moment.tzinfo is None:
+            self.fail(f"'{value}' has no UTC offset; add Z or an offset such as +02:00",
+                      param, ctx)
+        return moment
+
+
+class Duration(click.ParamType):
+    """A duration such as 30m, 2h, 1h30m or 1d."""
+
+    name = "DURATION"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        delta = parse_duration(str(value))
+        if delta is None or delta <= timedelta(0):
+            self.fail(f"'{value}' is not a duration; write e.g. 30m, 2h, 1h30m or 1d",
+                      param, ctx)
+        return delta
+
+
+class TimeOrDuration(click.ParamType):
+    """A time with an offset, a duration from now, or `unknown` when allowed."""
+
+    name = "TIME|DURATION"
+
+    def __init__(self, allow_unknown: bool = False) -> None:
+        self.allow_unknown = allow_unknown
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> datetime | timedelta | str:
+        text = str(value).strip()
+        if self.allow_unknown and text.lower() == "unknown":
+            return "unknown"
+        if parse_duration(text) is not None:
+            return Duration().convert(text, param, ctx)
+        if parse_time(text) is not None:
+            return AwareTime().convert(text, param, ctx)
+        extra = ", or 'unknown'" if self.allow_unknown else ""
+        self.fail(f"'{value}' is neither a duration (30m, 2h, 1h30m, 1d) nor a time "
+                  f"(2026-11-20T16:00:00Z){extra}", param, ctx)
+
+
+class ComponentAssignment(click.ParamType):
+    """`ID=STATE`, e.g. `api=major_outage`."""
+
+    name = "ID=STATE"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[str, ComponentState]:
+        if isinstance(value, tuple):
+            return value
+        component_id, sep, state = str(value).partition("=")
+        states = [s.value for s in ComponentState]
+        if not sep or not component_id:
+            self.fail(f"'{value}' is not ID=STATE; write e.g. api=major_outage", param, ctx)
+        if state not in states:
+            self.fail(f"'{state}' is not a component state; use one of: {', '.join(states)}",
+                      param, ctx)
+        return component_id.strip(), ComponentState(state)
+
+
+IMPACT = click.Choice([i.value for i in Impact])
+
+
+def config_option(func: F) -> F:
+    return click.option("-f", "--config-file", "config_file", type=click.Path(dir_okay=False,
+                        path_type=Path), default=Path("mkdocs.yml"), show_default=True,
+                        help="The site's configuration file.")(func)
+
+
+def now_option(func: F) -> F:
+    return click.option("--now", type=AwareTime(), default=None,
+                        help="Pin the clock (default: SOURCE_DATE_EPOCH, else the real "
+                        "time).")(func)
+
+
+def strict_option(func: F) -> F:
+    return click.option("--strict", is_flag=True, help="Treat warnings as errors.")(func)
+
+
+def clock(now: datetime | None) -> datetime:
+    return resolve_now(now)

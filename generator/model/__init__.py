@@ -1,0 +1,33 @@
+"""The content model: types, loading with diagnostics, and queries at a given moment."""
+
+from .derive import (
+    component_states,
+    current_status,
+    is_open,
+    maintenance_phase,
+    open_incidents,
+    overall,
+)
+from .load import load_site
+from .settings import load_settings, settings_from
+from .types import (
+    ActionItem,
+    Component,
+    ComponentState,
+    Impact,
+    Incident,
+    Kind,
+    Phase,
+    Postmortem,
+    Settings,
+    Site,
+    Update,
+    Window,
+)
+
+__all__ = [
+    "ActionItem", "Component", "ComponentState", "Impact", "Incident", "Kind", "Phase",
+    "Postmortem", "Settings", "Site", "Update", "Window", "component_states", "current_status",
+    "is_open", "load_settings", "load_site", "maintenance_phase", "open_incidents", "overall",
+    "settings_from",
+]

@@ -1,0 +1,221 @@
+"""Pure queries on the model at a given moment: current states, open incidents, uptime."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from .types import (
+    CLOSING_STATUSES,
+    STATE_SEVERITY,
+    ComponentState,
+    Impact,
+    Incident,
+    Kind,
+    Phase,
+    Site,
+    UptimeWeights,
+)
+
+Interval = tuple[datetime, datetime, ComponentState]
+
+
+def maintenance_phase(incident: Incident, now: datetime) -> Phase:
+    """A maintenance's phase from its updates and its window."""
+    if incident.latest.status == "completed":
+        return Phase.COMPLETED
+    window = incident.window
+    if incident.latest.status in ("in_progress", "verifying"):
+        return Phase.OVERDUE if window and now >= window.end else Phase.IN_PROGRESS
+    if window is None or now < window.start:
+        return Phase.UPCOMING
+    return Phase.IN_PROGRESS if now < window.end else Phase.OVERDUE
+
+
+def current_status(incident: Incident, now: datetime) -> str:
+    """The status a reader sees now; a scheduled maintenance whose window began is in progress."""
+    if incident.is_maintenance and incident.latest.status == "scheduled":
+        phase = maintenance_phase(incident, now)
+        if phase in (Phase.IN_PROGRESS, Phase.OVERDUE):
+            return "in_progress"
+    return incident.latest.status
+
+
+def is_open(incident: Incident, now: datetime) -> bool:
+    """An unresolved incident, or a maintenance that is under way (or overran its window)."""
+    if incident.kind is Kind.INCIDENT:
+        return not incident.is_closed
+    return maintenance_phase(incident, now) in (Phase.IN_PROGRESS, Phase.OVERDUE)
+
+
+def visible_at(incident: Incident, now: datetime) -> bool:
+    """Updates published after `now` do not exist yet for this build."""
+    return incident.first.at <= now
+
+
+def open_incidents(site: Site, now: datetime) -> list[Incident]:
+    """Unresolved incidents, most severe first, then newest."""
+    found = [i for i in site.incidents if i.kind is Kind.INCIDENT and not i.is_closed]
+    return sorted(found, key=lambda i: (-i.impact.rank, -i.latest.at.timestamp(), i.id))
+
+
+def maintenances(site: Site, now: datetime, *phases: Phase) -> list[Incident]:
+    """Maintenances in the given phases, soonest window first."""
+    found = [i for i in site.incidents
+             if i.is_maintenance and maintenance_phase(i, now) in phases]
+    return sorted(found, key=lambda i: (i.window.start if i.window else i.first.at, i.id))
+
+
+def incident_states(incident: Incident, now: datetime) -> dict[str, ComponentState]:
+    """What this incident or maintenance does to each component right now."""
+    if incident.kind is Kind.INCIDENT:
+        return {} if incident.is_closed else dict(incident.latest.components)
+    phase = maintenance_phase(incident, now)
+    if phase not in (Phase.IN_PROGRESS, Phase.OVERDUE):
+        return {}
+    states = dict(incident.latest.components)
+    if incident.latest.status == "scheduled":
+        states = {c: ComponentState.UNDER_MAINTENANCE if s is ComponentState.OPERATIONAL else s
+                  for c, s in states.items()}
+    return states
+
+
+def worst(states: Iterable[ComponentState]) -> ComponentState:
+    return max(states, key=lambda s: STATE_SEVERITY[s], default=ComponentState.OPERATIONAL)
+
+
+def component_states(site: Site, now: datetime) -> dict[str, ComponentState]:
+    """Every configured component's state now: the worst any open incident gives it."""
+    states = dict.fromkeys(site.settings.component_ids, ComponentState.OPERATIONAL)
+    for incident in site.incidents:
+        for component_id, state in incident_states(incident, now).items():
+            if component_id in states:
+                states[component_id] = worst((states[component_id], state))
+    return states
+
+
+@dataclass(frozen=True)
+class Overall:
+    """The banner: the worst current component state, and Statuspage's indicator."""
+
+    state: ComponentState
+    indicator: str  # none | minor | major | critical | maintenance
+    description: str
+
+
+_DESCRIPTIONS = {
+    ComponentState.OPERATIONAL: "All Systems Operational",
+    ComponentState.UNDER_MAINTENANCE: "Service Under Maintenance",
+    ComponentState.DEGRADED_PERFORMANCE: "Degraded Performance",
+    ComponentState.PARTIAL_OUTAGE: "Partial System Outage",
+    ComponentState.MAJOR_OUTAGE: "Major System Outage",
+}
+_INDICATOR_DESCRIPTIONS = {
+    "none": "All Systems Operational",
+    "minor": "Minor Service Outage",
+    "major": "Partial System Outage",
+    "critical": "Major Service Outage",
+    "maintenance": "Service Under Maintenance",
+}
+
+
+def overall(site: Site, now: datetime) -> Overall:
+    states = component_states(site, now)
+    state = worst(states.values())
+    unresolved = open_incidents(site, now)
+    impact = max((i.impact for i in unresolved), key=lambda i: i.rank, default=Impact.NONE)
+    if impact is not Impact.NONE:
+        indicator = impact.value
+    elif maintenances(site, now, Phase.IN_PROGRESS, Phase.OVERDUE):
+        indicator = "maintenance"
+    elif unresolved:
+        indicator = "minor"
+    else:
+        indicator = "none"
+    if state is ComponentState.OPERATIONAL and indicator == "maintenance":
+        state = ComponentState.UNDER_MAINTENANCE
+    return Overall(state=state, indicator=indicator, description=_DESCRIPTIONS[state])
+
+
+def indicator_description(indicator: str) -> str:
+    return _INDICATOR_DESCRIPTIONS[indicator]
+
+
+def closed_statuses() -> frozenset[str]:
+    return CLOSING_STATUSES
+
+
+def component_intervals(site: Site, now: datetime) -> dict[str, list[Interval]]:
+    """Per component, the spans of time it spent in a non-operational state (one pass)."""
+    spans: dict[str, list[Interval]] = {c: [] for c in site.settings.component_ids}
+    for incident in site.incidents:
+        for start, end, states in _incident_spans(incident, now):
+            for component_id, state in states.items():
+                if state is not ComponentState.OPERATIONAL and component_id in spans:
+                    spans[component_id].append((start, end, state))
+    return spans
+
+
+def _incident_spans(incident: Incident, now: datetime):  # type: ignore[no-untyped-def]
+    """(start, end, states) for each stretch between updates, clipped to `now`."""
+    if incident.is_maintenance:
+        window = incident.window
+        if window is None or incident.latest.status != "completed" and now < window.start:
+            return
+        end = incident.latest.at if incident.latest.status == "completed" else min(now,
+                                                                                  window.end)
+        states = {c: ComponentState.UNDER_MAINTENANCE for c in incident.affected}
+        if window.start < end:
+            yield window.start, end, states
+        return
+    updates = incident.updates
+    for index, update in enumerate(updates):
+        start = incident.started if index == 0 else update.at
+        end = updates[index + 1].at if index + 1 < len(updates) else (
+            update.at if update.is_closing else now)
+        if start < end:
+            yield start, min(end, now), update.components
+
+
+@dataclass(frozen=True)
+class UptimeDay:
+    day: date
+    downtime: timedelta  # weighted
+    worst: ComponentState
+    incident_ids: tuple[str, ...] = ()
+
+    @property
+    def uptime(self) -> float:
+        return max(0.0, 1 - self.downtime.total_seconds() / 86400)
+
+
+def uptime_days(intervals: list[Interval], now: datetime, days: int, weights: UptimeWeights,
+                tz: timezone | None = None) -> list[UptimeDay]:
+    """One entry per day for the last `days` days (oldest first), in UTC by default."""
+    zone = tz or timezone.utc
+    today = now.astimezone(zone).date()
+    first = today - timedelta(days=days - 1)
+    buckets: dict[date, tuple[float, ComponentState]] = {}
+    for start, end, state in intervals:
+        day = max(start.astimezone(zone).date(), first)
+        while day <= min(end.astimezone(zone).date(), today):
+            day_start = datetime.combine(day, time(), zone)
+            overlap = min(end, day_start + timedelta(days=1)) - max(start, day_start)
+            seconds, worst_state = buckets.get(day, (0.0, ComponentState.OPERATIONAL))
+            if overlap > timedelta(0):
+                buckets[day] = (seconds + overlap.total_seconds() * weights.of(state),
+                                worst((worst_state, state)))
+            day += timedelta(days=1)
+    result = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        seconds, worst_state = buckets.get(day, (0.0, ComponentState.OPERATIONAL))
+        result.append(UptimeDay(day, timedelta(seconds=min(seconds, 86400)), worst_state))
+    return result
+
+
+def uptime_percent(days: list[UptimeDay]) -> float:
+    if not days:
+        return 100.0
+    return 100.0 * sum(d.uptime for d in days) / len(days)

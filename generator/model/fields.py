@@ -1,0 +1,180 @@
+"""Field parsers for update and postmortem front matter: one small function per kind of value."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ..clock import parse_duration, parse_time
+from ..diagnostics import Diagnostic, error
+from .types import ETA_UNKNOWN, ComponentState, Impact
+
+UPDATE_KEYS = (
+    "title", "at", "status", "impact", "components", "started", "eta", "next_update",
+    "apology", "cause", "workaround", "author", "draft", "internal", "lint", "kind", "window",
+)
+POSTMORTEM_KEYS = ("title", "published", "authors", "summary", "action_items", "lint", "draft")
+ACTION_ITEM_KEYS = ("what", "owner", "due", "status")
+TIME_HINT = "write 2026-11-20T14:05:00Z (UTC) or add an offset such as +02:00"
+
+
+class FieldError(Exception):
+    """A value that cannot be used; the loader turns it into a diagnostic at the key's line."""
+
+    def __init__(self, rule: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.rule, self.message, self.hint = rule, message, hint
+
+
+def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "known keys: " + ", ".join(choices)
+
+
+def unknown_keys(path: str, meta: dict[str, Any], lines: dict[str, int],
+                 known: tuple[str, ...]) -> list[Diagnostic]:
+    return [error(path, lines.get(key, 1), "unknown-key", f"unknown key '{key}'",
+                  did_you_mean(key, known))
+            for key in meta if key not in known]
+
+
+def text(key: str, value: Any) -> str:
+    if isinstance(value, (dict, list)) or value is None:
+        raise FieldError("bad-value", f"'{key}' must be text", f"write '{key}: some text'")
+    return str(value).strip()
+
+
+def optional_text(key: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    return text(key, value) or None
+
+
+def boolean(key: str, value: Any) -> bool:
+    lowered = str(value).strip().lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off", "none", ""):
+        return False
+    raise FieldError("bad-value", f"'{key}' must be true or false, not '{value}'",
+                     f"write '{key}: true' or '{key}: false'")
+
+
+def aware_time(key: str, value: Any) -> datetime:
+    raw = text(key, value)
+    moment = parse_time(raw)
+    if moment is None:
+        raise FieldError("bad-time", f"'{key}' is not a time: '{raw}'", TIME_HINT)
+    if moment.tzinfo is None:
+        raise FieldError("time-offset", f"'{key}' has no UTC offset: '{raw}'", TIME_HINT)
+    return moment
+
+
+def time_or_duration(key: str, value: Any, at: datetime | None) -> datetime:
+    """An aware time, or a duration like `30m` counted from the update's `at`."""
+    raw = text(key, value)
+    delta = parse_duration(raw)
+    if delta is not None:
+        if at is None:
+            raise FieldError("bad-time", f"'{key}' is relative but the update has no 'at'",
+                             "give the update an 'at' time")
+        return at + delta
+    if parse_time(raw) is None and raw[:1].isdigit() and not raw[:4].isdigit():
+        raise FieldError("bad-duration", f"'{key}' is not a duration: '{raw}'",
+                         "write a duration like 30m, 2h, 1h30m or 1d, or an ISO 8601 time")
+    try:
+        return aware_time(key, raw)
+    except FieldError as exc:
+        if exc.rule == "bad-time":
+            raise FieldError("bad-duration", f"'{key}' is neither a time nor a duration: '{raw}'",
+                             "write a duration like 30m, 2h, 1h30m or 1d, or a time such as "
+                             "2026-11-20T16:00:00Z") from None
+        raise
+
+
+def eta(key: str, value: Any, at: datetime | None) -> datetime | str:
+    if str(value).strip().lower() == ETA_UNKNOWN:
+        return ETA_UNKNOWN
+    return time_or_duration(key, value, at)
+
+
+def enum_value(key: str, value: Any, choices: tuple[str, ...], rule: str) -> str:
+    raw = text(key, value)
+    if raw not in choices:
+        hint = did_you_mean(raw, choices)
+        if not hint.startswith("did"):
+            hint = f"use one of: {', '.join(choices)}"
+        raise FieldError(rule, f"'{raw}' is not a valid {key}", hint)
+    return raw
+
+
+def impact(key: str, value: Any) -> Impact:
+    return Impact(enum_value(key, value, tuple(i.value for i in Impact), "unknown-impact"))
+
+
+def component_state(component_id: str, value: Any) -> ComponentState:
+    choices = tuple(s.value for s in ComponentState)
+    raw = text(component_id, value)
+    if raw not in choices:
+        hint = did_you_mean(raw, choices)
+        if not hint.startswith("did"):
+            hint = f"use one of: {', '.join(choices)}"
+        raise FieldError("unknown-state", f"'{raw}' is not a component state "
+                         f"(component '{component_id}')", hint)
+    return ComponentState(raw)
+
+
+def string_list(key: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value.strip(),)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise FieldError("bad-value", f"'{key}' must be a list of names",
+                         f"write '{key}: [Platform team]'")
+    return tuple(v.strip() for v in value)
+
+
+def lint_ignore(key: str, value: Any) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, dict) or set(value) - {"ignore"}:
+        raise FieldError("bad-value", "'lint' must be a mapping with an 'ignore' list",
+                         "write 'lint: {ignore: [generic-statement]}'")
+    return frozenset(string_list("lint.ignore", value.get("ignore")))
+
+
+def plain_date(key: str, value: Any) -> date:
+    raw = text(key, value)
+    try:
+        return date.fromisoformat(raw[:10])
+    except ValueError:
+        raise FieldError("bad-time", f"'{key}' is not a date: '{raw}'",
+                         "write a date as YYYY-MM-DD") from None
+
+
+def check_after(key: str, moment: datetime | None, at: datetime) -> None:
+    if isinstance(moment, datetime) and moment < at:
+        raise FieldError("time-order", f"'{key}' ({moment.isoformat()}) is before the update's "
+                         f"'at' ({at.isoformat()})",
+                         f"a promise points to the future: set '{key}' after 'at', or use a "
+                         "duration such as 30m")
+
+
+Parser = Callable[[str, Any], Any]
+SIMPLE_UPDATE_FIELDS: dict[str, Parser] = {
+    "title": optional_text,
+    "apology": optional_text,
+    "cause": optional_text,
+    "workaround": optional_text,
+    "author": optional_text,
+    "draft": boolean,
+    "internal": lambda key, value: None,  # read and dropped: never enters the model
+    "lint": lint_ignore,
+}
+
+ZERO = timedelta(0)

@@ -1,0 +1,458 @@
+"""Turn `incidents/` into a `Site`, collecting every problem; never raises on bad input."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic, error, warning
+from . import fields as f
+from .source import RawFile, decode, split_front_matter, strip_html_comments
+from .types import (
+    INCIDENT_STATUSES,
+    MAINTENANCE_STATUSES,
+    ActionItem,
+    ComponentState,
+    Impact,
+    Incident,
+    Kind,
+    Postmortem,
+    Settings,
+    Site,
+    Update,
+    Window,
+)
+
+INCIDENT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
+ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+POSTMORTEM_FILE = "postmortem.md"
+
+
+@dataclass
+class _Parsed:
+    """One update file read on its own, before carry-forward."""
+
+    raw: RawFile
+    file: str
+    values: dict[str, Any] = field(default_factory=dict)
+    at: datetime | None = None
+    draft: bool = False
+
+
+@dataclass
+class _Collector:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def field_error(self, path: str, line: int, exc: f.FieldError) -> None:
+        self.diagnostics.append(error(path, line, exc.rule, exc.message, exc.hint))
+
+
+def load_site(root: Path, settings: Settings) -> tuple[Site, list[Diagnostic]]:
+    """Read every incident folder under `root / settings.docs_dir`."""
+    out = _Collector()
+    content = root / settings.docs_dir
+    incidents: list[Incident] = []
+    if not content.is_dir():
+        out.diagnostics.append(error(settings.docs_dir, 0, "missing-folder",
+                                     f"the content folder '{settings.docs_dir}' does not exist",
+                                     "create it, or run 'statuspress init'"))
+        return Site(settings, ()), out.diagnostics
+    for entry in sorted(content.iterdir(), key=lambda p: p.name):
+        incident = _load_folder(root, entry, settings, out)
+        if incident is not None:
+            incidents.append(incident)
+    incidents.sort(key=lambda i: (i.first.at, i.id))
+    return Site(settings, tuple(incidents)), out.diagnostics
+
+
+def _relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _load_folder(root: Path, folder: Path, settings: Settings,
+                 out: _Collector) -> Incident | None:
+    rel = _relative(root, folder)
+    if folder.name.startswith(".") or (folder.is_file() and not folder.is_symlink()):
+        return None
+    if folder.is_symlink():
+        out.diagnostics.append(error(rel, 0, "symlink", "incident folders may not be symlinks",
+                                     "move the folder itself into the content folder"))
+        return None
+    if not folder.is_dir():
+        return None
+    if not _valid_id(folder.name):
+        out.diagnostics.append(error(rel, 0, "bad-folder", f"'{folder.name}' is not a valid "
+                                     "incident id",
+                                     "name the folder YYYY-MM-DD-slug, with a real date and a "
+                                     "lower-case slug of letters, digits and hyphens, e.g. "
+                                     "2026-11-20-api-errors"))
+        return None
+    updates, postmortem_file, assets = _scan_files(root, folder, settings, out)
+    if not updates and postmortem_file is None and not assets:
+        out.diagnostics.append(error(rel, 0, "empty-folder", "the incident folder has no updates",
+                                     "add an update with 'statuspress update' or remove the "
+                                     "folder"))
+        return None
+    parsed = [p for p in (_parse_update(root, path, settings, out) for path in updates) if p]
+    if not updates:
+        out.diagnostics.append(error(rel, 0, "empty-folder", "the incident folder has no updates",
+                                     "add the first update with 'statuspress new'"))
+        return None
+    return _assemble(folder.name, rel, parsed, postmortem_file, assets, root, settings, out)
+
+
+def _valid_id(name: str) -> bool:
+    match = INCIDENT_ID.match(name)
+    if not match:
+        return False
+    try:
+        date.fromisoformat(match.group(1))
+    except ValueError:
+        return False
+    return True
+
+
+def _scan_files(root: Path, folder: Path, settings: Settings,
+                out: _Collector) -> tuple[list[Path], Path | None, list[str]]:
+    updates: list[Path] = []
+    postmortem: Path | None = None
+    assets: list[str] = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        rel = _relative(root, path)
+        if path.name.startswith("."):
+            continue
+        if not _safe_file(path, folder, rel, settings, out):
+            continue
+        if path.name == POSTMORTEM_FILE:
+            postmortem = path
+        elif path.suffix == ".md":
+            updates.append(path)
+        else:
+            assets.append(path.name)
+    return updates, postmortem, assets
+
+
+def _safe_file(path: Path, folder: Path, rel: str, settings: Settings, out: _Collector) -> bool:
+    """Reject symlinks that leave the folder, sub-folders, odd names and huge files."""
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not target.is_relative_to(Path(os.path.realpath(folder))) or not target.is_file():
+            out.diagnostics.append(error(rel, 0, "symlink", "a symlink that points outside the "
+                                         "incident folder", "copy the file into the folder"))
+            return False
+    if path.is_dir():
+        out.diagnostics.append(error(rel, 0, "bad-folder", "incident folders hold files, "
+                                     "not sub-folders", "move the files up into the incident "
+                                     "folder"))
+        return False
+    if not ASSET_NAME.match(path.name):
+        out.diagnostics.append(error(rel, 0, "bad-file-name", f"'{path.name}' is not a safe "
+                                     "file name", "use letters, digits, '.', '_' and '-' only"))
+        return False
+    size = path.stat().st_size
+    if size > settings.max_file_bytes:
+        out.diagnostics.append(error(rel, 0, "file-too-large", f"the file is {size:,} bytes, "
+                                     f"over the limit of {settings.max_file_bytes:,}",
+                                     "shrink it (compress images), or raise 'max_file_bytes' "
+                                     "in mkdocs.yml"))
+        return False
+    return True
+
+
+def read_raw(root: Path, path: Path, out: _Collector) -> RawFile | None:
+    rel = _relative(root, path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        out.diagnostics.append(error(rel, 0, "unreadable", f"cannot read the file: "
+                                     f"{exc.strerror}", "check the file's permissions"))
+        return None
+    text, problems = decode(rel, data)
+    out.diagnostics.extend(problems)
+    if text is None:
+        return None
+    raw, problems = split_front_matter(rel, text)
+    out.diagnostics.extend(problems)
+    return raw
+
+
+def _parse_update(root: Path, path: Path, settings: Settings, out: _Collector) -> _Parsed | None:
+    raw = read_raw(root, path, out)
+    if raw is None:
+        return None
+    out.diagnostics.extend(f.unknown_keys(raw.path, raw.meta, raw.lines, f.UPDATE_KEYS))
+    parsed = _Parsed(raw=raw, file=path.name)
+    if "at" not in raw.meta:
+        out.diagnostics.append(error(raw.path, 1, "missing-key", "'at' is missing",
+                                     "every update needs 'at:', the time it was published"))
+    for key in ("at", *f.SIMPLE_UPDATE_FIELDS, "status", "impact", "kind", "started", "eta",
+                "next_update", "components", "window"):
+        if key not in raw.meta:
+            continue
+        try:
+            parsed.values[key] = _convert(key, raw.meta[key], parsed.at, settings)
+        except f.FieldError as exc:
+            out.field_error(raw.path, raw.lines.get(key, 1), exc)
+            continue
+        except _ComponentError as exc:
+            out.field_error(raw.path, raw.lines.get(f"components.{exc.component}",
+                                                    raw.lines.get(key, 1)), exc.error)
+            continue
+        if key == "at":
+            parsed.at = parsed.values["at"]
+    parsed.draft = bool(parsed.values.get("draft", False))
+    _check_order(parsed, out)
+    return parsed
+
+
+class _ComponentError(Exception):
+    def __init__(self, component: str, err: f.FieldError) -> None:
+        super().__init__(err.message)
+        self.component, self.error = component, err
+
+
+def _convert(key: str, value: Any, at: datetime | None, settings: Settings) -> Any:
+    if key in f.SIMPLE_UPDATE_FIELDS:
+        return f.SIMPLE_UPDATE_FIELDS[key](key, value)
+    if key in ("at", "started"):
+        return f.aware_time(key, value)
+    if key == "eta":
+        return f.eta(key, value, at)
+    if key == "next_update":
+        return f.time_or_duration(key, value, at)
+    if key == "impact":
+        return f.impact(key, value)
+    if key == "kind":
+        return Kind(f.enum_value(key, value, tuple(k.value for k in Kind), "bad-value"))
+    if key == "status":
+        return f.text(key, value)
+    if key == "components":
+        return _components(value, settings)
+    return _window(value)
+
+
+def _components(value: Any, settings: Settings) -> dict[str, ComponentState]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise f.FieldError("bad-value", "'components' must map component ids to states",
+                           "write one 'id: state' line per component, e.g. 'api: major_outage'")
+    states: dict[str, ComponentState] = {}
+    for component_id, state in value.items():
+        if component_id not in settings.component_ids:
+            raise _ComponentError(component_id, f.FieldError(
+                "unknown-component", f"unknown component '{component_id}'",
+                f.did_you_mean(component_id, list(settings.component_ids))
+                + " (components are declared in mkdocs.yml under the statuspress plugin)"))
+        try:
+            states[component_id] = f.component_state(component_id, state)
+        except f.FieldError as exc:
+            raise _ComponentError(component_id, exc) from None
+    return states
+
+
+def _window(value: Any) -> Window:
+    if not isinstance(value, dict) or set(value) != {"start", "end"}:
+        raise f.FieldError("bad-window", "'window' must have exactly 'start' and 'end'",
+                           "write 'window:' with 'start:' and 'end:' times below it")
+    start = f.aware_time("window.start", value["start"])
+    end = f.aware_time("window.end", value["end"])
+    if end <= start:
+        raise f.FieldError("bad-window", "the maintenance window ends before it starts",
+                           "make 'end' later than 'start'")
+    return Window(start, end)
+
+
+def _check_order(parsed: _Parsed, out: _Collector) -> None:
+    if parsed.at is None:
+        return
+    for key in ("eta", "next_update"):
+        try:
+            f.check_after(key, parsed.values.get(key), parsed.at)
+        except f.FieldError as exc:
+            out.field_error(parsed.raw.path, parsed.raw.lines.get(key, 1), exc)
+            parsed.values.pop(key, None)
+    started = parsed.values.get("started")
+    if isinstance(started, datetime) and started > parsed.at:
+        out.diagnostics.append(error(parsed.raw.path, parsed.raw.lines.get("started", 1),
+                                     "time-order", "'started' is after the update's 'at'",
+                                     "'started' is when customer impact began, at or before "
+                                     "the first update"))
+        parsed.values.pop("started")
+
+
+def _assemble(incident_id: str, rel: str, parsed: list[_Parsed], postmortem_file: Path | None,
+              assets: list[str], root: Path, settings: Settings,
+              out: _Collector) -> Incident | None:
+    usable = [p for p in parsed if p.at is not None]
+    if len(usable) != len(parsed):
+        return None  # an update without a valid 'at' cannot be ordered; already reported
+    usable.sort(key=lambda p: (p.at, p.file))
+    public = [p for p in usable if not p.draft]
+    if not usable:
+        return None
+    kind = _kind(usable, out)
+    updates = _chain(incident_id, rel, public or usable, kind, out)
+    if not public or updates is None:
+        return None
+    postmortem = _load_postmortem(root, postmortem_file, incident_id, out)
+    return Incident(id=incident_id, kind=kind, path=rel, updates=tuple(updates),
+                    postmortem=postmortem, assets=tuple(assets))
+
+
+def _kind(usable: list[_Parsed], out: _Collector) -> Kind:
+    kind = usable[0].values.get("kind", Kind.INCIDENT)
+    for later in usable[1:]:
+        if "kind" in later.values and later.values["kind"] is not kind:
+            out.diagnostics.append(error(later.raw.path, later.raw.lines.get("kind", 1),
+                                         "kind-mismatch", "'kind' differs from the first update's",
+                                         "set 'kind' in the first update only"))
+    return kind
+
+
+_FIRST_REQUIRED = {Kind.INCIDENT: ("title", "status", "impact"),
+                   Kind.MAINTENANCE: ("title", "status", "window")}
+
+
+def _chain(incident_id: str, rel: str, items: list[_Parsed], kind: Kind,
+           out: _Collector) -> list[Update] | None:
+    """Apply carry-forward across updates; None when the first update lacks what it needs."""
+    first = items[0]
+    missing = [k for k in _FIRST_REQUIRED[kind] if k not in first.values]
+    for key in missing:
+        if key not in first.raw.meta:  # a bad value was reported already
+            out.diagnostics.append(error(first.raw.path, 1, "missing-key",
+                                         f"'{key}' is missing from the first update",
+                                         f"the first update sets '{key}'; later ones may "
+                                         "leave it out"))
+    if missing:
+        return None
+    statuses = MAINTENANCE_STATUSES if kind is Kind.MAINTENANCE else INCIDENT_STATUSES
+    state = {"title": "", "impact": Impact.NONE, "components": {}, "window": None}
+    updates = []
+    for index, item in enumerate(items):
+        update = _one_update(incident_id, item, index, kind, statuses, state, out)
+        if update is None:
+            return None
+        updates.append(update)
+    return updates
+
+
+def _one_update(incident_id: str, item: _Parsed, index: int, kind: Kind,
+                statuses: tuple[str, ...], state: dict[str, Any],
+                out: _Collector) -> Update | None:
+    values, raw = item.values, item.raw
+    status = values.get("status")
+    if status is None and "status" not in raw.meta:
+        out.diagnostics.append(error(raw.path, 1, "missing-key", "'status' is missing",
+                                     "every update says where things stand: "
+                                     + ", ".join(statuses)))
+        return None
+    if status not in statuses:
+        out.diagnostics.append(error(raw.path, raw.lines.get("status", 1), "unknown-status",
+                                     f"'{status}' is not a {kind.value} status",
+                                     f.did_you_mean(str(status), statuses)
+                                     if f.did_you_mean(str(status), statuses).startswith("did")
+                                     else "use one of: " + ", ".join(statuses)))
+        return None
+    for key in ("title", "impact", "window"):
+        if values.get(key) is not None:
+            state[key] = values[key]
+    components = dict(state["components"])
+    if status in ("resolved", "completed"):
+        components = dict.fromkeys(components, ComponentState.OPERATIONAL)
+    components.update(values.get("components") or {})
+    state["components"] = components
+    if index and "started" in values:
+        out.diagnostics.append(warning(raw.path, raw.lines.get("started", 1), "bad-value",
+                                       "'started' belongs in the first update only",
+                                       "move it to the first update"))
+    return Update(
+        incident_id=incident_id, file=item.file, path=raw.path, at=values["at"], status=status,
+        title=state["title"], impact=state["impact"], components=components,
+        body=strip_html_comments(raw.body), eta=values.get("eta"),
+        next_update=values.get("next_update"), apology=values.get("apology"),
+        cause=values.get("cause"), workaround=values.get("workaround"),
+        author=values.get("author"), started=values.get("started") if index == 0 else None,
+        window=state["window"], explicit=frozenset(raw.meta), lint_ignore=values.get(
+            "lint", frozenset()), lines=dict(raw.lines), body_line=raw.body_line)
+
+
+def _load_postmortem(root: Path, path: Path | None, incident_id: str,
+                     out: _Collector) -> Postmortem | None:
+    if path is None:
+        return None
+    raw = read_raw(root, path, out)
+    if raw is None:
+        return None
+    out.diagnostics.extend(f.unknown_keys(raw.path, raw.meta, raw.lines, f.POSTMORTEM_KEYS))
+    try:
+        if f.boolean("draft", raw.meta.get("draft", "false")):
+            return None
+        published = (f.aware_time("published", raw.meta["published"])
+                     if raw.meta.get("published") is not None else None)
+    except f.FieldError as exc:
+        key = "draft" if "draft" in exc.message else "published"
+        out.field_error(raw.path, raw.lines.get(key, 1), exc)
+        return None
+    values: dict[str, Any] = {}
+    for key, parser in (("title", f.optional_text), ("summary", f.optional_text),
+                        ("authors", f.string_list), ("lint", f.lint_ignore)):
+        try:
+            values[key] = parser(key, raw.meta.get(key))
+        except f.FieldError as exc:
+            out.field_error(raw.path, raw.lines.get(key, 1), exc)
+            return None
+    items = _action_items(raw, out)
+    if items is None:
+        return None
+    return Postmortem(incident_id=incident_id, path=raw.path,
+                      title=values["title"] or "", published=published,
+                      authors=values["authors"], summary=values["summary"],
+                      action_items=items, body=strip_html_comments(raw.body),
+                      lines=dict(raw.lines), body_line=raw.body_line,
+                      lint_ignore=values["lint"])
+
+
+def _action_items(raw: RawFile, out: _Collector) -> tuple[ActionItem, ...] | None:
+    value = raw.meta.get("action_items")
+    if value is None:
+        return ()
+    line = raw.lines.get("action_items", 1)
+    if not isinstance(value, list):
+        out.diagnostics.append(error(raw.path, line, "bad-value", "'action_items' must be a list",
+                                     "write each item as '- what: ...' with owner, due, status"))
+        return None
+    items = []
+    item_lines = raw.item_lines.get("action_items", [])
+    for index, item in enumerate(value):
+        item_line = item_lines[index] if index < len(item_lines) else line
+        parsed = _action_item(raw.path, item, item_line, out)
+        if parsed is None:
+            return None
+        items.append(parsed)
+    return tuple(items)
+
+
+def _action_item(path: str, item: Any, line: int, out: _Collector) -> ActionItem | None:
+    if not isinstance(item, dict):
+        out.diagnostics.append(error(path, line, "bad-value", "an action item must be a mapping",
+                                     "write '- what: ...' then 'owner:', 'due:', 'status:'"))
+        return None
+    out.diagnostics.extend(error(path, line, "unknown-key", f"unknown action item key '{key}'",
+                                 f.did_you_mean(key, f.ACTION_ITEM_KEYS))
+                           for key in item if key not in f.ACTION_ITEM_KEYS)
+    try:
+        what = f.text("what", item.get("what"))
+        owner = f.optional_text("owner", item.get("owner"))
+        due = f.plain_date("due", item["due"]) if item.get("due") is not None else None
+        status = f.enum_value("status", item.get("status") or "open", ("open", "done"),
+                              "bad-value")
+    except f.FieldError as exc:
+        out.field_error(path, line, exc)
+        return None
+    return ActionItem(what=what, owner=owner, due=due, status=status, line=line)

@@ -1,0 +1,173 @@
+"""Reading one content file: front matter split by hand, YAML composed with line numbers.
+
+python-frontmatter and plain `yaml.safe_load` lose line numbers, keep the last of two
+duplicate keys and turn times and `no` into other types; so the YAML is composed into
+nodes and turned into plain strings, lists and dicts here, each key with its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..diagnostics import Diagnostic, error
+
+MAX_NODES = 5_000
+MAX_DEPTH = 20
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+_HTML_COMMENT_OPEN = "<!--"
+
+
+@dataclass
+class RawFile:
+    """A content file's front matter as plain values, with each top-level key's line."""
+
+    path: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    item_lines: dict[str, list[int]] = field(default_factory=dict)  # list key -> line per item
+    body: str = ""
+    body_line: int = 1
+
+
+class _YamlProblem(Exception):
+    def __init__(self, line: int, rule: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line, self.rule, self.message, self.hint = line, rule, message, hint
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes -> text, or a diagnostic for empty, binary and non-UTF-8 files."""
+    if not data.strip():
+        return None, [error(path, 0, "empty-file", "the file is empty",
+                            "write the front matter between two '---' lines, then the text")]
+    if b"\x00" in data:
+        return None, [error(path, 0, "encoding", "the file is binary, not Markdown text",
+                            "move images and other files out of the way or give them "
+                            "another extension than .md")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [error(path, line, "encoding", f"the file is not UTF-8 (byte {exc.start})",
+                            "save the file as UTF-8")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def split_front_matter(path: str, text: str) -> tuple[RawFile | None, list[Diagnostic]]:
+    """Separate the `---` front matter from the body, keeping line numbers."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return None, [error(path, 1, "front-matter", "the file does not start with front matter",
+                            "start the file with a '---' line, the YAML keys, and a closing "
+                            "'---' line")]
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1:])
+            return _compose(path, yaml_text, body, body_line=index + 2)
+    return None, [error(path, 1, "front-matter", "the front matter is never closed",
+                        "add a '---' line after the last YAML key; without it the keys "
+                        "would be published as text")]
+
+
+def _compose(path: str, yaml_text: str, body: str, body_line: int) -> tuple[RawFile | None,
+                                                                           list[Diagnostic]]:
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        return None, [error(path, line, "yaml-syntax", f"invalid YAML: {exc.problem or exc}",
+                            "check indentation and quote values that contain ': ' or '#'")]
+    except (yaml.YAMLError, RecursionError) as exc:
+        return None, [error(path, 1, "yaml-syntax", f"invalid YAML: {type(exc).__name__}",
+                            "simplify the front matter")]
+    if node is None:
+        return None, [error(path, 1, "not-a-mapping", "the front matter is empty",
+                            "write 'key: value' lines between the '---' lines")]
+    if not isinstance(node, yaml.MappingNode):
+        return None, [error(path, node.start_mark.line + 2, "not-a-mapping",
+                            "the front matter is not a mapping of keys to values",
+                            "write 'key: value' lines between the '---' lines")]
+    raw = RawFile(path=path, body=body, body_line=body_line)
+    try:
+        _top_level(raw, node)
+    except _YamlProblem as problem:
+        return None, [error(path, problem.line, problem.rule, problem.message, problem.hint)]
+    except RecursionError:
+        return None, [error(path, 1, "yaml-complexity", "the front matter is nested too deeply",
+                            "front matter needs only a few levels of nesting")]
+    return raw, []
+
+
+def _top_level(raw: RawFile, node: yaml.MappingNode) -> None:
+    budget = [MAX_NODES]
+    for key_node, value_node in node.value:
+        key = _scalar_key(key_node)
+        line = key_node.start_mark.line + 2
+        if key in raw.meta:
+            raise _YamlProblem(line, "duplicate-key", f"key '{key}' is given twice "
+                               f"(first on line {raw.lines[key]})",
+                               "keep one of them; YAML would silently keep only the last")
+        raw.meta[key] = _plain(value_node, budget, depth=1)
+        raw.lines[key] = line
+        if isinstance(value_node, yaml.SequenceNode):
+            raw.item_lines[key] = [item.start_mark.line + 2 for item in value_node.value]
+        elif isinstance(value_node, yaml.MappingNode):
+            for sub_key, _ in value_node.value:
+                raw.lines[f"{key}.{_scalar_key(sub_key)}"] = sub_key.start_mark.line + 2
+
+
+def _scalar_key(node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise _YamlProblem(node.start_mark.line + 2, "bad-value", "a key must be plain text",
+                           "write keys as plain words such as 'status:'")
+    return str(node.value)
+
+
+def _plain(node: yaml.Node, budget: list[int], depth: int) -> Any:
+    """A composed node -> str / None / list / dict; scalars stay text for the field parsers."""
+    budget[0] -= 1
+    line = node.start_mark.line + 2
+    if budget[0] < 0 or depth > MAX_DEPTH:
+        raise _YamlProblem(line, "yaml-complexity", "the front matter is too large or too deeply "
+                           "nested (YAML aliases expand to too many values)",
+                           "write the values out plainly; anchors and aliases are not needed")
+    if node.tag not in _STANDARD_TAGS:
+        raise _YamlProblem(line, "yaml-tag", f"YAML tag '{node.tag}' is not allowed",
+                           "remove the '!' tag; front matter holds plain text, lists and maps")
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag.endswith(":null") and node.style is None:
+            return None
+        return str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, budget, depth + 1) for item in node.value]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = _scalar_key(key_node)
+        if key in result:
+            raise _YamlProblem(key_node.start_mark.line + 2, "duplicate-key",
+                               f"key '{key}' is given twice",
+                               "keep one of them; YAML would silently keep only the last")
+        result[key] = _plain(value_node, budget, depth + 1)
+    return result
+
+
+def strip_html_comments(body: str) -> str:
+    """Remove `<!-- ... -->` (and an unclosed trailing one) so internal notes never publish."""
+    out: list[str] = []
+    rest = body
+    while _HTML_COMMENT_OPEN in rest:
+        before, _, after = rest.partition(_HTML_COMMENT_OPEN)
+        out.append(before)
+        _, closed, rest = after.partition("-->")
+        if not closed:
+            rest = ""
+    out.append(rest)
+    return "".join(out).strip()

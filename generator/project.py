@@ -1,0 +1,42 @@
+"""One place that turns a config path and a clock into settings, the site and its diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .diagnostics import Diagnostic, sort_diagnostics
+from .model import Settings, Site, load_settings, load_site
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    config_path: Path
+    settings: Settings
+    site: Site
+    diagnostics: tuple[Diagnostic, ...]  # loading and lint, sorted
+
+
+class ConfigProblem(Exception):
+    """mkdocs.yml itself cannot be used; carries the diagnostics that say why."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("invalid configuration")
+        self.diagnostics = diagnostics
+
+
+def load_project(config_path: Path, now: datetime, *, lint: bool = True) -> Project:
+    """Load settings and content, then lint; raises ConfigProblem only for a broken config."""
+    settings, problems = load_settings(config_path)
+    if settings is None:
+        raise ConfigProblem(problems)
+    root = config_path.parent
+    site, diagnostics = load_site(root, settings)
+    if lint:
+        from .lint import run_lint
+
+        diagnostics = [*diagnostics, *run_lint(site, now)]
+    return Project(root=root, config_path=config_path, settings=settings, site=site,
+                   diagnostics=tuple(sort_diagnostics(diagnostics)))
