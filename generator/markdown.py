@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from contextlib import AbstractContextManager
 from functools import lru_cache
+from pathlib import Path
 
 import markdown as md
 import nh3
+
+from . import cache
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
@@ -23,23 +29,63 @@ ALLOWED_ATTRIBUTES = {
     "*": {"id"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer nofollow"
 EXTENSIONS = ["tables", "fenced_code", "sane_lists", "smarty"]
+RENDERER_REVISION = 1  # raise when this module's rendering changes in a way not listed below
+# Cached HTML is valid only for the renderer that produced it: these versions and settings.
+FINGERPRINT = hashlib.sha256(repr((
+    RENDERER_REVISION, md.__version__, nh3.__version__, EXTENSIONS, sorted(ALLOWED_TAGS),
+    sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()), sorted(URL_SCHEMES),
+    LINK_REL,
+)).encode()).hexdigest()
+
+
+def render_markdown(text: str, allow_raw_html: bool = False) -> str:
+    """Markdown -> HTML; raw HTML is escaped unless the site owner allows it, then sanitized."""
+    store = cache.active()
+    if store is None:
+        return _render_memoized(text, allow_raw_html)
+    key = cache.cache_key(text, allow_raw_html)
+    html = store.get(key)
+    if html is None:
+        html = _render(text, allow_raw_html)
+        store.put(key, html)
+    return html
+
+
+def markdown_cache(directory: Path) -> AbstractContextManager[cache.RenderCache]:
+    """Reuse rendered Markdown from `directory` (settings.cache_dir) in the block, then save."""
+    return cache.opened(directory, FINGERPRINT)
 
 
 @lru_cache(maxsize=65536)
-def render_markdown(text: str, allow_raw_html: bool = False) -> str:
-    """Markdown -> HTML; raw HTML is escaped unless the site owner allows it, then sanitized."""
-    converter = md.Markdown(extensions=EXTENSIONS, output_format="html")
-    if not allow_raw_html:
-        converter.preprocessors.deregister("html_block")
-        converter.inlinePatterns.deregister("html")
-    html = converter.convert(text)
-    return sanitize(html)
+def _render_memoized(text: str, allow_raw_html: bool) -> str:
+    return _render(text, allow_raw_html)
+
+
+def _render(text: str, allow_raw_html: bool) -> str:
+    return sanitize(_converter(allow_raw_html).reset().convert(text))
+
+
+_converters = threading.local()
+
+
+def _converter(allow_raw_html: bool) -> md.Markdown:
+    """One converter per thread and mode, reset between texts: building one costs more than
+    converting a short update."""
+    found: dict[bool, md.Markdown] = _converters.__dict__.setdefault("by_mode", {})
+    if allow_raw_html not in found:
+        converter = md.Markdown(extensions=EXTENSIONS, output_format="html")
+        if not allow_raw_html:
+            converter.preprocessors.deregister("html_block")
+            converter.inlinePatterns.deregister("html")
+        found[allow_raw_html] = converter
+    return found[allow_raw_html]
 
 
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow",
+                     url_schemes=URL_SCHEMES, link_rel=LINK_REL,
                      strip_comments=True)
 
 

@@ -1,0 +1,81 @@
+"""The yardstick: the same corpus as plain MkDocs pages, one ordinary page per incident.
+
+Built with `mkdocs build`, the built-in `mkdocs` theme and no plugins. The navigation lists
+only the home page: with every incident in `nav`, each page would carry 10,000 links and
+plain MkDocs would do quadratic work, which would make the yardstick meaninglessly slow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .corpus import Post, Story
+
+CONFIG = """\
+site_name: Benchmark Status (plain MkDocs)
+site_url: https://status.bench.example/
+docs_dir: docs
+theme:
+  name: mkdocs
+plugins: []
+nav:
+  - Home: index.md
+"""
+FIELDS = (
+    ("eta", "ETA"),
+    ("next_update", "Next update"),
+    ("apology", "Apology"),
+    ("cause", "Cause"),
+    ("workaround", "Workaround"),
+)
+
+
+def write_yardstick(root: Path, stories: list[Story]) -> Path:
+    """mkdocs.yml, docs/index.md listing every incident, docs/<id>.md each; the config path."""
+    docs = root / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    config = root / "mkdocs.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    links = [f"- [{s.title}]({s.id}.md) ({s.posts[0].at:%Y-%m-%d})" for s in reversed(stories)]
+    (docs / "index.md").write_text(
+        "# Incident history\n\n" + "\n".join(links) + "\n", encoding="utf-8"
+    )
+    for story in stories:
+        (docs / f"{story.id}.md").write_text(page(story), encoding="utf-8")
+    return config
+
+
+def page(story: Story) -> str:
+    """One incident as Markdown: title, facts, every update newest first, the postmortem."""
+    components = ", ".join(_components(story))
+    parts = [f"# {story.title}", f"*Impact: {story.impact}. Components: {components}.*"]
+    parts += [_update(post) for post in reversed(story.posts)]
+    if story.postmortem is not None:
+        meta = story.postmortem
+        items = "\n".join(
+            f"- {item['what']} ({item['owner']}, due {item['due']}, {item['status']})"
+            for item in meta["action_items"]
+        )  # type: ignore[attr-defined]
+        parts += [
+            f"## {meta['title']}",
+            str(meta["summary"]),
+            items,
+            story.postmortem_body.replace("## ", "### "),
+        ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _components(story: Story) -> list[str]:
+    seen: dict[str, None] = {}
+    for post in story.posts:
+        seen.update(dict.fromkeys(post.meta.get("components") or {}))  # type: ignore[arg-type]
+    return list(seen)
+
+
+def _update(post: Post) -> str:
+    lines = [
+        f"## {post.status.replace('_', ' ').capitalize()} · {post.at:%Y-%m-%d %H:%M} UTC",
+        post.body,
+    ]
+    lines += [f"**{label}:** {post.meta[key]}" for key, label in FIELDS if key in post.meta]
+    return "\n\n".join(lines)

@@ -1,0 +1,171 @@
+"""A content-hash cache of rendered Markdown, kept between builds in the site's cache folder.
+
+Rendering Markdown is most of the work of a cold build, and a history changes by a few
+files between two builds. Each rendered text is stored under a hash of its source (and of
+whether raw HTML was allowed), in one file stamped with a fingerprint of the renderer, so a
+new Markdown or sanitizer version, or new sanitizer settings, start from an empty cache. What
+is stored is the sanitized HTML, exactly as `render_markdown` returns it. A damaged, foreign
+or unreadable file is ignored and rewritten; a cache folder that cannot be written only
+makes the next build slower.
+
+The file: a magic line, the renderer fingerprint, a checksum of the rest, the entry count;
+then all keys (16 bytes each), all lengths (in characters) and all HTML as one UTF-8 text.
+No code is ever loaded from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+FILE_NAME = "markdown.cache"
+MAGIC = b"statuspress-markdown-cache 1\n"
+KEY_BYTES = 16
+_LENGTHS = "I"  # unsigned 32-bit per entry, in characters
+
+
+class CacheFormatError(ValueError):
+    """The cache file is not one this version wrote; it is ignored."""
+
+
+def cache_key(text: str, allow_raw_html: bool) -> bytes:
+    """16 bytes that change when the text or the raw-HTML switch changes."""
+    digest = hashlib.blake2b(
+        text.encode("utf-8", "surrogatepass"),
+        digest_size=KEY_BYTES,
+        person=b"sp-md-raw" if allow_raw_html else b"sp-md",
+    )
+    return digest.digest()
+
+
+class RenderCache:
+    """Rendered HTML by content hash: what the last build left, and what this build used."""
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+        self.stored: dict[bytes, str] = {}  # read from disk
+        self.used: dict[bytes, str] = {}  # looked up or added in this build
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: bytes) -> str | None:
+        html = self.used.get(key)
+        if html is None:
+            html = self.stored.get(key)
+            if html is None:
+                self.misses += 1
+                return None
+            self.used[key] = html
+        self.hits += 1
+        return html
+
+    def put(self, key: bytes, html: str) -> None:
+        self.used[key] = html
+
+    @property
+    def changed(self) -> bool:
+        """True when saving would write something different from what was read."""
+        return len(self.used) != len(self.stored) or any(k not in self.stored for k in self.used)
+
+    def load(self) -> None:
+        """Read the file; any problem leaves the cache empty (the build renders afresh)."""
+        try:
+            data = self.path.read_bytes()
+            self.stored = decode(data, self.fingerprint)
+        except (OSError, CacheFormatError, ValueError, UnicodeDecodeError, OverflowError):
+            self.stored = {}
+
+    def save(self) -> bool:
+        """Write the entries this build used (so stale ones drop out); False when it cannot."""
+        if not self.changed and self.path.exists():
+            return True
+        try:
+            _atomic_write(self.path, encode(self.used, self.fingerprint))
+        except OSError:
+            return False
+        return True
+
+
+def encode(entries: dict[bytes, str], fingerprint: str) -> bytes:
+    keys = sorted(entries)
+    texts = [entries[k] for k in keys]
+    lengths = array(_LENGTHS, (len(t) for t in texts))
+    payload = b"".join(keys) + lengths.tobytes() + "".join(texts).encode("utf-8", "surrogatepass")
+    head = f"{fingerprint}\n{hashlib.blake2b(payload).hexdigest()}\n{len(keys)}\n"
+    return MAGIC + head.encode("ascii") + payload
+
+
+def decode(data: bytes, fingerprint: str) -> dict[bytes, str]:
+    """The entries of a cache file; CacheFormatError when it is damaged or from elsewhere."""
+    if not data.startswith(MAGIC):
+        raise CacheFormatError("not a statuspress Markdown cache")
+    head, payload = _split_head(data[len(MAGIC) :])
+    stamp, checksum, count_text = head
+    if stamp != fingerprint:
+        raise CacheFormatError("written by another renderer")
+    if hashlib.blake2b(payload).hexdigest() != checksum or not count_text.isdigit():
+        raise CacheFormatError("damaged")
+    count = int(count_text)
+    lengths = array(_LENGTHS)
+    lengths_start = count * KEY_BYTES
+    lengths.frombytes(payload[lengths_start : lengths_start + count * lengths.itemsize])
+    text = payload[lengths_start + count * lengths.itemsize :].decode("utf-8", "surrogatepass")
+    if len(lengths) != count or sum(lengths) != len(text):
+        raise CacheFormatError("damaged")
+    return _entries(payload[:lengths_start], lengths, text)
+
+
+def _split_head(rest: bytes) -> tuple[list[str], bytes]:
+    parts = rest.split(b"\n", 3)
+    if len(parts) != 4:
+        raise CacheFormatError("damaged")
+    return [p.decode("ascii") for p in parts[:3]], parts[3]
+
+
+def _entries(keys: bytes, lengths: array, text: str) -> dict[bytes, str]:
+    entries: dict[bytes, str] = {}
+    offset = 0
+    for index, length in enumerate(lengths):
+        entries[keys[index * KEY_BYTES : (index + 1) * KEY_BYTES]] = text[offset : offset + length]
+        offset += length
+    return entries
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write beside the target and rename, so a crash never leaves half a cache file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+_active: list[RenderCache] = []
+
+
+def active() -> RenderCache | None:
+    """The cache of the build under way, if it opened one."""
+    return _active[-1] if _active else None
+
+
+@contextmanager
+def opened(directory: Path, fingerprint: str) -> Iterator[RenderCache]:
+    """Load the cache from `directory`, make it active, and save it when the block succeeds."""
+    store = RenderCache(directory / FILE_NAME, fingerprint)
+    store.load()
+    _active.append(store)
+    try:
+        yield store
+    finally:
+        _active.remove(store)
+    store.save()
