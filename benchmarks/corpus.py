@@ -283,13 +283,14 @@ def _upcoming_maintenance(rng: random.Random) -> Story:
     )
 
 
-def new_update() -> Post:
-    """The update the rebuild benchmark adds to the open incident: monitoring, just posted."""
+def new_update(number: int = 0) -> Post:
+    """The update the rebuild benchmark adds to the open incident; `number` varies its text."""
     return Post(
         NOW - timedelta(minutes=1),
         "monitoring",
         {"next_update": OPEN_PROMISE},
-        "The fix is deployed everywhere; we are watching error rates before we call this resolved.",
+        "The fix is deployed everywhere; we are watching error rates before we call this "
+        f"resolved. Queue check {number + 1} shows no backlog.",
     )
 
 
@@ -400,10 +401,10 @@ def write_site(root: Path, stories: list[Story]) -> Path:
     return config
 
 
-def add_update(root: Path, stories: list[Story]) -> Path:
+def add_update(root: Path, stories: list[Story], number: int = 0) -> Path:
     """Write the benchmark's one new update into the open incident; returns its path."""
     story = next(s for s in reversed(stories) if s.posts[-1].status in t.OPEN_STATUSES)
-    post = new_update()
+    post = new_update(number)
     path = root / "incidents" / story.id / post.file
     path.write_text(post_text(post), encoding="utf-8")
     return path

@@ -1,0 +1,164 @@
+"""The content-hash cache of rendered Markdown: round trip, damage, pruning, equivalence."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import markdown as md
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from statuspress import cache
+from statuspress import markdown as rendering
+
+TEXTS = [
+    "We are investigating **elevated errors** on the API.",
+    'We\'re sorry -- "quotes" and ... ellipses.',
+    "1. first\n2. second\n\n* bullet",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "```\n<script>alert(1)</script>\n```",
+    "<b>raw</b> and <script>alert(1)</script> [x](javascript:alert(1))",
+    "[ref link][r]\n\n[r]: https://status.example/",
+    "Ünïcödé — text with emoji 🙂 and surrogates",
+]
+
+
+def fresh_render(text: str, allow_raw_html: bool = False) -> str:
+    """The renderer as it was before the cache: a new converter for every text."""
+    converter = md.Markdown(extensions=rendering.EXTENSIONS, output_format="html")
+    if not allow_raw_html:
+        converter.preprocessors.deregister("html_block")
+        converter.inlinePatterns.deregister("html")
+    return rendering.sanitize(converter.convert(text))
+
+
+def render_all(directory: Path) -> tuple[list[str], cache.RenderCache]:
+    with rendering.markdown_cache(directory) as store:
+        html = [rendering.render_markdown(t, raw) for t in TEXTS for raw in (False, True)]
+    return html, store
+
+
+def test_cached_html_is_identical_to_uncached(tmp_path: Path) -> None:
+    expected = [fresh_render(t, raw) for t in TEXTS for raw in (False, True)]
+    cold, cold_store = render_all(tmp_path)
+    warm, warm_store = render_all(tmp_path)
+    assert cold == expected
+    assert warm == expected
+    assert (cold_store.misses, warm_store.misses) == (len(expected), 0)
+    assert warm_store.hits == len(expected)
+
+
+def test_raw_html_switch_is_part_of_the_key(tmp_path: Path) -> None:
+    text = "<em>allowed</em>"
+    with rendering.markdown_cache(tmp_path):
+        escaped = rendering.render_markdown(text)
+        raw = rendering.render_markdown(text, allow_raw_html=True)
+    assert escaped == "<p>&lt;em&gt;allowed&lt;/em&gt;</p>"
+    assert raw == "<p><em>allowed</em></p>"
+
+
+def test_file_round_trips_and_is_deterministic(tmp_path: Path) -> None:
+    entries = {cache.cache_key(t, False): fresh_render(t) for t in TEXTS}
+    data = cache.encode(entries, "fp")
+    assert cache.decode(data, "fp") == entries
+    assert cache.encode(dict(reversed(entries.items())), "fp") == data
+
+
+def test_unused_entries_are_dropped_when_saving(tmp_path: Path) -> None:
+    render_all(tmp_path)
+    with rendering.markdown_cache(tmp_path) as store:
+        rendering.render_markdown(TEXTS[0])
+    assert store.changed
+    stored = cache.decode((tmp_path / cache.FILE_NAME).read_bytes(), rendering.FINGERPRINT)
+    assert list(stored.values()) == [fresh_render(TEXTS[0])]
+
+
+def test_unchanged_cache_is_not_rewritten(tmp_path: Path) -> None:
+    render_all(tmp_path)
+    path = tmp_path / cache.FILE_NAME
+    os.utime(path, (1, 1))
+    render_all(tmp_path)
+    assert path.stat().st_mtime == 1
+
+
+def damage_truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def damage_flipped_byte(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0x55]) + data[middle + 1 :]
+
+
+def damage_garbage(data: bytes) -> bytes:
+    return os.urandom(len(data))
+
+
+def damage_other_renderer(data: bytes) -> bytes:
+    return data.replace(rendering.FINGERPRINT.encode(), b"0" * 64, 1)
+
+
+def damage_wrong_count(data: bytes) -> bytes:
+    head, found, rest = data.partition(b"\n" + str(len(TEXTS) * 2).encode() + b"\n")
+    assert found
+    return head + b"\n3\n" + rest
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        damage_truncated,
+        damage_flipped_byte,
+        damage_garbage,
+        damage_other_renderer,
+        damage_wrong_count,
+        lambda data: b"",
+        lambda data: cache.MAGIC,
+    ],
+)
+def test_damaged_cache_is_ignored_and_rewritten(
+    tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    expected, _ = render_all(tmp_path)
+    path = tmp_path / cache.FILE_NAME
+    path.write_bytes(damage(path.read_bytes()))
+    html, store = render_all(tmp_path)
+    assert html == expected
+    assert store.hits == 0
+    assert cache.decode(path.read_bytes(), rendering.FINGERPRINT)  # a good file again
+
+
+def test_cache_path_that_is_a_folder_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / cache.FILE_NAME).mkdir()
+    html, store = render_all(tmp_path)
+    assert html == [fresh_render(t, raw) for t in TEXTS for raw in (False, True)]
+    assert store.save() is False  # cannot replace a folder: the build goes on without it
+
+
+def test_unwritable_cache_folder_does_not_fail_the_build(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with rendering.markdown_cache(blocker / "cache") as store:
+        assert rendering.render_markdown("*ok*") == "<p><em>ok</em></p>"
+    assert store.save() is False
+
+
+def test_no_cache_outside_a_build() -> None:
+    assert cache.active() is None
+    assert rendering.render_markdown(TEXTS[0]) == fresh_render(TEXTS[0])
+
+
+MARKDOWNISH = st.lists(
+    st.sampled_from([*"ab *_`#>-|[]()<>!&\"'.:1\n\t", "```", "http://x.y", "[r]: /u", "é"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(MARKDOWNISH, min_size=1, max_size=4), raw=st.booleans())
+def test_reused_converter_matches_a_fresh_one(texts: list[str], raw: bool) -> None:
+    for text in texts:
+        assert rendering.render_markdown(text, raw) == fresh_render(text, raw)
+        assert rendering._render(text, raw) == fresh_render(text, raw)
