@@ -16,12 +16,23 @@ from .options import clock, config_option, now_option, strict_option
 @config_option
 @now_option
 @strict_option
-@click.option("--format", "output_format", type=click.Choice(sorted(FORMATTERS)), default="text",
-              show_default=True, help="text for people, github for annotations, json for tools.")
-@click.option("--since", metavar="REV", default=None,
-              help="Also flag published updates edited since this git revision.")
-def command(config_file: Path, now: datetime | None, strict: bool, output_format: str,
-            since: str | None) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="text for people, github for annotations, json for tools.",
+)
+@click.option(
+    "--since",
+    metavar="REV",
+    default=None,
+    help="Also flag published updates edited since this git revision.",
+)
+def command(
+    config_file: Path, now: datetime | None, strict: bool, output_format: str, since: str | None
+) -> None:
     """Validate every file and run the communication lint.
 
     Exit code 0 when clean, 1 when errors are found (or warnings with --strict).
@@ -38,8 +49,10 @@ def command(config_file: Path, now: datetime | None, strict: bool, output_format
     if since:
         from ..edits import edited_since
 
-        diagnostics = sorted([*diagnostics, *edited_since(config_file, since)],
-                             key=lambda d: (d.path, d.line, d.rule))
+        diagnostics = sorted(
+            [*diagnostics, *edited_since(config_file, since)],
+            key=lambda d: (d.path, d.line, d.rule),
+        )
     click.echo(FORMATTERS[output_format](diagnostics))
     errors = count_errors(diagnostics)
     if errors or (strict and diagnostics):

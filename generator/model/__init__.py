@@ -26,8 +26,25 @@ from .types import (
 )
 
 __all__ = [
-    "ActionItem", "Component", "ComponentState", "Impact", "Incident", "Kind", "Phase",
-    "Postmortem", "Settings", "Site", "Update", "Window", "component_states", "current_status",
-    "is_open", "load_settings", "load_site", "maintenance_phase", "open_incidents", "overall",
+    "ActionItem",
+    "Component",
+    "ComponentState",
+    "Impact",
+    "Incident",
+    "Kind",
+    "Phase",
+    "Postmortem",
+    "Settings",
+    "Site",
+    "Update",
+    "Window",
+    "component_states",
+    "current_status",
+    "is_open",
+    "load_settings",
+    "load_site",
+    "maintenance_phase",
+    "open_incidents",
+    "overall",
     "settings_from",
 ]

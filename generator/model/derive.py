@@ -62,8 +62,7 @@ def open_incidents(site: Site, now: datetime) -> list[Incident]:
 
 def maintenances(site: Site, now: datetime, *phases: Phase) -> list[Incident]:
     """Maintenances in the given phases, soonest window first."""
-    found = [i for i in site.incidents
-             if i.is_maintenance and maintenance_phase(i, now) in phases]
+    found = [i for i in site.incidents if i.is_maintenance and maintenance_phase(i, now) in phases]
     return sorted(found, key=lambda i: (i.window.start if i.window else i.first.at, i.id))
 
 
@@ -76,8 +75,10 @@ def incident_states(incident: Incident, now: datetime) -> dict[str, ComponentSta
         return {}
     states = dict(incident.latest.components)
     if incident.latest.status == "scheduled":
-        states = {c: ComponentState.UNDER_MAINTENANCE if s is ComponentState.OPERATIONAL else s
-                  for c, s in states.items()}
+        states = {
+            c: ComponentState.UNDER_MAINTENANCE if s is ComponentState.OPERATIONAL else s
+            for c, s in states.items()
+        }
     return states
 
 
@@ -161,10 +162,9 @@ def _incident_spans(incident: Incident, now: datetime):  # type: ignore[no-untyp
     """(start, end, states) for each stretch between updates, clipped to `now`."""
     if incident.is_maintenance:
         window = incident.window
-        if window is None or incident.latest.status != "completed" and now < window.start:
+        if window is None or (incident.latest.status != "completed" and now < window.start):
             return
-        end = incident.latest.at if incident.latest.status == "completed" else min(now,
-                                                                                  window.end)
+        end = incident.latest.at if incident.latest.status == "completed" else min(now, window.end)
         states = {c: ComponentState.UNDER_MAINTENANCE for c in incident.affected}
         if window.start < end:
             yield window.start, end, states
@@ -172,8 +172,11 @@ def _incident_spans(incident: Incident, now: datetime):  # type: ignore[no-untyp
     updates = incident.updates
     for index, update in enumerate(updates):
         start = incident.started if index == 0 else update.at
-        end = updates[index + 1].at if index + 1 < len(updates) else (
-            update.at if update.is_closing else now)
+        end = (
+            updates[index + 1].at
+            if index + 1 < len(updates)
+            else (update.at if update.is_closing else now)
+        )
         if start < end:
             yield start, min(end, now), update.components
 
@@ -190,8 +193,13 @@ class UptimeDay:
         return max(0.0, 1 - self.downtime.total_seconds() / 86400)
 
 
-def uptime_days(intervals: list[Interval], now: datetime, days: int, weights: UptimeWeights,
-                tz: timezone | None = None) -> list[UptimeDay]:
+def uptime_days(
+    intervals: list[Interval],
+    now: datetime,
+    days: int,
+    weights: UptimeWeights,
+    tz: timezone | None = None,
+) -> list[UptimeDay]:
     """One entry per day for the last `days` days (oldest first), in UTC by default."""
     zone = tz or timezone.utc
     today = now.astimezone(zone).date()
@@ -204,8 +212,10 @@ def uptime_days(intervals: list[Interval], now: datetime, days: int, weights: Up
             overlap = min(end, day_start + timedelta(days=1)) - max(start, day_start)
             seconds, worst_state = buckets.get(day, (0.0, ComponentState.OPERATIONAL))
             if overlap > timedelta(0):
-                buckets[day] = (seconds + overlap.total_seconds() * weights.of(state),
-                                worst((worst_state, state)))
+                buckets[day] = (
+                    seconds + overlap.total_seconds() * weights.of(state),
+                    worst((worst_state, state)),
+                )
             day += timedelta(days=1)
     result = []
     for offset in range(days):

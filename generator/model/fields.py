@@ -12,20 +12,37 @@ from ..diagnostics import Diagnostic, error
 from .types import ETA_UNKNOWN, ComponentState, Impact
 
 UPDATE_KEYS = (
-    "title", "at", "status", "impact", "components", "started", "eta", "next_update",
-    "apology", "cause", "workaround", "author", "draft", "internal", "lint", "kind", "window",
+    "title",
+    "at",
+    "status",
+    "impact",
+    "components",
+    "started",
+    "eta",
+    "next_update",
+    "apology",
+    "cause",
+    "workaround",
+    "author",
+    "draft",
+    "internal",
+    "lint",
+    "kind",
+    "window",
 )
 POSTMORTEM_KEYS = ("title", "published", "authors", "summary", "action_items", "lint", "draft")
 ACTION_ITEM_KEYS = ("what", "owner", "due", "status")
+NEEDS_AT = "needs-at"  # not a diagnostic: a relative time whose 'at' is unusable
+ZERO = timedelta(0)
 TIME_HINT = "write 2026-11-20T14:05:00Z (UTC) or add an offset such as +02:00"
 
 
 class FieldError(Exception):
     """A value that cannot be used; the loader turns it into a diagnostic at the key's line."""
 
-    def __init__(self, rule: str, message: str, hint: str) -> None:
+    def __init__(self, rule: str, message: str, hint: str, key: str | None = None) -> None:
         super().__init__(message)
-        self.rule, self.message, self.hint = rule, message, hint
+        self.rule, self.message, self.hint, self.key = rule, message, hint, key
 
 
 def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
@@ -35,11 +52,16 @@ def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
     return "known keys: " + ", ".join(choices)
 
 
-def unknown_keys(path: str, meta: dict[str, Any], lines: dict[str, int],
-                 known: tuple[str, ...]) -> list[Diagnostic]:
-    return [error(path, lines.get(key, 1), "unknown-key", f"unknown key '{key}'",
-                  did_you_mean(key, known))
-            for key in meta if key not in known]
+def unknown_keys(
+    path: str, meta: dict[str, Any], lines: dict[str, int], known: tuple[str, ...]
+) -> list[Diagnostic]:
+    return [
+        error(
+            path, lines.get(key, 1), "unknown-key", f"unknown key '{key}'", did_you_mean(key, known)
+        )
+        for key in meta
+        if key not in known
+    ]
 
 
 def text(key: str, value: Any) -> str:
@@ -60,17 +82,20 @@ def boolean(key: str, value: Any) -> bool:
         return True
     if lowered in ("false", "no", "off", "none", ""):
         return False
-    raise FieldError("bad-value", f"'{key}' must be true or false, not '{value}'",
-                     f"write '{key}: true' or '{key}: false'")
+    raise FieldError(
+        "bad-value",
+        f"'{key}' must be true or false, not '{value}'",
+        f"write '{key}: true' or '{key}: false'",
+    )
 
 
 def aware_time(key: str, value: Any) -> datetime:
     raw = text(key, value)
     moment = parse_time(raw)
     if moment is None:
-        raise FieldError("bad-time", f"'{key}' is not a time: '{raw}'", TIME_HINT)
+        raise FieldError("bad-time", f"'{key}' is not a time: '{raw}'", TIME_HINT, key)
     if moment.tzinfo is None:
-        raise FieldError("time-offset", f"'{key}' has no UTC offset: '{raw}'", TIME_HINT)
+        raise FieldError("time-offset", f"'{key}' has no UTC offset: '{raw}'", TIME_HINT, key)
     return moment
 
 
@@ -79,20 +104,31 @@ def time_or_duration(key: str, value: Any, at: datetime | None) -> datetime:
     raw = text(key, value)
     delta = parse_duration(raw)
     if delta is not None:
-        if at is None:
-            raise FieldError("bad-time", f"'{key}' is relative but the update has no 'at'",
-                             "give the update an 'at' time")
+        if at is None:  # 'at' is missing or bad, and that is reported already
+            raise FieldError(NEEDS_AT, f"'{key}' is relative to 'at'", "fix 'at' first")
+        if delta <= ZERO:
+            raise FieldError(
+                "bad-duration",
+                f"'{key}' is a duration of zero: '{raw}'",
+                "a promise points to the future: write e.g. 30m, 2h or 1d",
+            )
         return at + delta
     if parse_time(raw) is None and raw[:1].isdigit() and not raw[:4].isdigit():
-        raise FieldError("bad-duration", f"'{key}' is not a duration: '{raw}'",
-                         "write a duration like 30m, 2h, 1h30m or 1d, or an ISO 8601 time")
+        raise FieldError(
+            "bad-duration",
+            f"'{key}' is not a duration: '{raw}'",
+            "write a duration like 30m, 2h, 1h30m or 1d, or an ISO 8601 time",
+        )
     try:
         return aware_time(key, raw)
     except FieldError as exc:
         if exc.rule == "bad-time":
-            raise FieldError("bad-duration", f"'{key}' is neither a time nor a duration: '{raw}'",
-                             "write a duration like 30m, 2h, 1h30m or 1d, or a time such as "
-                             "2026-11-20T16:00:00Z") from None
+            raise FieldError(
+                "bad-duration",
+                f"'{key}' is neither a time nor a duration: '{raw}'",
+                "write a duration like 30m, 2h, 1h30m or 1d, or a time such as "
+                "2026-11-20T16:00:00Z",
+            ) from None
         raise
 
 
@@ -123,8 +159,12 @@ def component_state(component_id: str, value: Any) -> ComponentState:
         hint = did_you_mean(raw, choices)
         if not hint.startswith("did"):
             hint = f"use one of: {', '.join(choices)}"
-        raise FieldError("unknown-state", f"'{raw}' is not a component state "
-                         f"(component '{component_id}')", hint)
+        raise FieldError(
+            "unknown-state",
+            f"'{raw}' is not a component state (component '{component_id}')",
+            hint,
+            f"components.{component_id}",
+        )
     return ComponentState(raw)
 
 
@@ -134,8 +174,9 @@ def string_list(key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value.strip(),)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise FieldError("bad-value", f"'{key}' must be a list of names",
-                         f"write '{key}: [Platform team]'")
+        raise FieldError(
+            "bad-value", f"'{key}' must be a list of names", f"write '{key}: [Platform team]'"
+        )
     return tuple(v.strip() for v in value)
 
 
@@ -143,8 +184,11 @@ def lint_ignore(key: str, value: Any) -> frozenset[str]:
     if value is None:
         return frozenset()
     if not isinstance(value, dict) or set(value) - {"ignore"}:
-        raise FieldError("bad-value", "'lint' must be a mapping with an 'ignore' list",
-                         "write 'lint: {ignore: [generic-statement]}'")
+        raise FieldError(
+            "bad-value",
+            "'lint' must be a mapping with an 'ignore' list",
+            "write 'lint: {ignore: [generic-statement]}'",
+        )
     return frozenset(string_list("lint.ignore", value.get("ignore")))
 
 
@@ -153,16 +197,19 @@ def plain_date(key: str, value: Any) -> date:
     try:
         return date.fromisoformat(raw[:10])
     except ValueError:
-        raise FieldError("bad-time", f"'{key}' is not a date: '{raw}'",
-                         "write a date as YYYY-MM-DD") from None
+        raise FieldError(
+            "bad-time", f"'{key}' is not a date: '{raw}'", "write a date as YYYY-MM-DD"
+        ) from None
 
 
 def check_after(key: str, moment: datetime | None, at: datetime) -> None:
     if isinstance(moment, datetime) and moment < at:
-        raise FieldError("time-order", f"'{key}' ({moment.isoformat()}) is before the update's "
-                         f"'at' ({at.isoformat()})",
-                         f"a promise points to the future: set '{key}' after 'at', or use a "
-                         "duration such as 30m")
+        raise FieldError(
+            "time-order",
+            f"'{key}' ({moment.isoformat()}) is before the update's 'at' ({at.isoformat()})",
+            f"a promise points to the future: set '{key}' after 'at', or use a "
+            "duration such as 30m",
+        )
 
 
 Parser = Callable[[str, Any], Any]
@@ -176,5 +223,3 @@ SIMPLE_UPDATE_FIELDS: dict[str, Parser] = {
     "internal": lambda key, value: None,  # read and dropped: never enters the model
     "lint": lint_ignore,
 }
-
-ZERO = timedelta(0)

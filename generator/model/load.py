@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from ..diagnostics import Diagnostic, error, warning
 from . import fields as f
 from .source import RawFile, decode, split_front_matter, strip_html_comments
 from .types import (
+    CLOSING_STATUSES,
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
     ActionItem,
@@ -57,9 +58,15 @@ def load_site(root: Path, settings: Settings) -> tuple[Site, list[Diagnostic]]:
     content = root / settings.docs_dir
     incidents: list[Incident] = []
     if not content.is_dir():
-        out.diagnostics.append(error(settings.docs_dir, 0, "missing-folder",
-                                     f"the content folder '{settings.docs_dir}' does not exist",
-                                     "create it, or run 'statuspress init'"))
+        out.diagnostics.append(
+            error(
+                settings.docs_dir,
+                0,
+                "missing-folder",
+                f"the content folder '{settings.docs_dir}' does not exist",
+                "create it, or run 'statuspress init'",
+            )
+        )
         return Site(settings, ()), out.diagnostics
     for entry in sorted(content.iterdir(), key=lambda p: p.name):
         incident = _load_folder(root, entry, settings, out)
@@ -73,35 +80,49 @@ def _relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _load_folder(root: Path, folder: Path, settings: Settings,
-                 out: _Collector) -> Incident | None:
+def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) -> Incident | None:
     rel = _relative(root, folder)
     if folder.name.startswith(".") or (folder.is_file() and not folder.is_symlink()):
         return None
     if folder.is_symlink():
-        out.diagnostics.append(error(rel, 0, "symlink", "incident folders may not be symlinks",
-                                     "move the folder itself into the content folder"))
+        out.diagnostics.append(
+            error(
+                rel,
+                0,
+                "symlink",
+                "incident folders may not be symlinks",
+                "move the folder itself into the content folder",
+            )
+        )
         return None
     if not folder.is_dir():
         return None
     if not _valid_id(folder.name):
-        out.diagnostics.append(error(rel, 0, "bad-folder", f"'{folder.name}' is not a valid "
-                                     "incident id",
-                                     "name the folder YYYY-MM-DD-slug, with a real date and a "
-                                     "lower-case slug of letters, digits and hyphens, e.g. "
-                                     "2026-11-20-api-errors"))
+        out.diagnostics.append(
+            error(
+                rel,
+                0,
+                "bad-folder",
+                f"'{folder.name}' is not a valid incident id",
+                "name the folder YYYY-MM-DD-slug, with a real date and a "
+                "lower-case slug of letters, digits and hyphens, e.g. "
+                "2026-11-20-api-errors",
+            )
+        )
         return None
     updates, postmortem_file, assets = _scan_files(root, folder, settings, out)
-    if not updates and postmortem_file is None and not assets:
-        out.diagnostics.append(error(rel, 0, "empty-folder", "the incident folder has no updates",
-                                     "add an update with 'statuspress update' or remove the "
-                                     "folder"))
+    if not updates:
+        out.diagnostics.append(
+            error(
+                rel,
+                0,
+                "empty-folder",
+                "the incident folder has no updates",
+                "add the first update with 'statuspress new', or remove the folder",
+            )
+        )
         return None
     parsed = [p for p in (_parse_update(root, path, settings, out) for path in updates) if p]
-    if not updates:
-        out.diagnostics.append(error(rel, 0, "empty-folder", "the incident folder has no updates",
-                                     "add the first update with 'statuspress new'"))
-        return None
     return _assemble(folder.name, rel, parsed, postmortem_file, assets, root, settings, out)
 
 
@@ -116,8 +137,9 @@ def _valid_id(name: str) -> bool:
     return True
 
 
-def _scan_files(root: Path, folder: Path, settings: Settings,
-                out: _Collector) -> tuple[list[Path], Path | None, list[str]]:
+def _scan_files(
+    root: Path, folder: Path, settings: Settings, out: _Collector
+) -> tuple[list[Path], Path | None, list[str]]:
     updates: list[Path] = []
     postmortem: Path | None = None
     assets: list[str] = []
@@ -141,24 +163,49 @@ def _safe_file(path: Path, folder: Path, rel: str, settings: Settings, out: _Col
     if path.is_symlink():
         target = Path(os.path.realpath(path))
         if not target.is_relative_to(Path(os.path.realpath(folder))) or not target.is_file():
-            out.diagnostics.append(error(rel, 0, "symlink", "a symlink that points outside the "
-                                         "incident folder", "copy the file into the folder"))
+            out.diagnostics.append(
+                error(
+                    rel,
+                    0,
+                    "symlink",
+                    "a symlink that points outside the incident folder",
+                    "copy the file into the folder",
+                )
+            )
             return False
     if path.is_dir():
-        out.diagnostics.append(error(rel, 0, "bad-folder", "incident folders hold files, "
-                                     "not sub-folders", "move the files up into the incident "
-                                     "folder"))
+        out.diagnostics.append(
+            error(
+                rel,
+                0,
+                "bad-folder",
+                "incident folders hold files, not sub-folders",
+                "move the files up into the incident folder",
+            )
+        )
         return False
     if not ASSET_NAME.match(path.name):
-        out.diagnostics.append(error(rel, 0, "bad-file-name", f"'{path.name}' is not a safe "
-                                     "file name", "use letters, digits, '.', '_' and '-' only"))
+        out.diagnostics.append(
+            error(
+                rel,
+                0,
+                "bad-file-name",
+                f"'{path.name}' is not a safe file name",
+                "use letters, digits, '.', '_' and '-' only",
+            )
+        )
         return False
     size = path.stat().st_size
     if size > settings.max_file_bytes:
-        out.diagnostics.append(error(rel, 0, "file-too-large", f"the file is {size:,} bytes, "
-                                     f"over the limit of {settings.max_file_bytes:,}",
-                                     "shrink it (compress images), or raise 'max_file_bytes' "
-                                     "in mkdocs.yml"))
+        out.diagnostics.append(
+            error(
+                rel,
+                0,
+                "file-too-large",
+                f"the file is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
+                "shrink it (compress images), or raise 'max_file_bytes' in mkdocs.yml",
+            )
+        )
         return False
     return True
 
@@ -168,8 +215,15 @@ def read_raw(root: Path, path: Path, out: _Collector) -> RawFile | None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        out.diagnostics.append(error(rel, 0, "unreadable", f"cannot read the file: "
-                                     f"{exc.strerror}", "check the file's permissions"))
+        out.diagnostics.append(
+            error(
+                rel,
+                0,
+                "unreadable",
+                f"cannot read the file: {exc.strerror}",
+                "check the file's permissions",
+            )
+        )
         return None
     text, problems = decode(rel, data)
     out.diagnostics.extend(problems)
@@ -180,6 +234,20 @@ def read_raw(root: Path, path: Path, out: _Collector) -> RawFile | None:
     return raw
 
 
+_UPDATE_FIELDS = (
+    "at",
+    *f.SIMPLE_UPDATE_FIELDS,
+    "status",
+    "impact",
+    "kind",
+    "started",
+    "eta",
+    "next_update",
+    "components",
+    "window",
+)
+
+
 def _parse_update(root: Path, path: Path, settings: Settings, out: _Collector) -> _Parsed | None:
     raw = read_raw(root, path, out)
     if raw is None:
@@ -187,32 +255,31 @@ def _parse_update(root: Path, path: Path, settings: Settings, out: _Collector) -
     out.diagnostics.extend(f.unknown_keys(raw.path, raw.meta, raw.lines, f.UPDATE_KEYS))
     parsed = _Parsed(raw=raw, file=path.name)
     if "at" not in raw.meta:
-        out.diagnostics.append(error(raw.path, 1, "missing-key", "'at' is missing",
-                                     "every update needs 'at:', the time it was published"))
-    for key in ("at", *f.SIMPLE_UPDATE_FIELDS, "status", "impact", "kind", "started", "eta",
-                "next_update", "components", "window"):
+        out.diagnostics.append(
+            error(
+                raw.path,
+                1,
+                "missing-key",
+                "'at' is missing",
+                "every update needs 'at:', the time it was published, "
+                "e.g. 'at: 2026-11-20T14:05:00Z'",
+            )
+        )
+    for key in _UPDATE_FIELDS:
         if key not in raw.meta:
             continue
         try:
             parsed.values[key] = _convert(key, raw.meta[key], parsed.at, settings)
         except f.FieldError as exc:
-            out.field_error(raw.path, raw.lines.get(key, 1), exc)
-            continue
-        except _ComponentError as exc:
-            out.field_error(raw.path, raw.lines.get(f"components.{exc.component}",
-                                                    raw.lines.get(key, 1)), exc.error)
+            if exc.rule != f.NEEDS_AT:
+                out.field_error(raw.path, raw.lines.get(exc.key or key, raw.lines[key]), exc)
             continue
         if key == "at":
             parsed.at = parsed.values["at"]
-    parsed.draft = bool(parsed.values.get("draft", False))
+    # A draft flag that cannot be read keeps the update unpublished; the error says why.
+    parsed.draft = bool(parsed.values.get("draft", "draft" in raw.meta))
     _check_order(parsed, out)
     return parsed
-
-
-class _ComponentError(Exception):
-    def __init__(self, component: str, err: f.FieldError) -> None:
-        super().__init__(err.message)
-        self.component, self.error = component, err
 
 
 def _convert(key: str, value: Any, at: datetime | None, settings: Settings) -> Any:
@@ -239,31 +306,47 @@ def _components(value: Any, settings: Settings) -> dict[str, ComponentState]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise f.FieldError("bad-value", "'components' must map component ids to states",
-                           "write one 'id: state' line per component, e.g. 'api: major_outage'")
+        raise f.FieldError(
+            "bad-value",
+            "'components' must map component ids to states",
+            "write one 'id: state' line per component, e.g. 'api: major_outage'",
+        )
     states: dict[str, ComponentState] = {}
     for component_id, state in value.items():
         if component_id not in settings.component_ids:
-            raise _ComponentError(component_id, f.FieldError(
-                "unknown-component", f"unknown component '{component_id}'",
-                f.did_you_mean(component_id, list(settings.component_ids))
-                + " (components are declared in mkdocs.yml under the statuspress plugin)"))
-        try:
-            states[component_id] = f.component_state(component_id, state)
-        except f.FieldError as exc:
-            raise _ComponentError(component_id, exc) from None
+            raise f.FieldError(
+                "unknown-component",
+                f"unknown component '{component_id}'",
+                _component_hint(component_id, settings),
+                f"components.{component_id}",
+            )
+        states[component_id] = f.component_state(component_id, state)
     return states
+
+
+def _component_hint(component_id: str, settings: Settings) -> str:
+    hint = f.did_you_mean(component_id, list(settings.component_ids))
+    if not hint.startswith("did"):
+        hint = "known components: " + (", ".join(settings.component_ids) or "none")
+    return f"{hint} Components are declared in mkdocs.yml under the statuspress plugin."
 
 
 def _window(value: Any) -> Window:
     if not isinstance(value, dict) or set(value) != {"start", "end"}:
-        raise f.FieldError("bad-window", "'window' must have exactly 'start' and 'end'",
-                           "write 'window:' with 'start:' and 'end:' times below it")
+        raise f.FieldError(
+            "bad-window",
+            "'window' must have exactly 'start' and 'end'",
+            "write 'window:' with 'start:' and 'end:' times below it",
+        )
     start = f.aware_time("window.start", value["start"])
     end = f.aware_time("window.end", value["end"])
     if end <= start:
-        raise f.FieldError("bad-window", "the maintenance window ends before it starts",
-                           "make 'end' later than 'start'")
+        raise f.FieldError(
+            "bad-window",
+            "the maintenance window ends before it starts",
+            "make 'end' later than 'start'",
+            "window.end",
+        )
     return Window(start, end)
 
 
@@ -278,112 +361,236 @@ def _check_order(parsed: _Parsed, out: _Collector) -> None:
             parsed.values.pop(key, None)
     started = parsed.values.get("started")
     if isinstance(started, datetime) and started > parsed.at:
-        out.diagnostics.append(error(parsed.raw.path, parsed.raw.lines.get("started", 1),
-                                     "time-order", "'started' is after the update's 'at'",
-                                     "'started' is when customer impact began, at or before "
-                                     "the first update"))
+        out.diagnostics.append(
+            error(
+                parsed.raw.path,
+                parsed.raw.lines.get("started", 1),
+                "time-order",
+                "'started' is after the update's 'at'",
+                "'started' is when customer impact began, at or before the first update",
+            )
+        )
         parsed.values.pop("started")
 
 
-def _assemble(incident_id: str, rel: str, parsed: list[_Parsed], postmortem_file: Path | None,
-              assets: list[str], root: Path, settings: Settings,
-              out: _Collector) -> Incident | None:
-    usable = [p for p in parsed if p.at is not None]
-    if len(usable) != len(parsed):
+def _assemble(
+    incident_id: str,
+    rel: str,
+    parsed: list[_Parsed],
+    postmortem_file: Path | None,
+    assets: list[str],
+    root: Path,
+    settings: Settings,
+    out: _Collector,
+) -> Incident | None:
+    usable = sorted((p for p in parsed if p.at is not None), key=lambda p: (p.at, p.file))
+    if not usable or len(usable) != len(parsed):
         return None  # an update without a valid 'at' cannot be ordered; already reported
-    usable.sort(key=lambda p: (p.at, p.file))
+    _check_folder_date(incident_id, rel, usable[0], out)
     public = [p for p in usable if not p.draft]
-    if not usable:
-        return None
     kind = _kind(usable, out)
-    updates = _chain(incident_id, rel, public or usable, kind, out)
+    updates = _chain(incident_id, public or usable, kind, out)
+    postmortem = _load_postmortem(root, postmortem_file, incident_id, out)
     if not public or updates is None:
         return None
-    postmortem = _load_postmortem(root, postmortem_file, incident_id, out)
-    return Incident(id=incident_id, kind=kind, path=rel, updates=tuple(updates),
-                    postmortem=postmortem, assets=tuple(assets))
+    return Incident(
+        id=incident_id,
+        kind=kind,
+        path=rel,
+        updates=tuple(updates),
+        postmortem=postmortem,
+        assets=tuple(assets),
+    )
+
+
+def _check_folder_date(incident_id: str, rel: str, first: _Parsed, out: _Collector) -> None:
+    """The id carries the date of the first update, in UTC or in the update's own offset."""
+    at = first.at
+    assert at is not None
+    dates = {at.date().isoformat(), at.astimezone(timezone.utc).date().isoformat()}
+    if incident_id[:10] not in dates:
+        out.diagnostics.append(
+            warning(
+                rel,
+                0,
+                "folder-date",
+                f"the folder's date {incident_id[:10]} is not the date of "
+                f"the first update ({min(dates)})",
+                "rename the folder before it is published; "
+                "once published, keep the id: it is the incident's permanent URL",
+            )
+        )
 
 
 def _kind(usable: list[_Parsed], out: _Collector) -> Kind:
     kind = usable[0].values.get("kind", Kind.INCIDENT)
     for later in usable[1:]:
         if "kind" in later.values and later.values["kind"] is not kind:
-            out.diagnostics.append(error(later.raw.path, later.raw.lines.get("kind", 1),
-                                         "kind-mismatch", "'kind' differs from the first update's",
-                                         "set 'kind' in the first update only"))
+            out.diagnostics.append(
+                error(
+                    later.raw.path,
+                    later.raw.lines["kind"],
+                    "kind-mismatch",
+                    "'kind' differs from the first update's",
+                    "set 'kind' in the first update only",
+                )
+            )
     return kind
 
 
-_FIRST_REQUIRED = {Kind.INCIDENT: ("title", "status", "impact"),
-                   Kind.MAINTENANCE: ("title", "status", "window")}
+_FIRST_REQUIRED = {
+    Kind.INCIDENT: {
+        "title": "'title: Elevated error rates on the API'",
+        "impact": "'impact: major' (none, minor, major or critical)",
+    },
+    Kind.MAINTENANCE: {
+        "title": "'title: Database upgrade'",
+        "window": "'window:' with 'start:' and 'end:' times below it",
+    },
+}
 
 
-def _chain(incident_id: str, rel: str, items: list[_Parsed], kind: Kind,
-           out: _Collector) -> list[Update] | None:
-    """Apply carry-forward across updates; None when the first update lacks what it needs."""
-    first = items[0]
-    missing = [k for k in _FIRST_REQUIRED[kind] if k not in first.values]
-    for key in missing:
-        if key not in first.raw.meta:  # a bad value was reported already
-            out.diagnostics.append(error(first.raw.path, 1, "missing-key",
-                                         f"'{key}' is missing from the first update",
-                                         f"the first update sets '{key}'; later ones may "
-                                         "leave it out"))
-    if missing:
-        return None
+def _chain(
+    incident_id: str, items: list[_Parsed], kind: Kind, out: _Collector
+) -> list[Update] | None:
+    """Apply carry-forward across updates; None when any update cannot be used (reported)."""
+    complete = _first_complete(items[0], kind, out)
     statuses = MAINTENANCE_STATUSES if kind is Kind.MAINTENANCE else INCIDENT_STATUSES
     state = {"title": "", "impact": Impact.NONE, "components": {}, "window": None}
-    updates = []
-    for index, item in enumerate(items):
-        update = _one_update(incident_id, item, index, kind, statuses, state, out)
-        if update is None:
-            return None
-        updates.append(update)
-    return updates
-
-
-def _one_update(incident_id: str, item: _Parsed, index: int, kind: Kind,
-                statuses: tuple[str, ...], state: dict[str, Any],
-                out: _Collector) -> Update | None:
-    values, raw = item.values, item.raw
-    status = values.get("status")
-    if status is None and "status" not in raw.meta:
-        out.diagnostics.append(error(raw.path, 1, "missing-key", "'status' is missing",
-                                     "every update says where things stand: "
-                                     + ", ".join(statuses)))
+    updates = [
+        _one_update(incident_id, item, index, kind, statuses, state, out)
+        for index, item in enumerate(items)
+    ]
+    if not complete or None in updates:
         return None
-    if status not in statuses:
-        out.diagnostics.append(error(raw.path, raw.lines.get("status", 1), "unknown-status",
-                                     f"'{status}' is not a {kind.value} status",
-                                     f.did_you_mean(str(status), statuses)
-                                     if f.did_you_mean(str(status), statuses).startswith("did")
-                                     else "use one of: " + ", ".join(statuses)))
+    return [u for u in updates if u is not None]
+
+
+def _first_complete(first: _Parsed, kind: Kind, out: _Collector) -> bool:
+    """The first update must name what later ones carry forward."""
+    complete = True
+    for key, example in _FIRST_REQUIRED[kind].items():
+        if first.values.get(key) is not None:
+            continue
+        complete = False
+        if key in first.raw.meta and key not in first.values:
+            continue  # a bad value, reported already
+        empty = key in first.raw.meta
+        out.diagnostics.append(
+            error(
+                first.raw.path,
+                first.raw.lines.get(key, 1),
+                "missing-key",
+                f"'{key}' is {'empty' if empty else 'missing'} in the first update",
+                f"the first update sets {example}; later updates may leave it out",
+            )
+        )
+    return complete
+
+
+def _one_update(
+    incident_id: str,
+    item: _Parsed,
+    index: int,
+    kind: Kind,
+    statuses: tuple[str, ...],
+    state: dict[str, Any],
+    out: _Collector,
+) -> Update | None:
+    values, raw = item.values, item.raw
+    status = _status(item, kind, statuses, out)
+    if status is None:
         return None
     for key in ("title", "impact", "window"):
         if values.get(key) is not None:
             state[key] = values[key]
     components = dict(state["components"])
-    if status in ("resolved", "completed"):
+    if status in CLOSING_STATUSES:
         components = dict.fromkeys(components, ComponentState.OPERATIONAL)
     components.update(values.get("components") or {})
     state["components"] = components
     if index and "started" in values:
-        out.diagnostics.append(warning(raw.path, raw.lines.get("started", 1), "bad-value",
-                                       "'started' belongs in the first update only",
-                                       "move it to the first update"))
+        out.diagnostics.append(
+            warning(
+                raw.path,
+                raw.lines["started"],
+                "started-later",
+                "'started' belongs in the first update only",
+                "move it to the first update, or remove it here",
+            )
+        )
     return Update(
-        incident_id=incident_id, file=item.file, path=raw.path, at=values["at"], status=status,
-        title=state["title"], impact=state["impact"], components=components,
-        body=strip_html_comments(raw.body), eta=values.get("eta"),
-        next_update=values.get("next_update"), apology=values.get("apology"),
-        cause=values.get("cause"), workaround=values.get("workaround"),
-        author=values.get("author"), started=values.get("started") if index == 0 else None,
-        window=state["window"], explicit=frozenset(raw.meta), lint_ignore=values.get(
-            "lint", frozenset()), lines=dict(raw.lines), body_line=raw.body_line)
+        incident_id=incident_id,
+        file=item.file,
+        path=raw.path,
+        at=values["at"],
+        status=status,
+        title=state["title"],
+        impact=state["impact"],
+        components=components,
+        body=strip_html_comments(raw.body),
+        eta=values.get("eta"),
+        next_update=values.get("next_update"),
+        apology=values.get("apology"),
+        cause=values.get("cause"),
+        workaround=values.get("workaround"),
+        author=values.get("author"),
+        started=values.get("started") if index == 0 else None,
+        window=state["window"],
+        explicit=frozenset(raw.meta),
+        lint_ignore=values.get("lint", frozenset()),
+        lines=dict(raw.lines),
+        body_line=raw.body_line,
+    )
 
 
-def _load_postmortem(root: Path, path: Path | None, incident_id: str,
-                     out: _Collector) -> Postmortem | None:
+def _status(item: _Parsed, kind: Kind, statuses: tuple[str, ...], out: _Collector) -> str | None:
+    """The update's status if it is one of its kind's; otherwise None, reported."""
+    raw = item.raw
+    if "status" not in raw.meta:
+        out.diagnostics.append(
+            error(
+                raw.path,
+                1,
+                "missing-key",
+                "'status' is missing",
+                "every update says where things stand: " + ", ".join(statuses),
+            )
+        )
+        return None
+    status = item.values.get("status")
+    if status is None or status in statuses:
+        return status  # None: a bad value, reported already
+    other = MAINTENANCE_STATUSES if kind is Kind.INCIDENT else INCIDENT_STATUSES
+    hint = f.did_you_mean(status, statuses)
+    if status in other:
+        hint = _KIND_HINTS[kind]
+    elif not hint.startswith("did"):
+        hint = "use one of: " + ", ".join(statuses)
+    article = "an" if kind is Kind.INCIDENT else "a"
+    out.diagnostics.append(
+        error(
+            raw.path,
+            raw.lines["status"],
+            "unknown-status",
+            f"'{status}' is not {article} {kind.value} status",
+            hint,
+        )
+    )
+    return None
+
+
+_KIND_HINTS = {
+    Kind.INCIDENT: "that is a maintenance status: add 'kind: maintenance' and a 'window' to the "
+    "first update, or use one of: " + ", ".join(INCIDENT_STATUSES),
+    Kind.MAINTENANCE: "that is an incident status; a maintenance uses one of: "
+    + ", ".join(MAINTENANCE_STATUSES),
+}
+
+
+def _load_postmortem(
+    root: Path, path: Path | None, incident_id: str, out: _Collector
+) -> Postmortem | None:
     if path is None:
         return None
     raw = read_raw(root, path, out)
@@ -393,15 +600,22 @@ def _load_postmortem(root: Path, path: Path | None, incident_id: str,
     try:
         if f.boolean("draft", raw.meta.get("draft", "false")):
             return None
-        published = (f.aware_time("published", raw.meta["published"])
-                     if raw.meta.get("published") is not None else None)
+        published = (
+            f.aware_time("published", raw.meta["published"])
+            if raw.meta.get("published") is not None
+            else None
+        )
     except f.FieldError as exc:
         key = "draft" if "draft" in exc.message else "published"
         out.field_error(raw.path, raw.lines.get(key, 1), exc)
         return None
     values: dict[str, Any] = {}
-    for key, parser in (("title", f.optional_text), ("summary", f.optional_text),
-                        ("authors", f.string_list), ("lint", f.lint_ignore)):
+    for key, parser in (
+        ("title", f.optional_text),
+        ("summary", f.optional_text),
+        ("authors", f.string_list),
+        ("lint", f.lint_ignore),
+    ):
         try:
             values[key] = parser(key, raw.meta.get(key))
         except f.FieldError as exc:
@@ -410,12 +624,19 @@ def _load_postmortem(root: Path, path: Path | None, incident_id: str,
     items = _action_items(raw, out)
     if items is None:
         return None
-    return Postmortem(incident_id=incident_id, path=raw.path,
-                      title=values["title"] or "", published=published,
-                      authors=values["authors"], summary=values["summary"],
-                      action_items=items, body=strip_html_comments(raw.body),
-                      lines=dict(raw.lines), body_line=raw.body_line,
-                      lint_ignore=values["lint"])
+    return Postmortem(
+        incident_id=incident_id,
+        path=raw.path,
+        title=values["title"] or "",
+        published=published,
+        authors=values["authors"],
+        summary=values["summary"],
+        action_items=items,
+        body=strip_html_comments(raw.body),
+        lines=dict(raw.lines),
+        body_line=raw.body_line,
+        lint_ignore=values["lint"],
+    )
 
 
 def _action_items(raw: RawFile, out: _Collector) -> tuple[ActionItem, ...] | None:
@@ -424,8 +645,15 @@ def _action_items(raw: RawFile, out: _Collector) -> tuple[ActionItem, ...] | Non
         return ()
     line = raw.lines.get("action_items", 1)
     if not isinstance(value, list):
-        out.diagnostics.append(error(raw.path, line, "bad-value", "'action_items' must be a list",
-                                     "write each item as '- what: ...' with owner, due, status"))
+        out.diagnostics.append(
+            error(
+                raw.path,
+                line,
+                "bad-value",
+                "'action_items' must be a list",
+                "write each item as '- what: ...' with owner, due, status",
+            )
+        )
         return None
     items = []
     item_lines = raw.item_lines.get("action_items", [])
@@ -440,18 +668,32 @@ def _action_items(raw: RawFile, out: _Collector) -> tuple[ActionItem, ...] | Non
 
 def _action_item(path: str, item: Any, line: int, out: _Collector) -> ActionItem | None:
     if not isinstance(item, dict):
-        out.diagnostics.append(error(path, line, "bad-value", "an action item must be a mapping",
-                                     "write '- what: ...' then 'owner:', 'due:', 'status:'"))
+        out.diagnostics.append(
+            error(
+                path,
+                line,
+                "bad-value",
+                "an action item must be a mapping",
+                "write '- what: ...' then 'owner:', 'due:', 'status:'",
+            )
+        )
         return None
-    out.diagnostics.extend(error(path, line, "unknown-key", f"unknown action item key '{key}'",
-                                 f.did_you_mean(key, f.ACTION_ITEM_KEYS))
-                           for key in item if key not in f.ACTION_ITEM_KEYS)
+    out.diagnostics.extend(
+        error(
+            path,
+            line,
+            "unknown-key",
+            f"unknown action item key '{key}'",
+            f.did_you_mean(key, f.ACTION_ITEM_KEYS),
+        )
+        for key in item
+        if key not in f.ACTION_ITEM_KEYS
+    )
     try:
         what = f.text("what", item.get("what"))
         owner = f.optional_text("owner", item.get("owner"))
         due = f.plain_date("due", item["due"]) if item.get("due") is not None else None
-        status = f.enum_value("status", item.get("status") or "open", ("open", "done"),
-                              "bad-value")
+        status = f.enum_value("status", item.get("status") or "open", ("open", "done"), "bad-value")
     except f.FieldError as exc:
         out.field_error(path, line, exc)
         return None

@@ -17,9 +17,21 @@ from .types import Component, Settings, UptimeWeights
 COMPONENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LEVELS = ("error", "warning", "off")
 OPTION_KEYS = (
-    "company", "timezone", "uptime_days", "components", "lint", "forbidden_patterns",
-    "private_emails", "uptime_weights", "feed_id_authority", "recent_days",
-    "history_page_size", "postmortem_due_days", "max_file_bytes", "allow_raw_html", "notify",
+    "company",
+    "timezone",
+    "uptime_days",
+    "components",
+    "lint",
+    "forbidden_patterns",
+    "private_emails",
+    "uptime_weights",
+    "feed_id_authority",
+    "recent_days",
+    "history_page_size",
+    "postmortem_due_days",
+    "max_file_bytes",
+    "allow_raw_html",
+    "notify",
     "cache_dir",
 )
 COMPONENT_KEYS = ("id", "name", "group", "description", "start_date")
@@ -45,126 +57,329 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
 
 def read_config(config_path: Path) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     """mkdocs.yml as a dict (MkDocs tags tolerated, never executed)."""
+    config, _, problems = _read_config(config_path)
+    return config, problems
+
+
+def _read_config(
+    config_path: Path,
+) -> tuple[dict[str, Any] | None, dict[str, int], list[Diagnostic]]:
+    """mkdocs.yml as a dict, with the line of each statuspress option."""
     import yaml
 
     name = config_path.name
     try:
         data = config_path.read_bytes()
     except OSError:
-        return None, [error(name, 0, "config", f"cannot read '{config_path}'",
-                            "run the command in the site folder, or pass -f mkdocs.yml")]
+        return (
+            None,
+            {},
+            [
+                error(
+                    name,
+                    0,
+                    "config",
+                    f"cannot read '{config_path}'",
+                    "run the command in the site folder, or pass -f mkdocs.yml",
+                )
+            ],
+        )
     text, problems = decode(name, data)
     if text is None:
-        return None, problems
+        return None, {}, problems
     try:
-        config = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
+        node = yaml.compose(text, Loader=_ConfigLoader)
+        config = yaml.load(text, Loader=_ConfigLoader)  # a SafeLoader subclass
+    except (yaml.YAMLError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        return None, [error(name, mark.line + 1 if mark else 0, "config",
-                            f"invalid YAML: {getattr(exc, 'problem', exc)}",
-                            "check the indentation of mkdocs.yml")]
+        return (
+            None,
+            {},
+            [
+                error(
+                    name,
+                    mark.line + 1 if mark else 1,
+                    "config",
+                    f"invalid YAML: {getattr(exc, 'problem', None) or type(exc).__name__}",
+                    "check the indentation of mkdocs.yml",
+                )
+            ],
+        )
     if not isinstance(config, dict):
-        return None, [error(name, 1, "config", "mkdocs.yml is not a mapping",
-                            "start from 'statuspress init'")]
-    return config, []
+        return (
+            None,
+            {},
+            [
+                error(
+                    name,
+                    1,
+                    "config",
+                    "mkdocs.yml is not a mapping",
+                    "start from 'statuspress init'",
+                )
+            ],
+        )
+    return config, option_lines(node), []
 
 
-def plugin_options(config: dict[str, Any]) -> dict[str, Any] | None:
-    """The `statuspress` entry of `plugins:`, or None when the plugin is not configured."""
-    for entry in config.get("plugins") or []:
+def option_lines(node: Any) -> dict[str, int]:
+    """1-based lines of the plugin's options: 'key', 'key.sub' and 'key.N' (list items)."""
+    import yaml
+
+    lines: dict[str, int] = {}
+    options = _plugin_node(node)
+    if options is not None:
+        lines[""] = options.start_mark.line + 1
+    if not isinstance(options, yaml.MappingNode):
+        return lines
+    for key_node, value in options.value:
+        key = str(key_node.value)
+        lines[key] = key_node.start_mark.line + 1
+        if isinstance(value, yaml.SequenceNode):
+            for index, item in enumerate(value.value):
+                lines[f"{key}.{index}"] = item.start_mark.line + 1
+        elif isinstance(value, yaml.MappingNode):
+            for sub_key, _ in value.value:
+                lines[f"{key}.{sub_key.value}"] = sub_key.start_mark.line + 1
+    return lines
+
+
+def _plugin_node(node: Any) -> Any:
+    """The composed node of the statuspress plugin's options, if any."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    plugins = next((v for k, v in node.value if k.value == "plugins"), None)
+    if isinstance(plugins, yaml.MappingNode):
+        return next((v for k, v in plugins.value if k.value == "statuspress"), None)
+    if not isinstance(plugins, yaml.SequenceNode):
+        return None
+    for entry in plugins.value:
+        if isinstance(entry, yaml.MappingNode):
+            found = next((v for k, v in entry.value if k.value == "statuspress"), None)
+            if found is not None:
+                return found
+    return None
+
+
+def plugin_options(config: dict[str, Any]) -> Any:
+    """The `statuspress` entry of `plugins:` (a list or a mapping), None when not configured."""
+    plugins = config.get("plugins") or []
+    if isinstance(plugins, dict):
+        return plugins.get("statuspress") or {} if "statuspress" in plugins else None
+    if not isinstance(plugins, list):
+        return None
+    for entry in plugins:
         if entry == "statuspress":
             return {}
         if isinstance(entry, dict) and "statuspress" in entry:
-            return dict(entry["statuspress"] or {})
+            value = entry["statuspress"]
+            return dict(value) if isinstance(value, dict) else value or {}
     return None
 
 
 def load_settings(config_path: Path) -> tuple[Settings | None, list[Diagnostic]]:
-    config, problems = read_config(config_path)
+    config, lines, problems = _read_config(config_path)
     if config is None:
         return None, problems
     options = plugin_options(config)
     if options is None:
-        return None, [error(config_path.name, 0, "config", "the statuspress plugin is not "
-                            "configured", "add '- statuspress:' under 'plugins:' in mkdocs.yml")]
-    return settings_from(config, options, config_path.name)
+        return None, [
+            error(
+                config_path.name,
+                0,
+                "config",
+                "the statuspress plugin is not configured",
+                "add '- statuspress:' under 'plugins:' in mkdocs.yml",
+            )
+        ]
+    if not isinstance(options, dict):
+        return None, [
+            error(
+                config_path.name,
+                lines.get("", 0),
+                "config",
+                "the statuspress plugin's options are not a mapping",
+                "write the options as 'key: value' lines under '- statuspress:'",
+            )
+        ]
+    return settings_from(config, options, config_path.name, lines)
 
 
-def settings_from(config: dict[str, Any], options: dict[str, Any],
-                  path: str = "mkdocs.yml") -> tuple[Settings | None, list[Diagnostic]]:
+class OptionError(ValueError):
+    """A bad option value; `item` names the list item or sub-key at fault, for its line."""
+
+    def __init__(self, message: str, item: str | int | None = None) -> None:
+        super().__init__(message)
+        self.item = item
+
+
+def settings_from(
+    config: dict[str, Any],
+    options: dict[str, Any],
+    path: str = "mkdocs.yml",
+    lines: dict[str, int] | None = None,
+) -> tuple[Settings | None, list[Diagnostic]]:
     """Validate the plugin options; every problem is collected."""
-    problems = [error(path, 0, "config", f"unknown statuspress option '{key}'",
-                      did_you_mean(key, OPTION_KEYS)) for key in options if key not in OPTION_KEYS]
+    lines = lines or {}
+    problems = [
+        error(
+            path,
+            lines.get(str(key), 0),
+            "config-option",
+            f"unknown statuspress option '{key}'",
+            did_you_mean(str(key), OPTION_KEYS),
+        )
+        for key in options
+        if key not in OPTION_KEYS
+    ]
     values: dict[str, Any] = {}
     for key, check in _CHECKS.items():
-        if key in options:
-            try:
-                values[key] = check(options[key])
-            except ValueError as exc:
-                problems.append(error(path, 0, "config", f"option '{key}': {exc}",
-                                      _HINTS.get(key, "see the README's configuration section")))
-    site_url = str(config.get("site_url") or "")
-    authority = values.pop("feed_id_authority", "") or urlsplit(site_url).hostname or "localhost"
+        if key not in options:
+            continue
+        try:
+            values[key] = check(options[key])
+        except ValueError as exc:
+            item = getattr(exc, "item", None)
+            line = lines.get(f"{key}.{item}", lines.get(key, 0))
+            problems.append(
+                error(
+                    path,
+                    line,
+                    "config-option",
+                    f"option '{key}': {exc}",
+                    _HINTS.get(key, "see the README's configuration section"),
+                )
+            )
+    problems.extend(_site_problems(config, path))
     if problems:
         return None, problems
-    return Settings(site_name=str(config.get("site_name") or "Status"), site_url=site_url,
-                    docs_dir=str(config.get("docs_dir") or "docs"),
-                    feed_id_authority=authority, **values), []
+    site_url = str(config.get("site_url") or "")
+    authority = values.pop("feed_id_authority", "") or urlsplit(site_url).hostname or "localhost"
+    return Settings(
+        site_name=str(config.get("site_name") or "Status"),
+        site_url=site_url,
+        docs_dir=str(config.get("docs_dir") or "docs"),
+        feed_id_authority=authority,
+        **values,
+    ), []
+
+
+def _site_problems(config: dict[str, Any], path: str) -> list[Diagnostic]:
+    """MkDocs settings this plugin reads must be plain text."""
+    return [
+        error(path, 0, "config", f"'{key}' must be text", f"write '{key}: ...' as one line")
+        for key in ("site_name", "site_url", "docs_dir")
+        if config.get(key) is not None and not isinstance(config[key], str)
+    ]
 
 
 def _components(value: Any) -> tuple[Component, ...]:
-    if not isinstance(value, list):
-        raise ValueError("must be a list of components with 'id' and 'name'")
+    if not isinstance(value, list) or not value:
+        raise OptionError("must be a non-empty list of components with 'id' and 'name'")
     seen: set[str] = set()
     result = []
-    for position, item in enumerate(value, start=1):
-        if not isinstance(item, dict) or "id" not in item:
-            raise ValueError(f"component #{position} needs an 'id' and a 'name'")
-        unknown = [k for k in item if k not in COMPONENT_KEYS]
-        if unknown:
-            raise ValueError(f"unknown key '{unknown[0]}' in component '{item['id']}' "
-                             f"({did_you_mean(str(unknown[0]), COMPONENT_KEYS)})")
-        component_id = str(item["id"])
-        if not COMPONENT_ID.match(component_id) or component_id in seen:
-            raise ValueError(f"component id '{component_id}' is invalid or repeated "
-                             "(lower-case letters, digits, '-' and '_')")
-        seen.add(component_id)
-        start = item.get("start_date")
-        result.append(Component(
-            id=component_id, name=str(item.get("name") or component_id),
-            group=str(item["group"]) if item.get("group") else None,
-            description=str(item["description"]) if item.get("description") else None,
-            position=position,
-            start_date=start if isinstance(start, date) or start is None
-            else date.fromisoformat(str(start))))
+    for index, item in enumerate(value):
+        component = _component(item, index)
+        if component.id in seen:
+            raise OptionError(f"component id '{component.id}' is given twice", index)
+        seen.add(component.id)
+        result.append(component)
     return tuple(result)
+
+
+def _component(item: Any, index: int) -> Component:
+    if not isinstance(item, dict) or "id" not in item:
+        raise OptionError(f"component #{index + 1} needs an 'id' and a 'name'", index)
+    unknown = [str(k) for k in item if k not in COMPONENT_KEYS]
+    if unknown:
+        raise OptionError(
+            f"unknown key '{unknown[0]}' in component #{index + 1} "
+            f"({did_you_mean(unknown[0], COMPONENT_KEYS)})",
+            index,
+        )
+    texts = {key: _text(item.get(key)) for key in ("id", "name", "group", "description")}
+    component_id = texts["id"] or ""
+    if not COMPONENT_ID.match(component_id):
+        raise OptionError(
+            f"component id '{component_id}' is not valid (lower-case letters, digits, '-' and '_')",
+            index,
+        )
+    return Component(
+        id=component_id,
+        name=texts["name"] or component_id,
+        group=texts["group"] or None,
+        description=texts["description"] or None,
+        position=index + 1,
+        start_date=_start_date(item.get("start_date"), index),
+    )
+
+
+def _text(value: Any) -> str | None:
+    """A scalar option as text; lists and mappings are refused (and never expanded)."""
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        raise OptionError("must be text, not a list or a mapping")
+    return str(value)
+
+
+def _show(value: Any) -> str:
+    """A value for a message; containers are named, never printed (they may be alias bombs)."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _start_date(value: Any, index: int) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(_show(value))
+    except ValueError:
+        raise OptionError(
+            f"component #{index + 1}: start_date '{_show(value)}' is not a date (write YYYY-MM-DD)",
+            index,
+        ) from None
 
 
 def _lint(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise ValueError("must map rule ids to error, warning or off")
-    levels = {str(k): str(v).lower() if v is not False else "off" for k, v in value.items()}
-    bad = [k for k, v in levels.items() if v not in LEVELS]
-    if bad:
-        raise ValueError(f"rule '{bad[0]}' has level '{levels[bad[0]]}'; use error, warning "
-                         "or off")
+        raise OptionError("must map rule ids to error, warning or off")
+    levels = {}
+    for rule, level in value.items():
+        text = "off" if level is False else _show(level).lower()
+        if text not in LEVELS:
+            raise OptionError(
+                f"rule '{rule}' has level '{text}'; use error, warning or off", str(rule)
+            )
+        levels[str(rule)] = text
     return levels
 
 
 def _patterns(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise ValueError("must be a list of regular expressions")
-    for pattern in value:
+    for index, pattern in enumerate(value):
+        if isinstance(pattern, (dict, list)):
+            raise OptionError(f"item #{index + 1} is not a regular expression", index)
         try:
             re.compile(str(pattern))
         except re.error as exc:
-            raise ValueError(f"'{pattern}' is not a valid regular expression: {exc}") from None
+            raise OptionError(
+                f"'{pattern}' is not a valid regular expression: {exc}", index
+            ) from None
     return tuple(str(p) for p in value)
 
 
 def _timezone(value: Any) -> str:
+    if not isinstance(value, str):
+        raise OptionError(f"{_show(value)} is not a time zone name")
     try:
-        ZoneInfo(str(value))
+        ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown time zone '{value}'") from None
     return str(value)
@@ -172,7 +387,7 @@ def _timezone(value: Any) -> str:
 
 def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"must be a whole number of at least 1, not '{value}'")
+        raise ValueError(f"must be a whole number of at least 1, not {_show(value)}")
     return value
 
 
@@ -181,15 +396,26 @@ def _weights(value: Any) -> UptimeWeights:
         raise ValueError("must map component states to a share of downtime between 0 and 1")
     known = UptimeWeights.__dataclass_fields__
     for key, weight in value.items():
-        if key not in known or not isinstance(weight, (int, float)) or not 0 <= weight <= 1:
-            raise ValueError(f"'{key}: {weight}' is not a state with a weight from 0 to 1")
+        if (
+            isinstance(weight, bool)
+            or key not in known
+            or not isinstance(weight, (int, float))
+            or not 0 <= weight <= 1
+        ):
+            raise OptionError(
+                f"'{key}: {_show(weight)}' is not a state with a weight from 0 to 1", str(key)
+            )
     return UptimeWeights(**{k: float(v) for k, v in value.items()})
 
 
 def _string_tuple(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise ValueError("must be a list")
-    return tuple(str(v) for v in value)
+        raise OptionError("must be a list")
+    return tuple(_text(v) or "" for v in value)
+
+
+def _required_text(value: Any) -> str:
+    return _text(value) or ""
 
 
 def _boolean(value: Any) -> bool:
@@ -205,15 +431,28 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 
 _CHECKS = {
-    "company": str, "timezone": _timezone, "uptime_days": _positive_int,
-    "components": _components, "lint": _lint, "forbidden_patterns": _patterns,
-    "private_emails": _string_tuple, "uptime_weights": _weights, "feed_id_authority": str,
-    "recent_days": _positive_int, "history_page_size": _positive_int,
-    "postmortem_due_days": _positive_int, "max_file_bytes": _positive_int,
-    "allow_raw_html": _boolean, "notify": _mapping, "cache_dir": str,
+    "company": _required_text,
+    "timezone": _timezone,
+    "uptime_days": _positive_int,
+    "components": _components,
+    "lint": _lint,
+    "forbidden_patterns": _patterns,
+    "private_emails": _string_tuple,
+    "uptime_weights": _weights,
+    "feed_id_authority": _required_text,
+    "recent_days": _positive_int,
+    "history_page_size": _positive_int,
+    "postmortem_due_days": _positive_int,
+    "max_file_bytes": _positive_int,
+    "allow_raw_html": _boolean,
+    "notify": _mapping,
+    "cache_dir": _required_text,
 }
 _HINTS = {
     "components": "list components as '- id: api' with 'name:', and optionally 'group:' and "
-                  "'description:'",
+    "'description:'",
     "timezone": "use an IANA zone name such as UTC or Europe/Berlin",
+    "lint": "set each rule id to error, warning or off, e.g. 'generic-statement: warning'",
+    "uptime_weights": "e.g. 'partial_outage: 0.3' (0 = counts as up, 1 = counts as down)",
+    "forbidden_patterns": "list Python regular expressions, quoted in single quotes",
 }

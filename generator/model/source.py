@@ -26,8 +26,9 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 _FAST_MAX_MARKS = 2_000  # bounds nesting depth: each level needs one of [ { - : or a line
 # Where libyaml and PyYAML differ (tabs, tags, anchors, complex keys, directives, odd line
 # breaks, "|#"), the pure-Python parser decides.
-_FAST_UNSAFE = re.compile("[\t!&*?\u2028\u2029\x85\ufeff]|[|>][-+0-9]*#|^(%|---|\\.\\.\\.)",
-                          re.MULTILINE)
+_FAST_UNSAFE = re.compile(
+    "[\t!&*?\u2028\u2029\x85\ufeff]|[|>][-+0-9]*#|^(%|---|\\.\\.\\.)", re.MULTILINE
+)
 
 
 @dataclass
@@ -51,18 +52,39 @@ class _YamlProblem(Exception):
 def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     """Bytes -> text, or a diagnostic for empty, binary and non-UTF-8 files."""
     if not data.strip():
-        return None, [error(path, 0, "empty-file", "the file is empty",
-                            "write the front matter between two '---' lines, then the text")]
+        return None, [
+            error(
+                path,
+                0,
+                "empty-file",
+                "the file is empty",
+                "write the front matter between two '---' lines, then the text",
+            )
+        ]
     if b"\x00" in data:
-        return None, [error(path, 0, "encoding", "the file is binary, not Markdown text",
-                            "move images and other files out of the way or give them "
-                            "another extension than .md")]
+        return None, [
+            error(
+                path,
+                0,
+                "encoding",
+                "the file is binary, not Markdown text",
+                "move images and other files out of the way or give them "
+                "another extension than .md",
+            )
+        ]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [error(path, line, "encoding", f"the file is not UTF-8 (byte {exc.start})",
-                            "save the file as UTF-8")]
+        return None, [
+            error(
+                path,
+                line,
+                "encoding",
+                f"the file is not UTF-8 (byte {exc.start})",
+                "save the file as UTF-8",
+            )
+        ]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
@@ -70,46 +92,104 @@ def split_front_matter(path: str, text: str) -> tuple[RawFile | None, list[Diagn
     """Separate the `---` front matter from the body, keeping line numbers."""
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        return None, [error(path, 1, "front-matter", "the file does not start with front matter",
-                            "start the file with a '---' line, the YAML keys, and a closing "
-                            "'---' line")]
+        return None, [
+            error(
+                path,
+                1,
+                "front-matter",
+                "the file does not start with front matter",
+                "start the file with a '---' line, the YAML keys, and a closing '---' line",
+            )
+        ]
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             yaml_text = "\n".join(lines[1:index])
-            body = "\n".join(lines[index + 1:])
+            body = "\n".join(lines[index + 1 :])
             return _compose(path, yaml_text, body, body_line=index + 2)
-    return None, [error(path, 1, "front-matter", "the front matter is never closed",
-                        "add a '---' line after the last YAML key; without it the keys "
-                        "would be published as text")]
+    return None, [
+        error(
+            path,
+            1,
+            "front-matter",
+            "the front matter is never closed",
+            "add a '---' line after the last YAML key; without it the keys "
+            "would be published as text",
+        )
+    ]
 
 
-def _compose(path: str, yaml_text: str, body: str, body_line: int) -> tuple[RawFile | None,
-                                                                           list[Diagnostic]]:
+def _compose(
+    path: str, yaml_text: str, body: str, body_line: int
+) -> tuple[RawFile | None, list[Diagnostic]]:
     try:
         node = _compose_node(yaml_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
-        return None, [error(path, line, "yaml-syntax", f"invalid YAML: {exc.problem or exc}",
-                            "check indentation and quote values that contain ': ' or '#'")]
-    except (yaml.YAMLError, RecursionError) as exc:
-        return None, [error(path, 1, "yaml-syntax", f"invalid YAML: {type(exc).__name__}",
-                            "simplify the front matter")]
+        return None, [
+            error(
+                path,
+                line,
+                "yaml-syntax",
+                f"invalid YAML: {exc.problem or exc}",
+                "check indentation and quote values that contain ': ' or '#'",
+            )
+        ]
+    except RecursionError:
+        return None, [
+            error(
+                path,
+                1,
+                "yaml-complexity",
+                "the front matter is nested too deeply",
+                "front matter needs only a few levels of nesting",
+            )
+        ]
+    except yaml.YAMLError as exc:
+        return None, [
+            error(
+                path,
+                1,
+                "yaml-syntax",
+                f"invalid YAML: {exc}",
+                "check indentation and quote values that contain ': ' or '#'",
+            )
+        ]
     if node is None:
-        return None, [error(path, 1, "not-a-mapping", "the front matter is empty",
-                            "write 'key: value' lines between the '---' lines")]
+        return None, [
+            error(
+                path,
+                1,
+                "not-a-mapping",
+                "the front matter is empty",
+                "write 'key: value' lines between the '---' lines",
+            )
+        ]
     if not isinstance(node, yaml.MappingNode):
-        return None, [error(path, node.start_mark.line + 2, "not-a-mapping",
-                            "the front matter is not a mapping of keys to values",
-                            "write 'key: value' lines between the '---' lines")]
+        return None, [
+            error(
+                path,
+                node.start_mark.line + 2,
+                "not-a-mapping",
+                "the front matter is not a mapping of keys to values",
+                "write 'key: value' lines between the '---' lines",
+            )
+        ]
     raw = RawFile(path=path, body=body, body_line=body_line)
     try:
         _top_level(raw, node)
     except _YamlProblem as problem:
         return None, [error(path, problem.line, problem.rule, problem.message, problem.hint)]
     except RecursionError:
-        return None, [error(path, 1, "yaml-complexity", "the front matter is nested too deeply",
-                            "front matter needs only a few levels of nesting")]
+        return None, [
+            error(
+                path,
+                1,
+                "yaml-complexity",
+                "the front matter is nested too deeply",
+                "front matter needs only a few levels of nesting",
+            )
+        ]
     return raw, []
 
 
@@ -127,8 +207,10 @@ def _compose_node(yaml_text: str) -> yaml.Node | None:
 
 
 def _fast_parser_agrees(yaml_text: str) -> bool:
-    return (not _FAST_UNSAFE.search(yaml_text)
-            and sum(map(yaml_text.count, "[{-:\n")) <= _FAST_MAX_MARKS)
+    return (
+        not _FAST_UNSAFE.search(yaml_text)
+        and sum(map(yaml_text.count, "[{-:\n")) <= _FAST_MAX_MARKS
+    )
 
 
 def _top_level(raw: RawFile, node: yaml.MappingNode) -> None:
@@ -137,9 +219,12 @@ def _top_level(raw: RawFile, node: yaml.MappingNode) -> None:
         key = _scalar_key(key_node)
         line = key_node.start_mark.line + 2
         if key in raw.meta:
-            raise _YamlProblem(line, "duplicate-key", f"key '{key}' is given twice "
-                               f"(first on line {raw.lines[key]})",
-                               "keep one of them; YAML would silently keep only the last")
+            raise _YamlProblem(
+                line,
+                "duplicate-key",
+                f"key '{key}' is given twice (first on line {raw.lines[key]})",
+                "keep one of them; YAML would silently keep only the last",
+            )
         raw.meta[key] = _plain(value_node, budget, depth=1)
         raw.lines[key] = line
         if isinstance(value_node, yaml.SequenceNode):
@@ -151,8 +236,12 @@ def _top_level(raw: RawFile, node: yaml.MappingNode) -> None:
 
 def _scalar_key(node: yaml.Node) -> str:
     if not isinstance(node, yaml.ScalarNode):
-        raise _YamlProblem(node.start_mark.line + 2, "bad-value", "a key must be plain text",
-                           "write keys as plain words such as 'status:'")
+        raise _YamlProblem(
+            node.start_mark.line + 2,
+            "bad-value",
+            "a key must be plain text",
+            "write keys as plain words such as 'status:'",
+        )
     return str(node.value)
 
 
@@ -161,12 +250,20 @@ def _plain(node: yaml.Node, budget: list[int], depth: int) -> Any:
     budget[0] -= 1
     line = node.start_mark.line + 2
     if budget[0] < 0 or depth > MAX_DEPTH:
-        raise _YamlProblem(line, "yaml-complexity", "the front matter is too large or too deeply "
-                           "nested (YAML aliases expand to too many values)",
-                           "write the values out plainly; anchors and aliases are not needed")
+        raise _YamlProblem(
+            line,
+            "yaml-complexity",
+            "the front matter is too large or too deeply "
+            "nested (YAML aliases expand to too many values)",
+            "write the values out plainly; anchors and aliases are not needed",
+        )
     if node.tag not in _STANDARD_TAGS:
-        raise _YamlProblem(line, "yaml-tag", f"YAML tag '{node.tag}' is not allowed",
-                           "remove the '!' tag; front matter holds plain text, lists and maps")
+        raise _YamlProblem(
+            line,
+            "yaml-tag",
+            f"YAML tag '{node.tag}' is not allowed",
+            "remove the '!' tag; front matter holds plain text, lists and maps",
+        )
     if isinstance(node, yaml.ScalarNode):
         if node.tag.endswith(":null") and not node.style:  # plain: None, or "" from libyaml
             return None
@@ -177,9 +274,12 @@ def _plain(node: yaml.Node, budget: list[int], depth: int) -> Any:
     for key_node, value_node in node.value:
         key = _scalar_key(key_node)
         if key in result:
-            raise _YamlProblem(key_node.start_mark.line + 2, "duplicate-key",
-                               f"key '{key}' is given twice",
-                               "keep one of them; YAML would silently keep only the last")
+            raise _YamlProblem(
+                key_node.start_mark.line + 2,
+                "duplicate-key",
+                f"key '{key}' is given twice",
+                "keep one of them; YAML would silently keep only the last",
+            )
         result[key] = _plain(value_node, budget, depth + 1)
     return result
 
