@@ -66,7 +66,7 @@ def unknown_keys(
 
 def text(key: str, value: Any) -> str:
     if isinstance(value, (dict, list)) or value is None:
-        raise FieldError("bad-value", f"'{key}' must be text", f"write '{key}: some text'")
+        raise FieldError("bad-value", f"'{key}' must be text", f"write '{key}: some text'", key)
     return str(value).strip()
 
 
@@ -144,7 +144,7 @@ def enum_value(key: str, value: Any, choices: tuple[str, ...], rule: str) -> str
         hint = did_you_mean(raw, choices)
         if not hint.startswith("did"):
             hint = f"use one of: {', '.join(choices)}"
-        raise FieldError(rule, f"'{raw}' is not a valid {key}", hint)
+        raise FieldError(rule, f"'{raw}' is not a valid {key}", hint, key)
     return raw
 
 
@@ -154,7 +154,14 @@ def impact(key: str, value: Any) -> Impact:
 
 def component_state(component_id: str, value: Any) -> ComponentState:
     choices = tuple(s.value for s in ComponentState)
-    raw = text(component_id, value)
+    if isinstance(value, (dict, list)) or value is None:
+        raise FieldError(
+            "unknown-state",
+            f"component '{component_id}' has no state",
+            f"write '{component_id}: major_outage' or another of: " + ", ".join(choices),
+            f"components.{component_id}",
+        )
+    raw = str(value).strip()
     if raw not in choices:
         hint = did_you_mean(raw, choices)
         if not hint.startswith("did"):
@@ -198,7 +205,7 @@ def plain_date(key: str, value: Any) -> date:
         return date.fromisoformat(raw[:10])
     except ValueError:
         raise FieldError(
-            "bad-time", f"'{key}' is not a date: '{raw}'", "write a date as YYYY-MM-DD"
+            "bad-time", f"'{key}' is not a date: '{raw}'", "write a date as YYYY-MM-DD", key
         ) from None
 
 

@@ -110,7 +110,10 @@ def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) 
             )
         )
         return None
+    reported = len(out.diagnostics)
     updates, postmortem_file, assets = _scan_files(root, folder, settings, out)
+    if not updates and len(out.diagnostics) > reported:
+        return None  # its files were refused, and each refusal is reported
     if not updates:
         out.diagnostics.append(
             error(
@@ -588,6 +591,16 @@ _KIND_HINTS = {
 }
 
 
+_POSTMORTEM_FIELDS: dict[str, f.Parser] = {
+    "draft": f.boolean,
+    "published": lambda key, value: None if value is None else f.aware_time(key, value),
+    "title": f.optional_text,
+    "summary": f.optional_text,
+    "authors": f.string_list,
+    "lint": f.lint_ignore,
+}
+
+
 def _load_postmortem(
     root: Path, path: Path | None, incident_id: str, out: _Collector
 ) -> Postmortem | None:
@@ -597,38 +610,20 @@ def _load_postmortem(
     if raw is None:
         return None
     out.diagnostics.extend(f.unknown_keys(raw.path, raw.meta, raw.lines, f.POSTMORTEM_KEYS))
-    try:
-        if f.boolean("draft", raw.meta.get("draft", "false")):
-            return None
-        published = (
-            f.aware_time("published", raw.meta["published"])
-            if raw.meta.get("published") is not None
-            else None
-        )
-    except f.FieldError as exc:
-        key = "draft" if "draft" in exc.message else "published"
-        out.field_error(raw.path, raw.lines.get(key, 1), exc)
-        return None
     values: dict[str, Any] = {}
-    for key, parser in (
-        ("title", f.optional_text),
-        ("summary", f.optional_text),
-        ("authors", f.string_list),
-        ("lint", f.lint_ignore),
-    ):
+    for key, parser in _POSTMORTEM_FIELDS.items():
         try:
             values[key] = parser(key, raw.meta.get(key))
         except f.FieldError as exc:
-            out.field_error(raw.path, raw.lines.get(key, 1), exc)
-            return None
+            out.field_error(raw.path, raw.lines.get(exc.key or key, raw.lines.get(key, 1)), exc)
     items = _action_items(raw, out)
-    if items is None:
-        return None
+    if values.get("draft", True) or items is None or len(values) < len(_POSTMORTEM_FIELDS):
+        return None  # a draft, or a problem reported above (an unreadable draft flag stays hidden)
     return Postmortem(
         incident_id=incident_id,
         path=raw.path,
         title=values["title"] or "",
-        published=published,
+        published=values["published"],
         authors=values["authors"],
         summary=values["summary"],
         action_items=items,
@@ -643,45 +638,41 @@ def _action_items(raw: RawFile, out: _Collector) -> tuple[ActionItem, ...] | Non
     value = raw.meta.get("action_items")
     if value is None:
         return ()
-    line = raw.lines.get("action_items", 1)
     if not isinstance(value, list):
         out.diagnostics.append(
             error(
                 raw.path,
-                line,
+                raw.lines["action_items"],
                 "bad-value",
                 "'action_items' must be a list",
                 "write each item as '- what: ...' with owner, due, status",
             )
         )
         return None
-    items = []
-    item_lines = raw.item_lines.get("action_items", [])
-    for index, item in enumerate(value):
-        item_line = item_lines[index] if index < len(item_lines) else line
-        parsed = _action_item(raw.path, item, item_line, out)
-        if parsed is None:
-            return None
-        items.append(parsed)
-    return tuple(items)
+    items = [_action_item(raw, index, item, out) for index, item in enumerate(value)]
+    if None in items:
+        return None
+    return tuple(item for item in items if item is not None)
 
 
-def _action_item(path: str, item: Any, line: int, out: _Collector) -> ActionItem | None:
+def _action_item(raw: RawFile, index: int, item: Any, out: _Collector) -> ActionItem | None:
+    line = raw.item_lines["action_items"][index]
     if not isinstance(item, dict):
         out.diagnostics.append(
             error(
-                path,
+                raw.path,
                 line,
                 "bad-value",
-                "an action item must be a mapping",
+                f"action item #{index + 1} must be a mapping",
                 "write '- what: ...' then 'owner:', 'due:', 'status:'",
             )
         )
         return None
+    lines = {key: raw.lines.get(f"action_items.{index}.{key}", line) for key in item}
     out.diagnostics.extend(
         error(
-            path,
-            line,
+            raw.path,
+            lines[key],
             "unknown-key",
             f"unknown action item key '{key}'",
             f.did_you_mean(key, f.ACTION_ITEM_KEYS),
@@ -689,12 +680,27 @@ def _action_item(path: str, item: Any, line: int, out: _Collector) -> ActionItem
         for key in item
         if key not in f.ACTION_ITEM_KEYS
     )
-    try:
-        what = f.text("what", item.get("what"))
-        owner = f.optional_text("owner", item.get("owner"))
-        due = f.plain_date("due", item["due"]) if item.get("due") is not None else None
-        status = f.enum_value("status", item.get("status") or "open", ("open", "done"), "bad-value")
-    except f.FieldError as exc:
-        out.field_error(path, line, exc)
+    if item.get("what") is None:
+        out.diagnostics.append(
+            error(
+                raw.path,
+                line,
+                "missing-key",
+                f"action item #{index + 1} has no 'what'",
+                "say what changes, e.g. 'what: Roll configuration out region by region'",
+            )
+        )
         return None
-    return ActionItem(what=what, owner=owner, due=due, status=status, line=line)
+    try:
+        return ActionItem(
+            what=f.text("what", item["what"]),
+            owner=f.optional_text("owner", item.get("owner")),
+            due=None if item.get("due") is None else f.plain_date("due", item["due"]),
+            status=f.enum_value(
+                "status", item.get("status") or "open", ("open", "done"), "bad-value"
+            ),
+            line=line,
+        )
+    except f.FieldError as exc:
+        out.field_error(raw.path, lines.get(str(exc.key), line), exc)
+        return None

@@ -249,7 +249,7 @@ def settings_from(
                     line,
                     "config-option",
                     f"option '{key}': {exc}",
-                    _HINTS.get(key, "see the README's configuration section"),
+                    _HINTS.get(key, f"see '{key}' in the README's configuration section"),
                 )
             )
     problems.extend(_site_problems(config, path))
@@ -455,4 +455,14 @@ _HINTS = {
     "lint": "set each rule id to error, warning or off, e.g. 'generic-statement: warning'",
     "uptime_weights": "e.g. 'partial_outage: 0.3' (0 = counts as up, 1 = counts as down)",
     "forbidden_patterns": "list Python regular expressions, quoted in single quotes",
+    **dict.fromkeys(
+        (
+            "uptime_days",
+            "recent_days",
+            "history_page_size",
+            "postmortem_due_days",
+            "max_file_bytes",
+        ),
+        "write a whole number such as 90, without quotes",
+    ),
 }

@@ -229,9 +229,19 @@ def _top_level(raw: RawFile, node: yaml.MappingNode) -> None:
         raw.lines[key] = line
         if isinstance(value_node, yaml.SequenceNode):
             raw.item_lines[key] = [item.start_mark.line + 2 for item in value_node.value]
+            _item_key_lines(raw, key, value_node)
         elif isinstance(value_node, yaml.MappingNode):
             for sub_key, _ in value_node.value:
                 raw.lines[f"{key}.{_scalar_key(sub_key)}"] = sub_key.start_mark.line + 2
+
+
+def _item_key_lines(raw: RawFile, key: str, node: yaml.SequenceNode) -> None:
+    """Lines of keys inside list items, as 'key.index.sub' (action items point at 'due:')."""
+    for index, item in enumerate(node.value):
+        if isinstance(item, yaml.MappingNode):
+            for sub_key, _ in item.value:
+                if isinstance(sub_key, yaml.ScalarNode):
+                    raw.lines[f"{key}.{index}.{sub_key.value}"] = sub_key.start_mark.line + 2
 
 
 def _scalar_key(node: yaml.Node) -> str:
