@@ -30,7 +30,12 @@ from . import corpus
 from .yardstick import write_yardstick
 
 OUT = Path(__file__).resolve().parent / "out"
-BUILD = [sys.executable, "-c", "from statuspress.cli import main; main()", "build"]
+BUILD = [
+    sys.executable,
+    "-c",
+    "from statuspress.cli import main; main(prog_name='statuspress')",
+    "build",
+]
 MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
 CACHE_DIR = ".statuspress-cache"
 

@@ -162,3 +162,50 @@ def test_reused_converter_matches_a_fresh_one(texts: list[str], raw: bool) -> No
     for text in texts:
         assert rendering.render_markdown(text, raw) == fresh_render(text, raw)
         assert rendering._render(text, raw) == fresh_render(text, raw)
+
+
+PLAIN_PIECES = st.sampled_from(
+    [
+        *"aZ09 ,.;:%()/?!@$+-'\n",
+        "We're",
+        "o'clock",
+        "' ",
+        " '",
+        "é",
+        "—",
+        "‘",
+        "\u00a0",
+        "\u200b",
+        "\u2028",
+        "\u3000",
+        "1. ",
+        "12) ",
+        "- ",
+        "# ",
+        "..",
+        "--",
+        "  \n",
+        "\n\n",
+        "\t",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=st.lists(PLAIN_PIECES, max_size=30).map("".join), raw=st.booleans())
+def test_plain_paragraph_shortcut_matches_the_converter(text: str, raw: bool) -> None:
+    assert rendering._render(text, raw) == fresh_render(text, raw)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We're investigating failed logins in the EU region.",
+        "Since 14:05 UTC, 12% of calls fail (HTTP 503).\n\nRetry with backoff; no data is lost.",
+        "Line one\nline two of the same paragraph — with é.",
+        "## What happened\n\nA full disk stopped new jobs.\n\n### What we're changing\n\nAlerts.",
+    ],
+)
+def test_ordinary_updates_take_the_shortcut(text: str) -> None:
+    assert rendering._plain_paragraphs(text) is not None
+    assert rendering._render(text, False) == fresh_render(text)
