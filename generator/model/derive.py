@@ -68,10 +68,11 @@ def maintenances(site: Site, now: datetime, *phases: Phase) -> list[Incident]:
 
 def incident_states(incident: Incident, now: datetime) -> dict[str, ComponentState]:
     """What this incident or maintenance does to each component right now."""
+    if incident.is_closed:
+        return lingering(incident)
     if incident.kind is Kind.INCIDENT:
-        return {} if incident.is_closed else dict(incident.latest.components)
-    phase = maintenance_phase(incident, now)
-    if phase not in (Phase.IN_PROGRESS, Phase.OVERDUE):
+        return dict(incident.latest.components)
+    if maintenance_phase(incident, now) is Phase.UPCOMING:
         return {}
     states = dict(incident.latest.components)
     if incident.latest.status == "scheduled":
@@ -80,6 +81,13 @@ def incident_states(incident: Incident, now: datetime) -> dict[str, ComponentSta
             for c, s in states.items()
         }
     return states
+
+
+def lingering(incident: Incident) -> dict[str, ComponentState]:
+    """States a closing update explicitly left non-operational (all others returned to normal)."""
+    return {
+        c: s for c, s in incident.latest.components.items() if s is not ComponentState.OPERATIONAL
+    }
 
 
 def worst(states: Iterable[ComponentState]) -> ComponentState:
@@ -172,11 +180,8 @@ def _incident_spans(incident: Incident, now: datetime):  # type: ignore[no-untyp
     updates = incident.updates
     for index, update in enumerate(updates):
         start = incident.started if index == 0 else update.at
-        end = (
-            updates[index + 1].at
-            if index + 1 < len(updates)
-            else (update.at if update.is_closing else now)
-        )
+        last_end = update.at if update.is_closing and not lingering(incident) else now
+        end = updates[index + 1].at if index + 1 < len(updates) else last_end
         if start < end:
             yield start, min(end, now), update.components
 
