@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import FORMATTERS, count_errors
+from ..diagnostics import FORMATTERS, count_errors, sort_diagnostics
 from ..project import ConfigProblem, load_project
 from .options import clock, config_option, now_option, strict_option
 
@@ -45,7 +45,7 @@ def command(
         project = load_project(config_file, clock(now))
         diagnostics = list(project.diagnostics)
     except ConfigProblem as problem:
-        diagnostics = problem.diagnostics
+        diagnostics = sort_diagnostics(problem.diagnostics)
     if since:
         from ..edits import edited_since
 
