@@ -141,7 +141,7 @@ def _incident(rng: random.Random, started: datetime, count: int, resolved: bool)
         first.meta["apology"] = facts.fill(rng.choice(t.APOLOGIES_FIRST))
     if resolved:
         _resolve(rng, facts, posts[-1], ends - started, impact)
-    story = Story(id=_slug_id(started, title), title=title, impact=impact, posts=tuple(posts))
+    story = Story(id=_slug_id(posts[0].at, title), title=title, impact=impact, posts=tuple(posts))
     if resolved and impact in ("major", "critical"):
         return _with_postmortem(rng, story, facts, ends, ends - started)
     return story
