@@ -31,6 +31,12 @@ from .types import (
 INCIDENT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 POSTMORTEM_FILE = "postmortem.md"
+Problem = tuple[str, str, str]  # rule, message, hint
+EMPTY_FOLDER: Problem = (
+    "empty-folder",
+    "the incident folder has no updates",
+    "add the first update with 'statuspress new', or remove the folder",
+)
 
 
 @dataclass
@@ -47,6 +53,9 @@ class _Parsed:
 @dataclass
 class _Collector:
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, path: str, line: int, problem: Problem) -> None:
+        self.diagnostics.append(error(path, line, *problem))
 
     def field_error(self, path: str, line: int, exc: f.FieldError) -> None:
         self.diagnostics.append(error(path, line, exc.rule, exc.message, exc.hint))
@@ -82,51 +91,37 @@ def _relative(root: Path, path: Path) -> str:
 
 def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) -> Incident | None:
     rel = _relative(root, folder)
-    if folder.name.startswith(".") or (folder.is_file() and not folder.is_symlink()):
-        return None
-    if folder.is_symlink():
-        out.diagnostics.append(
-            error(
-                rel,
-                0,
-                "symlink",
-                "incident folders may not be symlinks",
-                "move the folder itself into the content folder",
-            )
-        )
-        return None
-    if not folder.is_dir():
-        return None
-    if not _valid_id(folder.name):
-        out.diagnostics.append(
-            error(
-                rel,
-                0,
-                "bad-folder",
-                f"'{folder.name}' is not a valid incident id",
-                "name the folder YYYY-MM-DD-slug, with a real date and a "
-                "lower-case slug of letters, digits and hyphens, e.g. "
-                "2026-11-20-api-errors",
-            )
-        )
+    if folder.name.startswith(".") or not (folder.is_dir() or folder.is_symlink()):
+        return None  # hidden entries and loose files beside the incident folders
+    problem = _folder_problem(folder)
+    if problem is not None:
+        out.add(rel, 0, problem)
         return None
     reported = len(out.diagnostics)
     updates, postmortem_file, assets = _scan_files(root, folder, settings, out)
-    if not updates and len(out.diagnostics) > reported:
-        return None  # its files were refused, and each refusal is reported
     if not updates:
-        out.diagnostics.append(
-            error(
-                rel,
-                0,
-                "empty-folder",
-                "the incident folder has no updates",
-                "add the first update with 'statuspress new', or remove the folder",
-            )
-        )
+        if len(out.diagnostics) == reported:  # else its files were refused, each reported
+            out.add(rel, 0, EMPTY_FOLDER)
         return None
     parsed = [p for p in (_parse_update(root, path, settings, out) for path in updates) if p]
     return _assemble(folder.name, rel, parsed, postmortem_file, assets, root, settings, out)
+
+
+def _folder_problem(folder: Path) -> Problem | None:
+    if folder.is_symlink():
+        return (
+            "symlink",
+            "incident folders may not be symlinks",
+            "move the folder itself into the content folder",
+        )
+    if not _valid_id(folder.name):
+        return (
+            "bad-folder",
+            f"'{folder.name}' is not a valid incident id",
+            "name the folder YYYY-MM-DD-slug, with a real date and a lower-case slug of "
+            "letters, digits and hyphens, e.g. 2026-11-20-api-errors",
+        )
+    return None
 
 
 def _valid_id(name: str) -> bool:
@@ -162,55 +157,42 @@ def _scan_files(
 
 
 def _safe_file(path: Path, folder: Path, rel: str, settings: Settings, out: _Collector) -> bool:
-    """Reject symlinks that leave the folder, sub-folders, odd names and huge files."""
+    problem = _file_problem(path, folder, settings)
+    if problem is not None:
+        out.add(rel, 0, problem)
+    return problem is None
+
+
+def _file_problem(path: Path, folder: Path, settings: Settings) -> Problem | None:
+    """Symlinks that leave the folder, sub-folders, odd names and huge files are refused."""
     if path.is_symlink():
         target = Path(os.path.realpath(path))
         if not target.is_relative_to(Path(os.path.realpath(folder))) or not target.is_file():
-            out.diagnostics.append(
-                error(
-                    rel,
-                    0,
-                    "symlink",
-                    "a symlink that points outside the incident folder",
-                    "copy the file into the folder",
-                )
+            return (
+                "symlink",
+                "a symlink that points outside the incident folder",
+                "copy the file into the folder",
             )
-            return False
     if path.is_dir():
-        out.diagnostics.append(
-            error(
-                rel,
-                0,
-                "bad-folder",
-                "incident folders hold files, not sub-folders",
-                "move the files up into the incident folder",
-            )
+        return (
+            "bad-folder",
+            "incident folders hold files, not sub-folders",
+            "move the files up into the incident folder",
         )
-        return False
     if not ASSET_NAME.match(path.name):
-        out.diagnostics.append(
-            error(
-                rel,
-                0,
-                "bad-file-name",
-                f"'{path.name}' is not a safe file name",
-                "use letters, digits, '.', '_' and '-' only",
-            )
+        return (
+            "bad-file-name",
+            f"'{path.name}' is not a safe file name",
+            "use letters, digits, '.', '_' and '-' only",
         )
-        return False
     size = path.stat().st_size
     if size > settings.max_file_bytes:
-        out.diagnostics.append(
-            error(
-                rel,
-                0,
-                "file-too-large",
-                f"the file is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
-                "shrink it (compress images), or raise 'max_file_bytes' in mkdocs.yml",
-            )
+        return (
+            "file-too-large",
+            f"the file is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
+            "shrink it (compress images), or raise 'max_file_bytes' in mkdocs.yml",
         )
-        return False
-    return True
+    return None
 
 
 def read_raw(root: Path, path: Path, out: _Collector) -> RawFile | None:
@@ -500,6 +482,7 @@ def _one_update(
     state: dict[str, Any],
     out: _Collector,
 ) -> Update | None:
+    """One update with the carried-forward values; `state` carries them to the next one."""
     values, raw = item.values, item.raw
     status = _status(item, kind, statuses, out)
     if status is None:
@@ -510,8 +493,7 @@ def _one_update(
     components = dict(state["components"])
     if status in CLOSING_STATUSES:
         components = dict.fromkeys(components, ComponentState.OPERATIONAL)
-    components.update(values.get("components") or {})
-    state["components"] = components
+    state["components"] = {**components, **(values.get("components") or {})}
     if index and "started" in values:
         out.diagnostics.append(
             warning(
@@ -522,6 +504,16 @@ def _one_update(
                 "move it to the first update, or remove it here",
             )
         )
+    return _update(incident_id, item, status, state, first=index == 0)
+
+
+_TEXT_FIELDS = ("eta", "next_update", "apology", "cause", "workaround", "author")
+
+
+def _update(
+    incident_id: str, item: _Parsed, status: str, state: dict[str, Any], first: bool
+) -> Update:
+    raw, values = item.raw, item.values
     return Update(
         incident_id=incident_id,
         file=item.file,
@@ -530,20 +522,15 @@ def _one_update(
         status=status,
         title=state["title"],
         impact=state["impact"],
-        components=components,
-        body=strip_html_comments(raw.body),
-        eta=values.get("eta"),
-        next_update=values.get("next_update"),
-        apology=values.get("apology"),
-        cause=values.get("cause"),
-        workaround=values.get("workaround"),
-        author=values.get("author"),
-        started=values.get("started") if index == 0 else None,
+        components=state["components"],
         window=state["window"],
+        body=strip_html_comments(raw.body),
+        started=values.get("started") if first else None,
         explicit=frozenset(raw.meta),
         lint_ignore=values.get("lint", frozenset()),
         lines=dict(raw.lines),
         body_line=raw.body_line,
+        **{key: values.get(key) for key in _TEXT_FIELDS},
     )
 
 
@@ -657,40 +644,21 @@ def _action_items(raw: RawFile, out: _Collector) -> tuple[ActionItem, ...] | Non
 
 def _action_item(raw: RawFile, index: int, item: Any, out: _Collector) -> ActionItem | None:
     line = raw.item_lines["action_items"][index]
-    if not isinstance(item, dict):
-        out.diagnostics.append(
-            error(
-                raw.path,
-                line,
-                "bad-value",
-                f"action item #{index + 1} must be a mapping",
-                "write '- what: ...' then 'owner:', 'due:', 'status:'",
-            )
-        )
+    problem = _action_item_problem(index, item)
+    if problem is not None:
+        out.add(raw.path, line, problem)
         return None
     lines = {key: raw.lines.get(f"action_items.{index}.{key}", line) for key in item}
-    out.diagnostics.extend(
-        error(
+    for key in (k for k in item if k not in f.ACTION_ITEM_KEYS):
+        out.add(
             raw.path,
             lines[key],
-            "unknown-key",
-            f"unknown action item key '{key}'",
-            f.did_you_mean(key, f.ACTION_ITEM_KEYS),
+            (
+                "unknown-key",
+                f"unknown action item key '{key}'",
+                f.did_you_mean(key, f.ACTION_ITEM_KEYS),
+            ),
         )
-        for key in item
-        if key not in f.ACTION_ITEM_KEYS
-    )
-    if item.get("what") is None:
-        out.diagnostics.append(
-            error(
-                raw.path,
-                line,
-                "missing-key",
-                f"action item #{index + 1} has no 'what'",
-                "say what changes, e.g. 'what: Roll configuration out region by region'",
-            )
-        )
-        return None
     try:
         return ActionItem(
             what=f.text("what", item["what"]),
@@ -704,3 +672,19 @@ def _action_item(raw: RawFile, index: int, item: Any, out: _Collector) -> Action
     except f.FieldError as exc:
         out.field_error(raw.path, lines.get(str(exc.key), line), exc)
         return None
+
+
+def _action_item_problem(index: int, item: Any) -> Problem | None:
+    if not isinstance(item, dict):
+        return (
+            "bad-value",
+            f"action item #{index + 1} must be a mapping",
+            "write '- what: ...' then 'owner:', 'due:', 'status:'",
+        )
+    if item.get("what") is None:
+        return (
+            "missing-key",
+            f"action item #{index + 1} has no 'what'",
+            "say what changes, e.g. 'what: Roll configuration out region by region'",
+        )
+    return None

@@ -61,12 +61,16 @@ def read_config(config_path: Path) -> tuple[dict[str, Any] | None, list[Diagnost
     return config, problems
 
 
+class _ConfigError(Exception):
+    def __init__(self, line: int, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line, self.message, self.hint = line, message, hint
+
+
 def _read_config(
     config_path: Path,
 ) -> tuple[dict[str, Any] | None, dict[str, int], list[Diagnostic]]:
     """mkdocs.yml as a dict, with the line of each statuspress option."""
-    import yaml
-
     name = config_path.name
     try:
         data = config_path.read_bytes()
@@ -88,38 +92,29 @@ def _read_config(
     if text is None:
         return None, {}, problems
     try:
+        config, node = _parse_config(text)
+    except _ConfigError as exc:
+        return None, {}, [error(name, exc.line, "config", exc.message, exc.hint)]
+    return config, option_lines(node), []
+
+
+def _parse_config(text: str) -> tuple[dict[str, Any], Any]:
+    import yaml
+
+    try:
         node = yaml.compose(text, Loader=_ConfigLoader)
         config = yaml.load(text, Loader=_ConfigLoader)  # a SafeLoader subclass
     except (yaml.YAMLError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        return (
-            None,
-            {},
-            [
-                error(
-                    name,
-                    mark.line + 1 if mark else 1,
-                    "config",
-                    f"invalid YAML: {getattr(exc, 'problem', None) or type(exc).__name__}",
-                    "check the indentation of mkdocs.yml",
-                )
-            ],
-        )
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise _ConfigError(
+            mark.line + 1 if mark else 1,
+            f"invalid YAML: {problem}",
+            "check the indentation of mkdocs.yml",
+        ) from None
     if not isinstance(config, dict):
-        return (
-            None,
-            {},
-            [
-                error(
-                    name,
-                    1,
-                    "config",
-                    "mkdocs.yml is not a mapping",
-                    "start from 'statuspress init'",
-                )
-            ],
-        )
-    return config, option_lines(node), []
+        raise _ConfigError(1, "mkdocs.yml is not a mapping", "start from 'statuspress init'")
+    return config, node
 
 
 def option_lines(node: Any) -> dict[str, int]:
@@ -235,23 +230,13 @@ def settings_from(
         if key not in OPTION_KEYS
     ]
     values: dict[str, Any] = {}
-    for key, check in _CHECKS.items():
-        if key not in options:
-            continue
+    for key in (k for k in _CHECKS if k in options):
         try:
-            values[key] = check(options[key])
+            values[key] = _CHECKS[key](options[key])
         except ValueError as exc:
-            item = getattr(exc, "item", None)
-            line = lines.get(f"{key}.{item}", lines.get(key, 0))
-            problems.append(
-                error(
-                    path,
-                    line,
-                    "config-option",
-                    f"option '{key}': {exc}",
-                    _HINTS.get(key, f"see '{key}' in the README's configuration section"),
-                )
-            )
+            line = lines.get(f"{key}.{getattr(exc, 'item', None)}", lines.get(key, 0))
+            hint = _HINTS.get(key, f"see '{key}' in the README's configuration section")
+            problems.append(error(path, line, "config-option", f"option '{key}': {exc}", hint))
     problems.extend(_site_problems(config, path))
     if problems:
         return None, problems

@@ -118,79 +118,52 @@ def split_front_matter(path: str, text: str) -> tuple[RawFile | None, list[Diagn
     ]
 
 
+SYNTAX_HINT = "check indentation and quote values that contain ': ' or '#'"
+MAPPING_HINT = "write 'key: value' lines between the '---' lines"
+_TOO_DEEP = (
+    "yaml-complexity",
+    "the front matter is nested too deeply",
+    "front matter needs only a few levels of nesting",
+)
+
+
 def _compose(
     path: str, yaml_text: str, body: str, body_line: int
 ) -> tuple[RawFile | None, list[Diagnostic]]:
+    raw = RawFile(path=path, body=body, body_line=body_line)
+    try:
+        _top_level(raw, _mapping_node(yaml_text))
+    except _YamlProblem as problem:
+        return None, [error(path, problem.line, problem.rule, problem.message, problem.hint)]
+    except RecursionError:
+        return None, [error(path, 1, *_TOO_DEEP)]
+    return raw, []
+
+
+def _mapping_node(yaml_text: str) -> yaml.MappingNode:
+    """The composed front matter, or a _YamlProblem saying why it cannot be used."""
     try:
         node = _compose_node(yaml_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
-        return None, [
-            error(
-                path,
-                line,
-                "yaml-syntax",
-                f"invalid YAML: {exc.problem or exc}",
-                "check indentation and quote values that contain ': ' or '#'",
-            )
-        ]
+        raise _YamlProblem(
+            line, "yaml-syntax", f"invalid YAML: {exc.problem or exc}", SYNTAX_HINT
+        ) from None
     except RecursionError:
-        return None, [
-            error(
-                path,
-                1,
-                "yaml-complexity",
-                "the front matter is nested too deeply",
-                "front matter needs only a few levels of nesting",
-            )
-        ]
+        raise _YamlProblem(1, *_TOO_DEEP) from None
     except yaml.YAMLError as exc:
-        return None, [
-            error(
-                path,
-                1,
-                "yaml-syntax",
-                f"invalid YAML: {exc}",
-                "check indentation and quote values that contain ': ' or '#'",
-            )
-        ]
+        raise _YamlProblem(1, "yaml-syntax", f"invalid YAML: {exc}", SYNTAX_HINT) from None
     if node is None:
-        return None, [
-            error(
-                path,
-                1,
-                "not-a-mapping",
-                "the front matter is empty",
-                "write 'key: value' lines between the '---' lines",
-            )
-        ]
+        raise _YamlProblem(1, "not-a-mapping", "the front matter is empty", MAPPING_HINT)
     if not isinstance(node, yaml.MappingNode):
-        return None, [
-            error(
-                path,
-                node.start_mark.line + 2,
-                "not-a-mapping",
-                "the front matter is not a mapping of keys to values",
-                "write 'key: value' lines between the '---' lines",
-            )
-        ]
-    raw = RawFile(path=path, body=body, body_line=body_line)
-    try:
-        _top_level(raw, node)
-    except _YamlProblem as problem:
-        return None, [error(path, problem.line, problem.rule, problem.message, problem.hint)]
-    except RecursionError:
-        return None, [
-            error(
-                path,
-                1,
-                "yaml-complexity",
-                "the front matter is nested too deeply",
-                "front matter needs only a few levels of nesting",
-            )
-        ]
-    return raw, []
+        raise _YamlProblem(
+            node.start_mark.line + 2,
+            "not-a-mapping",
+            "the front matter is not a mapping of keys to values",
+            MAPPING_HINT,
+        )
+    return node
 
 
 def _compose_node(yaml_text: str) -> yaml.Node | None:
