@@ -63,6 +63,10 @@ def sub(old: str, new: str, text: str = BASE) -> str:
 
 
 CASES: dict[str, dict[str, str | bytes]] = {
+    "statuses-checked-without-order": {
+        F: sub("at: 2026-11-20T14:05:00Z\n", ""),
+        "incidents/2026-11-20-api-errors/b.md": LATER.replace("resolved", "closed"),
+    },
     "unknown-key": {F: sub("next_update:", "nxt_update:")},
     "duplicate-key": {F: sub("impact: major\n", "impact: major\nimpact: minor\n")},
     "front-matter-unclosed": {F: BASE.replace("---\nRequests", "Requests")},
@@ -146,6 +150,7 @@ PLUGIN = (
 )
 HEAD = "site_name: Test Status\ndocs_dir: incidents\n"
 CONFIG_CASES: dict[str, str] = {
+    "config-empty": "\n",
     "config-unknown-option": HEAD + PLUGIN + "      uptime_dayz: 30\n",
     "config-component-id": HEAD + PLUGIN.replace("id: api", "id: API!"),
     "config-component-key": HEAD + PLUGIN.replace("name: API", "nmae: API"),
@@ -169,6 +174,15 @@ CONFIG_CASES: dict[str, str] = {
 
 
 EXPECTED = {
+    "statuses-checked-without-order": (
+        "incidents/2026-11-20-api-errors/a.md:1: error[missing-key]: 'at' is missing\n"
+        "  hint: every update needs 'at:', the time it was published, e.g. "
+        "'at: 2026-11-20T14:05:00Z'\n"
+        "incidents/2026-11-20-api-errors/b.md:3: error[unknown-status]: 'closed' is not an "
+        "incident status\n"
+        "  hint: use one of: investigating, identified, monitoring, resolved\n"
+        "2 errors in 2 files"
+    ),
     "unknown-key": (
         "incidents/2026-11-20-api-errors/a.md:8: error[unknown-key]: unknown key "
         "'nxt_update'\n"
@@ -476,6 +490,12 @@ EXPECTED = {
 
 
 CONFIG_EXPECTED = {
+    "config-empty": (
+        "mkdocs.yml: error[config]: mkdocs.yml is empty\n"
+        "  hint: start from 'statuspress init', or copy the configuration example from the "
+        "README\n"
+        "1 error in 1 file"
+    ),
     "config-unknown-option": (
         "mkdocs.yml:9: error[config-option]: unknown statuspress option 'uptime_dayz'\n"
         "  hint: did you mean 'uptime_days'?\n"

@@ -370,6 +370,7 @@ def _assemble(
 ) -> Incident | None:
     usable = sorted((p for p in parsed if p.at is not None), key=lambda p: (p.at, p.file))
     if not usable or len(usable) != len(parsed):
+        _check_statuses(parsed, out)
         return None  # an update without a valid 'at' cannot be ordered; already reported
     _check_folder_date(incident_id, rel, usable[0], out)
     public = [p for p in usable if not p.draft]
@@ -386,6 +387,15 @@ def _assemble(
         postmortem=postmortem,
         assets=tuple(assets),
     )
+
+
+def _check_statuses(parsed: list[_Parsed], out: _Collector) -> None:
+    """Unordered updates are not assembled, but each one's status is still checked."""
+    first = next((p for p in parsed if "kind" in p.values), None)
+    kind = first.values["kind"] if first else Kind.INCIDENT
+    statuses = MAINTENANCE_STATUSES if kind is Kind.MAINTENANCE else INCIDENT_STATUSES
+    for item in parsed:
+        _status(item, kind, statuses, out)
 
 
 def _check_folder_date(incident_id: str, rel: str, first: _Parsed, out: _Collector) -> None:

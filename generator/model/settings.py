@@ -88,6 +88,21 @@ def _read_config(
                 )
             ],
         )
+    if not data.strip():
+        return (
+            None,
+            {},
+            [
+                error(
+                    name,
+                    0,
+                    "config",
+                    f"{name} is empty",
+                    "start from 'statuspress init', or copy the configuration "
+                    "example from the README",
+                )
+            ],
+        )
     text, problems = decode(name, data)
     if text is None:
         return None, {}, problems
