@@ -271,3 +271,23 @@ def test_incident_duration_counts_from_started(write_tree: Tree) -> None:
     incident = site.incidents[0]
     assert incident.started == datetime(2026, 11, 20, 13, 52, tzinfo=timezone.utc)
     assert incident.duration(T + timedelta(days=1)) == timedelta(hours=1, minutes=8)
+
+
+def test_site_at_a_moment_leaves_out_what_came_later(write_tree: Tree) -> None:
+    from statuspress.model.derive import open_incidents, site_at
+
+    site = load(
+        write_tree,
+        {
+            f"{FOLDER}/a.md": FIRST,
+            f"{FOLDER}/b.md": update("2026-11-20T15:00:00Z", "resolved"),
+            "incidents/2026-11-21-later/a.md": FIRST.replace(
+                "2026-11-20T14:05", "2026-11-21T14:05"
+            ),
+        },
+    )
+    earlier = site_at(site, T + timedelta(minutes=30))
+    assert [i.id for i in earlier.incidents] == ["2026-11-20-api-errors"]
+    assert [u.status for u in earlier.incidents[0].updates] == ["investigating"]
+    assert open_incidents(earlier, T) == [earlier.incidents[0]]
+    assert site_at(site, T + timedelta(days=2)) == site

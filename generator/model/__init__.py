@@ -7,6 +7,7 @@ from .derive import (
     maintenance_phase,
     open_incidents,
     overall,
+    site_at,
 )
 from .load import load_site
 from .settings import load_settings, settings_from
@@ -47,4 +48,5 @@ __all__ = [
     "open_incidents",
     "overall",
     "settings_from",
+    "site_at",
 ]

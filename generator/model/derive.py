@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from .types import (
@@ -52,6 +52,20 @@ def is_open(incident: Incident, now: datetime) -> bool:
 def visible_at(incident: Incident, now: datetime) -> bool:
     """Updates published after `now` do not exist yet for this build."""
     return incident.first.at <= now
+
+
+def site_at(site: Site, now: datetime) -> Site:
+    """The site as it stood at `now`: later updates and postmortems do not exist yet."""
+    incidents = []
+    for incident in site.incidents:
+        updates = tuple(u for u in incident.updates if u.at <= now)
+        if not updates:
+            continue
+        postmortem = incident.postmortem
+        if postmortem and postmortem.published and postmortem.published > now:
+            postmortem = None
+        incidents.append(replace(incident, updates=updates, postmortem=postmortem))
+    return replace(site, incidents=tuple(incidents))
 
 
 def open_incidents(site: Site, now: datetime) -> list[Incident]:
