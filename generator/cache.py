@@ -1,6 +1,7 @@
-"""A content-hash cache of rendered Markdown, kept between builds in the site's cache folder.
+"""Content-hash caches kept between builds in the site's cache folder (`cache_dir`).
 
-Rendering Markdown is most of the work of a cold build, and a history changes by a few
+Two stores: rendered Markdown (`markdown.cache`) and parsed front matter (`sources.cache`).
+Rendering and YAML parsing are most of the work of a build, and a history changes by a few
 files between two builds. Each rendered text is stored under a hash of its source (and of
 whether raw HTML was allowed), in one file stamped with a fingerprint of the renderer, so a
 new Markdown or sanitizer version, or new sanitizer settings, start from an empty cache. What
@@ -8,20 +9,26 @@ is stored is the sanitized HTML, exactly as `render_markdown` returns it. A dama
 or unreadable file is ignored and rewritten; a cache folder that cannot be written only
 makes the next build slower.
 
-The file: a magic line, the renderer fingerprint, a checksum of the rest, the entry count;
-then all keys (16 bytes each), all lengths (in characters) and all HTML as one UTF-8 text.
-No code is ever loaded from it.
+The Markdown file: a magic line, the renderer fingerprint, a checksum of the rest, the entry
+count; then all keys (16 bytes each), all lengths (in characters) and all HTML as one UTF-8
+text. The front matter file: a magic line, the parser fingerprint, a checksum, then JSON.
+Only files that parsed without a problem are stored, so every diagnostic is produced afresh.
+No code is ever loaded from either file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from array import array
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import fields
+from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 FILE_NAME = "markdown.cache"
 MAGIC = b"statuspress-markdown-cache 1\n"
@@ -150,22 +157,142 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+SOURCES_FILE = "sources.cache"
+SOURCES_MAGIC = b"statuspress-front-matter-cache 1\n"
+
+
+class SourceCache(RenderCache):
+    """Parsed front matter by content hash, as the JSON of the parser's result fields."""
+
+    def load(self) -> None:
+        try:
+            self.stored = decode_json(self.path.read_bytes(), self.fingerprint)
+        except (OSError, CacheFormatError, ValueError, UnicodeDecodeError):
+            self.stored = {}
+
+    def save(self) -> bool:
+        if not self.changed and self.path.exists():
+            return True
+        try:
+            _atomic_write(self.path, encode_json(self.used, self.fingerprint))
+        except OSError:
+            return False
+        return True
+
+
+def encode_json(entries: dict[bytes, Any], fingerprint: str) -> bytes:
+    payload = json.dumps(
+        {k.hex(): entries[k] for k in sorted(entries)}, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8", "surrogatepass")
+    head = f"{fingerprint}\n{hashlib.blake2b(payload).hexdigest()}\n"
+    return SOURCES_MAGIC + head.encode("ascii") + payload
+
+
+def decode_json(data: bytes, fingerprint: str) -> dict[bytes, Any]:
+    if not data.startswith(SOURCES_MAGIC):
+        raise CacheFormatError("not a statuspress front matter cache")
+    parts = data[len(SOURCES_MAGIC) :].split(b"\n", 2)
+    if len(parts) != 3 or parts[0].decode("ascii") != fingerprint:
+        raise CacheFormatError("written by another parser")
+    if hashlib.blake2b(parts[2]).hexdigest() != parts[1].decode("ascii"):
+        raise CacheFormatError("damaged")
+    entries = json.loads(parts[2].decode("utf-8", "surrogatepass"))
+    if not isinstance(entries, dict):
+        raise CacheFormatError("damaged")
+    return {bytes.fromhex(k): v for k, v in entries.items()}
+
+
+Parsed = TypeVar("Parsed")
+
+
+def front_matter(
+    path: str, text: str, parse: Callable[[str, str], tuple[Parsed | None, list[Any]]]
+) -> tuple[Parsed | None, list[Any]]:
+    """`parse(path, text)`, or its stored result when this exact file parsed cleanly before."""
+    store = _active_sources[-1] if _active_sources else None
+    if store is None:
+        return parse(path, text)
+    key = cache_key(f"{path}\0{text}", False)
+    stored = store.get(key)
+    rebuilt = _rebuild(path, stored) if stored is not None else None
+    if rebuilt is not None:
+        return rebuilt, []
+    parsed, problems = parse(path, text)
+    if parsed is not None and not problems:
+        store.put(
+            key,
+            {
+                f.name: getattr(parsed, f.name)
+                for f in fields(parsed)  # type: ignore[arg-type]
+                if f.name != "path"
+            },
+        )
+    return parsed, problems
+
+
+def _rebuild(path: str, stored: Any) -> Any:
+    """The parser's result again; None when the entry does not fit (then the file is parsed)."""
+    from .model.source import RawFile
+
+    if not isinstance(stored, dict) or stored.keys() != _raw_names(RawFile):
+        return None
+    return RawFile(path=path, **stored)
+
+
+@lru_cache(maxsize=1)
+def _raw_names(raw_type: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(raw_type)) - {"path"}
+
+
+def source_fingerprint() -> str:
+    """Changes with the parsing code and the YAML library, so their results are re-derived."""
+    import yaml
+
+    from .model import source
+
+    code = Path(source.__file__).read_bytes()
+    return hashlib.sha256(
+        repr((code, yaml.__version__, yaml.__with_libyaml__)).encode()
+    ).hexdigest()
+
+
 _active: list[RenderCache] = []
+_active_sources: list[SourceCache] = []
 
 
 def active() -> RenderCache | None:
-    """The cache of the build under way, if it opened one."""
+    """The Markdown cache of the build under way, if it opened one."""
     return _active[-1] if _active else None
 
 
 @contextmanager
 def opened(directory: Path, fingerprint: str) -> Iterator[RenderCache]:
-    """Load the cache from `directory`, make it active, and save it when the block succeeds."""
-    store = RenderCache(directory / FILE_NAME, fingerprint)
+    """Load the Markdown cache from `directory`, make it active, save it if the block succeeds."""
+    with _opened(RenderCache(directory / FILE_NAME, fingerprint), _active) as store:
+        yield store
+
+
+@contextmanager
+def used_by_build(directory: Path) -> Iterator[None]:
+    """Both caches for one build: front matter and Markdown from `directory`, saved after."""
+    from .markdown import FINGERPRINT
+
+    sources = SourceCache(directory / SOURCES_FILE, source_fingerprint())
+    with ExitStack() as stack:
+        stack.enter_context(_opened(sources, _active_sources))
+        stack.enter_context(opened(directory, FINGERPRINT))
+        yield
+
+
+_Store = TypeVar("_Store", bound=RenderCache)
+
+
+@contextmanager
+def _opened(store: _Store, stack: list[_Store]) -> Iterator[_Store]:
     store.load()
-    _active.append(store)
+    stack.append(store)
     try:
         yield store
     finally:
-        _active.remove(store)
+        stack.remove(store)
     store.save()

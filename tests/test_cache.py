@@ -209,3 +209,63 @@ def test_plain_paragraph_shortcut_matches_the_converter(text: str, raw: bool) ->
 def test_ordinary_updates_take_the_shortcut(text: str) -> None:
     assert rendering._plain_paragraphs(text) is not None
     assert rendering._render(text, False) == fresh_render(text)
+
+
+BAD_FILES = {
+    "incidents/2026-11-20-bad-yaml/20261120T1000Z-investigating.md": (
+        "---\ntitle: x\nat: [unclosed\n---\nbody\n"
+    ),
+    "incidents/2026-11-21-typo/20261121T1000Z-investigating.md": (
+        "---\ntitle: Typo\nat: 2026-11-21T10:00:00Z\nstatus: investigating\nimpact: minor\n"
+        "components:\n  api: degraded_performance\nnxt_update: 30m\n---\nWe are looking.\n"
+    ),
+}
+
+
+def load(root: Path) -> tuple[object, list[object]]:
+    from statuspress.model import load_settings, load_site
+
+    settings, problems = load_settings(root / "mkdocs.yml")
+    assert settings is not None, problems
+    return load_site(root, settings)
+
+
+def test_front_matter_cache_loads_the_same_site_and_diagnostics(
+    site_root: Path, tmp_path: Path
+) -> None:
+    from conftest import write_files
+
+    write_files(site_root, BAD_FILES)
+    write_files(
+        site_root,
+        {
+            "incidents/2026-11-19-ok/20261119T1000Z-investigating.md": (
+                "---\ntitle: Fine\nat: 2026-11-19T10:00:00Z\nstatus: investigating\n"
+                "impact: minor\ncomponents:\n  api: degraded_performance\nnext_update: 30m\n"
+                "lint: {ignore: [vague-scope]}\n---\nWe're looking.\n"
+            ),
+        },
+    )
+    expected = load(site_root)
+    cache_dir = tmp_path / "cache"
+    for _ in range(2):
+        with cache.used_by_build(cache_dir):
+            assert load(site_root) == expected
+    stored = cache.decode_json(
+        (cache_dir / cache.SOURCES_FILE).read_bytes(), cache.source_fingerprint()
+    )
+    assert len(stored) == 2  # the file with broken YAML is parsed again every time
+
+
+def test_damaged_front_matter_cache_is_ignored(site_root: Path, tmp_path: Path) -> None:
+    from conftest import write_files
+
+    write_files(site_root, BAD_FILES)
+    expected = load(site_root)
+    with cache.used_by_build(tmp_path):
+        load(site_root)
+    path = tmp_path / cache.SOURCES_FILE
+    for damage in (damage_truncated, damage_flipped_byte, damage_garbage):
+        path.write_bytes(damage(path.read_bytes()))
+        with cache.used_by_build(tmp_path):
+            assert load(site_root) == expected
