@@ -141,8 +141,17 @@ def output_stats(site: Path) -> tuple[int, int, int, int]:
     return len(files), sum(p.stat().st_size for p in files), len(page), len(gzipped)
 
 
-def measure(size: int, repeats: int, seed: int, work: Path, strict: bool) -> Result:
-    stories = corpus.generate(size, seed)
+@dataclass(frozen=True)
+class Options:
+    repeats: int
+    seed: int
+    strict: bool
+    profile: Path | None  # folder for cProfile reports of one cold build per size
+
+
+def measure(size: int, options: Options, work: Path) -> Result:
+    repeats, strict = options.repeats, options.strict
+    stories = corpus.generate(size, options.seed)
     config = corpus.write_site(work / "site-root", stories)
     yard_config = write_yardstick(work / "yardstick", stories)
     site = work / "site"
@@ -153,6 +162,9 @@ def measure(size: int, repeats: int, seed: int, work: Path, strict: bool) -> Res
     warm = rebuilds(config, site, stories, repeats, strict)
     _log(f"{size} incidents: plain MkDocs yardstick")
     yard = yardstick_builds(yard_config, work / "yardstick-site", repeats)
+    if options.profile:
+        _log(f"{size} incidents: profiling one cold build")
+        profile_build(config, work / "profiled-site", options.profile / f"profile-{size}.txt")
     cold_s, warm_s, yard_s = (_median(r) for r in (cold, warm, yard))
     return Result(
         incidents=size,
@@ -172,6 +184,30 @@ def measure(size: int, repeats: int, seed: int, work: Path, strict: bool) -> Res
         cold_ratio=cold_s / yard_s,
         rebuild_ratio=warm_s / yard_s,
     )
+
+
+PROFILED = (
+    "import cProfile, pstats, sys\n"
+    "from statuspress.cli import main\n"
+    "target = sys.argv.pop(1)\n"
+    "profile = cProfile.Profile()\n"
+    "try:\n"
+    "    profile.runcall(main, prog_name='statuspress')\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "with open(target, 'w') as out:\n"
+    "    for key in ('cumulative', 'tottime'):\n"
+    "        pstats.Stats(profile, stream=out).sort_stats(key).print_stats(40)\n"
+)
+
+
+def profile_build(config: Path, site: Path, report: Path) -> Path:
+    """One cold build under cProfile; the report lists the 40 costliest calls both ways."""
+    shutil.rmtree(config.parent / CACHE_DIR, ignore_errors=True)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    command = build_command(config, site, strict=False)
+    timed([sys.executable, "-c", PROFILED, str(report), *command[3:]], config.parent)
+    return report
 
 
 def _median(runs: list[Run]) -> float:
@@ -256,16 +292,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="where the JSON goes")
     parser.add_argument("--strict", action="store_true", help="build with --strict")
     parser.add_argument("--keep", action="store_true", help="keep the generated trees")
+    parser.add_argument(
+        "--profile", action="store_true", help="also write a cProfile report per size"
+    )
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     info = {**machine(), "repeats": args.repeats, "seed": args.seed}
+    options = Options(args.repeats, args.seed, args.strict, args.out if args.profile else None)
     results = []
     for size in args.sizes:
         work = args.out / "work" / str(size)
         shutil.rmtree(work, ignore_errors=True)
         try:
-            results.append(measure(size, args.repeats, args.seed, work, args.strict))
+            results.append(measure(size, options, work))
         except BuildFailed as failure:
             print(f"benchmark failed at {size} incidents: {failure}", file=sys.stderr)
             return 1
