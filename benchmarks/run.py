@@ -223,7 +223,15 @@ def _log(message: str) -> None:
 
 
 def machine() -> dict[str, object]:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent,
+        check=False,
+    ).stdout.strip()
     return {
+        "commit": commit or None,
         "cpus": os.cpu_count(),
         "cpus_available": len(os.sched_getaffinity(0)),
         "python": platform.python_version(),
