@@ -1,0 +1,91 @@
+"""A build with a warm cache writes exactly the bytes of a build without one."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE_NOW, REPO
+from statuspress import cache
+from statuspress import markdown as rendering
+
+build = pytest.importorskip("statuspress.build", reason="the site build is not there yet")
+
+NEW_UPDATE = """\
+---
+at: 2026-11-22T09:59:00Z
+status: monitoring
+next_update: 20m
+---
+The fix is deployed in every region; error rates are back to normal and we are watching.
+"""
+
+
+def corpus(root: Path, incidents: int) -> Path:
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.corpus", str(root), "--incidents", str(incidents)],
+        cwd=REPO,
+        check=True,
+    )
+    return root / "mkdocs.yml"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def renders_during(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Texts the Markdown converter is asked for from now on."""
+    calls: list[str] = []
+    original = rendering._render
+
+    def counting(text: str, allow_raw_html: bool) -> str:
+        calls.append(text)
+        return original(text, allow_raw_html)
+
+    monkeypatch.setattr(rendering, "_render", counting)
+    rendering._render_memoized.cache_clear()
+    return calls
+
+
+def test_warm_cache_gives_identical_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = corpus(tmp_path / "root", 25)
+    cache_dir = tmp_path / "root" / ".statuspress-cache"
+    build.build_site(config, tmp_path / "cold", now=EXAMPLE_NOW)
+    assert (cache_dir / cache.FILE_NAME).is_file()
+    assert (cache_dir / cache.SOURCES_FILE).is_file()
+    calls = renders_during(monkeypatch)
+    build.build_site(config, tmp_path / "warm", now=EXAMPLE_NOW)
+    assert calls == []  # everything came from the cache
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+
+
+def test_new_update_renders_only_its_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = corpus(tmp_path / "root", 25)
+    build.build_site(config, tmp_path / "first", now=EXAMPLE_NOW)
+    folder = next(
+        p
+        for p in sorted((tmp_path / "root" / "incidents").iterdir())
+        if p.name.startswith("2026-11-22")
+    )
+    (folder / "20261122T0959Z-monitoring.md").write_text(NEW_UPDATE, encoding="utf-8")
+    calls = renders_during(monkeypatch)
+    build.build_site(config, tmp_path / "warm", now=EXAMPLE_NOW)
+    assert set(calls) <= {NEW_UPDATE.split("---\n")[2].strip()}
+    shutil.rmtree(tmp_path / "root" / ".statuspress-cache")
+    build.build_site(config, tmp_path / "cold", now=EXAMPLE_NOW)
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+
+
+def test_damaged_cache_still_builds_the_same_site(tmp_path: Path) -> None:
+    config = corpus(tmp_path / "root", 10)
+    build.build_site(config, tmp_path / "first", now=EXAMPLE_NOW)
+    cache_dir = tmp_path / "root" / ".statuspress-cache"
+    for name in (cache.FILE_NAME, cache.SOURCES_FILE):
+        data = (cache_dir / name).read_bytes()
+        (cache_dir / name).write_bytes(data[: len(data) // 3] + b"\x00garbage")
+    build.build_site(config, tmp_path / "second", now=EXAMPLE_NOW)
+    assert tree(tmp_path / "second") == tree(tmp_path / "first")
