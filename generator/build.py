@@ -1,0 +1,121 @@
+"""`build_site`: validate, render into a staging directory, guard against leaks, swap in."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError
+
+from .clock import resolve_now
+from .diagnostics import Diagnostic, count_errors, error
+from .project import ConfigProblem, Project, load_project
+from .publish import staging, swap_into_place, sweep_stale
+
+
+class BuildFailed(Exception):
+    """The build stopped; `diagnostics` say why and `site/` is as it was."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} problem(s)")
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site_dir: Path
+    incidents: int
+    pages: int
+    feeds: int
+    files: int
+    warnings: int
+    seconds: float
+
+    def summary(self) -> str:
+        return (f"Built {self.site_dir}: {self.incidents} incidents, {self.pages} pages, "
+                f"{self.feeds} feeds, {self.files} files, {self.warnings} warnings "
+                f"in {self.seconds:.2f} s")
+
+
+def build_site(config_path: Path, site_dir: Path | None = None, now: datetime | None = None,
+               strict: bool = False) -> BuildResult:
+    """Build the site; raises BuildFailed and leaves `site_dir` untouched on any problem."""
+    started = time.perf_counter()
+    clock = resolve_now(now)
+    config_path = Path(config_path)
+    project = _validated(config_path, clock, strict)
+    from .cache import used_by_build
+
+    with used_by_build(project.root / project.settings.cache_dir):
+        return _render(project, config_path, site_dir, clock, strict, started)
+
+
+def _validated(config_path: Path, now: datetime, strict: bool) -> Project:
+    if not config_path.is_file():
+        raise BuildFailed([error(str(config_path), 0, "config", "no configuration file here",
+                                 "run the command in the site folder, pass -f mkdocs.yml, or "
+                                 "create a site with 'statuspress init'")])
+    try:
+        project = load_project(config_path, now)
+    except ConfigProblem as problem:
+        raise BuildFailed(problem.diagnostics) from None
+    if count_errors(project.diagnostics) or (strict and project.diagnostics):
+        raise BuildFailed(list(project.diagnostics))
+    return project
+
+
+def _render(project: Project, config_path: Path, site_dir: Path | None, now: datetime,
+            strict: bool, started: float) -> BuildResult:
+    try:
+        config = load_config(str(config_path), strict=strict)
+    except (ConfigurationError, Abort) as exc:
+        raise BuildFailed([error(config_path.name, 0, "config", str(exc).strip(),
+                                 "fix mkdocs.yml")]) from None
+    target = Path(site_dir) if site_dir else Path(config.site_dir)
+    plugin = config.plugins.get("statuspress")
+    if plugin is None:
+        raise BuildFailed([error(config_path.name, 0, "config", "the statuspress plugin is "
+                                 "not configured", "add '- statuspress' under 'plugins:'")])
+    plugin.now, plugin.project = now, project  # type: ignore[attr-defined]
+    sweep_stale(target)
+    with staging(target) as stage:
+        config.site_dir = str(stage)
+        _run_mkdocs(config)
+        _guard(stage, project)
+        files = sum(1 for p in stage.rglob("*") if p.is_file())
+        swap_into_place(stage, target)
+    outputs = plugin.outputs  # type: ignore[attr-defined]
+    return BuildResult(
+        site_dir=target, incidents=len(project.site.incidents),
+        pages=sum(1 for name in outputs if name.endswith(".html")),
+        feeds=sum(1 for name in outputs if name.endswith((".atom", ".rss", ".ics"))),
+        files=files, warnings=len(project.diagnostics),
+        seconds=time.perf_counter() - started)
+
+
+def _run_mkdocs(config: object) -> None:
+    from .plugin import ContentError
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        mkdocs_build(config)  # type: ignore[arg-type]
+    except ContentError as exc:
+        raise BuildFailed(exc.diagnostics) from None
+    except Abort as exc:
+        raise BuildFailed([error("mkdocs.yml", 0, "mkdocs", str(exc).strip(),
+                                 "fix the problem MkDocs reports above")]) from None
+
+
+def _guard(stage: Path, project: Project) -> None:
+    try:
+        from .leakguard import scan_tree
+    except ModuleNotFoundError:
+        return
+    problems = scan_tree(stage, project.root, project.settings)
+    if problems:
+        raise BuildFailed(problems)

@@ -1,0 +1,228 @@
+"""Generated pages: what each one shows, as plain data for the theme's templates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .clock import format_duration
+from .markdown import render_inline, render_markdown
+from .model import derive
+from .model.types import (
+    STATE_LABELS,
+    ComponentState,
+    Incident,
+    Phase,
+    Site,
+    Update,
+)
+
+UPTIME_UNKNOWN = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output page: where it goes, which template renders it, and its context."""
+
+    path: str  # directory URL relative to the site root: "" for /, "history/page/2/"
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    in_sitemap: bool = True
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+    @property
+    def output(self) -> str:
+        return f"{self.path}index.html" if not self.path.endswith(".html") else self.path
+
+
+class Formatter:
+    """Times and durations as readers see them, in the configured zone, from the build clock."""
+
+    def __init__(self, zone: str, now: datetime) -> None:
+        self.zone = ZoneInfo(zone)
+        self.now = now
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def when(self, moment: datetime) -> str:
+        local = self.local(moment)
+        return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+    def clock(self, moment: datetime) -> str:
+        local = self.local(moment)
+        return f"{local:%H:%M} {local.tzname()}"
+
+    def relative(self, moment: datetime) -> str:
+        delta = moment - self.now
+        if abs(delta) < timedelta(minutes=1):
+            return "now"
+        text = format_duration(abs(delta))
+        return f"in {text}" if delta > timedelta(0) else f"{text} ago"
+
+
+def state_icon(state: ComponentState) -> str:
+    return _ICONS[state]
+
+
+_ICONS = {
+    ComponentState.OPERATIONAL: "✓",
+    ComponentState.DEGRADED_PERFORMANCE: "◐",
+    ComponentState.PARTIAL_OUTAGE: "▲",
+    ComponentState.MAJOR_OUTAGE: "✕",
+    ComponentState.UNDER_MAINTENANCE: "⚙",
+}
+
+
+def markdown(site: Site, text: str | None) -> str:
+    return render_markdown(text, site.settings.allow_raw_html) if text else ""
+
+
+def inline(text: str | None) -> str:
+    return render_inline(text) if text else ""
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    update: Update
+    body: str
+    apology: str
+    cause: str
+    workaround: str
+
+
+def update_views(site: Site, incident: Incident) -> list[UpdateView]:
+    """Every update, newest first, with its Markdown rendered once."""
+    return [UpdateView(u, markdown(site, u.body), inline(u.apology), inline(u.cause),
+                       inline(u.workaround)) for u in reversed(incident.updates)]
+
+
+def history_months(incidents: list[Incident], fmt: Formatter) -> list[tuple[str, list[Incident]]]:
+    """Incidents grouped by the month of their start, newest first."""
+    months: dict[str, list[Incident]] = {}
+    for incident in incidents:
+        months.setdefault(f"{fmt.local(incident.started):%B %Y}", []).append(incident)
+    return list(months.items())
+
+
+def newest_first(site: Site) -> list[Incident]:
+    return sorted(site.incidents, key=lambda i: (i.started, i.id), reverse=True)
+
+
+def paginate(items: list[Incident], size: int) -> Iterator[tuple[int, list[Incident]]]:
+    for number, start in enumerate(range(0, max(len(items), 1), size), start=1):
+        yield number, items[start:start + size]
+
+
+def history_path(number: int) -> str:
+    return "history/" if number == 1 else f"history/page/{number}/"
+
+
+def uptime_rows(site: Site, now: datetime) -> dict[str, dict[str, Any]]:
+    """Per component: daily uptime (oldest first) and the percentage, from one pass."""
+    settings = site.settings
+    intervals = derive.component_intervals(site, now)
+    zone = ZoneInfo(settings.timezone)
+    rows = {}
+    for component in settings.components:
+        days = derive.uptime_days(intervals[component.id], now, settings.uptime_days,
+                                  settings.uptime_weights, zone)
+        rows[component.id] = {"days": days, "percent": derive.uptime_percent(days),
+                              "bad_days": [(i, d) for i, d in enumerate(days)
+                                           if d.worst is not ComponentState.OPERATIONAL]}
+    return rows
+
+
+def build_pages(site: Site, now: datetime) -> list[Page]:
+    """Every generated page of the site, in a stable order."""
+    settings = site.settings
+    fmt = Formatter(settings.timezone, now)
+    common = {"fmt": fmt, "settings": settings, "now": now, "derive": derive, "Phase": Phase,
+              "state_labels": STATE_LABELS, "state_icon": state_icon}
+    ordered = newest_first(site)
+    states = derive.component_states(site, now)
+    uptime = uptime_rows(site, now)
+    pages = [_status_page(site, now, ordered, states, uptime, common)]
+    pages += _incident_pages(site, ordered, common)
+    pages += _history_pages(site, ordered, fmt, common)
+    with_postmortem = [i for i in ordered if i.postmortem is not None]
+    pages.append(Page("postmortems/", "postmortems.html",
+                      {**common, "incidents": with_postmortem}, "Postmortems"))
+    pages += _component_pages(site, ordered, states, uptime, common)
+    pages.append(Page("404.html", "404.html", dict(common), "Page not found", in_sitemap=False))
+    return pages
+
+
+def _status_page(site: Site, now: datetime, ordered: list[Incident],
+                 states: dict[str, ComponentState], uptime: dict[str, Any],
+                 common: dict[str, Any]) -> Page:
+    settings = site.settings
+    recent_since = now - timedelta(days=settings.recent_days)
+    open_ = derive.open_incidents(site, now)
+    recent = [i for i in ordered if not i.is_maintenance and i.is_closed
+              and (i.closed_at or now) >= recent_since][:10]
+    context = {
+        **common,
+        "overall": derive.overall(site, now),
+        "open_incidents": [(i, update_views(site, i)[0]) for i in open_],
+        "active_maintenance": derive.maintenances(site, now, Phase.IN_PROGRESS, Phase.OVERDUE),
+        "upcoming_maintenance": derive.maintenances(site, now, Phase.UPCOMING),
+        "states": states,
+        "uptime": uptime,
+        "recent": recent,
+    }
+    return Page("", "status.html", context, settings.site_name)
+
+
+def _incident_pages(site: Site, ordered: list[Incident], common: dict[str, Any]) -> list[Page]:
+    pages = []
+    for incident in ordered:
+        views = update_views(site, incident)
+        context = {**common, "incident": incident, "updates": views}
+        pages.append(Page(f"{incident.id}/", "incident.html", context, incident.title))
+        postmortem = incident.postmortem
+        if postmortem is not None:
+            pm_context = {**context, "postmortem": postmortem,
+                          "body": markdown(site, postmortem.body),
+                          "summary": inline(postmortem.summary)}
+            title = postmortem.title or f"Postmortem: {incident.title}"
+            pages.append(Page(f"{incident.id}/postmortem/", "postmortem.html", pm_context, title))
+    return pages
+
+
+def _history_pages(site: Site, ordered: list[Incident], fmt: Formatter,
+                   common: dict[str, Any]) -> list[Page]:
+    size = site.settings.history_page_size
+    chunks = list(paginate(ordered, size))
+    total = len(chunks)
+    pages = []
+    for number, chunk in chunks:
+        context = {**common, "months": history_months(chunk, fmt), "number": number,
+                   "total": total, "history_path": history_path}
+        title = "Incident history" + (f" — page {number}" if number > 1 else "")
+        pages.append(Page(history_path(number), "history.html", context, title))
+    return pages
+
+
+def _component_pages(site: Site, ordered: list[Incident], states: dict[str, ComponentState],
+                     uptime: dict[str, Any], common: dict[str, Any]) -> list[Page]:
+    by_component: dict[str, list[Incident]] = {c: [] for c in site.settings.component_ids}
+    for incident in ordered:
+        for component_id in incident.affected:
+            if component_id in by_component:
+                by_component[component_id].append(incident)
+    pages = []
+    for component in site.settings.components:
+        context = {**common, "component": component, "state_value": states[component.id],
+                   "uptime": uptime[component.id],
+                   "incidents": by_component[component.id][:site.settings.history_page_size]}
+        pages.append(Page(f"components/{component.id}/", "component.html", context,
+                          component.name))
+    return pages

@@ -1,0 +1,82 @@
+"""The MkDocs plugin: validate in on_config, keep update files out of MkDocs, render the site."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+
+from .clock import resolve_now
+from .diagnostics import count_errors, format_text
+from .project import ConfigProblem, Project, load_project
+
+log = logging.getLogger("mkdocs.plugins.statuspress")
+
+
+class ContentError(PluginError):
+    """The content has errors: nothing is built, the old site stays as it was."""
+
+    def __init__(self, diagnostics: list[Any]) -> None:
+        super().__init__(format_text(diagnostics))
+        self.diagnostics = diagnostics
+
+
+class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
+    """Turns incidents/ into the status site; options are validated by statuspress itself."""
+
+    def __init__(self) -> None:
+        self.raw_options: dict[str, Any] = {}
+        self.now: datetime | None = None
+        self.project: Project | None = None
+        self.outputs: dict[str, bytes] = {}
+
+    def load_config(self, options: dict[str, Any],
+                    config_file_path: str | None = None) -> tuple[list[Any], list[Any]]:
+        self.raw_options = dict(options)
+        self.config = dict(options)  # type: ignore[assignment]
+        return [], []
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        now = resolve_now(self.now)
+        self.now = now
+        if self.project is None or os.environ.get("STATUSPRESS_RELOAD"):
+            self.project = _load(Path(config.config_file_path or "mkdocs.yml"), now)
+        for diagnostic in self.project.diagnostics:
+            if not diagnostic.is_error:
+                log.warning(diagnostic.render())
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Update files and postmortems are data, not pages: only assets stay."""
+        kept = [f for f in files if not (f.src_uri.endswith(".md") and "/" in f.src_uri)]
+        return Files(kept)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        from .render import render_site
+
+        assert self.project is not None and self.now is not None
+        env = config.theme.get_env()
+        self.outputs = render_site(self.project, self.now, env, config)
+        site_dir = Path(config.site_dir)
+        for relative, data in sorted(self.outputs.items()):
+            target = site_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        self.project = None if os.environ.get("STATUSPRESS_RELOAD") else self.project
+
+
+def _load(config_path: Path, now: datetime) -> Project:
+    try:
+        project = load_project(config_path, now)
+    except ConfigProblem as problem:
+        raise ContentError(problem.diagnostics) from None
+    if count_errors(project.diagnostics):
+        raise ContentError(list(project.diagnostics))
+    return project

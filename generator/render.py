@@ -1,0 +1,85 @@
+"""Render every output of the site in memory: pages with the theme, then feeds, API, badges."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+
+from .clock import format_duration, iso
+from .pages import Page, build_pages
+from .project import Project
+
+MACHINE_OUTPUTS = ("feeds", "api", "badges", "calendar")
+FEEDS = (
+    ("application/atom+xml", "Incident history (Atom)", "history.atom"),
+    ("application/rss+xml", "Incident history (RSS)", "history.rss"),
+    ("application/atom+xml", "Every update (Atom)", "updates.atom"),
+    ("application/atom+xml", "Postmortems (Atom)", "postmortems.atom"),
+)
+
+
+def page_environment(theme_env: jinja2.Environment) -> jinja2.Environment:
+    """The theme's loader (so custom_dir overrides work) with autoescape on."""
+    env = jinja2.Environment(loader=theme_env.loader, autoescape=True, trim_blocks=False,
+                             keep_trailing_newline=True)
+    env.filters["iso"] = iso
+    env.filters["duration"] = format_duration
+    return env
+
+
+def render_site(project: Project, now: datetime, theme_env: jinja2.Environment,
+                config: MkDocsConfig) -> dict[str, bytes]:
+    """Every generated file, keyed by its path relative to the site root."""
+    env = page_environment(theme_env)
+    settings = project.settings
+    pages = build_pages(project.site, now)
+    directory_urls = bool(config.use_directory_urls)
+    css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
+    outputs = {page.output if directory_urls or page.output == "404.html"
+               else _flat(page.path): _render_page(env, page, settings.site_url, directory_urls,
+                                                     css).encode()
+               for page in pages}
+    outputs["sitemap.xml"] = _sitemap(env, pages, settings.site_url, directory_urls)
+    for name in MACHINE_OUTPUTS:
+        try:
+            module = importlib.import_module(f"statuspress.{name}")
+        except ModuleNotFoundError:
+            continue
+        outputs.update(module.render(project.site, now))
+    return outputs
+
+
+def _flat(path: str) -> str:
+    return f"{path}index.html"
+
+
+def _render_page(env: jinja2.Environment, page: Page, site_url: str, directory_urls: bool,
+                 css: str) -> str:
+    is_404 = page.output == "404.html"
+    site_path = urlsplit(site_url).path or "/"
+    base = site_path if is_404 else "../" * page.depth
+    feeds = [{"type": t, "title": title, "href": f"{base}{href}"} for t, title, href in FEEDS]
+    if page.template == "component.html":
+        component_id = page.path.split("/")[1]
+        feeds.append({"type": "application/atom+xml", "title": f"{page.title} (Atom)",
+                      "href": f"{base}components/{component_id}/history.atom"})
+    context: dict[str, Any] = {
+        **page.context, "base": base, "index": "" if directory_urls else "index.html",
+        "page_path": page.path, "page_title": page.title, "feeds": feeds,
+        "canonical": f"{site_url.rstrip('/')}/{page.path}" if site_url and not is_404 else "",
+        "inline_css": css if page.path == "" else "", "site_root": site_path,
+    }
+    return env.get_template(page.template).render(context)
+
+
+def _sitemap(env: jinja2.Environment, pages: list[Page], site_url: str,
+             directory_urls: bool) -> bytes:
+    root = site_url.rstrip("/") + "/" if site_url else "/"
+    locations = [root + page.path + ("" if directory_urls or not page.path else "index.html")
+                 for page in pages if page.in_sitemap]
+    return env.get_template("sitemap.xml").render(locations=locations).encode()
