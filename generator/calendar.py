@@ -1,0 +1,54 @@
+"""`/maintenance.ics`: every maintenance window as an RFC 5545 event, with stable UIDs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from icalendar import Calendar, Event
+
+from .model.types import Incident, Site
+
+PRODID = "-//statuspress//maintenance calendar//EN"
+
+
+def render(site: Site, now: datetime) -> dict[str, bytes]:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{site.settings.site_name} – scheduled maintenance")
+    for incident in site.incidents:
+        if incident.is_maintenance and incident.window is not None:
+            calendar.add_component(_event(site, incident))
+    return {"maintenance.ics": calendar.to_ical()}
+
+
+def is_cancelled(incident: Incident) -> bool:
+    """Completed before its window even started: the work did not happen in that window."""
+    window = incident.window
+    return bool(window and incident.latest.status == "completed"
+                and incident.latest.at < window.start)
+
+
+def _event(site: Site, incident: Incident) -> Event:
+    window = incident.window
+    assert window is not None
+    event = Event()
+    event.add("uid", f"maintenance-{incident.id}@{site.settings.feed_id_authority}")
+    event.add("summary", incident.title)
+    event.add("dtstart", window.start.astimezone(timezone.utc))
+    event.add("dtend", window.end.astimezone(timezone.utc))
+    event.add("dtstamp", incident.latest.at.astimezone(timezone.utc))
+    event.add("created", incident.first.at.astimezone(timezone.utc))
+    event.add("last-modified", incident.latest.at.astimezone(timezone.utc))
+    event.add("sequence", len(incident.updates) - 1)
+    event.add("status", "CANCELLED" if is_cancelled(incident) else "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    event.add("url", f"{site.settings.site_url.rstrip('/')}/{incident.id}/")
+    names = [site.settings.component(c).name if site.settings.component(c) else c
+             for c in incident.affected]
+    description = incident.first.body.strip()
+    if names:
+        description += f"\n\nAffected: {', '.join(names)}"
+    event.add("description", description)
+    return event

@@ -1,0 +1,165 @@
+"""RSS and Atom feeds with feedgen: one table of feed specs, rendered by one function."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from feedgen.feed import FeedGenerator
+
+from . import __version__
+from .ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
+from .markdown import render_markdown
+from .model.types import Incident, Site
+
+LIMIT = 100  # entries per feed: the most recent activity
+EMPTY_FEED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_PARAGRAPH = re.compile(r"</p>\s*<p>")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    link: str
+    updated: datetime
+    published: datetime
+    content: str  # HTML
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    path: str  # without extension
+    title: str
+    formats: tuple[str, ...]  # "atom", "rss"
+    entries: Callable[[Site], list[Entry]]
+
+
+def render(site: Site, now: datetime) -> dict[str, bytes]:
+    """Every feed; times come from the data, never from the clock."""
+    outputs: dict[str, bytes] = {}
+    for spec in feed_specs(site):
+        entries = spec.entries(site)[:LIMIT]
+        for kind in spec.formats:
+            outputs[f"{spec.path}.{kind}"] = _render_feed(site, spec, entries, kind)
+    return outputs
+
+
+def feed_specs(site: Site) -> list[FeedSpec]:
+    name = site.settings.site_name
+    specs = [
+        FeedSpec("history", f"{name} – incident history", ("atom", "rss"), history_entries),
+        FeedSpec("updates", f"{name} – every update", ("atom", "rss"), update_entries),
+        FeedSpec("postmortems", f"{name} – postmortems", ("atom",), postmortem_entries),
+    ]
+    for component in site.settings.components:
+        specs.append(FeedSpec(
+            f"components/{component.id}/history", f"{name} – {component.name}", ("atom",),
+            lambda s, cid=component.id: history_entries(s, cid)))
+    return specs
+
+
+def _render_feed(site: Site, spec: FeedSpec, entries: list[Entry], kind: str) -> bytes:
+    settings = site.settings
+    base = settings.site_url.rstrip("/") + "/"
+    fg = FeedGenerator()
+    fg.id(tag_uri(settings, "feed", spec.path))
+    fg.title(spec.title)
+    fg.link(href=f"{base}{spec.path}.{kind}", rel="self")
+    fg.link(href=base, rel="alternate")  # last, so RSS takes it as the channel link
+    fg.description(f"Status updates from {settings.company or settings.site_name}")
+    fg.language("en")
+    fg.generator("statuspress", __version__)
+    newest = max((e.updated for e in entries), default=EMPTY_FEED_TIME)
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    for entry in entries:
+        fe = fg.add_entry(order="append")
+        fe.id(entry.id)
+        fe.guid(entry.id, permalink=False)
+        fe.title(entry.title)
+        fe.link(href=entry.link)
+        fe.updated(entry.updated)
+        fe.published(entry.published)
+        fe.pubDate(entry.updated if kind == "rss" else entry.published)
+        if kind == "atom":
+            fe.content(entry.content, type="html")
+        else:
+            fe.description(entry.content)
+    return fg.atom_str(pretty=True) if kind == "atom" else fg.rss_str(pretty=True)
+
+
+def _incident_link(site: Site, incident: Incident) -> str:
+    return f"{site.settings.site_url.rstrip('/')}/{incident.id}/"
+
+
+def _short_time(site: Site, moment: datetime) -> str:
+    local = moment.astimezone(ZoneInfo(site.settings.timezone))
+    return f"{local:%b} {local.day:>2}, {local:%H:%M} {local.tzname()}"
+
+
+def _flat_html(markdown_text: str) -> str:
+    """Rendered Markdown as one paragraph's worth of inline HTML, as Statuspage writes it."""
+    html = render_markdown(markdown_text).strip()
+    if html.startswith("<p>") and html.endswith("</p>"):
+        html = _PARAGRAPH.sub("<br><br>", html[3:-4])
+    return html
+
+
+def incident_content(site: Site, incident: Incident) -> str:
+    """Every update newest first: `<p><small>time</small><br><strong>Status</strong> - text</p>`."""
+    parts = []
+    for update in reversed(incident.updates):
+        text = _flat_html(update.body) if update.body else ""
+        parts.append(f"<p><small>{_short_time(site, update.at)}</small><br>"
+                     f"<strong>{update.status_label}</strong> - {text}</p>")
+    if incident.is_maintenance and incident.window:
+        window = incident.window
+        parts.append(f"<p><strong>THIS IS A SCHEDULED EVENT {_short_time(site, window.start)}"
+                     f" - {_short_time(site, window.end)}</strong></p>")
+    return "".join(parts)
+
+
+def history_entries(site: Site, component_id: str | None = None) -> list[Entry]:
+    incidents = [i for i in site.incidents
+                 if component_id is None or component_id in i.affected]
+    incidents.sort(key=lambda i: (i.last_activity, i.id), reverse=True)
+    return [Entry(incident_entry_id(site.settings, i.id), i.title, _incident_link(site, i),
+                  i.last_activity, i.first.at, incident_content(site, i)) for i in incidents]
+
+
+def update_entries(site: Site) -> list[Entry]:
+    updates = [(u, i) for i in site.incidents for u in i.updates]
+    updates.sort(key=lambda pair: (pair[0].at, pair[0].uid), reverse=True)
+    entries = []
+    for update, incident in updates[:LIMIT]:
+        content = render_markdown(update.body) if update.body else ""
+        for label, value in (("Cause", update.cause), ("Workaround", update.workaround)):
+            if value:
+                content += f"<p><strong>{label}:</strong> {_flat_html(value)}</p>"
+        if update.apology:
+            content += f"<p>{_flat_html(update.apology)}</p>"
+        link = f"{_incident_link(site, incident)}#{update.file.removesuffix('.md')}"
+        entries.append(Entry(update_entry_id(site.settings, update),
+                             f"{update.status_label}: {update.title}", link, update.at,
+                             update.at, content))
+    return entries
+
+
+def postmortem_entries(site: Site) -> list[Entry]:
+    found = [i for i in site.incidents if i.postmortem is not None]
+    entries = []
+    for incident in found:
+        postmortem = incident.postmortem
+        assert postmortem is not None
+        published = postmortem.published or incident.latest.at
+        summary = f"<p>{_flat_html(postmortem.summary)}</p>" if postmortem.summary else ""
+        entries.append(Entry(postmortem_entry_id(site.settings, incident.id),
+                             postmortem.title or f"Postmortem: {incident.title}",
+                             f"{_incident_link(site, incident)}postmortem/", published,
+                             published, summary + render_markdown(postmortem.body)))
+    entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
+    return entries
