@@ -48,11 +48,18 @@ def build_site(config_path: Path, site_dir: Path | None = None, now: datetime | 
     started = time.perf_counter()
     clock = resolve_now(now)
     config_path = Path(config_path)
-    project = _validated(config_path, clock, strict)
     from .cache import used_by_build
 
-    with used_by_build(project.root / project.settings.cache_dir):
+    with used_by_build(_cache_dir(config_path)):  # before loading: parsed files are cached too
+        project = _validated(config_path, clock, strict)
         return _render(project, config_path, site_dir, clock, strict, started)
+
+
+def _cache_dir(config_path: Path) -> Path:
+    from .model import Settings, load_settings
+
+    settings = load_settings(config_path)[0] if config_path.is_file() else None
+    return config_path.parent / (settings or Settings()).cache_dir
 
 
 def _validated(config_path: Path, now: datetime, strict: bool) -> Project:

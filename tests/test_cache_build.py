@@ -24,6 +24,12 @@ The fix is deployed in every region; error rates are back to normal and we are w
 """
 
 
+@pytest.fixture(autouse=True)
+def pinned_mkdocs_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs stamps sitemap.xml.gz with the wall clock unless SOURCE_DATE_EPOCH is set."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EXAMPLE_NOW.timestamp())))
+
+
 def corpus(root: Path, incidents: int) -> Path:
     subprocess.run(
         [sys.executable, "-m", "benchmarks.corpus", str(root), "--incidents", str(incidents)],
