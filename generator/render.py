@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import gzip
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 
+from . import api, badges, calendar, feeds
 from .clock import format_duration, iso
 from .pages import Page, build_pages
 from .project import Project
 
-MACHINE_OUTPUTS = ("feeds", "api", "badges", "calendar")
 FEEDS = (
     ("application/atom+xml", "Incident history (Atom)", "history.atom"),
     ("application/rss+xml", "Incident history (RSS)", "history.rss"),
@@ -45,11 +45,9 @@ def render_site(project: Project, now: datetime, theme_env: jinja2.Environment,
                                                      css).encode()
                for page in pages}
     outputs["sitemap.xml"] = _sitemap(env, pages, settings.site_url, directory_urls)
-    for name in MACHINE_OUTPUTS:
-        try:
-            module = importlib.import_module(f"statuspress.{name}")
-        except ModuleNotFoundError:
-            continue
+    # Replaces MkDocs' own copy, which carries the wall-clock time in its gzip header.
+    outputs["sitemap.xml.gz"] = gzip.compress(outputs["sitemap.xml"], mtime=0)
+    for module in (feeds, api, badges, calendar):
         outputs.update(module.render(project.site, now))
     return outputs
 
