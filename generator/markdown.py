@@ -149,6 +149,14 @@ def sanitize(html: str) -> str:
                      strip_comments=True)
 
 
+_RELATIVE_URL = re.compile(r'(?P<attr>\b(?:src|href)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\?)')
+
+
+def rebase_relative_urls(html: str, prefix: str) -> str:
+    """Prefix relative links and images, for Markdown shown one folder below its source."""
+    return _RELATIVE_URL.sub(lambda match: match["attr"] + prefix, html)
+
+
 def render_inline(text: str) -> str:
     """One short field (apology, cause, workaround) as inline HTML without the <p>."""
     html = render_markdown(text)

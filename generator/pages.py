@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .clock import format_duration
-from .markdown import render_inline, render_markdown
+from .markdown import rebase_relative_urls, render_inline, render_markdown
 from .model import derive
 from .model.types import (
     STATE_LABELS,
@@ -190,7 +190,7 @@ def _incident_pages(site: Site, ordered: list[Incident], common: dict[str, Any])
         postmortem = incident.postmortem
         if postmortem is not None:
             pm_context = {**context, "postmortem": postmortem,
-                          "body": markdown(site, postmortem.body),
+                          "body": rebase_relative_urls(markdown(site, postmortem.body), "../"),
                           "summary": inline(postmortem.summary)}
             title = postmortem.title or f"Postmortem: {incident.title}"
             pages.append(Page(f"{incident.id}/postmortem/", "postmortem.html", pm_context, title))

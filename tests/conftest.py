@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -72,3 +76,32 @@ def site_root(tmp_path: Path) -> Path:
 @pytest.fixture
 def chromium() -> str:
     return require_tool("chromium", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site built once per test run with the example clock (read-only!)."""
+    from statuspress.build import build_site
+
+    target = tmp_path_factory.mktemp("example") / "site"
+    build_site(REPO / "mkdocs.yml", target, EXAMPLE_NOW)
+    return target
+
+
+@contextmanager
+def served(directory: Path) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 on a free port; yields the base URL."""
+    handler = partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
