@@ -76,11 +76,18 @@ class ComponentAssignment(click.ParamType):
 
     name = "ID=STATE"
 
+    def __init__(self, default_state: ComponentState | None = None) -> None:
+        self.default_state = default_state  # when set, a bare `ID` means `ID=<default_state>`
+        if default_state is not None:
+            self.name = "ID[=STATE]"
+
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> tuple[str, ComponentState]:
         if isinstance(value, tuple):
             return value
         component_id, sep, state = str(value).partition("=")
+        if not sep and component_id.strip() and self.default_state is not None:
+            return component_id.strip(), self.default_state
         states = [s.value for s in ComponentState]
         if not sep or not component_id:
             self.fail(f"'{value}' is not ID=STATE; write e.g. api=major_outage", param, ctx)
