@@ -1,0 +1,361 @@
+"""The leak guard: every built file is scanned before it is published.
+
+A hit of `forbidden_patterns`, a secret-like string (cloud keys, private-key blocks, bearer
+and API tokens, password assignments, credentials in URLs) or a `private_emails` address is
+an error that names the content file and line it came from; the build then writes nothing.
+So are files of incidents that are not published (all updates drafts) that MkDocs would copy.
+
+Text is scanned as written and as a reader sees it: HTML entities, JSON `\\u` escapes,
+percent-encoding and iCalendar folding are undone, and markup is removed, so `ops&#64;acme`
+or `password=<code>x</code>` cannot slip through. One combined regular expression runs
+over each file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote
+
+from .diagnostics import Diagnostic, error, sort_diagnostics
+from .model.types import Settings
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One thing that must not be published. The rule runs on a file only when the file
+    holds one of its `triggers` (plain substrings, far cheaper to look for than a regex)."""
+
+    group: str  # a SECRETS key, f<N> for a forbidden pattern, e<N> for a private address
+    label: str
+    regex: str
+    triggers: tuple[str, ...] = ()  # empty: always runs
+    lowered: bool = False  # triggers are lower case, looked for in the lower-cased text
+
+    @property
+    def kind(self) -> str:
+        return {"f": "forbidden", "e": "email"}.get(self.group[0], "secret")
+
+    def applies(self, text: str, lowered: str) -> bool:
+        haystack = lowered if self.lowered else text
+        return not self.triggers or any(t in haystack for t in self.triggers)
+
+
+SECRETS = (
+    Rule("aws_key", "a cloud access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
+         ("AKIA", "ASIA")),
+    Rule("private_key", "a private key block",
+         r"-----\s*BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?\s*-----", ("PRIVATE KEY",)),
+    Rule("bearer", "a bearer token",
+         r"\b[Bb]earer\s+(?=[A-Za-z0-9._~+/-]{0,200}\d)[A-Za-z0-9._~+/-]{20,}=*",
+         ("bearer",), lowered=True),
+    Rule("github_token", "a GitHub token",
+         r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})",
+         ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+    Rule("slack_token", "a Slack token", r"\bxox[baprs]-[A-Za-z0-9-]{10,}", ("xox",)),
+    Rule("assignment", "a password or key assignment",
+         # `password=x`, `"api_key": "x"`, `pwd: s3cret`; a bare word after a colon is
+         # prose ("password: reset it in settings") unless it holds a digit or a symbol.
+         r"(?i:passw(?:or)?d|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token"
+         r"|access[_-]?token|client[_-]?secret)[\"']?[ \t]*"
+         r"(?:=[ \t]*[\"'“”‘’]?[^\s\"'“”‘’<>&,;)]{3,}"
+         r"|:[ \t]*(?:[\"'“”‘’][^\s\"'“”‘’<>]{3,}"
+         r"|(?=[^\s<>&,;)]{0,80}[0-9!#$%*+/=?@^_~])[^\s\"'<>&,;)]{4,}))",
+         ("passw", "pwd", "secret", "key", "token"), lowered=True),
+    Rule("url_credentials", "a user name and password in a URL",
+         r"://[^\s/:@\"'<>]{1,64}:[^\s/@\"'<>]{1,128}@[\w.-]+", ("@",)),
+)
+RULES = {
+    "forbidden": (
+        "forbidden-pattern",
+        "remove it from the public text (internal notes go under 'internal:' or in "
+        "<!-- comments -->), or correct 'forbidden_patterns' in mkdocs.yml if it is wrong",
+    ),
+    "secret": (
+        "secret",
+        "remove it from the public text; if it is a real credential, revoke it: it is in the "
+        "git history now",
+    ),
+    "email": (
+        "private-email",
+        "write a public contact address instead, or remove the address from "
+        "'private_emails' in mkdocs.yml",
+    ),
+    "unpublished": (
+        "unpublished-file",
+        "every update of this incident is a draft, so its page is not published and neither "
+        "may its files be: move the file out of the folder until the incident is published",
+    ),
+}
+TEXT_SOURCES = (".md", ".yml", ".yaml", ".txt", ".html", ".svg", ".json", ".xml", ".csv")
+_MAX_GUNZIP = 50_000_000
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_ICS_ESCAPE = re.compile(r"\\([\\,;nN])")
+_DRAFT = re.compile(r"^draft:[ \t]*['\"]?(?:true|yes|on)\b", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Hit:
+    group: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Scanner:
+    rules: tuple[Rule, ...]
+
+    def rule(self, group: str) -> Rule:
+        return next(rule for rule in self.rules if rule.group == group)
+
+    def hits(self, text: str) -> set[Hit]:
+        return {hit for hit, _ in self.matches(text)}
+
+    def matches(self, text: str) -> Iterator[tuple[Hit, int]]:
+        """Each match and where it starts: one pass of the rules that apply to this text,
+        combined into one expression."""
+        lowered = text.lower()
+        active = [rule for rule in self.rules if rule.applies(text, lowered)]
+        combined = [rule for rule in active if _combinable(rule.regex)]
+        if combined:
+            for match in _alternation(tuple(rule.regex for rule in combined)).finditer(text):
+                yield _classify(combined, text, match.start()), match.start()
+        for rule in (rule for rule in active if rule not in combined):
+            for match in _compiled(rule.regex).finditer(text):
+                yield Hit(rule.group, match.group()), match.start()
+
+
+def scan_tree(directory: Path, root: Path, settings: Settings) -> list[Diagnostic]:
+    """Every problem in the built files under `directory`; `root` holds the content."""
+    scanner = build_scanner(settings)
+    found: dict[Hit, str] = {}  # hit -> first output file it is in
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        for hit in scanner.hits(readable_text(path)):
+            found.setdefault(hit, path.relative_to(directory).as_posix())
+    diagnostics = _locate(found, scanner, root, settings, _published_name(directory))
+    diagnostics += unpublished_files(directory, root, settings)
+    return sort_diagnostics(diagnostics)
+
+
+def _published_name(directory: Path) -> str:
+    """'site' for the staging directory '.site-build-1234' of the build into site/."""
+    match = re.fullmatch(r"\.(.+)-build-.*", directory.name)
+    return match.group(1) if match else directory.name
+
+
+def build_scanner(settings: Settings) -> Scanner:
+    forbidden = (
+        Rule(f"f{index}", f"text matching the forbidden pattern '{pattern}'", pattern)
+        for index, pattern in enumerate(settings.forbidden_patterns)
+    )
+    emails = (
+        Rule(f"e{index}", f"the private e-mail address '{address}'", _email_regex(address),
+             (address.strip().lower(),), lowered=True)
+        for index, address in enumerate(settings.private_emails)
+        if address.strip()
+    )
+    return Scanner((*SECRETS, *forbidden, *emails))
+
+
+@lru_cache(maxsize=256)
+def _compiled(regex: str) -> re.Pattern[str]:
+    return re.compile(regex)
+
+
+@lru_cache(maxsize=256)
+def _alternation(regexes: tuple[str, ...]) -> re.Pattern[str]:
+    # Without named groups: they cost five times the time of the match itself.
+    return re.compile("|".join(f"(?:{regex})" for regex in regexes))
+
+
+def _classify(rules: list[Rule], text: str, start: int) -> Hit:
+    """The alternation takes the first rule that matches here; so does this."""
+    for rule in rules:
+        match = _compiled(rule.regex).match(text, start)
+        if match:
+            return Hit(rule.group, match.group())
+    raise AssertionError("a combined match that no rule makes")  # pragma: no cover
+
+
+@lru_cache(maxsize=256)
+def _combinable(regex: str) -> bool:
+    """True when the regex means the same inside an alternation: no groups of its own
+    (numbers would shift) and no global flags (allowed only at the very start)."""
+    try:
+        return re.compile(f"x|(?:{regex})").groups == 0
+    except re.error:
+        return False
+
+
+def _email_regex(address: str) -> str:
+    """One address, or every address of a domain when written as '@corp.example'."""
+    address = address.strip()
+    local = r"[\w.+-]+" if address.startswith("@") else ""
+    return rf"(?i:(?<![\w.+-]){local}{re.escape(address)}(?![\w-]|\.\w))"
+
+
+def readable_text(path: Path) -> str:
+    """The file's text as written, then as a reader sees it; "" for binary files."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""  # images and other binary assets are published as they are
+    if path.suffix == ".ics":
+        text = _unfold_calendar(text)
+    variants = [text, *_decoded(text)]
+    return "\n".join(dict.fromkeys(variants))
+
+
+def _gunzip(data: bytes) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            return stream.read(_MAX_GUNZIP)
+    except (OSError, EOFError):
+        return data
+
+
+def _unfold_calendar(text: str) -> str:
+    text = text.replace("\r\n ", "").replace("\r\n\t", "").replace("\n ", "")
+    return _ICS_ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
+
+
+def _decoded(text: str) -> Iterator[str]:
+    """Entity-, JSON- and percent-decoded text, then the same with markup removed: up to
+    three rounds, as feeds carry HTML escaped inside XML."""
+    if "\\u" in text:
+        text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if "%" in text:
+        text = unquote(text)
+    unescaped = html.unescape(text) if "&" in text else text
+    yield unescaped
+    stripped = text
+    for _ in range(3):
+        if "<" not in stripped and "&" not in stripped:
+            break
+        stripped = html.unescape(_TAG.sub("", stripped))
+    yield stripped
+
+
+def _locate(found: dict[Hit, str], scanner: Scanner, root: Path, settings: Settings,
+            site_name: str) -> list[Diagnostic]:
+    """One diagnostic per distinct hit, at the content line it most likely came from."""
+    if not found:
+        return []
+    sources = list(_source_hits(scanner, root, settings))
+    diagnostics = []
+    ordered = sorted(found.items(), key=lambda item: (item[1], item[0].group, item[0].text))
+    for hit, output in ordered:
+        path, line = _best_source(hit, sources) or (f"{site_name}/{output}", 0)
+        found_by = scanner.rule(hit.group)
+        rule, hint = RULES[found_by.kind]
+        shown = _masked(hit.text) if found_by.kind == "secret" else hit.text
+        message = (f"{found_by.label} would be published in {output}: "
+                   f"'{shown}'")
+        diagnostics.append(error(path, line, rule, message, hint))
+    return diagnostics
+
+
+def _masked(text: str) -> str:
+    keep = min(6, len(text) // 3)
+    return text[:keep] + "…" if len(text) > keep else text
+
+
+@dataclass(frozen=True)
+class _SourceHit:
+    hit: Hit
+    path: str
+    line: int
+    public: bool  # outside internal notes, comments and draft files
+
+
+def _source_hits(scanner: Scanner, root: Path, settings: Settings) -> Iterator[_SourceHit]:
+    for path in _source_files(root, settings):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        relative = path.relative_to(root).as_posix()
+        if path.suffix == ".md":
+            public = _public_part(text)
+            variants = ((public, True), (_unescaped(public), True), (text, False))
+        else:  # the configuration names the very patterns and addresses it forbids
+            lists = _blank_block(_blank_block(text, "private_emails"), "forbidden_patterns")
+            variants = ((lists, True),)
+        for variant, is_public in variants:
+            for hit, start in scanner.matches(variant):
+                yield _SourceHit(hit, relative, variant.count("\n", 0, start) + 1, is_public)
+
+
+def _unescaped(text: str) -> str:
+    """Entities and YAML/JSON `\\u` escapes decoded; every line stays where it was."""
+    return html.unescape(_JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
+
+
+def _source_files(root: Path, settings: Settings) -> Iterable[Path]:
+    content = root / settings.docs_dir
+    files = sorted(p for p in content.rglob("*") if p.suffix in TEXT_SOURCES and p.is_file())
+    config = sorted(p for p in root.glob("*.y*ml") if p.is_file())
+    return [*files, *config]
+
+
+def _public_part(text: str) -> str:
+    """The file with what is never published blanked out, keeping every line in place:
+    all of a draft, HTML comments, and the `internal:` block of the front matter."""
+    if _DRAFT.search(text.split("\n---", 1)[0]):
+        return "\n" * text.count("\n")
+    text = re.sub(r"<!--.*?(?:-->|\Z)", lambda m: "\n" * m.group().count("\n"), text,
+                  flags=re.DOTALL)
+    return _blank_block(text, "internal")
+
+
+def _blank_block(text: str, key: str) -> str:
+    """`text` with the YAML block of `key` (its line and the lines nested under it) blank."""
+    lines = text.split("\n")
+    indent = None
+    for index, line in enumerate(lines):
+        stripped = line.lstrip(" ")
+        depth = len(line) - len(stripped)
+        if stripped.startswith(f"{key}:"):
+            indent = depth
+        elif indent is not None and stripped and not (
+            depth > indent or (depth == indent and stripped.startswith("- "))
+        ):
+            indent = None  # the next key, or the end of the front matter
+        if indent is not None:
+            lines[index] = ""
+    return "\n".join(lines)
+
+
+def _best_source(hit: Hit, sources: list[_SourceHit]) -> tuple[str, int] | None:
+    """Public text with the same words first, then any text of the same rule."""
+    ranked = sorted(
+        (s for s in sources if s.hit.group == hit.group),
+        key=lambda s: (not s.public, s.hit.text != hit.text),
+    )
+    return (ranked[0].path, ranked[0].line) if ranked else None
+
+
+def unpublished_files(directory: Path, root: Path, settings: Settings) -> list[Diagnostic]:
+    """Files MkDocs copied from an incident folder whose incident has no page."""
+    content = root / settings.docs_dir
+    rule, hint = RULES["unpublished"]
+    diagnostics = []
+    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
+        if (folder / "index.html").is_file() or not (content / folder.name).is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            relative = path.relative_to(directory).as_posix()
+            if (content / relative).is_file():
+                diagnostics.append(error(
+                    f"{settings.docs_dir}/{relative}", 0, rule,
+                    f"'{relative}' belongs to an incident that is not published", hint))
+    return diagnostics
