@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,12 @@ from .clock import resolve_now
 from .diagnostics import Diagnostic, count_errors, error
 from .project import ConfigProblem, Project, load_project
 from .publish import staging, swap_into_place, sweep_stale
+
+Progress = Callable[[str], None]
+
+
+def _quiet(stage: str) -> None:
+    pass
 
 
 class BuildFailed(Exception):
@@ -43,16 +50,20 @@ class BuildResult:
 
 
 def build_site(config_path: Path, site_dir: Path | None = None, now: datetime | None = None,
-               strict: bool = False) -> BuildResult:
-    """Build the site; raises BuildFailed and leaves `site_dir` untouched on any problem."""
+               strict: bool = False, progress: Progress = _quiet) -> BuildResult:
+    """Build the site; raises BuildFailed and leaves `site_dir` untouched on any problem.
+
+    `progress` is told the name of each stage as it starts.
+    """
     started = time.perf_counter()
     clock = resolve_now(now)
     config_path = Path(config_path)
     from .cache import used_by_build
 
     with used_by_build(_cache_dir(config_path)):  # before loading: parsed files are cached too
+        progress("reading and checking the content")
         project = _validated(config_path, clock, strict)
-        return _render(project, config_path, site_dir, clock, strict, started)
+        return _render(project, config_path, site_dir, clock, strict, started, progress)
 
 
 def _cache_dir(config_path: Path) -> Path:
@@ -77,7 +88,7 @@ def _validated(config_path: Path, now: datetime, strict: bool) -> Project:
 
 
 def _render(project: Project, config_path: Path, site_dir: Path | None, now: datetime,
-            strict: bool, started: float) -> BuildResult:
+            strict: bool, started: float, progress: Progress) -> BuildResult:
     try:
         config = load_config(str(config_path), strict=strict)
     except (ConfigurationError, Abort) as exc:
@@ -92,9 +103,12 @@ def _render(project: Project, config_path: Path, site_dir: Path | None, now: dat
     sweep_stale(target)
     with staging(target) as stage:
         config.site_dir = str(stage)
+        progress("rendering pages, feeds and the API")
         _run_mkdocs(config)
+        progress("scanning every file for leaks")
         _guard(stage, project)
         files = sum(1 for p in stage.rglob("*") if p.is_file())
+        progress("publishing")
         swap_into_place(stage, target)
     outputs = plugin.outputs  # type: ignore[attr-defined]
     return BuildResult(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 import shutil
+import time
 import urllib.request
 from datetime import datetime
 from html.parser import HTMLParser
@@ -309,3 +310,21 @@ def copy_example(tmp_path: Path) -> Path:
 def snapshot(directory: Path) -> dict[str, bytes]:
     return {p.relative_to(directory).as_posix(): p.read_bytes()
             for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_build_reports_each_stage_in_order(tmp_path: Path) -> None:
+    stages: list[str] = []
+    build_site(REPO / "mkdocs.yml", tmp_path / "out", EXAMPLE_NOW, progress=stages.append)
+    assert stages == ["reading and checking the content", "rendering pages, feeds and the API",
+                      "scanning every file for leaks", "publishing"]
+
+
+def test_a_slow_build_shows_its_stage_on_a_terminal(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from statuspress.commands import build as build_command
+
+    monkeypatch.setattr(build_command, "QUIET_SECONDS", 0.0)
+    with build_command.TerminalProgress(enabled=True) as progress:
+        progress("rendering pages")
+        time.sleep(0.6)
+    assert "Building: rendering pages… 0 s" in capsys.readouterr().err

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
+from types import TracebackType
 
 import click
 
 from ..build import BuildFailed, build_site
 from ..diagnostics import format_text
 from .options import clock, config_option, now_option, strict_option
+
+QUIET_SECONDS = 2.0  # short builds print only their summary
 
 
 @click.command("build")
@@ -23,20 +28,59 @@ def command(config_file: Path, site_dir: Path | None, strict: bool,
             now: datetime | None) -> None:
     """Validate the content, then build the site into site/.
 
-    The old site/ stays exactly as it was when anything fails.
+    The old site/ stays exactly as it was when anything fails, including Ctrl-C.
 
     \b
     Example:
       statuspress build --strict
       statuspress build --now 2026-11-22T10:00:00Z -d public
     """
-    if sys.stderr.isatty():
-        click.echo("Building…", err=True)
     try:
-        result = build_site(config_file, site_dir, clock(now), strict)
+        with TerminalProgress(enabled=sys.stderr.isatty()) as progress:
+            result = build_site(config_file, site_dir, clock(now), strict, progress)
     except BuildFailed as failed:
         click.echo(format_text(failed.diagnostics))
         click.echo("Build failed: nothing was published; the previous site is unchanged.",
                    err=True)
         raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        click.echo("\nBuild interrupted: nothing was published; the previous site is unchanged.",
+                   err=True)
+        raise SystemExit(130) from None
     click.echo(result.summary())
+
+
+class TerminalProgress:
+    """Shows the current stage and elapsed time on a terminal once a build gets slow."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.stage = "starting"
+        self.started = time.monotonic()
+        self._done = threading.Event()
+        self._shown = False
+        self._thread = threading.Thread(target=self._tick, daemon=True)
+
+    def __call__(self, stage: str) -> None:
+        self.stage = stage
+
+    def __enter__(self) -> TerminalProgress:
+        if self.enabled:
+            self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._done.set()
+        if self.enabled:
+            self._thread.join()
+        if self._shown:
+            click.echo("\r\x1b[2K", nl=False, err=True)
+
+    def _tick(self) -> None:
+        while not self._done.wait(0.25):
+            elapsed = time.monotonic() - self.started
+            if elapsed >= QUIET_SECONDS:
+                self._shown = True
+                click.echo(f"\r\x1b[2KBuilding: {self.stage}… {elapsed:.0f} s", nl=False,
+                           err=True)
