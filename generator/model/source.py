@@ -250,7 +250,9 @@ def _plain(node: yaml.Node, budget: list[int], depth: int) -> Any:
     if isinstance(node, yaml.ScalarNode):
         if node.tag.endswith(":null") and not node.style:  # plain: None, or "" from libyaml
             return None
-        return str(node.value)
+        value = str(node.value)
+        # A comment in a value is an internal note, as in the body: it is never published.
+        return strip_html_comments(value) if _HTML_COMMENT_OPEN in value else value
     if isinstance(node, yaml.SequenceNode):
         return [_plain(item, budget, depth + 1) for item in node.value]
     result: dict[str, Any] = {}
