@@ -1,0 +1,163 @@
+"""The workflows' own `run:` commands, run as GitHub would on a clean copy of the repository.
+
+GitHub's parts of each job are stood in for: a copy of the files a push would publish for
+actions/checkout, a fresh virtual environment for actions/setup-python, no build cache (a
+cold start) for actions/cache, and a look into `site/` for the Pages upload. Every `run:`
+step is then executed exactly as written in the workflow, in order, with bash as GitHub runs
+it, and with the example clock (SOURCE_DATE_EPOCH) so the example content reads as intended.
+
+The virtual environment is created with --system-site-packages so that statuspress's
+dependencies, already installed for the test suite, satisfy pip without downloading them
+again: the install steps still build and install statuspress itself from the clean copy, and
+the commands that follow run that installed copy, which keeps each test to a few seconds. A
+new site's workflows install statuspress from PyPI; here the copy installed from the clean
+checkout stands in for that release (pip finds the requirement already satisfied).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE_NOW, REPO, require_tool
+from test_workflows import INSTALLS, load, run_commands
+
+pytestmark = pytest.mark.slow
+
+BAD_KEY = "nxt_update: 30m\n"
+
+
+@dataclass(frozen=True)
+class Runner:
+    """A stand-in for a GitHub runner: a clean checkout and a Python environment."""
+
+    checkout: Path
+    venv: Path
+    env: dict[str, str]
+
+    def run(self, command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        """One `run:` step as GitHub runs it on Linux (bash -e, pipefail, no profiles)."""
+        return subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", command],
+            cwd=cwd, env=self.env, capture_output=True, text=True, timeout=300, check=False,
+        )
+
+    def run_job(self, workflow: str, cwd: Path) -> list[subprocess.CompletedProcess[str]]:
+        """Every `run:` step of the workflow's statuspress job, stopping at the first failure."""
+        done = []
+        for command in run_commands(load(workflow), INSTALLS[workflow]):
+            done.append(self.run(command, cwd))
+            if done[-1].returncode != 0:
+                break
+        return done
+
+
+def copy_published_files(target: Path) -> Path:
+    """What a push would publish: tracked and new files, nothing git ignores."""
+    git = require_tool("git")
+    listed = subprocess.run(
+        [git, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO, capture_output=True, check=True, timeout=60,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = REPO / name
+        if source.is_file():  # a file deleted but not yet committed is still listed
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
+    checkout = copy_published_files(tmp_path_factory.mktemp("checkout"))
+    venv = tmp_path_factory.mktemp("python") / "venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+        check=True, timeout=120,
+    )
+    env = {
+        **os.environ,
+        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "VIRTUAL_ENV": str(venv),
+        "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp())),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    env.pop("PYTHONPATH", None)
+    runner = Runner(checkout, venv, env)
+    # Installed once here, so each test below also works on its own.
+    runner.run("python -m pip install .", checkout).check_returncode()
+    assert shutil.which("statuspress", path=env["PATH"]) == str(venv / "bin" / "statuspress")
+    yield runner
+
+
+def assert_succeeded(done: list[subprocess.CompletedProcess[str]], workflow: str) -> None:
+    expected = len(run_commands(load(workflow), INSTALLS[workflow]))
+    for step in done:
+        assert step.returncode == 0, f"{step.args[-1]!r} failed:\n{step.stdout}\n{step.stderr}"
+    assert len(done) == expected
+
+
+def assert_built_site(root: Path) -> None:
+    """What actions/upload-pages-artifact would publish: site/ with the status page in it."""
+    assert (root / "site" / "index.html").is_file()
+    assert (root / "site" / "api" / "v2" / "summary.json").is_file()
+
+
+def status_site_repository(target: Path) -> Path:
+    """A new status-site repository as `statuspress init` lays it out, with the example content."""
+    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(REPO / "incidents", target / "incidents")
+    shutil.copytree(REPO / "generator" / "scaffold" / "workflows", target / ".github" / "workflows")
+    return target
+
+
+def test_this_repositorys_deploy_steps_install_from_source_and_build(runner: Runner) -> None:
+    done = runner.run_job("deploy", runner.checkout)
+    assert_succeeded(done, "deploy")
+    assert_built_site(runner.checkout)
+
+
+def test_this_repositorys_pull_request_steps_pass(runner: Runner) -> None:
+    done = runner.run_job("check", runner.checkout)
+    assert_succeeded(done, "check")
+    assert done[-2].stdout == "no problems found\n"
+
+
+def test_the_installed_package_carries_the_workflows_init_copies(runner: Runner) -> None:
+    listing = runner.run(
+        "python -c 'import importlib.resources as r; "
+        'print(*sorted(p.name for p in (r.files("statuspress") / "scaffold" / "workflows")'
+        ".iterdir()))'",
+        runner.checkout,
+    )
+    assert listing.stdout.split() == ["check.yml", "deploy.yml"]
+    assert str(runner.venv) in runner.run(
+        "python -c 'import statuspress; print(statuspress.__file__)'", runner.checkout
+    ).stdout
+
+
+def test_a_new_sites_deploy_and_check_steps_pass(runner: Runner, tmp_path: Path) -> None:
+    site = status_site_repository(tmp_path)
+    for workflow in ("scaffold-deploy", "scaffold-check"):
+        assert_succeeded(runner.run_job(workflow, site), workflow)
+    assert_built_site(site)
+
+
+def test_a_bad_update_is_annotated_on_its_line_and_fails_the_check(
+    runner: Runner, tmp_path: Path
+) -> None:
+    site = status_site_repository(tmp_path)
+    update = sorted((site / "incidents").glob("*/*.md"))[0]
+    lines = update.read_text(encoding="utf-8").splitlines(keepends=True)
+    update.write_text("".join([lines[0], BAD_KEY, *lines[1:]]), encoding="utf-8")
+    done = runner.run_job("scaffold-check", site)
+    assert done[-1].args[-1] == "statuspress check --format github"
+    assert done[-1].returncode == 1
+    relative = update.relative_to(site).as_posix()
+    assert f"::error file={relative},line=2,title=statuspress unknown-key::" in done[-1].stdout
