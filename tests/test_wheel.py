@@ -1,0 +1,62 @@
+"""The built wheel carries the theme, templates and scaffold, and builds the example site."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)],
+                   check=True, capture_output=True, timeout=600)
+    (built,) = out.glob("statuspress-*.whl")
+    return built
+
+
+def test_the_wheel_ships_the_theme_and_package_data(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for template in ("base.html", "status.html", "incident.html", "postmortem.html",
+                     "history.html", "component.html", "404.html", "statuspress.css",
+                     "mkdocs_theme.yml", "partials/macros.html", "sitemap.xml"):
+        assert f"statuspress/theme/{template}" in names, template
+    assert "statuspress/py.typed" in names
+    assert any(name.startswith("statuspress/lintrules/") for name in names)
+    for folder in ("templates", "scaffold"):
+        source = REPO / "generator" / folder
+        for path in source.rglob("*") if source.is_dir() else ():
+            if path.is_file() and "__pycache__" not in path.parts:
+                relative = path.relative_to(REPO / "generator").as_posix()
+                assert f"statuspress/{relative}" in names, relative
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "statuspress = statuspress.theme" in text
+    assert "statuspress = statuspress.plugin:StatusPressPlugin" in text
+
+
+def test_the_installed_wheel_builds_the_example(wheel: Path, tmp_path: Path) -> None:
+    """A venv that sees this machine's dependencies but gets statuspress only from the wheel."""
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+                   check=True, timeout=300)
+    where = subprocess.run([str(python), "-c", "import statuspress; print(statuspress.__file__)"],
+                           check=True, capture_output=True, text=True).stdout
+    assert where.startswith(str(env_dir)), where
+    result = subprocess.run(
+        [str(env_dir / "bin" / "statuspress"), "build", "-f", str(REPO / "mkdocs.yml"),
+         "-d", str(tmp_path / "site"), "--now", "2026-11-22T10:00:00Z"],
+        capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "8 incidents" in result.stdout
+    assert "Partial System Outage" in (tmp_path / "site/index.html").read_text()
