@@ -258,7 +258,7 @@ def test_deploy_runs_on_push_on_a_schedule_and_by_hand(name: str) -> None:
     on = triggers(load(name))
     assert set(on) == {"push", "schedule", "workflow_dispatch"}
     assert on["push"]["branches"] == ["main"]
-    assert {"incidents/**", "mkdocs.yml", "theme/**", ".github/workflows/deploy.yml"} <= set(
+    assert {"incidents/**", "overrides/**", "mkdocs.yml", ".github/workflows/deploy.yml"} <= set(
         on["push"]["paths"]
     )
     assert on["schedule"] == [{"cron": SCHEDULE}]
