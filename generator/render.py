@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import multiprocessing
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
+from multiprocessing.pool import AsyncResult
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,16 +47,73 @@ def render_site(project: Project, now: datetime, theme_env: jinja2.Environment,
     pages = build_pages(project.site, now)
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
-    outputs = {page.output if directory_urls or page.output == "404.html"
-               else _flat(page.path): _render_page(env, page, settings.site_url, directory_urls,
-                                                     css).encode()
-               for page in pages}
-    outputs["sitemap.xml"] = _sitemap(env, pages, settings.site_url, directory_urls)
-    # Replaces MkDocs' own copy, which carries the wall-clock time in its gzip header.
-    outputs["sitemap.xml.gz"] = gzip.compress(outputs["sitemap.xml"], mtime=0)
-    for module in (feeds, api, badges, calendar):
-        outputs.update(module.render(project.site, now))
-    return outputs
+    job = PageJob(env, pages, settings.site_url, directory_urls, css)
+    with _helper_rendering(job) as helper_share:
+        outputs = job.render(range(0, len(pages), HELPER_SHARE_DENOMINATOR) if helper_share
+                             else range(len(pages)))
+        outputs["sitemap.xml"] = _sitemap(env, pages, settings.site_url, directory_urls)
+        # Replaces MkDocs' own copy, which carries the wall-clock time in its gzip header.
+        outputs["sitemap.xml.gz"] = gzip.compress(outputs["sitemap.xml"], mtime=0)
+        for module in (feeds, api, badges, calendar):
+            outputs.update(module.render(project.site, now))
+        if helper_share:
+            outputs.update(helper_share.get())
+    return dict(sorted(outputs.items()))
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """Everything needed to render pages; inherited by a forked helper process, never pickled."""
+
+    env: jinja2.Environment
+    pages: list[Page]
+    site_url: str
+    directory_urls: bool
+    css: str
+
+    def render(self, indexes: Iterable[int]) -> dict[str, bytes]:
+        outputs = {}
+        for index in indexes:
+            page = self.pages[index]
+            name = (page.output if self.directory_urls or page.output == "404.html"
+                    else _flat(page.path))
+            outputs[name] = _render_page(self.env, page, self.site_url, self.directory_urls,
+                                         self.css).encode()
+        return outputs
+
+
+# With this many pages or more, a forked helper renders all pages but every fourth while this
+# process renders the rest and the feeds, API, badges and calendar (about as much work).
+PARALLEL_MIN_PAGES = 400
+HELPER_SHARE_DENOMINATOR = 4
+_job: PageJob | None = None
+
+
+def _helper_share() -> dict[str, bytes]:
+    assert _job is not None
+    count = len(_job.pages)
+    return _job.render(i for i in range(count) if i % HELPER_SHARE_DENOMINATOR)
+
+
+@contextmanager
+def _helper_rendering(job: PageJob) -> Iterator[AsyncResult[dict[str, bytes]] | None]:
+    """A forked process rendering its share of the pages, where that pays and is possible."""
+    global _job
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if len(job.pages) < PARALLEL_MIN_PAGES or (os.cpu_count() or 1) < 2 or not fork:
+        yield None
+        return
+    _job = job
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: see below
+            # The helper only renders templates and returns bytes; it touches no locks that
+            # other threads (a progress display, a live-reload server) might hold.
+            pool = multiprocessing.get_context("fork").Pool(1)
+        with pool:
+            yield pool.apply_async(_helper_share)
+    finally:
+        _job = None
 
 
 def _flat(path: str) -> str:
