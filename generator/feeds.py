@@ -128,7 +128,8 @@ def history_entries(site: Site, component_id: str | None = None) -> list[Entry]:
                  if component_id is None or component_id in i.affected]
     incidents.sort(key=lambda i: (i.last_activity, i.id), reverse=True)
     return [Entry(incident_entry_id(site.settings, i.id), i.title, _incident_link(site, i),
-                  i.last_activity, i.first.at, incident_content(site, i)) for i in incidents]
+                  i.last_activity, i.first.at, incident_content(site, i))
+            for i in incidents[:LIMIT]]
 
 
 def update_entries(site: Site) -> list[Entry]:
@@ -151,11 +152,13 @@ def update_entries(site: Site) -> list[Entry]:
 
 def postmortem_entries(site: Site) -> list[Entry]:
     found = [i for i in site.incidents if i.postmortem is not None]
+    found.sort(key=lambda i: (_published(i), postmortem_entry_id(site.settings, i.id)),
+               reverse=True)
     entries = []
-    for incident in found:
+    for incident in found[:LIMIT]:
         postmortem = incident.postmortem
         assert postmortem is not None
-        published = postmortem.published or incident.latest.at
+        published = _published(incident)
         summary = f"<p>{_flat_html(postmortem.summary)}</p>" if postmortem.summary else ""
         entries.append(Entry(postmortem_entry_id(site.settings, incident.id),
                              postmortem.title or f"Postmortem: {incident.title}",
@@ -163,3 +166,8 @@ def postmortem_entries(site: Site) -> list[Entry]:
                              published, summary + render_markdown(postmortem.body)))
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
     return entries
+
+
+def _published(incident: Incident) -> datetime:
+    assert incident.postmortem is not None
+    return incident.postmortem.published or incident.latest.at
