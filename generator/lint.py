@@ -1,12 +1,102 @@
-"""The communication linter (placeholder until the rules land)."""
+"""The communication linter: runs the rules of `statuspress.lintrules` over a site.
+
+`run_lint` serves `check` and `build`: content rules judge every update, timing rules only
+incidents open at the build clock (a late update last month cannot be fixed any more).
+`history_findings` serves `report`: every rule on every incident, as it was.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
-from .diagnostics import Diagnostic
-from .model import Site
+from .diagnostics import Diagnostic, Severity, error
+from .lintrules import OFF, RULES, Context, Finding, Rule, Scope, UpdateView
+from .model import Incident, Site
+from .model.derive import is_open, site_at
+from .model.fields import did_you_mean
 
 
 def run_lint(site: Site, now: datetime) -> list[Diagnostic]:
-    return []
+    """Findings for `check` and `build`, with the configured levels and suppressions."""
+    ctx = Context(now=now, settings=site.settings)
+    content = [r for r in RULES.values() if not r.timing]
+    timing = [r for r in RULES.values() if r.timing]
+    published = {i.id: i for i in site_at(site, now).incidents}  # as readers see it now
+    found: list[tuple[Rule, Finding]] = []
+    for incident in site.incidents:
+        found += _findings(incident, ctx, content)
+        current = published.get(incident.id)
+        if current is not None and is_open(current, now):
+            found += _findings(current, ctx, timing)
+    return [*unknown_ignored_rules(site), *to_diagnostics(found, site.settings.lint)]
+
+
+def history_findings(site: Site, now: datetime) -> list[tuple[str, Diagnostic]]:
+    """(incident id, finding) for every rule on every incident as it was, timing included:
+    what `report` counts."""
+    ctx = Context(now=now, settings=site.settings, history=True)
+    rules = list(RULES.values())
+    return [
+        (incident.id, diagnostic)
+        for incident in site.incidents
+        for diagnostic in to_diagnostics(_findings(incident, ctx, rules), site.settings.lint)
+    ]
+
+
+def _findings(incident: Incident, ctx: Context, rules: list[Rule]) -> list[tuple[Rule, Finding]]:
+    views = [UpdateView(incident, index) for index in range(len(incident.updates))]
+    found: list[tuple[Rule, Finding]] = []
+    for rule in rules:
+        found += [(rule, finding) for finding in _run(rule, incident, views, ctx)]
+    return found
+
+
+def _run(rule: Rule, incident: Incident, views: list[UpdateView],
+         ctx: Context) -> Iterator[Finding]:
+    if rule.check is None:
+        return  # found elsewhere (silent-edit: `check --since`)
+    if rule.scope is Scope.UPDATE:
+        for view in views:
+            yield from rule.check(view, ctx)
+    elif rule.scope is Scope.INCIDENT:
+        yield from rule.check(incident, ctx)
+    elif rule.scope is Scope.POSTMORTEM and incident.postmortem is not None:
+        yield from rule.check(incident, incident.postmortem, ctx)
+    if rule.postmortem_check is not None and incident.postmortem is not None:
+        yield from rule.postmortem_check(incident, incident.postmortem, ctx)
+
+
+def to_diagnostics(found: list[tuple[Rule, Finding]],
+                   configured: dict[str, str]) -> list[Diagnostic]:
+    """Apply levels (`lint:` in mkdocs.yml) and each file's `lint: {ignore: [...]}`."""
+    diagnostics = []
+    for rule, finding in found:
+        level = rule.level_for(finding, configured)
+        if level == OFF or rule.id in finding.ignore:
+            continue
+        diagnostics.append(Diagnostic(finding.path, finding.line, rule.id, Severity(level),
+                                      finding.message, finding.hint or rule.advice))
+    return diagnostics
+
+
+def unknown_ignored_rules(site: Site) -> Iterator[Diagnostic]:
+    """A misspelt rule id in `lint: {ignore: [...]}` would silence nothing: say so."""
+    known = tuple(RULES)
+    for incident in site.incidents:
+        sources = [*incident.updates, *([incident.postmortem] if incident.postmortem else [])]
+        for source in sources:
+            for rule_id in sorted(source.lint_ignore - set(known)):
+                yield error(source.path, source.lines.get("lint", 1), "unknown-rule",
+                            f"'{rule_id}' in 'lint: ignore' is not a lint rule",
+                            did_you_mean(rule_id, known))
+
+
+def rules_table() -> str:
+    """The README's table of rules: id, default level, what it checks and why."""
+    rows = ["| rule | level | what it checks | why |", "| --- | --- | --- | --- |"]
+    for rule in RULES.values():
+        summary = " ".join(rule.summary.split()).replace("|", "\\|")
+        reason = " ".join(rule.reason.split()).replace("|", "\\|")
+        rows.append(f"| `{rule.id}` | {rule.level_label} | {summary} | {reason} |")
+    return "\n".join(rows)
