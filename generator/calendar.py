@@ -9,6 +9,7 @@ from icalendar import Calendar, Event
 from .model.types import Incident, Site
 
 PRODID = "-//statuspress//maintenance calendar//EN"
+LIMIT = 200  # the most recent windows: calendars need what is coming, not ten years back
 
 
 def render(site: Site, now: datetime) -> dict[str, bytes]:
@@ -17,8 +18,11 @@ def render(site: Site, now: datetime) -> dict[str, bytes]:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{site.settings.site_name} – scheduled maintenance")
+    windows = [i for i in site.incidents if i.is_maintenance and i.window is not None]
+    windows.sort(key=lambda i: (i.window.start, i.id), reverse=True)  # type: ignore[union-attr]
+    recent = {incident.id for incident in windows[:LIMIT]}
     for incident in site.incidents:
-        if incident.is_maintenance and incident.window is not None:
+        if incident.id in recent:
             calendar.add_component(_event(site, incident))
     return {"maintenance.ics": calendar.to_ical()}
 
