@@ -187,9 +187,8 @@ def impact_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     update = view.update
     if not view.is_first:
         return
-    if not update.components:
-        yield update_finding(update, update.line_of("components") if "components" in
-                             update.lines else 1, "the first update names no affected component",
+    if not update.components and "components" not in update.explicit:  # else the loader says
+        yield update_finding(update, 1, "the first update names no affected component",
                              "add `components:` with each affected component and its state, "
                              "e.g. 'api: partial_outage'")
     if not update.body.strip():

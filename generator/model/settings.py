@@ -349,9 +349,15 @@ def _start_date(value: Any, index: int) -> date | None:
 def _lint(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise OptionError("must map rule ids to error, warning or off")
+    from ..lintrules import RULES  # imported here: the rules import the model
+
     levels = {}
     for rule, level in value.items():
         text = "off" if level is False else _show(level).lower()
+        if str(rule) not in RULES:
+            hint = did_you_mean(str(rule), tuple(RULES))
+            hint = hint if hint.startswith("did") else "the README lists every rule id"
+            raise OptionError(f"unknown lint rule '{rule}'; {hint}", str(rule))
         if text not in LEVELS:
             raise OptionError(
                 f"rule '{rule}' has level '{text}'; use error, warning or off", str(rule)
