@@ -378,14 +378,20 @@ def incident_facts(ws: Workspace, incident: Incident, at: datetime,
 # --- templates -------------------------------------------------------------------------------
 
 
+class _ScalarDumper(yaml.SafeDumper):
+    """Multi-line text as a `|` block, where YAML allows it; PyYAML quotes it otherwise."""
+
+
+_ScalarDumper.add_representer(
+    str, lambda dumper, data: dumper.represent_scalar(
+        "tag:yaml.org,2002:str", data, style="|" if "\n" in data else None))
+
+
 def yaml_scalar(value: Any) -> str:
-    """A value as one YAML scalar that reads back as the same text (quoted only when needed)."""
-    text = str(value)
-    if "\n" in text.strip():
-        body = "\n".join(f"  {line}" if line.strip() else "" for line in text.strip().split("\n"))
-        return f"|\n{body}"
-    dumped = yaml.safe_dump(text.strip(), allow_unicode=True, width=10**6)
-    return dumped.removesuffix("\n...\n").rstrip("\n")
+    """Text as the value of a top-level key that reads back the same (quoted only if needed)."""
+    dumped = yaml.dump({"k": str(value).strip()}, Dumper=_ScalarDumper, allow_unicode=True,
+                       width=10**6)
+    return dumped.removeprefix("k: ").rstrip("\n")
 
 
 def words(items: Iterable[str]) -> str:
