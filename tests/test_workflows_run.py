@@ -11,7 +11,9 @@ dependencies, already installed for the test suite, satisfy pip without download
 again: the install steps still build and install statuspress itself from the clean copy, and
 the commands that follow run that installed copy, which keeps each test to a few seconds. A
 new site's workflows install statuspress from PyPI; here the copy installed from the clean
-checkout stands in for that release (pip finds the requirement already satisfied).
+checkout stands in for that release (pip finds the requirement already satisfied). New sites
+are made by that installed copy's `statuspress init`, and their steps are read from the
+workflows it wrote.
 """
 
 from __future__ import annotations
@@ -25,12 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import EXAMPLE_NOW, REPO, require_tool
-from test_workflows import INSTALLS, load, run_commands
+from test_workflows import INSTALLS, SCAFFOLD, WORKFLOWS, run_commands
 
 pytestmark = pytest.mark.slow
 
 BAD_KEY = "nxt_update: 30m\n"
+Done = list[subprocess.CompletedProcess[str]]
+INIT = "statuspress init acme-status --company Acme --url https://status.acme.example/"
 
 
 @dataclass(frozen=True)
@@ -48,14 +53,18 @@ class Runner:
             cwd=cwd, env=self.env, capture_output=True, text=True, timeout=300, check=False,
         )
 
-    def run_job(self, workflow: str, cwd: Path) -> list[subprocess.CompletedProcess[str]]:
-        """Every `run:` step of the workflow's statuspress job, stopping at the first failure."""
+    def run_job(self, workflow: Path, job: str, cwd: Path) -> Done:
+        """Every `run:` step of one job of the workflow, stopping at the first failure."""
         done = []
-        for command in run_commands(load(workflow), INSTALLS[workflow]):
+        for command in job_commands(workflow, job):
             done.append(self.run(command, cwd))
             if done[-1].returncode != 0:
                 break
         return done
+
+
+def job_commands(workflow: Path, job: str) -> list[str]:
+    return run_commands(yaml.safe_load(workflow.read_text(encoding="utf-8")), job)
 
 
 def copy_published_files(target: Path) -> Path:
@@ -96,11 +105,18 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     yield runner
 
 
-def assert_succeeded(done: list[subprocess.CompletedProcess[str]], workflow: str) -> None:
-    expected = len(run_commands(load(workflow), INSTALLS[workflow]))
+@pytest.fixture
+def new_site(runner: Runner, tmp_path: Path) -> Path:
+    """A new status-site repository, made by the installed `statuspress init` as a user would."""
+    made = runner.run(INIT, tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    return tmp_path / "acme-status"
+
+
+def assert_succeeded(done: Done, workflow: Path, job: str) -> None:
     for step in done:
         assert step.returncode == 0, f"{step.args[-1]!r} failed:\n{step.stdout}\n{step.stderr}"
-    assert len(done) == expected
+    assert len(done) == len(job_commands(workflow, job))
 
 
 def assert_built_site(root: Path) -> None:
@@ -109,23 +125,15 @@ def assert_built_site(root: Path) -> None:
     assert (root / "site" / "api" / "v2" / "summary.json").is_file()
 
 
-def status_site_repository(target: Path) -> Path:
-    """A new status-site repository as `statuspress init` lays it out, with the example content."""
-    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
-    shutil.copytree(REPO / "incidents", target / "incidents")
-    shutil.copytree(REPO / "generator" / "scaffold" / "workflows", target / ".github" / "workflows")
-    return target
-
-
 def test_this_repositorys_deploy_steps_install_from_source_and_build(runner: Runner) -> None:
-    done = runner.run_job("deploy", runner.checkout)
-    assert_succeeded(done, "deploy")
+    done = runner.run_job(WORKFLOWS["deploy"], INSTALLS["deploy"], runner.checkout)
+    assert_succeeded(done, WORKFLOWS["deploy"], INSTALLS["deploy"])
     assert_built_site(runner.checkout)
 
 
 def test_this_repositorys_pull_request_steps_pass(runner: Runner) -> None:
-    done = runner.run_job("check", runner.checkout)
-    assert_succeeded(done, "check")
+    done = runner.run_job(WORKFLOWS["check"], INSTALLS["check"], runner.checkout)
+    assert_succeeded(done, WORKFLOWS["check"], INSTALLS["check"])
     assert done[-2].stdout == "no problems found\n"
 
 
@@ -142,22 +150,28 @@ def test_the_installed_package_carries_the_workflows_init_copies(runner: Runner)
     ).stdout
 
 
-def test_a_new_sites_deploy_and_check_steps_pass(runner: Runner, tmp_path: Path) -> None:
-    site = status_site_repository(tmp_path)
-    for workflow in ("scaffold-deploy", "scaffold-check"):
-        assert_succeeded(runner.run_job(workflow, site), workflow)
-    assert_built_site(site)
+def test_init_writes_the_workflows_unchanged(new_site: Path) -> None:
+    written = new_site / ".github" / "workflows"
+    assert sorted(path.name for path in written.iterdir()) == ["check.yml", "deploy.yml"]
+    for path in written.iterdir():
+        assert path.read_bytes() == (SCAFFOLD / path.name).read_bytes()
+
+
+def test_a_new_sites_deploy_and_check_steps_pass(runner: Runner, new_site: Path) -> None:
+    workflows = new_site / ".github" / "workflows"
+    for workflow, job in ((workflows / "deploy.yml", "build"), (workflows / "check.yml", "check")):
+        assert_succeeded(runner.run_job(workflow, job, new_site), workflow, job)
+    assert_built_site(new_site)
 
 
 def test_a_bad_update_is_annotated_on_its_line_and_fails_the_check(
-    runner: Runner, tmp_path: Path
+    runner: Runner, new_site: Path
 ) -> None:
-    site = status_site_repository(tmp_path)
-    update = sorted((site / "incidents").glob("*/*.md"))[0]
+    update = sorted((new_site / "incidents").glob("*/*.md"))[0]
     lines = update.read_text(encoding="utf-8").splitlines(keepends=True)
     update.write_text("".join([lines[0], BAD_KEY, *lines[1:]]), encoding="utf-8")
-    done = runner.run_job("scaffold-check", site)
+    done = runner.run_job(new_site / ".github" / "workflows" / "check.yml", "check", new_site)
     assert done[-1].args[-1] == "statuspress check --format github"
     assert done[-1].returncode == 1
-    relative = update.relative_to(site).as_posix()
+    relative = update.relative_to(new_site).as_posix()
     assert f"::error file={relative},line=2,title=statuspress unknown-key::" in done[-1].stdout
