@@ -77,8 +77,8 @@ def _incident_rows(ws: a.Workspace, incident: Incident, now: datetime,
     facts = [STATUS_LABELS.get(latest.status, latest.status).lower(),
              f"impact {incident.impact.value}",
              f"open for {format_duration(now - incident.started)}", _eta(latest.eta, now, times)]
-    states = ", ".join(f"{c.name} {c.label}" for c in a.component_facts(ws.settings,
-                                                                       latest.components))
+    facts_of_components = a.component_facts(ws.settings, latest.components)
+    states = ", ".join(f"{c.name}: {c.label}" for c in facts_of_components) or "no components"
     return [f"  {incident.id}  {incident.title}", f"    {' · '.join(facts)}",
             f"    {states}", f"    {_promise(latest.next_update, now, times, summary)}"]
 
