@@ -68,7 +68,9 @@ def command(config_file: Path, dev_addr: tuple[str, int], now: datetime | None,
     try:
         preview(config_path, dev_addr, open_browser)
     except (Abort, ConfigurationError) as exc:
-        raise a.AuthoringError(f"the site cannot be built: {str(exc).strip()}",
+        reason = str(exc).strip()  # MkDocs' own "Aborted with a BuildError!" adds nothing
+        detail = "" if reason.startswith("Aborted with") else f": {reason}"
+        raise a.AuthoringError(f"the site cannot be built{detail}",
                                "fix what is reported above, then run 'statuspress serve' "
                                "again; 'statuspress check' lists every problem") from None
     except OSError as exc:
