@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 
 from .clock import resolve_now
 from .diagnostics import count_errors, format_text
@@ -36,6 +38,8 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.now: datetime | None = None
         self.project: Project | None = None
         self.outputs: dict[str, bytes] = {}
+        self.content_dir = ""
+        self._empty_dir = ""
 
     def load_config(self, options: dict[str, Any],
                     config_file_path: str | None = None) -> tuple[list[Any], list[Any]]:
@@ -51,12 +55,33 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         for diagnostic in self.project.diagnostics:
             if not diagnostic.is_error:
                 log.warning(diagnostic.render())
+
+        # MkDocs would list every file of the content folder (tens of thousands in a long
+        # history) only for on_files to drop the updates: it lists an empty folder instead.
+        self.content_dir = config.docs_dir
+        config.docs_dir = self._empty_dir = tempfile.mkdtemp(prefix="statuspress-empty-")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Update files and postmortems are data, not pages: only assets stay."""
-        kept = [f for f in files if not (f.src_uri.endswith(".md") and "/" in f.src_uri)]
-        return Files(kept)
+        """The theme's files, the published incidents' assets and loose top-level files."""
+        self._restore_docs_dir(config)
+        assert self.project is not None
+        content = Path(self.content_dir)
+        sources = [f"{incident.id}/{asset}" for incident in self.project.site.incidents
+                   for asset in incident.assets]
+        sources += _loose_files(content)
+        for source in sources:
+            files.append(File(source, str(content), config.site_dir, config.use_directory_urls))
+        return files
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._empty_dir:
+            shutil.rmtree(self._empty_dir, ignore_errors=True)
+
+    def _restore_docs_dir(self, config: MkDocsConfig) -> None:
+        config.docs_dir = self.content_dir
+        shutil.rmtree(self._empty_dir, ignore_errors=True)
+        self._empty_dir = ""
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         from .render import render_site
@@ -80,3 +105,11 @@ def _load(config_path: Path, now: datetime) -> Project:
     if count_errors(project.diagnostics):
         raise ContentError(list(project.diagnostics))
     return project
+
+
+def _loose_files(content: Path) -> list[str]:
+    """Files beside the incident folders (a favicon, robots.txt), published as they are."""
+    with os.scandir(content) as entries:
+        return sorted(entry.name for entry in entries
+                      if entry.is_file(follow_symlinks=False) and not entry.name.startswith(".")
+                      and not entry.name.endswith(".md"))
