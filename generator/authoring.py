@@ -389,9 +389,33 @@ _ScalarDumper.add_representer(
 
 def yaml_scalar(value: Any) -> str:
     """Text as the value of a top-level key that reads back the same (quoted only if needed)."""
-    dumped = yaml.dump({"k": str(value).strip()}, Dumper=_ScalarDumper, allow_unicode=True,
-                       width=10**6)
-    return dumped.removeprefix("k: ").rstrip("\n")
+    text = str(value).strip()
+    dumped = yaml.dump({"k": text}, Dumper=_ScalarDumper, allow_unicode=True, width=10**6)
+    if yaml.safe_load(dumped) == {"k": text}:
+        return dumped.removeprefix("k: ").rstrip("\n")
+    return _double_quoted(text)  # e.g. line breaks YAML would fold (NEL, LS, PS)
+
+
+_YAML_BREAKS = frozenset("\u2028\u2029\ufeff")
+
+
+def _double_quoted(text: str) -> str:
+    """A YAML double-quoted scalar, escaping every character outside YAML's plain printable set."""
+    out = []
+    for char in text:
+        if char in '\\"':
+            out.append("\\" + char)
+        elif _printable(char):
+            out.append(char)
+        else:
+            out.append(f"\\u{ord(char):04x}")
+    return '"' + "".join(out) + '"'
+
+
+def _printable(char: str) -> bool:
+    code = ord(char)
+    return char not in _YAML_BREAKS and (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
+                                         or 0xE000 <= code <= 0xFFFD or code >= 0x10000)
 
 
 def words(items: Iterable[str]) -> str:

@@ -156,6 +156,26 @@ def test_the_default_next_update_follows_the_cadence(site: Path) -> None:
     assert_publishable(site, NOW)
 
 
+def test_the_communication_lint_checks_what_was_written(site: Path) -> None:
+    result = run(site, "new", "API errors", "-c", "api=major_outage", "-m",
+                 "We apologize for any inconvenience.", "--now", NOW)
+    assert result.exit_code == 1
+    assert "error[rote-apology]" in result.output
+    assert result.output.endswith("The file is written but has errors: fix them, then run "
+                                  "'statuspress check'.\n")
+    assert (site / "incidents/2026-11-20-api-errors/20261120T1405Z-investigating.md").is_file()
+
+
+def test_warnings_are_shown_but_do_not_fail(site: Path) -> None:
+    result = run(site, "new", "API errors", "-c", "api=major_outage", "--impact", "critical",
+                 "--next-update", "2h",
+                 "--now", NOW)
+    assert result.exit_code == 0, result.output
+    assert "warning[cadence-gap]" in result.output
+    assert ("Warnings only: it will publish, but 'statuspress check --strict' fails until they "
+            "are fixed.\nNext: ") in result.output
+
+
 def test_a_draft_is_written_but_not_published(site: Path) -> None:
     run(site, "new", "API errors", "-c", "api=partial_outage", "--draft", "--now", NOW)
     meta, _ = read(site, "incidents/2026-11-20-api-errors/20261120T1405Z-investigating.md")
@@ -283,6 +303,12 @@ def test_file_names_follow_the_spec() -> None:
 def test_yaml_scalars_read_back_as_the_same_text(text: str) -> None:
     loaded = yaml.safe_load(f"key: {a.yaml_scalar(text)}\nnext: 1\n")
     assert loaded == {"key": text.strip(), "next": 1}
+
+
+@pytest.mark.parametrize("text", ["a\u2028b", "a\u2029b", "a\x85b", "a\ufeffb", "a\rb",
+                                  "a \t\nb\\\"", "yes", "2026-11-20", "- item", "#1: x"])
+def test_yaml_scalars_with_odd_characters(text: str) -> None:
+    assert yaml.safe_load(f"key: {a.yaml_scalar(text)}\n") == {"key": text}
 
 
 @pytest.mark.parametrize(
