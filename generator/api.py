@@ -46,8 +46,14 @@ def render(site: Site, now: datetime) -> dict[str, bytes]:
     return {f"api/v2/{name}": _dump(doc) for name, doc in documents.items()}
 
 
+_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def _dump(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+    """JSON with `<`, `>` and `&` escaped, so a page embedding a response in a <script> block
+    cannot be broken out of; every JSON parser reads the same text."""
+    text = json.dumps(document, indent=2, ensure_ascii=False).translate(_HTML_SAFE)
+    return (text + "\n").encode()
 
 
 class Api:
