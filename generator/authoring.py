@@ -364,8 +364,7 @@ def incident_facts(ws: Workspace, incident: Incident, at: datetime,
         "end": end,
         "duration": max(timedelta(0), end - incident.started),
         "window": incident.window,
-        "problems": [c for c in component_facts(ws.settings, worst_states(incident, extra))
-                     if c.state != ComponentState.OPERATIONAL.value],
+        "problems": _problems(component_facts(ws.settings, worst_states(incident, extra))),
         "components": component_facts(ws.settings, {**latest.components, **extra}),
         "updates": update_facts(incident),
         "cause": next((u.cause for u in reversed(incident.updates) if u.cause), None),
@@ -373,6 +372,11 @@ def incident_facts(ws: Workspace, incident: Incident, at: datetime,
                            None),
         "authors": list(dict.fromkeys(u.author for u in incident.updates if u.author)),
     }
+
+
+def _problems(facts: list[ComponentFact]) -> list[ComponentFact]:
+    """The components that were not operational; all affected ones when none was (a glitch)."""
+    return [c for c in facts if c.state != ComponentState.OPERATIONAL.value] or facts
 
 
 # --- templates -------------------------------------------------------------------------------

@@ -211,6 +211,7 @@ def test_an_existing_incident_is_never_overwritten(site: Path) -> None:
              "api, dashboard, email)"),
         (["-c", "api=major_outage", "--impact", "huge"], "Invalid value for '--impact'"),
         (["-c", "api=major_outage", "--status", "fixed"], "Invalid value for '-s' / '--status'"),
+        (["-c", "api=major_outage", "--status", "resolved"], "'resolved' is not one of"),
         (["-c", "api=major_outage", "--eta", "soon"], "'soon' is neither a duration"),
         (["-c", "api=major_outage", "--eta", "2026-11-20T13:00:00Z"], "is not after the "
                                                                       "update's time"),

@@ -228,3 +228,16 @@ def test_the_example_site_accepts_an_update(tmp_path: Path,
     assert meta["eta"] == "2026-11-22T11:30:00Z"
     assert meta["author"] == "Integrations team"
     assert meta["next_update"] == "1h"
+
+
+def test_resolving_a_glitch_that_left_everything_operational(site: Path) -> None:
+    run(site, "new", "Chart colours wrong", "-c", "dashboard=operational", "--impact", "none",
+        "--now", NOW)
+    result = run(site, "resolve", "--now", "2026-11-20T14:30:00Z")
+    assert result.exit_code == 0, result.output
+    meta, body = read(site, "incidents/2026-11-20-chart-colours-wrong/"
+                            "20261120T1430Z-resolved.md")
+    assert meta["apology"] == ("We're sorry for the problem with Dashboard, which lasted "
+                               "25 minutes. We know this disrupted your work.")
+    assert "The problem with Dashboard is resolved,\n" in body
+    assert_publishable(site, "2026-11-20T14:30:00Z")

@@ -8,8 +8,11 @@ from pathlib import Path
 import click
 
 from .. import authoring as a
-from ..model.types import INCIDENT_STATUSES, ComponentState, Impact
+from ..model.types import CLOSING_STATUSES, INCIDENT_STATUSES, ComponentState, Impact
 from .options import IMPACT, AwareTime, Duration, TimeOrDuration
+
+# An incident opens unresolved: one written after the fact is opened with --at, then resolved.
+OPENING_STATUSES = tuple(s for s in INCIDENT_STATUSES if s not in CLOSING_STATUSES)
 
 
 class _Started(click.ParamType):
@@ -33,7 +36,7 @@ class _Started(click.ParamType):
                     "each. At least one.")
 @click.option("--impact", type=IMPACT, default=None,
               help="none, minor, major or critical (default: from the worst component state).")
-@click.option("-s", "--status", type=click.Choice(INCIDENT_STATUSES), default="investigating",
+@click.option("-s", "--status", type=click.Choice(OPENING_STATUSES), default="investigating",
               show_default=True, help="Where things stand.")
 @click.option("--started", type=_Started(), default=None, metavar="TIME|DURATION",
               help="When customer impact began: a time, or how long ago (15m).")
@@ -110,7 +113,5 @@ def _started_at(started: datetime | timedelta | None, at: datetime) -> datetime 
 
 
 def _next_update(value: datetime | timedelta | None, impact: Impact,
-                 status: str) -> datetime | timedelta | None:
-    if status == "resolved":
-        return value
+                 status: str) -> datetime | timedelta:
     return value or a.default_next_update(impact, status)

@@ -47,7 +47,7 @@ class DevAddress(click.ParamType):
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
 def command(config_file: Path, dev_addr: tuple[str, int], now: datetime | None,
             open_browser: bool) -> None:
-    """Preview the site, rebuilt and reloaded in the browser on every change.
+    """Preview the site, rebuilt and reloaded on every change.
 
     Watches the content folder, mkdocs.yml and the theme (with its custom_dir). A change
     that breaks the content is reported here, and the preview keeps the last good build
