@@ -94,14 +94,25 @@ def locate_config(config_file: Path) -> Path:
     )
 
 
-def open_workspace(config_file: Path) -> Workspace:
+def open_workspace(config_file: Path, lint_at: datetime | None = None) -> Workspace:
+    """The site as it is on disk; with `lint_at`, its problems include the lint's findings."""
     config_path = locate_config(config_file)
+    if lint_at is not None:
+        try:
+            project = load_project(config_path, lint_at)
+        except ConfigProblem as problem:
+            raise _config_error(problem.diagnostics) from None
+        return Workspace(config_path, project.settings, project.site, project.diagnostics)
     settings, problems = load_settings(config_path)
     if settings is None:
-        raise AuthoringError(f"the configuration cannot be used:\n{format_text(problems)}",
-                             "fix mkdocs.yml, then run the command again")
+        raise _config_error(problems)
     site, diagnostics = load_site(config_path.parent, settings)
     return Workspace(config_path, settings, site, tuple(diagnostics))
+
+
+def _config_error(problems: Sequence[Diagnostic]) -> AuthoringError:
+    return AuthoringError(f"the configuration cannot be used:\n{format_text(problems)}",
+                          "fix mkdocs.yml, then run the command again")
 
 
 # --- components ------------------------------------------------------------------------------

@@ -179,3 +179,20 @@ def test_without_a_site(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["status", "-f", str(tmp_path / "mkdocs.yml")])
     assert result.exit_code == 1
     assert "Error: no configuration file" in result.output
+
+
+def test_lint_errors_count_as_content_errors(write_tree: Tree) -> None:
+    tree = dict(TREE)
+    tree["incidents/2026-11-20-api-errors/20261120T1405Z-identified.md"] = OPEN.replace(
+        "Requests to the API fail", "We apologize for any inconvenience. Requests to the API fail")
+    result = status(write_tree(tree), "2026-11-20T14:10:00Z")
+    assert result.exit_code == 1
+    assert result.output.endswith("1 error in the content: run 'statuspress check'\n")
+
+
+def test_a_broken_config_is_reported(write_tree: Tree) -> None:
+    result = status(write_tree({"mkdocs.yml": MINIMAL_CONFIG + "      timezon: UTC\n"}),
+                    "2026-11-20T14:10:00Z")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the configuration cannot be used:\nmkdocs.yml:")
+    assert "did you mean 'timezone'?" in result.output

@@ -41,15 +41,15 @@ def command(config_file: Path, now: datetime | None) -> None:
     Overall status, each open incident with its status, age, ETA and when the next update
     is due (or how long it is overdue), maintenances under way or starting within 24 hours,
     and postmortems due. Exit code 1 when a promised update is overdue, a maintenance has
-    overrun its window, or the content has errors; 0 otherwise.
+    overrun its window, or the content has errors (the site would not build); 0 otherwise.
 
     \b
     Example:
       statuspress status
       watch -n 60 statuspress status
     """
-    ws = a.open_workspace(config_file)
     moment = resolve_clock(now)
+    ws = a.open_workspace(config_file, lint_at=moment)
     summary = summarize(ws, site_at(ws.site, moment), moment)
     click.echo("\n".join(summary.lines))
     raise SystemExit(1 if summary.overdue or count_errors(ws.problems) else 0)
