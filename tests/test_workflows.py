@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, require_tool
+from conftest import EXAMPLE_NOW, REPO, require_tool
 from packaging.specifiers import SpecifierSet
 
 OWN = REPO / ".github" / "workflows"
@@ -322,6 +322,22 @@ def test_this_repository_runs_its_test_suite_on_debian() -> None:
     assert job["container"].endswith("-bookworm")
     assert run_commands(load("check"), "tests")[-1] == "bash .ci/run"
     assert (REPO / ".ci" / "run").is_file()
+
+
+def test_this_repository_builds_its_example_at_the_example_clock() -> None:
+    epoch = str(int(EXAMPLE_NOW.timestamp()))
+    for name in ("deploy", "check"):
+        workflow = load(name)
+        assert workflow["jobs"][INSTALLS[name]]["env"] == {"SOURCE_DATE_EPOCH": epoch}
+        assert "env" not in workflow
+    assert "env" not in load("check")["jobs"]["tests"], "the test suite keeps the real clock"
+
+
+@pytest.mark.parametrize("name", SCAFFOLDS)
+def test_new_sites_build_at_the_real_time(name: str) -> None:
+    text = WORKFLOWS[name].read_text(encoding="utf-8")
+    assert "SOURCE_DATE_EPOCH" not in text
+    assert "--now" not in text
 
 
 def test_this_repository_installs_statuspress_from_its_own_source() -> None:

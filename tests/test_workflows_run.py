@@ -4,7 +4,8 @@ GitHub's parts of each job are stood in for: a copy of the files a push would pu
 actions/checkout, a fresh virtual environment for actions/setup-python, no build cache (a
 cold start) for actions/cache, and a look into `site/` for the Pages upload. Every `run:`
 step is then executed exactly as written in the workflow, in order, with bash as GitHub runs
-it, and with the example clock (SOURCE_DATE_EPOCH) so the example content reads as intended.
+it and with the workflow's `env:`; no clock is imposed, so this repository's jobs run at the
+example time they pin themselves, and a new site's at the real time, as its schedule would.
 
 The virtual environment is created with --system-site-packages so that statuspress's
 dependencies, already installed for the test suite, satisfy pip without downloading them
@@ -28,13 +29,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLE_NOW, REPO, require_tool
+from conftest import REPO, require_tool
 from test_workflows import INSTALLS, SCAFFOLD, WORKFLOWS, run_commands
 
 pytestmark = pytest.mark.slow
 
 BAD_KEY = "nxt_update: 30m\n"
-Done = list[subprocess.CompletedProcess[str]]
+Run = subprocess.CompletedProcess[str]
+Done = list[Run]
 INIT = "statuspress init acme-status --company Acme --url https://status.acme.example/"
 
 
@@ -46,18 +48,25 @@ class Runner:
     venv: Path
     env: dict[str, str]
 
-    def run(self, command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    def run(self, command: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
         """One `run:` step as GitHub runs it on Linux (bash -e, pipefail, no profiles)."""
         return subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", command],
-            cwd=cwd, env=self.env, capture_output=True, text=True, timeout=300, check=False,
+            cwd=cwd, env={**self.env, **(env or {})}, capture_output=True, text=True,
+            timeout=300, check=False,
         )
 
     def run_job(self, workflow: Path, job: str, cwd: Path) -> Done:
-        """Every `run:` step of one job of the workflow, stopping at the first failure."""
+        """Every `run:` step of one job, with the workflow's, job's and step's `env:`, in order,
+        stopping at the first failure."""
+        parsed = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+        outer = {**parsed.get("env", {}), **parsed["jobs"][job].get("env", {})}
         done = []
-        for command in job_commands(workflow, job):
-            done.append(self.run(command, cwd))
+        for step in parsed["jobs"][job]["steps"]:
+            if "run" not in step:
+                continue
+            env = {key: str(value) for key, value in {**outer, **step.get("env", {})}.items()}
+            done.append(self.run(step["run"], cwd, env))
             if done[-1].returncode != 0:
                 break
         return done
@@ -94,10 +103,10 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
         **os.environ,
         "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
         "VIRTUAL_ENV": str(venv),
-        "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp())),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
-    env.pop("PYTHONPATH", None)
+    for inherited in ("PYTHONPATH", "SOURCE_DATE_EPOCH"):
+        env.pop(inherited, None)
     runner = Runner(checkout, venv, env)
     # Installed once here, so each test below also works on its own.
     runner.run("python -m pip install .", checkout).check_returncode()
