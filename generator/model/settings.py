@@ -436,6 +436,16 @@ def _mapping(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
+def _notify(value: Any) -> dict[str, Any]:
+    """The channels are checked here too, so `check` catches e.g. a webhook URL in the file."""
+    from ..notify.config import parse_notify
+
+    problems = parse_notify(_mapping(value))[1]
+    if problems:
+        raise OptionError(problems[0].message, problems[0].where[0] if problems[0].where else None)
+    return dict(value)
+
+
 _CHECKS = {
     "company": _required_text,
     "timezone": _timezone,
@@ -451,7 +461,7 @@ _CHECKS = {
     "postmortem_due_days": _positive_int,
     "max_file_bytes": _positive_int,
     "allow_raw_html": _boolean,
-    "notify": _mapping,
+    "notify": _notify,
     "cache_dir": _required_text,
 }
 _HINTS = {
@@ -461,6 +471,8 @@ _HINTS = {
     "lint": "set each rule id to error, warning or off, e.g. 'generic-statement: warning'",
     "uptime_weights": "e.g. 'partial_outage: 0.3' (0 = counts as up, 1 = counts as down)",
     "forbidden_patterns": "list Python regular expressions, quoted in single quotes",
+    "notify": "see Notifications in the README; 'statuspress notify --dry-run' shows every "
+    "problem with its line",
     **dict.fromkeys(
         (
             "uptime_days",

@@ -1,0 +1,204 @@
+"""One notice per published update, built from the public model, as text and as HTML.
+
+Only `Site` reaches this module, and the model holds no drafts and no internal text, so no
+channel can send what the page would not show.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..ids import update_entry_id
+from ..markdown import render_inline, render_markdown
+from ..model.types import ETA_UNKNOWN, ComponentState, Impact, Incident, Site, Update, Window
+from ..pages import Formatter
+
+
+@dataclass(frozen=True)
+class ComponentNote:
+    id: str
+    name: str
+    state: ComponentState
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Everything any channel says about one update, as of that update."""
+
+    key: str  # the update's feed entry id: the idempotency key of every delivery
+    thread_key: str  # the feed id of the incident's first update: the root of its thread
+    site_name: str
+    site_url: str
+    authority: str  # feed_id_authority, for Message-IDs
+    incident_id: str
+    kind: str  # incident | maintenance
+    title: str
+    impact: Impact
+    incident_url: str
+    started: datetime
+    window: Window | None
+    update_id: str  # <incident id>/<file name without .md>
+    status: str
+    status_label: str
+    at: datetime
+    url: str  # the update on the incident page
+    text: str  # Markdown
+    apology: str | None
+    cause: str | None
+    workaround: str | None
+    eta: datetime | str | None
+    next_update: datetime | None
+    components: tuple[ComponentNote, ...]
+    fmt: Formatter
+
+    @property
+    def is_first(self) -> bool:
+        return self.key == self.thread_key
+
+    @property
+    def closing(self) -> bool:
+        return self.status in ("resolved", "completed")
+
+    @property
+    def headline(self) -> str:
+        return f"{self.status_label}: {self.title}"
+
+    def when(self, moment: datetime) -> str:
+        return self.fmt.when(moment)
+
+    @property
+    def eta_text(self) -> str | None:
+        if self.eta is None:
+            return None
+        return "not known yet" if self.eta == ETA_UNKNOWN else self.when(self.eta)  # type: ignore[arg-type]
+
+    @property
+    def components_text(self) -> str:
+        return ", ".join(f"{c.name}: {c.state.label.lower()}" for c in self.components)
+
+    def facts(self) -> list[tuple[str, str]]:
+        """Short labelled values shown beside the text: impact, components, times."""
+        rows = [("Impact", self.impact.value.capitalize())] if self.kind == "incident" else []
+        if self.window:
+            rows.append(("Window", f"{self.when(self.window.start)} – "
+                                   f"{self.when(self.window.end)}"))
+        if self.components:
+            rows.append(("Components", self.components_text))
+        if self.eta_text:
+            rows.append(("Expected resolution", self.eta_text))
+        if self.next_update:
+            rows.append(("Next update", f"by {self.when(self.next_update)}"))
+        return rows
+
+    def extras(self) -> list[tuple[str, str]]:
+        """Optional Markdown fields after the text: cause, workaround."""
+        return [(label, value) for label, value in (("Cause", self.cause),
+                                                    ("Workaround", self.workaround)) if value]
+
+
+def notices(site: Site, entry_ids: list[str], zone_now: datetime) -> list[Notice]:
+    """Notices for feed entry ids, in the given order; unknown ids raise KeyError."""
+    fmt = Formatter(site.settings.timezone, zone_now)
+    by_id = {update_entry_id(site.settings, u): (i, u) for i in site.incidents for u in i.updates}
+    return [notice(site, *by_id[entry_id], fmt) for entry_id in entry_ids]
+
+
+def update_index(site: Site) -> dict[str, str]:
+    """Feed entry id by `<incident id>/<file stem>`, for `--update`."""
+    return {u.uid: update_entry_id(site.settings, u) for i in site.incidents for u in i.updates}
+
+
+def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> Notice:
+    settings = site.settings
+    incident_url = f"{settings.site_url.rstrip('/')}/{incident.id}/"
+    components = tuple(
+        ComponentNote(cid, (settings.component(cid) or _unnamed(cid)).name, state)
+        for cid, state in update.components.items())
+    return Notice(
+        key=update_entry_id(settings, update),
+        thread_key=update_entry_id(settings, incident.first),
+        site_name=settings.site_name, site_url=settings.site_url,
+        authority=settings.feed_id_authority, incident_id=incident.id,
+        kind=incident.kind.value, title=update.title, impact=update.impact,
+        incident_url=incident_url, started=incident.started, window=update.window,
+        update_id=update.uid, status=update.status, status_label=update.status_label,
+        at=update.at, url=f"{incident_url}#{update.file.removesuffix('.md')}",
+        text=update.body.strip(), apology=update.apology, cause=update.cause,
+        workaround=update.workaround, eta=update.eta, next_update=update.next_update,
+        components=components, fmt=fmt)
+
+
+def _unnamed(component_id: str) -> ComponentNote:
+    return ComponentNote(component_id, component_id, ComponentState.OPERATIONAL)
+
+
+# ---------------------------------------------------------------------------------------------
+# Renderings shared by several channels.
+
+
+def plain_text(notice: Notice) -> str:
+    """The update as plain text: e-mail, dry runs."""
+    parts = [notice.headline, f"{notice.site_name} · {notice.when(notice.at)}"]
+    if notice.text:
+        parts.append(notice.text)
+    parts += [f"{label}: {value}" for label, value in notice.extras()]
+    if notice.apology:
+        parts.append(notice.apology)
+    facts = "\n".join(f"{label}: {value}" for label, value in notice.facts())
+    if facts:
+        parts.append(facts)
+    parts.append(f"Details and every update: {notice.url}")
+    return "\n\n".join(parts) + "\n"
+
+
+def markdown_text(notice: Notice) -> str:
+    """The update in Markdown, for channels that render it (Mattermost, Discord, Teams)."""
+    parts = [notice.text] if notice.text else []
+    parts += [f"**{label}:** {value}" for label, value in notice.extras()]
+    if notice.apology:
+        parts.append(f"*{notice.apology}*")
+    return "\n\n".join(parts)
+
+
+def html_body(notice: Notice) -> str:
+    """The update as an HTML e-mail: sanitized Markdown, escaped values, one link."""
+    esc = html.escape
+    facts = "".join(f"<tr><th align=\"left\" style=\"padding-right:1em\">{esc(label)}</th>"
+                    f"<td>{esc(value)}</td></tr>" for label, value in notice.facts())
+    extras = "".join(f"<p><strong>{esc(label)}:</strong> {render_inline(value)}</p>"
+                     for label, value in notice.extras())
+    apology = f"<p><em>{render_inline(notice.apology)}</em></p>" if notice.apology else ""
+    body = render_markdown(notice.text) if notice.text else ""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{esc(notice.headline)}</title></head>\n<body style=\"font-family:sans-serif;"
+        "line-height:1.5;max-width:40em\">\n"
+        f"<h1 style=\"font-size:1.3em\">{esc(notice.headline)}</h1>\n"
+        f"<p style=\"color:#555\">{esc(notice.site_name)} · {esc(notice.when(notice.at))}</p>\n"
+        f"{body}\n{extras}{apology}\n"
+        f"<table>{facts}</table>\n"
+        f"<p><a href=\"{esc(notice.url)}\">Details and every update</a></p>\n"
+        "</body></html>\n"
+    )
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def one_line(text: str) -> str:
+    """Text safe for a header or a title: no line breaks, no runs of spaces."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def shorten(text: str, limit: int, more: str = "…") -> str:
+    """At most `limit` characters, cut at a word where possible."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - len(more))]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + more
