@@ -15,11 +15,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .build import CLOCK_WARNINGS
 from .clock import resolve_now
 from .diagnostics import count_errors, format_text
 from .project import ConfigProblem, Project, load_project
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
+clock_log = logging.getLogger("statuspress.clock")
 
 
 class ContentError(PluginError):
@@ -54,7 +56,9 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
             self.project = _load(Path(config.config_file_path or "mkdocs.yml"), now)
         for diagnostic in self.project.diagnostics:
             if not diagnostic.is_error:
-                log.warning(diagnostic.render())
+                # Outside MkDocs' loggers, so that `--strict` does not count them either.
+                logger = clock_log if diagnostic.rule in CLOCK_WARNINGS else log
+                logger.warning(diagnostic.render())
 
         # MkDocs would list every file of the content folder (tens of thousands in a long
         # history) only for on_files to drop the updates: it lists an empty folder instead.

@@ -7,7 +7,7 @@ import re
 import shutil
 import time
 import urllib.request
-from datetime import datetime
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -337,4 +337,20 @@ def test_loose_files_are_published_and_loose_markdown_is_not(tmp_path: Path) -> 
     build_site(source / "mkdocs.yml", tmp_path / "out", EXAMPLE_NOW)
     assert (tmp_path / "out/robots.txt").read_text().startswith("User-agent")
     assert not (tmp_path / "out/README").exists()
-    assert "Handover notes 5521" not in "".join(p.read_text() for p in (tmp_path / "out").rglob("*.html"))
+    pages = "".join(p.read_text() for p in (tmp_path / "out").rglob("*.html"))
+    assert "Handover notes 5521" not in pages
+
+
+def test_strict_builds_go_on_when_only_the_clock_made_a_promise_late(tmp_path: Path) -> None:
+    """An overdue update is shown on the page; blocking the deploy would keep a staler one."""
+    source = copy_example(tmp_path)
+    day_later = EXAMPLE_NOW + timedelta(days=1)
+    result = build_site(source / "mkdocs.yml", tmp_path / "out", day_later, strict=True)
+    assert result.warnings >= 1
+    assert "was due" in (tmp_path / "out/index.html").read_text()
+    update = next((source / "incidents/2026-11-22-webhook-delays").glob("*0955Z*.md"))
+    started_later = "status: identified\nstarted: 2026-11-22T08:50:00Z"
+    update.write_text(update.read_text().replace("status: identified", started_later))
+    with pytest.raises(BuildFailed) as failed:
+        build_site(source / "mkdocs.yml", tmp_path / "out", day_later, strict=True)
+    assert "started-later" in {d.rule for d in failed.value.diagnostics}
