@@ -18,7 +18,9 @@ _AT_FDCWD = -100
 def staging(site_dir: Path) -> Iterator[Path]:
     """A fresh directory on the same file system as `site_dir`; removed unless published."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+    stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-{os.getpid()}-",
+                                  dir=site_dir.parent))
+    os.chmod(stage, _directory_mode())  # mkdtemp's 0700 would make site/ private to us
     try:
         yield stage
     finally:
@@ -55,7 +57,32 @@ def _exchange(first: Path, second: Path) -> bool:
     return result == 0
 
 
+def _directory_mode() -> int:
+    """The mode a plain mkdir would give, after the umask (which can only be read by
+    setting it)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
 def sweep_stale(site_dir: Path) -> None:
-    """Remove staging directories left by builds that were killed."""
-    for stale in site_dir.parent.glob(f".{site_dir.name}-build-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    """Remove staging directories left by builds that were killed; those of builds still
+    running (another `statuspress build` on the same site) are theirs to remove."""
+    prefix = f".{site_dir.name}-build-"
+    for stale in site_dir.parent.glob(f"{prefix}*"):
+        if not _builder_running(stale.name.removeprefix(prefix).split("-", 1)[0]):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _builder_running(pid: str) -> bool:
+    if not pid.isdigit() or os.name != "posix":
+        return False  # named by an older version, or no signal 0 to ask with (Windows)
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by another user
+    return True
