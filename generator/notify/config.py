@@ -192,8 +192,9 @@ def _env(item: dict[str, Any], key: str, label: str, where: tuple[str | int, ...
     text = str(value)
     if any(mark in text for mark in ("://", "@", ".")):  # a URL, address or host name
         raise _Invalid((*where, key), f"{label}: '{key}' must name an environment variable, "
-                       "not hold the secret itself", f"store the value as a secret in an "
-                       f"environment variable and write '{key}: {example}'")
+                       "not hold the value itself", "keep the value out of the repository: "
+                       "store it as a secret, pass it to the step in an environment variable "
+                       f"and write '{key}: {example}'")
     if not ENV_NAME.match(text):
         raise _Invalid((*where, key), f"{label}: '{text}' is not an environment variable name",
                        "use letters, digits and '_', e.g. " + example)
