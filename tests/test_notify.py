@@ -29,6 +29,13 @@ from click.testing import CliRunner, Result
 from conftest import EXAMPLE_NOW, REPO, served
 from statuspress.build import build_site
 from statuspress.cli import main
+from statuspress.notify.delivery import (
+    DeliveryFailed,
+    RetryPolicy,
+    json_request,
+    post,
+    with_retries,
+)
 
 NOW = "2026-11-22T10:00:00Z"
 INCIDENT = "2026-11-22-webhook-delays"
@@ -724,3 +731,25 @@ def test_help_lists_every_option() -> None:
                    "--update", "--channel", "--dry-run", "--now"):
         assert option in result.output
 
+
+
+def test_backoff_doubles_and_retry_after_is_honoured(receiver: Receiver) -> None:
+    receiver.answer("/hook", (500, {}), (502, {}), (429, {"Retry-After": "7"}), (503, {}))
+    waited: list[float] = []
+    policy = RetryPolicy(retries=4, base_delay=0.5, max_delay=60, sleep=waited.append)
+    request = json_request(f"{receiver.base}hook", {"version": 1}, "key-1")
+    status, attempts = with_retries(lambda: post(request, timeout=5), policy)
+    assert (status, attempts) == (200, 5)
+    assert waited == [0.5, 1.0, 7.0, 4.0]  # 0.5 doubling; Retry-After overrides its turn
+    assert len(receiver.on("/hook")) == 5
+
+
+def test_retries_run_out(receiver: Receiver) -> None:
+    receiver.answer("/hook", *[(503, {})] * 3)
+    waited: list[float] = []
+    request = json_request(f"{receiver.base}hook", {}, "key-2")
+    with pytest.raises(DeliveryFailed) as failed:
+        with_retries(lambda: post(request, 5), RetryPolicy(retries=2, sleep=waited.append))
+    assert (failed.value.reason, failed.value.attempts) == (
+        "HTTP 503 Service Unavailable: temporarily unavailable", 3)
+    assert waited == [1.0, 2.0]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import parse_duration
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, error, sort_diagnostics
 from ..model.fields import did_you_mean
 
 HTTP_TYPES = ("webhook", "slack", "mattermost", "discord", "teams")
@@ -131,17 +131,18 @@ def _channels(value: Any) -> tuple[tuple[Channel, ...], list[Problem]]:
                             "write each channel as '- type: slack' with 'url_env: ...'")]
     channels: list[Channel] = []
     problems: list[Problem] = []
+    seen: set[str] = set()
     for index, item in enumerate(value):
         try:
-            channels.append(_channel(item, index))
+            channel = _channel(item, index)
         except _Invalid as exc:
             problems.append(exc.problem)
-    seen: set[str] = set()
-    for index, channel in enumerate(channels):
+            continue
         if channel.name in seen:
             problems.append(Problem(("channels", index), f"two channels are named "
                                     f"'{channel.name}'", "give each channel its own 'name:'"))
         seen.add(channel.name)
+        channels.append(channel)
     return tuple(channels), problems
 
 
@@ -294,7 +295,7 @@ def problem_diagnostics(problems: list[Problem], config_path: Path) -> list[Diag
             where = where[:-1]
         found.append(error(config_path.name, lines.get(where, 0), "config-option",
                            f"option 'notify': {problem.message}", problem.hint))
-    return found
+    return sort_diagnostics(found)
 
 
 def notify_lines(config_path: Path) -> dict[tuple[str | int, ...], int]:

@@ -118,7 +118,7 @@ def slack(notice: Notice) -> dict[str, Any]:
 # Mattermost: Markdown `text` and one Slack-style attachment.
 
 MATTERMOST_TEXT = 4000  # the lowest post size limit across Mattermost versions
-_MENTION = re.compile(r"@(?=(?:all|channel|here)\b)", re.IGNORECASE)
+_MENTION = re.compile(r"(?<![\w.])@(?=(?:all|channel|here)\b)", re.IGNORECASE)
 
 
 def defuse_mentions(text: str) -> str:
