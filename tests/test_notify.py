@@ -650,11 +650,18 @@ def test_a_site_dir_that_was_never_built_sends_nothing(
     assert receiver.requests == []
 
 
-def test_without_channels_there_is_nothing_to_do(site_root: Path) -> None:
-    result = notify(site_root / "mkdocs.yml")
+@pytest.mark.parametrize("option", [None, "--save-live", "--live-feed"])
+def test_without_channels_there_is_nothing_to_do(site_root: Path, option: str | None) -> None:
+    # The deploy workflow runs the same steps for sites that notify nobody: they must pass.
+    saved = site_root / "saved" / "updates.atom"
+    result = notify(site_root / "mkdocs.yml", *([option, str(saved)] if option else []))
     assert (result.exit_code, result.output) == (0, (
         "No notification channels are configured ('channels:' under 'notify:' in mkdocs.yml): "
         "nothing to send.\n"))
+    if option == "--save-live":
+        assert saved.read_bytes() == b""  # so the step after the deploy finds its file
+    else:
+        assert not saved.exists()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ def command(config_file: Path, site_dir: Path | None, live_url: str | None,
     config, options = _notify_config(config_file)
     channels = _chosen_channels(config, channel_names)
     if not channels:
+        if save_live:  # so the step after the deploy finds its file and has nothing to do
+            _write(save_live, b"")
         click.echo("No notification channels are configured ('channels:' under 'notify:' in "
                    "mkdocs.yml): nothing to send.")
         return
@@ -131,13 +133,17 @@ def _save_live(base_url: str, target: Path, timeout: float) -> None:
         count = len(entry_ids(feed, live_feed_url(base_url))) if feed else 0
     except FeedProblem as problem:
         _fail(message=problem.message, hint=problem.hint)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(feed or b"")
+    _write(target, feed or b"")
     if feed is None:
         click.echo(f"Nothing is live at {live_feed_url(base_url)} yet: saved an empty "
                    f"{target}, so the first deploy notifies nobody.")
     else:
         click.echo(f"Saved the live feed ({count} entries) to {target}.")
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
 
 
 def _project(config_file: Path, now: datetime) -> Project:

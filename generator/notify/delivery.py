@@ -48,7 +48,7 @@ class RetryPolicy:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.max_delay)
-        return min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
+        return min(self.base_delay * 2.0 ** (attempt - 1), self.max_delay)
 
 
 def with_retries(send: Callable[[], T], policy: RetryPolicy) -> tuple[T, int]:

@@ -71,9 +71,9 @@ class Notice:
 
     @property
     def eta_text(self) -> str | None:
-        if self.eta is None:
-            return None
-        return "not known yet" if self.eta == ETA_UNKNOWN else self.when(self.eta)  # type: ignore[arg-type]
+        if isinstance(self.eta, datetime):
+            return self.when(self.eta)
+        return "not known yet" if self.eta == ETA_UNKNOWN else None
 
     @property
     def components_text(self) -> str:

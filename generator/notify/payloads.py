@@ -157,12 +157,12 @@ DISCORD_EMBED_TOTAL = 6000
 
 
 def discord(notice: Notice) -> dict[str, Any]:
-    fields = [{"name": label, "value": shorten(value, DISCORD_FIELD_VALUE), "inline": True}
-              for label, value in notice.facts()][:25]
+    facts = [(label, shorten(value, DISCORD_FIELD_VALUE)) for label, value in notice.facts()]
+    fields = [{"name": label, "value": value, "inline": True} for label, value in facts[:25]]
     title = shorten(one_line(notice.headline), DISCORD_TITLE)
     footer = notice.site_name
     room = DISCORD_EMBED_TOTAL - len(title) - len(footer) - sum(
-        len(f["name"]) + len(f["value"]) for f in fields)
+        len(label) + len(value) for label, value in facts[:25])
     more = f"… [Read more]({notice.url})"
     description = shorten(markdown_text(notice), min(DISCORD_DESCRIPTION, room), more)
     return {
