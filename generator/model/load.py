@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -33,6 +34,11 @@ INCIDENT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 POSTMORTEM_FILE = "postmortem.md"
 Problem = tuple[str, str, str]  # rule, message, hint
+NOT_A_FILE: Problem = (
+    "not-a-file",
+    "this is a named pipe, socket or device, not an ordinary file",
+    "remove it: the content folder holds only folders and ordinary files",
+)
 EMPTY_FOLDER: Problem = (
     "empty-folder",
     "the incident folder has no updates",
@@ -97,8 +103,12 @@ def _relative(root: Path, path: Path) -> str:
 
 def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) -> Incident | None:
     rel = _relative(root, folder)
-    if folder.name.startswith(".") or not (folder.is_dir() or folder.is_symlink()):
-        return None  # hidden entries and loose files beside the incident folders
+    if folder.name.startswith("."):
+        return None
+    if not (folder.is_dir() or folder.is_symlink()):
+        if not folder.is_file():  # MkDocs would try to copy it and hang or fail
+            out.add(rel, 0, NOT_A_FILE)
+        return None  # loose files beside the incident folders are published as they are
     problem = _folder_problem(folder)
     if problem is not None:
         out.add(rel, 0, problem)
@@ -191,7 +201,10 @@ def _file_problem(path: Path, folder: Path, settings: Settings) -> Problem | Non
             f"'{path.name}' is not a safe file name",
             "use letters, digits, '.', '_' and '-' only",
         )
-    size = path.stat().st_size
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        return NOT_A_FILE  # reading a named pipe would wait forever
+    size = info.st_size
     if size > settings.max_file_bytes:
         return (
             "file-too-large",
