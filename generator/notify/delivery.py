@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from .live import USER_AGENT
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
-RETRYABLE_HTTP = frozenset({408, 425, 429, 500, 502, 503, 504})
+RETRYABLE_HTTP = frozenset({408, 425, 429})  # and every 5xx
 T = TypeVar("T")
 
 
@@ -119,8 +119,8 @@ def _http_failure(exc: urllib.error.HTTPError) -> DeliveryFailed:
     if 300 <= exc.code < 400:
         return DeliveryFailed(f"{reason} (redirected: use the final URL)", permanent=True)
     retry_after = parse_retry_after(exc.headers.get("Retry-After"))
-    return DeliveryFailed(reason, permanent=exc.code not in RETRYABLE_HTTP,
-                          retry_after=retry_after)
+    retryable = exc.code in RETRYABLE_HTTP or exc.code >= 500
+    return DeliveryFailed(reason, permanent=not retryable, retry_after=retry_after)
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
