@@ -32,7 +32,7 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"
 EXTENSIONS = ["tables", "fenced_code", "sane_lists", "smarty"]
-RENDERER_REVISION = 2  # raise when this module's rendering changes in a way not listed below
+RENDERER_REVISION = 3  # raise when this module's rendering changes in a way not listed below
 # Cached HTML is valid only for the renderer that produced it: these versions and settings.
 FINGERPRINT = hashlib.sha256(repr((
     RENDERER_REVISION, md.__version__, nh3.__version__, EXTENSIONS, sorted(ALLOWED_TAGS),
@@ -145,8 +145,19 @@ def _converter(allow_raw_html: bool) -> md.Markdown:
 
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel=LINK_REL,
-                     strip_comments=True)
+                     attribute_filter=_local_images, url_schemes=URL_SCHEMES,
+                     link_rel=LINK_REL, strip_comments=True)
+
+
+_ABSOLUTE_URL = re.compile(r"\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")
+
+
+def _local_images(element: str, attribute: str, value: str) -> str | None:
+    """Images come from beside the incident, never from another site: pages load nothing
+    from third parties (no tracking pixels in a contributed update)."""
+    if element == "img" and attribute == "src" and _ABSOLUTE_URL.match(value):
+        return None
+    return value
 
 
 _RELATIVE_URL = re.compile(r'(?P<attr>\b(?:src|href)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\?)')

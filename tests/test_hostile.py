@@ -116,6 +116,12 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "unclosed-front-matter": (write(f"{FOLDER}/20261122T0950Z-x.md",
                                     VALID_START + "title: x\nText that never ends\n"),
                               "front-matter"),
+    "html-asset": (write(f"{FOLDER}/evil.html", "<script>alert(document.cookie)</script>"),
+                   "active-file"),
+    "svg-asset": (write(f"{FOLDER}/diagram.SVG",
+                        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+                  "active-file"),
+    "script-asset": (write(f"{FOLDER}/tracker.js", "alert(1)"), "active-file"),
     "named-pipe-update": (fifo(f"{FOLDER}/20261122T0950Z-x.md"), "not-a-file"),
     "named-pipe-asset": (fifo(f"{FOLDER}/diagram.png"), "not-a-file"),
     "named-pipe-loose": (fifo("incidents/notes.txt"), "not-a-file"),
@@ -178,6 +184,14 @@ def test_a_symlink_inside_its_own_folder_is_allowed(example: Path) -> None:
     os.symlink("diagram.txt", example / FOLDER / "same-diagram.txt")
     assert run(example, "build").returncode == 0
     assert (example / "site" / FOLDER.removeprefix("incidents/") / "same-diagram.txt").is_file()
+
+
+def test_active_files_are_published_when_the_owner_allows_raw_html(example: Path) -> None:
+    (example / FOLDER / "diagram.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    config = example / "mkdocs.yml"
+    config.write_text(config.read_text() + "      allow_raw_html: true\n")
+    assert run(example, "build").returncode == 0
+    assert (example / "site" / FOLDER.removeprefix("incidents/") / "diagram.svg").is_file()
 
 
 def test_hidden_files_are_neither_read_nor_published(example: Path) -> None:

@@ -21,6 +21,7 @@ from conftest import EXAMPLE_NOW, REPO
 from icalendar import Calendar
 from statuspress.build import BuildFailed, BuildResult, build_site
 from statuspress.diagnostics import format_text
+from statuspress.markdown import render_markdown
 
 PAYLOADS = [
     line for line in (Path(__file__).parent / "data" / "xss" / "payloads.txt")
@@ -305,3 +306,19 @@ def test_a_line_break_in_a_title_cannot_add_calendar_properties(tmp_path: Path) 
     events = calendar.walk("VEVENT")
     assert len(events) == 8
     assert all("ATTACH" not in event for event in events)
+
+
+@pytest.mark.parametrize("allow_raw_html", [False, True])
+@pytest.mark.parametrize("source", ["https://tracker.example/p.png", "//tracker.example/p.png",
+                                    "HTTP://tracker.example/p.png", " https://t.example/p"])
+def test_images_never_load_from_another_site(source: str, allow_raw_html: bool) -> None:
+    """Pages load nothing from third parties: a contributed tracking pixel loses its src."""
+    for text in (f"![pixel]({source})", f'<img src="{source}" alt="pixel">'):
+        page = parse_html(render_markdown(text, allow_raw_html))
+        assert [img.get("src") for img in page.iter("img")] in ([], [None]), text
+
+
+def test_images_beside_the_incident_are_kept() -> None:
+    page = parse_html(render_markdown("![timeline](timeline.png)"))
+    assert [img.get("src") for img in page.iter("img")] == ["timeline.png"]
+

@@ -34,6 +34,11 @@ INCIDENT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 POSTMORTEM_FILE = "postmortem.md"
 Problem = tuple[str, str, str]  # rule, message, hint
+# Files a browser runs as a document of the site's own origin, scripts included.
+ACTIVE_SUFFIXES = frozenset({
+    ".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".js",
+    ".mjs", ".swf", ".mht", ".mhtml",
+})
 NOT_A_FILE: Problem = (
     "not-a-file",
     "this is a named pipe, socket or device, not an ordinary file",
@@ -200,6 +205,13 @@ def _file_problem(path: Path, folder: Path, settings: Settings) -> Problem | Non
             "bad-file-name",
             f"'{path.name}' is not a safe file name",
             "use letters, digits, '.', '_' and '-' only",
+        )
+    if path.suffix.lower() in ACTIVE_SUFFIXES and not settings.allow_raw_html:
+        return (
+            "active-file",
+            f"'{path.name}' would be published as a page that can run script",
+            "convert it to an image (PNG) or plain text, or set 'allow_raw_html: true' in "
+            "mkdocs.yml if every contributor is trusted",
         )
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
