@@ -120,7 +120,8 @@ _COMMON_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#34;", '"'
                     ("&#39;", "'"), ("&#x27;", "'"), ("&amp;", "&"))
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ICS_ESCAPE = re.compile(r"\\([\\,;nN])")
-_DRAFT = re.compile(r"^draft:[ \t]*['\"]?(?:true|yes|on)\b", re.IGNORECASE | re.MULTILINE)
+_DRAFT = re.compile(r"^draft:[ \t]*['\"]?(true|yes|on|false|no|off)\b",
+                    re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,7 @@ def _source_hits(scanner: Scanner, root: Path, settings: Settings) -> Iterator[_
             continue
         relative = path.relative_to(root).as_posix()
         if path.suffix == ".md":
-            public = _public_part(text)
+            public = _public_part(text, postmortem=path.name == "postmortem.md")
             variants = ((public, True), (_unescaped(public), True), (text, False))
         else:  # the configuration names the very patterns and addresses it forbids
             lists = _blank_block(_blank_block(text, "private_emails"), "forbidden_patterns")
@@ -316,10 +317,13 @@ def _source_files(root: Path, settings: Settings) -> Iterable[Path]:
     return [*files, *config]
 
 
-def _public_part(text: str) -> str:
+def _public_part(text: str, postmortem: bool) -> str:
     """The file with what is never published blanked out, keeping every line in place:
-    all of a draft, HTML comments, and the `internal:` block of the front matter."""
-    if _DRAFT.search(text.split("\n---", 1)[0]):
+    all of a draft (a postmortem is one unless it says `draft: false`), HTML comments, and
+    the `internal:` block of the front matter."""
+    flag = _DRAFT.search(text.split("\n---", 1)[0])
+    draft = flag.group(1).lower() in ("true", "yes", "on") if flag else postmortem
+    if draft:
         return "\n" * text.count("\n")
     text = re.sub(r"<!--.*?(?:-->|\Z)", lambda m: "\n" * m.group().count("\n"), text,
                   flags=re.DOTALL)

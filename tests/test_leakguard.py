@@ -204,6 +204,16 @@ def test_a_hit_only_in_hidden_text_still_names_that_line(tmp_path: Path) -> None
     assert (found.path, found.line) == ("incidents/2026-11-20-slow/a.md", 7)
 
 
+def test_a_draft_postmortem_is_not_taken_for_the_source(tmp_path: Path) -> None:
+    """A postmortem is a draft unless it says `draft: false`: it published nothing."""
+    sources = {
+        "incidents/2026-11-20-slow/postmortem.md": "---\ntitle: Notes\n---\nINC-4312\n",
+        "incidents/2026-11-20-slow/z.md": UPDATE,
+    }
+    (found,) = scan(tmp_path, {"index.html": "<p>INC-4312</p>"}, sources)
+    assert (found.path, found.line) == ("incidents/2026-11-20-slow/z.md", 12)
+
+
 def test_an_entity_in_the_source_is_matched_to_its_line(tmp_path: Path) -> None:
     sources = {"incidents/2026-11-20-slow/a.md": UPDATE + "\nWrite to ops&#64;acme.example\n"}
     (found,) = scan(tmp_path, {"index.html": "<p>Write to ops&#64;acme.example</p>"}, sources)
