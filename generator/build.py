@@ -134,13 +134,33 @@ def _run_mkdocs(config: object) -> None:
     from .plugin import ContentError
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    plugin = config.plugins.get("statuspress")  # type: ignore[attr-defined]
+    plugin.failure = []
+    reported = _Reported(plugin)
+    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log.addFilter(reported)
     try:
         mkdocs_build(config)  # type: ignore[arg-type]
     except ContentError as exc:
         raise BuildFailed(exc.diagnostics) from None
     except Abort as exc:
+        if plugin.failure:  # MkDocs turns the plugin's error into a bare Abort
+            raise BuildFailed(plugin.failure) from None
         raise BuildFailed([error("mkdocs.yml", 0, "mkdocs", str(exc).strip(),
                                  "fix the problem MkDocs reports above")]) from None
+    finally:
+        build_log.removeFilter(reported)
+
+
+class _Reported(logging.Filter):
+    """Drops MkDocs' own copy of an error the plugin raised: the build reports it once."""
+
+    def __init__(self, plugin: object) -> None:
+        super().__init__()
+        self.plugin = plugin
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno >= logging.ERROR and self.plugin.failure)  # type: ignore[attr-defined]
 
 
 def _guard(stage: Path, project: Project) -> None:

@@ -42,6 +42,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.outputs: dict[str, bytes] = {}
         self.content_dir = ""
         self._empty_dir = ""
+        self.failure: list[Any] = []  # what stopped the build, for `statuspress build`
 
     def load_config(self, options: dict[str, Any],
                     config_file_path: str | None = None) -> tuple[list[Any], list[Any]]:
@@ -88,11 +89,15 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self._empty_dir = ""
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        from .render import render_site
+        from .render import TemplateProblem, render_site
 
         assert self.project is not None and self.now is not None
         env = config.theme.get_env()
-        self.outputs = render_site(self.project, self.now, env, config)
+        try:
+            self.outputs = render_site(self.project, self.now, env, config)
+        except TemplateProblem as problem:
+            self.failure = [problem.diagnostic]
+            raise ContentError(self.failure) from None
         site_dir = Path(config.site_dir)
         for relative, data in sorted(self.outputs.items()):
             target = site_dir / relative

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.pool import AsyncResult
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from . import api, badges, calendar, feeds
 from .clock import format_duration, iso
+from .diagnostics import Diagnostic, error
 from .pages import Page, build_pages
 from .project import Project
 
@@ -77,9 +79,47 @@ class PageJob:
             page = self.pages[index]
             name = (page.output if self.directory_urls or page.output == "404.html"
                     else _flat(page.path))
-            outputs[name] = _render_page(self.env, page, self.site_url, self.directory_urls,
-                                         self.css).encode()
+            try:
+                html = _render_page(self.env, page, self.site_url, self.directory_urls,
+                                    self.css)
+            except Exception as exc:  # a site owner's template: any error is theirs to fix
+                raise TemplateProblem(template_diagnostic(exc, page)) from None
+            outputs[name] = html.encode()
         return outputs
+
+
+class TemplateProblem(Exception):
+    """A theme template failed; picklable, so it crosses from the helper process intact."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[Diagnostic]]:
+        return TemplateProblem, (self.diagnostic,)
+
+
+def template_diagnostic(exc: Exception, page: Page) -> Diagnostic:
+    """The template file and line at fault, from the error or from Jinja's traceback."""
+    path, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    trace = exc.__traceback__
+    while trace is not None:  # Jinja maps template frames back to the template's lines
+        frame = trace.tb_frame.f_code.co_filename
+        if frame.endswith((".html", ".xml")) and not frame.endswith(".py"):
+            path, line = frame, trace.tb_lineno
+        trace = trace.tb_next
+    where = _shown_path(path) if path else f"the template {page.template}"
+    return error(where, line or 0, "template",
+                 f"{type(exc).__name__} while rendering /{page.path}: {exc}",
+                 "fix the template (a copy in your custom_dir overrides the theme's), or "
+                 "remove the copy to use the theme's own")
+
+
+def _shown_path(path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path
 
 
 # With this many pages or more, a forked helper renders all pages but every fourth while this

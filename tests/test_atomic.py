@@ -104,9 +104,6 @@ def test_a_failed_build_says_so_without_a_traceback(tmp_path: Path, failure: str
     assert not (root / "site").exists()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="build.py lets jinja2 errors of a custom_dir template through as a "
-                   "traceback; reported, to be caught there")
 @pytest.mark.parametrize("failure", ["template-syntax-error", "template-runtime-error"])
 def test_a_broken_theme_template_is_reported_without_a_traceback(tmp_path: Path,
                                                                  failure: str) -> None:

@@ -129,7 +129,35 @@ def _parse_config(text: str) -> tuple[dict[str, Any], Any]:
         ) from None
     if not isinstance(config, dict):
         raise _ConfigError(1, "mkdocs.yml is not a mapping", "start from 'statuspress init'")
+    _refuse_hostile_nodes(node)
     return config, node
+
+
+CONFIG_MAX_NODES = 100_000  # values after expanding aliases; real configurations have hundreds
+_PYTHON_TAG = "tag:yaml.org,2002:python/"
+_HARMLESS_PYTHON_TAG = "tag:yaml.org,2002:python/name:"  # MkDocs' own use: a dotted name
+
+
+def _refuse_hostile_nodes(root: Any) -> None:
+    """MkDocs reads mkdocs.yml again with a loader that builds Python objects and walks every
+    value: refuse tags that would run code, and aliases that expand without end."""
+    stack, visits = [root], 0
+    while stack:
+        node = stack.pop()
+        visits += 1
+        line = node.start_mark.line + 1
+        if visits > CONFIG_MAX_NODES:
+            raise _ConfigError(line, "mkdocs.yml expands to too many values (YAML aliases)",
+                               "write the values out plainly; anchors and aliases are not "
+                               "needed")
+        tag = node.tag or ""
+        if tag.startswith(_PYTHON_TAG) and not tag.startswith(_HARMLESS_PYTHON_TAG):
+            raise _ConfigError(line, f"the YAML tag '{tag.replace('tag:yaml.org,2002:', '!!')}'"
+                               " would build a Python object or run code",
+                               "remove the tag; only '!!python/name:' and '!ENV' are allowed")
+        if isinstance(node.value, list):
+            for item in node.value:
+                stack.extend(item if isinstance(item, tuple) else (item,))
 
 
 def option_lines(node: Any) -> dict[str, int]:
