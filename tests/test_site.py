@@ -354,3 +354,17 @@ def test_strict_builds_go_on_when_only_the_clock_made_a_promise_late(tmp_path: P
     with pytest.raises(BuildFailed) as failed:
         build_site(source / "mkdocs.yml", tmp_path / "out", day_later, strict=True)
     assert "started-later" in {d.rule for d in failed.value.diagnostics}
+
+
+def test_a_loose_page_that_can_run_script_needs_raw_html(tmp_path: Path) -> None:
+    source = copy_example(tmp_path)
+    (source / "incidents/google1234.html").write_text("google-site-verification: 1234")
+    with pytest.raises(BuildFailed) as failed:
+        build_site(source / "mkdocs.yml", tmp_path / "out", EXAMPLE_NOW)
+    assert [(d.path, d.rule) for d in failed.value.diagnostics] == [
+        ("incidents/google1234.html", "active-file")]
+    config = source / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      company:", "      allow_raw_html: true\n"
+                                                 "      company:", 1))
+    build_site(config, tmp_path / "out", EXAMPLE_NOW)
+    assert (tmp_path / "out/google1234.html").is_file()

@@ -39,6 +39,12 @@ ACTIVE_SUFFIXES = frozenset({
     ".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".js",
     ".mjs", ".swf", ".mht", ".mhtml",
 })
+_LOOSE_ACTIVE: Problem = (
+    "active-file",
+    "this file beside the incident folders would be published as a page that can run script",
+    "move it out of the content folder, or set 'allow_raw_html: true' in mkdocs.yml if every "
+    "contributor is trusted (a site-verification page, for instance)",
+)
 NOT_A_FILE: Problem = (
     "not-a-file",
     "this is a named pipe, socket or device, not an ordinary file",
@@ -113,6 +119,8 @@ def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) 
     if not (folder.is_dir() or folder.is_symlink()):
         if not folder.is_file():  # MkDocs would try to copy it and hang or fail
             out.add(rel, 0, NOT_A_FILE)
+        elif folder.suffix.lower() in ACTIVE_SUFFIXES and not settings.allow_raw_html:
+            out.add(rel, 0, _LOOSE_ACTIVE)
         return None  # loose files beside the incident folders are published as they are
     problem = _folder_problem(folder)
     if problem is not None:
