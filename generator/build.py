@@ -164,10 +164,9 @@ class _Reported(logging.Filter):
 
 
 def _guard(stage: Path, project: Project) -> None:
-    try:
-        from .leakguard import scan_tree
-    except ModuleNotFoundError:
-        return
-    problems = scan_tree(stage, project.root, project.settings)
+    from .leakguard import scan_tree
+
+    problems = scan_tree(stage, project.root, project.settings,
+                         cache_dir=project.root / project.settings.cache_dir)
     if problems:
         raise BuildFailed(problems)

@@ -17,7 +17,9 @@ one alternation of all of them, which loses that skip (measured on a 2,000-incid
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
 import html
 import io
 import re
@@ -147,13 +149,31 @@ class Scanner:
                 yield Hit(rule.group, match.group()), match.start()
 
 
-def scan_tree(directory: Path, root: Path, settings: Settings) -> list[Diagnostic]:
-    """Every problem in the built files under `directory`; `root` holds the content."""
+def scan_tree(directory: Path, root: Path, settings: Settings,
+              cache_dir: Path | None = None) -> list[Diagnostic]:
+    """Every problem in the built files under `directory`; `root` holds the content.
+
+    With `cache_dir`, files whose exact bytes this scanner found clean before are not scanned
+    again: a rebuild scans only what changed.
+    """
     scanner = build_scanner(settings)
+    fingerprint = _fingerprint(scanner)
+    seen_clean = _read_clean(cache_dir, fingerprint) if cache_dir else frozenset()
+    clean: set[bytes] = set()
     found: dict[Hit, str] = {}  # hit -> first output file it is in
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        for hit in scanner.hits(readable_text(path)):
+        data = path.read_bytes()
+        key = _content_key(path.name, data)
+        if key in seen_clean:
+            clean.add(key)
+            continue
+        hits = scanner.hits(readable_text_of(data, path.name))
+        if not hits:
+            clean.add(key)
+        for hit in hits:
             found.setdefault(hit, path.relative_to(directory).as_posix())
+    if cache_dir and clean != seen_clean:
+        _write_clean(cache_dir, fingerprint, clean)
     diagnostics = _locate(found, scanner, root, settings, _published_name(directory))
     diagnostics += unpublished_files(directory, root, settings)
     return sort_diagnostics(diagnostics)
@@ -197,8 +217,11 @@ def _email_regex(address: str) -> str:
 
 def readable_text(path: Path) -> str:
     """The file's text as a reader sees it; "" for binary files."""
-    data = path.read_bytes()
-    name = path.name
+    return readable_text_of(path.read_bytes(), path.name)
+
+
+def readable_text_of(data: bytes, name: str) -> str:
+    """The text of a file called `name` holding `data`, as a reader sees it."""
     if data[:2] == b"\x1f\x8b":
         data, name = _gunzip(data), name.removesuffix(".gz")
     try:
@@ -372,3 +395,46 @@ def unpublished_files(directory: Path, root: Path, settings: Settings) -> list[D
                     f"{settings.docs_dir}/{relative}", 0, rule,
                     f"'{relative}' belongs to an incident that is not published", hint))
     return diagnostics
+
+
+CLEAN_FILE = "leakguard.cache"
+CLEAN_MAGIC = b"statuspress-leakguard-clean 1\n"
+_KEY_BYTES = 16
+
+
+def _content_key(name: str, data: bytes) -> bytes:
+    """What the scan of a file depends on: its bytes and the suffixes that decide how it is
+    read (markup, calendar, gzip)."""
+    digest = hashlib.blake2b(digest_size=_KEY_BYTES)
+    digest.update("".join(Path(name).suffixes).encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(data)
+    return digest.digest()
+
+
+def _fingerprint(scanner: Scanner) -> bytes:
+    """Changes with every rule, pattern and address, and with this module's code."""
+    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=_KEY_BYTES)
+    for rule in scanner.rules:
+        digest.update(repr(rule).encode())
+    return digest.hexdigest().encode()
+
+
+def _read_clean(cache_dir: Path, fingerprint: bytes) -> frozenset[bytes]:
+    """Keys of files found clean by a scanner with this fingerprint; empty if unusable."""
+    try:
+        data = (cache_dir / CLEAN_FILE).read_bytes()
+    except OSError:
+        return frozenset()
+    head = CLEAN_MAGIC + fingerprint + b"\n"
+    if not data.startswith(head) or (len(data) - len(head)) % _KEY_BYTES:
+        return frozenset()
+    body = data[len(head):]
+    return frozenset(body[i:i + _KEY_BYTES] for i in range(0, len(body), _KEY_BYTES))
+
+
+def _write_clean(cache_dir: Path, fingerprint: bytes, keys: set[bytes]) -> None:
+    from .cache import _atomic_write
+
+    with contextlib.suppress(OSError):  # an unwritable cache only makes the next build slower
+        _atomic_write(cache_dir / CLEAN_FILE,
+                      CLEAN_MAGIC + fingerprint + b"\n" + b"".join(sorted(keys)))

@@ -491,3 +491,38 @@ def test_a_leak_stops_the_build_at_its_source_and_keeps_the_old_site(
     assert [(d.path, d.line, d.rule) for d in failed.value.diagnostics] == [(file, line, rule)]
     assert tree_bytes(root / "site") == before
     assert list(root.glob(".site-build-*")) == []
+
+
+def test_a_rebuild_scans_only_what_changed_and_still_finds_a_leak(tmp_path: Path) -> None:
+    from statuspress import leakguard
+
+    root = write_files(tmp_path, CANARY_SITE)
+    build_site(root / "mkdocs.yml", now=EXAMPLE_NOW)
+    cache = root / ".statuspress-cache" / leakguard.CLEAN_FILE
+    assert cache.is_file()
+    scanned: list[int] = []
+    original = leakguard.readable_text_of
+    leakguard.readable_text_of = lambda data, name: scanned.append(1) or original(data, name)
+    try:
+        build_site(root / "mkdocs.yml", now=EXAMPLE_NOW)
+        assert scanned == []  # every file unchanged and known clean
+        update = next((root / "incidents").rglob("*1100Z-resolved.md"))
+        update.write_text(update.read_text() + "\nKey AKIAIOSFODNN7EXAMPLE leaked.\n")
+        with pytest.raises(BuildFailed) as failed:
+            build_site(root / "mkdocs.yml", now=EXAMPLE_NOW)
+    finally:
+        leakguard.readable_text_of = original
+    assert "secret" in {d.rule for d in failed.value.diagnostics}
+    assert 0 < len(scanned) < 20
+
+
+def test_a_damaged_clean_list_is_ignored(tmp_path: Path) -> None:
+    from statuspress import leakguard
+
+    root = write_files(tmp_path, CANARY_SITE)
+    cache = root / ".statuspress-cache" / leakguard.CLEAN_FILE
+    cache.parent.mkdir()
+    cache.write_bytes(leakguard.CLEAN_MAGIC + b"not the fingerprint\n" + b"x" * 32)
+    build_site(root / "mkdocs.yml", now=EXAMPLE_NOW)
+    assert cache.read_bytes().startswith(leakguard.CLEAN_MAGIC)
+    assert b"not the fingerprint" not in cache.read_bytes()
