@@ -85,6 +85,7 @@ def cause_too_long(view: UpdateView, ctx: Context) -> Iterator[Finding]:
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?:/\d{{1,2}})?(?![\w]|\.\d)")
+_VERSION_BEFORE = re.compile(r"(?:version|release|v)\s*$", re.IGNORECASE)
 IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{1,4}:){2,7}:?[0-9a-f]{0,4}(?![\w:])", re.IGNORECASE)
 HOSTNAME = re.compile(
     r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+)([a-z][a-z-]{1,62})"
@@ -98,7 +99,7 @@ INTERNAL_SUFFIXES = frozenset({
 FILE_EXTENSIONS = frozenset({
     "png", "jpg", "jpeg", "gif", "svg", "webp", "md", "html", "htm", "js", "ts", "json", "yaml",
     "yml", "py", "txt", "pdf", "csv", "sql", "log", "conf", "cfg", "ini", "toml", "xml", "go",
-    "rb", "java", "sh", "zip", "gz", "tar", "exe", "dll", "so", "jar", "php", "css", "net",
+    "rb", "java", "sh", "zip", "gz", "tar", "exe", "dll", "so", "jar", "php", "css",
 })
 MACHINE_LABEL = re.compile(
     r"^(?:[a-z]+-?)*[a-z]+-?\d+[a-z]?$|^ip(?:-\d+){4}$|^(?:us|eu|ap|sa|ca|me|af)-[a-z]+-\d$|"
@@ -110,7 +111,7 @@ MACHINE_NAME = re.compile(
     r"(?<![\w.-])(?:db|web|app|api|worker|node|host|srv|server|prod|stg|staging|cache|redis|pg|"
     r"postgres|mysql|mongo|kafka|rabbit|rabbitmq|es|elastic|lb|proxy|haproxy|nginx|k8s|vm|ip|"
     r"bastion|queue|mq|ingest|edge|gw|gateway|batch|cron|runner)(?:-[a-z0-9]+)*-\d{1,4}[a-z]?"
-    r"(?![\w.-])", re.IGNORECASE)
+    r"(?![\w-]|\.\w)", re.IGNORECASE)
 STACK_TRACE = re.compile(
     r"Traceback \(most recent call last\)|Exception in thread|^\s*at [\w$.]+\([\w$.]*:\d+\)|"
     r"File \"[^\"]+\", line \d+|\bpanic: |\bgoroutine \d+ \[|\bSIGSEGV\b|segmentation fault|"
@@ -134,7 +135,8 @@ def leaks(segment: Segment) -> Iterator[tuple[int, str]]:
     searched too (a quoted log line is still a leak); code blocks are reported as a whole."""
     text = segment.literal
     for match in IPV4.finditer(text):
-        yield match.start(), f"the IP address '{match.group(0)}'"
+        if not _VERSION_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+            yield match.start(), f"the IP address '{match.group(0)}'"
     for match in IPV6.finditer(text):
         if _looks_like_ipv6(match.group(0)):
             yield match.start(), f"the IP address '{match.group(0)}'"

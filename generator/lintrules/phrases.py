@@ -96,6 +96,8 @@ def _is_specific(segment: Segment, start: int, end: int, ctx: Context) -> bool:
     return _names_something(sentence, ctx)
 
 
+_ASKED = re.compile(r"\s+(?:have\s+|had\s+)?(?:asked|wondered|requested|suggested|wrote in)\b",
+                    re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w-]*")
 _NOT_NAMES = frozenset({"I", "We", "Our", "You", "Your", "The", "This", "These", "Some", "A",
                         "Customers", "Users", "If", "It", "They", "Status", "Service"})
@@ -120,6 +122,8 @@ def vague_scope(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     """"some users", "a subset of", "experiencing issues" with no number, region or component
     in the same sentence."""
     for segment, match in view.prose.find(VAGUE_SCOPE):
+        if _ASKED.match(segment.cleaned, match.end()):
+            continue  # "some customers asked whether ..." is not about who is affected
         if not _is_specific(segment, match.start(), match.end(), ctx):
             yield update_finding(view.update, segment.line_at(match.start()),
                                  f"'{_quote(match)}' does not say who is affected")
@@ -128,9 +132,9 @@ def vague_scope(view: UpdateView, ctx: Context) -> Iterator[Finding]:
 _PROVIDER = (r"(?:third[- ]party|upstream|external|cloud|hosting|network|dns|cdn|payment|"
              r"infrastructure|data ?cent(?:er|re)|isp) ")
 VENDOR_BLAME = phrase(
-    r"(?:due to|caused by|because of|the result of|resulted from|stemm(?:ed|ing) from|"
+    r"(?:due to|caused by|because of|the result of|resulted from|stem(?:s|med|ming) from|"
     r"originat\w* (?:at|with|from)|(?:was|is) on) (?:an? |our |the |one of our )?"
-    r"(?:\w+ ){0,3}?(?:third[- ]party|upstream|vendors?|providers?|suppliers?|partners?|isp|"
+    r"(?:[\w-]+ ){0,4}?(?:third[- ]party|upstream|vendors?|providers?|suppliers?|partners?|isp|"
     r"carriers?)(?:'s)?",
     r"(?:outside|beyond) (?:of )?our (?:direct |immediate )?control",
     r"not (?:our|the company's) fault",
@@ -283,6 +287,8 @@ ETA_CONCRETE = phrase(
     r"(?:minutes?|mins?|hours?|hrs?)",
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:by|before|around|at|until) (?:about |approximately |"
     r"around )?\d{1,2}(?::\d{2}|\s?[ap]\.?m\.?)",
+    rf"{_RESOLVE}(?: \w+){{0,5}}? (?:with)?in the (?:next|coming) (?:few |couple of )?"
+    r"(?:hour|half hour|minutes|hours)",
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:by|before) (?:the end of (?:the|this) day|end of day|"
     r"tonight|this (?:morning|afternoon|evening)|midnight|noon)",
 )
@@ -290,7 +296,6 @@ _FUTURE = re.compile(r"\b(?:will|'ll|should|shall|expect\w*|anticipat\w*|hope\w*
                      r"plan\w*|estimat\w*|likely|going to|on track|eta)\b", re.IGNORECASE)
 _SERVICE_BACK = re.compile(r"\b(?:be|been|is|are|was|were|'s|'re|come|comes|coming|get|gets|"
                            r"getting)\s+$", re.IGNORECASE)
-_WE = re.compile(r"\b(?:we|i|us)\b", re.IGNORECASE)
 
 
 def _promises_time(segment: Segment, match: re.Match[str]) -> bool:
@@ -298,7 +303,8 @@ def _promises_time(segment: Segment, match: re.Match[str]) -> bool:
     if not match.group(0).lower().startswith("back"):
         return True
     before = segment.cleaned[max(0, match.start() - 30):match.start()]
-    return bool(_SERVICE_BACK.search(before)) and not _WE.search(before[-12:])
+    subject = [w.split("'")[0].lower() for w in re.findall(r"[\w']+", before)[-3:]]
+    return bool(_SERVICE_BACK.search(before)) and not {"we", "i", "us"} & set(subject)
 
 
 @rule(
