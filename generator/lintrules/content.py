@@ -20,9 +20,11 @@ from .registry import (
 )
 from .text import Prose, Segment
 
+_RANK = {impact: rank for rank, impact in enumerate(Impact)}
+
 
 def max_impact(incident: Incident) -> Impact:
-    return max((u.impact for u in incident.updates), key=lambda i: i.rank)
+    return max((u.impact for u in incident.updates), key=_RANK.__getitem__)
 
 
 def apologizes(view: UpdateView) -> bool:
@@ -134,19 +136,40 @@ def leaks(segment: Segment) -> Iterator[tuple[int, str]]:
     """(offset, what) for every internal detail in the segment: code spans and quotes are
     searched too (a quoted log line is still a leak); code blocks are reported as a whole."""
     text = segment.literal
-    for match in IPV4.finditer(text):
-        if not _VERSION_BEFORE.search(text, max(0, match.start() - 12), match.start()):
-            yield match.start(), f"the IP address '{match.group(0)}'"
-    for match in IPV6.finditer(text):
-        if _looks_like_ipv6(match.group(0)):
-            yield match.start(), f"the IP address '{match.group(0)}'"
-    for match in HOSTNAME.finditer(text):
-        if internal_host(match.group(1), match.group(2)):
-            yield match.start(), f"the internal hostname '{match.group(0)}'"
-    for match in MACHINE_NAME.finditer(text):
-        yield match.start(), f"the server name '{match.group(0)}'"
-    for match in STACK_TRACE.finditer(text):
-        yield match.start(), f"a stack trace or exception ('{match.group(0).strip()}')"
+    if not _ANY_GATE.search(text):
+        return
+    if _GATES["ipv4"].search(text):
+        for match in IPV4.finditer(text):
+            if not _VERSION_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+                yield match.start(), f"the IP address '{match.group(0)}'"
+    if _GATES["ipv6"].search(text):
+        for match in IPV6.finditer(text):
+            if _looks_like_ipv6(match.group(0)):
+                yield match.start(), f"the IP address '{match.group(0)}'"
+    if _GATES["hostname"].search(text):
+        for match in HOSTNAME.finditer(text):
+            if internal_host(match.group(1), match.group(2)):
+                yield match.start(), f"the internal hostname '{match.group(0)}'"
+    if _GATES["machine"].search(text):
+        for match in MACHINE_NAME.finditer(text):
+            yield match.start(), f"the server name '{match.group(0)}'"
+    if _GATES["trace"].search(text):
+        for match in STACK_TRACE.finditer(text):
+            yield match.start(), f"a stack trace or exception ('{match.group(0).strip()}')"
+
+
+# Cheap searches that every match of the pattern above needs: most prose has none of them.
+_GATES = {
+    "ipv4": re.compile(r"\d\.\d"),
+    "ipv6": re.compile(r"::|[0-9a-f]:[0-9a-f]+:[0-9a-f]", re.IGNORECASE),
+    "hostname": re.compile(r"[a-z0-9]\.[a-z]", re.IGNORECASE),
+    "machine": re.compile(r"-\d"),
+    "trace": re.compile(r"Error|Exception|Traceback|File \"|panic: |goroutine|SIGSEGV|"
+                        r"segmentation|dumped|\.[a-z]+:\d"),
+}
+_ANY_GATE = re.compile(r"\d\.\d|::|[0-9a-fA-F]:[0-9a-fA-F]+:[0-9a-fA-F]|[a-zA-Z0-9]\.[a-zA-Z]|-\d|"
+                       r"Error|Exception|Traceback|File \"|panic: |goroutine|SIGSEGV|"
+                       r"segmentation|dumped")
 
 
 def _looks_like_ipv6(text: str) -> bool:

@@ -3,13 +3,48 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 
-def phrase(*alternatives: str) -> re.Pattern[str]:
+class Phrase:
+    """A compiled pattern with an optional gate: words of which a text must contain one for
+    the pattern to match. A text's words are collected once (`words_of`), so the gates cost
+    a set lookup and the full patterns run only on the few texts that could match; that
+    keeps the linter fast on years of history."""
+
+    def __init__(self, pattern: re.Pattern[str], keys: tuple[str, ...] = (),
+                 also: tuple[str, ...] = ()) -> None:
+        self.pattern = pattern
+        self.keys = frozenset(keys)
+        self.also = frozenset(also)  # a second set of words, one of which must be there too
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        """`words`: the text's words, from `words_of`."""
+        if self.keys and self.keys.isdisjoint(words):
+            return False
+        return not self.also or not self.also.isdisjoint(words)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text)
+
+
+_WORD = re.compile(r"[a-z]+|[:!]")
+
+
+def words_of(text: str) -> frozenset[str]:
+    """Lower-case runs of letters, and ':' and '!' when present: what gates look for."""
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def phrase(*alternatives: str, keys: tuple[str, ...] = (), also: tuple[str, ...] = ()) -> Phrase:
     """Case-insensitive alternatives on word boundaries. A space in them matches any run of
-    whitespace (so a phrase broken across lines still matches); " ?" matches optional space."""
+    whitespace (so a phrase broken across lines still matches); " ?" matches optional space.
+    `keys`, `also`: words one of which (of each) every match contains (lower-case)."""
     body = "|".join(a.replace(" ?", r"\s*").replace(" ", r"\s+") for a in alternatives)
-    return re.compile(rf"(?<![\w@])(?:{body})(?![\w])", re.IGNORECASE)
+    return Phrase(re.compile(rf"(?<![\w@])(?:{body})(?![\w])", re.IGNORECASE), keys, also)
 
 
 APOLOGY_WORD = r"(?:apologi[sz]e[sd]?|apologi[sz]ing|apolog(?:y|ies)|sorry|regret(?:s|ted)?)"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..model.types import Kind
-from .patterns import APOLOGY, NUMBER, REGION, REGION_CODE, phrase
+from .patterns import APOLOGY, NUMBER, REGION, REGION_CODE, Phrase, phrase
 from .registry import ERROR, WARNING, Context, Finding, Scope, UpdateView, rule, update_finding
 from .text import Prose, Segment
 
@@ -19,6 +19,7 @@ ROTE_APOLOGY = phrase(
     r"(?:any|the) (?:inconvenience|disruption|trouble|issues?|impact) (?:this|that|it) "
     r"(?:may|might|could) (?:have )?caused?",
     r"(?:any|the) inconvenience (?:this|that|it) (?:has )?caused",
+    keys=("inconvenience", "inconveniences", "any", "cause", "caused"),
 )
 
 
@@ -26,7 +27,7 @@ def _quote(match: re.Match[str]) -> str:
     return " ".join(match.group(0).split())
 
 
-def _phrase_findings(view: UpdateView, pattern: re.Pattern[str], message: str,
+def _phrase_findings(view: UpdateView, pattern: Phrase, message: str,
                      fields: tuple[str, ...] | None = None) -> Iterator[Finding]:
     """One finding per match, quoting what was written; `message` has a {quote} slot."""
     for segment, match in view.prose.find(pattern, fields):
@@ -60,6 +61,8 @@ GENERIC = phrase(
     r"(?:is|are) (?:very |extremely |incredibly )?important to us",
     r"we value your (?:business|custom|trust|loyalty)",
     "committed to providing",
+    keys=("seriously", "hard", "diligently", "tirelessly", "clock", "abundance", "majority",
+          "assured", "advised", "inform", "important", "value", "committed"),
 )
 
 
@@ -81,6 +84,8 @@ VAGUE_SCOPE = phrase(
     r"a subset of",
     r"(?:may be |are |is |be |been )?experiencing (?:some |intermittent |ongoing )?"
     r"(?:issues|problems|difficulties|disruptions?)",
+    keys=("some", "certain", "several", "select", "few", "subset", "number", "portion",
+          "fraction", "percentage", "handful", "group", "set", "experiencing"),
 )
 
 
@@ -143,6 +148,9 @@ VENDOR_BLAME = phrase(
     r"|supplier|partner)'s) (?:end|side)",
     rf"(?:our|the|a) {_PROVIDER}?(?:provider|vendor|supplier|partner) (?:is|was) "
     r"(?:entirely |solely |fully )?(?:responsible|to blame|at fault)",
+    keys=("third", "upstream", "vendor", "vendors", "provider", "providers", "supplier",
+          "suppliers", "partner", "partners", "isp", "carrier", "carriers", "control", "fault",
+          "end", "side"),
 )
 
 
@@ -172,6 +180,10 @@ PERSON_BLAME = phrase(
     rf"(?:an?|one of our|our|the|one|two) (?:\w+ )?{_STAFF} (?:\w+ ){{0,2}}?{_SLIP}",
     rf"(?:someone|somebody|a person|a colleague) (?:\w+ )?{_SLIP}",
     r"careless(?:ness)?", r"negligen(?:ce|t)", r"fat[- ]finger(?:ed|ing)?",
+    keys=("error", "errors", "forgot", "forgotten", "mistake", "mistakenly", "typo",
+          "accidentally", "inadvertently", "erroneously", "careless", "carelessly",
+          "carelessness", "neglected", "follow", "failed", "ignored", "mistyped", "finger",
+          "fingered", "fingering", "messed", "screwed", "negligence", "negligent"),
 )
 _NEGATED = re.compile(r"(?:\bnot|\bno|n't|rather than|instead of|never)\s+(?:\w+\s+){0,3}$",
                       re.IGNORECASE)
@@ -195,6 +207,8 @@ def blamed_people(prose: Prose) -> Iterator[tuple[Segment, int, str]]:
         if not _NEGATED.search(segment.cleaned[max(0, match.start() - 40):match.start()]):
             yield segment, match.start(), f"'{_quote(match)}' blames people"
     for segment in prose.segments:
+        if "@" not in segment.cleaned:
+            continue
         for match in HANDLE.finditer(segment.cleaned):
             if not ROLE_HANDLE.search(match.group(1)):
                 yield segment, match.start(), f"'{match.group(0)}' names a person"
@@ -223,12 +237,14 @@ EVASIVE = phrase(
     r"if (?:you|anyone|any (?:customers?|users?)) (?:were|was|have been|has been|may have been|"
     r"might have been|felt|feel) (?:\w+ )?inconvenienced",
     r"sorry (?:that )?you (?:feel|felt)",
+    keys=("made", "if", "feel", "felt"),
 )
 CONDITIONAL_AFFECTED = phrase(  # evasive only inside an apology
     r"if (?:you|your \w+) (?:were|was|have been|has been|are|may have been|might have been) "
     r"(?:\w+ )?(?:affected|impacted)",
     r"(?:to|for) (?:anyone|those|any (?:customers|users)|customers|users) (?:who )?"
     r"(?:may|might) have been (?:affected|impacted|inconvenienced)",
+    keys=("affected", "impacted", "inconvenienced"),
 )
 
 
@@ -252,8 +268,10 @@ def evasive_apology(view: UpdateView, ctx: Context) -> Iterator[Finding]:
 JUDGEMENT = phrase(
     r"disasters?(?!\s*-?\s*recover)", "disastrous", r"nightmares?", "nightmarish", "ridiculous",
     "fiasco", "debacle",
+    keys=("disaster", "disasters", "disastrous", "nightmare", "nightmares", "nightmarish",
+          "ridiculous", "fiasco", "debacle"),
 )
-EXCLAMATION = re.compile(r"!(?!\[)(?!=)")
+EXCLAMATION = Phrase(re.compile(r"!(?!\[)(?!=)"), ("!",))
 
 
 @rule(
@@ -274,12 +292,19 @@ def exclamation(view: UpdateView, ctx: Context) -> Iterator[Finding]:
 _RESOLVE = (r"(?:fix(?:ed|es)?|resolv(?:e|ed|es|ing)|restor(?:e|ed|es|ing)|recover(?:ed|s|ing)?|"
             r"clear(?:ed|s)?|mitigat(?:e|ed)|back (?:up|online|to normal)|back|up and running|"
             r"(?:available|working|operational|online|normal) again)")
+RESOLVE_WORDS = ("fix", "fixed", "fixes", "resolve", "resolved", "resolves", "resolving",
+                 "restore", "restored", "restores", "restoring", "recover", "recovered",
+                 "recovers", "recovering", "clear", "cleared", "clears", "mitigate",
+                 "mitigated", "back", "running", "again")
 _VAGUE_TIME = (r"(?:shortly|soon|momentarily|imminently|any (?:minute|moment)(?: now)?|"
                r"in no time|in a (?:few|couple of) (?:minutes|moments))")
 _AMOUNT = (r"(?:\d+|a few|a couple of|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|"
            r"forty-five|sixty|ninety)")
 ETA_VAGUE = phrase(
-    rf"{_RESOLVE}(?: \w+){{0,4}}? {_VAGUE_TIME}(?! (?:after|afterwards|before|thereafter|as))"
+    rf"{_RESOLVE}(?: \w+){{0,4}}? {_VAGUE_TIME}(?! (?:after|afterwards|before|thereafter|as))",
+    keys=("shortly", "soon", "momentarily", "imminently", "minute", "moment", "time",
+          "minutes", "moments"),
+    also=RESOLVE_WORDS,
 )
 ETA_CONCRETE = phrase(
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:with)?in (?:the next |about |around |approximately |"
@@ -291,6 +316,9 @@ ETA_CONCRETE = phrase(
     r"(?:hour|half hour|minutes|hours)",
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:by|before) (?:the end of (?:the|this) day|end of day|"
     r"tonight|this (?:morning|afternoon|evening)|midnight|noon)",
+    keys=("minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "am", "pm", "m",
+          ":", "tonight", "midnight", "noon", "end", "morning", "afternoon", "evening"),
+    also=RESOLVE_WORDS,
 )
 _FUTURE = re.compile(r"\b(?:will|'ll|should|shall|expect\w*|anticipat\w*|hope\w*|aim\w*|"
                      r"plan\w*|estimat\w*|likely|going to|on track|eta)\b", re.IGNORECASE)

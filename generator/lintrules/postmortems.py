@@ -22,7 +22,7 @@ from .registry import (
     rule,
     update_finding,
 )
-from .text import postmortem_prose
+from .text import Prose, postmortem_prose
 
 
 @rule(
@@ -192,15 +192,27 @@ def action_item_overdue(incident: Incident, postmortem: Postmortem,
 @also_in_postmortems("person-blame")
 def person_blame_in_postmortem(incident: Incident, postmortem: Postmortem,
                                ctx: Context) -> Iterator[Finding]:
-    for segment, offset, message in blamed_people(postmortem_prose(postmortem)):
+    for segment, offset, message in blamed_people(_prose(postmortem)):
         yield postmortem_finding(postmortem, segment.line_at(offset), message)
 
 
 @also_in_postmortems("internal-detail")
 def internal_detail_in_postmortem(incident: Incident, postmortem: Postmortem,
                                   ctx: Context) -> Iterator[Finding]:
-    for segment, offset, what in internal_details(postmortem_prose(postmortem), False):
+    for segment, offset, what in internal_details(_prose(postmortem), False):
         yield postmortem_finding(postmortem, segment.line_at(offset), f"{what} in public text")
+
+
+_last_prose: list[tuple[Postmortem, Prose]] = []
+
+
+def _prose(postmortem: Postmortem) -> Prose:
+    """The postmortem's prepared text, shared by the rules that read it one after another."""
+    cached = _last_prose[0] if _last_prose else None
+    if cached is None or cached[0] is not postmortem:
+        cached = (postmortem, postmortem_prose(postmortem))
+        _last_prose[:] = [cached]
+    return cached[1]
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -8,15 +8,17 @@ line number, stays where it was in the original text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..model.types import Postmortem, Update
+from .patterns import Phrase, words_of
 
 TEXT_FIELDS = ("title", "apology", "cause", "workaround")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _QUOTE_LINE = re.compile(r"^ {0,3}>")
+_MAY_HAVE_BLOCKS = re.compile(r"```|~~~|>|^(?: {4}|\t)", re.MULTILINE)
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?;:](?=\s)|\n\s*\n|\n\s*(?:[-*+]|\d+[.)])\s")
@@ -43,6 +45,11 @@ class Segment:
         """The text as readers see it, code spans and quotes included, code blocks blanked."""
         return self.without_code or self.original
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The words of the cleaned text, for the phrase gates."""
+        return words_of(self.cleaned)
+
     def line_at(self, offset: int) -> int:
         if self.field != "body":
             return self.line
@@ -61,18 +68,18 @@ class Segment:
 class Prose:
     segments: tuple[Segment, ...]
 
-    def find(self, pattern: re.Pattern[str], fields: tuple[str, ...] | None = None,
-             ) -> Iterator[tuple[Segment, re.Match[str]]]:
-        for segment in self.segments:
-            if fields is None or segment.field in fields:
-                for match in pattern.finditer(segment.cleaned):
-                    yield segment, match
+    def find(self, pattern: Phrase, fields: tuple[str, ...] | None = None,
+             ) -> list[tuple[Segment, re.Match[str]]]:
+        return [(segment, match) for segment in self.segments
+                if (fields is None or segment.field in fields)
+                and pattern.may_match(segment.words)
+                for match in pattern.finditer(segment.cleaned)]
 
-    def first(self, pattern: re.Pattern[str], fields: tuple[str, ...] | None = None,
+    def first(self, pattern: Phrase, fields: tuple[str, ...] | None = None,
               ) -> tuple[Segment, re.Match[str]] | None:
-        return next(self.find(pattern, fields), None)
+        return next(iter(self.find(pattern, fields)), None)
 
-    def has(self, pattern: re.Pattern[str], fields: tuple[str, ...] | None = None) -> bool:
+    def has(self, pattern: Phrase, fields: tuple[str, ...] | None = None) -> bool:
         return self.first(pattern, fields) is not None
 
     def segment(self, name: str) -> Segment | None:
@@ -118,6 +125,8 @@ def _blank_code_spans(text: str) -> str:
 
 def _blank_blocks(text: str) -> tuple[str, str, tuple[int, ...]]:
     """(code and quotes blanked, only code blanked, offsets where code blocks begin)."""
+    if not _MAY_HAVE_BLOCKS.search(text):
+        return text, text, ()  # plain paragraphs, the common case
     prose: list[str] = []
     literal: list[str] = []
     starts: list[int] = []

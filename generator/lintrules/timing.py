@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from ..clock import format_duration
 from ..model.derive import maintenance_phase
@@ -68,7 +69,7 @@ def update_overdue(incident: Incident, ctx: Context) -> Iterator[Finding]:
 
 def promise_misses(incident: Incident, grace: timedelta) -> Iterator[tuple[Update, Update]]:
     """(promising update, late update) for each update later than the previous one promised."""
-    for previous, update in zip(incident.updates, incident.updates[1:], strict=False):
+    for previous, update in pairwise(incident.updates):
         if previous.next_update is not None and update.at > previous.next_update + grace:
             yield previous, update
 
