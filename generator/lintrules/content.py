@@ -139,9 +139,13 @@ def leaks(segment: Segment) -> Iterator[tuple[int, str]]:
     if not _ANY_GATE.search(text):
         return
     if _GATES["ipv4"].search(text):
+        allowlist = _ALLOWLIST.search(text) is not None
         for match in IPV4.finditer(text):
-            if not _VERSION_BEFORE.search(text, max(0, match.start() - 12), match.start()):
-                yield match.start(), f"the IP address '{match.group(0)}'"
+            if _VERSION_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+                continue
+            if allowlist and not _private(match.group(0)):
+                continue  # a public address customers must allow through their firewall
+            yield match.start(), f"the IP address '{match.group(0)}'"
     if _GATES["ipv6"].search(text):
         for match in IPV6.finditer(text):
             if _looks_like_ipv6(match.group(0)):
@@ -170,6 +174,18 @@ _GATES = {
 _ANY_GATE = re.compile(r"\d\.\d|::|[0-9a-fA-F]:[0-9a-fA-F]+:[0-9a-fA-F]|[a-zA-Z0-9]\.[a-zA-Z]|-\d|"
                        r"Error|Exception|Traceback|File \"|panic: |goroutine|SIGSEGV|"
                        r"segmentation|dumped")
+
+
+_ALLOWLIST = re.compile(r"allow-?list|white-?list|firewall|egress|outbound|source address|"
+                        r"IP (?:address(?:es)?|range)s? (?:we|our)", re.IGNORECASE)
+
+
+def _private(address: str) -> bool:
+    """A private, loopback or link-local IPv4 address: never meant for customers."""
+    import ipaddress
+
+    ip = ipaddress.ip_address(address.split("/")[0])
+    return ip.is_private or ip.is_loopback or ip.is_link_local
 
 
 def _looks_like_ipv6(text: str) -> bool:

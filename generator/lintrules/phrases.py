@@ -19,7 +19,9 @@ ROTE_APOLOGY = phrase(
     r"(?:any|the) (?:inconvenience|disruption|trouble|issues?|impact) (?:this|that|it) "
     r"(?:may|might|could) (?:have )?caused?",
     r"(?:any|the) inconvenience (?:this|that|it) (?:has )?caused",
-    keys=("inconvenience", "inconveniences", "any", "cause", "caused"),
+    _APOLOGY_LEAD + r"for the (?:trouble|disruption|issues?|problems?)(?=\s*(?:[.!;,]|$))",
+    keys=("inconvenience", "inconveniences", "any", "cause", "caused", "trouble", "disruption",
+          "issue", "issues", "problem", "problems"),
 )
 
 
@@ -49,7 +51,7 @@ def rote_apology(view: UpdateView, ctx: Context) -> Iterator[Finding]:
 
 
 GENERIC = phrase(
-    r"we take (?:\w+ ){0,6}?(?:very |extremely |incredibly |really )?seriously",
+    r"we take (?:[\w'-]+ ){0,6}?(?:very |extremely |incredibly |really )?seriously",
     r"(?:working|work|works) (?:very |extremely |really )?(?:hard|diligently|tirelessly)"
     r"(?!\s*(?:-|disks?|drives?|limits?|coded|resets?|copy|wired))",
     r"(?:working|work|works) (?:a)?round the clock",
@@ -61,8 +63,12 @@ GENERIC = phrase(
     r"(?:is|are) (?:very |extremely |incredibly )?important to us",
     r"we value your (?:business|custom|trust|loyalty)",
     "committed to providing",
+    r"doing everything (?:we can|in our power|possible)",
+    r"(?:our|the|a) (?:top|highest|number one|first) priority",
+    r"we understand (?:how frustrating|the frustration|your frustration)",
     keys=("seriously", "hard", "diligently", "tirelessly", "clock", "abundance", "majority",
-          "assured", "advised", "inform", "important", "value", "committed"),
+          "assured", "advised", "inform", "important", "value", "committed", "everything",
+          "priority", "frustrating", "frustration"),
 )
 
 
@@ -80,10 +86,11 @@ def generic_statement(view: UpdateView, ctx: Context) -> Iterator[Finding]:
 VAGUE_SCOPE = phrase(
     r"(?:some|certain|several|select|a few|a (?:small |limited |large )?(?:number|subset|"
     r"portion|fraction|percentage|handful|group|set) of) (?:of )?(?:our |the )?(?:users|customers"
-    r"|accounts|clients|merchants|tenants|organi[sz]ations|workspaces|teams|people|members)",
+    r"|accounts|clients|merchants|tenants|organi[sz]ations|workspaces|teams|people|members|"
+    r"customer base|user base)",
     r"a subset of",
     r"(?:may be |are |is |be |been )?experiencing (?:some |intermittent |ongoing )?"
-    r"(?:issues|problems|difficulties|disruptions?)",
+    r"(?:issues|problems|difficulties|disruptions?|errors|degradation)",
     keys=("some", "certain", "several", "select", "few", "subset", "number", "portion",
           "fraction", "percentage", "handful", "group", "set", "experiencing"),
 )
@@ -134,13 +141,21 @@ def vague_scope(view: UpdateView, ctx: Context) -> Iterator[Finding]:
                                  f"'{_quote(match)}' does not say who is affected")
 
 
+NAMED_PROVIDERS = ("aws", "amazon", "azure", "microsoft", "gcp", "google", "cloudflare",
+                   "fastly", "akamai", "digitalocean", "heroku", "github", "twilio", "sendgrid",
+                   "mailgun", "stripe", "okta", "auth0", "hetzner", "ovh", "linode", "vercel",
+                   "netlify", "salesforce", "atlassian", "slack", "zendesk", "datadog")
 _PROVIDER = (r"(?:third[- ]party|upstream|external|cloud|hosting|network|dns|cdn|payment|"
              r"infrastructure|data ?cent(?:er|re)|isp) ")
 VENDOR_BLAME = phrase(
     r"(?:due to|caused by|because of|the result of|resulted from|stem(?:s|med|ming) from|"
     r"originat\w* (?:at|with|from)|(?:was|is) on) (?:an? |our |the |one of our )?"
-    r"(?:[\w-]+ ){0,4}?(?:third[- ]party|upstream|vendors?|providers?|suppliers?|partners?|isp|"
+    r"(?:[\w'-]+ ){0,5}?(?:third[- ]party|upstream|vendors?|providers?|suppliers?|partners?|isp|"
     r"carriers?)(?:'s)?",
+    r"(?:due to|caused by|because of|the result of|resulted from|stem(?:s|med|ming) from) "
+    r"(?:an? |the )?(?:[\w'-]+ ){0,3}?(?:(?:at|with|in|from|by|on) )?(?:"
+    + "|".join(NAMED_PROVIDERS)
+    + r")(?:'s)?(?: (?:web services|cloud|platform))?",
     r"(?:outside|beyond) (?:of )?our (?:direct |immediate )?control",
     r"not (?:our|the company's) fault",
     r"(?:through )?no fault of (?:our|ours|our own)",
@@ -148,9 +163,9 @@ VENDOR_BLAME = phrase(
     r"|supplier|partner)'s) (?:end|side)",
     rf"(?:our|the|a) {_PROVIDER}?(?:provider|vendor|supplier|partner) (?:is|was) "
     r"(?:entirely |solely |fully )?(?:responsible|to blame|at fault)",
-    keys=("third", "upstream", "vendor", "vendors", "provider", "providers", "supplier",
-          "suppliers", "partner", "partners", "isp", "carrier", "carriers", "control", "fault",
-          "end", "side"),
+    keys=(*NAMED_PROVIDERS, "third", "upstream", "vendor", "vendors", "provider", "providers",
+          "supplier", "suppliers", "partner", "partners", "isp", "carrier", "carriers", "control",
+          "fault", "end", "side"),
 )
 
 
@@ -242,7 +257,7 @@ EVASIVE = phrase(
 CONDITIONAL_AFFECTED = phrase(  # evasive only inside an apology
     r"if (?:you|your \w+) (?:were|was|have been|has been|are|may have been|might have been) "
     r"(?:\w+ )?(?:affected|impacted)",
-    r"(?:to|for) (?:anyone|those|any (?:customers|users)|customers|users) (?:who )?"
+    r"(?:anyone|those|any (?:customers|users)|customers|users|you|some \w+) (?:who )?"
     r"(?:may|might) have been (?:affected|impacted|inconvenienced)",
     keys=("affected", "impacted", "inconvenienced"),
 )
@@ -289,13 +304,14 @@ def exclamation(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     yield from _phrase_findings(view, JUDGEMENT, "'{quote}' is a judgement word")
 
 
-_RESOLVE = (r"(?:fix(?:ed|es)?|resolv(?:e|ed|es|ing)|restor(?:e|ed|es|ing)|recover(?:ed|s|ing)?|"
+_RESOLVE = (r"(?:fix(?:ed|es)?|resolv(?:e|ed|es|ing)|resolution|restor(?:e|ed|es|ing)|"
+            r"recover(?:ed|s|ing)?|"
             r"clear(?:ed|s)?|mitigat(?:e|ed)|back (?:up|online|to normal)|back|up and running|"
             r"(?:available|working|operational|online|normal) again)")
 RESOLVE_WORDS = ("fix", "fixed", "fixes", "resolve", "resolved", "resolves", "resolving",
                  "restore", "restored", "restores", "restoring", "recover", "recovered",
                  "recovers", "recovering", "clear", "cleared", "clears", "mitigate",
-                 "mitigated", "back", "running", "again")
+                 "mitigated", "back", "running", "again", "resolution", "eta")
 _VAGUE_TIME = (r"(?:shortly|soon|momentarily|imminently|any (?:minute|moment)(?: now)?|"
                r"in no time|in a (?:few|couple of) (?:minutes|moments))")
 _AMOUNT = (r"(?:\d+|a few|a couple of|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|"
@@ -312,8 +328,10 @@ ETA_CONCRETE = phrase(
     r"(?:minutes?|mins?|hours?|hrs?)",
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:by|before|around|at|until) (?:about |approximately |"
     r"around )?\d{1,2}(?::\d{2}|\s?[ap]\.?m\.?)",
-    rf"{_RESOLVE}(?: \w+){{0,5}}? (?:with)?in the (?:next|coming) (?:few |couple of )?"
+    rf"{_RESOLVE}(?: \w+){{0,5}}? (?:with)?in the (?:next |coming )?(?:few |couple of )?"
     r"(?:hour|half hour|minutes|hours)",
+    rf"eta(?: for (?:a |the )?(?:fix|resolution))?(?: is|:)? (?:about |approximately |around |"
+    rf"roughly )?(?:{_AMOUNT} (?:more )?(?:minutes?|mins?|hours?|hrs?)|\d{{1,2}}:\d{{2}})",
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:by|before) (?:the end of (?:the|this) day|end of day|"
     r"tonight|this (?:morning|afternoon|evening)|midnight|noon)",
     keys=("minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "am", "pm", "m",
