@@ -246,7 +246,7 @@ def impact_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     advice="add `apology:` for the concrete harm, or thank customers for their patience",
 )
 def resolution_incomplete(view: UpdateView, ctx: Context) -> Iterator[Finding]:
-    """The resolving update of a `minor`+ incident lacks an apology or thanks."""
+    """The resolving update of a `minor`+ incident has neither an apology nor thanks."""
     incident = view.incident
     if not _is_final_resolution(view) or max_impact(incident).rank < Impact.MINOR.rank:
         return

@@ -362,7 +362,7 @@ def _promises_time(segment: Segment, match: re.Match[str]) -> bool:
 )
 def eta_in_text(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     """A resolution time promised in free text ("fixed in 10 minutes", "back shortly")
-    instead of the `eta` field."""
+    instead of the `eta` field (a time that restates `eta` is fine; "soon" never is)."""
     update = view.update
     if update.is_closing or view.incident.kind is Kind.MAINTENANCE:
         return
