@@ -121,6 +121,7 @@ BAD: dict[str, list[str]] = {
         "Sorry for the\ninconvenience.",
         "We apologize for the disruption, and thank you for your patience.",
         "Sorry for the trouble.",
+        "We would like to apologize for any negative effect this has had on your deliveries.",
     ],
     "generic-statement": [
         "We take the reliability of our platform very seriously.",
@@ -147,8 +148,10 @@ BAD: dict[str, list[str]] = {
         "Users may be experiencing issues with our service.",
         "A few customers have reported slow page loads.",
         "We are investigating reports of errors for some of our customers.",
-        "Users are experiencing errors when saving changes.",
+        "Customers may be experiencing intermittent errors.",
         "A portion of our customer base cannot log in.",
+        "Some customers are experiencing issues with our service.",
+        "We are experiencing issues.",
     ],
     "vendor-blame": [
         "This outage was caused by a third-party provider.",
@@ -204,6 +207,7 @@ BAD: dict[str, list[str]] = {
         "We expect to have this resolved within the hour.",
         "We anticipate full resolution within 2 hours.",
         "ETA: 15:30 UTC.",
+        "Estimated time for the backlog to fully clear: ~35 minutes.",
     ],
     "internal-detail": [
         "Requests to db-prod-03 timed out.",
@@ -248,6 +252,8 @@ GOOD: dict[str, list[str]] = {
         "A subset of webhook deliveries, about 1 in 20, arrive late.",
         "Customers on the Enterprise plan are experiencing issues with exports.",
         "Some customers have asked whether data was lost: it was not.",
+        "We are currently experiencing disruptions to logins and page loads.",
+        "Users are experiencing errors when they upload files larger than 2 GB.",
         "A small number of customers, 14 accounts in total, were charged twice.",
     ],
     "vendor-blame": [

@@ -14,8 +14,8 @@ _APOLOGY_LEAD = r"(?:apologi[sz]e|apologies|apology|sorry|regret)(?:\W+\w+){0,5}
 
 ROTE_APOLOGY = phrase(
     _APOLOGY_LEAD + r"(?:for |about )?(?:any|all|the) (?:\w+ )?inconveniences?",
-    _APOLOGY_LEAD + r"for any (?:disruption|trouble|issues?|problems?|difficult(?:y|ies)|"
-    r"impact|frustration|confusion)",
+    _APOLOGY_LEAD + r"for any (?:negative )?(?:disruption|trouble|issues?|problems?|"
+    r"difficult(?:y|ies)|impact|effects?|frustration|confusion)",
     r"(?:any|the) (?:inconvenience|disruption|trouble|issues?|impact) (?:this|that|it) "
     r"(?:may|might|could) (?:have )?caused?",
     r"(?:any|the) inconvenience (?:this|that|it) (?:has )?caused",
@@ -108,6 +108,10 @@ def _is_specific(segment: Segment, start: int, end: int, ctx: Context) -> bool:
     return _names_something(sentence, ctx)
 
 
+_SAYS_WHAT = re.compile(
+    r"\s+(?:with|to|in|on|when|while|for)\s+(?!(?:our|the|your)\s+(?:services?|platform|"
+    r"systems?|site|website|app|application|products?|account)\b)(?!(?:some|certain|our|the|"
+    r"a)\s*[.,;]|it\b|this\b)\w", re.IGNORECASE)
 _ASKED = re.compile(r"\s+(?:have\s+|had\s+)?(?:asked|wondered|requested|suggested|wrote in)\b",
                     re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w-]*")
@@ -136,6 +140,9 @@ def vague_scope(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     for segment, match in view.prose.find(VAGUE_SCOPE):
         if _ASKED.match(segment.cleaned, match.end()):
             continue  # "some customers asked whether ..." is not about who is affected
+        if "experiencing" in match.group(0).lower() and _SAYS_WHAT.match(segment.cleaned,
+                                                                          match.end()):
+            continue  # "experiencing disruptions to logins": it says what fails
         if not _is_specific(segment, match.start(), match.end(), ctx):
             yield update_finding(view.update, segment.line_at(match.start()),
                                  f"'{_quote(match)}' does not say who is affected")
@@ -311,7 +318,8 @@ _RESOLVE = (r"(?:fix(?:ed|es)?|resolv(?:e|ed|es|ing)|resolution|restor(?:e|ed|es
 RESOLVE_WORDS = ("fix", "fixed", "fixes", "resolve", "resolved", "resolves", "resolving",
                  "restore", "restored", "restores", "restoring", "recover", "recovered",
                  "recovers", "recovering", "clear", "cleared", "clears", "mitigate",
-                 "mitigated", "back", "running", "again", "resolution", "eta")
+                 "mitigated", "back", "running", "again", "resolution", "eta", "estimated",
+                 "expected")
 _VAGUE_TIME = (r"(?:shortly|soon|momentarily|imminently|any (?:minute|moment)(?: now)?|"
                r"in no time|in a (?:few|couple of) (?:minutes|moments))")
 _AMOUNT = (r"(?:\d+|a few|a couple of|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|"
@@ -330,6 +338,8 @@ ETA_CONCRETE = phrase(
     r"around )?\d{1,2}(?::\d{2}|\s?[ap]\.?m\.?)",
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:with)?in the (?:next |coming )?(?:few |couple of )?"
     r"(?:hour|half hour|minutes|hours)",
+    rf"(?:estimated|expected) (?:time|resolution)(?: \w+){{0,6}}?:? ?~?(?:about |approximately "
+    rf"|around |roughly )?{_AMOUNT} (?:more )?(?:minutes?|mins?|hours?|hrs?)",
     rf"eta(?: for (?:a |the )?(?:fix|resolution))?(?: is|:)? (?:about |approximately |around |"
     rf"roughly )?(?:{_AMOUNT} (?:more )?(?:minutes?|mins?|hours?|hrs?)|\d{{1,2}}:\d{{2}})",
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:by|before) (?:the end of (?:the|this) day|end of day|"
