@@ -208,6 +208,7 @@ BAD: dict[str, list[str]] = {
         "We anticipate full resolution within 2 hours.",
         "ETA: 15:30 UTC.",
         "Estimated time for the backlog to fully clear: ~35 minutes.",
+        "Expected resolution: within the next 30 minutes.",
     ],
     "internal-detail": [
         "Requests to db-prod-03 timed out.",
@@ -302,6 +303,7 @@ GOOD: dict[str, list[str]] = {
         "We are rolling back the change shortly.",
         "The postmortem will follow within five working days.",
         "We will post an ETA once the rollback is complete.",
+        "Next update: in 30 minutes.",
         "Retries are safe: resolution of each request happens once.",
     ],
     "internal-detail": [

@@ -338,8 +338,9 @@ ETA_CONCRETE = phrase(
     r"around )?\d{1,2}(?::\d{2}|\s?[ap]\.?m\.?)",
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:with)?in the (?:next |coming )?(?:few |couple of )?"
     r"(?:hour|half hour|minutes|hours)",
-    rf"(?:estimated|expected) (?:time|resolution)(?: \w+){{0,6}}?:? ?~?(?:about |approximately "
-    rf"|around |roughly )?{_AMOUNT} (?:more )?(?:minutes?|mins?|hours?|hrs?)",
+    rf"(?:estimated|expected) (?:time|resolution)(?: \w+){{0,6}}?:? ?~?(?:with)?(?:in )?"
+    rf"(?:the next |about |approximately |around |roughly )*{_AMOUNT} (?:more )?"
+    r"(?:minutes?|mins?|hours?|hrs?)",
     rf"eta(?: for (?:a |the )?(?:fix|resolution))?(?: is|:)? (?:about |approximately |around |"
     rf"roughly )?(?:{_AMOUNT} (?:more )?(?:minutes?|mins?|hours?|hrs?)|\d{{1,2}}:\d{{2}})",
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:by|before) (?:the end of (?:the|this) day|end of day|"
