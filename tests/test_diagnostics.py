@@ -577,12 +577,9 @@ CONFIG_EXPECTED = {
         "1 error in 1 file"
     ),
     "config-alias-bomb": (
-        "mkdocs.yml: error[config]: 'site_name' must be text\n"
-        "  hint: write 'site_name: ...' as one line\n"
-        "mkdocs.yml:18: error[config-option]: option 'company': must be text, not a "
-        "list or a mapping\n"
-        "  hint: see 'company' in the README's configuration section\n"
-        "2 errors in 1 file"
+        "mkdocs.yml:5: error[config]: mkdocs.yml expands to too many values (YAML aliases)\n"
+        "  hint: write the values out plainly; anchors and aliases are not needed\n"
+        "1 error in 1 file"
     ),
 }
 

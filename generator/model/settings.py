@@ -140,19 +140,26 @@ _HARMLESS_PYTHON_TAG = "tag:yaml.org,2002:python/name:"  # MkDocs' own use: a do
 
 def _refuse_hostile_nodes(root: Any) -> None:
     """MkDocs reads mkdocs.yml again with a loader that builds Python objects and walks every
-    value: refuse tags that would run code, and aliases that expand without end."""
-    stack, visits = [root], 0
+    value: refuse tags that would run code, and aliases that expand without end (reported at
+    the top-level key whose value expands too far)."""
+    budget = [CONFIG_MAX_NODES]
+    for key, value in root.value:
+        _refuse_hostile_value(value, key.start_mark.line + 1, budget)
+
+
+def _refuse_hostile_value(top: Any, key_line: int, budget: list[int]) -> None:
+    stack = [top]
     while stack:
         node = stack.pop()
-        visits += 1
-        line = node.start_mark.line + 1
-        if visits > CONFIG_MAX_NODES:
-            raise _ConfigError(line, "mkdocs.yml expands to too many values (YAML aliases)",
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _ConfigError(key_line, "mkdocs.yml expands to too many values (YAML aliases)",
                                "write the values out plainly; anchors and aliases are not "
                                "needed")
         tag = node.tag or ""
         if tag.startswith(_PYTHON_TAG) and not tag.startswith(_HARMLESS_PYTHON_TAG):
-            raise _ConfigError(line, f"the YAML tag '{tag.replace('tag:yaml.org,2002:', '!!')}'"
+            raise _ConfigError(node.start_mark.line + 1,
+                               f"the YAML tag '{tag.replace('tag:yaml.org,2002:', '!!')}'"
                                " would build a Python object or run code",
                                "remove the tag; only '!!python/name:' and '!ENV' are allowed")
         if isinstance(node.value, list):
