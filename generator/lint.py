@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from .diagnostics import Diagnostic, Severity, error
-from .lintrules import OFF, RULES, Context, Finding, Rule, Scope, UpdateView
+from .lintrules import OFF, RULES, Context, Finding, Rule, Scope, Thresholds, UpdateView
 from .model import Incident, Site
 from .model.derive import is_open, site_at
 from .model.fields import did_you_mean
@@ -19,7 +19,7 @@ from .model.fields import did_you_mean
 
 def run_lint(site: Site, now: datetime) -> list[Diagnostic]:
     """Findings for `check` and `build`, with the configured levels and suppressions."""
-    ctx = Context(now=now, settings=site.settings)
+    ctx = Context(now=now, settings=site.settings, thresholds=Thresholds.of(site.settings))
     content = [r for r in RULES.values() if not r.timing]
     timing = [r for r in RULES.values() if r.timing]
     published = {i.id: i for i in site_at(site, now).incidents}  # as readers see it now
@@ -35,7 +35,8 @@ def run_lint(site: Site, now: datetime) -> list[Diagnostic]:
 def history_findings(site: Site, now: datetime) -> list[tuple[str, Diagnostic]]:
     """(incident id, finding) for every rule on every incident as it was, timing included:
     what `report` counts."""
-    ctx = Context(now=now, settings=site.settings, history=True)
+    ctx = Context(now=now, settings=site.settings, history=True,
+                  thresholds=Thresholds.of(site.settings))
     rules = list(RULES.values())
     return [
         (incident.id, diagnostic)

@@ -149,12 +149,15 @@ def build_report(site: Site, now: datetime, since: datetime | None = None) -> Re
     scoped = Site(current.settings, chosen)
     findings = history_findings(scoped, now)
     per_incident = Counter(incident_id for incident_id, _ in findings)
-    rows = tuple(_row(incident, now, per_incident[incident.id]) for incident in chosen)
+    limits = Thresholds.of(site.settings)
+    rows = tuple(_row(incident, now, per_incident[incident.id], limits.grace)
+                 for incident in chosen)
     return Report(now=now, since=since, rows=rows, action_items=_action_items(chosen, now),
-                  lint_by_rule=dict(sorted(Counter(d.rule for _, d in findings).items())))
+                  lint_by_rule=dict(sorted(Counter(d.rule for _, d in findings).items())),
+                  grace_seconds=limits.grace.total_seconds(), thresholds=limits)
 
 
-def _row(incident: Incident, now: datetime, findings: int) -> IncidentRow:
+def _row(incident: Incident, now: datetime, findings: int, grace: timedelta) -> IncidentRow:
     resolved = incident.closed_at if incident.kind is Kind.INCIDENT else None
     postmortem = incident.postmortem
     published = postmortem.published if postmortem else None
@@ -165,7 +168,7 @@ def _row(incident: Incident, now: datetime, findings: int) -> IncidentRow:
         updates=len(incident.updates),
         acknowledge=_seconds(incident.first.at - incident.first.started)
         if incident.first.started and incident.kind is Kind.INCIDENT else None,
-        promises=promises_kept(incident, now),
+        promises=promises_kept(incident, now, grace),
         longest_silence=longest_silence(incident) if incident.kind is Kind.INCIDENT else None,
         eta=eta, eta_slips=slips,
         resolve=_seconds(resolved - incident.started) if resolved else None,
@@ -179,16 +182,16 @@ def _seconds(delta: timedelta) -> float:
     return delta.total_seconds()
 
 
-def promises_kept(incident: Incident, now: datetime) -> Share:
+def promises_kept(incident: Incident, now: datetime, grace: timedelta = GRACE) -> Share:
     """Updates that arrived by the previous update's `next_update` + grace; an open
     incident's promise that has already passed counts as broken."""
     kept = total = 0
     for previous, update in pairwise(incident.updates):
         if previous.next_update is not None:
             total += 1
-            kept += update.at <= previous.next_update + GRACE
+            kept += update.at <= previous.next_update + grace
     latest = incident.latest
-    if not latest.is_closing and latest.next_update and now > latest.next_update + GRACE:
+    if not latest.is_closing and latest.next_update and now > latest.next_update + grace:
         total += 1
     return Share(kept, total)
 

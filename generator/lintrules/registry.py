@@ -70,6 +70,20 @@ class Thresholds:
     cause_max_words: int = 40
     cause_max_sentences: int = 2
 
+    @classmethod
+    def of(cls, settings: Settings) -> Thresholds:
+        """The defaults with the overrides of `lint_thresholds` in mkdocs.yml."""
+        chosen = settings.lint_thresholds
+        defaults = cls()
+        plain = {key: value for key, value in chosen.items()
+                 if key not in ("acknowledge", "cadence")}
+        acknowledge = {**defaults.acknowledge,
+                       **{Impact(k): v for k, v in chosen.get("acknowledge", {}).items()}}
+        cadence = {**defaults.cadence,
+                   **{Impact(k): tuple(int(step.total_seconds() // 60) for step in v)
+                      for k, v in chosen.get("cadence", {}).items()}}
+        return cls(**plain, acknowledge=acknowledge, cadence=cadence)
+
 
 @dataclass
 class Context:

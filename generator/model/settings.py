@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..clock import parse_duration
 from ..diagnostics import Diagnostic, error
 from .fields import did_you_mean
 from .source import decode
@@ -22,6 +23,7 @@ OPTION_KEYS = (
     "uptime_days",
     "components",
     "lint",
+    "lint_thresholds",
     "forbidden_patterns",
     "private_emails",
     "uptime_weights",
@@ -401,6 +403,68 @@ def _lint(value: Any) -> dict[str, str]:
     return levels
 
 
+THRESHOLD_DURATIONS = ("grace", "relax_after")
+THRESHOLD_COUNTS = ("relax_factor", "cause_max_words", "cause_max_sentences")
+IMPACT_NAMES = ("critical", "major", "minor", "none")
+
+
+def _lint_thresholds(value: Any) -> dict[str, Any]:
+    """The linter's numbers: durations, counts, and per impact the time to acknowledge and
+    the longest promise (investigating, identified, monitoring)."""
+    if not isinstance(value, dict):
+        raise OptionError("must map threshold names to values, e.g. 'grace: 10m'")
+    known = (*THRESHOLD_DURATIONS, *THRESHOLD_COUNTS, "acknowledge", "cadence")
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        name = str(key)
+        if name not in known:
+            raise OptionError(f"unknown threshold '{name}'; {did_you_mean(name, known)}", name)
+        if name in THRESHOLD_DURATIONS:
+            result[name] = _threshold_duration(name, item)
+        elif name in THRESHOLD_COUNTS:
+            result[name] = _positive_int_of(name, item)
+        else:
+            result[name] = _per_impact(name, item)
+    return result
+
+
+def _threshold_duration(name: str, value: Any) -> timedelta:
+    duration = parse_duration(_show(value))
+    if duration is None or duration <= timedelta(0):
+        raise OptionError(f"'{name}' must be a duration such as 10m or 2h, not "
+                          f"'{_show(value)}'", name)
+    return duration
+
+
+def _positive_int_of(name: str, value: Any) -> int:
+    try:
+        return _positive_int(value)
+    except ValueError:
+        raise OptionError(f"'{name}' must be a whole number above 0", name) from None
+
+
+def _per_impact(name: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise OptionError(f"'{name}' must map impacts ({', '.join(IMPACT_NAMES)}) to values",
+                          name)
+    result: dict[str, Any] = {}
+    for impact, item in value.items():
+        if str(impact) not in IMPACT_NAMES:
+            raise OptionError(f"'{name}': unknown impact '{impact}'; use "
+                              f"{', '.join(IMPACT_NAMES)}", f"{name}.{impact}")
+        if name == "acknowledge":
+            result[str(impact)] = _threshold_duration(f"{name}.{impact}", item)
+        else:
+            steps = item if isinstance(item, list) else None
+            if steps is None or len(steps) != 3:
+                raise OptionError(f"'cadence.{impact}' must list three durations: "
+                                  "investigating, identified, monitoring, e.g. [30m, 30m, 1h]",
+                                  f"{name}.{impact}")
+            result[str(impact)] = tuple(_threshold_duration(f"cadence.{impact}", step)
+                                        for step in steps)
+    return result
+
+
 def _patterns(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise ValueError("must be a list of regular expressions")
@@ -487,6 +551,7 @@ _CHECKS = {
     "uptime_days": _positive_int,
     "components": _components,
     "lint": _lint,
+    "lint_thresholds": _lint_thresholds,
     "forbidden_patterns": _patterns,
     "private_emails": _string_tuple,
     "uptime_weights": _weights,
@@ -504,6 +569,7 @@ _HINTS = {
     "'description:'",
     "timezone": "use an IANA zone name such as UTC or Europe/Berlin",
     "lint": "set each rule id to error, warning or off, e.g. 'generic-statement: warning'",
+    "lint_thresholds": "see 'lint_thresholds' in the README's linter section, e.g. 'grace: 10m'",
     "uptime_weights": "e.g. 'partial_outage: 0.3' (0 = counts as up, 1 = counts as down)",
     "forbidden_patterns": "list Python regular expressions, quoted in single quotes",
     "notify": "see Notifications in the README; 'statuspress notify --dry-run' shows every "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
+from typing import Any
 
 
 class Impact(str, Enum):
@@ -268,6 +269,7 @@ class Settings:
     uptime_days: int = 90
     components: tuple[Component, ...] = ()
     lint: dict[str, str] = field(default_factory=dict)
+    lint_thresholds: dict[str, Any] = field(default_factory=dict)  # validated overrides
     forbidden_patterns: tuple[str, ...] = ()
     private_emails: tuple[str, ...] = ()
     uptime_weights: UptimeWeights = UptimeWeights()
