@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_CONFIG
-
 from statuspress.lintrules import Thresholds
 from statuspress.model import Impact
 from statuspress.project import ConfigProblem, load_project
