@@ -59,6 +59,20 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def copy_example(root: Path) -> Path:
+    """A copy of the example site root (mkdocs.yml and incidents/) at `root`."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "incidents", root / "incidents")
+    return root
+
+
+def tree_bytes(directory: Path) -> dict[str, bytes]:
+    """Every file under `directory` by its relative path, with its bytes."""
+    return {p.relative_to(directory).as_posix(): p.read_bytes()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture
 def write_tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
     """Write {relative path: text} under tmp_path (text is dedented); returns tmp_path."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE_NOW, REPO, require_tool, served
+from conftest import EXAMPLE_NOW, copy_example, require_tool, served
 from jsonschema import Draft202012Validator
 from statuspress.build import build_site
 
@@ -99,9 +99,8 @@ def _affected(update: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def test_ids_are_permanent_and_nothing_depends_on_the_build_time(tmp_path: Path) -> None:
-    source = tmp_path / "src"
-    shutil.copytree(REPO / "incidents", source / "incidents")
-    config = Path(shutil.copy(REPO / "mkdocs.yml", source / "mkdocs.yml"))
+    source = copy_example(tmp_path / "src")
+    config = source / "mkdocs.yml"
     build_site(config, tmp_path / "a", EXAMPLE_NOW)
     build_site(config, tmp_path / "b", EXAMPLE_NOW + timedelta(minutes=5))
     assert load(tmp_path / "a", "incidents.json") == load(tmp_path / "b", "incidents.json")

@@ -14,20 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE_NOW, REPO
+from conftest import EXAMPLE_NOW, REPO, copy_example
 from statuspress.build import build_site
 from statuspress.cli import main as cli
 from statuspress.publish import staging, sweep_stale
 
 NOW = "2026-11-22T10:00:00Z"
 WEBHOOK_UPDATE = "incidents/2026-11-22-webhook-delays"
-
-
-def copy_example(root: Path) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "incidents", root / "incidents")
-    return root
 
 
 def snapshot(directory: Path) -> dict[str, object]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import EXAMPLE_NOW, REPO, served
+from conftest import EXAMPLE_NOW, REPO, copy_example, served
 from reader import make_reader
 from statuspress.build import build_site
 
@@ -81,8 +80,7 @@ def test_component_feed_holds_only_that_component(example_site: Path) -> None:
 
 
 def test_a_feed_id_authority_keeps_ids_after_a_domain_move(tmp_path: Path) -> None:
-    source = tmp_path / "src"
-    shutil.copytree(REPO / "incidents", source / "incidents")
+    source = copy_example(tmp_path / "src")
     text = (REPO / "mkdocs.yml").read_text()
     text = text.replace("site_url: https://status.acme.example/",
                         "site_url: https://status.acme-new.example/")
@@ -97,9 +95,8 @@ def test_a_feed_id_authority_keeps_ids_after_a_domain_move(tmp_path: Path) -> No
 
 def test_a_feed_reader_sees_no_duplicates_and_each_change_once(tmp_path: Path) -> None:
     """The example at 10:00, again at 10:00, then at 10:30 with its 10:25 draft published."""
-    source, site = tmp_path / "src", tmp_path / "site"
-    shutil.copytree(REPO / "incidents", source / "incidents")
-    config = Path(shutil.copy(REPO / "mkdocs.yml", source / "mkdocs.yml"))
+    source, site = copy_example(tmp_path / "src"), tmp_path / "site"
+    config = source / "mkdocs.yml"
     build_site(config, site, EXAMPLE_NOW)
     reader = make_reader(str(tmp_path / "reader.sqlite"))
     with served(site) as root:

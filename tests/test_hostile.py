@@ -5,14 +5,13 @@ survives the failed build."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import copy_example, tree_bytes
 
 NOW = "2026-11-22T10:00:00Z"
 FOLDER = "incidents/2026-11-22-webhook-delays"
@@ -137,17 +136,9 @@ def run(root: Path, *args: str, timeout: int = TIMEOUT) -> subprocess.CompletedP
         pytest.fail(f"'statuspress {args[0]}' did not answer within {timeout} s")
 
 
-def snapshot(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    root = tmp_path / "site-root"
-    root.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "incidents", root / "incidents")
+    root = copy_example(tmp_path / "site-root")
     (root / "site").mkdir()
     (root / "site" / "index.html").write_text("<p>the site as it was</p>")
     return root
@@ -164,10 +155,10 @@ def assert_refused(result: subprocess.CompletedProcess[str], rule: str) -> None:
 def test_a_hostile_file_is_refused_clearly(example: Path, case: str) -> None:
     setup, rule = CASES[case]
     setup(example)
-    before = snapshot(example / "site")
+    before = tree_bytes(example / "site")
     assert_refused(run(example, "check"), rule)
     assert_refused(run(example, "build"), rule)
-    assert snapshot(example / "site") == before
+    assert tree_bytes(example / "site") == before
     assert not (example / "PWNED").exists()
     assert list(example.glob(".site-build-*")) == []
     assert not list(example.parent.rglob("escaped"))

@@ -5,16 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_NOW
+from conftest import EXAMPLE_NOW, tree_bytes
 from statuspress import render
 from statuspress.build import build_site
 
 from benchmarks.corpus import generate, write_site
-
-
-def files(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path,
@@ -24,7 +19,7 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path,
     build_site(config, tmp_path / "serial", EXAMPLE_NOW)
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
     build_site(config, tmp_path / "parallel", EXAMPLE_NOW)
-    serial, parallel = files(tmp_path / "serial"), files(tmp_path / "parallel")
+    serial, parallel = tree_bytes(tmp_path / "serial"), tree_bytes(tmp_path / "parallel")
     assert len(serial) > 100
     assert serial.keys() == parallel.keys()
     assert [name for name in serial if serial[name] != parallel[name]] == []

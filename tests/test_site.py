@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import shutil
 import time
 import urllib.request
 from datetime import datetime, timedelta
@@ -14,7 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE_NOW, REPO, served
+from conftest import EXAMPLE_NOW, REPO, copy_example, served, tree_bytes
 from statuspress.build import BuildFailed, build_site
 from statuspress.cli import main as cli
 
@@ -134,7 +133,7 @@ def test_every_page_is_linked_from_somewhere(example_site: Path) -> None:
 
 
 def test_the_site_works_from_a_sub_path(tmp_path: Path) -> None:
-    source = copy_example(tmp_path)
+    source = copy_example(tmp_path / "src")
     config = source / "mkdocs.yml"
     text = config.read_text().replace("site_url: https://status.acme.example/",
                                       "site_url: https://acme.github.io/status/")
@@ -233,7 +232,7 @@ def test_postmortem_page_has_facts_timeline_and_action_items(example_site: Path)
 
 
 def test_history_is_paginated_by_month(tmp_path: Path) -> None:
-    source = copy_example(tmp_path)
+    source = copy_example(tmp_path / "src")
     config = source / "mkdocs.yml"
     config.write_text(config.read_text().replace("      company:", "      history_page_size: 3\n"
                                                  "      company:", 1))
@@ -248,7 +247,7 @@ def test_history_is_paginated_by_month(tmp_path: Path) -> None:
 
 
 def test_a_template_in_custom_dir_overrides_the_theme(tmp_path: Path) -> None:
-    source = copy_example(tmp_path)
+    source = copy_example(tmp_path / "src")
     overrides = source / "overrides"
     overrides.mkdir()
     theme_404 = (REPO / "theme/404.html").read_text()
@@ -261,7 +260,7 @@ def test_a_template_in_custom_dir_overrides_the_theme(tmp_path: Path) -> None:
 
 
 def test_uptime_weights_are_configurable(tmp_path: Path) -> None:
-    source = copy_example(tmp_path)
+    source = copy_example(tmp_path / "src")
     config = source / "mkdocs.yml"
     config.write_text(config.read_text().replace(
         "      company:", "      uptime_weights: {major_outage: 0, partial_outage: 0}\n"
@@ -272,7 +271,7 @@ def test_uptime_weights_are_configurable(tmp_path: Path) -> None:
 
 
 def test_build_command_prints_a_summary(tmp_path: Path) -> None:
-    source = copy_example(tmp_path)
+    source = copy_example(tmp_path / "src")
     result = CliRunner().invoke(cli, ["build", "-f", str(source / "mkdocs.yml"), "-d",
                                       str(tmp_path / "out"), "--now", "2026-11-22T10:00:00Z"])
     assert result.exit_code == 0, result.output
@@ -281,10 +280,10 @@ def test_build_command_prints_a_summary(tmp_path: Path) -> None:
 
 
 def test_a_failed_build_leaves_the_site_untouched(tmp_path: Path) -> None:
-    source = copy_example(tmp_path)
+    source = copy_example(tmp_path / "src")
     out = tmp_path / "out"
     build_site(source / "mkdocs.yml", out, EXAMPLE_NOW)
-    before = snapshot(out)
+    before = tree_bytes(out)
     update = next((source / "incidents/2026-11-22-webhook-delays").glob("*.md"))
     update.write_text(update.read_text().replace("status:", "status: nonsense\nstatus_:", 1))
     result = CliRunner().invoke(cli, ["build", "-f", str(source / "mkdocs.yml"), "-d", str(out),
@@ -292,24 +291,11 @@ def test_a_failed_build_leaves_the_site_untouched(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert f"{update.relative_to(source).as_posix()}:" in result.output
-    assert snapshot(out) == before
+    assert tree_bytes(out) == before
     with pytest.raises(BuildFailed):
         build_site(source / "mkdocs.yml", out, EXAMPLE_NOW)
-    assert snapshot(out) == before
+    assert tree_bytes(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out-")] == []
-
-
-def copy_example(tmp_path: Path) -> Path:
-    source = tmp_path / "src"
-    source.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", source / "mkdocs.yml")
-    shutil.copytree(REPO / "incidents", source / "incidents")
-    return source
-
-
-def snapshot(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def test_build_reports_each_stage_in_order(tmp_path: Path) -> None:
@@ -331,7 +317,7 @@ def test_a_slow_build_shows_its_stage_on_a_terminal(monkeypatch: pytest.MonkeyPa
 
 
 def test_loose_files_are_published_and_loose_markdown_is_not(tmp_path: Path) -> None:
-    source = copy_example(tmp_path)
+    source = copy_example(tmp_path / "src")
     (source / "incidents/robots.txt").write_text("User-agent: *\nAllow: /\n")
     (source / "incidents/README.md").write_text("# Handover notes 5521\n")
     build_site(source / "mkdocs.yml", tmp_path / "out", EXAMPLE_NOW)
@@ -343,7 +329,7 @@ def test_loose_files_are_published_and_loose_markdown_is_not(tmp_path: Path) -> 
 
 def test_strict_builds_go_on_when_only_the_clock_made_a_promise_late(tmp_path: Path) -> None:
     """An overdue update is shown on the page; blocking the deploy would keep a staler one."""
-    source = copy_example(tmp_path)
+    source = copy_example(tmp_path / "src")
     day_later = EXAMPLE_NOW + timedelta(days=1)
     result = build_site(source / "mkdocs.yml", tmp_path / "out", day_later, strict=True)
     assert result.warnings >= 1
@@ -357,7 +343,7 @@ def test_strict_builds_go_on_when_only_the_clock_made_a_promise_late(tmp_path: P
 
 
 def test_a_loose_page_that_can_run_script_needs_raw_html(tmp_path: Path) -> None:
-    source = copy_example(tmp_path)
+    source = copy_example(tmp_path / "src")
     (source / "incidents/google1234.html").write_text("google-site-verification: 1234")
     with pytest.raises(BuildFailed) as failed:
         build_site(source / "mkdocs.yml", tmp_path / "out", EXAMPLE_NOW)
