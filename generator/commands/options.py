@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -69,6 +69,28 @@ class TimeOrDuration(click.ParamType):
         extra = ", or 'unknown'" if self.allow_unknown else ""
         self.fail(f"'{value}' is neither a duration (30m, 2h, 1h30m, 1d) nor a time "
                   f"(2026-11-20T16:00:00Z){extra}", param, ctx)
+
+
+class DurationOrDate(click.ParamType):
+    """A positive duration (7d, 90d), or a date or time that `moment` reads."""
+
+    failure = "'{value}' is not a valid value"  # shown when neither reads the value
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> date | timedelta:
+        if isinstance(value, (date, timedelta)):  # a datetime is a date too
+            return value
+        text = str(value).strip()
+        delta = parse_duration(text)
+        if delta is not None and delta > timedelta(0):
+            return delta
+        moment = self.moment(text)
+        if moment is None:
+            self.fail(self.failure.format(value=value), param, ctx)
+        return moment
+
+    def moment(self, text: str) -> date | None:
+        raise NotImplementedError
 
 
 class ComponentAssignment(click.ParamType):

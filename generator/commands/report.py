@@ -4,41 +4,32 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..clock import parse_duration, parse_time
+from ..clock import parse_time
 from ..diagnostics import format_text
 from ..project import ConfigProblem, load_project
 from ..report import build_report, format_html, format_json
 from ..report import format_text as report_text
-from .options import clock, config_option, now_option
+from .options import DurationOrDate, clock, config_option, now_option
 
 
-class Since(click.ParamType):
+class Since(DurationOrDate):
     """A date (UTC midnight), a time with an offset, or a duration back from now (90d)."""
 
     name = "DATE|TIME|DURATION"
+    failure = ("'{value}' is not a date (2026-10-01), a time with an offset "
+               "(2026-10-01T00:00:00Z) or a duration (90d)")
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> datetime | timedelta:
-        if isinstance(value, (datetime, timedelta)):
-            return value
-        text = str(value).strip()
-        delta = parse_duration(text)
-        if delta is not None and delta > timedelta(0):
-            return delta
+    def moment(self, text: str) -> datetime | None:
         try:
             return datetime.combine(datetime.strptime(text, "%Y-%m-%d").date(), time(),
                                     timezone.utc)
         except ValueError:
             pass
         moment = parse_time(text)
-        if moment is None or moment.tzinfo is None:
-            self.fail(f"'{value}' is not a date (2026-10-01), a time with an offset "
-                      "(2026-10-01T00:00:00Z) or a duration (90d)", param, ctx)
-        return moment
+        return moment if moment is not None and moment.tzinfo is not None else None
 
 
 @click.command("report")

@@ -9,27 +9,22 @@ from typing import Any
 import click
 
 from .. import authoring as a
-from ..clock import iso, parse_duration
+from ..clock import iso
 from ..model.types import ComponentState, Impact, Incident
+from .options import DurationOrDate
 
 
-class DueDate(click.ParamType):
+class DueDate(DurationOrDate):
     """A date (2026-11-27) or a number of days from now (7d)."""
 
     name = "DATE|DAYS"
+    failure = "'{value}' is neither a date (2026-11-27) nor a duration (7d)"
 
-    def convert(self, value: object, param: click.Parameter | None,
-                ctx: click.Context | None) -> date | timedelta:
-        if isinstance(value, (date, timedelta)):
-            return value
-        text = str(value).strip()
-        delta = parse_duration(text)
-        if delta is not None and delta > timedelta(0):
-            return delta
+    def moment(self, text: str) -> date | None:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            self.fail(f"'{value}' is neither a date (2026-11-27) nor a duration (7d)", param, ctx)
+            return None
 
 
 @click.command("resolve")
