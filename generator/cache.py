@@ -51,11 +51,15 @@ def cache_key(text: str, allow_raw_html: bool) -> bytes:
 
 
 class RenderCache:
-    """Rendered HTML by content hash: what the last build left, and what this build used."""
+    """Rendered HTML by content hash: what the last build left, and what this build used.
 
-    def __init__(self, path: Path, fingerprint: str) -> None:
+    Other stores of text by 16-byte key use it too, under a `magic` line of their own.
+    """
+
+    def __init__(self, path: Path, fingerprint: str, magic: bytes = MAGIC) -> None:
         self.path = path
         self.fingerprint = fingerprint
+        self.magic = magic
         self.stored: dict[bytes, str] = {}  # read from disk
         self.used: dict[bytes, str] = {}  # looked up or added in this build
         self.hits = 0
@@ -84,7 +88,7 @@ class RenderCache:
         """Read the file; any problem leaves the cache empty (the build renders afresh)."""
         try:
             data = self.path.read_bytes()
-            self.stored = decode(data, self.fingerprint)
+            self.stored = decode(data, self.fingerprint, self.magic)
         except (OSError, CacheFormatError, ValueError, UnicodeDecodeError, OverflowError):
             self.stored = {}
 
@@ -93,26 +97,26 @@ class RenderCache:
         if not self.changed and self.path.exists():
             return True
         try:
-            _atomic_write(self.path, encode(self.used, self.fingerprint))
+            _atomic_write(self.path, encode(self.used, self.fingerprint, self.magic))
         except OSError:
             return False
         return True
 
 
-def encode(entries: dict[bytes, str], fingerprint: str) -> bytes:
+def encode(entries: dict[bytes, str], fingerprint: str, magic: bytes = MAGIC) -> bytes:
     keys = sorted(entries)
     texts = [entries[k] for k in keys]
     lengths = array(_LENGTHS, (len(t) for t in texts))
     payload = b"".join(keys) + lengths.tobytes() + "".join(texts).encode("utf-8", "surrogatepass")
     head = f"{fingerprint}\n{hashlib.blake2b(payload).hexdigest()}\n{len(keys)}\n"
-    return MAGIC + head.encode("ascii") + payload
+    return magic + head.encode("ascii") + payload
 
 
-def decode(data: bytes, fingerprint: str) -> dict[bytes, str]:
+def decode(data: bytes, fingerprint: str, magic: bytes = MAGIC) -> dict[bytes, str]:
     """The entries of a cache file; CacheFormatError when it is damaged or from elsewhere."""
-    if not data.startswith(MAGIC):
-        raise CacheFormatError("not a statuspress Markdown cache")
-    head, payload = _split_head(data[len(MAGIC) :])
+    if not data.startswith(magic):
+        raise CacheFormatError("not a statuspress cache file of this kind")
+    head, payload = _split_head(data[len(magic) :])
     stamp, checksum, count_text = head
     if stamp != fingerprint:
         raise CacheFormatError("written by another renderer")

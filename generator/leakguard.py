@@ -17,7 +17,6 @@ one alternation of all of them, which loses that skip (measured on a 2,000-incid
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import html
@@ -30,6 +29,7 @@ from itertools import groupby
 from pathlib import Path
 from urllib.parse import unquote
 
+from .cache import KEY_BYTES, RenderCache
 from .diagnostics import Diagnostic, error, sort_diagnostics
 from .model.types import Settings
 
@@ -157,23 +157,22 @@ def scan_tree(directory: Path, root: Path, settings: Settings,
     again: a rebuild scans only what changed.
     """
     scanner = build_scanner(settings)
-    fingerprint = _fingerprint(scanner)
-    seen_clean = _read_clean(cache_dir, fingerprint) if cache_dir else frozenset()
-    clean: set[bytes] = set()
+    clean = RenderCache((cache_dir or Path()) / CLEAN_FILE, _fingerprint(scanner), CLEAN_MAGIC)
+    if cache_dir:
+        clean.load()
     found: dict[Hit, str] = {}  # hit -> first output file it is in
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         data = path.read_bytes()
         key = _content_key(path.name, data)
-        if key in seen_clean:
-            clean.add(key)
+        if clean.get(key) is not None:
             continue
         hits = scanner.hits(readable_text_of(data, path.name))
         if not hits:
-            clean.add(key)
+            clean.put(key, "")
         for hit in hits:
             found.setdefault(hit, path.relative_to(directory).as_posix())
-    if cache_dir and clean != seen_clean:
-        _write_clean(cache_dir, fingerprint, clean)
+    if cache_dir:
+        clean.save()  # an unwritable cache only makes the next build slower
     diagnostics = _locate(found, scanner, root, settings, _published_name(directory))
     diagnostics += unpublished_files(directory, root, settings)
     return sort_diagnostics(diagnostics)
@@ -398,43 +397,21 @@ def unpublished_files(directory: Path, root: Path, settings: Settings) -> list[D
 
 
 CLEAN_FILE = "leakguard.cache"
-CLEAN_MAGIC = b"statuspress-leakguard-clean 1\n"
-_KEY_BYTES = 16
+CLEAN_MAGIC = b"statuspress-leakguard-clean 2\n"  # keys of files scanned clean, as a RenderCache
 
 
 def _content_key(name: str, data: bytes) -> bytes:
     """What the scan of a file depends on: its bytes and the suffixes that decide how it is
     read (markup, calendar, gzip)."""
-    digest = hashlib.blake2b(digest_size=_KEY_BYTES)
+    digest = hashlib.blake2b(digest_size=KEY_BYTES)
     digest.update("".join(Path(name).suffixes).encode("utf-8", "surrogatepass") + b"\0")
     digest.update(data)
     return digest.digest()
 
 
-def _fingerprint(scanner: Scanner) -> bytes:
+def _fingerprint(scanner: Scanner) -> str:
     """Changes with every rule, pattern and address, and with this module's code."""
-    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=_KEY_BYTES)
+    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=KEY_BYTES)
     for rule in scanner.rules:
         digest.update(repr(rule).encode())
-    return digest.hexdigest().encode()
-
-
-def _read_clean(cache_dir: Path, fingerprint: bytes) -> frozenset[bytes]:
-    """Keys of files found clean by a scanner with this fingerprint; empty if unusable."""
-    try:
-        data = (cache_dir / CLEAN_FILE).read_bytes()
-    except OSError:
-        return frozenset()
-    head = CLEAN_MAGIC + fingerprint + b"\n"
-    if not data.startswith(head) or (len(data) - len(head)) % _KEY_BYTES:
-        return frozenset()
-    body = data[len(head):]
-    return frozenset(body[i:i + _KEY_BYTES] for i in range(0, len(body), _KEY_BYTES))
-
-
-def _write_clean(cache_dir: Path, fingerprint: bytes, keys: set[bytes]) -> None:
-    from .cache import _atomic_write
-
-    with contextlib.suppress(OSError):  # an unwritable cache only makes the next build slower
-        _atomic_write(cache_dir / CLEAN_FILE,
-                      CLEAN_MAGIC + fingerprint + b"\n" + b"".join(sorted(keys)))
+    return digest.hexdigest()
