@@ -131,18 +131,13 @@ def _render(project: Project, config_path: Path, site_dir: Path | None, now: dat
 
 
 def _run_mkdocs(config: object) -> None:
-    from .plugin import ContentError
-
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     plugin = config.plugins.get("statuspress")  # type: ignore[attr-defined]
-    plugin.failure = []
     reported = _Reported(plugin)
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addFilter(reported)
     try:
         mkdocs_build(config)  # type: ignore[arg-type]
-    except ContentError as exc:
-        raise BuildFailed(exc.diagnostics) from None
     except Abort as exc:
         if plugin.failure:  # MkDocs turns the plugin's error into a bare Abort
             raise BuildFailed(plugin.failure) from None

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -42,7 +42,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.outputs: dict[str, bytes] = {}
         self.content_dir = ""
         self._empty_dir = ""
-        self.failure: list[Any] = []  # what stopped the build, for `statuspress build`
+        self.failure: list[Any] = []  # what stopped the build: MkDocs reports only "Aborted"
 
     def load_config(self, options: dict[str, Any],
                     config_file_path: str | None = None) -> tuple[list[Any], list[Any]]:
@@ -53,8 +53,12 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         now = resolve_now(self.now)
         self.now = now
+        self.failure = []
         if self.project is None or os.environ.get("STATUSPRESS_RELOAD"):
-            self.project = _load(Path(config.config_file_path or "mkdocs.yml"), now)
+            try:
+                self.project = _load(Path(config.config_file_path or "mkdocs.yml"), now)
+            except ContentError as problem:
+                self._fail(problem.diagnostics)
         for diagnostic in self.project.diagnostics:
             if not diagnostic.is_error:
                 # Outside MkDocs' loggers, so that `--strict` does not count them either.
@@ -79,6 +83,11 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
             files.append(File(source, str(content), config.site_dir, config.use_directory_urls))
         return files
 
+    def _fail(self, diagnostics: list[Any]) -> NoReturn:
+        """Stop the build; MkDocs turns the error into a bare Abort, so keep what it said."""
+        self.failure = diagnostics
+        raise ContentError(diagnostics) from None
+
     def on_build_error(self, *, error: Exception) -> None:
         if self._empty_dir:
             shutil.rmtree(self._empty_dir, ignore_errors=True)
@@ -96,8 +105,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         try:
             self.outputs = render_site(self.project, self.now, env, config)
         except TemplateProblem as problem:
-            self.failure = [problem.diagnostic]
-            raise ContentError(self.failure) from None
+            self._fail([problem.diagnostic])
         site_dir = Path(config.site_dir)
         for relative, data in sorted(self.outputs.items()):
             target = site_dir / relative
