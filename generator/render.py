@@ -105,7 +105,7 @@ def template_diagnostic(exc: Exception, page: Page) -> Diagnostic:
     trace = exc.__traceback__
     while trace is not None:  # Jinja maps template frames back to the template's lines
         frame = trace.tb_frame.f_code.co_filename
-        if frame.endswith((".html", ".xml")) and not frame.endswith(".py"):
+        if frame.endswith((".html", ".xml")):
             path, line = frame, trace.tb_lineno
         trace = trace.tb_next
     where = _shown_path(path) if path else f"the template {page.template}"
