@@ -11,12 +11,18 @@ from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from .clock import resolve_now
 from .diagnostics import Diagnostic, count_errors, error
+from .model import Settings, load_settings
 from .project import ConfigProblem, Project, load_project
 from .publish import staging, swap_into_place, sweep_stale
+from .records import IncidentRecords
+from .render import TemplateProblem
+
+RECORDS_FOLDER = "incidents"
 
 Progress = Callable[[str], None]
 
@@ -61,28 +67,48 @@ def build_site(config_path: Path, site_dir: Path | None = None, now: datetime | 
     config_path = Path(config_path)
     from .cache import used_by_build
 
-    with used_by_build(_cache_dir(config_path)):  # before loading: parsed files are cached too
+    settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
+    cache_dir = config_path.parent / settings.cache_dir
+    with used_by_build(cache_dir):  # before loading: parsed files are cached too
+        config = _mkdocs_config(config_path, strict)
+        records = IncidentRecords(cache_dir / RECORDS_FOLDER, config.theme.get_env(), clock,
+                                  bool(config.use_directory_urls))
         progress("reading and checking the content")
-        project = _validated(config_path, clock, strict)
-        return _render(project, config_path, site_dir, clock, strict, started, progress)
+        project = _validated(config_path, clock, strict, records)
+        return _render(project, config, records, site_dir, clock, started, progress)
 
 
-def _cache_dir(config_path: Path) -> Path:
-    from .model import Settings, load_settings
-
-    settings = load_settings(config_path)[0] if config_path.is_file() else None
-    return config_path.parent / (settings or Settings()).cache_dir
-
-
-def _validated(config_path: Path, now: datetime, strict: bool) -> Project:
+def _settings(config_path: Path) -> Settings:
     if not config_path.is_file():
         raise BuildFailed([error(str(config_path), 0, "config", "no configuration file here",
                                  "run the command in the site folder, pass -f mkdocs.yml, or "
                                  "create a site with 'statuspress init'")])
+    settings, problems = load_settings(config_path)
+    if settings is None:
+        raise BuildFailed(problems)
+    return settings
+
+
+def _mkdocs_config(config_path: Path, strict: bool) -> MkDocsConfig:
     try:
-        project = load_project(config_path, now)
+        config = load_config(str(config_path), strict=strict)
+    except (ConfigurationError, Abort) as exc:
+        raise BuildFailed([error(config_path.name, 0, "config", str(exc).strip(),
+                                 "fix mkdocs.yml")]) from None
+    if config.plugins.get("statuspress") is None:
+        raise BuildFailed([error(config_path.name, 0, "config", "the statuspress plugin is "
+                                 "not configured", "add '- statuspress' under 'plugins:'")])
+    return config
+
+
+def _validated(config_path: Path, now: datetime, strict: bool,
+               records: IncidentRecords) -> Project:
+    try:
+        project = load_project(config_path, now, records=records)
     except ConfigProblem as problem:
         raise BuildFailed(problem.diagnostics) from None
+    except TemplateProblem as problem:  # rendering a resolved incident's pages
+        raise BuildFailed([problem.diagnostic]) from None
     if count_errors(project.diagnostics) or (strict and _strict_failures(project.diagnostics)):
         raise BuildFailed(list(project.diagnostics))
     return project
@@ -98,19 +124,13 @@ def _strict_failures(diagnostics: tuple[Diagnostic, ...]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.is_error or d.rule not in CLOCK_WARNINGS]
 
 
-def _render(project: Project, config_path: Path, site_dir: Path | None, now: datetime,
-            strict: bool, started: float, progress: Progress) -> BuildResult:
-    try:
-        config = load_config(str(config_path), strict=strict)
-    except (ConfigurationError, Abort) as exc:
-        raise BuildFailed([error(config_path.name, 0, "config", str(exc).strip(),
-                                 "fix mkdocs.yml")]) from None
+def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
+            site_dir: Path | None, now: datetime, started: float,
+            progress: Progress) -> BuildResult:
     target = Path(site_dir) if site_dir else Path(config.site_dir)
-    plugin = config.plugins.get("statuspress")
-    if plugin is None:
-        raise BuildFailed([error(config_path.name, 0, "config", "the statuspress plugin is "
-                                 "not configured", "add '- statuspress' under 'plugins:'")])
+    plugin = config.plugins["statuspress"]
     plugin.now, plugin.project = now, project  # type: ignore[attr-defined]
+    plugin.rendered = records.pages  # type: ignore[attr-defined]
     sweep_stale(target)
     with staging(target) as stage:
         config.site_dir = str(stage)

@@ -12,24 +12,43 @@ from datetime import datetime
 
 from .diagnostics import Diagnostic, Severity, error
 from .lintrules import OFF, RULES, Context, Finding, Rule, Scope, Thresholds, UpdateView
-from .model import Incident, Site
+from .model import Incident, Settings, Site
 from .model.derive import is_open, site_at
 from .model.fields import did_you_mean
 
 
 def run_lint(site: Site, now: datetime) -> list[Diagnostic]:
     """Findings for `check` and `build`, with the configured levels and suppressions."""
-    ctx = Context(now=now, settings=site.settings, thresholds=Thresholds.of(site.settings))
-    content = [r for r in RULES.values() if not r.timing]
+    ctx = lint_context(site.settings, now)
+    found = [d for incident in site.incidents for d in incident_diagnostics(incident, ctx)]
+    return [*found, *clock_diagnostics(site, now)]
+
+
+def lint_context(settings: Settings, now: datetime) -> Context:
+    return Context(now=now, settings=settings, thresholds=Thresholds.of(settings))
+
+
+def incident_diagnostics(incident: Incident, ctx: Context) -> list[Diagnostic]:
+    """What the content of one incident alone decides, whatever the clock: a build keeps
+    these with the incident's other results and reuses them while its files are unchanged."""
+    rules = [r for r in RULES.values() if not r.timing and not r.clock]
+    found = to_diagnostics(_findings(incident, ctx, rules), ctx.settings.lint)
+    return [*_unknown_ignored(incident), *found]
+
+
+def clock_diagnostics(site: Site, now: datetime) -> list[Diagnostic]:
+    """What the build clock decides: timing rules on incidents open now, clock rules on all."""
+    ctx = lint_context(site.settings, now)
+    clock = [r for r in RULES.values() if r.clock and not r.timing]
     timing = [r for r in RULES.values() if r.timing]
     published = {i.id: i for i in site_at(site, now).incidents}  # as readers see it now
     found: list[tuple[Rule, Finding]] = []
     for incident in site.incidents:
-        found += _findings(incident, ctx, content)
+        found += _findings(incident, ctx, clock)
         current = published.get(incident.id)
         if current is not None and is_open(current, now):
             found += _findings(current, ctx, timing)
-    return [*unknown_ignored_rules(site), *to_diagnostics(found, site.settings.lint)]
+    return to_diagnostics(found, site.settings.lint)
 
 
 def history_findings(site: Site, now: datetime) -> list[tuple[str, Diagnostic]]:
@@ -81,16 +100,14 @@ def to_diagnostics(found: list[tuple[Rule, Finding]],
     return diagnostics
 
 
-def unknown_ignored_rules(site: Site) -> Iterator[Diagnostic]:
-    """A misspelt rule id in `lint: {ignore: [...]}` would silence nothing: say so."""
+def _unknown_ignored(incident: Incident) -> Iterator[Diagnostic]:
     known = tuple(RULES)
-    for incident in site.incidents:
-        sources = [*incident.updates, *([incident.postmortem] if incident.postmortem else [])]
-        for source in sources:
-            for rule_id in sorted(source.lint_ignore - set(known)):
-                yield error(source.path, source.lines.get("lint", 1), "unknown-rule",
-                            f"'{rule_id}' in 'lint: ignore' is not a lint rule",
-                            did_you_mean(rule_id, known))
+    sources = [*incident.updates, *([incident.postmortem] if incident.postmortem else [])]
+    for source in sources:
+        for rule_id in sorted(source.lint_ignore - set(known)):
+            yield error(source.path, source.lines.get("lint", 1), "unknown-rule",
+                        f"'{rule_id}' in 'lint: ignore' is not a lint rule",
+                        did_you_mean(rule_id, known))
 
 
 def rules_table() -> str:

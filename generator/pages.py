@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +16,7 @@ from .model.types import (
     ComponentState,
     Incident,
     Phase,
+    Settings,
     Site,
     Update,
 )
@@ -32,6 +33,7 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     title: str = ""
     in_sitemap: bool = True
+    rendered: bool = False  # rendered earlier (a resolved incident's page, reused)
 
     @property
     def depth(self) -> int:
@@ -140,18 +142,31 @@ def uptime_rows(site: Site, now: datetime) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def build_pages(site: Site, now: datetime) -> list[Page]:
-    """Every generated page of the site, in a stable order."""
+def common_context(settings: Settings, now: datetime) -> dict[str, Any]:
+    """What every template is given besides its page's own data."""
+    return {"fmt": Formatter(settings.timezone, now), "settings": settings, "now": now,
+            "derive": derive, "Phase": Phase, "state_labels": STATE_LABELS,
+            "state_icon": state_icon, "as_of": None}
+
+
+def build_pages(site: Site, now: datetime, rendered: Collection[str] = ()) -> list[Page]:
+    """Every generated page of the site, in a stable order.
+
+    The pages of the incidents in `rendered` are already rendered: they come without context.
+    """
     settings = site.settings
-    fmt = Formatter(settings.timezone, now)
-    common = {"fmt": fmt, "settings": settings, "now": now, "derive": derive, "Phase": Phase,
-              "state_labels": STATE_LABELS, "state_icon": state_icon}
+    common = common_context(settings, now)
     ordered = newest_first(site)
     states = derive.component_states(site, now)
     uptime = uptime_rows(site, now)
     pages = [_status_page(site, now, ordered, states, uptime, common)]
-    pages += _incident_pages(site, ordered, common)
-    pages += _history_pages(site, ordered, fmt, common)
+    for incident in ordered:
+        if incident.id in rendered:
+            pages += [Page(path, template, title=title, rendered=True)
+                      for path, template, title in incident_page_names(incident)]
+        else:
+            pages += incident_pages(site, incident, common)
+    pages += _history_pages(site, ordered, common["fmt"], common)
     with_postmortem = [i for i in ordered if i.postmortem is not None]
     pages.append(Page("postmortems/", "postmortems.html",
                       {**common, "incidents": with_postmortem}, "Postmortems"))
@@ -181,19 +196,36 @@ def _status_page(site: Site, now: datetime, ordered: list[Incident],
     return Page("", "status.html", context, settings.site_name)
 
 
-def _incident_pages(site: Site, ordered: list[Incident], common: dict[str, Any]) -> list[Page]:
-    pages = []
-    for incident in ordered:
-        views = update_views(site, incident)
-        context = {**common, "incident": incident, "updates": views}
-        pages.append(Page(f"{incident.id}/", "incident.html", context, incident.title))
-        postmortem = incident.postmortem
-        if postmortem is not None:
-            pm_context = {**context, "postmortem": postmortem,
-                          "body": rebase_relative_urls(markdown(site, postmortem.body), "../"),
-                          "summary": inline(postmortem.summary)}
-            title = postmortem.title or f"Postmortem: {incident.title}"
-            pages.append(Page(f"{incident.id}/postmortem/", "postmortem.html", pm_context, title))
+def incident_page_names(incident: Incident) -> list[tuple[str, str, str]]:
+    """(path, template, title) of the incident's page and of its postmortem's."""
+    names = [(f"{incident.id}/", "incident.html", incident.title)]
+    postmortem = incident.postmortem
+    if postmortem is not None:
+        title = postmortem.title or f"Postmortem: {incident.title}"
+        names.append((f"{incident.id}/postmortem/", "postmortem.html", title))
+    return names
+
+
+def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> list[Page]:
+    """The incident's page and its postmortem's.
+
+    A resolved incident's pages say when it was last updated instead of when the site was
+    built, so they stay the same from build to build and a rebuild can reuse them.
+    """
+    (path, template, title), *postmortem_name = incident_page_names(incident)
+    as_of = incident.latest.at if incident.is_closed else None
+    context = {**common, "incident": incident, "updates": update_views(site, incident),
+               "as_of": as_of}
+    pages = [Page(path, template, context, title)]
+    postmortem = incident.postmortem
+    if postmortem is not None:
+        pm_path, pm_template, pm_title = postmortem_name[0]
+        published = postmortem.published
+        pm_context = {**context, "postmortem": postmortem,
+                      "body": rebase_relative_urls(markdown(site, postmortem.body), "../"),
+                      "summary": inline(postmortem.summary),
+                      "as_of": as_of and max(as_of, published or as_of)}
+        pages.append(Page(pm_path, pm_template, pm_context, pm_title))
     return pages
 
 

@@ -40,6 +40,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.now: datetime | None = None
         self.project: Project | None = None
         self.outputs: dict[str, bytes] = {}
+        self.rendered: dict[str, dict[str, bytes]] = {}  # incident id -> pages built already
         self.content_dir = ""
         self._empty_dir = ""
         self.failure: list[Any] = []  # what stopped the build: MkDocs reports only "Aborted"
@@ -103,7 +104,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         assert self.project is not None and self.now is not None
         env = config.theme.get_env()
         try:
-            self.outputs = render_site(self.project, self.now, env, config)
+            self.outputs = render_site(self.project, self.now, env, config, self.rendered)
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])
         site_dir = Path(config.site_dir)
@@ -111,7 +112,8 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
             target = site_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        self.project = None if os.environ.get("STATUSPRESS_RELOAD") else self.project
+        if os.environ.get("STATUSPRESS_RELOAD"):
+            self.project, self.rendered = None, {}
 
 
 def _load(config_path: Path, now: datetime) -> Project:

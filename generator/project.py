@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, sort_diagnostics
 from .model import Settings, Site, load_settings, load_site
+
+if TYPE_CHECKING:
+    from .records import IncidentRecords
 
 
 @dataclass(frozen=True)
@@ -27,16 +31,27 @@ class ConfigProblem(Exception):
         self.diagnostics = diagnostics
 
 
-def load_project(config_path: Path, now: datetime, *, lint: bool = True) -> Project:
-    """Load settings and content, then lint; raises ConfigProblem only for a broken config."""
+def load_project(config_path: Path, now: datetime, *, lint: bool = True,
+                 records: IncidentRecords | None = None) -> Project:
+    """Load settings and content, then lint; raises ConfigProblem only for a broken config.
+
+    With `records`, unchanged incident folders are not loaded, linted or rendered again
+    (always linted: the records keep the findings).
+    """
     settings, problems = load_settings(config_path)
     if settings is None:
         raise ConfigProblem(problems)
     root = config_path.parent
-    site, diagnostics = load_site(root, settings)
-    if lint:
-        from .lint import run_lint
+    if records is not None:
+        from .lint import clock_diagnostics
 
-        diagnostics = [*diagnostics, *run_lint(site, now)]
+        site, diagnostics = load_site(root, settings, records.load_folders)
+        diagnostics += clock_diagnostics(site, now)
+    else:
+        site, diagnostics = load_site(root, settings)
+        if lint:
+            from .lint import run_lint
+
+            diagnostics = [*diagnostics, *run_lint(site, now)]
     return Project(root=root, config_path=config_path, settings=settings, site=site,
                    diagnostics=tuple(sort_diagnostics(diagnostics)))

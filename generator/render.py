@@ -21,7 +21,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from . import api, badges, calendar, feeds
 from .clock import format_duration, iso
 from .diagnostics import Diagnostic, error
-from .pages import Page, build_pages
+from .model import Incident, Site
+from .pages import Page, build_pages, common_context, incident_pages
 from .project import Project
 
 FEEDS = (
@@ -42,17 +43,24 @@ def page_environment(theme_env: jinja2.Environment) -> jinja2.Environment:
 
 
 def render_site(project: Project, now: datetime, theme_env: jinja2.Environment,
-                config: MkDocsConfig) -> dict[str, bytes]:
-    """Every generated file, keyed by its path relative to the site root."""
+                config: MkDocsConfig,
+                rendered: dict[str, dict[str, bytes]] | None = None) -> dict[str, bytes]:
+    """Every generated file, keyed by its path relative to the site root.
+
+    `rendered` holds the pages of some incidents, by incident id, already rendered.
+    """
+    rendered = rendered or {}
     env = page_environment(theme_env)
     settings = project.settings
-    pages = build_pages(project.site, now)
+    pages = build_pages(project.site, now, rendered)
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
     job = PageJob(env, pages, settings.site_url, directory_urls, css)
     with _helper_rendering(job) as helper_share:
-        outputs = job.render(i for i in range(len(pages))
+        outputs = job.render(i for i in job.to_render()
                              if not helper_share or not _helpers_page(i))
+        for incident_outputs in rendered.values():
+            outputs.update(incident_outputs)
         outputs["sitemap.xml"] = _sitemap(env, pages, settings.site_url, directory_urls)
         # Replaces MkDocs' own copy, which carries the wall-clock time in its gzip header.
         outputs["sitemap.xml.gz"] = gzip.compress(outputs["sitemap.xml"], mtime=0)
@@ -61,6 +69,14 @@ def render_site(project: Project, now: datetime, theme_env: jinja2.Environment,
         if helper_share:
             outputs.update(helper_share.get())
     return dict(sorted(outputs.items()))
+
+
+def render_incident(env: jinja2.Environment, site: Site, incident: Incident, now: datetime,
+                    directory_urls: bool) -> dict[str, bytes]:
+    """The pages of one incident, as `render_site` renders them; `env` from page_environment."""
+    pages = incident_pages(site, incident, common_context(site.settings, now))
+    job = PageJob(env, pages, site.settings.site_url, directory_urls, "")
+    return job.render(range(len(pages)))
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,9 @@ class PageJob:
     site_url: str
     directory_urls: bool
     css: str
+
+    def to_render(self) -> list[int]:
+        return [i for i, page in enumerate(self.pages) if not page.rendered]
 
     def render(self, indexes: Iterable[int]) -> dict[str, bytes]:
         outputs = {}
@@ -136,7 +155,7 @@ def _helpers_page(index: int) -> bool:
 
 def _helper_share() -> dict[str, bytes]:
     assert _job is not None
-    return _job.render(i for i in range(len(_job.pages)) if _helpers_page(i))
+    return _job.render(i for i in _job.to_render() if _helpers_page(i))
 
 
 @contextmanager
@@ -144,7 +163,7 @@ def _helper_rendering(job: PageJob) -> Iterator[AsyncResult[dict[str, bytes]] | 
     """A forked process rendering its share of the pages, where that pays and is possible."""
     global _job
     fork = "fork" in multiprocessing.get_all_start_methods()
-    if len(job.pages) < PARALLEL_MIN_PAGES or (os.cpu_count() or 1) < 2 or not fork:
+    if len(job.to_render()) < PARALLEL_MIN_PAGES or (os.cpu_count() or 1) < 2 or not fork:
         yield None
         return
     _job = job

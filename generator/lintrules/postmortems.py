@@ -26,7 +26,7 @@ from .text import Prose, postmortem_prose
 
 
 @rule(
-    "postmortem-missing", WARNING, Scope.INCIDENT,
+    "postmortem-missing", WARNING, Scope.INCIDENT, clock=True,
     reason="After a serious incident, customers and leadership need the whole chain of events "
     "and what changes (SPEC §2.13; Google SRE book, \"Postmortem Culture\"; Atlassian's "
     "incident handbook).",
@@ -173,7 +173,7 @@ def action_item_people(incident: Incident, postmortem: Postmortem,
 
 
 @rule(
-    "action-item-overdue", WARNING, Scope.POSTMORTEM,
+    "action-item-overdue", WARNING, Scope.POSTMORTEM, clock=True,
     reason="A postmortem promises changes publicly; an overdue item is a promise slipping "
     "(SPEC §2.13; Google SRE workbook).",
     advice="finish it and set `status: done`, or move `due` to a date you will keep",

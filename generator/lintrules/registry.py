@@ -146,6 +146,7 @@ class Rule:
     advice: str  # what to write instead: the hint of every finding without its own
     check: Check | None = None
     timing: bool = False  # judged on open incidents in `check`; history goes to `report`
+    clock: bool = False  # reads the build clock: judged afresh by every build
     postmortem_level: str | None = None  # a different default inside postmortems
     postmortem_check: Check | None = None  # the same rule applied to postmortems
 
@@ -174,6 +175,7 @@ def rule(
     reason: str,
     advice: str,
     timing: bool = False,
+    clock: bool = False,
     postmortem_level: str | None = None,
 ) -> Callable[[Check], Check]:
     """Register the decorated function as the check of rule `rule_id`; its docstring says
@@ -191,6 +193,7 @@ def rule(
             advice=advice,
             check=check,
             timing=timing,
+            clock=clock,
             postmortem_level=postmortem_level,
         )
         return check

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -79,13 +80,19 @@ class _Collector:
         self.diagnostics.append(error(path, line, exc.rule, exc.message, exc.hint))
 
 
-def load_site(root: Path, settings: Settings) -> tuple[Site, list[Diagnostic]]:
-    """Read every incident folder under `root / settings.docs_dir`."""
-    out = _Collector()
+FolderLoader = Callable[[Path, list[Path], Settings],
+                        list[tuple[Incident | None, list[Diagnostic]]]]
+
+
+def load_site(root: Path, settings: Settings,
+              loader: FolderLoader | None = None) -> tuple[Site, list[Diagnostic]]:
+    """Read every incident folder under `root / settings.docs_dir`.
+
+    `loader` loads a list of entries of the content folder, as `load_folder` loads one.
+    """
     content = root / settings.docs_dir
-    incidents: list[Incident] = []
     if not content.is_dir():
-        out.diagnostics.append(
+        return Site(settings, ()), [
             error(
                 settings.docs_dir,
                 0,
@@ -93,14 +100,28 @@ def load_site(root: Path, settings: Settings) -> tuple[Site, list[Diagnostic]]:
                 f"the content folder '{settings.docs_dir}' does not exist",
                 "create it, or run 'statuspress init'",
             )
-        )
-        return Site(settings, ()), out.diagnostics
-    for entry in sorted(content.iterdir(), key=lambda p: p.name):
-        incident = _load_folder(root, entry, settings, out)
-        if incident is not None:
-            incidents.append(incident)
+        ]
+    entries = sorted(content.iterdir(), key=lambda p: p.name)
+    if loader is None:
+        loaded = [load_folder(root, entry, settings) for entry in entries]
+    else:
+        loaded = loader(root, entries, settings)
+    incidents = [incident for incident, _ in loaded if incident is not None]
     incidents.sort(key=lambda i: (i.first.at, i.id))
-    return Site(settings, tuple(incidents)), out.diagnostics
+    return Site(settings, tuple(incidents)), [d for _, found in loaded for d in found]
+
+
+def load_folder(root: Path, entry: Path, settings: Settings) -> tuple[Incident | None,
+                                                                       list[Diagnostic]]:
+    """One entry of the content folder: an incident folder, or a file published as it is."""
+    out = _Collector()
+    return _load_folder(root, entry, settings, out), out.diagnostics
+
+
+def folder_looks_like_incident(entry: Path) -> bool:
+    """A real folder (not a symlink) whose name is a valid incident id."""
+    return (not entry.name.startswith(".") and entry.is_dir() and not entry.is_symlink()
+            and _valid_id(entry.name))
 
 
 def _relative(root: Path, path: Path) -> str:
