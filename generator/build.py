@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -137,10 +138,10 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
         progress("rendering pages, feeds and the API")
         _run_mkdocs(config)
         progress("scanning every file for leaks")
-        _guard(stage, project)
-        files = sum(1 for p in stage.rglob("*") if p.is_file())
+        _guard(stage, project, plugin.outputs, records.clean)  # type: ignore[attr-defined]
+        files = sum(len(names) for _, _, names in os.walk(stage))
         progress("publishing")
-        swap_into_place(stage, target)
+        swap_into_place(stage, target, old_files=files)  # the old site is about as large
     outputs = plugin.outputs  # type: ignore[attr-defined]
     return BuildResult(
         site_dir=target, incidents=len(project.site.incidents),
@@ -178,10 +179,12 @@ class _Reported(logging.Filter):
         return not (record.levelno >= logging.ERROR and self.plugin.failure)  # type: ignore[attr-defined]
 
 
-def _guard(stage: Path, project: Project) -> None:
+def _guard(stage: Path, project: Project, written: dict[str, bytes],
+           known_clean: set[str]) -> None:
     from .leakguard import scan_tree
 
     problems = scan_tree(stage, project.root, project.settings,
-                         cache_dir=project.root / project.settings.cache_dir)
+                         cache_dir=project.root / project.settings.cache_dir,
+                         written=written, known_clean=known_clean)
     if problems:
         raise BuildFailed(problems)

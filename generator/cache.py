@@ -64,8 +64,12 @@ class RenderCache:
         self.used: dict[bytes, str] = {}  # looked up or added in this build
         self.hits = 0
         self.misses = 0
+        self.lazy = False  # True: read the file at the first lookup, if there is one
 
     def get(self, key: bytes) -> str | None:
+        if self.lazy:
+            self.lazy = False
+            self.load()
         html = self.used.get(key)
         if html is None:
             html = self.stored.get(key)
@@ -93,8 +97,10 @@ class RenderCache:
             self.stored = {}
 
     def save(self) -> bool:
-        """Write the entries this build used (so stale ones drop out); False when it cannot."""
-        if not self.changed and self.path.exists():
+        """Write the entries this build used (so stale ones drop out); False when it cannot.
+
+        A lazy cache never looked up is left as it is."""
+        if self.lazy or (not self.changed and self.path.exists()):
             return True
         try:
             _atomic_write(self.path, encode(self.used, self.fingerprint, self.magic))
@@ -175,7 +181,7 @@ class SourceCache(RenderCache):
             self.stored = {}
 
     def save(self) -> bool:
-        if not self.changed and self.path.exists():
+        if self.lazy or (not self.changed and self.path.exists()):
             return True
         try:
             _atomic_write(self.path, encode_json(self.used, self.fingerprint))
@@ -293,7 +299,7 @@ _Store = TypeVar("_Store", bound=RenderCache)
 
 @contextmanager
 def _opened(store: _Store, stack: list[_Store]) -> Iterator[_Store]:
-    store.load()
+    store.lazy = True  # a build that reuses every incident record never needs it
     stack.append(store)
     try:
         yield store

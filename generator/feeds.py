@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
@@ -50,15 +51,17 @@ def render(site: Site, now: datetime) -> dict[str, bytes]:
 
 def feed_specs(site: Site) -> list[FeedSpec]:
     name = site.settings.site_name
+    recent = most_recent_first(site)  # once for the site and every component's feed
     specs = [
-        FeedSpec("history", f"{name} – incident history", ("atom", "rss"), history_entries),
+        FeedSpec("history", f"{name} – incident history", ("atom", "rss"),
+                 lambda s: history_entries(s, recent)),
         FeedSpec("updates", f"{name} – every update", ("atom", "rss"), update_entries),
         FeedSpec("postmortems", f"{name} – postmortems", ("atom",), postmortem_entries),
     ]
     for component in site.settings.components:
         specs.append(FeedSpec(
             f"components/{component.id}/history", f"{name} – {component.name}", ("atom",),
-            lambda s, cid=component.id: history_entries(s, cid)))
+            lambda s, cid=component.id: history_entries(s, recent, cid)))
     return specs
 
 
@@ -123,13 +126,20 @@ def incident_content(site: Site, incident: Incident) -> str:
     return "".join(parts)
 
 
-def history_entries(site: Site, component_id: str | None = None) -> list[Entry]:
-    incidents = [i for i in site.incidents
-                 if component_id is None or component_id in i.affected]
-    incidents.sort(key=lambda i: (i.last_activity, i.id), reverse=True)
+def most_recent_first(site: Site) -> list[Incident]:
+    return sorted(site.incidents, key=lambda i: (i.last_activity, i.id), reverse=True)
+
+
+def history_entries(site: Site, recent: list[Incident],
+                    component_id: str | None = None) -> list[Entry]:
+    """The newest incidents of `recent` (from most_recent_first), or those of one component."""
+    if component_id is None:
+        incidents = recent[:LIMIT]
+    else:
+        incidents = list(islice((i for i in recent if component_id in i.affected), LIMIT))
     return [Entry(incident_entry_id(site.settings, i.id), i.title, _incident_link(site, i),
                   i.last_activity, i.first.at, incident_content(site, i))
-            for i in incidents[:LIMIT]]
+            for i in incidents]
 
 
 def update_entries(site: Site) -> list[Entry]:

@@ -21,8 +21,9 @@ import gzip
 import hashlib
 import html
 import io
+import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
@@ -149,33 +150,57 @@ class Scanner:
                 yield Hit(rule.group, match.group()), match.start()
 
 
-def scan_tree(directory: Path, root: Path, settings: Settings,
-              cache_dir: Path | None = None) -> list[Diagnostic]:
+def scan_tree(directory: Path, root: Path, settings: Settings, cache_dir: Path | None = None,
+              written: Mapping[str, bytes] | None = None,
+              known_clean: Collection[str] = ()) -> list[Diagnostic]:
     """Every problem in the built files under `directory`; `root` holds the content.
 
     With `cache_dir`, files whose exact bytes this scanner found clean before are not scanned
-    again: a rebuild scans only what changed.
+    again: a rebuild scans only what changed. `written` holds the bytes of files the build
+    wrote (so they are not read back) and `known_clean` names files whose bytes were already
+    scanned clean by this same scanner (a resolved incident's reused pages).
     """
     scanner = build_scanner(settings)
     clean = RenderCache((cache_dir or Path()) / CLEAN_FILE, _fingerprint(scanner), CLEAN_MAGIC)
     if cache_dir:
         clean.load()
+    written = written or {}
     found: dict[Hit, str] = {}  # hit -> first output file it is in
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        key = _content_key(path.name, data)
+    for relative in _relative_files(directory):
+        if relative in known_clean:
+            continue
+        data = written.get(relative)
+        if data is None:
+            data = (directory / relative).read_bytes()
+        name = relative.rpartition("/")[2]
+        key = _content_key(name, data)
         if clean.get(key) is not None:
             continue
-        hits = scanner.hits(readable_text_of(data, path.name))
+        hits = scanner.hits(readable_text_of(data, name))
         if not hits:
             clean.put(key, "")
         for hit in hits:
-            found.setdefault(hit, path.relative_to(directory).as_posix())
+            found.setdefault(hit, relative)
     if cache_dir:
         clean.save()  # an unwritable cache only makes the next build slower
     diagnostics = _locate(found, scanner, root, settings, _published_name(directory))
     diagnostics += unpublished_files(directory, root, settings)
     return sort_diagnostics(diagnostics)
+
+
+def page_is_clean(scanner: Scanner, name: str, data: bytes) -> bool:
+    """True when the file `name` holding `data` has nothing the scanner looks for."""
+    return not scanner.hits(readable_text_of(data, name))
+
+
+def _relative_files(directory: Path) -> list[str]:
+    """Every file under `directory`, as sorted '/'-separated relative paths."""
+    found = []
+    for folder, _, names in os.walk(directory):
+        prefix = Path(folder).relative_to(directory).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        found += [prefix + name for name in names]
+    return sorted(found)
 
 
 def _published_name(directory: Path) -> str:

@@ -107,11 +107,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
             self.outputs = render_site(self.project, self.now, env, config, self.rendered)
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])
-        site_dir = Path(config.site_dir)
-        for relative, data in sorted(self.outputs.items()):
-            target = site_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        _write_all(Path(config.site_dir), self.outputs)
         if os.environ.get("STATUSPRESS_RELOAD"):
             self.project, self.rendered = None, {}
 
@@ -132,3 +128,15 @@ def _loose_files(content: Path) -> list[str]:
         return sorted(entry.name for entry in entries
                       if entry.is_file(follow_symlinks=False) and not entry.name.startswith(".")
                       and not entry.name.endswith(".md"))
+
+
+def _write_all(site_dir: Path, outputs: dict[str, bytes]) -> None:
+    """Each output under `site_dir`, making each folder once (a long history has thousands)."""
+    made: set[str] = set()
+    for relative, data in outputs.items():
+        folder = relative.rpartition("/")[0]
+        if folder not in made:
+            (site_dir / folder).mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        with open(os.path.join(site_dir, relative), "wb") as out:
+            out.write(data)

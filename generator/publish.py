@@ -28,10 +28,23 @@ def staging(site_dir: Path) -> Iterator[Path]:
             shutil.rmtree(stage, ignore_errors=True)
 
 
-def swap_into_place(stage: Path, site_dir: Path) -> None:
-    """Replace `site_dir` with `stage`: one atomic exchange where the OS offers it."""
+# An old site with this many files or more is deleted by a detached process: deleting tens of
+# thousands of files takes seconds, and the new site is live before it starts.
+BACKGROUND_REMOVAL_MIN_FILES = 5000
+
+
+def swap_into_place(stage: Path, site_dir: Path, old_files: int = 0) -> None:
+    """Replace `site_dir` with `stage`: one atomic exchange where the OS offers it.
+
+    `old_files` is about how many files the old site holds: many, and it is deleted in the
+    background (a build killed before that ends leaves it for the next build's sweep).
+    """
     if site_dir.is_dir() and not site_dir.is_symlink() and _exchange(stage, site_dir):
-        shutil.rmtree(stage, ignore_errors=True)  # `stage` now holds the old site
+        # `stage` now holds the old site
+        if old_files >= BACKGROUND_REMOVAL_MIN_FILES:
+            remove_in_background(stage, site_dir)
+        else:
+            shutil.rmtree(stage, ignore_errors=True)
         return
     old = None
     if site_dir.exists() or site_dir.is_symlink():
@@ -43,6 +56,42 @@ def swap_into_place(stage: Path, site_dir: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
         else:
             old.unlink()
+
+
+def remove_in_background(tree: Path, site_dir: Path) -> None:
+    """Delete `tree` in a detached grandchild process; this one goes on at once.
+
+    The tree is first renamed `.site-old-<pid>-…` after the process deleting it, so that the
+    next build's sweep leaves it alone while that process runs, and removes it if it died.
+    """
+    tree = _renamed(tree, site_dir, os.getpid())  # out of the way of `staging`'s clean-up
+    if not hasattr(os, "fork"):
+        shutil.rmtree(tree, ignore_errors=True)
+        return
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the tests see its effect from outside
+        try:
+            os.setsid()
+            if os.fork() == 0:  # the grandchild belongs to no one, so it is never a zombie
+                _detach_standard_streams()
+                shutil.rmtree(_renamed(tree, site_dir, os.getpid()), ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+
+
+def _renamed(tree: Path, site_dir: Path, pid: int) -> Path:
+    target = site_dir.with_name(f".{site_dir.name}-old-{pid}-{tree.name[-8:]}")
+    os.replace(tree, target)
+    return target
+
+
+def _detach_standard_streams() -> None:
+    """So that whoever reads this build's output does not wait for the deletion to end."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):
+        os.dup2(null, stream)
+    os.close(null)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -68,10 +117,11 @@ def _directory_mode() -> int:
 def sweep_stale(site_dir: Path) -> None:
     """Remove staging directories left by builds that were killed; those of builds still
     running (another `statuspress build` on the same site) are theirs to remove."""
-    prefix = f".{site_dir.name}-build-"
-    for stale in site_dir.parent.glob(f"{prefix}*"):
-        if not _builder_running(stale.name.removeprefix(prefix).split("-", 1)[0]):
-            shutil.rmtree(stale, ignore_errors=True)
+    for kind in ("build", "old"):  # old sites are deleted in the background: see above
+        prefix = f".{site_dir.name}-{kind}-"
+        for stale in site_dir.parent.glob(f"{prefix}*"):
+            if not _builder_running(stale.name.removeprefix(prefix).split("-", 1)[0]):
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 def _builder_running(pid: str) -> bool:

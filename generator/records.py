@@ -41,6 +41,7 @@ from typing import Any
 import jinja2
 
 from .diagnostics import Diagnostic
+from .leakguard import Scanner, build_scanner, page_is_clean
 from .lint import incident_diagnostics, lint_context
 from .model.load import POSTMORTEM_FILE, folder_looks_like_incident, load_folder
 from .model.types import Incident, Settings, Site
@@ -60,6 +61,7 @@ class Record:
     incident: Incident | None
     diagnostics: tuple[Diagnostic, ...]  # loading problems and clock-free lint findings
     pages: dict[str, bytes]  # a resolved incident's pages by output path; else empty
+    clean: bool  # the leak guard found nothing in the pages (with the settings' patterns)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class IncidentRecords:
     now: datetime
     directory_urls: bool
     pages: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    clean: set[str] = field(default_factory=set)  # output paths the leak guard passed
     reused: int = 0
     computed: int = 0
 
@@ -84,8 +87,9 @@ class IncidentRecords:
         keys = [folder_key(entry, fingerprint, settings.max_file_bytes) for entry in entries]
         stored = {key: self._read(key) for key in keys if key is not None}
         missing = [i for i, key in enumerate(keys) if key is not None and stored[key] is None]
-        worker = _Worker(root, settings, page_environment(self.theme_env), self.now,
-                         self.directory_urls, [entries[i] for i in missing])
+        worker = _Worker(root, settings, page_environment(self.theme_env),
+                         build_scanner(settings), self.now, self.directory_urls,
+                         [entries[i] for i in missing])
         for index, record in zip(missing, worker.run(), strict=True):
             stored[keys[index]] = record
             self._write(keys[index], record)
@@ -97,6 +101,8 @@ class IncidentRecords:
             assert record is not None
             if record.incident is not None and record.pages:
                 self.pages[record.incident.id] = record.pages
+                if record.clean:
+                    self.clean.update(record.pages)
             results.append((record.incident, list(record.diagnostics)))
         return results
 
@@ -248,6 +254,7 @@ class _Worker:
     root: Path
     settings: Settings
     env: jinja2.Environment  # render.page_environment
+    scanner: Scanner  # the leak guard's
     now: datetime
     directory_urls: bool
     folders: list[Path]
@@ -280,7 +287,9 @@ class _Worker:
                 site = Site(self.settings, (incident,))
                 pages = render_incident(self.env, site, incident, self.now,
                                         self.directory_urls)
-        return Record(incident, tuple(diagnostics), pages)
+        clean = all(page_is_clean(self.scanner, path.rpartition("/")[2], data)
+                    for path, data in pages.items())
+        return Record(incident, tuple(diagnostics), pages, clean)
 
 
 _worker: _Worker | None = None

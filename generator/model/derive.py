@@ -56,16 +56,21 @@ def visible_at(incident: Incident, now: datetime) -> bool:
 
 def site_at(site: Site, now: datetime) -> Site:
     """The site as it stood at `now`: later updates and postmortems do not exist yet."""
-    incidents = []
-    for incident in site.incidents:
-        updates = tuple(u for u in incident.updates if u.at <= now)
-        if not updates:
-            continue
-        postmortem = incident.postmortem
-        if postmortem and postmortem.published and postmortem.published > now:
-            postmortem = None
-        incidents.append(replace(incident, updates=updates, postmortem=postmortem))
-    return replace(site, incidents=tuple(incidents))
+    at_now = (incident_at(incident, now) for incident in site.incidents)
+    return replace(site, incidents=tuple(i for i in at_now if i is not None))
+
+
+def incident_at(incident: Incident, now: datetime) -> Incident | None:
+    """The incident as it stood at `now`; None before its first update."""
+    postmortem = incident.postmortem
+    future_postmortem = bool(postmortem and postmortem.published and postmortem.published > now)
+    if incident.latest.at <= now and not future_postmortem:
+        return incident  # the usual case: nothing of it lies ahead of `now`
+    updates = tuple(u for u in incident.updates if u.at <= now)
+    if not updates:
+        return None
+    return replace(incident, updates=updates,
+                   postmortem=None if future_postmortem else postmortem)
 
 
 def open_incidents(site: Site, now: datetime) -> list[Incident]:

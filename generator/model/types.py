@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 
@@ -231,7 +232,7 @@ class Incident:
     def last_activity(self) -> datetime:
         return self.latest.at
 
-    @property
+    @cached_property
     def affected(self) -> tuple[str, ...]:
         """Every component any update of this incident named, in order of first mention."""
         seen: dict[str, None] = {}
