@@ -4,19 +4,21 @@ For each incident folder a build keeps, in `<cache_dir>/incidents/`, a record of
 folder alone decides: the loaded incident, the problems found loading it, the linter's
 findings that do not depend on the clock and, for a resolved incident, its rendered pages
 (a resolved incident's pages do not change with time: they say when it was last updated).
-A record is filed under a hash of the folder (every file's name and size, the text of every
-Markdown file) and of all else it depends on: the settings, the theme's templates, the URL
-style, statuspress's own code and the versions of Python and of the libraries it renders
-with. Changing any of them starts every folder afresh; changing one folder redoes one folder.
+A record is used when a hash of the folder (every file's name and size, the text of every
+Markdown file) and of all else it depends on is unchanged: the settings, the theme's
+templates, the URL style, statuspress's own code and the versions of Python and of the
+libraries it renders with. Changing any of them starts every folder afresh; changing one
+folder redoes one folder. A folder whose files keep their sizes, times and inodes is not
+even read again (as git does; files changed in the last seconds are always read).
 
 A folder holding anything but plain files (a symlink, a sub-folder, a huge file) is never
 recorded: the loader judges it afresh every time. Folders to redo are shared between this
 process and a forked helper when there are many, so a cold build uses both cores.
 
-A record file is a magic line, a checksum and a pickle that is read back by an unpickler
-which builds only statuspress's own model types, dates and built-in values: anything else,
-a damaged file, or a file from another version is ignored and the folder computed afresh.
-Records not used by a build are deleted, so the folder holds one per incident.
+Records are kept in one file per month of incident ids (`2026-11.pack`): a magic line, a
+checksum and a pickle, read back by an unpickler that builds only statuspress's own model
+types, dates and built-in values. Anything else, a damaged file or one from another version
+is ignored and its folders computed afresh. Records of folders gone are dropped.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ import pickle
 import platform
 import stat
 import sys
+import time
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from importlib import metadata
@@ -43,12 +46,12 @@ import jinja2
 from .diagnostics import Diagnostic
 from .leakguard import Scanner, build_scanner, page_is_clean
 from .lint import incident_diagnostics, lint_context
-from .model.load import POSTMORTEM_FILE, folder_looks_like_incident, load_folder
+from .model.load import folder_looks_like_incident, load_folder
 from .model.types import Incident, Settings, Site
 from .render import page_environment, render_incident
 
 FOLDER = "incidents"
-MAGIC = b"statuspress-incident-record 1\n"
+MAGIC = b"statuspress-incident-records 2\n"
 # With this many folders to compute or more, a forked helper computes every other one.
 PARALLEL_MIN_FOLDERS = 200
 _LIBRARIES = ("markdown", "nh3", "jinja2", "mkdocs", "PyYAML", "MarkupSafe")
@@ -62,6 +65,16 @@ class Record:
     diagnostics: tuple[Diagnostic, ...]  # loading problems and clock-free lint findings
     pages: dict[str, bytes]  # a resolved incident's pages by output path; else empty
     clean: bool  # the leak guard found nothing in the pages (with the settings' patterns)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A folder's record in its pack, with what tells whether the folder changed."""
+
+    signature: tuple[Any, ...] | None  # the files' names, sizes, times and inodes
+    content: bytes  # hash of the folder's files: names, sizes, Markdown text
+    key: bytes  # hash of `content` and of everything else the record depends on
+    record: Record
 
 
 @dataclass
@@ -84,76 +97,162 @@ class IncidentRecords:
     def load_folders(self, root: Path, entries: list[Path],
                      settings: Settings) -> list[tuple[Incident | None, list[Diagnostic]]]:
         fingerprint = context_fingerprint(settings, self.theme_env, self.directory_urls)
-        keys = [folder_key(entry, fingerprint, settings.max_file_bytes) for entry in entries]
-        stored = {key: self._read(key) for key in keys if key is not None}
-        missing = [i for i, key in enumerate(keys) if key is not None and stored[key] is None]
+        packs = _Packs(self.directory)
+        found = [self._entry(folder, packs.get(folder.name), fingerprint,
+                             settings.max_file_bytes) for folder in entries]
+        missing = [i for i, entry in enumerate(found) if entry is not None and entry.key == b""]
         worker = _Worker(root, settings, page_environment(self.theme_env),
                          build_scanner(settings), self.now, self.directory_urls,
                          [entries[i] for i in missing])
         for index, record in zip(missing, worker.run(), strict=True):
-            stored[keys[index]] = record
-            self._write(keys[index], record)
-        self.reused, self.computed = len(stored) - len(missing), len(missing)
-        self._prune({key.hex() for key in stored})
-        results = []
-        for entry, key in zip(entries, keys, strict=True):
-            record = stored[key] if key is not None else worker.compute(entry)
-            assert record is not None
-            if record.incident is not None and record.pages:
-                self.pages[record.incident.id] = record.pages
-                if record.clean:
-                    self.clean.update(record.pages)
-            results.append((record.incident, list(record.diagnostics)))
-        return results
+            entry = found[index]
+            assert entry is not None
+            found[index] = replace(entry, key=_key(fingerprint, entry.content), record=record)
+        self.computed = len(missing)
+        self.reused = sum(1 for entry in found if entry is not None) - self.computed
+        packs.save({folder.name: entry for folder, entry in zip(entries, found, strict=True)
+                    if entry is not None})
+        return [self._result(entry.record if entry else worker.compute(folder))
+                for folder, entry in zip(entries, found, strict=True)]
 
-    def _read(self, key: bytes) -> Record | None:
-        try:
-            return decode((self.directory / key.hex()).read_bytes())
-        except (OSError, RecordError):
+    def _entry(self, folder: Path, stored: Entry | None, fingerprint: bytes,
+               max_file_bytes: int) -> Entry | None:
+        """The folder's stored entry if still valid; else one with an empty key and record,
+        to compute; None when the folder is never recorded."""
+        if not folder_looks_like_incident(folder):
             return None
+        listing = _listing(folder, max_file_bytes)
+        if listing is None:
+            return None
+        signature = _signature(listing)
+        if stored is not None and signature is not None and stored.signature == signature:
+            content = stored.content  # unchanged files: not even read
+        else:
+            content = _content_digest(folder, listing)
+            if content is None:
+                return None
+        if stored is not None and stored.key == _key(fingerprint, content):
+            return replace(stored, signature=signature)
+        return Entry(signature, content, b"", _NOTHING)
 
-    def _write(self, key: bytes, record: Record) -> None:
+    def _result(self, record: Record) -> tuple[Incident | None, list[Diagnostic]]:
+        if record.incident is not None and record.pages:
+            self.pages[record.incident.id] = record.pages
+            if record.clean:
+                self.clean.update(record.pages)
+        return record.incident, list(record.diagnostics)
+
+
+_NOTHING = Record(None, (), {}, False)
+
+
+def _listing(folder: Path, max_file_bytes: int) -> list[tuple[str, os.stat_result]] | None:
+    """(name, status) of every entry, by name; None when one is not a plain, small file."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = [(e.name, e.stat(follow_symlinks=False)) for e in listing]
+    except OSError:
+        return None
+    for _, info in entries:
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_file_bytes:
+            return None
+    return sorted(entries, key=lambda pair: pair[0])
+
+
+# A file changed this close to the build may still change within the same time stamp, where
+# its size and times would not show it: such a folder's files are read again next time.
+_SETTLING_NS = 3_000_000_000
+
+
+def _signature(listing: list[tuple[str, os.stat_result]]) -> tuple[Any, ...] | None:
+    recent = time.time_ns() - _SETTLING_NS
+    if any(info.st_mtime_ns >= recent or info.st_ctime_ns >= recent for _, info in listing):
+        return None
+    return tuple((name, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                 for name, info in listing)
+
+
+def _content_digest(folder: Path, listing: list[tuple[str, os.stat_result]]) -> bytes | None:
+    """A hash of the folder's name, its files' names and sizes and its Markdown text."""
+    digest = hashlib.blake2b(folder.name.encode(), digest_size=20)
+    try:
+        for name, info in listing:
+            digest.update(f"\0{name}\0{info.st_size}\0".encode("utf-8", "surrogateescape"))
+            if name.endswith(".md"):
+                with open(os.path.join(folder, name), "rb") as source:
+                    digest.update(source.read())
+    except OSError:
+        return None
+    return digest.digest()
+
+
+def _key(fingerprint: bytes, content: bytes) -> bytes:
+    return hashlib.blake2b(fingerprint + content, digest_size=20).digest()
+
+
+class _Packs:
+    """Entries in one file per month of incident ids (`2026-11.pack`): a rebuild rewrites
+    only the months whose folders changed, and a history is a few dozen files to read."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.loaded: dict[str, dict[str, Entry]] = {}
+        self.stale = False
+
+    def get(self, folder: str) -> Entry | None:
+        month = _month(folder)
+        if month not in self.loaded:
+            self.loaded[month] = self._read(month)
+        return self.loaded[month].get(folder)
+
+    def save(self, entries: dict[str, Entry]) -> None:
+        """Write the months whose entries changed; delete the packs of months now empty."""
+        by_month: dict[str, dict[str, Entry]] = {}
+        for folder, entry in entries.items():
+            by_month.setdefault(_month(folder), {})[folder] = entry
+        for month, month_entries in by_month.items():
+            if _identities(month_entries) != _identities(self.loaded.get(month, {})):
+                self._write(month, month_entries)
+        self._prune(set(by_month))
+
+    def _path(self, month: str) -> Path:
+        return self.directory / f"{month}.pack"
+
+    def _read(self, month: str) -> dict[str, Entry]:
+        try:
+            return decode(self._path(month).read_bytes())
+        except (OSError, RecordError):
+            return {}
+
+    def _write(self, month: str, entries: dict[str, Entry]) -> None:
         """Beside the target, then renamed; a folder that cannot be written only costs time."""
-        target = self.directory / key.hex()
+        target = self._path(month)
         temp = target.with_name(f".{target.name}.{os.getpid()}")
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(encode(record))
+            temp.write_bytes(encode(entries))
             os.replace(temp, target)
         except OSError:
             temp.unlink(missing_ok=True)
 
-    def _prune(self, used: set[str]) -> None:
+    def _prune(self, months: set[str]) -> None:
         try:
             with os.scandir(self.directory) as listing:
-                stale = [e.path for e in listing if not e.name.startswith(".")
-                         and e.name not in used]
+                stale = [e.path for e in listing if e.name.endswith(".pack")
+                         and e.name.removesuffix(".pack") not in months]
         except OSError:
             return
         for path in stale:
             Path(path).unlink(missing_ok=True)
 
 
-def folder_key(folder: Path, fingerprint: bytes, max_file_bytes: int) -> bytes | None:
-    """A hash of everything the folder holds, or None when it is not a plain incident folder
-    (the loader then judges it afresh, with the problems it finds)."""
-    if not folder_looks_like_incident(folder):
-        return None
-    digest = hashlib.blake2b(fingerprint, digest_size=20)
-    digest.update(folder.name.encode())
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
-        for entry in entries:
-            info = entry.stat(follow_symlinks=False)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > max_file_bytes:
-                return None
-            digest.update(f"\0{entry.name}\0{info.st_size}\0".encode("utf-8", "surrogateescape"))
-            if entry.name.endswith(".md") or entry.name == POSTMORTEM_FILE:
-                digest.update(Path(entry.path).read_bytes())
-    except OSError:
-        return None
-    return digest.digest()
+def _identities(entries: dict[str, Entry]) -> dict[str, tuple[bytes, Any]]:
+    """What decides whether a pack must be written again (comparing records would be slow)."""
+    return {folder: (entry.key, entry.signature) for folder, entry in entries.items()}
+
+
+def _month(folder: str) -> str:
+    return folder[:7]  # incident ids begin with their date
 
 
 def context_fingerprint(settings: Settings, theme_env: jinja2.Environment,
@@ -205,31 +304,33 @@ class RecordError(ValueError):
     """A record file this version cannot use: damaged, foreign or holding other types."""
 
 
-def encode(record: Record) -> bytes:
-    payload = pickle.dumps(record, protocol=5)
+def encode(value: Any) -> bytes:
+    payload = pickle.dumps(value, protocol=5)
     return MAGIC + hashlib.blake2b(payload, digest_size=16).hexdigest().encode() + b"\n" + payload
 
 
-def decode(data: bytes) -> Record:
+def decode(data: bytes) -> Any:
     if not data.startswith(MAGIC):
         raise RecordError("not an incident record")
     checksum, _, payload = data[len(MAGIC):].partition(b"\n")
     if hashlib.blake2b(payload, digest_size=16).hexdigest().encode() != checksum:
         raise RecordError("damaged")
     try:
-        record = _ModelUnpickler(io.BytesIO(payload)).load()
+        value = _ModelUnpickler(io.BytesIO(payload)).load()
     except (pickle.UnpicklingError, EOFError, TypeError, ValueError, AttributeError,
             IndexError, KeyError) as exc:
         raise RecordError(str(exc)) from None
-    if not isinstance(record, Record):
-        raise RecordError("not a record")
-    return record
+    if isinstance(value, dict) and all(isinstance(e, Entry) for e in value.values()):
+        return value
+    if isinstance(value, Record):
+        return value
+    raise RecordError("not a record")
 
 
 _ALLOWED_MODULES = {
     "statuspress.model.types": None,  # any class defined there
     "statuspress.diagnostics": {"Diagnostic", "Severity"},
-    "statuspress.records": {"Record"},
+    "statuspress.records": {"Record", "Entry"},
     "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
 }
 

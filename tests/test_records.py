@@ -1,0 +1,192 @@
+"""Incident records: a rebuild redoes only what changed and gives a cold build's bytes."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE_NOW, copy_example, tree_bytes
+from statuspress import publish, records
+from statuspress.build import RECORDS_FOLDER, BuildFailed, build_site
+
+CLOSED = "2026-10-14-api-and-dashboard-outage"  # resolved, with a postmortem
+NO_POSTMORTEM = "2026-11-17-card-payments-declined"  # resolved 17 Nov, major
+OPEN = "2026-11-22-webhook-delays"
+
+
+def build(root: Path, site: str = "site", now=EXAMPLE_NOW, clean: bool = False) -> Path:
+    if clean:
+        shutil.rmtree(root / ".statuspress-cache", ignore_errors=True)
+    build_site(root / "mkdocs.yml", root / site, now)
+    return root / site
+
+
+def spy(monkeypatch: pytest.MonkeyPatch) -> list[records.IncidentRecords]:
+    """Every IncidentRecords a build uses, to read its counts afterwards."""
+    made: list[records.IncidentRecords] = []
+    original = records.IncidentRecords.load_folders
+
+    def load_folders(self, *args):  # type: ignore[no-untyped-def]
+        made.append(self)
+        return original(self, *args)
+
+    monkeypatch.setattr(records.IncidentRecords, "load_folders", load_folders)
+    return made
+
+
+def packs(root: Path) -> list[Path]:
+    return sorted((root / ".statuspress-cache" / RECORDS_FOLDER).glob("*.pack"))
+
+
+def test_a_rebuild_reuses_every_record_and_gives_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_example(tmp_path)
+    made = spy(monkeypatch)
+    first = tree_bytes(build(root))
+    second = tree_bytes(build(root))
+    assert (made[0].reused, made[1].computed) == (0, 0)
+    assert made[1].reused == made[0].computed == 8
+    assert first == second
+
+
+def test_an_edited_update_redoes_its_folder_alone_and_matches_a_cold_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_example(tmp_path)
+    build(root)
+    made = spy(monkeypatch)
+    update = sorted((root / "incidents" / CLOSED).glob("*resolved.md"))[0]
+    text = update.read_text()
+    update.write_text(text.replace("publish a postmortem", "publish a full postmortem"))
+    warm = tree_bytes(build(root))
+    assert (made[0].computed, made[0].reused) == (1, 7)
+    assert b"publish a full postmortem" in warm[f"{CLOSED}/index.html"]
+    assert warm == tree_bytes(build(root, "cold-site", clean=True))
+
+
+def test_unchanged_folders_are_not_read_and_a_same_size_edit_with_the_old_time_is_seen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sizes and times decide only whether to read a folder; the change time still moves."""
+    monkeypatch.setattr(records, "_SETTLING_NS", 0)  # files written a moment ago count too
+    root = copy_example(tmp_path)
+    build(root)
+    read = []
+    original = records._content_digest
+
+    def reading(folder: Path, listing: list) -> bytes | None:  # type: ignore[type-arg]
+        read.append(folder.name)
+        return original(folder, listing)
+
+    monkeypatch.setattr(records, "_content_digest", reading)
+    build(root)
+    assert read == []
+    update = sorted((root / "incidents" / CLOSED).glob("*resolved.md"))[0]
+    before = update.stat()
+    update.write_text(update.read_text().replace("postmortem by 21", "POSTMORTEM by 21"))
+    os.utime(update, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert update.stat().st_size == before.st_size
+    assert b"POSTMORTEM by 21" in (build(root) / CLOSED / "index.html").read_bytes()
+    assert read == [CLOSED]
+
+
+def test_a_new_template_or_setting_redoes_every_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_example(tmp_path)
+    build(root)
+    made = spy(monkeypatch)
+    overrides = root / "overrides"
+    overrides.mkdir()
+    theme = Path(__import__("statuspress.theme", fromlist=["x"]).__file__).parent
+    page = (theme / "incident.html").read_text().replace("<article>", "<article data-x=1>")
+    (overrides / "incident.html").write_text(page)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: statuspress\n",
+                                                 "  name: statuspress\n  custom_dir: overrides\n"))
+    site = build(root)
+    assert made[-1].computed == 8
+    assert b"data-x=1" in (site / CLOSED / "index.html").read_bytes()
+    config.write_text(config.read_text().replace("site_name: ", "site_name: New "))
+    site = build(root)
+    assert made[-1].computed == 8
+    assert b"<title>" in (site / CLOSED / "index.html").read_bytes()
+
+
+def test_resolved_pages_say_when_they_were_last_updated_and_open_ones_the_build_time(
+        tmp_path: Path) -> None:
+    site = build(copy_example(tmp_path))
+    closed = (site / CLOSED / "index.html").read_text()
+    opened = (site / OPEN / "index.html").read_text()
+    assert "Last updated <time" in closed and "data as of" not in closed
+    assert "Page generated from the data as of" in opened
+
+
+def test_clock_findings_are_judged_afresh_on_reused_records(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A major incident without a postmortem: the warning appears once the due date passes,
+    though the folder is not read again."""
+    root = copy_example(tmp_path)
+    assert not (root / "incidents" / NO_POSTMORTEM / "postmortem.md").exists()
+    build(root)
+    assert "postmortem-missing" not in caplog.text
+    made = spy(monkeypatch)
+    build(root, now=EXAMPLE_NOW + timedelta(days=30))
+    assert made[0].computed == 0
+    assert f"{NO_POSTMORTEM}/" in caplog.text and "warning[postmortem-missing]" in caplog.text
+
+
+def test_content_errors_are_reported_again_from_the_record(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    update = sorted((root / "incidents" / CLOSED).glob("*.md"))[0]
+    update.write_text(update.read_text().replace("status:", "status: nonsense\nx:", 1))
+    reports = []
+    for _ in range(2):
+        with pytest.raises(BuildFailed) as failed:
+            build(root)
+        reports.append([d.render() for d in failed.value.diagnostics])
+    assert reports[0] == reports[1] and reports[0]
+
+
+def test_a_damaged_or_foreign_pack_is_ignored(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    expected = tree_bytes(build(root))
+    damaged, foreign = packs(root)[:2]
+    damaged.write_bytes(damaged.read_bytes()[:-40])
+    payload = pickle.dumps({"x": os.system})
+    foreign.write_bytes(records.MAGIC + records.hashlib.blake2b(
+        payload, digest_size=16).hexdigest().encode() + b"\n" + payload)
+    assert tree_bytes(build(root)) == expected
+    assert all(records.decode(p.read_bytes()) for p in packs(root))
+
+
+def test_the_unpickler_builds_nothing_but_model_types() -> None:
+    payload = pickle.dumps([os.system])
+    data = records.MAGIC + records.hashlib.blake2b(
+        payload, digest_size=16).hexdigest().encode() + b"\n" + payload
+    with pytest.raises(records.RecordError, match="not allowed"):
+        records.decode(data)
+
+
+def test_records_of_deleted_folders_are_dropped(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    build(root)
+    months = {p.name for p in packs(root)}
+    for folder in (root / "incidents").glob("2026-09-*"):
+        shutil.rmtree(folder)
+    build(root)
+    assert {p.name for p in packs(root)} == months - {"2026-09.pack"}
+
+
+def test_a_large_old_site_is_deleted_in_the_background(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(publish, "BACKGROUND_REMOVAL_MIN_FILES", 1)
+    root = copy_example(tmp_path)
+    expected = tree_bytes(build(root))
+    assert tree_bytes(build(root)) == expected
+    deadline = time.monotonic() + 30
+    while list(tmp_path.glob(".site-old-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(tmp_path.glob(".site-old-*")) and not list(tmp_path.glob(".site-build-*"))
