@@ -19,7 +19,7 @@ from .clock import resolve_now
 from .diagnostics import Diagnostic, count_errors, error
 from .model import Settings, load_settings
 from .project import ConfigProblem, Project, load_project
-from .publish import staging, swap_into_place, sweep_stale
+from .publish import Reuse, read_published, staging, swap_into_place, sweep_stale, write_published
 from .records import IncidentRecords
 from .render import TemplateProblem
 
@@ -132,6 +132,9 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
     plugin = config.plugins["statuspress"]
     plugin.now, plugin.project = now, project  # type: ignore[attr-defined]
     plugin.rendered = records.pages  # type: ignore[attr-defined]
+    cache_dir = project.root / project.settings.cache_dir
+    plugin.reuse = Reuse(target, read_published(cache_dir, target),  # type: ignore[attr-defined]
+                         records.keys)
     sweep_stale(target)
     with staging(target) as stage:
         config.site_dir = str(stage)
@@ -142,6 +145,7 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
         files = sum(len(names) for _, _, names in os.walk(stage))
         progress("publishing")
         swap_into_place(stage, target, old_files=files)  # the old site is about as large
+    write_published(cache_dir, target, plugin.published)  # type: ignore[attr-defined]
     outputs = plugin.outputs  # type: ignore[attr-defined]
     return BuildResult(
         site_dir=target, incidents=len(project.site.incidents),

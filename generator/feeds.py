@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,10 +144,10 @@ def history_entries(site: Site, recent: list[Incident],
 
 
 def update_entries(site: Site) -> list[Entry]:
-    updates = [(u, i) for i in site.incidents for u in i.updates]
-    updates.sort(key=lambda pair: (pair[0].at, pair[0].uid), reverse=True)
+    pairs = ((u, i) for i in site.incidents for u in i.updates)
+    newest = heapq.nlargest(LIMIT, pairs, key=lambda pair: (pair[0].at, pair[0].uid))
     entries = []
-    for update, incident in updates[:LIMIT]:
+    for update, incident in newest:
         content = render_markdown(update.body) if update.body else ""
         for label, value in (("Cause", update.cause), ("Workaround", update.workaround)):
             if value:

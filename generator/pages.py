@@ -130,7 +130,9 @@ def history_path(number: int) -> str:
 def uptime_rows(site: Site, now: datetime) -> dict[str, dict[str, Any]]:
     """Per component: daily uptime (oldest first) and the percentage, from one pass."""
     settings = site.settings
-    intervals = derive.component_intervals(site, now)
+    # A day more than shown, as days are counted in the configured zone.
+    since = now - timedelta(days=settings.uptime_days + 1)
+    intervals = derive.component_intervals(site, now, since)
     zone = ZoneInfo(settings.timezone)
     rows = {}
     for component in settings.components:

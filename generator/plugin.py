@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -19,6 +20,7 @@ from .build import CLOCK_WARNINGS
 from .clock import resolve_now
 from .diagnostics import count_errors, format_text
 from .project import ConfigProblem, Project, load_project
+from .publish import Reuse, Stamp, link_or_write
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
 clock_log = logging.getLogger("statuspress.clock")
@@ -44,6 +46,9 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.content_dir = ""
         self._empty_dir = ""
         self.failure: list[Any] = []  # what stopped the build: MkDocs reports only "Aborted"
+        self._writer: _Writer | None = None
+        self.reuse: Reuse | None = None  # set by `build`: link pages from the live site
+        self.published: dict[str, Stamp] = {}  # after a build: what it published, for the next
 
     def load_config(self, options: dict[str, Any],
                     config_file_path: str | None = None) -> tuple[list[Any], list[Any]]:
@@ -75,6 +80,9 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """The theme's files, the published incidents' assets and loose top-level files."""
         self._restore_docs_dir(config)
+        # MkDocs has emptied site_dir by now: pages rendered earlier (a long history's
+        # resolved incidents) are written while the rest of the site is rendered.
+        self._writer = _Writer(Path(config.site_dir), self.rendered, self.reuse)
         assert self.project is not None
         content = Path(self.content_dir)
         sources = [f"{incident.id}/{asset}" for incident in self.project.site.incidents
@@ -90,6 +98,9 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         raise ContentError(diagnostics) from None
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self._writer is not None:
+            self._writer.join(ignore_errors=True)
+            self._writer = None
         if self._empty_dir:
             shutil.rmtree(self._empty_dir, ignore_errors=True)
 
@@ -107,7 +118,13 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
             self.outputs = render_site(self.project, self.now, env, config, self.rendered)
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])
-        _write_all(Path(config.site_dir), self.outputs)
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.join()
+            self.published = writer.published
+        written = {name for pages in self.rendered.values() for name in pages}
+        _write_all(Path(config.site_dir), {name: data for name, data in self.outputs.items()
+                                           if name not in written})
         if os.environ.get("STATUSPRESS_RELOAD"):
             self.project, self.rendered = None, {}
 
@@ -140,3 +157,42 @@ def _write_all(site_dir: Path, outputs: dict[str, bytes]) -> None:
             made.add(folder)
         with open(os.path.join(site_dir, relative), "wb") as out:
             out.write(data)
+
+
+class _Writer:
+    """Writes the reused pages in a thread, so the file system works while Python renders the
+    rest; a page the live site already holds unchanged is linked rather than written."""
+
+    def __init__(self, site_dir: Path, rendered: dict[str, dict[str, bytes]],
+                 reuse: Reuse | None) -> None:
+        self.error: OSError | None = None
+        self.published: dict[str, Stamp] = {}
+        self.thread = threading.Thread(target=self._run, args=(site_dir, rendered, reuse),
+                                       name="statuspress-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self, site_dir: Path, rendered: dict[str, dict[str, bytes]],
+             reuse: Reuse | None) -> None:
+        try:
+            for incident_id, pages in rendered.items():
+                for name, data in pages.items():
+                    self._put(site_dir, name, data, incident_id, reuse)
+        except OSError as exc:
+            self.error = exc
+
+    def _put(self, site_dir: Path, name: str, data: bytes, incident_id: str,
+             reuse: Reuse | None) -> None:
+        folder = os.path.join(site_dir, name.rpartition("/")[0])
+        os.makedirs(folder, exist_ok=True)
+        if reuse is None:
+            with open(os.path.join(site_dir, name), "wb") as out:
+                out.write(data)
+            return
+        key = reuse.keys[incident_id]
+        self.published[name] = link_or_write(site_dir, reuse.live, name, data, key,
+                                             reuse.previous.get(name))
+
+    def join(self, ignore_errors: bool = False) -> None:
+        self.thread.join()
+        if self.error is not None and not ignore_errors:
+            raise self.error

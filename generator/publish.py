@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -136,3 +138,62 @@ def _builder_running(pid: str) -> bool:
     except PermissionError:
         return True  # alive, owned by another user
     return True
+
+
+# Pages a build reused (resolved incidents', from their records) and how the live site holds
+# them: the next build links those files into its staging folder instead of writing them.
+PUBLISHED_FILE = "published.json"
+Stamp = tuple[str, int, int, int]  # record key (hex), size, modification time (ns), inode
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """The live site, what the last build published in it, and the records' keys."""
+
+    live: Path
+    previous: dict[str, Stamp]
+    keys: dict[str, str]  # incident id -> record key (hex)
+
+
+def read_published(cache_dir: Path, site_dir: Path) -> dict[str, Stamp]:
+    """What the last build recorded of the site now at `site_dir`; {} when unknown."""
+    try:
+        data = json.loads((cache_dir / PUBLISHED_FILE).read_text(encoding="utf-8"))
+        if data["site"] != str(site_dir.resolve()):
+            return {}
+        return {name: (str(k), int(size), int(mtime), int(ino))
+                for name, (k, size, mtime, ino) in data["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def write_published(cache_dir: Path, site_dir: Path, files: dict[str, Stamp]) -> None:
+    data = {"site": str(site_dir.resolve()), "files": files}
+    target = cache_dir / PUBLISHED_FILE
+    temp = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(temp, target)
+    except OSError:  # only costs the next build the time to write its pages
+        temp.unlink(missing_ok=True)
+
+
+def link_or_write(stage: Path, live: Path, name: str, data: bytes, key: str,
+                  previous: Stamp | None) -> Stamp:
+    """Put `data` at `stage/name`: as a link to the live site's copy when the last build
+    published the same record's page there and the file is untouched since; else written."""
+    target = os.path.join(stage, name)
+    if previous is not None and previous[0] == key:
+        source = os.path.join(live, name)
+        try:
+            info = os.stat(source, follow_symlinks=False)
+            if (info.st_size, info.st_mtime_ns, info.st_ino) == previous[1:]:
+                os.link(source, target, follow_symlinks=False)
+                return previous
+        except OSError:
+            pass  # gone, or a file system without links: write it
+    with open(target, "wb") as out:
+        out.write(data)
+        info = os.fstat(out.fileno())
+    return key, info.st_size, info.st_mtime_ns, info.st_ino

@@ -91,6 +91,7 @@ class IncidentRecords:
     directory_urls: bool
     pages: dict[str, dict[str, bytes]] = field(default_factory=dict)
     clean: set[str] = field(default_factory=set)  # output paths the leak guard passed
+    keys: dict[str, str] = field(default_factory=dict)  # incident id -> its record's key
     reused: int = 0
     computed: int = 0
 
@@ -112,6 +113,9 @@ class IncidentRecords:
         self.reused = sum(1 for entry in found if entry is not None) - self.computed
         packs.save({folder.name: entry for folder, entry in zip(entries, found, strict=True)
                     if entry is not None})
+        for entry in found:
+            if entry is not None and entry.record.incident is not None:
+                self.keys[entry.record.incident.id] = entry.key.hex()
         return [self._result(entry.record if entry else worker.compute(folder))
                 for folder, entry in zip(entries, found, strict=True)]
 

@@ -143,8 +143,9 @@ def _shown_path(path: str) -> str:
 
 # With this many pages to render or more, a forked helper renders five pages in eight while
 # this process renders the rest and the feeds, API, badges and calendar: about as much work
-# on each side (measured on the 10,000-incident benchmark, where a rebuild renders about 230).
-PARALLEL_MIN_PAGES = 150
+# on each side (measured on the 10,000-incident benchmark, where a rebuild renders about 85:
+# the other pages come from incident records).
+PARALLEL_MIN_PAGES = 64
 _HELPER_SLOTS = frozenset({1, 2, 4, 5, 7})
 _job: PageJob | None = None
 

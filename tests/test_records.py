@@ -190,3 +190,15 @@ def test_a_large_old_site_is_deleted_in_the_background(
     while list(tmp_path.glob(".site-old-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not list(tmp_path.glob(".site-old-*")) and not list(tmp_path.glob(".site-build-*"))
+
+
+def test_a_reused_page_is_linked_from_the_live_site_unless_it_was_touched(
+        tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    page = build(root) / CLOSED / "index.html"
+    expected, inode = page.read_bytes(), page.stat().st_ino
+    assert build(root).joinpath(CLOSED, "index.html").stat().st_ino == inode
+    page.write_bytes(b"edited by hand")
+    site = build(root)
+    assert site.joinpath(CLOSED, "index.html").read_bytes() == expected
+    assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))

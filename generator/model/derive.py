@@ -174,15 +174,29 @@ def closed_statuses() -> frozenset[str]:
     return CLOSING_STATUSES
 
 
-def component_intervals(site: Site, now: datetime) -> dict[str, list[Interval]]:
-    """Per component, the spans of time it spent in a non-operational state (one pass)."""
+def component_intervals(site: Site, now: datetime,
+                        since: datetime | None = None) -> dict[str, list[Interval]]:
+    """Per component, the spans of time it spent in a non-operational state (one pass);
+    with `since`, only incidents with a span that may reach it (older ones are skipped)."""
     spans: dict[str, list[Interval]] = {c: [] for c in site.settings.component_ids}
     for incident in site.incidents:
+        if since is not None and not may_reach(incident, since):
+            continue
         for start, end, states in _incident_spans(incident, now):
             for component_id, state in states.items():
                 if state is not ComponentState.OPERATIONAL and component_id in spans:
                     spans[component_id].append((start, end, state))
     return spans
+
+
+def may_reach(incident: Incident, since: datetime) -> bool:
+    """Whether a span of `_incident_spans` can end at `since` or later."""
+    if incident.latest.at >= since:
+        return True
+    if incident.is_maintenance:
+        window = incident.window
+        return incident.latest.status != "completed" and window is not None and window.end >= since
+    return not incident.is_closed or bool(lingering(incident))
 
 
 def _incident_spans(incident: Incident, now: datetime):  # type: ignore[no-untyped-def]
