@@ -168,7 +168,8 @@ def _run_mkdocs(config: object) -> None:
             raise BuildFailed(plugin.failure) from None
         raise BuildFailed([error("mkdocs.yml", 0, "mkdocs", str(exc).strip(),
                                  "fix the problem MkDocs reports above")]) from None
-    finally:
+    finally:  # also on Ctrl-C, which MkDocs does not pass to the plugin
+        plugin.stop_writing()
         build_log.removeFilter(reported)
 
 

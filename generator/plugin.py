@@ -98,11 +98,16 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         raise ContentError(diagnostics) from None
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self._writer is not None:
-            self._writer.join(ignore_errors=True)
-            self._writer = None
+        self.stop_writing()
         if self._empty_dir:
             shutil.rmtree(self._empty_dir, ignore_errors=True)
+
+    def stop_writing(self) -> None:
+        """Stop writing reused pages (the build failed or was interrupted) and wait for it."""
+        if self._writer is not None:
+            self._writer.stopped.set()
+            self._writer.join(ignore_errors=True)
+            self._writer = None
 
     def _restore_docs_dir(self, config: MkDocsConfig) -> None:
         config.docs_dir = self.content_dir
@@ -167,6 +172,7 @@ class _Writer:
                  reuse: Reuse | None) -> None:
         self.error: OSError | None = None
         self.published: dict[str, Stamp] = {}
+        self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(site_dir, rendered, reuse),
                                        name="statuspress-writer", daemon=True)
         self.thread.start()
@@ -175,6 +181,8 @@ class _Writer:
              reuse: Reuse | None) -> None:
         try:
             for incident_id, pages in rendered.items():
+                if self.stopped.is_set():  # the build was interrupted: its folder goes
+                    return
                 for name, data in pages.items():
                     self._put(site_dir, name, data, incident_id, reuse)
         except OSError as exc:
@@ -184,11 +192,11 @@ class _Writer:
              reuse: Reuse | None) -> None:
         folder = os.path.join(site_dir, name.rpartition("/")[0])
         os.makedirs(folder, exist_ok=True)
-        if reuse is None:
+        key = reuse.keys.get(incident_id) if reuse is not None else None
+        if reuse is None or key is None:  # not from a record: a folder never recorded
             with open(os.path.join(site_dir, name), "wb") as out:
                 out.write(data)
             return
-        key = reuse.keys[incident_id]
         self.published[name] = link_or_write(site_dir, reuse.live, name, data, key,
                                              reuse.previous.get(name))
 

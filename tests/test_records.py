@@ -202,3 +202,14 @@ def test_a_reused_page_is_linked_from_the_live_site_unless_it_was_touched(
     site = build(root)
     assert site.joinpath(CLOSED, "index.html").read_bytes() == expected
     assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
+
+
+def test_a_folder_never_recorded_is_built_every_time(tmp_path: Path) -> None:
+    """A symlink inside the folder (allowed when it stays inside) keeps it out of records."""
+    root = copy_example(tmp_path)
+    folder = root / "incidents" / CLOSED
+    (folder / "timeline-link.png").symlink_to("timeline.png")
+    for _ in range(2):
+        site = build(root)
+        assert (site / CLOSED / "index.html").is_file()
+    assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
