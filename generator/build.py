@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 
 from .clock import resolve_now
 from .diagnostics import Diagnostic, count_errors, error
+from .leakguard import relative_files, scan_tree
 from .model import Settings, load_settings
 from .project import ConfigProblem, Project, load_project
 from .publish import Reuse, read_published, staging, swap_into_place, sweep_stale, write_published
@@ -141,17 +141,17 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
         progress("rendering pages, feeds and the API")
         _run_mkdocs(config)
         progress("scanning every file for leaks")
-        _guard(stage, project, plugin.outputs, records.clean)  # type: ignore[attr-defined]
-        files = sum(len(names) for _, _, names in os.walk(stage))
+        files = relative_files(stage)
+        _guard(stage, project, plugin.outputs, records.clean, files)  # type: ignore[attr-defined]
         progress("publishing")
-        swap_into_place(stage, target, old_files=files)  # the old site is about as large
+        swap_into_place(stage, target, old_files=len(files))  # the old site is about as large
     write_published(cache_dir, target, plugin.published)  # type: ignore[attr-defined]
     outputs = plugin.outputs  # type: ignore[attr-defined]
     return BuildResult(
         site_dir=target, incidents=len(project.site.incidents),
         pages=sum(1 for name in outputs if name.endswith(".html")),
         feeds=sum(1 for name in outputs if name.endswith((".atom", ".rss", ".ics"))),
-        files=files, warnings=len(project.diagnostics),
+        files=len(files), warnings=len(project.diagnostics),
         seconds=time.perf_counter() - started)
 
 
@@ -184,12 +184,10 @@ class _Reported(logging.Filter):
         return not (record.levelno >= logging.ERROR and self.plugin.failure)  # type: ignore[attr-defined]
 
 
-def _guard(stage: Path, project: Project, written: dict[str, bytes],
-           known_clean: set[str]) -> None:
-    from .leakguard import scan_tree
-
+def _guard(stage: Path, project: Project, written: dict[str, bytes], known_clean: set[str],
+           files: list[str]) -> None:
     problems = scan_tree(stage, project.root, project.settings,
                          cache_dir=project.root / project.settings.cache_dir,
-                         written=written, known_clean=known_clean)
+                         written=written, known_clean=known_clean, files=files)
     if problems:
         raise BuildFailed(problems)

@@ -152,13 +152,15 @@ class Scanner:
 
 def scan_tree(directory: Path, root: Path, settings: Settings, cache_dir: Path | None = None,
               written: Mapping[str, bytes] | None = None,
-              known_clean: Collection[str] = ()) -> list[Diagnostic]:
+              known_clean: Collection[str] = (),
+              files: list[str] | None = None) -> list[Diagnostic]:
     """Every problem in the built files under `directory`; `root` holds the content.
 
     With `cache_dir`, files whose exact bytes this scanner found clean before are not scanned
     again: a rebuild scans only what changed. `written` holds the bytes of files the build
     wrote (so they are not read back) and `known_clean` names files whose bytes were already
-    scanned clean by this same scanner (a resolved incident's reused pages).
+    scanned clean by this same scanner (a resolved incident's reused pages). `files` is
+    `relative_files(directory)`, when the caller has it already.
     """
     scanner = build_scanner(settings)
     clean = RenderCache((cache_dir or Path()) / CLEAN_FILE, _fingerprint(scanner), CLEAN_MAGIC)
@@ -166,7 +168,7 @@ def scan_tree(directory: Path, root: Path, settings: Settings, cache_dir: Path |
         clean.load()
     written = written or {}
     found: dict[Hit, str] = {}  # hit -> first output file it is in
-    for relative in _relative_files(directory):
+    for relative in files if files is not None else relative_files(directory):
         if relative in known_clean:
             continue
         data = written.get(relative)
@@ -193,7 +195,7 @@ def page_is_clean(scanner: Scanner, name: str, data: bytes) -> bool:
     return not scanner.hits(readable_text_of(data, name))
 
 
-def _relative_files(directory: Path) -> list[str]:
+def relative_files(directory: Path) -> list[str]:
     """Every file under `directory`, as sorted '/'-separated relative paths."""
     found = []
     for folder, _, names in os.walk(directory):

@@ -76,6 +76,7 @@ def remove_in_background(tree: Path, site_dir: Path) -> None:
             os.setsid()
             if os.fork() == 0:  # the grandchild belongs to no one, so it is never a zombie
                 _detach_standard_streams()
+                os.nice(19)  # after the build that needs the machine, not before it
                 shutil.rmtree(_renamed(tree, site_dir, os.getpid()), ignore_errors=True)
         finally:
             os._exit(0)
