@@ -34,6 +34,7 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -201,7 +202,12 @@ class _Packs:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.loaded: dict[str, dict[str, Entry]] = {}
-        self.stale = False
+        # Reading and checking a pack leaves the interpreter free: a thread does it for every
+        # pack ahead of the one being unpickled.
+        self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statuspress-packs")
+        self.payloads = {path.name.removesuffix(".pack"): self.reader.submit(_payload_of, path)
+                         for path in sorted(_pack_files(directory))}
+        self.reader.shutdown(wait=False)
 
     def get(self, folder: str) -> Entry | None:
         month = _month(folder)
@@ -223,10 +229,15 @@ class _Packs:
         return self.directory / f"{month}.pack"
 
     def _read(self, month: str) -> dict[str, Entry]:
-        try:
-            return decode(self._path(month).read_bytes())
-        except (OSError, RecordError):
+        found = self.payloads.pop(month, None)
+        payload = found.result() if found is not None else None
+        if payload is None:
             return {}
+        try:
+            entries = unpickle(payload)
+        except RecordError:
+            return {}
+        return entries if isinstance(entries, dict) else {}
 
     def _write(self, month: str, entries: dict[str, Entry]) -> None:
         """Beside the target, then renamed; a folder that cannot be written only costs time."""
@@ -248,6 +259,22 @@ class _Packs:
             return
         for path in stale:
             Path(path).unlink(missing_ok=True)
+
+
+def _pack_files(directory: Path) -> list[Path]:
+    try:
+        with os.scandir(directory) as listing:
+            return [Path(e.path) for e in listing if e.name.endswith(".pack")]
+    except OSError:
+        return []
+
+
+def _payload_of(path: Path) -> bytes | None:
+    """The checked pickle of a pack file; None when it cannot be read or is damaged."""
+    try:
+        return verified(path.read_bytes())
+    except (OSError, RecordError):
+        return None
 
 
 def _identities(entries: dict[str, Entry]) -> dict[str, tuple[bytes, Any]]:
@@ -314,11 +341,20 @@ def encode(value: Any) -> bytes:
 
 
 def decode(data: bytes) -> Any:
+    return unpickle(verified(data))
+
+
+def verified(data: bytes) -> bytes:
+    """The pickle inside a record file, when its magic line and checksum are right."""
     if not data.startswith(MAGIC):
         raise RecordError("not an incident record")
     checksum, _, payload = data[len(MAGIC):].partition(b"\n")
     if hashlib.blake2b(payload, digest_size=16).hexdigest().encode() != checksum:
         raise RecordError("damaged")
+    return payload
+
+
+def unpickle(payload: bytes) -> Any:
     try:
         value = _ModelUnpickler(io.BytesIO(payload)).load()
     except (pickle.UnpicklingError, EOFError, TypeError, ValueError, AttributeError,
