@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import threading
 from datetime import datetime
@@ -105,8 +108,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
     def stop_writing(self) -> None:
         """Stop writing reused pages (the build failed or was interrupted) and wait for it."""
         if self._writer is not None:
-            self._writer.stopped.set()
-            self._writer.join(ignore_errors=True)
+            self._writer.stop()
             self._writer = None
 
     def _restore_docs_dir(self, config: MkDocsConfig) -> None:
@@ -164,18 +166,47 @@ def _write_all(site_dir: Path, outputs: dict[str, bytes]) -> None:
             out.write(data)
 
 
+# With this many reused pages or more, a forked process writes them, so that its file system
+# work (a folder per incident) runs on another core, free of this process's interpreter lock.
+WRITER_PROCESS_MIN_PAGES = 2000
+
+
 class _Writer:
-    """Writes the reused pages in a thread, so the file system works while Python renders the
-    rest; a page the live site already holds unchanged is linked rather than written."""
+    """Writes the reused pages while Python renders the rest: in a forked process for many
+    pages, else in a thread. A page the live site already holds unchanged is linked rather
+    than written. `published` says, after `join`, what was published where."""
 
     def __init__(self, site_dir: Path, rendered: dict[str, dict[str, bytes]],
                  reuse: Reuse | None) -> None:
         self.error: OSError | None = None
         self.published: dict[str, Stamp] = {}
         self.stopped = threading.Event()
+        self.child = 0
+        pages = sum(len(p) for p in rendered.values())
+        if hasattr(os, "fork") and pages >= WRITER_PROCESS_MIN_PAGES:
+            self._fork(site_dir, rendered, reuse)
+            return
         self.thread = threading.Thread(target=self._run, args=(site_dir, rendered, reuse),
                                        name="statuspress-writer", daemon=True)
         self.thread.start()
+
+    def _fork(self, site_dir: Path, rendered: dict[str, dict[str, bytes]],
+              reuse: Reuse | None) -> None:
+        self.pipe, child_end = os.pipe()
+        self.child = os.fork()
+        if self.child == 0:  # pragma: no cover - the tests see its effect from outside
+            status = 1
+            try:
+                os.close(self.pipe)
+                self._run(site_dir, rendered, reuse)
+                report = {"error": str(self.error) if self.error else None,
+                          "published": self.published}
+                with os.fdopen(child_end, "w", encoding="utf-8") as out:
+                    json.dump(report, out)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(child_end)
 
     def _run(self, site_dir: Path, rendered: dict[str, dict[str, bytes]],
              reuse: Reuse | None) -> None:
@@ -190,8 +221,7 @@ class _Writer:
 
     def _put(self, site_dir: Path, name: str, data: bytes, incident_id: str,
              reuse: Reuse | None) -> None:
-        folder = os.path.join(site_dir, name.rpartition("/")[0])
-        os.makedirs(folder, exist_ok=True)
+        _make_folder(os.path.join(site_dir, name.rpartition("/")[0]))
         key = reuse.keys.get(incident_id) if reuse is not None else None
         if reuse is None or key is None:  # not from a record: a folder never recorded
             with open(os.path.join(site_dir, name), "wb") as out:
@@ -200,7 +230,41 @@ class _Writer:
         self.published[name] = link_or_write(site_dir, reuse.live, name, data, key,
                                              reuse.previous.get(name))
 
+    def stop(self) -> None:
+        """Interrupted: stop writing at once (the staging folder is removed after)."""
+        self.stopped.set()
+        if self.child:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.child, signal.SIGKILL)
+        self.join(ignore_errors=True)
+
     def join(self, ignore_errors: bool = False) -> None:
-        self.thread.join()
+        if self.child:
+            self._join_child()
+        else:
+            self.thread.join()
         if self.error is not None and not ignore_errors:
             raise self.error
+
+    def _join_child(self) -> None:
+        with os.fdopen(self.pipe, encoding="utf-8") as report_file:
+            text = report_file.read()
+        os.waitpid(self.child, 0)
+        self.child = 0
+        try:
+            report = json.loads(text)
+            self.published = {name: tuple(stamp) for name, stamp in report["published"].items()}
+            failure = report["error"]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            failure = "the process writing the pages stopped"
+        if failure:
+            self.error = OSError(failure)
+
+
+def _make_folder(folder: str) -> None:
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)

@@ -213,3 +213,17 @@ def test_a_folder_never_recorded_is_built_every_time(tmp_path: Path) -> None:
         site = build(root)
         assert (site / CLOSED / "index.html").is_file()
     assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
+
+
+def test_a_forked_process_writes_the_reused_pages_of_a_long_history(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from statuspress import plugin
+
+    monkeypatch.setattr(plugin, "WRITER_PROCESS_MIN_PAGES", 1)
+    root = copy_example(tmp_path)
+    first = build(root)
+    inode = (first / CLOSED / "index.html").stat().st_ino
+    expected = tree_bytes(first)
+    second = build(root)
+    assert (second / CLOSED / "index.html").stat().st_ino == inode  # linked by the process
+    assert tree_bytes(second) == expected
