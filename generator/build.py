@@ -16,6 +16,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 
 from .clock import resolve_now
 from .diagnostics import Diagnostic, count_errors, error
+from .feeds import FeedCache
 from .leakguard import relative_files, scan_tree
 from .model import Settings, load_settings
 from .project import ConfigProblem, Project, load_project
@@ -135,6 +136,8 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
     cache_dir = project.root / project.settings.cache_dir
     plugin.reuse = Reuse(target, read_published(cache_dir, target),  # type: ignore[attr-defined]
                          records.keys)
+    plugin.feed_cache = FeedCache(cache_dir, records.fingerprint,  # type: ignore[attr-defined]
+                                  records.keys)
     sweep_stale(target)
     with staging(target) as stage:
         config.site_dir = str(stage)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import islice
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
 from . import __version__
+from .cache import RenderCache
 from .ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
 from .markdown import render_markdown
-from .model.types import Incident, Site
+from .model.types import Incident, Site, Update
 
 LIMIT = 100  # entries per feed: the most recent activity
 EMPTY_FEED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -32,21 +35,59 @@ class Entry:
     content: str  # HTML
 
 
+Item = tuple[Incident, Update | None]  # an incident, and the update when an entry is one
+
+
 @dataclass(frozen=True)
 class FeedSpec:
     path: str  # without extension
     title: str
     formats: tuple[str, ...]  # "atom", "rss"
-    entries: Callable[[Site], list[Entry]]
+    choose: Callable[[Site], list[Item]]  # what the feed shows, newest first, at most LIMIT
+    make: Callable[[Site, list[Item]], list[Entry]]
 
 
-def render(site: Site, now: datetime) -> dict[str, bytes]:
+class FeedCache:
+    """Feeds of the last builds by a hash of what they show: the record key of each incident in
+    them (which covers the settings and the code too). A feed whose incidents are unchanged is
+    not formatted again; one with an incident that has no record always is."""
+
+    MAGIC = b"statuspress-feeds 1\n"
+
+    def __init__(self, directory: Path, fingerprint: str, keys: Mapping[str, str]) -> None:
+        self.store = RenderCache(directory / "feeds.cache", fingerprint, self.MAGIC)
+        self.store.lazy = True
+        self.fingerprint = fingerprint
+        self.keys = keys
+
+    def key(self, path: str, kind: str, items: list[Item]) -> bytes | None:
+        parts = [self.fingerprint, path, kind]
+        for incident, update in items:
+            record = self.keys.get(incident.id)
+            if record is None:
+                return None
+            parts += [incident.id, record, update.uid if update else ""]
+        return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
+
+
+def render(site: Site, now: datetime, cache: FeedCache | None = None) -> dict[str, bytes]:
     """Every feed; times come from the data, never from the clock."""
     outputs: dict[str, bytes] = {}
     for spec in feed_specs(site):
-        entries = spec.entries(site)[:LIMIT]
+        items = spec.choose(site)
+        entries: list[Entry] | None = None
         for kind in spec.formats:
-            outputs[f"{spec.path}.{kind}"] = _render_feed(site, spec, entries, kind)
+            key = cache.key(spec.path, kind, items) if cache else None
+            stored = cache.store.get(key) if cache and key else None
+            if stored is not None:
+                outputs[f"{spec.path}.{kind}"] = stored.encode()
+                continue
+            if entries is None:
+                entries = spec.make(site, items)
+            data = _render_feed(site, spec, entries, kind)
+            if cache and key:
+                cache.store.put(key, data.decode())
+            outputs[f"{spec.path}.{kind}"] = data
     return outputs
 
 
@@ -55,14 +96,16 @@ def feed_specs(site: Site) -> list[FeedSpec]:
     recent = most_recent_first(site)  # once for the site and every component's feed
     specs = [
         FeedSpec("history", f"{name} – incident history", ("atom", "rss"),
-                 lambda s: history_entries(s, recent)),
-        FeedSpec("updates", f"{name} – every update", ("atom", "rss"), update_entries),
-        FeedSpec("postmortems", f"{name} – postmortems", ("atom",), postmortem_entries),
+                 lambda s: history_items(recent), history_entries),
+        FeedSpec("updates", f"{name} – every update", ("atom", "rss"), update_items,
+                 update_entries),
+        FeedSpec("postmortems", f"{name} – postmortems", ("atom",), postmortem_items,
+                 postmortem_entries),
     ]
     for component in site.settings.components:
         specs.append(FeedSpec(
             f"components/{component.id}/history", f"{name} – {component.name}", ("atom",),
-            lambda s, cid=component.id: history_entries(s, recent, cid)))
+            lambda s, cid=component.id: history_items(recent, cid), history_entries))
     return specs
 
 
@@ -131,23 +174,28 @@ def most_recent_first(site: Site) -> list[Incident]:
     return sorted(site.incidents, key=lambda i: (i.last_activity, i.id), reverse=True)
 
 
-def history_entries(site: Site, recent: list[Incident],
-                    component_id: str | None = None) -> list[Entry]:
+def history_items(recent: list[Incident], component_id: str | None = None) -> list[Item]:
     """The newest incidents of `recent` (from most_recent_first), or those of one component."""
     if component_id is None:
-        incidents = recent[:LIMIT]
-    else:
-        incidents = list(islice((i for i in recent if component_id in i.affected), LIMIT))
+        return [(i, None) for i in recent[:LIMIT]]
+    return [(i, None) for i in islice((i for i in recent if component_id in i.affected), LIMIT)]
+
+
+def history_entries(site: Site, items: list[Item]) -> list[Entry]:
     return [Entry(incident_entry_id(site.settings, i.id), i.title, _incident_link(site, i),
                   i.last_activity, i.first.at, incident_content(site, i))
-            for i in incidents]
+            for i, _ in items]
 
 
-def update_entries(site: Site) -> list[Entry]:
-    pairs = ((u, i) for i in site.incidents for u in i.updates)
-    newest = heapq.nlargest(LIMIT, pairs, key=lambda pair: (pair[0].at, pair[0].uid))
+def update_items(site: Site) -> list[Item]:
+    pairs = ((i, u) for i in site.incidents for u in i.updates)
+    return heapq.nlargest(LIMIT, pairs, key=lambda pair: (pair[1].at, pair[1].uid))
+
+
+def update_entries(site: Site, items: list[Item]) -> list[Entry]:
     entries = []
-    for update, incident in newest:
+    for incident, update in items:
+        assert update is not None
         content = render_markdown(update.body) if update.body else ""
         for label, value in (("Cause", update.cause), ("Workaround", update.workaround)):
             if value:
@@ -161,12 +209,16 @@ def update_entries(site: Site) -> list[Entry]:
     return entries
 
 
-def postmortem_entries(site: Site) -> list[Entry]:
+def postmortem_items(site: Site) -> list[Item]:
     found = [i for i in site.incidents if i.postmortem is not None]
     found.sort(key=lambda i: (_published(i), postmortem_entry_id(site.settings, i.id)),
                reverse=True)
+    return [(i, None) for i in found[:LIMIT]]
+
+
+def postmortem_entries(site: Site, items: list[Item]) -> list[Entry]:
     entries = []
-    for incident in found[:LIMIT]:
+    for incident, _ in items:
         postmortem = incident.postmortem
         assert postmortem is not None
         published = _published(incident)

@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files
 from .build import CLOCK_WARNINGS
 from .clock import resolve_now
 from .diagnostics import count_errors, format_text
+from .feeds import FeedCache
 from .project import ConfigProblem, Project, load_project
 from .publish import Reuse, Stamp, link_or_write
 
@@ -51,6 +52,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.failure: list[Any] = []  # what stopped the build: MkDocs reports only "Aborted"
         self._writer: _Writer | None = None
         self.reuse: Reuse | None = None  # set by `build`: link pages from the live site
+        self.feed_cache: FeedCache | None = None  # set by `build`: reuse unchanged feeds
         self.published: dict[str, Stamp] = {}  # after a build: what it published, for the next
 
     def load_config(self, options: dict[str, Any],
@@ -122,9 +124,12 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         assert self.project is not None and self.now is not None
         env = config.theme.get_env()
         try:
-            self.outputs = render_site(self.project, self.now, env, config, self.rendered)
+            self.outputs = render_site(self.project, self.now, env, config, self.rendered,
+                                       self.feed_cache)
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])
+        if self.feed_cache is not None:
+            self.feed_cache.store.save()  # an unwritable cache only makes the next build slower
         writer, self._writer = self._writer, None
         if writer is not None:
             writer.join()

@@ -93,12 +93,14 @@ class IncidentRecords:
     pages: dict[str, dict[str, bytes]] = field(default_factory=dict)
     clean: set[str] = field(default_factory=set)  # output paths the leak guard passed
     keys: dict[str, str] = field(default_factory=dict)  # incident id -> its record's key
+    fingerprint: str = ""  # of all a record depends on besides its folder
     reused: int = 0
     computed: int = 0
 
     def load_folders(self, root: Path, entries: list[Path],
                      settings: Settings) -> list[tuple[Incident | None, list[Diagnostic]]]:
         fingerprint = context_fingerprint(settings, self.theme_env, self.directory_urls)
+        self.fingerprint = fingerprint.hex()
         packs = _Packs(self.directory)
         found = [self._entry(folder, packs.get(folder.name), fingerprint,
                              settings.max_file_bytes) for folder in entries]

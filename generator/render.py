@@ -43,11 +43,12 @@ def page_environment(theme_env: jinja2.Environment) -> jinja2.Environment:
 
 
 def render_site(project: Project, now: datetime, theme_env: jinja2.Environment,
-                config: MkDocsConfig,
-                rendered: dict[str, dict[str, bytes]] | None = None) -> dict[str, bytes]:
+                config: MkDocsConfig, rendered: dict[str, dict[str, bytes]] | None = None,
+                feed_cache: feeds.FeedCache | None = None) -> dict[str, bytes]:
     """Every generated file, keyed by its path relative to the site root.
 
-    `rendered` holds the pages of some incidents, by incident id, already rendered.
+    `rendered` holds the pages of some incidents, by incident id, already rendered;
+    `feed_cache` the feeds of earlier builds.
     """
     rendered = rendered or {}
     env = page_environment(theme_env)
@@ -64,7 +65,8 @@ def render_site(project: Project, now: datetime, theme_env: jinja2.Environment,
         outputs["sitemap.xml"] = _sitemap(env, pages, settings.site_url, directory_urls)
         # Replaces MkDocs' own copy, which carries the wall-clock time in its gzip header.
         outputs["sitemap.xml.gz"] = gzip.compress(outputs["sitemap.xml"], mtime=0)
-        for module in (feeds, api, badges, calendar):
+        outputs.update(feeds.render(project.site, now, feed_cache))
+        for module in (api, badges, calendar):
             outputs.update(module.render(project.site, now))
         if helper_share:
             outputs.update(helper_share.get())

@@ -227,3 +227,27 @@ def test_a_forked_process_writes_the_reused_pages_of_a_long_history(
     second = build(root)
     assert (second / CLOSED / "index.html").stat().st_ino == inode  # linked by the process
     assert tree_bytes(second) == expected
+
+
+def test_feeds_are_formatted_again_only_when_an_incident_in_them_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from statuspress import feeds
+
+    root = copy_example(tmp_path)
+    expected = tree_bytes(build(root))
+    formatted: list[str] = []
+    original = feeds._render_feed
+
+    def counting(site, spec, entries, kind):  # type: ignore[no-untyped-def]
+        formatted.append(f"{spec.path}.{kind}")
+        return original(site, spec, entries, kind)
+
+    monkeypatch.setattr(feeds, "_render_feed", counting)
+    assert tree_bytes(build(root)) == expected
+    assert formatted == []
+    update = sorted((root / "incidents" / CLOSED).glob("*resolved.md"))[0]
+    update.write_text(update.read_text().replace("publish a postmortem", "publish a report"))
+    site = build(root)
+    assert "history.atom" in formatted and "components/email/history.atom" not in formatted
+    assert b"publish a report" in (site / "history.atom").read_bytes()
+    assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
