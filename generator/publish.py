@@ -32,7 +32,7 @@ def staging(site_dir: Path) -> Iterator[Path]:
 
 # An old site with this many files or more is deleted by a detached process: deleting tens of
 # thousands of files takes seconds, and the new site is live before it starts.
-BACKGROUND_REMOVAL_MIN_FILES = 5000
+BACKGROUND_REMOVAL_MIN_FILES = 1000
 
 
 def swap_into_place(stage: Path, site_dir: Path, old_files: int = 0) -> None:
