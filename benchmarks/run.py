@@ -33,7 +33,7 @@ OUT = Path(__file__).resolve().parent / "out"
 BUILD = [
     sys.executable,
     "-c",
-    "from statuspress.cli import main; main(prog_name='statuspress')",
+    "from statuspress.cli import run; run()",
     "build",
 ]
 MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--quiet"]

@@ -12,6 +12,7 @@ from types import TracebackType
 import click
 
 from ..build import BuildFailed, build_site
+from ..cli import skip_teardown
 from ..diagnostics import format_text
 from .options import clock, config_option, now_option, strict_option
 
@@ -48,6 +49,7 @@ def command(config_file: Path, site_dir: Path | None, strict: bool,
                    err=True)
         raise SystemExit(130) from None
     click.echo(result.summary())
+    skip_teardown()
 
 
 class TerminalProgress:
