@@ -22,7 +22,7 @@ from .model import Settings, load_settings
 from .project import ConfigProblem, Project, load_project
 from .publish import Reuse, read_published, staging, swap_into_place, sweep_stale, write_published
 from .records import IncidentRecords
-from .render import TemplateProblem
+from .render import TemplateProblem, page_environment
 
 RECORDS_FOLDER = "incidents"
 
@@ -73,7 +73,8 @@ def build_site(config_path: Path, site_dir: Path | None = None, now: datetime | 
     cache_dir = config_path.parent / settings.cache_dir
     with used_by_build(cache_dir):  # before loading: parsed files are cached too
         config = _mkdocs_config(config_path, strict)
-        records = IncidentRecords(cache_dir / RECORDS_FOLDER, config.theme.get_env(), clock,
+        env = page_environment(config.theme.get_env())  # one for the whole build
+        records = IncidentRecords(cache_dir / RECORDS_FOLDER, env, clock,
                                   bool(config.use_directory_urls))
         progress("reading and checking the content")
         project = _validated(config_path, clock, strict, records)
@@ -133,6 +134,7 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
     plugin = config.plugins["statuspress"]
     plugin.now, plugin.project = now, project  # type: ignore[attr-defined]
     plugin.rendered = records.pages  # type: ignore[attr-defined]
+    plugin.page_env = records.env  # type: ignore[attr-defined]
     cache_dir = project.root / project.settings.cache_dir
     plugin.reuse = Reuse(target, read_published(cache_dir, target),  # type: ignore[attr-defined]
                          records.keys)

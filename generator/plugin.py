@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -53,6 +54,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self._writer: _Writer | None = None
         self.reuse: Reuse | None = None  # set by `build`: link pages from the live site
         self.feed_cache: FeedCache | None = None  # set by `build`: reuse unchanged feeds
+        self.page_env: jinja2.Environment | None = None  # set by `build`: render.page_environment
         self.published: dict[str, Stamp] = {}  # after a build: what it published, for the next
 
     def load_config(self, options: dict[str, Any],
@@ -119,10 +121,11 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self._empty_dir = ""
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        from .render import TemplateProblem, render_site
+        from .render import TemplateProblem, page_environment, render_site
 
         assert self.project is not None and self.now is not None
-        env = config.theme.get_env()
+        # The build's own, whose templates are compiled already; `serve` makes one.
+        env = self.page_env or page_environment(config.theme.get_env())
         try:
             self.outputs = render_site(self.project, self.now, env, config, self.rendered,
                                        self.feed_cache)

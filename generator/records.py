@@ -49,7 +49,7 @@ from .leakguard import Scanner, build_scanner, page_is_clean
 from .lint import incident_diagnostics, lint_context
 from .model.load import folder_looks_like_incident, load_folder
 from .model.types import Incident, Settings, Site
-from .render import page_environment, render_incident
+from .render import compile_templates, render_incident
 
 FOLDER = "incidents"
 MAGIC = b"statuspress-incident-records 2\n"
@@ -87,7 +87,7 @@ class IncidentRecords:
     """
 
     directory: Path
-    theme_env: jinja2.Environment
+    env: jinja2.Environment  # render.page_environment, over the theme's templates
     now: datetime
     directory_urls: bool
     pages: dict[str, dict[str, bytes]] = field(default_factory=dict)
@@ -99,13 +99,13 @@ class IncidentRecords:
 
     def load_folders(self, root: Path, entries: list[Path],
                      settings: Settings) -> list[tuple[Incident | None, list[Diagnostic]]]:
-        fingerprint = context_fingerprint(settings, self.theme_env, self.directory_urls)
+        fingerprint = context_fingerprint(settings, self.env, self.directory_urls)
         self.fingerprint = fingerprint.hex()
         packs = _Packs(self.directory)
         found = [self._entry(folder, packs.get(folder.name), fingerprint,
                              settings.max_file_bytes) for folder in entries]
         missing = [i for i, entry in enumerate(found) if entry is not None and entry.key == b""]
-        worker = _Worker(root, settings, page_environment(self.theme_env),
+        worker = _Worker(root, settings, self.env,
                          build_scanner(settings), self.now, self.directory_urls,
                          [entries[i] for i in missing])
         for index, record in zip(missing, worker.run(), strict=True):
@@ -409,6 +409,7 @@ class _Worker:
             return [self.compute(folder) for folder in self.folders]
         global _worker
         _worker = self
+        compile_templates(self.env, ("incident.html", "postmortem.html"))
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)  # see render._helper_rendering

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import multiprocessing
 import os
@@ -42,16 +43,15 @@ def page_environment(theme_env: jinja2.Environment) -> jinja2.Environment:
     return env
 
 
-def render_site(project: Project, now: datetime, theme_env: jinja2.Environment,
+def render_site(project: Project, now: datetime, env: jinja2.Environment,
                 config: MkDocsConfig, rendered: dict[str, dict[str, bytes]] | None = None,
                 feed_cache: feeds.FeedCache | None = None) -> dict[str, bytes]:
     """Every generated file, keyed by its path relative to the site root.
 
-    `rendered` holds the pages of some incidents, by incident id, already rendered;
-    `feed_cache` the feeds of earlier builds.
+    `env` comes from `page_environment`; `rendered` holds the pages of some incidents, by
+    incident id, already rendered; `feed_cache` the feeds of earlier builds.
     """
     rendered = rendered or {}
-    env = page_environment(theme_env)
     settings = project.settings
     pages = build_pages(project.site, now, rendered)
     directory_urls = bool(config.use_directory_urls)
@@ -170,6 +170,7 @@ def _helper_rendering(job: PageJob) -> Iterator[AsyncResult[dict[str, bytes]] | 
         yield None
         return
     _job = job
+    compile_templates(job.env, sorted({page.template for page in job.pages}))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: see below
@@ -180,6 +181,14 @@ def _helper_rendering(job: PageJob) -> Iterator[AsyncResult[dict[str, bytes]] | 
             yield pool.apply_async(_helper_share)
     finally:
         _job = None
+
+
+def compile_templates(env: jinja2.Environment, templates: Iterable[str]) -> None:
+    """Compile templates before forking, so that only one process does it. A broken one is
+    left for rendering to report, with the page it breaks."""
+    for template in templates:
+        with contextlib.suppress(Exception):
+            env.get_template(template)
 
 
 def _flat(path: str) -> str:

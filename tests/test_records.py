@@ -251,3 +251,23 @@ def test_feeds_are_formatted_again_only_when_an_incident_in_them_changed(
     assert "history.atom" in formatted and "components/email/history.atom" not in formatted
     assert b"publish a report" in (site / "history.atom").read_bytes()
     assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
+
+
+@pytest.mark.parametrize("template", ["incident.html", "history.html"])
+def test_a_broken_template_is_reported_when_two_processes_render(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str) -> None:
+    from statuspress import render
+
+    monkeypatch.setattr(records, "PARALLEL_MIN_FOLDERS", 1)
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
+    root = copy_example(tmp_path)
+    (root / "overrides").mkdir()
+    (root / "overrides" / template).write_text("{% extends 'base.html' %}{% block content %}"
+                                               "{{ incident.title }{% endblock %}")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: statuspress\n",
+                                                 "  name: statuspress\n  custom_dir: overrides\n"))
+    with pytest.raises(BuildFailed) as failed:
+        build(root)
+    [problem] = failed.value.diagnostics
+    assert problem.rule == "template" and problem.path.endswith(f"overrides/{template}")
