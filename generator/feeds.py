@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -94,6 +95,8 @@ def render(site: Site, now: datetime, cache: FeedCache | None = None) -> dict[st
 def feed_specs(site: Site) -> list[FeedSpec]:
     name = site.settings.site_name
     recent = most_recent_first(site)  # once for the site and every component's feed
+    # An incident is in the site's feed and in each of its components': written once.
+    history_entries = partial(_history_entries, contents={})
     specs = [
         FeedSpec("history", f"{name} – incident history", ("atom", "rss"),
                  lambda s: history_items(recent), history_entries),
@@ -181,10 +184,16 @@ def history_items(recent: list[Incident], component_id: str | None = None) -> li
     return [(i, None) for i in islice((i for i in recent if component_id in i.affected), LIMIT)]
 
 
-def history_entries(site: Site, items: list[Item]) -> list[Entry]:
-    return [Entry(incident_entry_id(site.settings, i.id), i.title, _incident_link(site, i),
-                  i.last_activity, i.first.at, incident_content(site, i))
-            for i, _ in items]
+def _history_entries(site: Site, items: list[Item], contents: dict[str, str]) -> list[Entry]:
+    entries = []
+    for incident, _ in items:
+        content = contents.get(incident.id)
+        if content is None:
+            content = contents[incident.id] = incident_content(site, incident)
+        entries.append(Entry(incident_entry_id(site.settings, incident.id), incident.title,
+                             _incident_link(site, incident), incident.last_activity,
+                             incident.first.at, content))
+    return entries
 
 
 def update_items(site: Site) -> list[Item]:
