@@ -23,6 +23,7 @@ is ignored and its folders computed afresh. Records of folders gone are dropped.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import multiprocessing
@@ -407,20 +408,23 @@ class _Worker:
         fork = "fork" in multiprocessing.get_all_start_methods()
         if count < PARALLEL_MIN_FOLDERS or (os.cpu_count() or 1) < 2 or not fork:
             return [self.compute(folder) for folder in self.folders]
-        global _worker
-        _worker = self
+        global _worker, _next_folder
+        context = multiprocessing.get_context("fork")
+        _worker, _next_folder = self, context.Value("i", 0)
         compile_templates(self.env, ("incident.html", "postmortem.html"))
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)  # see render._helper_rendering
-                pool = multiprocessing.get_context("fork").Pool(1)
+                gc.freeze()  # the helper's collector then leaves the inherited objects alone
+                pool = context.Pool(1)
+                gc.unfreeze()
             with pool:
                 helper = pool.apply_async(_helpers_share)
-                mine = {i: self.compute(self.folders[i]) for i in range(0, count, 2)}
-                theirs = dict(zip(range(1, count, 2), map(decode, helper.get()), strict=True))
+                done = {i: self.compute(self.folders[i]) for i in _taken(count)}
+                done.update((i, decode(data)) for i, data in helper.get())
         finally:
-            _worker = None
-        return [mine[i] if i in mine else theirs[i] for i in range(count)]
+            _worker = _next_folder = None
+        return [done[i] for i in range(count)]
 
     def compute(self, folder: Path) -> Record:
         incident, diagnostics = load_folder(self.root, folder, self.settings)
@@ -437,8 +441,22 @@ class _Worker:
 
 
 _worker: _Worker | None = None
+_next_folder: Any = None  # a shared counter: each process takes the next folder to compute
 
 
-def _helpers_share() -> list[bytes]:
+def _taken(count: int) -> Iterator[int]:
+    """Indexes of folders this process takes, until none is left: both processes finish
+    together, whatever each folder costs."""
+    while True:
+        with _next_folder.get_lock():
+            index = _next_folder.value
+            _next_folder.value = index + 1
+        if index >= count:
+            return
+        yield index
+
+
+def _helpers_share() -> list[tuple[int, bytes]]:
     assert _worker is not None
-    return [encode(_worker.compute(folder)) for folder in _worker.folders[1::2]]
+    return [(i, encode(_worker.compute(_worker.folders[i])))
+            for i in _taken(len(_worker.folders))]

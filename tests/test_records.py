@@ -271,3 +271,13 @@ def test_a_broken_template_is_reported_when_two_processes_render(
         build(root)
     [problem] = failed.value.diagnostics
     assert problem.rule == "template" and problem.path.endswith(f"overrides/{template}")
+
+
+def test_folders_computed_in_two_processes_give_the_same_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = spy(monkeypatch)
+    one = tree_bytes(build(copy_example(tmp_path / "one")))
+    monkeypatch.setattr(records, "PARALLEL_MIN_FOLDERS", 1)
+    two = tree_bytes(build(copy_example(tmp_path / "two")))
+    assert [m.computed for m in made] == [8, 8]
+    assert one == two
