@@ -103,7 +103,7 @@ class RenderCache:
         if self.lazy or (not self.changed and self.path.exists()):
             return True
         try:
-            _atomic_write(self.path, encode(self.used, self.fingerprint, self.magic))
+            atomic_write(self.path, encode(self.used, self.fingerprint, self.magic))
         except OSError:
             return False
         return True
@@ -154,7 +154,7 @@ def _entries(keys: bytes, lengths: array, text: str) -> dict[bytes, str]:
     return entries
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     """Write beside the target and rename, so a crash never leaves half a cache file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -184,7 +184,7 @@ class SourceCache(RenderCache):
         if self.lazy or (not self.changed and self.path.exists()):
             return True
         try:
-            _atomic_write(self.path, encode_json(self.used, self.fingerprint))
+            atomic_write(self.path, encode_json(self.used, self.fingerprint))
         except OSError:
             return False
         return True

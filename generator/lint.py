@@ -24,8 +24,9 @@ def run_lint(site: Site, now: datetime) -> list[Diagnostic]:
     return [*found, *clock_diagnostics(site, now)]
 
 
-def lint_context(settings: Settings, now: datetime) -> Context:
-    return Context(now=now, settings=settings, thresholds=Thresholds.of(settings))
+def lint_context(settings: Settings, now: datetime, history: bool = False) -> Context:
+    return Context(now=now, settings=settings, history=history,
+                   thresholds=Thresholds.of(settings))
 
 
 def incident_diagnostics(incident: Incident, ctx: Context) -> list[Diagnostic]:
@@ -54,8 +55,7 @@ def clock_diagnostics(site: Site, now: datetime) -> list[Diagnostic]:
 def history_findings(site: Site, now: datetime) -> list[tuple[str, Diagnostic]]:
     """(incident id, finding) for every rule on every incident as it was, timing included:
     what `report` counts."""
-    ctx = Context(now=now, settings=site.settings, history=True,
-                  thresholds=Thresholds.of(site.settings))
+    ctx = lint_context(site.settings, now, history=True)
     rules = list(RULES.values())
     return [
         (incident.id, diagnostic)

@@ -168,7 +168,7 @@ def _write_all(site_dir: Path, outputs: dict[str, bytes]) -> None:
     for relative, data in outputs.items():
         folder = relative.rpartition("/")[0]
         if folder not in made:
-            (site_dir / folder).mkdir(parents=True, exist_ok=True)
+            _make_folder(os.path.join(site_dir, folder))
             made.add(folder)
         with open(os.path.join(site_dir, relative), "wb") as out:
             out.write(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -11,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from .cache import atomic_write
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -170,14 +173,8 @@ def read_published(cache_dir: Path, site_dir: Path) -> dict[str, Stamp]:
 
 def write_published(cache_dir: Path, site_dir: Path, files: dict[str, Stamp]) -> None:
     data = {"site": str(site_dir.resolve()), "files": files}
-    target = cache_dir / PUBLISHED_FILE
-    temp = target.with_name(f".{target.name}.{os.getpid()}")
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        os.replace(temp, target)
-    except OSError:  # only costs the next build the time to write its pages
-        temp.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # only costs the next build the time to write its pages
+        atomic_write(cache_dir / PUBLISHED_FILE, json.dumps(data, separators=(",", ":")).encode())
 
 
 def link_or_write(stage: Path, live: Path, name: str, data: bytes, key: str,

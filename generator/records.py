@@ -23,7 +23,7 @@ is ignored and its folders computed afresh. Records of folders gone are dropped.
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import hashlib
 import io
 import multiprocessing
@@ -33,7 +33,6 @@ import platform
 import stat
 import sys
 import time
-import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -45,7 +44,9 @@ from typing import Any
 
 import jinja2
 
+from .cache import atomic_write
 from .diagnostics import Diagnostic
+from .forking import CONTEXT, can_fork, helper_pool
 from .leakguard import Scanner, build_scanner, page_is_clean
 from .lint import incident_diagnostics, lint_context
 from .model.load import folder_looks_like_incident, load_folder
@@ -211,6 +212,7 @@ class _Packs:
         self.payloads = {path.name.removesuffix(".pack"): self.reader.submit(_payload_of, path)
                          for path in sorted(_pack_files(directory))}
         self.reader.shutdown(wait=False)
+        self.found = set(self.payloads)  # the months that have a pack
 
     def get(self, folder: str) -> Entry | None:
         month = _month(folder)
@@ -243,25 +245,13 @@ class _Packs:
         return entries if isinstance(entries, dict) else {}
 
     def _write(self, month: str, entries: dict[str, Entry]) -> None:
-        """Beside the target, then renamed; a folder that cannot be written only costs time."""
-        target = self._path(month)
-        temp = target.with_name(f".{target.name}.{os.getpid()}")
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(encode(entries))
-            os.replace(temp, target)
-        except OSError:
-            temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a folder that cannot be written only costs time
+            atomic_write(self._path(month), encode(entries))
 
     def _prune(self, months: set[str]) -> None:
-        try:
-            with os.scandir(self.directory) as listing:
-                stale = [e.path for e in listing if e.name.endswith(".pack")
-                         and e.name.removesuffix(".pack") not in months]
-        except OSError:
-            return
-        for path in stale:
-            Path(path).unlink(missing_ok=True)
+        for month in self.found - months:
+            with contextlib.suppress(OSError):
+                self._path(month).unlink(missing_ok=True)
 
 
 def _pack_files(directory: Path) -> list[Path]:
@@ -405,20 +395,14 @@ class _Worker:
 
     def run(self) -> list[Record]:
         count = len(self.folders)
-        fork = "fork" in multiprocessing.get_all_start_methods()
-        if count < PARALLEL_MIN_FOLDERS or (os.cpu_count() or 1) < 2 or not fork:
+        if count < PARALLEL_MIN_FOLDERS or not can_fork():
             return [self.compute(folder) for folder in self.folders]
         global _worker, _next_folder
-        context = multiprocessing.get_context("fork")
-        _worker, _next_folder = self, context.Value("i", 0)
+        _worker = self
+        _next_folder = multiprocessing.get_context(CONTEXT).Value("i", 0)
         compile_templates(self.env, ("incident.html", "postmortem.html"))
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)  # see render._helper_rendering
-                gc.freeze()  # the helper's collector then leaves the inherited objects alone
-                pool = context.Pool(1)
-                gc.unfreeze()
-            with pool:
+            with helper_pool() as pool:
                 helper = pool.apply_async(_helpers_share)
                 done = {i: self.compute(self.folders[i]) for i in _taken(count)}
                 done.update((i, decode(data)) for i, data in helper.get())

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import multiprocessing
-import os
-import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from . import api, badges, calendar, feeds
 from .clock import format_duration, iso
 from .diagnostics import Diagnostic, error
+from .forking import can_fork, helper_pool
 from .model import Incident, Site
 from .pages import Page, build_pages, common_context, incident_pages
 from .project import Project
@@ -165,19 +163,13 @@ def _helper_share() -> dict[str, bytes]:
 def _helper_rendering(job: PageJob) -> Iterator[AsyncResult[dict[str, bytes]] | None]:
     """A forked process rendering its share of the pages, where that pays and is possible."""
     global _job
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    if len(job.to_render()) < PARALLEL_MIN_PAGES or (os.cpu_count() or 1) < 2 or not fork:
+    if len(job.to_render()) < PARALLEL_MIN_PAGES or not can_fork():
         yield None
         return
     _job = job
     compile_templates(job.env, sorted({page.template for page in job.pages}))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: see below
-            # The helper only renders templates and returns bytes; it touches no locks that
-            # other threads (a progress display, a live-reload server) might hold.
-            pool = multiprocessing.get_context("fork").Pool(1)
-        with pool:
+        with helper_pool() as pool:
             yield pool.apply_async(_helper_share)
     finally:
         _job = None

@@ -119,9 +119,8 @@ def load_folder(root: Path, entry: Path, settings: Settings) -> tuple[Incident |
 
 
 def folder_looks_like_incident(entry: Path) -> bool:
-    """A real folder (not a symlink) whose name is a valid incident id."""
-    return (not entry.name.startswith(".") and entry.is_dir() and not entry.is_symlink()
-            and _valid_id(entry.name))
+    """A folder `load_folder` loads as an incident: not hidden, not a symlink, a valid id."""
+    return not entry.name.startswith(".") and entry.is_dir() and _folder_problem(entry) is None
 
 
 def _relative(root: Path, path: Path) -> str:
