@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +27,7 @@ from .records import IncidentRecords
 from .render import TemplateProblem, page_environment
 
 RECORDS_FOLDER = "incidents"
+TEMPLATES_FOLDER = "templates"
 
 Progress = Callable[[str], None]
 
@@ -71,14 +74,31 @@ def build_site(config_path: Path, site_dir: Path | None = None, now: datetime | 
 
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
     cache_dir = config_path.parent / settings.cache_dir
-    with used_by_build(cache_dir):  # before loading: parsed files are cached too
+    with _fewer_collections(), used_by_build(cache_dir):  # before loading: files are cached too
         config = _mkdocs_config(config_path, strict)
-        env = page_environment(config.theme.get_env())  # one for the whole build
+        # One for the whole build, its templates compiled by an earlier build where it can.
+        env = page_environment(config.theme.get_env(), cache_dir / TEMPLATES_FOLDER)
         records = IncidentRecords(cache_dir / RECORDS_FOLDER, env, clock,
                                   bool(config.use_directory_urls))
         progress("reading and checking the content")
         project = _validated(config_path, clock, strict, records)
         return _render(project, config, records, site_dir, clock, started, progress)
+
+
+# A build keeps the model of every incident to its end, and the model has no reference cycles:
+# at the collector's default pace (every 700 new objects) it walks them again and again, for
+# nothing (75 ms of a 1,000-incident cold build in the main process; 25 ms at this pace).
+_BUILD_COLLECTION_THRESHOLD = 50_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    thresholds = gc.get_threshold()
+    gc.set_threshold(_BUILD_COLLECTION_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _settings(config_path: Path) -> Settings:

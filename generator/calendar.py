@@ -3,28 +3,46 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from .model.types import Incident, Site
+
+if TYPE_CHECKING:
+    from icalendar import Event
+
+    from .feeds import FeedCache
 
 PRODID = "-//statuspress//maintenance calendar//EN"
 LIMIT = 200  # the most recent windows: calendars need what is coming, not ten years back
 
 
-def render(site: Site, now: datetime) -> dict[str, bytes]:
+def render(site: Site, now: datetime, cache: FeedCache | None = None) -> dict[str, bytes]:
+    """The calendar; from `cache` when none of its windows changed since an earlier build."""
+    windows = [i for i in site.incidents if i.is_maintenance and i.window is not None]
+    windows.sort(key=lambda i: (i.window.start, i.id), reverse=True)  # type: ignore[union-attr]
+    recent = {incident.id for incident in windows[:LIMIT]}
+    shown = [incident for incident in site.incidents if incident.id in recent]
+    key = cache.key("maintenance", "ics", [(i, None) for i in shown]) if cache else None
+    stored = cache.store.get(key) if cache and key else None
+    if stored is not None:
+        return {"maintenance.ics": stored.encode()}
+    data = _calendar(site, shown)
+    if cache and key:
+        cache.store.put(key, data.decode())
+    return {"maintenance.ics": data}
+
+
+def _calendar(site: Site, shown: list[Incident]) -> bytes:
+    from icalendar import Calendar  # only when the calendar changed: a rebuild rarely needs it
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{site.settings.site_name} – scheduled maintenance")
-    windows = [i for i in site.incidents if i.is_maintenance and i.window is not None]
-    windows.sort(key=lambda i: (i.window.start, i.id), reverse=True)  # type: ignore[union-attr]
-    recent = {incident.id for incident in windows[:LIMIT]}
-    for incident in site.incidents:
-        if incident.id in recent:
-            calendar.add_component(_event(site, incident))
-    return {"maintenance.ics": calendar.to_ical()}
+    for incident in shown:
+        calendar.add_component(_event(site, incident))
+    return bytes(calendar.to_ical())
 
 
 def is_cancelled(incident: Incident) -> bool:
@@ -35,6 +53,8 @@ def is_cancelled(incident: Incident) -> bool:
 
 
 def _event(site: Site, incident: Incident) -> Event:
+    from icalendar import Event
+
     window = incident.window
     assert window is not None
     event = Event()

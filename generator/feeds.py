@@ -49,9 +49,10 @@ class FeedSpec:
 
 
 class FeedCache:
-    """Feeds of the last builds by a hash of what they show: the record key of each incident in
-    them (which covers the settings and the code too). A feed whose incidents are unchanged is
-    not formatted again; one with an incident that has no record always is."""
+    """Feeds (and the maintenance calendar) of the last builds by a hash of what they show: the
+    record key of each incident in them (which covers the settings and the code too). A feed
+    whose incidents are unchanged is not formatted again; one with an incident that has no
+    record always is."""
 
     MAGIC = b"statuspress-feeds 1\n"
 

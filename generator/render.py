@@ -32,13 +32,42 @@ FEEDS = (
 )
 
 
-def page_environment(theme_env: jinja2.Environment) -> jinja2.Environment:
-    """The theme's loader (so custom_dir overrides work) with autoescape on."""
-    env = jinja2.Environment(loader=theme_env.loader, autoescape=True, trim_blocks=False,
-                             keep_trailing_newline=True)
+def page_environment(theme_env: jinja2.Environment,
+                     compiled_dir: Path | None = None) -> jinja2.Environment:
+    """The theme's loader (so custom_dir overrides work) with autoescape on; with
+    `compiled_dir`, templates compiled by earlier builds are kept there and reused."""
+    options: dict[str, Any] = {"autoescape": True, "trim_blocks": False,
+                               "keep_trailing_newline": True}
+    cache = CompiledTemplates(compiled_dir, repr(sorted(options.items()))) if compiled_dir else None
+    env = jinja2.Environment(loader=theme_env.loader, bytecode_cache=cache, **options)
     env.filters["iso"] = iso
     env.filters["duration"] = format_duration
     return env
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled by earlier builds. Jinja compiles a template again when its source
+    changed; the key also covers Jinja's version and the environment's options, which shape
+    the compiled code. A cache that cannot be written only costs the next build time."""
+
+    def __init__(self, directory: Path, options: str) -> None:
+        with contextlib.suppress(OSError):
+            directory.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(directory), "%s.jinja")
+        self.salt = f"{jinja2.__version__}\0{options}"
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{self.salt}\0{name}", filename)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged file: Jinja's reader lets pickle's errors through
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def render_site(project: Project, now: datetime, env: jinja2.Environment,
@@ -64,7 +93,8 @@ def render_site(project: Project, now: datetime, env: jinja2.Environment,
         # Replaces MkDocs' own copy, which carries the wall-clock time in its gzip header.
         outputs["sitemap.xml.gz"] = gzip.compress(outputs["sitemap.xml"], mtime=0)
         outputs.update(feeds.render(project.site, now, feed_cache))
-        for module in (api, badges, calendar):
+        outputs.update(calendar.render(project.site, now, feed_cache))
+        for module in (api, badges):
             outputs.update(module.render(project.site, now))
         if helper_share:
             outputs.update(helper_share.get())

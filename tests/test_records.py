@@ -281,3 +281,77 @@ def test_folders_computed_in_two_processes_give_the_same_site(
     two = tree_bytes(build(copy_example(tmp_path / "two")))
     assert [m.computed for m in made] == [8, 8]
     assert one == two
+
+
+def test_the_calendar_is_made_again_only_when_a_maintenance_in_it_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from statuspress import calendar
+
+    root = copy_example(tmp_path)
+    expected = tree_bytes(build(root))
+    made: list[int] = []
+    original = calendar._calendar
+
+    def counting(site, shown):  # type: ignore[no-untyped-def]
+        made.append(len(shown))
+        return original(site, shown)
+
+    monkeypatch.setattr(calendar, "_calendar", counting)
+    assert tree_bytes(build(root)) == expected
+    assert made == []
+    scheduled = root / "incidents" / "2026-11-20-backup-storage-migration" / \
+        "20261120T0900Z-scheduled.md"
+    scheduled.write_text(scheduled.read_text().replace("new hardware", "newer hardware"))
+    site = build(root)
+    assert made == [2]
+    assert b"newer hardware" in (site / "maintenance.ics").read_bytes().replace(b"\r\n ", b"")
+    assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
+
+
+def compiled_templates(root: Path) -> list[Path]:
+    return sorted((root / ".statuspress-cache" / "templates").glob("*.jinja"))
+
+
+def test_templates_compiled_by_one_build_serve_the_next_until_their_source_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2
+
+    root = copy_example(tmp_path)
+    overrides = root / "overrides"
+    overrides.mkdir()
+    theme = Path(__import__("statuspress.theme", fromlist=["x"]).__file__).parent
+    shutil.copy(theme / "history.html", overrides / "history.html")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: statuspress\n",
+                                                 "  name: statuspress\n  custom_dir: overrides\n"))
+    expected = tree_bytes(build(root))
+    assert len(compiled_templates(root)) >= 8
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def compiling(self, source, name=None, filename=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.bytecode_cache is not None:  # statuspress's, not the one MkDocs renders with
+            compiled.append(name)
+        return original(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compiling)
+    assert tree_bytes(build(root)) == expected
+    assert compiled == []
+    page = overrides / "history.html"
+    page.write_text(page.read_text().replace("<h1", "<h1 data-edited=1", 1))
+    site = build(root)
+    assert compiled == ["history.html"]
+    assert b"data-edited=1" in (site / "history" / "index.html").read_bytes()
+    for stored in compiled_templates(root):  # damaged files are compiled again
+        stored.write_bytes(stored.read_bytes()[:40])
+    assert tree_bytes(build(root)) == tree_bytes(site)
+    assert "status.html" in compiled
+
+
+def test_a_cache_folder_that_cannot_hold_compiled_templates_only_costs_time(
+        tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    expected = tree_bytes(build(root))
+    shutil.rmtree(root / ".statuspress-cache" / "templates")
+    (root / ".statuspress-cache" / "templates").write_text("not a folder")
+    assert tree_bytes(build(root, "second")) == tree_bytes(build(root, "third")) == expected
