@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -19,7 +20,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from .clock import resolve_now
 from .diagnostics import Diagnostic, count_errors, error
 from .feeds import FeedCache
-from .leakguard import relative_files, scan_tree
+from .leakguard import TreeGuard, relative_files
 from .model import Settings, load_settings
 from .project import ConfigProblem, Project, load_project
 from .publish import Reuse, read_published, staging, swap_into_place, sweep_stale, write_published
@@ -160,14 +161,14 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
                          records.keys)
     plugin.feed_cache = FeedCache(cache_dir, records.fingerprint,  # type: ignore[attr-defined]
                                   records.keys)
+    plugin.finish_later = True  # type: ignore[attr-defined]
     sweep_stale(target)
     with staging(target) as stage:
         config.site_dir = str(stage)
         progress("rendering pages, feeds and the API")
         _run_mkdocs(config)
         progress("scanning every file for leaks")
-        files = relative_files(stage)
-        _guard(stage, project, plugin.outputs, records.clean, files)  # type: ignore[attr-defined]
+        files = _guard(stage, project, plugin, records.clean)
         progress("publishing")
         swap_into_place(stage, target, old_files=len(files))  # the old site is about as large
     write_published(cache_dir, target, plugin.published)  # type: ignore[attr-defined]
@@ -188,13 +189,15 @@ def _run_mkdocs(config: object) -> None:
     build_log.addFilter(reported)
     try:
         mkdocs_build(config)  # type: ignore[arg-type]
-    except Abort as exc:
+    except BaseException as exc:  # also Ctrl-C, which MkDocs does not pass to the plugin
+        plugin.stop_writing()
+        if not isinstance(exc, Abort):
+            raise
         if plugin.failure:  # MkDocs turns the plugin's error into a bare Abort
             raise BuildFailed(plugin.failure) from None
         raise BuildFailed([error("mkdocs.yml", 0, "mkdocs", str(exc).strip(),
                                  "fix the problem MkDocs reports above")]) from None
-    finally:  # also on Ctrl-C, which MkDocs does not pass to the plugin
-        plugin.stop_writing()
+    finally:
         build_log.removeFilter(reported)
 
 
@@ -209,10 +212,21 @@ class _Reported(logging.Filter):
         return not (record.levelno >= logging.ERROR and self.plugin.failure)  # type: ignore[attr-defined]
 
 
-def _guard(stage: Path, project: Project, written: dict[str, bytes], known_clean: set[str],
-           files: list[str]) -> None:
-    problems = scan_tree(stage, project.root, project.settings,
-                         cache_dir=project.root / project.settings.cache_dir,
-                         written=written, known_clean=known_clean, files=files)
+def _guard(stage: Path, project: Project, plugin: Any, known_clean: set[str]) -> list[str]:
+    """Scan every file of `stage` for leaks; the files of the site, as relative_files lists.
+
+    What the build rendered is scanned while the reused pages are still being written."""
+    guard = TreeGuard(stage, project.root, project.settings,
+                      cache_dir=project.root / project.settings.cache_dir)
+    try:
+        guard.scan(plugin.outputs, plugin.outputs, known_clean)
+        plugin.finish_writing()
+    except BaseException:
+        plugin.stop_writing()
+        raise
+    files = relative_files(stage)
+    guard.scan(files, {}, known_clean)  # what MkDocs copied: assets, loose files, the theme's
+    problems = guard.finish()
     if problems:
         raise BuildFailed(problems)
+    return files

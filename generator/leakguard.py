@@ -120,7 +120,7 @@ _TAG = re.compile(r"<[^>]*>")
 _ATTRIBUTE = re.compile(r'="([^"]*)"')
 _ENTITY = re.compile(r"&(?:#|[A-Za-z]+;?)")
 _COMMON_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#34;", '"'),
-                    ("&#39;", "'"), ("&#x27;", "'"), ("&amp;", "&"))
+                    ("&#39;", "'"), ("&#x27;", "'"))  # and "&amp;", decoded last
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ICS_ESCAPE = re.compile(r"\\([\\,;nN])")
 _DRAFT = re.compile(r"^draft:[ \t]*['\"]?(true|yes|on|false|no|off)\b",
@@ -162,32 +162,57 @@ def scan_tree(directory: Path, root: Path, settings: Settings, cache_dir: Path |
     scanned clean by this same scanner (a resolved incident's reused pages). `files` is
     `relative_files(directory)`, when the caller has it already.
     """
-    scanner = build_scanner(settings)
-    clean = RenderCache((cache_dir or Path()) / CLEAN_FILE, _fingerprint(scanner), CLEAN_MAGIC)
-    if cache_dir:
-        clean.load()
-    written = written or {}
-    found: dict[Hit, str] = {}  # hit -> first output file it is in
-    for relative in files if files is not None else relative_files(directory):
-        if relative in known_clean:
-            continue
-        data = written.get(relative)
-        if data is None:
-            data = (directory / relative).read_bytes()
-        name = relative.rpartition("/")[2]
-        key = _content_key(name, data)
-        if clean.get(key) is not None:
-            continue
-        hits = scanner.hits(readable_text_of(data, name))
-        if not hits:
-            clean.put(key, "")
-        for hit in hits:
-            found.setdefault(hit, relative)
-    if cache_dir:
-        clean.save()  # an unwritable cache only makes the next build slower
-    diagnostics = _locate(found, scanner, root, settings, _published_name(directory))
-    diagnostics += unpublished_files(directory, root, settings)
-    return sort_diagnostics(diagnostics)
+    guard = TreeGuard(directory, root, settings, cache_dir)
+    guard.scan(files if files is not None else relative_files(directory), written or {},
+               known_clean)
+    return guard.finish()
+
+
+class TreeGuard:
+    """One scan of a built tree, in as many passes as suit the build: files still being
+    written can wait for a later pass while the bytes already in memory are scanned."""
+
+    def __init__(self, directory: Path, root: Path, settings: Settings,
+                 cache_dir: Path | None = None) -> None:
+        self.directory, self.root, self.settings = directory, root, settings
+        self.cache_dir = cache_dir
+        self.scanner = build_scanner(settings)
+        self.clean = RenderCache((cache_dir or Path()) / CLEAN_FILE,
+                                 _fingerprint(self.scanner), CLEAN_MAGIC)
+        if cache_dir:
+            self.clean.load()
+        self.found: dict[Hit, str] = {}  # hit -> first output file (by name) it is in
+        self.scanned: set[str] = set()
+
+    def scan(self, files: Iterable[str], written: Mapping[str, bytes],
+             known_clean: Collection[str] = ()) -> None:
+        """Scan `files` (relative paths) not scanned yet, taking bytes from `written` first."""
+        for relative in files:
+            if relative in known_clean or relative in self.scanned:
+                continue
+            self.scanned.add(relative)
+            data = written.get(relative)
+            if data is None:
+                data = (self.directory / relative).read_bytes()
+            name = relative.rpartition("/")[2]
+            key = _content_key(name, data)
+            if self.clean.get(key) is not None:
+                continue
+            hits = self.scanner.hits(readable_text_of(data, name))
+            if not hits:
+                self.clean.put(key, "")
+            for hit in hits:
+                if hit not in self.found or relative < self.found[hit]:
+                    self.found[hit] = relative
+
+    def finish(self) -> list[Diagnostic]:
+        """Every problem found, once the whole tree is written and scanned."""
+        if self.cache_dir:
+            self.clean.save()  # an unwritable cache only makes the next build slower
+        diagnostics = _locate(self.found, self.scanner, self.root, self.settings,
+                              _published_name(self.directory))
+        diagnostics += unpublished_files(self.directory, self.root, self.settings)
+        return sort_diagnostics(diagnostics)
 
 
 def page_is_clean(scanner: Scanner, name: str, data: bytes) -> bool:
@@ -278,8 +303,12 @@ def _unfold_calendar(text: str) -> str:
 
 def _markup_view(text: str) -> str:
     """The text of a markup file without its tags, then its attribute values (links hold
-    addresses and tokens too). Up to three rounds: feeds carry HTML escaped inside XML."""
+    addresses and tokens too). Up to three rounds of stripping tags and decoding one level of
+    entities: feeds carry HTML escaped inside XML, and "&amp;#64;" is read as "@" too. A round's
+    text that still holds "<" is kept as well: the next round would strip as a tag what a
+    reader may see as text ("< AKIA…" in an escaped feed entry)."""
     attributes: list[str] = []
+    views = []
     for _ in range(3):
         if "<" in text:
             attributes += _ATTRIBUTE.findall(text)
@@ -287,21 +316,25 @@ def _markup_view(text: str) -> str:
         if "&" not in text:
             break
         text = _unescape(text)
-        if "<" not in text:
-            break
+        if "<" in text:
+            views.append(text)
     values = _unescape("\n".join(attributes))
-    text = f"{text}\n{values}"
+    text = "\n".join([text, *views, values])
     return unquote(text) if "%" in text else text
 
 
 def _unescape(text: str) -> str:
-    """html.unescape, with the entities templates write most often replaced directly first
-    (html.unescape calls back into Python for each entity)."""
+    """One level of entities decoded, as html.unescape does; the entities templates write
+    most often are replaced directly first (html.unescape calls back into Python for each).
+    "&amp;" goes last and never with html.unescape after it: "&amp;lt;" is the text "&lt;",
+    and decoding it twice would turn escaped text into markup."""
     if "&" not in text:
         return text
     for entity, char in _COMMON_ENTITIES:
         text = text.replace(entity, char)
-    return html.unescape(text) if _ENTITY.search(text) else text
+    if _ENTITY.search(text.replace("&amp;", "")):
+        return html.unescape(text)
+    return text.replace("&amp;", "&")
 
 
 def _locate(found: dict[Hit, str], scanner: Scanner, root: Path, settings: Settings,

@@ -56,6 +56,9 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.feed_cache: FeedCache | None = None  # set by `build`: reuse unchanged feeds
         self.page_env: jinja2.Environment | None = None  # set by `build`: render.page_environment
         self.published: dict[str, Stamp] = {}  # after a build: what it published, for the next
+        # Set by `build`, which scans the rendered files for leaks while the reused pages are
+        # still being written, then calls finish_writing.
+        self.finish_later = False
 
     def load_config(self, options: dict[str, Any],
                     config_file_path: str | None = None) -> tuple[list[Any], list[Any]]:
@@ -109,6 +112,13 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         if self._empty_dir:
             shutil.rmtree(self._empty_dir, ignore_errors=True)
 
+    def finish_writing(self) -> None:
+        """Wait until the reused pages are written; `published` then says where they are."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.join()
+            self.published = writer.published
+
     def stop_writing(self) -> None:
         """Stop writing reused pages (the build failed or was interrupted) and wait for it."""
         if self._writer is not None:
@@ -133,10 +143,8 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
             self._fail([problem.diagnostic])
         if self.feed_cache is not None:
             self.feed_cache.store.save()  # an unwritable cache only makes the next build slower
-        writer, self._writer = self._writer, None
-        if writer is not None:
-            writer.join()
-            self.published = writer.published
+        if not self.finish_later:
+            self.finish_writing()
         written = {name for pages in self.rendered.values() for name in pages}
         _write_all(Path(config.site_dir), {name: data for name, data in self.outputs.items()
                                            if name not in written})

@@ -526,3 +526,18 @@ def test_a_damaged_clean_list_is_ignored(tmp_path: Path) -> None:
     build_site(root / "mkdocs.yml", now=EXAMPLE_NOW)
     assert cache.read_bytes().startswith(leakguard.CLEAN_MAGIC)
     assert b"not the fingerprint" not in cache.read_bytes()
+
+
+def test_a_lone_angle_bracket_before_a_secret_in_an_escaped_feed_does_not_hide_it(
+        tmp_path: Path) -> None:
+    """A reader of the feed sees "<" and then the key: no round may take them for a tag."""
+    entry = html.escape(f"<p>{html.escape('x <')}\nAKIAIOSFODNN7EXAMPLE\n</p>")
+    found = scan(tmp_path, {"history.atom": f"<feed><content>{entry}</content></feed>"})
+    assert [d.rule for d in found] == ["secret"]
+
+
+def test_entities_are_decoded_one_level_at_a_time() -> None:
+    from statuspress.leakguard import _unescape
+
+    for text in ("&amp;lt;p&amp;gt;", "a &amp; b &lt; c", "AT&T &amp;amp;", "x&#39;&amp;#39;"):
+        assert _unescape(text) == html.unescape(text)

@@ -229,6 +229,25 @@ def test_a_forked_process_writes_the_reused_pages_of_a_long_history(
     assert tree_bytes(second) == expected
 
 
+@pytest.mark.parametrize("writer_process_min_pages", [1, 10_000])
+def test_a_leak_in_pages_scanned_while_reused_ones_are_written_still_stops_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer_process_min_pages: int) -> None:
+    """The rendered pages are scanned while the reused ones are written (by a process or a
+    thread): a leak there stops the build, leaving neither staging folder nor changed site."""
+    from statuspress import plugin
+
+    monkeypatch.setattr(plugin, "WRITER_PROCESS_MIN_PAGES", writer_process_min_pages)
+    root = copy_example(tmp_path)
+    expected = tree_bytes(build(root))
+    update = sorted((root / "incidents" / OPEN).glob("*.md"))[0]
+    update.write_text(update.read_text() + "\nThe key AKIAIOSFODNN7EXAMPLE is rotated.\n")
+    with pytest.raises(BuildFailed) as failure:
+        build(root)
+    assert [d.rule for d in failure.value.diagnostics] == ["secret"]
+    assert tree_bytes(root / "site") == expected
+    assert not list(tmp_path.glob(".site-build-*"))
+
+
 def test_feeds_are_formatted_again_only_when_an_incident_in_them_changed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from statuspress import feeds
