@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.pool import Pool
+from typing import Any
 
 CONTEXT = "fork"
 
@@ -31,3 +32,22 @@ def helper_pool() -> Iterator[Pool]:
         gc.unfreeze()
     with pool:
         yield pool
+
+
+class SharedCounter:
+    """Hands out indexes 0, 1, 2... once each, to this process and a helper forked after it
+    was made: each takes the next item when it is free, so both finish together whatever
+    each item costs."""
+
+    def __init__(self) -> None:
+        self.next: Any = multiprocessing.get_context(CONTEXT).Value("i", 0)
+
+    def take(self, count: int) -> Iterator[int]:
+        """Indexes below `count` this process takes, until none is left."""
+        while True:
+            with self.next.get_lock():
+                index = self.next.value
+                self.next.value = index + 1
+            if index >= count:
+                return
+            yield index

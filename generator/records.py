@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import multiprocessing
 import os
 import pickle
 import platform
@@ -46,7 +45,7 @@ import jinja2
 
 from .cache import atomic_write
 from .diagnostics import Diagnostic
-from .forking import CONTEXT, can_fork, helper_pool
+from .forking import SharedCounter, can_fork, helper_pool
 from .leakguard import Scanner, build_scanner, page_is_clean
 from .lint import incident_diagnostics, lint_context
 from .model.load import folder_looks_like_incident, load_folder
@@ -397,17 +396,17 @@ class _Worker:
         count = len(self.folders)
         if count < PARALLEL_MIN_FOLDERS or not can_fork():
             return [self.compute(folder) for folder in self.folders]
-        global _worker, _next_folder
-        _worker = self
-        _next_folder = multiprocessing.get_context(CONTEXT).Value("i", 0)
+        global _shared
+        counter = SharedCounter()
+        _shared = self, counter
         compile_templates(self.env, ("incident.html", "postmortem.html"))
         try:
             with helper_pool() as pool:
                 helper = pool.apply_async(_helpers_share)
-                done = {i: self.compute(self.folders[i]) for i in _taken(count)}
+                done = {i: self.compute(self.folders[i]) for i in counter.take(count)}
                 done.update((i, decode(data)) for i, data in helper.get())
         finally:
-            _worker = _next_folder = None
+            _shared = None
         return [done[i] for i in range(count)]
 
     def compute(self, folder: Path) -> Record:
@@ -424,23 +423,11 @@ class _Worker:
         return Record(incident, tuple(diagnostics), pages, clean)
 
 
-_worker: _Worker | None = None
-_next_folder: Any = None  # a shared counter: each process takes the next folder to compute
-
-
-def _taken(count: int) -> Iterator[int]:
-    """Indexes of folders this process takes, until none is left: both processes finish
-    together, whatever each folder costs."""
-    while True:
-        with _next_folder.get_lock():
-            index = _next_folder.value
-            _next_folder.value = index + 1
-        if index >= count:
-            return
-        yield index
+_shared: tuple[_Worker, SharedCounter] | None = None  # for the helper, which inherits it
 
 
 def _helpers_share() -> list[tuple[int, bytes]]:
-    assert _worker is not None
-    return [(i, encode(_worker.compute(_worker.folders[i])))
-            for i in _taken(len(_worker.folders))]
+    assert _shared is not None
+    worker, counter = _shared
+    return [(i, encode(worker.compute(worker.folders[i])))
+            for i in counter.take(len(worker.folders))]

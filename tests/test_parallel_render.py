@@ -1,4 +1,4 @@
-"""Rendering pages in a forked helper process writes exactly what one process writes."""
+"""Rendering in a forked helper process writes exactly what one process writes."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     config = write_site(tmp_path / "src", generate(60))
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 10**9)
+    monkeypatch.setattr(render, "PARALLEL_MIN_INCIDENTS", 10**9)
     build_site(config, tmp_path / "serial", EXAMPLE_NOW)
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
     build_site(config, tmp_path / "parallel", EXAMPLE_NOW)
@@ -23,3 +24,38 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path,
     assert len(serial) > 100
     assert serial.keys() == parallel.keys()
     assert [name for name in serial if serial[name] != parallel[name]] == []
+
+
+def test_feed_cache_entries_made_by_the_helper_are_kept_for_the_next_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whichever process formats the feeds, the next build finds them in the cache."""
+    import os
+    import time
+
+    from statuspress import feeds, forking
+
+    config = write_site(tmp_path / "src", generate(60))
+    parent = os.getpid()
+    original_take = forking.SharedCounter.take
+
+    def helper_first(self, count):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 30
+        while os.getpid() == parent and self.next.value == 0 and time.monotonic() < deadline:
+            time.sleep(0.001)  # the helper takes the first item: the feeds
+        return original_take(self, count)
+
+    monkeypatch.setattr(forking.SharedCounter, "take", helper_first)
+    monkeypatch.setattr(render, "PARALLEL_MIN_INCIDENTS", 1)
+    build_site(config, tmp_path / "first", EXAMPLE_NOW)
+    formatted: list[str] = []
+    original = feeds._render_feed
+
+    def counting(site, spec, entries, kind):  # type: ignore[no-untyped-def]
+        formatted.append(spec.path)
+        return original(site, spec, entries, kind)
+
+    monkeypatch.setattr(feeds, "_render_feed", counting)
+    monkeypatch.setattr(render, "PARALLEL_MIN_INCIDENTS", 10**9)  # formatting here is seen
+    build_site(config, tmp_path / "second", EXAMPLE_NOW)
+    assert formatted == []
+    assert tree_bytes(tmp_path / "first") == tree_bytes(tmp_path / "second")
