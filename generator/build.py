@@ -226,7 +226,7 @@ def _guard(stage: Path, project: Project, plugin: Any, known_clean: set[str]) ->
         raise
     files = relative_files(stage)
     guard.scan(files, {}, known_clean)  # what MkDocs copied: assets, loose files, the theme's
-    problems = guard.finish()
+    problems = guard.finish(files)
     if problems:
         raise BuildFailed(problems)
     return files

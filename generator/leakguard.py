@@ -163,9 +163,9 @@ def scan_tree(directory: Path, root: Path, settings: Settings, cache_dir: Path |
     `relative_files(directory)`, when the caller has it already.
     """
     guard = TreeGuard(directory, root, settings, cache_dir)
-    guard.scan(files if files is not None else relative_files(directory), written or {},
-               known_clean)
-    return guard.finish()
+    files = files if files is not None else relative_files(directory)
+    guard.scan(files, written or {}, known_clean)
+    return guard.finish(files)
 
 
 class TreeGuard:
@@ -205,13 +205,14 @@ class TreeGuard:
                 if hit not in self.found or relative < self.found[hit]:
                     self.found[hit] = relative
 
-    def finish(self) -> list[Diagnostic]:
-        """Every problem found, once the whole tree is written and scanned."""
+    def finish(self, files: Collection[str] | None = None) -> list[Diagnostic]:
+        """Every problem found, once the whole tree is written and scanned; `files` lists it
+        (relative_files), when the caller has the list."""
         if self.cache_dir:
             self.clean.save()  # an unwritable cache only makes the next build slower
         diagnostics = _locate(self.found, self.scanner, self.root, self.settings,
                               _published_name(self.directory))
-        diagnostics += unpublished_files(self.directory, self.root, self.settings)
+        diagnostics += unpublished_files(self.directory, self.root, self.settings, files)
         return sort_diagnostics(diagnostics)
 
 
@@ -439,16 +440,23 @@ def _best_source(hit: Hit, sources: list[_SourceHit]) -> tuple[str, int] | None:
     return (ranked[0].path, ranked[0].line) if ranked else None
 
 
-def unpublished_files(directory: Path, root: Path, settings: Settings) -> list[Diagnostic]:
-    """Files MkDocs copied from an incident folder whose incident has no page."""
+def unpublished_files(directory: Path, root: Path, settings: Settings,
+                      files: Collection[str] | None = None) -> list[Diagnostic]:
+    """Files MkDocs copied from an incident folder whose incident has no page. `files` is
+    `relative_files(directory)`, when the caller has it already."""
     content = root / settings.docs_dir
     rule, hint = RULES["unpublished"]
+    listed = set(files if files is not None else relative_files(directory))
+    by_folder: dict[str, list[str]] = {}
+    for relative in listed:
+        folder, inside, _ = relative.partition("/")
+        if inside:
+            by_folder.setdefault(folder, []).append(relative)
     diagnostics = []
-    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
-        if (folder / "index.html").is_file() or not (content / folder.name).is_dir():
+    for folder, found in sorted(by_folder.items()):
+        if f"{folder}/index.html" in listed or not (content / folder).is_dir():
             continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            relative = path.relative_to(directory).as_posix()
+        for relative in sorted(found):
             if (content / relative).is_file():
                 diagnostics.append(error(
                     f"{settings.docs_dir}/{relative}", 0, rule,

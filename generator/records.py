@@ -48,7 +48,7 @@ from .diagnostics import Diagnostic
 from .forking import SharedCounter, can_fork, helper_pool
 from .leakguard import Scanner, build_scanner, page_is_clean
 from .lint import incident_diagnostics, lint_context
-from .model.load import folder_looks_like_incident, load_folder
+from .model.load import incident_folder_name, load_folder
 from .model.types import Incident, Settings, Site
 from .render import compile_templates, render_incident
 
@@ -103,8 +103,9 @@ class IncidentRecords:
         fingerprint = context_fingerprint(settings, self.env, self.directory_urls)
         self.fingerprint = fingerprint.hex()
         packs = _Packs(self.directory)
-        found = [self._entry(folder, packs.get(folder.name), fingerprint,
-                             settings.max_file_bytes) for folder in entries]
+        folders = _real_folders(root / settings.docs_dir)
+        found = [self._entry(folder, folder.name in folders, packs.get(folder.name),
+                             fingerprint, settings.max_file_bytes) for folder in entries]
         missing = [i for i, entry in enumerate(found) if entry is not None and entry.key == b""]
         worker = _Worker(root, settings, self.env,
                          build_scanner(settings), self.now, self.directory_urls,
@@ -123,11 +124,12 @@ class IncidentRecords:
         return [self._result(entry.record if entry else worker.compute(folder))
                 for folder, entry in zip(entries, found, strict=True)]
 
-    def _entry(self, folder: Path, stored: Entry | None, fingerprint: bytes,
+    def _entry(self, folder: Path, is_folder: bool, stored: Entry | None, fingerprint: bytes,
                max_file_bytes: int) -> Entry | None:
         """The folder's stored entry if still valid; else one with an empty key and record,
-        to compute; None when the folder is never recorded."""
-        if not folder_looks_like_incident(folder):
+        to compute; None when the folder is never recorded. `is_folder`: a real folder, not
+        a symlink."""
+        if not is_folder or not incident_folder_name(folder.name):
             return None
         listing = _listing(folder, max_file_bytes)
         if listing is None:
@@ -152,6 +154,16 @@ class IncidentRecords:
 
 
 _NOTHING = Record(None, (), {}, False)
+
+
+def _real_folders(content: Path) -> set[str]:
+    """Names of the folders in `content` that are not symlinks, from one listing (the file
+    system says each entry's type as it lists it: no call per folder)."""
+    try:
+        with os.scandir(content) as listing:
+            return {entry.name for entry in listing if entry.is_dir(follow_symlinks=False)}
+    except OSError:
+        return set()
 
 
 def _listing(folder: Path, max_file_bytes: int) -> list[tuple[str, os.stat_result]] | None:

@@ -118,9 +118,10 @@ def load_folder(root: Path, entry: Path, settings: Settings) -> tuple[Incident |
     return _load_folder(root, entry, settings, out), out.diagnostics
 
 
-def folder_looks_like_incident(entry: Path) -> bool:
-    """A folder `load_folder` loads as an incident: not hidden, not a symlink, a valid id."""
-    return not entry.name.startswith(".") and entry.is_dir() and _folder_problem(entry) is None
+def incident_folder_name(name: str) -> bool:
+    """The name of a folder `load_folder` loads as an incident (when it is a real folder, not
+    a symlink): not hidden, a valid id."""
+    return not name.startswith(".") and _valid_id(name)
 
 
 def _relative(root: Path, path: Path) -> str:
