@@ -83,6 +83,7 @@ def build_site(config_path: Path, site_dir: Path | None = None, now: datetime | 
                                   bool(config.use_directory_urls))
         progress("reading and checking the content")
         project = _validated(config_path, clock, strict, records)
+        gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
         return _render(project, config, records, site_dir, clock, started, progress)
 
 
@@ -100,6 +101,7 @@ def _fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*thresholds)
+        gc.unfreeze()  # what the build froze can be collected again (`serve` builds again)
 
 
 def _settings(config_path: Path) -> Settings:

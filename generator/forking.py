@@ -27,9 +27,11 @@ def helper_pool() -> Iterator[Pool]:
         # returns bytes; it touches no locks that other threads (a progress display, a
         # live-reload server, the pack reader) might hold.
         warnings.simplefilter("ignore", DeprecationWarning)
+        frozen_already = gc.get_freeze_count() > 0  # by the build: it unfreezes at its end
         gc.freeze()  # the helper's collector then leaves the inherited objects alone
         pool = multiprocessing.get_context(CONTEXT).Pool(1)
-        gc.unfreeze()
+        if not frozen_already:
+            gc.unfreeze()
     with pool:
         yield pool
 

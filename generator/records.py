@@ -24,6 +24,7 @@ is ignored and its folders computed afresh. Records of folders gone are dropped.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import io
 import os
@@ -34,6 +35,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -250,7 +252,8 @@ class _Packs:
         if payload is None:
             return {}
         try:
-            entries = unpickle(payload)
+            with _collector_paused():
+                entries = unpickle(payload)
         except RecordError:
             return {}
         return entries if isinstance(entries, dict) else {}
@@ -263,6 +266,20 @@ class _Packs:
         for month in self.found - months:
             with contextlib.suppress(OSError):
                 self._path(month).unlink(missing_ok=True)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Unpickling records makes objects that hold no reference cycles, hundreds of thousands
+    of them: the cycle collector would walk them over and over, for nothing (at 10,000
+    incidents that is 0.1 s at the build's pace and 0.75 s at Python's default)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _pack_files(directory: Path) -> list[Path]:
