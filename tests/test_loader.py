@@ -143,6 +143,24 @@ def test_resolving_returns_components_to_operational_unless_it_says_otherwise(
     assert states["dashboard"] is ComponentState.DEGRADED_PERFORMANCE
 
 
+def test_whole_site_queries_are_asked_once_per_site_and_moment_and_answer_copies(
+    write_tree: Tree,
+) -> None:
+    from statuspress.model.derive import component_states, open_incidents
+
+    site = load(write_tree, {f"{FOLDER}/a.md": FIRST})
+    now = T + timedelta(hours=1)
+    states = component_states(site, now)
+    states["api"] = ComponentState.OPERATIONAL  # a caller's change stays its own
+    assert component_states(site, now)["api"] is ComponentState.MAJOR_OUTAGE
+    open_incidents(site, now).clear()
+    assert open_incidents(site, now) == list(site.incidents)
+    resolved = load(write_tree, {f"{FOLDER}/a.md": FIRST,
+                                 f"{FOLDER}/b.md": update("2026-11-20T15:00:00Z", "resolved")})
+    assert resolved is not site and open_incidents(resolved, now) == []
+    assert open_incidents(site, now) == list(site.incidents)
+
+
 def test_drafts_are_left_out(write_tree: Tree) -> None:
     site = load(
         write_tree,

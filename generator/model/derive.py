@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, TypeVar
 
 from .types import (
     CLOSING_STATUSES,
@@ -19,6 +22,25 @@ from .types import (
 )
 
 Interval = tuple[datetime, datetime, ComponentState]
+_Query = TypeVar("_Query", bound=Callable[..., Any])
+
+
+def _remembered(query: _Query) -> _Query:
+    """The answers of a query of the whole site at a moment, for the last site asked about:
+    one build asks the same ones for its pages, API and badges, each a pass over the history.
+    Callers get a copy, which they may change."""
+    last: dict[str, Any] = {"site": None, "answers": {}}
+
+    @functools.wraps(query)
+    def remembering(site: Site, now: datetime, *args: Any) -> Any:
+        if last["site"] is not site:  # held, so no other site can take its identity
+            last["site"], last["answers"] = site, {}
+        answers = last["answers"]
+        if (now, args) not in answers:
+            answers[now, args] = query(site, now, *args)
+        return copy.copy(answers[now, args])
+
+    return remembering  # type: ignore[return-value]
 
 
 def maintenance_phase(incident: Incident, now: datetime) -> Phase:
@@ -73,12 +95,14 @@ def incident_at(incident: Incident, now: datetime) -> Incident | None:
                    postmortem=None if future_postmortem else postmortem)
 
 
+@_remembered
 def open_incidents(site: Site, now: datetime) -> list[Incident]:
     """Unresolved incidents, most severe first, then newest."""
     found = [i for i in site.incidents if i.kind is Kind.INCIDENT and not i.is_closed]
     return sorted(found, key=lambda i: (-i.impact.rank, -i.latest.at.timestamp(), i.id))
 
 
+@_remembered
 def maintenances(site: Site, now: datetime, *phases: Phase) -> list[Incident]:
     """Maintenances in the given phases, soonest window first."""
     found = [i for i in site.incidents if i.is_maintenance and maintenance_phase(i, now) in phases]
@@ -113,6 +137,7 @@ def worst(states: Iterable[ComponentState]) -> ComponentState:
     return max(states, key=lambda s: STATE_SEVERITY[s], default=ComponentState.OPERATIONAL)
 
 
+@_remembered
 def component_states(site: Site, now: datetime) -> dict[str, ComponentState]:
     """Every configured component's state now: the worst any open incident gives it."""
     states = dict.fromkeys(site.settings.component_ids, ComponentState.OPERATIONAL)
@@ -148,6 +173,7 @@ _INDICATOR_DESCRIPTIONS = {
 }
 
 
+@_remembered
 def overall(site: Site, now: datetime) -> Overall:
     states = component_states(site, now)
     state = worst(states.values())
