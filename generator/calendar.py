@@ -23,12 +23,12 @@ def render(site: Site, now: datetime, cache: FeedCache | None = None) -> dict[st
     recent = {incident.id for incident in windows[:LIMIT]}
     shown = [incident for incident in site.incidents if incident.id in recent]
     key = cache.key("maintenance", "ics", [(i, None) for i in shown]) if cache else None
-    stored = cache.store.get(key) if cache and key else None
+    stored = cache.get(key) if cache and key else None
     if stored is not None:
-        return {"maintenance.ics": stored.encode()}
+        return {"maintenance.ics": stored}
     data = _calendar(site, shown)
     if cache and key:
-        cache.store.put(key, data.decode())
+        cache.put(key, data)
     return {"maintenance.ics": data}
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from . import __version__
-from .cache import RenderCache
+from .cache import atomic_write
 from .ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
 from .markdown import render_markdown
 from .model.types import Incident, Site, Update
@@ -52,15 +54,22 @@ class FeedCache:
     """Feeds (and the maintenance calendar) of the last builds by a hash of what they show: the
     record key of each incident in them (which covers the settings and the code too). A feed
     whose incidents are unchanged is not formatted again; one with an incident that has no
-    record always is."""
+    record always is.
 
-    MAGIC = b"statuspress-feeds 1\n"
+    One file per feed in `feeds/` under the cache folder, named by its key: a build reads the
+    feeds it reuses and writes the ones it formats, whichever process does it, and `prune`
+    deletes the files no feed of the build used. A file holds a magic line, a checksum and the
+    feed; a damaged one is formatted again.
+    """
 
-    def __init__(self, directory: Path, fingerprint: str, keys: Mapping[str, str]) -> None:
-        self.store = RenderCache(directory / "feeds.cache", fingerprint, self.MAGIC)
-        self.store.lazy = True
+    MAGIC = b"statuspress-feed 1\n"
+    FOLDER = "feeds"
+
+    def __init__(self, cache_dir: Path, fingerprint: str, keys: Mapping[str, str]) -> None:
+        self.directory = cache_dir / self.FOLDER
         self.fingerprint = fingerprint
         self.keys = keys
+        self.used: set[str] = set()  # file names (key hex) this build read or wrote
 
     def key(self, path: str, kind: str, items: list[Item]) -> bytes | None:
         parts = [self.fingerprint, path, kind]
@@ -71,25 +80,59 @@ class FeedCache:
             parts += [incident.id, record, update.uid if update else ""]
         return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
 
+    def get(self, key: bytes) -> bytes | None:
+        try:
+            data = (self.directory / key.hex()).read_bytes()
+        except OSError:
+            return None
+        checksum, _, payload = data.removeprefix(self.MAGIC).partition(b"\n")
+        if not data.startswith(self.MAGIC) or checksum != _checksum(payload):
+            return None
+        self.used.add(key.hex())
+        return payload
+
+    def put(self, key: bytes, data: bytes) -> None:
+        self.used.add(key.hex())
+        with contextlib.suppress(OSError):  # an unwritable cache only makes the next build slower
+            atomic_write(self.directory / key.hex(), self.MAGIC + _checksum(data) + b"\n" + data)
+
+    def prune(self) -> None:
+        """Delete the feeds no part of this build used (`used` gathers every process's)."""
+        with contextlib.suppress(OSError):
+            for stale in os.listdir(self.directory):
+                if stale not in self.used:
+                    (self.directory / stale).unlink(missing_ok=True)
+
+
+def _checksum(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).hexdigest().encode()
+
 
 def render(site: Site, now: datetime, cache: FeedCache | None = None) -> dict[str, bytes]:
     """Every feed; times come from the data, never from the clock."""
     outputs: dict[str, bytes] = {}
     for spec in feed_specs(site):
-        items = spec.choose(site)
-        entries: list[Entry] | None = None
-        for kind in spec.formats:
-            key = cache.key(spec.path, kind, items) if cache else None
-            stored = cache.store.get(key) if cache and key else None
-            if stored is not None:
-                outputs[f"{spec.path}.{kind}"] = stored.encode()
-                continue
-            if entries is None:
-                entries = spec.make(site, items)
-            data = _render_feed(site, spec, entries, kind)
-            if cache and key:
-                cache.store.put(key, data.decode())
-            outputs[f"{spec.path}.{kind}"] = data
+        outputs.update(render_feed(site, spec, cache))
+    return outputs
+
+
+def render_feed(site: Site, spec: FeedSpec, cache: FeedCache | None = None) -> dict[str, bytes]:
+    """One feed in each of its formats, from `cache` when what it shows is unchanged."""
+    outputs: dict[str, bytes] = {}
+    items = spec.choose(site)
+    entries: list[Entry] | None = None
+    for kind in spec.formats:
+        key = cache.key(spec.path, kind, items) if cache else None
+        stored = cache.get(key) if cache and key else None
+        if stored is not None:
+            outputs[f"{spec.path}.{kind}"] = stored
+            continue
+        if entries is None:
+            entries = spec.make(site, items)
+        data = _render_feed(site, spec, entries, kind)
+        if cache and key:
+            cache.put(key, data)
+        outputs[f"{spec.path}.{kind}"] = data
     return outputs
 
 

@@ -142,7 +142,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])
         if self.feed_cache is not None:
-            self.feed_cache.store.save()  # an unwritable cache only makes the next build slower
+            self.feed_cache.prune()
         if not self.finish_later:
             self.finish_writing()
         written = {name for pages in self.rendered.values() for name in pages}

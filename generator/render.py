@@ -84,7 +84,7 @@ def render_site(project: Project, now: datetime, env: jinja2.Environment,
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
     job = PageJob(env, pages, settings.site_url, directory_urls, css)
-    work = Work(job, SideJob(project.site, now, feed_cache))
+    work = Work(job, SideJob(project.site, now, feed_cache, feeds.feed_specs(project.site)))
     with _shared_rendering(work) as shared:
         if shared is None:
             outputs = work.do(range(work.count))
@@ -172,68 +172,67 @@ def _shown_path(path: str) -> str:
 
 @dataclass(frozen=True)
 class SideJob:
-    """The outputs besides the pages: feeds and the calendar (which share the feed cache),
-    then the API and the badges."""
+    """The outputs besides the pages: each feed, the calendar, then the API and the badges."""
 
     site: Site
     now: datetime
     feed_cache: feeds.FeedCache | None
+    specs: list[feeds.FeedSpec]
 
-    def feeds(self) -> dict[str, bytes]:
-        outputs = feeds.render(self.site, self.now, self.feed_cache)
-        outputs.update(calendar.render(self.site, self.now, self.feed_cache))
-        return outputs
+    @property
+    def count(self) -> int:
+        return len(self.specs) + 2
 
-    def others(self) -> dict[str, bytes]:
+    def render(self, item: int) -> dict[str, bytes]:
+        if item < len(self.specs):
+            return feeds.render_feed(self.site, self.specs[item], self.feed_cache)
+        if item == len(self.specs):
+            return calendar.render(self.site, self.now, self.feed_cache)
         outputs = api.render(self.site, self.now)
         outputs.update(badges.render(self.site, self.now))
         return outputs
 
 
-Received = tuple[dict[str, bytes], dict[bytes, str] | None]
+Received = tuple[dict[str, bytes], set[str]]
 
 
 class Work:
-    """Everything render_site renders, as numbered items: the feeds, the other side outputs,
-    then each page to render. The feeds come first, being the largest."""
+    """Everything render_site renders, as numbered items: the feeds, the calendar, the API and
+    badges, then each page to render; the feeds first, being the largest."""
 
     def __init__(self, job: PageJob, side: SideJob) -> None:
         self.job, self.side = job, side
         self.pages = job.to_render()
-        self.count = 2 + len(self.pages)
+        self.count = side.count + len(self.pages)
 
     def do(self, items: Iterable[int]) -> dict[str, bytes]:
         outputs: dict[str, bytes] = {}
         for item in items:
-            if item == 0:
-                outputs.update(self.side.feeds())
-            elif item == 1:
-                outputs.update(self.side.others())
+            if item < self.side.count:
+                outputs.update(self.side.render(item))
             else:
-                outputs.update(self.job.render((self.pages[item - 2],)))
+                outputs.update(self.job.render((self.pages[item - self.side.count],)))
         return outputs
 
     def do_for_parent(self, items: Iterable[int]) -> Received:
-        """In a helper: the outputs, and the feed cache's entries when the helper changed
-        the cache (the parent saves it)."""
+        """In a helper: the outputs, and the feeds it used, for the parent's feed cache."""
         outputs = self.do(items)
-        store = self.side.feed_cache.store if self.side.feed_cache is not None else None
-        return outputs, dict(store.used) if store is not None and store.changed else None
+        return outputs, self.side.feed_cache.used if self.side.feed_cache is not None else set()
 
     def receive(self, done: Received) -> dict[str, bytes]:
-        """In the parent: what do_for_parent returned, the cache entries kept."""
-        outputs, cached = done
-        if cached is not None and self.side.feed_cache is not None:
-            store = self.side.feed_cache.store
-            store.lazy, store.stored, store.used = False, {}, cached
+        """In the parent: what do_for_parent returned."""
+        outputs, used = done
+        if self.side.feed_cache is not None:
+            self.side.feed_cache.used |= used
         return outputs
 
 
 # With this many pages to render, or this many incidents (whose feeds and API then take about
 # as long as that many pages), a forked helper shares the rendering: both processes take the
 # next item of the Work from a shared counter until none is left. A 1,000-incident rebuild
-# renders about 45 pages and 30 feeds; the helper does the same work about half as fast again
-# (it copies each memory page of the build it writes to, reference counts included).
+# renders about 45 pages and formats the 7 feeds its new update is in; the helper does the
+# same work about a half slower (it copies each memory page of the build it writes to,
+# reference counts included), which the counter evens out.
 PARALLEL_MIN_PAGES = 64
 PARALLEL_MIN_INCIDENTS = 500
 _shared: tuple[Work, SharedCounter] | None = None  # for the helper, which inherits it

@@ -272,6 +272,19 @@ def test_feeds_are_formatted_again_only_when_an_incident_in_them_changed(
     assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
 
 
+def test_a_damaged_feed_file_is_formatted_again_and_unused_ones_are_deleted(
+        tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    expected = tree_bytes(build(root))
+    folder = root / ".statuspress-cache" / "feeds"
+    stored = sorted(folder.iterdir())
+    assert len(stored) >= 10
+    stored[0].write_bytes(stored[0].read_bytes()[:-20] + b"x" * 20)
+    (folder / ("0" * 32)).write_bytes(b"from a build long ago")
+    assert tree_bytes(build(root)) == expected
+    assert sorted(folder.iterdir()) == stored
+
+
 @pytest.mark.parametrize("template", ["incident.html", "history.html"])
 def test_a_broken_template_is_reported_when_two_processes_render(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str) -> None:
