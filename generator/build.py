@@ -167,10 +167,12 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
     sweep_stale(target)
     with staging(target) as stage:
         config.site_dir = str(stage)
+        guard = TreeGuard(stage, project.root, project.settings, cache_dir=cache_dir)
+        plugin.guard = guard  # type: ignore[attr-defined]
         progress("rendering pages, feeds and the API")
         _run_mkdocs(config)
         progress("scanning every file for leaks")
-        files = _guard(stage, project, plugin, records.clean)
+        files = _guard(stage, guard, plugin, records.clean)
         progress("publishing")
         swap_into_place(stage, target, old_files=len(files))  # the old site is about as large
     write_published(cache_dir, target, plugin.published)  # type: ignore[attr-defined]
@@ -214,12 +216,11 @@ class _Reported(logging.Filter):
         return not (record.levelno >= logging.ERROR and self.plugin.failure)  # type: ignore[attr-defined]
 
 
-def _guard(stage: Path, project: Project, plugin: Any, known_clean: set[str]) -> list[str]:
-    """Scan every file of `stage` for leaks; the files of the site, as relative_files lists.
+def _guard(stage: Path, guard: TreeGuard, plugin: Any, known_clean: set[str]) -> list[str]:
+    """Finish the leak guard's scan of `stage`; the files of the site, as relative_files lists.
 
-    What the build rendered is scanned while the reused pages are still being written."""
-    guard = TreeGuard(stage, project.root, project.settings,
-                      cache_dir=project.root / project.settings.cache_dir)
+    The pages, feeds and API were scanned as they were rendered; the rest of what the build
+    made is scanned while the reused pages are still being written, then what MkDocs copied."""
     try:
         guard.scan(plugin.outputs, plugin.outputs, known_clean)
         plugin.finish_writing()

@@ -168,6 +168,9 @@ def scan_tree(directory: Path, root: Path, settings: Settings, cache_dir: Path |
     return guard.finish(files)
 
 
+GuardState = tuple[dict[Hit, str], set[str], dict[bytes, str]]
+
+
 class TreeGuard:
     """One scan of a built tree, in as many passes as suit the build: files still being
     written can wait for a later pass while the bytes already in memory are scanned."""
@@ -204,6 +207,19 @@ class TreeGuard:
             for hit in hits:
                 if hit not in self.found or relative < self.found[hit]:
                     self.found[hit] = relative
+
+    def state(self) -> GuardState:
+        """What this guard found and scanned, for the guard of the process that forked it."""
+        return self.found, self.scanned, self.clean.used
+
+    def absorb(self, state: GuardState) -> None:
+        """Take in the state() of a guard in a forked process."""
+        found, scanned, clean = state
+        for hit, relative in found.items():
+            if hit not in self.found or relative < self.found[hit]:
+                self.found[hit] = relative
+        self.scanned |= scanned
+        self.clean.used.update(clean)
 
     def finish(self, files: Collection[str] | None = None) -> list[Diagnostic]:
         """Every problem found, once the whole tree is written and scanned; `files` lists it

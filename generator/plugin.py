@@ -24,6 +24,7 @@ from .build import CLOCK_WARNINGS
 from .clock import resolve_now
 from .diagnostics import count_errors, format_text
 from .feeds import FeedCache
+from .leakguard import TreeGuard
 from .project import ConfigProblem, Project, load_project
 from .publish import Reuse, Stamp, link_or_write
 
@@ -55,6 +56,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.reuse: Reuse | None = None  # set by `build`: link pages from the live site
         self.feed_cache: FeedCache | None = None  # set by `build`: reuse unchanged feeds
         self.page_env: jinja2.Environment | None = None  # set by `build`: render.page_environment
+        self.guard: TreeGuard | None = None  # set by `build`: scans outputs as they are rendered
         self.published: dict[str, Stamp] = {}  # after a build: what it published, for the next
         # Set by `build`, which scans the rendered files for leaks while the reused pages are
         # still being written, then calls finish_writing.
@@ -138,7 +140,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         env = self.page_env or page_environment(config.theme.get_env())
         try:
             self.outputs = render_site(self.project, self.now, env, config, self.rendered,
-                                       self.feed_cache)
+                                       self.feed_cache, self.guard)
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])
         if self.feed_cache is not None:

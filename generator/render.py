@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -23,6 +23,9 @@ from .forking import SharedCounter, can_fork, helper_pool
 from .model import Incident, Site
 from .pages import Page, build_pages, common_context, incident_pages
 from .project import Project
+
+if TYPE_CHECKING:
+    from .leakguard import GuardState, TreeGuard
 
 FEEDS = (
     ("application/atom+xml", "Incident history (Atom)", "history.atom"),
@@ -72,11 +75,13 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
 def render_site(project: Project, now: datetime, env: jinja2.Environment,
                 config: MkDocsConfig, rendered: dict[str, dict[str, bytes]] | None = None,
-                feed_cache: feeds.FeedCache | None = None) -> dict[str, bytes]:
+                feed_cache: feeds.FeedCache | None = None,
+                guard: TreeGuard | None = None) -> dict[str, bytes]:
     """Every generated file, keyed by its path relative to the site root.
 
     `env` comes from `page_environment`; `rendered` holds the pages of some incidents, by
-    incident id, already rendered; `feed_cache` the feeds of earlier builds.
+    incident id, already rendered; `feed_cache` the feeds of earlier builds; `guard`, when
+    given, scans each output as it is rendered, in whichever process renders it.
     """
     rendered = rendered or {}
     settings = project.settings
@@ -84,7 +89,8 @@ def render_site(project: Project, now: datetime, env: jinja2.Environment,
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
     job = PageJob(env, pages, settings.site_url, directory_urls, css)
-    work = Work(job, SideJob(project.site, now, feed_cache, feeds.feed_specs(project.site)))
+    work = Work(job, SideJob(project.site, now, feed_cache, feeds.feed_specs(project.site)),
+                guard)
     with _shared_rendering(work) as shared:
         if shared is None:
             outputs = work.do(range(work.count))
@@ -193,15 +199,16 @@ class SideJob:
         return outputs
 
 
-Received = tuple[dict[str, bytes], set[str]]
+Received = tuple[dict[str, bytes], set[str], "GuardState | None"]
 
 
 class Work:
     """Everything render_site renders, as numbered items: the feeds, the calendar, the API and
-    badges, then each page to render; the feeds first, being the largest."""
+    badges, then each page to render; the feeds first, being the largest. With a leak guard,
+    each item's outputs are scanned as soon as they are rendered."""
 
-    def __init__(self, job: PageJob, side: SideJob) -> None:
-        self.job, self.side = job, side
+    def __init__(self, job: PageJob, side: SideJob, guard: TreeGuard | None = None) -> None:
+        self.job, self.side, self.guard = job, side, guard
         self.pages = job.to_render()
         self.count = side.count + len(self.pages)
 
@@ -209,21 +216,28 @@ class Work:
         outputs: dict[str, bytes] = {}
         for item in items:
             if item < self.side.count:
-                outputs.update(self.side.render(item))
+                done = self.side.render(item)
             else:
-                outputs.update(self.job.render((self.pages[item - self.side.count],)))
+                done = self.job.render((self.pages[item - self.side.count],))
+            if self.guard is not None:
+                self.guard.scan(done, done)
+            outputs.update(done)
         return outputs
 
     def do_for_parent(self, items: Iterable[int]) -> Received:
-        """In a helper: the outputs, and the feeds it used, for the parent's feed cache."""
+        """In a helper: the outputs, the feeds it used (for the parent's feed cache) and what
+        its copy of the leak guard found."""
         outputs = self.do(items)
-        return outputs, self.side.feed_cache.used if self.side.feed_cache is not None else set()
+        used = self.side.feed_cache.used if self.side.feed_cache is not None else set()
+        return outputs, used, self.guard.state() if self.guard is not None else None
 
     def receive(self, done: Received) -> dict[str, bytes]:
         """In the parent: what do_for_parent returned."""
-        outputs, used = done
+        outputs, used, guarded = done
         if self.side.feed_cache is not None:
             self.side.feed_cache.used |= used
+        if self.guard is not None and guarded is not None:
+            self.guard.absorb(guarded)
         return outputs
 
 

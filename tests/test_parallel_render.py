@@ -59,3 +59,24 @@ def test_feed_cache_entries_made_by_the_helper_are_kept_for_the_next_build(
     build_site(config, tmp_path / "second", EXAMPLE_NOW)
     assert formatted == []
     assert tree_bytes(tmp_path / "first") == tree_bytes(tmp_path / "second")
+
+
+def test_a_leak_is_reported_alike_whichever_process_rendered_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from statuspress.build import BuildFailed
+
+    config = write_site(tmp_path / "src", generate(60))
+    newest = max((config.parent / "incidents").iterdir())
+    update = sorted(newest.glob("*.md"))[0]
+    update.write_text(update.read_text() + "\nThe old key AKIAIOSFODNN7EXAMPLE is revoked.\n")
+    reports = []
+    for threshold in (10**9, 1):
+        monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", threshold)
+        monkeypatch.setattr(render, "PARALLEL_MIN_INCIDENTS", threshold)
+        with pytest.raises(BuildFailed) as failure:
+            build_site(config, tmp_path / "site", EXAMPLE_NOW)
+        reports.append(failure.value.diagnostics)
+    serial, parallel = reports
+    assert [d.rule for d in serial] == ["secret"]
+    assert parallel == serial
+    assert not (tmp_path / "site").exists()
