@@ -82,7 +82,7 @@ def build_site(config_path: Path, site_dir: Path | None = None, now: datetime | 
         records = IncidentRecords(cache_dir / RECORDS_FOLDER, env, clock,
                                   bool(config.use_directory_urls))
         progress("reading and checking the content")
-        project = _validated(config_path, clock, strict, records)
+        project = _validated(config_path, settings, clock, strict, records)
         gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
         return _render(project, config, records, site_dir, clock, started, progress)
 
@@ -127,10 +127,10 @@ def _mkdocs_config(config_path: Path, strict: bool) -> MkDocsConfig:
     return config
 
 
-def _validated(config_path: Path, now: datetime, strict: bool,
+def _validated(config_path: Path, settings: Settings, now: datetime, strict: bool,
                records: IncidentRecords) -> Project:
     try:
-        project = load_project(config_path, now, records=records)
+        project = load_project(config_path, now, records=records, settings=settings)
     except ConfigProblem as problem:
         raise BuildFailed(problem.diagnostics) from None
     except TemplateProblem as problem:  # rendering a resolved incident's pages

@@ -32,15 +32,18 @@ class ConfigProblem(Exception):
 
 
 def load_project(config_path: Path, now: datetime, *, lint: bool = True,
-                 records: IncidentRecords | None = None) -> Project:
+                 records: IncidentRecords | None = None,
+                 settings: Settings | None = None) -> Project:
     """Load settings and content, then lint; raises ConfigProblem only for a broken config.
 
     With `records`, unchanged incident folders are not loaded, linted or rendered again
-    (always linted: the records keep the findings).
+    (always linted: the records keep the findings). `settings`: those of `config_path`, when
+    the caller has read them already.
     """
-    settings, problems = load_settings(config_path)
     if settings is None:
-        raise ConfigProblem(problems)
+        settings, problems = load_settings(config_path)
+        if settings is None:
+            raise ConfigProblem(problems)
     root = config_path.parent
     if records is not None:
         from .lint import clock_diagnostics

@@ -118,9 +118,10 @@ def _read_config(
 def _parse_config(text: str) -> tuple[dict[str, Any], Any]:
     import yaml
 
-    try:
-        node = yaml.compose(text, Loader=_ConfigLoader)
-        config = yaml.load(text, Loader=_ConfigLoader)  # a SafeLoader subclass
+    loader = _ConfigLoader(text)  # a SafeLoader subclass
+    try:  # as yaml.compose, then as yaml.load from the same nodes: the text is parsed once
+        node = loader.get_single_node()
+        config = loader.construct_document(node) if node is not None else None
     except (yaml.YAMLError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or type(exc).__name__
@@ -129,6 +130,8 @@ def _parse_config(text: str) -> tuple[dict[str, Any], Any]:
             f"invalid YAML: {problem}",
             "check the indentation of mkdocs.yml",
         ) from None
+    finally:
+        loader.dispose()
     if not isinstance(config, dict):
         raise _ConfigError(1, "mkdocs.yml is not a mapping", "start from 'statuspress init'")
     _refuse_hostile_nodes(node)
