@@ -238,12 +238,22 @@ def page_is_clean(scanner: Scanner, name: str, data: bytes) -> bool:
 
 
 def relative_files(directory: Path) -> list[str]:
-    """Every file under `directory`, as sorted '/'-separated relative paths."""
+    """Every file under `directory`, as sorted '/'-separated relative paths (what os.walk
+    would list, without a Path per folder: a 10,000-incident site has 14,000 folders)."""
+    root = os.fspath(directory)
     found = []
-    for folder, _, names in os.walk(directory):
-        prefix = Path(folder).relative_to(directory).as_posix()
-        prefix = "" if prefix == "." else prefix + "/"
-        found += [prefix + name for name in names]
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if not entry.is_dir():
+                        found.append(prefix + entry.name)
+                    elif not entry.is_symlink():  # as os.walk: listed, never followed
+                        stack.append((entry.path, f"{prefix}{entry.name}/"))
+        except OSError:
+            continue  # as os.walk: a folder that cannot be listed is passed over
     return sorted(found)
 
 

@@ -541,3 +541,20 @@ def test_entities_are_decoded_one_level_at_a_time() -> None:
 
     for text in ("&amp;lt;p&amp;gt;", "a &amp; b &lt; c", "AT&T &amp;amp;", "x&#39;&amp;#39;"):
         assert _unescape(text) == html.unescape(text)
+
+
+def test_relative_files_lists_what_os_walk_lists(tmp_path: Path) -> None:
+    import os
+
+    from statuspress.leakguard import relative_files
+
+    for name in ("a/b/c.html", "a/d.txt", "e.json", "f/g/h/i.atom"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "link-to-folder").symlink_to(tmp_path / "a")
+    (tmp_path / "f" / "link-to-file").symlink_to(tmp_path / "e.json")
+    walked = sorted(
+        f"{Path(folder).relative_to(tmp_path).as_posix()}/{name}".removeprefix("./")
+        for folder, _, names in os.walk(tmp_path) for name in names)
+    assert relative_files(tmp_path) == walked
+    assert "f/link-to-file" in walked and not any(p.startswith("link-to-folder") for p in walked)
