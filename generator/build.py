@@ -95,13 +95,14 @@ _BUILD_COLLECTION_THRESHOLD = 50_000
 
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
-    thresholds = gc.get_threshold()
+    thresholds, frozen_before = gc.get_threshold(), gc.get_freeze_count()
     gc.set_threshold(_BUILD_COLLECTION_THRESHOLD, *thresholds[1:])
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()  # what the build froze can be collected again (`serve` builds again)
+        if not frozen_before:  # what the build froze can be collected again (`serve`)
+            gc.unfreeze()
 
 
 def _settings(config_path: Path) -> Settings:

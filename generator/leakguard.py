@@ -205,8 +205,11 @@ class TreeGuard:
             if not hits:
                 self.clean.put(key, "")
             for hit in hits:
-                if hit not in self.found or relative < self.found[hit]:
-                    self.found[hit] = relative
+                self._note(hit, relative)
+
+    def _note(self, hit: Hit, relative: str) -> None:
+        if hit not in self.found or relative < self.found[hit]:
+            self.found[hit] = relative
 
     def state(self) -> GuardState:
         """What this guard found and scanned, for the guard of the process that forked it."""
@@ -216,8 +219,7 @@ class TreeGuard:
         """Take in the state() of a guard in a forked process."""
         found, scanned, clean = state
         for hit, relative in found.items():
-            if hit not in self.found or relative < self.found[hit]:
-                self.found[hit] = relative
+            self._note(hit, relative)
         self.scanned |= scanned
         self.clean.used.update(clean)
 
@@ -250,7 +252,7 @@ def relative_files(directory: Path) -> list[str]:
                 for entry in entries:
                     if not entry.is_dir():
                         found.append(prefix + entry.name)
-                    elif not entry.is_symlink():  # as os.walk: listed, never followed
+                    elif not entry.is_symlink():  # a link to a folder: as os.walk, passed over
                         stack.append((entry.path, f"{prefix}{entry.name}/"))
         except OSError:
             continue  # as os.walk: a folder that cannot be listed is passed over
