@@ -67,6 +67,20 @@ def copy_example(root: Path) -> Path:
     return root
 
 
+def calls_of(monkeypatch: pytest.MonkeyPatch, owner: object, name: str,
+             note: Callable[..., object] = lambda *args: args) -> list[object]:
+    """From now on, `note(*args)` of every call of `owner.name`, which still runs as before."""
+    seen: list[object] = []
+    original = getattr(owner, name)
+
+    def noting(*args: object, **kwargs: object) -> object:
+        seen.append(note(*args, **kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, noting)
+    return seen
+
+
 def tree_bytes(directory: Path) -> dict[str, bytes]:
     """Every file under `directory` by its relative path, with its bytes."""
     return {p.relative_to(directory).as_posix(): p.read_bytes()

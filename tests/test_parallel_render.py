@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_NOW, tree_bytes
+from conftest import EXAMPLE_NOW, calls_of, tree_bytes
 from statuspress import render
 from statuspress.build import build_site
 
@@ -47,14 +47,7 @@ def test_feed_cache_entries_made_by_the_helper_are_kept_for_the_next_build(
     monkeypatch.setattr(forking.SharedCounter, "take", helper_first)
     monkeypatch.setattr(render, "PARALLEL_MIN_INCIDENTS", 1)
     build_site(config, tmp_path / "first", EXAMPLE_NOW)
-    formatted: list[str] = []
-    original = feeds._render_feed
-
-    def counting(site, spec, entries, kind):  # type: ignore[no-untyped-def]
-        formatted.append(spec.path)
-        return original(site, spec, entries, kind)
-
-    monkeypatch.setattr(feeds, "_render_feed", counting)
+    formatted = calls_of(monkeypatch, feeds, "_render_feed")
     monkeypatch.setattr(render, "PARALLEL_MIN_INCIDENTS", 10**9)  # formatting here is seen
     build_site(config, tmp_path / "second", EXAMPLE_NOW)
     assert formatted == []

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_NOW, copy_example, tree_bytes
+from conftest import EXAMPLE_NOW, calls_of, copy_example, tree_bytes
 from statuspress import publish, records
 from statuspress.build import RECORDS_FOLDER, BuildFailed, build_site
 
@@ -254,14 +254,8 @@ def test_feeds_are_formatted_again_only_when_an_incident_in_them_changed(
 
     root = copy_example(tmp_path)
     expected = tree_bytes(build(root))
-    formatted: list[str] = []
-    original = feeds._render_feed
-
-    def counting(site, spec, entries, kind):  # type: ignore[no-untyped-def]
-        formatted.append(f"{spec.path}.{kind}")
-        return original(site, spec, entries, kind)
-
-    monkeypatch.setattr(feeds, "_render_feed", counting)
+    formatted = calls_of(monkeypatch, feeds, "_render_feed",
+                         lambda site, spec, entries, kind: f"{spec.path}.{kind}")
     assert tree_bytes(build(root)) == expected
     assert formatted == []
     update = sorted((root / "incidents" / CLOSED).glob("*resolved.md"))[0]
@@ -321,14 +315,7 @@ def test_the_calendar_is_made_again_only_when_a_maintenance_in_it_changed(
 
     root = copy_example(tmp_path)
     expected = tree_bytes(build(root))
-    made: list[int] = []
-    original = calendar._calendar
-
-    def counting(site, shown):  # type: ignore[no-untyped-def]
-        made.append(len(shown))
-        return original(site, shown)
-
-    monkeypatch.setattr(calendar, "_calendar", counting)
+    made = calls_of(monkeypatch, calendar, "_calendar", lambda site, shown: len(shown))
     assert tree_bytes(build(root)) == expected
     assert made == []
     scheduled = root / "incidents" / "2026-11-20-backup-storage-migration" / \
