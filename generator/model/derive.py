@@ -29,13 +29,17 @@ def _remembered(query: _Query) -> _Query:
     """The answers of a query of the whole site at a moment, for the last site asked about:
     one build asks the same ones for its pages, API and badges, each a pass over the history.
     Callers get a copy, which they may change."""
-    last: dict[str, Any] = {"site": None, "answers": {}}
+    # The last site and its answers. Holding the site keeps any other from taking its
+    # identity; the pair is replaced whole, so a thread asking about another site meanwhile
+    # never mixes the two.
+    last: list[tuple[Site, dict[Any, Any]] | None] = [None]
 
     @functools.wraps(query)
     def remembering(site: Site, now: datetime, *args: Any) -> Any:
-        if last["site"] is not site:  # held, so no other site can take its identity
-            last["site"], last["answers"] = site, {}
-        answers = last["answers"]
+        held = last[0]
+        if held is None or held[0] is not site:
+            held = last[0] = (site, {})
+        answers = held[1]
         if (now, args) not in answers:
             answers[now, args] = query(site, now, *args)
         return copy.copy(answers[now, args])
