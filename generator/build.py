@@ -178,9 +178,10 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
         swap_into_place(stage, target, old_files=len(files))  # the old site is about as large
     write_published(cache_dir, target, plugin.published)  # type: ignore[attr-defined]
     outputs = plugin.outputs  # type: ignore[attr-defined]
+    reused = [name for pages in records.pages.values() for name in pages]
     return BuildResult(
         site_dir=target, incidents=len(project.site.incidents),
-        pages=sum(1 for name in outputs if name.endswith(".html")),
+        pages=sum(1 for name in [*outputs, *reused] if name.endswith(".html")),
         feeds=sum(1 for name in outputs if name.endswith((".atom", ".rss", ".ics"))),
         files=len(files), warnings=len(project.diagnostics),
         seconds=time.perf_counter() - started)

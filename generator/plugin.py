@@ -10,6 +10,7 @@ import shutil
 import signal
 import tempfile
 import threading
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -48,7 +49,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.now: datetime | None = None
         self.project: Project | None = None
         self.outputs: dict[str, bytes] = {}
-        self.rendered: dict[str, dict[str, bytes]] = {}  # incident id -> pages built already
+        self.rendered: Mapping[str, Mapping[str, bytes]] = {}  # incident id -> pages built already
         self.content_dir = ""
         self._empty_dir = ""
         self.failure: list[Any] = []  # what stopped the build: MkDocs reports only "Aborted"
@@ -147,9 +148,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
             self.feed_cache.prune()
         if not self.finish_later:
             self.finish_writing()
-        written = {name for pages in self.rendered.values() for name in pages}
-        _write_all(Path(config.site_dir), {name: data for name, data in self.outputs.items()
-                                           if name not in written})
+        _write_all(Path(config.site_dir), self.outputs)  # the writer puts `rendered`
         if os.environ.get("STATUSPRESS_RELOAD"):
             self.project, self.rendered = None, {}
 
@@ -196,7 +195,7 @@ class _Writer:
     pages, else in a thread. A page the live site already holds unchanged is linked rather
     than written. `published` says, after `join`, what was published where."""
 
-    def __init__(self, site_dir: Path, rendered: dict[str, dict[str, bytes]],
+    def __init__(self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]],
                  reuse: Reuse | None) -> None:
         self.error: OSError | None = None
         self.published: dict[str, Stamp] = {}
@@ -210,7 +209,7 @@ class _Writer:
                                        name="statuspress-writer", daemon=True)
         self.thread.start()
 
-    def _fork(self, site_dir: Path, rendered: dict[str, dict[str, bytes]],
+    def _fork(self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]],
               reuse: Reuse | None) -> None:
         self.pipe, child_end = os.pipe()
         self.child = os.fork()
@@ -228,26 +227,26 @@ class _Writer:
                 os._exit(status)
         os.close(child_end)
 
-    def _run(self, site_dir: Path, rendered: dict[str, dict[str, bytes]],
+    def _run(self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]],
              reuse: Reuse | None) -> None:
         try:
             for incident_id, pages in rendered.items():
                 if self.stopped.is_set():  # the build was interrupted: its folder goes
                     return
-                for name, data in pages.items():
-                    self._put(site_dir, name, data, incident_id, reuse)
+                for name in pages:  # a page's bytes are read only if it cannot be linked
+                    self._put(site_dir, name, pages, incident_id, reuse)
         except OSError as exc:
             self.error = exc
 
-    def _put(self, site_dir: Path, name: str, data: bytes, incident_id: str,
+    def _put(self, site_dir: Path, name: str, pages: Mapping[str, bytes], incident_id: str,
              reuse: Reuse | None) -> None:
         _make_folder(os.path.join(site_dir, name.rpartition("/")[0]))
         key = reuse.keys.get(incident_id) if reuse is not None else None
         if reuse is None or key is None:  # not from a record: a folder never recorded
             with open(os.path.join(site_dir, name), "wb") as out:
-                out.write(data)
+                out.write(pages[name])
             return
-        self.published[name] = link_or_write(site_dir, reuse.live, name, data, key,
+        self.published[name] = link_or_write(site_dir, reuse.live, name, pages, key,
                                              reuse.previous.get(name))
 
     def stop(self) -> None:

@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,10 +177,11 @@ def write_published(cache_dir: Path, site_dir: Path, files: dict[str, Stamp]) ->
         atomic_write(cache_dir / PUBLISHED_FILE, json.dumps(data, separators=(",", ":")).encode())
 
 
-def link_or_write(stage: Path, live: Path, name: str, data: bytes, key: str,
+def link_or_write(stage: Path, live: Path, name: str, pages: Mapping[str, bytes], key: str,
                   previous: Stamp | None) -> Stamp:
-    """Put `data` at `stage/name`: as a link to the live site's copy when the last build
-    published the same record's page there and the file is untouched since; else written."""
+    """Put `pages[name]` at `stage/name`: as a link to the live site's copy when the last build
+    published the same record's page there and the file is untouched since; else written (and
+    only then are its bytes asked for)."""
     target = os.path.join(stage, name)
     if previous is not None and previous[0] == key:
         source = os.path.join(live, name)
@@ -192,6 +193,7 @@ def link_or_write(stage: Path, live: Path, name: str, data: bytes, key: str,
         except OSError:
             pass  # gone, or a file system without links: write it
     with open(target, "wb") as out:
-        out.write(data)
+        out.write(pages[name])
+        out.flush()  # a small page would still be in the buffer: size 0, and the wrong time
         info = os.fstat(out.fileno())
     return key, info.st_size, info.st_mtime_ns, info.st_ino

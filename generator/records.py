@@ -33,12 +33,12 @@ import platform
 import stat
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,8 @@ from .model.types import Incident, Settings, Site
 from .render import compile_templates, render_incident
 
 FOLDER = "incidents"
-MAGIC = b"statuspress-incident-records 2\n"
+MAGIC = b"statuspress-incident-records 3\n"
+PAGES_MAGIC = b"statuspress-incident-pages 1\n"
 # With this many folders to compute or more, a forked helper computes every other one.
 PARALLEL_MIN_FOLDERS = 200
 _LIBRARIES = ("markdown", "nh3", "jinja2", "mkdocs", "PyYAML", "MarkupSafe")
@@ -67,18 +68,21 @@ class Record:
 
     incident: Incident | None
     diagnostics: tuple[Diagnostic, ...]  # loading problems and clock-free lint findings
-    pages: dict[str, bytes]  # a resolved incident's pages by output path; else empty
+    pages: Mapping[str, bytes]  # a resolved incident's pages by output path; else empty
     clean: bool  # the leak guard found nothing in the pages (with the settings' patterns)
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A folder's record in its pack, with what tells whether the folder changed."""
+    """A folder's record in its pack, with what tells whether the folder changed. In the
+    pack the record's pages are left out: `page_names` names them, and the month's pages
+    file holds their bytes."""
 
     signature: tuple[Any, ...] | None  # the files' names, sizes, times and inodes
     content: bytes  # hash of the folder's files: names, sizes, Markdown text
     key: bytes  # hash of `content` and of everything else the record depends on
     record: Record
+    page_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -93,10 +97,12 @@ class IncidentRecords:
     env: jinja2.Environment  # render.page_environment, over the theme's templates
     now: datetime
     directory_urls: bool
-    pages: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    pages: dict[str, Mapping[str, bytes]] = field(default_factory=dict)
     clean: set[str] = field(default_factory=set)  # output paths the leak guard passed
     keys: dict[str, str] = field(default_factory=dict)  # incident id -> its record's key
     fingerprint: str = ""  # of all a record depends on besides its folder
+    _settings: Settings | None = field(default=None, init=False, repr=False)
+    _packs: _Packs | None = field(default=None, init=False, repr=False)
     reused: int = 0
     computed: int = 0
 
@@ -104,7 +110,8 @@ class IncidentRecords:
                      settings: Settings) -> list[tuple[Incident | None, list[Diagnostic]]]:
         fingerprint = context_fingerprint(settings, self.env, self.directory_urls)
         self.fingerprint = fingerprint.hex()
-        packs = _Packs(self.directory)
+        self._settings = settings
+        packs = self._packs = _Packs(self.directory)
         folders = _real_folders(root / settings.docs_dir)
         found = [self._entry(folder, folder.name in folders, packs.get(folder.name),
                              fingerprint, settings.max_file_bytes) for folder in entries]
@@ -144,8 +151,21 @@ class IncidentRecords:
             if content is None:
                 return None
         if stored is not None and stored.key == _key(fingerprint, content):
-            return replace(stored, signature=signature)
+            record = stored.record
+            if stored.page_names and record.incident is not None:
+                assert self._packs is not None
+                record = replace(record, pages=_StoredPages(
+                    stored.page_names, partial(self._packs.pages.of, folder.name, stored.key),
+                    partial(self._render_again, record.incident)))
+            return replace(stored, signature=signature, record=record)
         return Entry(signature, content, b"", _NOTHING)
+
+    def _render_again(self, incident: Incident) -> dict[str, bytes]:
+        """A reused record's pages when its pages file cannot give them: rendered again,
+        byte for byte as they were (the record's key covers all they depend on)."""
+        assert self._settings is not None
+        site = Site(self._settings, (incident,))
+        return render_incident(self.env, site, incident, self.now, self.directory_urls)
 
     def _result(self, record: Record) -> tuple[Incident | None, list[Diagnostic]]:
         if record.incident is not None and record.pages:
@@ -156,6 +176,32 @@ class IncidentRecords:
 
 
 _NOTHING = Record(None, (), {}, False)
+
+
+class _StoredPages(Mapping[str, bytes]):
+    """A reused record's pages: their names at once, their bytes only when asked for (when
+    the live site cannot give a page to link), from the month's pages file, else rendered
+    again. The process writing the pages is usually the one that asks."""
+
+    def __init__(self, names: tuple[str, ...], read: Callable[[], dict[str, bytes] | None],
+                 render_again: Callable[[], dict[str, bytes]]) -> None:
+        self.names, self.read, self.render_again = names, read, render_again
+        self.pages: Mapping[str, bytes] | None = None
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self.names:
+            raise KeyError(name)
+        if self.pages is None:
+            stored = self.read()
+            self.pages = stored if stored is not None and set(stored) == set(self.names) \
+                else self.render_again()
+        return self.pages[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 def _real_folders(content: Path) -> set[str]:
@@ -218,6 +264,7 @@ class _Packs:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self.pages = _PageFiles(directory)
         self.loaded: dict[str, dict[str, Entry]] = {}
         # Reading and checking a pack leaves the interpreter free: a thread does it for every
         # pack ahead of the one being unpickled.
@@ -259,13 +306,51 @@ class _Packs:
         return entries if isinstance(entries, dict) else {}
 
     def _write(self, month: str, entries: dict[str, Entry]) -> None:
+        pages = {folder: (entry.key, dict(entry.record.pages))
+                 for folder, entry in entries.items() if entry.record.pages}
+        packed = {folder: replace(entry, record=replace(entry.record, pages={}),
+                                  page_names=tuple(entry.record.pages))
+                  for folder, entry in entries.items()}
         with contextlib.suppress(OSError):  # a folder that cannot be written only costs time
-            atomic_write(self._path(month), encode(entries))
+            atomic_write(self.pages.path(month), encode(pages, PAGES_MAGIC))
+            atomic_write(self._path(month), encode(packed))
 
     def _prune(self, months: set[str]) -> None:
         for month in self.found - months:
             with contextlib.suppress(OSError):
                 self._path(month).unlink(missing_ok=True)
+                self.pages.path(month).unlink(missing_ok=True)
+
+
+Pages = dict[str, tuple[bytes, dict[str, bytes]]]  # folder -> (record key, path -> bytes)
+
+
+class _PageFiles:
+    """The rendered pages of each month's resolved incidents (`2026-11.pages`), by record key,
+    read only by a process that needs their bytes, a month at a time."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.loaded: dict[str, Pages] = {}
+
+    def path(self, month: str) -> Path:
+        return self.directory / f"{month}.pages"
+
+    def of(self, folder: str, key: bytes) -> dict[str, bytes] | None:
+        """The pages of `folder`'s record `key`; None when its month's file is missing or
+        damaged, or holds another record's pages."""
+        month = _month(folder)
+        if month not in self.loaded:
+            self.loaded[month] = self._read(month)
+        stored_key, pages = self.loaded[month].get(folder, (b"", {}))
+        return pages if stored_key == key else None
+
+    def _read(self, month: str) -> Pages:
+        try:
+            value = unpickle(verified(self.path(month).read_bytes(), PAGES_MAGIC))
+        except (OSError, RecordError):
+            return {}
+        return value if isinstance(value, dict) else {}
 
 
 @contextmanager
@@ -356,20 +441,20 @@ class RecordError(ValueError):
     """A record file this version cannot use: damaged, foreign or holding other types."""
 
 
-def encode(value: Any) -> bytes:
+def encode(value: Any, magic: bytes = MAGIC) -> bytes:
     payload = pickle.dumps(value, protocol=5)
-    return MAGIC + hashlib.blake2b(payload, digest_size=16).hexdigest().encode() + b"\n" + payload
+    return magic + hashlib.blake2b(payload, digest_size=16).hexdigest().encode() + b"\n" + payload
 
 
 def decode(data: bytes) -> Any:
     return unpickle(verified(data))
 
 
-def verified(data: bytes) -> bytes:
-    """The pickle inside a record file, when its magic line and checksum are right."""
-    if not data.startswith(MAGIC):
+def verified(data: bytes, magic: bytes = MAGIC) -> bytes:
+    """The pickle inside a record or pages file, when its magic line and checksum are right."""
+    if not data.startswith(magic):
         raise RecordError("not an incident record")
-    checksum, _, payload = data[len(MAGIC):].partition(b"\n")
+    checksum, _, payload = data[len(magic):].partition(b"\n")
     if hashlib.blake2b(payload, digest_size=16).hexdigest().encode() != checksum:
         raise RecordError("damaged")
     return payload
@@ -383,9 +468,18 @@ def unpickle(payload: bytes) -> Any:
         raise RecordError(str(exc)) from None
     if isinstance(value, dict) and all(isinstance(e, Entry) for e in value.values()):
         return value
-    if isinstance(value, Record):
+    if isinstance(value, Record) or _is_pages(value):
         return value
     raise RecordError("not a record")
+
+
+def _is_pages(value: Any) -> bool:
+    """A pages file's content: folder -> (record key, output path -> bytes)."""
+    return isinstance(value, dict) and all(
+        isinstance(folder, str) and isinstance(stored, tuple) and len(stored) == 2
+        and isinstance(stored[0], bytes) and isinstance(stored[1], dict)
+        and all(isinstance(n, str) and isinstance(b, bytes) for n, b in stored[1].items())
+        for folder, stored in value.items())
 
 
 _ALLOWED_MODULES = {

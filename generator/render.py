@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,14 +74,16 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
 
 def render_site(project: Project, now: datetime, env: jinja2.Environment,
-                config: MkDocsConfig, rendered: dict[str, dict[str, bytes]] | None = None,
+                config: MkDocsConfig, rendered: Mapping[str, Mapping[str, bytes]] | None = None,
                 feed_cache: feeds.FeedCache | None = None,
                 guard: TreeGuard | None = None) -> dict[str, bytes]:
-    """Every generated file, keyed by its path relative to the site root.
+    """Every generated file but the pages in `rendered`, keyed by its path relative to the
+    site root.
 
     `env` comes from `page_environment`; `rendered` holds the pages of some incidents, by
-    incident id, already rendered; `feed_cache` the feeds of earlier builds; `guard`, when
-    given, scans each output as it is rendered, in whichever process renders it.
+    incident id, already rendered (they are published as they are); `feed_cache` the feeds
+    of earlier builds; `guard`, when given, scans each output as it is rendered, in
+    whichever process renders it.
     """
     rendered = rendered or {}
     settings = project.settings
@@ -98,8 +100,6 @@ def render_site(project: Project, now: datetime, env: jinja2.Environment,
             helper, counter = shared
             outputs = work.do(counter.take(work.count))
             outputs.update(work.receive(helper.get()))
-    for incident_outputs in rendered.values():
-        outputs.update(incident_outputs)
     outputs["sitemap.xml"] = _sitemap(env, pages, settings.site_url, directory_urls)
     # Replaces MkDocs' own copy, which carries the wall-clock time in its gzip header.
     outputs["sitemap.xml.gz"] = gzip.compress(outputs["sitemap.xml"], mtime=0)

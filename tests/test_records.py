@@ -162,6 +162,44 @@ def test_a_damaged_or_foreign_pack_is_ignored(tmp_path: Path) -> None:
     assert all(records.decode(p.read_bytes()) for p in packs(root))
 
 
+def page_files(root: Path) -> list[Path]:
+    return sorted((root / ".statuspress-cache" / RECORDS_FOLDER).glob("*.pages"))
+
+
+def test_a_rebuild_beside_the_live_site_reads_no_rendered_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_example(tmp_path)
+    expected = tree_bytes(build(root))
+    assert page_files(root)
+    read = calls_of(monkeypatch, records._PageFiles, "_read")
+    assert tree_bytes(build(root)) == expected
+    assert read == []
+
+
+@pytest.mark.parametrize("damage", ["none", "missing", "truncated", "another record's"])
+def test_without_the_live_site_pages_come_from_the_pages_files_or_are_rendered_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    """As in CI: the cache is restored, site/ is not. Whatever became of the pages files,
+    the site is the one a cold build makes."""
+    root = copy_example(tmp_path)
+    expected = tree_bytes(build(root, clean=True))
+    stored = page_files(root)
+    if damage == "missing":
+        for path in stored:
+            path.unlink()
+    elif damage == "truncated":
+        for path in stored:
+            path.write_bytes(path.read_bytes()[:-30])
+    elif damage == "another record's":
+        pages = records.unpickle(records.verified(stored[0].read_bytes(), records.PAGES_MAGIC))
+        other = {folder: (b"\0" * 20, found) for folder, (_, found) in pages.items()}
+        stored[0].write_bytes(records.encode(other, records.PAGES_MAGIC))
+    rendered_again = calls_of(monkeypatch, records.IncidentRecords, "_render_again")
+    shutil.rmtree(root / "site")
+    assert tree_bytes(build(root)) == expected
+    assert (rendered_again == []) == (damage == "none")
+
+
 def test_the_unpickler_builds_nothing_but_model_types() -> None:
     payload = pickle.dumps([os.system])
     data = records.MAGIC + records.hashlib.blake2b(
