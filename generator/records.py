@@ -18,7 +18,10 @@ process and a forked helper when there are many, so a cold build uses both cores
 Records are kept in one file per month of incident ids (`2026-11.pack`): a magic line, a
 checksum and a pickle, read back by an unpickler that builds only statuspress's own model
 types, dates and built-in values. Anything else, a damaged file or one from another version
-is ignored and its folders computed afresh. Records of folders gone are dropped.
+is ignored and its folders computed afresh. Records of folders gone are dropped. The
+rendered pages, most of the bytes, are kept apart (`2026-11.pages`, by record key) and read
+only by a process that must write a page the live site cannot give; a page whose file is
+missing or damaged is rendered again.
 """
 
 from __future__ import annotations
