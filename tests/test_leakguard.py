@@ -536,6 +536,16 @@ def test_a_lone_angle_bracket_before_a_secret_in_an_escaped_feed_does_not_hide_i
     assert [d.rule for d in found] == ["secret"]
 
 
+def test_a_feed_title_that_looks_like_a_tag_does_not_hide_a_secret(tmp_path: Path) -> None:
+    """A feed's titles are text one level down, its contents HTML two levels down: the text
+    of both levels is read."""
+    title = html.escape("Key <a AKIAIOSFODNN7EXAMPLE > rotated")
+    feed = f"<feed><entry><title>{title}</title><content>&lt;p&gt;ok&lt;/p&gt;</content>" \
+           "</entry></feed>"
+    found = scan(tmp_path, {"history.atom": feed})
+    assert [d.rule for d in found] == ["secret"]
+
+
 def test_entities_are_decoded_one_level_at_a_time() -> None:
     from statuspress.leakguard import _unescape
 
