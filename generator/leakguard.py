@@ -116,6 +116,7 @@ RULES = {
 TEXT_SOURCES = (".md", ".yml", ".yaml", ".txt", ".html", ".svg", ".json", ".xml", ".csv")
 _MAX_GUNZIP = 50_000_000
 MARKUP = (".html", ".htm", ".xml", ".atom", ".rss", ".svg")
+FEEDS = (".atom", ".rss")
 _TAG = re.compile(r"<[^>]*>")
 _ATTRIBUTE = re.compile(r'="([^"]*)"')
 _ENTITY = re.compile(r"&(?:#|[A-Za-z]+;?)")
@@ -198,14 +199,15 @@ class TreeGuard:
             if data is None:
                 data = (self.directory / relative).read_bytes()
             name = relative.rpartition("/")[2]
-            key = _content_key(name, data)
-            if self.clean.get(key) is not None:
-                continue
-            hits = self.scanner.hits(readable_text_of(data, name))
-            if not hits:
-                self.clean.put(key, "")
-            for hit in hits:
-                self._note(hit, relative)
+            for part in _parts(name, data):
+                key = _content_key(name, part)
+                if self.clean.get(key) is not None:
+                    continue
+                hits = self.scanner.hits(readable_text_of(part, name))
+                if not hits:
+                    self.clean.put(key, "")
+                for hit in hits:
+                    self._note(hit, relative)
 
     def _note(self, hit: Hit, relative: str) -> None:
         if hit not in self.found or relative < self.found[hit]:
@@ -232,6 +234,19 @@ class TreeGuard:
                               _published_name(self.directory))
         diagnostics += unpublished_files(self.directory, self.root, self.settings, files)
         return sort_diagnostics(diagnostics)
+
+
+_FEED_ITEM = re.compile(rb"(?=<(?:entry|item)[\s>])")
+
+
+def _parts(name: str, data: bytes) -> list[bytes]:
+    """A feed entry by entry (the head first), anything else whole. Each part is read and
+    remembered clean on its own: a new update changes one entry of a feed, and an entry is in
+    several feeds (the site's and its components'). Markup, entities and escapes never span
+    two entries, so the parts read as the whole would."""
+    if not name.endswith(FEEDS) or data[:2] == b"\x1f\x8b":
+        return [data]
+    return _FEED_ITEM.split(data)
 
 
 def page_is_clean(scanner: Scanner, name: str, data: bytes) -> bool:

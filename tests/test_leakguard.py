@@ -546,6 +546,32 @@ def test_a_feed_title_that_looks_like_a_tag_does_not_hide_a_secret(tmp_path: Pat
     assert [d.rule for d in found] == ["secret"]
 
 
+def test_a_feed_is_read_entry_by_entry_and_only_changed_entries_are_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import calls_of
+    from statuspress.leakguard import Scanner
+
+    def feed(*texts: str) -> str:
+        entries = "".join(f"<entry><title>{t}</title><content>&lt;p&gt;{t}&lt;/p&gt;</content>"
+                          "</entry>\n" for t in texts)
+        return f"<feed><title>Status</title>\n{entries}</feed>"
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (tmp_path / "incidents").mkdir()
+    cache_dir = tmp_path / "cache"
+    (site / "history.atom").write_text(feed("one", "two", "three"))
+    assert scan_tree(site, tmp_path, settings(), cache_dir=cache_dir) == []
+    read = calls_of(monkeypatch, Scanner, "hits", lambda scanner, text: text)
+    (site / "history.atom").write_text(feed("zero", "one", "two"))
+    assert scan_tree(site, tmp_path, settings(), cache_dir=cache_dir) == []
+    assert len(read) == 2 and "zero" in read[0]  # the new entry, and the last with the end
+    (site / "history.atom").write_text(feed("AKIAIOSFODNN7EXAMPLE", "one", "two"))
+    found = scan_tree(site, tmp_path, settings(), cache_dir=cache_dir)
+    assert [(d.rule, d.message.split(" would")[0]) for d in found] == [
+        ("secret", "a cloud access key id")]
+
+
 def test_entities_are_decoded_one_level_at_a_time() -> None:
     from statuspress.leakguard import _unescape
 
