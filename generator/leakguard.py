@@ -199,15 +199,33 @@ class TreeGuard:
             if data is None:
                 data = (self.directory / relative).read_bytes()
             name = relative.rpartition("/")[2]
-            for part in _parts(name, data):
-                key = _content_key(name, part)
-                if self.clean.get(key) is not None:
-                    continue
-                hits = self.scanner.hits(readable_text_of(part, name))
-                if not hits:
+            key = _content_key(name, data)
+            part_keys = self.clean.get(key)
+            if part_keys is not None:  # clean as a whole; its parts stay remembered too
+                for start in range(0, len(part_keys), 2 * KEY_BYTES):
+                    self.clean.get(bytes.fromhex(part_keys[start:start + 2 * KEY_BYTES]))
+                continue
+            parts = _parts(name, data)
+            if len(parts) == 1:
+                if self._read_clean(relative, name, data):
                     self.clean.put(key, "")
-                for hit in hits:
-                    self._note(hit, relative)
+                continue
+            keys = [_content_key(name, part) for part in parts]
+            clean = [self.clean.get(k) is not None or self._read_clean(relative, name, part, k)
+                     for k, part in zip(keys, parts, strict=True)]
+            if all(clean):
+                self.clean.put(key, "".join(k.hex() for k in keys))
+
+    def _read_clean(self, relative: str, name: str, data: bytes,
+                    key: bytes | None = None) -> bool:
+        """Whether `data` (a file or part of one) is clean; its hits noted; when clean and
+        given a `key`, remembered under it."""
+        hits = self.scanner.hits(readable_text_of(data, name))
+        for hit in hits:
+            self._note(hit, relative)
+        if not hits and key is not None:
+            self.clean.put(key, "")
+        return not hits
 
     def _note(self, hit: Hit, relative: str) -> None:
         if hit not in self.found or relative < self.found[hit]:
@@ -508,7 +526,9 @@ def unpublished_files(directory: Path, root: Path, settings: Settings,
 
 
 CLEAN_FILE = "leakguard.cache"
-CLEAN_MAGIC = b"statuspress-leakguard-clean 2\n"  # keys of files scanned clean, as a RenderCache
+# Keys of files (and of feed entries) scanned clean, as a RenderCache; a feed's value is the
+# keys of its entries.
+CLEAN_MAGIC = b"statuspress-leakguard-clean 3\n"
 
 
 def _content_key(name: str, data: bytes) -> bytes:
