@@ -202,8 +202,7 @@ class TreeGuard:
             key = _content_key(name, data)
             part_keys = self.clean.get(key)
             if part_keys is not None:  # clean as a whole; its parts stay remembered too
-                for start in range(0, len(part_keys), 2 * KEY_BYTES):
-                    self.clean.get(bytes.fromhex(part_keys[start:start + 2 * KEY_BYTES]))
+                self._keep(part_keys)
                 continue
             parts = _parts(name, data)
             if len(parts) == 1:
@@ -215,6 +214,14 @@ class TreeGuard:
                      for k, part in zip(keys, parts, strict=True)]
             if all(clean):
                 self.clean.put(key, "".join(k.hex() for k in keys))
+
+    def _keep(self, part_keys: str) -> None:
+        """Mark the parts of a file clean as a whole as used, so the cache keeps them."""
+        try:
+            for start in range(0, len(part_keys), 2 * KEY_BYTES):
+                self.clean.get(bytes.fromhex(part_keys[start:start + 2 * KEY_BYTES]))
+        except ValueError:
+            pass  # not keys: its parts are read again when the file next changes
 
     def _read_clean(self, relative: str, name: str, data: bytes,
                     key: bytes | None = None) -> bool:
