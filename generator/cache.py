@@ -154,6 +154,23 @@ def _entries(keys: bytes, lengths: array, text: str) -> dict[bytes, str]:
     return entries
 
 
+def framed(payload: bytes, magic: bytes) -> bytes:
+    """`payload` behind a magic line and a checksum line, as unframed reads it back."""
+    return magic + _checksum(payload) + b"\n" + payload
+
+
+def unframed(data: bytes, magic: bytes) -> bytes | None:
+    """The payload of a framed file; None when its magic line or checksum is wrong."""
+    if not data.startswith(magic):
+        return None
+    checksum, _, payload = data[len(magic):].partition(b"\n")
+    return payload if checksum == _checksum(payload) else None
+
+
+def _checksum(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write beside the target and rename, so a crash never leaves half a cache file."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from . import __version__
-from .cache import atomic_write
+from .cache import atomic_write, framed, unframed
 from .ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
 from .markdown import render_markdown
 from .model.types import Incident, Site, Update
@@ -82,19 +82,17 @@ class FeedCache:
 
     def get(self, key: bytes) -> bytes | None:
         try:
-            data = (self.directory / key.hex()).read_bytes()
+            payload = unframed((self.directory / key.hex()).read_bytes(), self.MAGIC)
         except OSError:
             return None
-        checksum, _, payload = data.removeprefix(self.MAGIC).partition(b"\n")
-        if not data.startswith(self.MAGIC) or checksum != _checksum(payload):
-            return None
-        self.used.add(key.hex())
+        if payload is not None:
+            self.used.add(key.hex())
         return payload
 
     def put(self, key: bytes, data: bytes) -> None:
         self.used.add(key.hex())
         with contextlib.suppress(OSError):  # an unwritable cache only makes the next build slower
-            atomic_write(self.directory / key.hex(), self.MAGIC + _checksum(data) + b"\n" + data)
+            atomic_write(self.directory / key.hex(), framed(data, self.MAGIC))
 
     def prune(self) -> None:
         """Delete the feeds no part of this build used (`used` gathers every process's)."""
@@ -104,20 +102,9 @@ class FeedCache:
                     (self.directory / stale).unlink(missing_ok=True)
 
 
-def _checksum(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).hexdigest().encode()
-
-
-def render(site: Site, now: datetime, cache: FeedCache | None = None) -> dict[str, bytes]:
-    """Every feed; times come from the data, never from the clock."""
-    outputs: dict[str, bytes] = {}
-    for spec in feed_specs(site):
-        outputs.update(render_feed(site, spec, cache))
-    return outputs
-
-
 def render_feed(site: Site, spec: FeedSpec, cache: FeedCache | None = None) -> dict[str, bytes]:
-    """One feed in each of its formats, from `cache` when what it shows is unchanged."""
+    """One feed in each of its formats, from `cache` when what it shows is unchanged; times
+    come from the data, never from the clock."""
     outputs: dict[str, bytes] = {}
     items = spec.choose(site)
     entries: list[Entry] | None = None

@@ -41,18 +41,19 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from .cache import atomic_write
+from .cache import atomic_write, framed, unframed
 from .diagnostics import Diagnostic
 from .forking import SharedCounter, can_fork, helper_pool
 from .leakguard import Scanner, build_scanner, page_is_clean
 from .lint import incident_diagnostics, lint_context
+from .lintrules import Context
 from .model.load import incident_folder_name, load_folder
 from .model.types import Incident, Settings, Site
 from .render import compile_templates, render_incident
@@ -349,9 +350,10 @@ class _PageFiles:
         return pages if stored_key == key else None
 
     def _read(self, month: str) -> Pages:
+        payload = _payload_of(self.path(month), PAGES_MAGIC)
         try:
-            value = unpickle(verified(self.path(month).read_bytes(), PAGES_MAGIC))
-        except (OSError, RecordError):
+            value = unpickle(payload) if payload is not None else {}
+        except RecordError:
             return {}
         return value if isinstance(value, dict) else {}
 
@@ -378,10 +380,10 @@ def _pack_files(directory: Path) -> list[Path]:
         return []
 
 
-def _payload_of(path: Path) -> bytes | None:
-    """The checked pickle of a pack file; None when it cannot be read or is damaged."""
+def _payload_of(path: Path, magic: bytes = MAGIC) -> bytes | None:
+    """The checked pickle of a pack or pages file; None when it cannot be read or is damaged."""
     try:
-        return verified(path.read_bytes())
+        return verified(path.read_bytes(), magic)
     except (OSError, RecordError):
         return None
 
@@ -445,8 +447,7 @@ class RecordError(ValueError):
 
 
 def encode(value: Any, magic: bytes = MAGIC) -> bytes:
-    payload = pickle.dumps(value, protocol=5)
-    return magic + hashlib.blake2b(payload, digest_size=16).hexdigest().encode() + b"\n" + payload
+    return framed(pickle.dumps(value, protocol=5), magic)
 
 
 def decode(data: bytes) -> Any:
@@ -455,11 +456,9 @@ def decode(data: bytes) -> Any:
 
 def verified(data: bytes, magic: bytes = MAGIC) -> bytes:
     """The pickle inside a record or pages file, when its magic line and checksum are right."""
-    if not data.startswith(magic):
-        raise RecordError("not an incident record")
-    checksum, _, payload = data[len(magic):].partition(b"\n")
-    if hashlib.blake2b(payload, digest_size=16).hexdigest().encode() != checksum:
-        raise RecordError("damaged")
+    payload = unframed(data, magic)
+    if payload is None:
+        raise RecordError("not an incident record of this version, or damaged")
     return payload
 
 
@@ -535,11 +534,16 @@ class _Worker:
             _shared = None
         return [done[i] for i in range(count)]
 
+    @cached_property
+    def lint(self) -> Context:
+        """The linter's context, the same for every folder."""
+        return lint_context(self.settings, self.now)
+
     def compute(self, folder: Path) -> Record:
         incident, diagnostics = load_folder(self.root, folder, self.settings)
         pages: dict[str, bytes] = {}
         if incident is not None:
-            diagnostics += incident_diagnostics(incident, lint_context(self.settings, self.now))
+            diagnostics += incident_diagnostics(incident, self.lint)
             if incident.is_closed:
                 site = Site(self.settings, (incident,))
                 pages = render_incident(self.env, site, incident, self.now,

@@ -13,6 +13,7 @@ import pytest
 from conftest import EXAMPLE_NOW, calls_of, copy_example, tree_bytes
 from statuspress import publish, records
 from statuspress.build import RECORDS_FOLDER, BuildFailed, build_site
+from statuspress.cache import framed
 
 CLOSED = "2026-10-14-api-and-dashboard-outage"  # resolved, with a postmortem
 NO_POSTMORTEM = "2026-11-17-card-payments-declined"  # resolved 17 Nov, major
@@ -155,9 +156,7 @@ def test_a_damaged_or_foreign_pack_is_ignored(tmp_path: Path) -> None:
     expected = tree_bytes(build(root))
     damaged, foreign = packs(root)[:2]
     damaged.write_bytes(damaged.read_bytes()[:-40])
-    payload = pickle.dumps({"x": os.system})
-    foreign.write_bytes(records.MAGIC + records.hashlib.blake2b(
-        payload, digest_size=16).hexdigest().encode() + b"\n" + payload)
+    foreign.write_bytes(framed(pickle.dumps({"x": os.system}), records.MAGIC))
     assert tree_bytes(build(root)) == expected
     assert all(records.decode(p.read_bytes()) for p in packs(root))
 
