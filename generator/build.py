@@ -17,9 +17,9 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
+from .cache import OutputCache
 from .clock import resolve_now
 from .diagnostics import Diagnostic, count_errors, error
-from .feeds import FeedCache
 from .leakguard import TreeGuard, relative_files
 from .model import Settings, load_settings
 from .project import ConfigProblem, Project, load_project
@@ -162,7 +162,7 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
     cache_dir = project.root / project.settings.cache_dir
     plugin.reuse = Reuse(target, read_published(cache_dir, target),  # type: ignore[attr-defined]
                          records.keys)
-    plugin.feed_cache = FeedCache(cache_dir, records.fingerprint,  # type: ignore[attr-defined]
+    plugin.output_cache = OutputCache(cache_dir, records.fingerprint,  # type: ignore[attr-defined]
                                   records.keys)
     plugin.finish_later = True  # type: ignore[attr-defined]
     sweep_stale(target)

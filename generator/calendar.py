@@ -10,13 +10,13 @@ from .model.types import Incident, Site
 if TYPE_CHECKING:
     from icalendar import Event
 
-    from .feeds import FeedCache
+    from .cache import OutputCache
 
 PRODID = "-//statuspress//maintenance calendar//EN"
 LIMIT = 200  # the most recent windows: calendars need what is coming, not ten years back
 
 
-def render(site: Site, now: datetime, cache: FeedCache | None = None) -> dict[str, bytes]:
+def render(site: Site, now: datetime, cache: OutputCache | None = None) -> dict[str, bytes]:
     """The calendar; from `cache` when none of its windows changed since an earlier build."""
     windows = [i for i in site.incidents if i.is_maintenance and i.window is not None]
     windows.sort(key=lambda i: (i.window.start, i.id), reverse=True)  # type: ignore[union-attr]

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import heapq
-import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from itertools import islice
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
 from . import __version__
-from .cache import atomic_write, framed, unframed
+from .cache import OutputCache
 from .ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
 from .markdown import render_markdown
 from .model.types import Incident, Site, Update
@@ -50,59 +46,7 @@ class FeedSpec:
     make: Callable[[Site, list[Item]], list[Entry]]
 
 
-class FeedCache:
-    """Feeds (and the maintenance calendar) of the last builds by a hash of what they show: the
-    record key of each incident in them (which covers the settings and the code too). A feed
-    whose incidents are unchanged is not formatted again; one with an incident that has no
-    record always is.
-
-    One file per feed in `feeds/` under the cache folder, named by its key: a build reads the
-    feeds it reuses and writes the ones it formats, whichever process does it, and `prune`
-    deletes the files no feed of the build used. A file holds a magic line, a checksum and the
-    feed; a damaged one is formatted again.
-    """
-
-    MAGIC = b"statuspress-feed 1\n"
-    FOLDER = "feeds"
-
-    def __init__(self, cache_dir: Path, fingerprint: str, keys: Mapping[str, str]) -> None:
-        self.directory = cache_dir / self.FOLDER
-        self.fingerprint = fingerprint
-        self.keys = keys
-        self.used: set[str] = set()  # file names (key hex) this build read or wrote
-
-    def key(self, path: str, kind: str, items: list[Item]) -> bytes | None:
-        parts = [self.fingerprint, path, kind]
-        for incident, update in items:
-            record = self.keys.get(incident.id)
-            if record is None:
-                return None
-            parts += [incident.id, record, update.uid if update else ""]
-        return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
-
-    def get(self, key: bytes) -> bytes | None:
-        try:
-            payload = unframed((self.directory / key.hex()).read_bytes(), self.MAGIC)
-        except OSError:
-            return None
-        if payload is not None:
-            self.used.add(key.hex())
-        return payload
-
-    def put(self, key: bytes, data: bytes) -> None:
-        self.used.add(key.hex())
-        with contextlib.suppress(OSError):  # an unwritable cache only makes the next build slower
-            atomic_write(self.directory / key.hex(), framed(data, self.MAGIC))
-
-    def prune(self) -> None:
-        """Delete the feeds no part of this build used (`used` gathers every process's)."""
-        with contextlib.suppress(OSError):
-            for stale in os.listdir(self.directory):
-                if stale not in self.used:
-                    (self.directory / stale).unlink(missing_ok=True)
-
-
-def render_feed(site: Site, spec: FeedSpec, cache: FeedCache | None = None) -> dict[str, bytes]:
+def render_feed(site: Site, spec: FeedSpec, cache: OutputCache | None = None) -> dict[str, bytes]:
     """One feed in each of its formats, from `cache` when what it shows is unchanged; times
     come from the data, never from the clock."""
     outputs: dict[str, bytes] = {}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .clock import format_duration
@@ -21,6 +22,9 @@ from .model.types import (
     Update,
 )
 
+if TYPE_CHECKING:
+    from .cache import OutputCache
+
 UPTIME_UNKNOWN = None
 
 
@@ -34,6 +38,8 @@ class Page:
     title: str = ""
     in_sitemap: bool = True
     rendered: bool = False  # rendered earlier (a resolved incident's page, reused)
+    data: bytes | None = None  # the page as an earlier build rendered it, from the cache
+    cache_key: bytes | None = None  # where the cache keeps the page once rendered
 
     @property
     def depth(self) -> int:
@@ -151,10 +157,13 @@ def common_context(settings: Settings, now: datetime) -> dict[str, Any]:
             "state_icon": state_icon, "as_of": None}
 
 
-def build_pages(site: Site, now: datetime, rendered: Collection[str] = ()) -> list[Page]:
+def build_pages(site: Site, now: datetime, rendered: Collection[str] = (),
+                stored: OutputCache | None = None) -> list[Page]:
     """Every generated page of the site, in a stable order.
 
     The pages of the incidents in `rendered` are already rendered: they come without context.
+    With `stored`, a page that lists only resolved incidents comes from it when an earlier
+    build rendered the same list, else with the key to keep it under once rendered.
     """
     settings = site.settings
     common = common_context(settings, now)
@@ -168,10 +177,10 @@ def build_pages(site: Site, now: datetime, rendered: Collection[str] = ()) -> li
                       for path, template, title in incident_page_names(incident)]
         else:
             pages += incident_pages(site, incident, common)
-    pages += _history_pages(site, ordered, common["fmt"], common)
+    pages += _history_pages(site, ordered, common, stored)
     with_postmortem = [i for i in ordered if i.postmortem is not None]
-    pages.append(Page("postmortems/", "postmortems.html",
-                      {**common, "incidents": with_postmortem}, "Postmortems"))
+    pages.append(_list_page("postmortems/", "postmortems.html", "Postmortems", with_postmortem,
+                            {"incidents": with_postmortem}, common, stored))
     pages += _component_pages(site, ordered, states, uptime, common)
     pages.append(Page("404.html", "404.html", dict(common), "Page not found", in_sitemap=False))
     return pages
@@ -231,18 +240,56 @@ def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> li
     return pages
 
 
-def _history_pages(site: Site, ordered: list[Incident], fmt: Formatter,
-                   common: dict[str, Any]) -> list[Page]:
+def _history_pages(site: Site, ordered: list[Incident], common: dict[str, Any],
+                   stored: OutputCache | None) -> list[Page]:
     size = site.settings.history_page_size
     chunks = list(paginate(ordered, size))
     total = len(chunks)
     pages = []
     for number, chunk in chunks:
-        context = {**common, "months": history_months(chunk, fmt), "number": number,
-                   "total": total, "history_path": history_path}
         title = "Incident history" + (f" — page {number}" if number > 1 else "")
-        pages.append(Page(history_path(number), "history.html", context, title))
+        context = partial(_history_context, chunk, number, total, common["fmt"])
+        pages.append(_list_page(history_path(number), "history.html", title, chunk, context,
+                                common, stored, f"{number}/{total}"))
     return pages
+
+
+def _history_context(chunk: list[Incident], number: int, total: int,
+                     fmt: Formatter) -> dict[str, Any]:
+    return {"months": history_months(chunk, fmt), "number": number, "total": total,
+            "history_path": history_path}
+
+
+def _list_page(path: str, template: str, title: str, incidents: list[Incident],
+               own: dict[str, Any] | Callable[[], dict[str, Any]], common: dict[str, Any],
+               stored: OutputCache | None, variant: str = "") -> Page:
+    """A page listing `incidents`. Once they are all resolved it says when they last changed
+    rather than when the site was built, as their own pages do: it stays the same from build
+    to build, and comes from `stored` when an earlier build rendered it. `own` is the page's
+    own context, or what makes it (only called when the page is rendered); `variant`, what
+    else besides the incidents tells two renderings of the page apart."""
+    as_of = settled_as_of(incidents)
+    key = (stored.key(path, f"page {template} {variant}", [(i, None) for i in incidents])
+           if stored is not None and as_of is not None else None)
+    data = stored.get(key) if stored is not None and key is not None else None
+    if data is not None:
+        return Page(path, template, title=title, data=data)
+    context = {**common, **(own() if callable(own) else own), "as_of": as_of}
+    return Page(path, template, context, title, cache_key=key)
+
+
+def settled_as_of(incidents: list[Incident]) -> datetime | None:
+    """When the last of `incidents` last changed, its postmortem included, once all are
+    resolved; None while one is open (or for none at all)."""
+    if not incidents or not all(incident.is_closed for incident in incidents):
+        return None
+    return max(_last_change(incident) for incident in incidents)
+
+
+def _last_change(incident: Incident) -> datetime:
+    at = incident.latest.at
+    published = incident.postmortem.published if incident.postmortem is not None else None
+    return max(at, published) if published is not None else at
 
 
 def _component_pages(site: Site, ordered: list[Incident], states: dict[str, ComponentState],

@@ -22,9 +22,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .build import CLOCK_WARNINGS
+from .cache import OutputCache
 from .clock import resolve_now
 from .diagnostics import count_errors, format_text
-from .feeds import FeedCache
 from .leakguard import TreeGuard
 from .project import ConfigProblem, Project, load_project
 from .publish import Reuse, Stamp, link_or_write
@@ -55,7 +55,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.failure: list[Any] = []  # what stopped the build: MkDocs reports only "Aborted"
         self._writer: _Writer | None = None
         self.reuse: Reuse | None = None  # set by `build`: link pages from the live site
-        self.feed_cache: FeedCache | None = None  # set by `build`: reuse unchanged feeds
+        self.output_cache: OutputCache | None = None  # set by `build`: reuse unchanged feeds
         self.page_env: jinja2.Environment | None = None  # set by `build`: render.page_environment
         self.guard: TreeGuard | None = None  # set by `build`: scans outputs as they are rendered
         self.published: dict[str, Stamp] = {}  # after a build: what it published, for the next
@@ -141,11 +141,11 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         env = self.page_env or page_environment(config.theme.get_env())
         try:
             self.outputs = render_site(self.project, self.now, env, config, self.rendered,
-                                       self.feed_cache, self.guard)
+                                       self.output_cache, self.guard)
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])
-        if self.feed_cache is not None:
-            self.feed_cache.prune()
+        if self.output_cache is not None:
+            self.output_cache.prune()
         if not self.finish_later:
             self.finish_writing()
         _write_all(Path(config.site_dir), self.outputs)  # the writer puts `rendered`

@@ -17,6 +17,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 
 from . import api, badges, calendar, feeds
+from .cache import OutputCache
 from .clock import format_duration, iso
 from .diagnostics import Diagnostic, error
 from .forking import SharedCounter, can_fork, helper_pool
@@ -75,23 +76,23 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
 def render_site(project: Project, now: datetime, env: jinja2.Environment,
                 config: MkDocsConfig, rendered: Mapping[str, Mapping[str, bytes]] | None = None,
-                feed_cache: feeds.FeedCache | None = None,
+                output_cache: OutputCache | None = None,
                 guard: TreeGuard | None = None) -> dict[str, bytes]:
     """Every generated file but the pages in `rendered`, keyed by its path relative to the
     site root.
 
     `env` comes from `page_environment`; `rendered` holds the pages of some incidents, by
-    incident id, already rendered (they are published as they are); `feed_cache` the feeds
+    incident id, already rendered (they are published as they are); `output_cache` the feeds
     of earlier builds; `guard`, when given, scans each output as it is rendered, in
     whichever process renders it.
     """
     rendered = rendered or {}
     settings = project.settings
-    pages = build_pages(project.site, now, rendered)
+    pages = build_pages(project.site, now, rendered, output_cache)
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
-    job = PageJob(env, pages, settings.site_url, directory_urls, css)
-    work = Work(job, SideJob(project.site, now, feed_cache, feeds.feed_specs(project.site)),
+    job = PageJob(env, pages, settings.site_url, directory_urls, css, output_cache)
+    work = Work(job, SideJob(project.site, now, output_cache, feeds.feed_specs(project.site)),
                 guard)
     with _shared_rendering(work) as shared:
         if shared is None:
@@ -123,8 +124,10 @@ class PageJob:
     site_url: str
     directory_urls: bool
     css: str
+    cache: OutputCache | None = None  # keeps the pages that come with a `cache_key`
 
     def to_render(self) -> list[int]:
+        """The pages to render or take from the cache, by index."""
         return [i for i, page in enumerate(self.pages) if not page.rendered]
 
     def render(self, indexes: Iterable[int]) -> dict[str, bytes]:
@@ -133,13 +136,18 @@ class PageJob:
             page = self.pages[index]
             name = (page.output if self.directory_urls or page.output == "404.html"
                     else _flat(page.path))
-            try:
-                html = _render_page(self.env, page, self.site_url, self.directory_urls,
-                                    self.css)
-            except Exception as exc:  # a site owner's template: any error is theirs to fix
-                raise TemplateProblem(template_diagnostic(exc, page)) from None
-            outputs[name] = html.encode()
+            outputs[name] = page.data if page.data is not None else self._rendered(page)
         return outputs
+
+    def _rendered(self, page: Page) -> bytes:
+        try:
+            html = _render_page(self.env, page, self.site_url, self.directory_urls, self.css)
+        except Exception as exc:  # a site owner's template: any error is theirs to fix
+            raise TemplateProblem(template_diagnostic(exc, page)) from None
+        data = html.encode()
+        if self.cache is not None and page.cache_key is not None:
+            self.cache.put(page.cache_key, data)
+        return data
 
 
 class TemplateProblem(Exception):
@@ -182,7 +190,7 @@ class SideJob:
 
     site: Site
     now: datetime
-    feed_cache: feeds.FeedCache | None
+    output_cache: OutputCache | None
     specs: list[feeds.FeedSpec]
 
     @property
@@ -191,9 +199,9 @@ class SideJob:
 
     def render(self, item: int) -> dict[str, bytes]:
         if item < len(self.specs):
-            return feeds.render_feed(self.site, self.specs[item], self.feed_cache)
+            return feeds.render_feed(self.site, self.specs[item], self.output_cache)
         if item == len(self.specs):
-            return calendar.render(self.site, self.now, self.feed_cache)
+            return calendar.render(self.site, self.now, self.output_cache)
         outputs = api.render(self.site, self.now)
         outputs.update(badges.render(self.site, self.now))
         return outputs
@@ -228,14 +236,14 @@ class Work:
         """In a helper: the outputs, the feeds it used (for the parent's feed cache) and what
         its copy of the leak guard found."""
         outputs = self.do(items)
-        used = self.side.feed_cache.used if self.side.feed_cache is not None else set()
+        used = self.side.output_cache.used if self.side.output_cache is not None else set()
         return outputs, used, self.guard.state() if self.guard is not None else None
 
     def receive(self, done: Received) -> dict[str, bytes]:
         """In the parent: what do_for_parent returned."""
         outputs, used, guarded = done
-        if self.side.feed_cache is not None:
-            self.side.feed_cache.used |= used
+        if self.side.output_cache is not None:
+            self.side.output_cache.used |= used
         if self.guard is not None and guarded is not None:
             self.guard.absorb(guarded)
         return outputs

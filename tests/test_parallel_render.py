@@ -26,7 +26,7 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path,
     assert [name for name in serial if serial[name] != parallel[name]] == []
 
 
-def test_feed_cache_entries_made_by_the_helper_are_kept_for_the_next_build(
+def test_output_cache_entries_made_by_the_helper_are_kept_for_the_next_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whichever process formats the feeds, the next build finds them in the cache."""
     import os

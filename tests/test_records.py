@@ -303,11 +303,67 @@ def test_feeds_are_formatted_again_only_when_an_incident_in_them_changed(
     assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
 
 
-def test_a_damaged_feed_file_is_formatted_again_and_unused_ones_are_deleted(
+def paged(root: Path) -> Path:
+    """The example with two incidents per history page: four pages, the open incident on the
+    first, CLOSED on the third."""
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      company: Acme\n",
+                                                 "      company: Acme\n"
+                                                 "      history_page_size: 2\n"))
+    return root
+
+
+def footer_time(page: bytes) -> str:
+    footer = page.decode().rpartition('<footer class="foot">')[2]
+    return footer.partition('<time datetime="')[2].partition('"')[0]
+
+
+def test_lists_of_resolved_incidents_say_when_those_last_changed_and_not_the_build_time(
+        tmp_path: Path) -> None:
+    from statuspress.model import load_settings, load_site
+
+    root = paged(copy_example(tmp_path))
+    site = build(root)
+    later = build(root, "later-site", now=EXAMPLE_NOW + timedelta(days=3))
+    for page in ("history/page/3/index.html", "history/page/4/index.html",
+                 "postmortems/index.html"):
+        assert (site / page).read_bytes() == (later / page).read_bytes()
+    assert (site / "history/index.html").read_bytes() != (later / "history/index.html").read_bytes()
+    assert b"Page generated from the data as of" in (site / "history/index.html").read_bytes()
+    settings, _ = load_settings(root / "mkdocs.yml")
+    incidents = {i.id: i for i in load_site(root, settings)[0].incidents}
+    closed = incidents[CLOSED]
+    assert closed.postmortem is not None and closed.postmortem.published is not None
+    on_page_3 = max(closed.latest.at, closed.postmortem.published,
+                    incidents["2026-10-29-slow-dashboard"].latest.at)
+    assert footer_time((site / "history/page/3/index.html").read_bytes()) == (
+        on_page_3.isoformat().replace("+00:00", "Z"))
+
+
+def test_a_rebuild_renders_again_only_the_lists_whose_incidents_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from statuspress import render
+
+    root = paged(copy_example(tmp_path))
+    build(root)
+    rendered = calls_of(monkeypatch, render, "_render_page", lambda env, page, *rest: page.path)
+    build(root)
+    assert [path for path in rendered if "history" in path or "postmortems" in path] == [
+        "history/"]  # the open incident's page, which shows the build time
+    rendered.clear()
+    update = sorted((root / "incidents" / CLOSED).glob("*resolved.md"))[0]
+    update.write_text(update.read_text().replace("publish a postmortem", "publish a report"))
+    site = build(root)
+    assert sorted(path for path in rendered if "history" in path or "postmortems" in path) == [
+        "history/", "history/page/3/", "postmortems/"]
+    assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
+
+
+def test_a_damaged_output_file_is_made_again_and_unused_ones_are_deleted(
         tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     expected = tree_bytes(build(root))
-    folder = root / ".statuspress-cache" / "feeds"
+    folder = root / ".statuspress-cache" / "outputs"
     stored = sorted(folder.iterdir())
     assert len(stored) >= 10
     stored[0].write_bytes(stored[0].read_bytes()[:-20] + b"x" * 20)
