@@ -1,15 +1,18 @@
-"""One forked helper process, for the two places a build shares work with a second core."""
+"""Forked helper processes, for the places a build shares work with a second core."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
+import signal
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.pool import Pool
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 CONTEXT = "fork"
 
@@ -53,3 +56,44 @@ class SharedCounter:
             if index >= count:
                 return
             yield index
+
+
+T = TypeVar("T")
+
+
+class Forked(Generic[T]):
+    """`function()` computed in a forked process while this one goes on; `result()` waits
+    for it. For work that touches no lock another thread may hold (file system calls, hashing):
+    fork before starting threads. Its result comes back pickled."""
+
+    def __init__(self, function: Callable[[], T]) -> None:
+        self.pipe, child_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - the tests see its effect from outside
+            status = 1
+            try:
+                os.close(self.pipe)
+                data = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(child_end, "wb") as out:
+                    out.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(child_end)
+
+    def result(self) -> T:
+        """The function's result; ChildProcessError when the process failed."""
+        with os.fdopen(self.pipe, "rb") as source:
+            data = source.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0 or not data:
+            raise ChildProcessError("the forked process stopped")
+        value: T = pickle.loads(data)
+        return value
+
+    def cancel(self) -> None:
+        """Not needed any more (the caller failed): stop the process and reap it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.close(self.pipe)
+        os.waitpid(self.pid, 0)

@@ -34,6 +34,7 @@ import os
 import pickle
 import platform
 import stat
+import struct
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -50,7 +51,7 @@ import jinja2
 
 from .cache import atomic_write, framed, unframed
 from .diagnostics import Diagnostic
-from .forking import SharedCounter, can_fork, helper_pool
+from .forking import Forked, SharedCounter, can_fork, helper_pool
 from .leakguard import Scanner, build_scanner, page_is_clean
 from .lint import incident_diagnostics, lint_context
 from .lintrules import Context
@@ -59,10 +60,13 @@ from .model.types import Incident, Settings, Site
 from .render import compile_templates, render_incident
 
 FOLDER = "incidents"
-MAGIC = b"statuspress-incident-records 3\n"
+MAGIC = b"statuspress-incident-records 4\n"
 PAGES_MAGIC = b"statuspress-incident-pages 1\n"
 # With this many folders to compute or more, a forked helper computes every other one.
 PARALLEL_MIN_FOLDERS = 200
+# With this many folders or more, a forked process lists them (the sizes, times and inodes
+# of their files) while this one unpickles the records: the two take about as long.
+LISTING_PROCESS_MIN_FOLDERS = 1000
 _LIBRARIES = ("markdown", "nh3", "jinja2", "mkdocs", "PyYAML", "MarkupSafe")
 
 
@@ -82,7 +86,7 @@ class Entry:
     pack the record's pages are left out: `page_names` names them, and the month's pages
     file holds their bytes."""
 
-    signature: tuple[Any, ...] | None  # the files' names, sizes, times and inodes
+    signature: bytes | None  # a hash of the files' names, sizes, times and inodes
     content: bytes  # hash of the folder's files: names, sizes, Markdown text
     key: bytes  # hash of `content` and of everything else the record depends on
     record: Record
@@ -115,9 +119,17 @@ class IncidentRecords:
         fingerprint = context_fingerprint(settings, self.env, self.directory_urls)
         self.fingerprint = fingerprint.hex()
         self._settings = settings
-        packs = self._packs = _Packs(self.directory)
         folders = _real_folders(root / settings.docs_dir)
-        found = [self._entry(folder, folder.name in folders, packs.get(folder.name),
+        candidates = [f for f in entries if f.name in folders and incident_folder_name(f.name)]
+        listed = _list_signatures(candidates, settings.max_file_bytes)  # before any thread
+        packs = self._packs = _Packs(self.directory)
+        with _collector_paused():
+            stored = {folder.name: packs.get(folder.name) for folder in candidates}
+            # The records live to the end of the build, which unfreezes them: the collector
+            # never walks them (it would, a few times over, as they age).
+            gc.freeze()
+        signatures = listed()
+        found = [self._entry(folder, stored.get(folder.name), signatures.get(folder.name, _NO),
                              fingerprint, settings.max_file_bytes) for folder in entries]
         missing = [i for i, entry in enumerate(found) if entry is not None and entry.key == b""]
         worker = _Worker(root, settings, self.env,
@@ -137,32 +149,33 @@ class IncidentRecords:
         return [self._result(entry.record if entry else worker.compute(folder))
                 for folder, entry in zip(entries, found, strict=True)]
 
-    def _entry(self, folder: Path, is_folder: bool, stored: Entry | None, fingerprint: bytes,
-               max_file_bytes: int) -> Entry | None:
+    def _entry(self, folder: Path, stored: Entry | None, signature: bytes | _No | None,
+               fingerprint: bytes, max_file_bytes: int) -> Entry | None:
         """The folder's stored entry if still valid; else one with an empty key and record,
-        to compute; None when the folder is never recorded. `is_folder`: a real folder, not
-        a symlink."""
-        if not is_folder or not incident_folder_name(folder.name):
+        to compute; None when the folder is never recorded. `signature`: the folder's, from
+        `_list_signatures`; _NO for an entry that is no incident folder (a file, a symlink)."""
+        if signature is _NO:
             return None
-        listing = _listing(folder, max_file_bytes)
-        if listing is None:
-            return None
-        signature = _signature(listing)
-        if stored is not None and signature is not None and stored.signature == signature:
-            content = stored.content  # unchanged files: not even read
-        else:
+        if stored is None or signature is None or stored.signature != signature:
+            listing = _listing(folder, max_file_bytes)
+            if listing is None:
+                return None
+            signature = _signature(listing)
             content = _content_digest(folder, listing)
             if content is None:
                 return None
-        if stored is not None and stored.key == _key(fingerprint, content):
-            record = stored.record
-            if stored.page_names and record.incident is not None:
-                assert self._packs is not None
-                record = replace(record, pages=_StoredPages(
-                    stored.page_names, partial(self._packs.pages.of, folder.name, stored.key),
-                    partial(self._render_again, record.incident)))
-            return replace(stored, signature=signature, record=record)
-        return Entry(signature, content, b"", _NOTHING)
+        else:
+            content = stored.content  # unchanged files: not even read
+        if stored is None or stored.key != _key(fingerprint, content):
+            return Entry(signature, content, b"", _NOTHING)
+        record = stored.record
+        if stored.page_names and record.incident is not None:
+            assert self._packs is not None
+            pages = _StoredPages(stored.page_names,
+                                 partial(self._packs.pages.of, folder.name, stored.key),
+                                 partial(self._render_again, record.incident))
+            record = Record(record.incident, record.diagnostics, pages, record.clean)
+        return Entry(signature, content, stored.key, record, stored.page_names)
 
     def _render_again(self, incident: Incident) -> dict[str, bytes]:
         """A reused record's pages when its pages file cannot give them: rendered again,
@@ -218,6 +231,42 @@ def _real_folders(content: Path) -> set[str]:
         return set()
 
 
+class _No:
+    """No signature: the entry is no incident folder."""
+
+
+_NO = _No()
+
+
+def _list_signatures(folders: list[Path], max_file_bytes: int
+                     ) -> Callable[[], dict[str, bytes | None]]:
+    """What gives each folder's `_signature` by name (None: to look at more closely): for
+    many folders, a forked process that lists them while this one goes on."""
+    work = partial(_signatures, folders, max_file_bytes)
+    if len(folders) < LISTING_PROCESS_MIN_FOLDERS or not can_fork():
+        return work
+    try:
+        listing = Forked(work)
+    except OSError:  # no process to be had: list them here
+        return work
+
+    def result() -> dict[str, bytes | None]:
+        try:
+            return listing.result()
+        except (ChildProcessError, OSError, pickle.UnpicklingError, EOFError):
+            return work()
+
+    return result
+
+
+def _signatures(folders: list[Path], max_file_bytes: int) -> dict[str, bytes | None]:
+    signatures = {}
+    for folder in folders:
+        listing = _listing(folder, max_file_bytes)
+        signatures[folder.name] = _signature(listing) if listing is not None else None
+    return signatures
+
+
 def _listing(folder: Path, max_file_bytes: int) -> list[tuple[str, os.stat_result]] | None:
     """(name, status) of every entry, by name; None when one is not a plain, small file."""
     try:
@@ -236,12 +285,19 @@ def _listing(folder: Path, max_file_bytes: int) -> list[tuple[str, os.stat_resul
 _SETTLING_NS = 3_000_000_000
 
 
-def _signature(listing: list[tuple[str, os.stat_result]]) -> tuple[Any, ...] | None:
+def _signature(listing: list[tuple[str, os.stat_result]]) -> bytes | None:
+    """A hash of the files' names, sizes, times and inodes; None if one changed just now."""
     recent = time.time_ns() - _SETTLING_NS
     if any(info.st_mtime_ns >= recent or info.st_ctime_ns >= recent for _, info in listing):
         return None
-    return tuple((name, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-                 for name, info in listing)
+    digest = hashlib.blake2b(digest_size=16)
+    for name, info in listing:
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")  # names hold no zero
+        digest.update(_STAT.pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    return digest.digest()
+
+
+_STAT = struct.Struct("<qqqQ")  # times before 1970 are negative
 
 
 def _content_digest(folder: Path, listing: list[tuple[str, os.stat_result]]) -> bytes | None:
@@ -303,8 +359,7 @@ class _Packs:
         if payload is None:
             return {}
         try:
-            with _collector_paused():
-                entries = unpickle(payload)
+            entries = unpickle(payload)
         except RecordError:
             return {}
         return entries if isinstance(entries, dict) else {}

@@ -69,10 +69,15 @@ def test_an_edited_update_redoes_its_folder_alone_and_matches_a_cold_build(
     assert warm == tree_bytes(build(root, "cold-site", clean=True))
 
 
+@pytest.mark.parametrize("listed_apart", [False, True], ids=["listed here", "listed apart"])
 def test_unchanged_folders_are_not_read_and_a_same_size_edit_with_the_old_time_is_seen(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sizes and times decide only whether to read a folder; the change time still moves."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed_apart: bool) -> None:
+    """Sizes and times decide only whether to read a folder; the change time still moves.
+    A long history's folders are listed by a forked process: the same holds."""
     monkeypatch.setattr(records, "_SETTLING_NS", 0)  # files written a moment ago count too
+    if listed_apart:
+        monkeypatch.setattr(records, "LISTING_PROCESS_MIN_FOLDERS", 1)
+    forked = calls_of(monkeypatch, records, "Forked")
     root = copy_example(tmp_path)
     build(root)
     read = []
@@ -92,6 +97,27 @@ def test_unchanged_folders_are_not_read_and_a_same_size_edit_with_the_old_time_i
     assert update.stat().st_size == before.st_size
     assert b"POSTMORTEM by 21" in (build(root) / CLOSED / "index.html").read_bytes()
     assert read == [CLOSED]
+    assert len(forked) == (3 if listed_apart else 0)
+
+
+def test_folders_are_listed_here_when_the_process_listing_them_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(records, "_SETTLING_NS", 0)
+    monkeypatch.setattr(records, "LISTING_PROCESS_MIN_FOLDERS", 1)
+    root = copy_example(tmp_path)
+    expected = tree_bytes(build(root))
+    builder, original = os.getpid(), records._signatures
+
+    def failing_apart(*args):  # type: ignore[no-untyped-def]
+        if os.getpid() != builder:
+            os._exit(3)
+        return original(*args)
+
+    monkeypatch.setattr(records, "_signatures", failing_apart)
+    listed_here = calls_of(monkeypatch, records, "_listing")
+    made = spy(monkeypatch)
+    assert tree_bytes(build(root)) == expected
+    assert made[0].reused == 8 and len(listed_here) == 8  # once each, none read again
 
 
 def test_a_new_template_or_setting_redoes_every_folder(
