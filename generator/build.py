@@ -23,7 +23,19 @@ from .diagnostics import Diagnostic, count_errors, error
 from .leakguard import TreeGuard, relative_files
 from .model import Settings, load_settings
 from .project import ConfigProblem, Project, load_project
-from .publish import Reuse, read_published, staging, swap_into_place, sweep_stale, write_published
+from .publish import (
+    Published,
+    Reuse,
+    Stage,
+    move_into,
+    read_published,
+    spare_worth_using,
+    staging,
+    swap_into_place,
+    sweep_stale,
+    wanted_pages,
+    write_published,
+)
 from .records import IncidentRecords
 from .render import TemplateProblem, page_environment
 
@@ -160,23 +172,28 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
     plugin.rendered = records.pages  # type: ignore[attr-defined]
     plugin.page_env = records.env  # type: ignore[attr-defined]
     cache_dir = project.root / project.settings.cache_dir
-    plugin.reuse = Reuse(target, read_published(cache_dir, target),  # type: ignore[attr-defined]
-                         records.keys)
+    published = read_published(cache_dir, target)
     plugin.output_cache = OutputCache(cache_dir, records.fingerprint,  # type: ignore[attr-defined]
-                                  records.keys)
+                                      records.keys)
     plugin.finish_later = True  # type: ignore[attr-defined]
     sweep_stale(target)
-    with staging(target) as stage:
-        config.site_dir = str(stage)
-        guard = TreeGuard(stage, project.root, project.settings, cache_dir=cache_dir)
+    wanted = wanted_pages(records.pages, records.keys)
+    with staging(target, spare_worth_using(published.spare, wanted)) as stage:
+        plugin.reuse = Reuse(target, published.live, records.keys,  # type: ignore[attr-defined]
+                             published.spare if stage.from_spare else None, wanted)
+        plugin.pages_dir = stage.path  # type: ignore[attr-defined]
+        config.site_dir = str(stage.made)
+        guard = TreeGuard(stage.path, project.root, project.settings, cache_dir=cache_dir)
         plugin.guard = guard  # type: ignore[attr-defined]
         progress("rendering pages, feeds and the API")
         _run_mkdocs(config)
         progress("scanning every file for leaks")
         files = _guard(stage, guard, plugin, records.clean)
         progress("publishing")
-        swap_into_place(stage, target, old_files=len(files))  # the old site is about as large
-    write_published(cache_dir, target, plugin.published)  # type: ignore[attr-defined]
+        # the old site is about as large
+        kept_old = swap_into_place(stage.path, target, old_files=len(files))
+    write_published(cache_dir, target, Published(
+        plugin.published, published.live if kept_old else {}))  # type: ignore[attr-defined]
     outputs = plugin.outputs  # type: ignore[attr-defined]
     reused = [name for pages in records.pages.values() for name in pages]
     return BuildResult(
@@ -218,18 +235,21 @@ class _Reported(logging.Filter):
         return not (record.levelno >= logging.ERROR and self.plugin.failure)  # type: ignore[attr-defined]
 
 
-def _guard(stage: Path, guard: TreeGuard, plugin: Any, known_clean: set[str]) -> list[str]:
-    """Finish the leak guard's scan of `stage`; the files of the site, as relative_files lists.
+def _guard(stage: Stage, guard: TreeGuard, plugin: Any, known_clean: set[str]) -> list[str]:
+    """Finish the leak guard's scan of the stage; the files of the site, as relative_files
+    lists them.
 
     The pages, feeds and API were scanned as they were rendered; the rest of what the build
-    made is scanned while the reused pages are still being written, then what MkDocs copied."""
+    made is scanned while the reused pages are still being written, then what MkDocs copied,
+    once all of it is in the stage."""
     try:
         guard.scan(plugin.outputs, plugin.outputs, known_clean)
         plugin.finish_writing()
     except BaseException:
         plugin.stop_writing()
         raise
-    files = relative_files(stage)
+    move_into(stage.made, stage.path)
+    files = relative_files(stage.path)
     guard.scan(files, {}, known_clean)  # what MkDocs copied: assets, loose files, the theme's
     problems = guard.finish(files)
     if problems:

@@ -27,7 +27,7 @@ from .clock import resolve_now
 from .diagnostics import count_errors, format_text
 from .leakguard import TreeGuard
 from .project import ConfigProblem, Project, load_project
-from .publish import Reuse, Stamp, link_or_write
+from .publish import Reuse, Stamp, bring_up_to_date, link_or_write
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
 clock_log = logging.getLogger("statuspress.clock")
@@ -55,6 +55,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.failure: list[Any] = []  # what stopped the build: MkDocs reports only "Aborted"
         self._writer: _Writer | None = None
         self.reuse: Reuse | None = None  # set by `build`: link pages from the live site
+        self.pages_dir: Path | None = None  # set by `build`: where reused pages go, else site_dir
         self.output_cache: OutputCache | None = None  # set by `build`: reuse unchanged feeds
         self.page_env: jinja2.Environment | None = None  # set by `build`: render.page_environment
         self.guard: TreeGuard | None = None  # set by `build`: scans outputs as they are rendered
@@ -95,7 +96,8 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self._restore_docs_dir(config)
         # MkDocs has emptied site_dir by now: pages rendered earlier (a long history's
         # resolved incidents) are written while the rest of the site is rendered.
-        self._writer = _Writer(Path(config.site_dir), self.rendered, self.reuse)
+        self._writer = _Writer(self.pages_dir or Path(config.site_dir), self.rendered,
+                               self.reuse)
         assert self.project is not None
         content = Path(self.content_dir)
         sources = [f"{incident.id}/{asset}" for incident in self.project.site.incidents
@@ -230,11 +232,14 @@ class _Writer:
     def _run(self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]],
              reuse: Reuse | None) -> None:
         try:
+            kept = _kept(site_dir, reuse)
+            self.published.update(kept)
             for incident_id, pages in rendered.items():
                 if self.stopped.is_set():  # the build was interrupted: its folder goes
                     return
                 for name in pages:  # a page's bytes are read only if it cannot be linked
-                    self._put(site_dir, name, pages, incident_id, reuse)
+                    if name not in kept:
+                        self._put(site_dir, name, pages, incident_id, reuse)
         except OSError as exc:
             self.error = exc
 
@@ -278,6 +283,14 @@ class _Writer:
             failure = "the process writing the pages stopped"
         if failure:
             self.error = OSError(failure)
+
+
+def _kept(site_dir: Path, reuse: Reuse | None) -> dict[str, Stamp]:
+    """When `site_dir` is the spare site: the reused pages it holds as they were published
+    (everything else in it is deleted first)."""
+    if reuse is None or reuse.spare is None:
+        return {}
+    return bring_up_to_date(site_dir, reuse.spare, reuse.wanted)
 
 
 def _make_folder(folder: str) -> None:

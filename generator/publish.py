@@ -8,10 +8,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .cache import atomic_write
 
@@ -19,18 +20,91 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+@dataclass(frozen=True)
+class Stage:
+    """Where a build assembles the new site: `path`, swapped in at the end, and `made`, a new
+    empty folder MkDocs and the renderer write into, moved into `path` once all is written.
+
+    `path` is the spare site when there is one (`from_spare`): the site the live one replaced,
+    kept beside it by the last build. The pages it still holds unchanged stay where they are,
+    and everything else in it is deleted before anything is added, so a rebuild neither makes
+    a folder for every incident again nor deletes the old site's files. Pages the live site
+    and the spare share are one file (a hard link): nothing ever writes into a file of a
+    stage, it only deletes, links and creates them.
+    """
+
+    path: Path
+    made: Path
+    from_spare: bool
+
+
 @contextmanager
-def staging(site_dir: Path) -> Iterator[Path]:
-    """A fresh directory on the same file system as `site_dir`; removed unless published."""
+def staging(site_dir: Path, use_spare: bool = False) -> Iterator[Stage]:
+    """Folders on the same file system as `site_dir`; removed unless published (a spare is
+    put back as it stands: what it holds is checked file by file when it is next used)."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    spare = _claimed_spare(site_dir) if use_spare else None
+    if not use_spare and spare_path(site_dir).is_dir():  # what it holds is not known
+        remove_in_background(spare_path(site_dir), site_dir)
+    path = spare or _new_stage(site_dir)
+    made = _new_stage(site_dir)
+    try:
+        yield Stage(path, made, spare is not None)
+    finally:
+        shutil.rmtree(made, ignore_errors=True)
+        if path.exists() and (spare is None or not keep_as_spare(path, site_dir)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _new_stage(site_dir: Path) -> Path:
     stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-{os.getpid()}-",
                                   dir=site_dir.parent))
     os.chmod(stage, _directory_mode())  # mkdtemp's 0700 would make site/ private to us
+    return stage
+
+
+def spare_path(site_dir: Path) -> Path:
+    return site_dir.with_name(f".{site_dir.name}-spare")
+
+
+def _claimed_spare(site_dir: Path) -> Path | None:
+    """The spare site, renamed as this build's stage (so that no other build takes it)."""
+    claimed = site_dir.with_name(f".{site_dir.name}-build-{os.getpid()}-spare")
     try:
-        yield stage
-    finally:
-        if stage.exists():
-            shutil.rmtree(stage, ignore_errors=True)
+        os.rename(spare_path(site_dir), claimed)
+    except OSError:  # none, or another build took it first
+        return None
+    return claimed
+
+
+# Inside the spare, so that git leaves the folder out of `git status` (it sits beside site/,
+# often in the repository). Deleted with everything else when the spare is next used.
+_SPARE_GITIGNORE = "# The site before the live one, kept by statuspress for its next build.\n*\n"
+
+
+def move_into(made: Path, stage: Path) -> None:
+    """Move everything under `made` to the same place under `stage`."""
+    folders: set[str] = set()
+    for name in sorted(_everything_under(os.fspath(made))):
+        folder = name.rpartition("/")[0]
+        if folder and folder not in folders:
+            os.makedirs(os.path.join(stage, folder), exist_ok=True)
+            folders.add(folder)
+        os.replace(os.path.join(made, name), os.path.join(stage, name))
+
+
+def keep_as_spare(old_site: Path, site_dir: Path) -> bool:
+    """Keep `old_site` beside `site_dir` for the next build; False when a spare is there."""
+    spare = spare_path(site_dir)
+    if spare.exists():
+        return False
+    try:
+        os.rename(old_site, spare)
+    except OSError:
+        return False
+    with contextlib.suppress(OSError):
+        (spare / ".gitignore").write_text(_SPARE_GITIGNORE, encoding="utf-8")
+    return True
 
 
 # An old site with this many files or more is deleted by a detached process: deleting tens of
@@ -38,19 +112,23 @@ def staging(site_dir: Path) -> Iterator[Path]:
 BACKGROUND_REMOVAL_MIN_FILES = 1000
 
 
-def swap_into_place(stage: Path, site_dir: Path, old_files: int = 0) -> None:
-    """Replace `site_dir` with `stage`: one atomic exchange where the OS offers it.
+def swap_into_place(stage: Path, site_dir: Path, old_files: int = 0) -> bool:
+    """Replace `site_dir` with `stage`: one atomic exchange where the OS offers it. True when
+    the old site was kept as the spare for the next build.
 
-    `old_files` is about how many files the old site holds: many, and it is deleted in the
-    background (a build killed before that ends leaves it for the next build's sweep).
+    `old_files` is about how many files the old site holds: many, and when it cannot be kept
+    it is deleted in the background (a build killed before that ends leaves it for the next
+    build's sweep).
     """
     if site_dir.is_dir() and not site_dir.is_symlink() and _exchange(stage, site_dir):
         # `stage` now holds the old site
+        if keep_as_spare(stage, site_dir):
+            return True
         if old_files >= BACKGROUND_REMOVAL_MIN_FILES:
             remove_in_background(stage, site_dir)
         else:
             shutil.rmtree(stage, ignore_errors=True)
-        return
+        return False
     old = None
     if site_dir.exists() or site_dir.is_symlink():
         old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
@@ -61,6 +139,7 @@ def swap_into_place(stage: Path, site_dir: Path, old_files: int = 0) -> None:
             shutil.rmtree(old, ignore_errors=True)
         else:
             old.unlink()
+    return False
 
 
 def remove_in_background(tree: Path, site_dir: Path) -> None:
@@ -146,35 +225,109 @@ def _builder_running(pid: str) -> bool:
 
 # Pages a build reused (resolved incidents', from their records) and how the live site holds
 # them: the next build links those files into its staging folder instead of writing them.
+# The same for the spare site, which the next build brings up to date.
 PUBLISHED_FILE = "published.json"
 Stamp = tuple[str, int, int, int]  # record key (hex), size, modification time (ns), inode
 
 
 @dataclass(frozen=True)
+class Published:
+    """The reused pages the live site and the spare site hold, by name."""
+
+    live: dict[str, Stamp]
+    spare: dict[str, Stamp]
+
+
+@dataclass(frozen=True)
 class Reuse:
-    """The live site, what the last build published in it, and the records' keys."""
+    """The live site, what the last build published in it, and the records' keys; with
+    `spare`, the stage is the spare site and that is what it holds, and `wanted` the reused
+    pages by name, with their record keys."""
 
     live: Path
     previous: dict[str, Stamp]
     keys: dict[str, str]  # incident id -> record key (hex)
+    spare: dict[str, Stamp] | None = None
+    wanted: dict[str, str] = field(default_factory=dict)
 
 
-def read_published(cache_dir: Path, site_dir: Path) -> dict[str, Stamp]:
-    """What the last build recorded of the site now at `site_dir`; {} when unknown."""
+def wanted_pages(pages: Mapping[str, Iterable[str]], keys: Mapping[str, str]) -> dict[str, str]:
+    """Each reused page (`pages`: their names by incident id) with its record's key."""
+    return {name: keys[incident_id] for incident_id, names in pages.items()
+            if incident_id in keys for name in names}
+
+
+def spare_worth_using(spare: Mapping[str, Stamp], wanted: Mapping[str, str]) -> bool:
+    """Whether the spare site holds at least half the reused pages: else (after an upgrade or
+    a new theme, say) deleting what it holds costs more than starting afresh."""
+    usable = sum(1 for name, stamp in spare.items() if wanted.get(name) == stamp[0])
+    return usable > 0 and 2 * usable >= len(wanted)
+
+
+def read_published(cache_dir: Path, site_dir: Path) -> Published:
+    """What the last build recorded of the site now at `site_dir`; empty when unknown."""
     try:
         data = json.loads((cache_dir / PUBLISHED_FILE).read_text(encoding="utf-8"))
         if data["site"] != str(site_dir.resolve()):
-            return {}
-        return {name: (str(k), int(size), int(mtime), int(ino))
-                for name, (k, size, mtime, ino) in data["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+            return Published({}, {})
+        return Published(_stamps(data["files"]), _stamps(data.get("spare", {})))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Published({}, {})
 
 
-def write_published(cache_dir: Path, site_dir: Path, files: dict[str, Stamp]) -> None:
-    data = {"site": str(site_dir.resolve()), "files": files}
+def _stamps(files: dict[str, list[Any]]) -> dict[str, Stamp]:
+    return {name: (str(k), int(size), int(mtime), int(ino))
+            for name, (k, size, mtime, ino) in files.items()}
+
+
+def write_published(cache_dir: Path, site_dir: Path, published: Published) -> None:
+    data = {"site": str(site_dir.resolve()), "files": published.live, "spare": published.spare}
     with contextlib.suppress(OSError):  # only costs the next build the time to write its pages
         atomic_write(cache_dir / PUBLISHED_FILE, json.dumps(data, separators=(",", ":")).encode())
+
+
+def bring_up_to_date(stage: Path, spare: Mapping[str, Stamp],
+                     wanted: Mapping[str, str]) -> dict[str, Stamp]:
+    """Delete from `stage`, the spare site, everything but the pages `wanted` (name -> record
+    key) that it holds as they were published; returns those, with their stamps. Folders left
+    empty go too (those of incidents deleted since)."""
+    kept: dict[str, Stamp] = {}
+    emptied: set[str] = set()
+    for name in _everything_under(os.fspath(stage)):
+        stamp = spare.get(name)
+        if stamp is not None and wanted.get(name) == stamp[0] and _untouched(stage, name, stamp):
+            kept[name] = stamp
+            continue
+        os.unlink(os.path.join(stage, name))
+        folder = name.rpartition("/")[0]
+        while folder and folder not in emptied:
+            emptied.add(folder)
+            folder = folder.rpartition("/")[0]
+    for folder in sorted(emptied, key=lambda f: f.count("/"), reverse=True):
+        with contextlib.suppress(OSError):  # not empty
+            os.rmdir(os.path.join(stage, folder))
+    return kept
+
+
+def _everything_under(root: str) -> Iterator[str]:
+    """Every entry under `root` but folders, links to folders included, as relative paths."""
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    yield prefix + entry.name
+
+
+def _untouched(stage: Path, name: str, stamp: Stamp) -> bool:
+    try:
+        info = os.stat(os.path.join(stage, name), follow_symlinks=False)
+    except OSError:
+        return False
+    return (info.st_size, info.st_mtime_ns, info.st_ino) == stamp[1:]
 
 
 def link_or_write(stage: Path, live: Path, name: str, pages: Mapping[str, bytes], key: str,

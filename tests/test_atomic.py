@@ -148,7 +148,7 @@ def test_a_build_running_beside_keeps_its_staging_directory(tmp_path: Path) -> N
             (tmp_path / f".site-build-{other.pid}-abc").mkdir()
             with staging(site) as mine:
                 sweep_stale(site)
-                assert mine.is_dir()
+                assert mine.path.is_dir() and mine.made.is_dir()
                 assert (tmp_path / f".site-build-{other.pid}-abc").is_dir()
         finally:
             other.kill()
