@@ -65,9 +65,11 @@ def history_findings(site: Site, now: datetime) -> list[tuple[str, Diagnostic]]:
 
 
 def _findings(incident: Incident, ctx: Context, rules: list[Rule]) -> list[tuple[Rule, Finding]]:
-    views = [UpdateView(incident, index) for index in range(len(incident.updates))]
+    views: list[UpdateView] = []  # made for the first rule on updates (the clock has none)
     found: list[tuple[Rule, Finding]] = []
     for rule in rules:
+        if rule.scope is Scope.UPDATE and not views:
+            views = [UpdateView(incident, index) for index in range(len(incident.updates))]
         found += [(rule, finding) for finding in _run(rule, incident, views, ctx)]
     return found
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -192,8 +193,8 @@ def _status_page(site: Site, now: datetime, ordered: list[Incident],
     settings = site.settings
     recent_since = now - timedelta(days=settings.recent_days)
     open_ = derive.open_incidents(site, now)
-    recent = [i for i in ordered if not i.is_maintenance and i.is_closed
-              and (i.closed_at or now) >= recent_since][:10]
+    recent = list(islice((i for i in ordered if not i.is_maintenance and i.is_closed
+                          and (i.closed_at or now) >= recent_since), 10))
     context = {
         **common,
         "overall": derive.overall(site, now),

@@ -187,11 +187,13 @@ class Incident:
     def is_maintenance(self) -> bool:
         return self.kind is Kind.MAINTENANCE
 
-    @property
+    # The pages, feeds, API and linter ask these of every incident, often many times over:
+    # each is worked out once (the updates never change).
+    @cached_property
     def first(self) -> Update:
         return self.updates[0]
 
-    @property
+    @cached_property
     def latest(self) -> Update:
         return self.updates[-1]
 
@@ -207,7 +209,7 @@ class Incident:
     def status(self) -> str:
         return self.latest.status
 
-    @property
+    @cached_property
     def started(self) -> datetime:
         """When customer impact began: `started`, else the window start, else the first update."""
         if self.first.started:
@@ -220,7 +222,7 @@ class Incident:
     def window(self) -> Window | None:
         return self.latest.window
 
-    @property
+    @cached_property
     def is_closed(self) -> bool:
         return self.latest.is_closing
 
