@@ -142,6 +142,22 @@ def test_a_new_template_or_setting_redoes_every_folder(
     assert b"<title>" in (site / CLOSED / "index.html").read_bytes()
 
 
+def test_a_copy_of_the_macros_can_make_a_snippet_a_macro_again(tmp_path: Path) -> None:
+    """`time`, `state` and `status_badge` are functions for speed; an override still rules."""
+    root = copy_example(tmp_path)
+    theme = Path(__import__("statuspress.theme", fromlist=["x"]).__file__).parent
+    macros = (theme / "partials" / "macros.html").read_text().replace(
+        "{% set time = time_tag %}",
+        "{% macro time(moment) -%}<time class=custom>{{ moment | iso }}</time>{%- endmacro %}")
+    (root / "overrides" / "partials").mkdir(parents=True)
+    (root / "overrides" / "partials" / "macros.html").write_text(macros)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: statuspress\n",
+                                                 "  name: statuspress\n  custom_dir: overrides\n"))
+    page = (build(root) / CLOSED / "index.html").read_text()
+    assert "<time class=custom>" in page and '<span class="state s-' in page
+
+
 def test_resolved_pages_say_when_they_were_last_updated_and_open_ones_the_build_time(
         tmp_path: Path) -> None:
     site = build(copy_example(tmp_path))
