@@ -50,9 +50,11 @@ _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 def _dump(document: dict[str, Any]) -> bytes:
-    """JSON with `<`, `>` and `&` escaped, so a page embedding a response in a <script> block
-    cannot be broken out of; every JSON parser reads the same text."""
-    text = json.dumps(document, indent=2, ensure_ascii=False).translate(_HTML_SAFE)
+    """Compact JSON, as Statuspage serves it (and Python's C encoder writes, where indenting
+    takes its pure-Python one, five times slower), with `<`, `>` and `&` escaped, so a page
+    embedding a response in a <script> block cannot be broken out of; every JSON parser
+    reads the same text."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).translate(_HTML_SAFE)
     return (text + "\n").encode()
 
 
