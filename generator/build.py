@@ -248,8 +248,9 @@ def _guard(stage: Stage, guard: TreeGuard, plugin: Any, known_clean: set[str]) -
     except BaseException:
         plugin.stop_writing()
         raise
-    move_into(stage.made, stage.path)
-    files = relative_files(stage.path)
+    moved = move_into(stage.made, stage.path)
+    listed = plugin.stage_files  # what the writer left in the stage, before the move
+    files = sorted({*listed, *moved}) if listed is not None else relative_files(stage.path)
     guard.scan(files, {}, known_clean)  # what MkDocs copied: assets, loose files, the theme's
     problems = guard.finish(files)
     if problems:

@@ -60,6 +60,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self.page_env: jinja2.Environment | None = None  # set by `build`: render.page_environment
         self.guard: TreeGuard | None = None  # set by `build`: scans outputs as they are rendered
         self.published: dict[str, Stamp] = {}  # after a build: what it published, for the next
+        self.stage_files: list[str] | None = None  # after a build: what the writer left there
         # Set by `build`, which scans the rendered files for leaks while the reused pages are
         # still being written, then calls finish_writing.
         self.finish_later = False
@@ -122,7 +123,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         writer, self._writer = self._writer, None
         if writer is not None:
             writer.join()
-            self.published = writer.published
+            self.published, self.stage_files = writer.published, writer.files
 
     def stop_writing(self) -> None:
         """Stop writing reused pages (the build failed or was interrupted) and wait for it."""
@@ -195,12 +196,15 @@ WRITER_PROCESS_MIN_PAGES = 200
 class _Writer:
     """Writes the reused pages while Python renders the rest: in a forked process for many
     pages, else in a thread. A page the live site already holds unchanged is linked rather
-    than written. `published` says, after `join`, what was published where."""
+    than written. `published` says, after `join`, what was published where, and `files`
+    what the folder then holds: the pages kept there (the spare's files, listed before
+    anything else in it is deleted) and the pages put there."""
 
     def __init__(self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]],
                  reuse: Reuse | None) -> None:
         self.error: OSError | None = None
         self.published: dict[str, Stamp] = {}
+        self.files: list[str] | None = None
         self.stopped = threading.Event()
         self.child = 0
         pages = sum(len(p) for p in rendered.values())
@@ -221,7 +225,7 @@ class _Writer:
                 os.close(self.pipe)
                 self._run(site_dir, rendered, reuse)
                 report = {"error": str(self.error) if self.error else None,
-                          "published": self.published}
+                          "published": self.published, "files": self.files}
                 with os.fdopen(child_end, "w", encoding="utf-8") as out:
                     json.dump(report, out)
                 status = 0
@@ -234,12 +238,15 @@ class _Writer:
         try:
             kept = _kept(site_dir, reuse)
             self.published.update(kept)
+            put = []
             for incident_id, pages in rendered.items():
                 if self.stopped.is_set():  # the build was interrupted: its folder goes
                     return
                 for name in pages:  # a page's bytes are read only if it cannot be linked
                     if name not in kept:
                         self._put(site_dir, name, pages, incident_id, reuse)
+                        put.append(name)
+            self.files = [*kept, *put]
         except OSError as exc:
             self.error = exc
 
@@ -278,6 +285,7 @@ class _Writer:
         try:
             report = json.loads(text)
             self.published = {name: tuple(stamp) for name, stamp in report["published"].items()}
+            self.files = report["files"]
             failure = report["error"]
         except (ValueError, KeyError, TypeError, AttributeError):
             failure = "the process writing the pages stopped"

@@ -82,15 +82,21 @@ def _claimed_spare(site_dir: Path) -> Path | None:
 _SPARE_GITIGNORE = "# The site before the live one, kept by statuspress for its next build.\n*\n"
 
 
-def move_into(made: Path, stage: Path) -> None:
-    """Move everything under `made` to the same place under `stage`."""
+def move_into(made: Path, stage: Path) -> list[str]:
+    """Move everything under `made` to the same place under `stage`; the files moved, as
+    `leakguard.relative_files` lists them (links to folders left out)."""
     folders: set[str] = set()
+    moved = []
     for name in sorted(_everything_under(os.fspath(made))):
         folder = name.rpartition("/")[0]
         if folder and folder not in folders:
             os.makedirs(os.path.join(stage, folder), exist_ok=True)
             folders.add(folder)
-        os.replace(os.path.join(made, name), os.path.join(stage, name))
+        target = os.path.join(stage, name)
+        os.replace(os.path.join(made, name), target)
+        if not (os.path.islink(target) and os.path.isdir(target)):
+            moved.append(name)
+    return moved
 
 
 def keep_as_spare(old_site: Path, site_dir: Path) -> bool:

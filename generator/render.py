@@ -124,9 +124,6 @@ def render_site(project: Project, now: datetime, env: jinja2.Environment,
             helper, counter = shared
             outputs = work.do(counter.take(work.count))
             outputs.update(work.receive(helper.get()))
-    outputs["sitemap.xml"] = _sitemap(env, pages, settings.site_url, directory_urls)
-    # Replaces MkDocs' own copy, which carries the wall-clock time in its gzip header.
-    outputs["sitemap.xml.gz"] = gzip.compress(outputs["sitemap.xml"], mtime=0)
     return dict(sorted(outputs.items()))
 
 
@@ -161,6 +158,16 @@ class PageJob:
                     else _flat(page.path))
             outputs[name] = page.data if page.data is not None else self._rendered(page)
         return outputs
+
+    def sitemap(self) -> dict[str, bytes]:
+        """The sitemap of every page, and its gzip copy (which replaces MkDocs' own: that
+        carries the wall-clock time in its header)."""
+        root = self.site_url.rstrip("/") + "/" if self.site_url else "/"
+        locations = [root + page.path + ("" if self.directory_urls or not page.path
+                                         else "index.html")
+                     for page in self.pages if page.in_sitemap]
+        data = self.env.get_template("sitemap.xml").render(locations=locations).encode()
+        return {"sitemap.xml": data, "sitemap.xml.gz": gzip.compress(data, mtime=0)}
 
     def _rendered(self, page: Page) -> bytes:
         try:
@@ -235,21 +242,23 @@ Received = tuple[dict[str, bytes], set[str], "GuardState | None"]
 
 class Work:
     """Everything render_site renders, as numbered items: the feeds, the calendar, the API and
-    badges, then each page to render; the feeds first, being the largest. With a leak guard,
-    each item's outputs are scanned as soon as they are rendered."""
+    badges, the sitemap, then each page to render; the feeds first, being the largest. With
+    a leak guard, each item's outputs are scanned as soon as they are rendered."""
 
     def __init__(self, job: PageJob, side: SideJob, guard: TreeGuard | None = None) -> None:
         self.job, self.side, self.guard = job, side, guard
         self.pages = job.to_render()
-        self.count = side.count + len(self.pages)
+        self.count = side.count + 1 + len(self.pages)
 
     def do(self, items: Iterable[int]) -> dict[str, bytes]:
         outputs: dict[str, bytes] = {}
         for item in items:
             if item < self.side.count:
                 done = self.side.render(item)
+            elif item == self.side.count:
+                done = self.job.sitemap()
             else:
-                done = self.job.render((self.pages[item - self.side.count],))
+                done = self.job.render((self.pages[item - self.side.count - 1],))
             if self.guard is not None:
                 self.guard.scan(done, done)
             outputs.update(done)
@@ -300,7 +309,7 @@ def _shared_rendering(work: Work) -> Iterator[tuple[AsyncResult[Received], Share
         return
     counter = SharedCounter()
     _shared = work, counter
-    compile_templates(work.job.env, sorted({page.template for page in work.job.pages}))
+    compile_templates(work.job.env, sorted({"sitemap.xml", *(p.template for p in work.job.pages)}))
     try:
         with helper_pool() as pool:
             yield pool.apply_async(_helper_share), counter
@@ -337,11 +346,3 @@ def _render_page(env: jinja2.Environment, page: Page, site_url: str, directory_u
         "inline_css": css if page.path == "" else "", "site_root": site_path,
     }
     return env.get_template(page.template).render(context)
-
-
-def _sitemap(env: jinja2.Environment, pages: list[Page], site_url: str,
-             directory_urls: bool) -> bytes:
-    root = site_url.rstrip("/") + "/" if site_url else "/"
-    locations = [root + page.path + ("" if directory_urls or not page.path else "index.html")
-                 for page in pages if page.in_sitemap]
-    return env.get_template("sitemap.xml").render(locations=locations).encode()

@@ -6,9 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import calls_of, copy_example, tree_bytes
+from conftest import EXAMPLE_NOW, calls_of, copy_example, tree_bytes
 from statuspress import plugin
-from statuspress.build import BuildFailed
+from statuspress.build import BuildFailed, build_site
+from statuspress.leakguard import TreeGuard, relative_files
 from test_records import CLOSED, NO_POSTMORTEM, OPEN, build
 
 PAGE = f"{CLOSED}/index.html"
@@ -117,3 +118,16 @@ def test_a_spare_of_stale_pages_is_set_aside_for_a_new_stage(
     assert brought == []
     assert tree_bytes(site) == cold(root)
     assert tree_bytes(spare(root))  # the replaced site is the next spare
+
+
+def test_the_files_the_leak_guard_is_given_are_those_of_the_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: None) -> None:
+    """The writer says what it left in the stage instead of the stage being listed again."""
+    root = copy_example(tmp_path)
+    twice(root)
+    (spare(root) / "stray.html").write_text("not from any build")
+    shutil.rmtree(root / "incidents" / NO_POSTMORTEM)
+    scanned = calls_of(monkeypatch, TreeGuard, "finish", lambda guard, files: list(files))
+    result = build_site(root / "mkdocs.yml", root / "site", EXAMPLE_NOW)
+    assert scanned == [relative_files(root / "site")]
+    assert result.files == len(scanned[0])
