@@ -121,7 +121,11 @@ class IncidentRecords:
         self._settings = settings
         folders = _real_folders(root / settings.docs_dir)
         candidates = [f for f in entries if f.name in folders and incident_folder_name(f.name)]
-        listed = _list_signatures(candidates, settings.max_file_bytes)  # before any thread
+        names = {folder.name for folder in candidates}
+        # Before any thread; with no records yet (a first build), each folder is listed as it
+        # is read.
+        listed = _list_signatures(candidates if _pack_files(self.directory) else [],
+                                  settings.max_file_bytes)
         packs = self._packs = _Packs(self.directory)
         with _collector_paused():
             stored = {folder.name: packs.get(folder.name) for folder in candidates}
@@ -129,7 +133,8 @@ class IncidentRecords:
             # never walks them (it would, a few times over, as they age).
             gc.freeze()
         signatures = listed()
-        found = [self._entry(folder, stored.get(folder.name), signatures.get(folder.name, _NO),
+        found = [self._entry(folder, stored.get(folder.name),
+                             signatures.get(folder.name) if folder.name in names else _NO,
                              fingerprint, settings.max_file_bytes) for folder in entries]
         missing = [i for i, entry in enumerate(found) if entry is not None and entry.key == b""]
         worker = _Worker(root, settings, self.env,
