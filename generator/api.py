@@ -191,10 +191,18 @@ def _plain_body(update: Update) -> str:
 
 
 def _last_touched(site: Site) -> dict[str, datetime]:
+    """When an update last named each component: from the most recently active incidents
+    back, until every configured component is settled (named at or after the latest update
+    of every incident left)."""
     touched: dict[str, datetime] = {}
-    for incident in site.incidents:
-        for update in incident.updates:
-            for component_id in update.components:
-                if update.at > touched.get(component_id, EPOCH):
-                    touched[component_id] = update.at
+    unsettled = set(site.settings.component_ids)
+    for incident in sorted(site.incidents, key=lambda i: i.latest.at, reverse=True):
+        latest = incident.latest.at
+        unsettled = {c for c in unsettled if touched.get(c, EPOCH) < latest}
+        if not unsettled:
+            break
+        for component_id in incident.affected:
+            last = max(u.at for u in incident.updates if component_id in u.components)
+            if last > touched.get(component_id, EPOCH):
+                touched[component_id] = last
     return touched

@@ -172,8 +172,17 @@ def _history_entries(site: Site, items: list[Item], contents: dict[str, str]) ->
 
 
 def update_items(site: Site) -> list[Item]:
-    pairs = ((i, u) for i in site.incidents for u in i.updates)
-    return heapq.nlargest(LIMIT, pairs, key=lambda pair: (pair[1].at, pair[1].uid))
+    """The newest updates: those of the incidents most recently active, until no other
+    incident's latest update is as new as the oldest of the newest so far."""
+    pairs: list[Item] = []
+    floor = None
+    for incident in sorted(site.incidents, key=lambda i: i.latest.at, reverse=True):
+        if floor is not None and incident.latest.at < floor:
+            break  # neither its updates nor any after it are among the newest
+        pairs += [(incident, update) for update in incident.updates]
+        if len(pairs) >= LIMIT:
+            floor = heapq.nlargest(LIMIT, (update.at for _, update in pairs))[-1]
+    return heapq.nlargest(LIMIT, pairs, key=lambda pair: (pair[1].at, pair[1].uid))  # type: ignore[union-attr]
 
 
 def update_entries(site: Site, items: list[Item]) -> list[Entry]:

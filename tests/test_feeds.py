@@ -168,3 +168,30 @@ def test_drafts_and_internal_text_never_reach_a_feed(tmp_path: Path, write_tree)
         if feed.suffix in (".atom", ".rss", ".ics", ".json"):
             assert "CANARY" not in feed.read_text(), feed
     assert len(parsed(tmp_path / "out", "updates.atom").entries) == 1
+
+
+def test_the_newest_updates_and_components_last_touched_match_a_full_scan(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both stop scanning early, from the most recently active incidents back: they must find
+    what a pass over every update finds, ties in time included."""
+    import heapq
+
+    monkeypatch.syspath_prepend(str(REPO))
+    from statuspress import api, feeds
+    from statuspress.model import load_settings, load_site
+
+    from benchmarks import corpus
+
+    config = corpus.write_site(tmp_path, corpus.generate(400, seed=7))
+    settings, _ = load_settings(config)
+    site, _ = load_site(tmp_path, settings)
+    pairs = [(i, u) for i in site.incidents for u in i.updates]
+    newest = heapq.nlargest(feeds.LIMIT, pairs, key=lambda pair: (pair[1].at, pair[1].uid))
+    assert feeds.update_items(site) == newest
+    touched: dict[str, datetime] = {}
+    for _, update in pairs:
+        for component_id in update.components:
+            touched[component_id] = max(update.at, touched.get(component_id, update.at))
+    found = api._last_touched(site)
+    assert {c: found.get(c) for c in settings.component_ids} == {
+        c: touched.get(c) for c in settings.component_ids}
