@@ -139,20 +139,28 @@ class IncidentRecords:
         missing = [i for i, entry in enumerate(found) if entry is not None and entry.key == b""]
         worker = _Worker(root, settings, self.env,
                          build_scanner(settings), self.now, self.directory_urls,
-                         [entries[i] for i in missing])
-        for index, record in zip(missing, worker.run(), strict=True):
+                         [entries[i] for i in missing],
+                         frozenset(n for n, i in enumerate(missing) if not found[i].content))
+        unrecorded: dict[int, Record] = {}  # computed, but its files could not be hashed
+        for index, (content, record) in zip(missing, worker.run(), strict=True):
             entry = found[index]
             assert entry is not None
+            if not entry.content:
+                if content is None:
+                    found[index], unrecorded[index] = None, record
+                    continue
+                entry = replace(entry, content=content)
             found[index] = replace(entry, key=_key(fingerprint, entry.content), record=record)
-        self.computed = len(missing)
+        self.computed = len(missing) - len(unrecorded)
         self.reused = sum(1 for entry in found if entry is not None) - self.computed
         packs.save({folder.name: entry for folder, entry in zip(entries, found, strict=True)
                     if entry is not None})
         for entry in found:
             if entry is not None and entry.record.incident is not None:
                 self.keys[entry.record.incident.id] = entry.key.hex()
-        return [self._result(entry.record if entry else worker.compute(folder))
-                for folder, entry in zip(entries, found, strict=True)]
+        return [self._result(entry.record if entry else unrecorded.get(i)
+                             or worker.compute(folder))
+                for i, (folder, entry) in enumerate(zip(entries, found, strict=True))]
 
     def _entry(self, folder: Path, stored: Entry | None, signature: bytes | _No | None,
                fingerprint: bytes, max_file_bytes: int) -> Entry | None:
@@ -166,6 +174,8 @@ class IncidentRecords:
             if listing is None:
                 return None
             signature = _signature(listing)
+            if stored is None:  # to compute: the worker hashes its files, in either process
+                return Entry(signature, b"", b"", _NOTHING)
             content = _content_digest(folder, listing)
             if content is None:
                 return None
@@ -576,11 +586,12 @@ class _Worker:
     now: datetime
     directory_urls: bool
     folders: list[Path]
+    unhashed: frozenset[int] = frozenset()  # folders (by index) whose files to hash as well
 
-    def run(self) -> list[Record]:
+    def run(self) -> list[Computed]:
         count = len(self.folders)
         if count < PARALLEL_MIN_FOLDERS or not can_fork():
-            return [self.compute(folder) for folder in self.folders]
+            return [self.done(index) for index in range(count)]
         global _shared
         counter = SharedCounter()
         _shared = self, counter
@@ -588,11 +599,21 @@ class _Worker:
         try:
             with helper_pool() as pool:
                 helper = pool.apply_async(_helpers_share)
-                done = {i: self.compute(self.folders[i]) for i in counter.take(count)}
-                done.update((i, decode(data)) for i, data in helper.get())
+                done = {i: self.done(i) for i in counter.take(count)}
+                done.update((i, (content, decode(data))) for i, content, data in helper.get())
         finally:
             _shared = None
         return [done[i] for i in range(count)]
+
+    def done(self, index: int) -> Computed:
+        """The folder's record, and the hash of its files when asked for (None when they
+        cannot be hashed: the folder is then not recorded)."""
+        folder = self.folders[index]
+        content = None
+        if index in self.unhashed:
+            listing = _listing(folder, self.settings.max_file_bytes)
+            content = _content_digest(folder, listing) if listing is not None else None
+        return content, self.compute(folder)
 
     @cached_property
     def lint(self) -> Context:
@@ -614,10 +635,12 @@ class _Worker:
 
 
 _shared: tuple[_Worker, SharedCounter] | None = None  # for the helper, which inherits it
+Computed = tuple[bytes | None, Record]  # a folder's files' hash (when asked for), its record
 
 
-def _helpers_share() -> list[tuple[int, bytes]]:
+def _helpers_share() -> list[tuple[int, bytes | None, bytes]]:
     assert _shared is not None
     worker, counter = _shared
-    return [(i, encode(worker.compute(worker.folders[i])))
-            for i in counter.take(len(worker.folders))]
+    return [(i, content, encode(record))
+            for i in counter.take(len(worker.folders))
+            for content, record in (worker.done(i),)]

@@ -294,6 +294,27 @@ def test_a_folder_never_recorded_is_built_every_time(tmp_path: Path) -> None:
     assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_folder_whose_files_cannot_be_hashed_is_built_but_not_recorded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
+    """A first build hashes each folder's files where it computes the folder, in either
+    process; one it cannot hash (a file gone or unreadable meanwhile) is built all the same."""
+    if processes == 2:
+        monkeypatch.setattr(records, "PARALLEL_MIN_FOLDERS", 1)
+    root = copy_example(tmp_path)
+    original = records._content_digest
+    monkeypatch.setattr(records, "_content_digest", lambda folder, listing: None
+                        if folder.name == CLOSED else original(folder, listing))
+    made = spy(monkeypatch)
+    site = build(root)
+    assert (made[0].computed, made[0].reused) == (7, 0) and CLOSED not in made[0].keys
+    assert b"Postmortem" in (site / CLOSED / "index.html").read_bytes()
+    monkeypatch.setattr(records, "_content_digest", original)
+    build(root)
+    assert (made[1].computed, made[1].reused) == (1, 7)
+    assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
+
+
 def test_a_forked_process_writes_the_reused_pages_of_a_long_history(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from statuspress import plugin
