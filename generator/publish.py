@@ -108,8 +108,8 @@ def keep_as_spare(old_site: Path, site_dir: Path) -> bool:
         os.rename(old_site, spare)
     except OSError:
         return False
-    with contextlib.suppress(OSError):
-        (spare / ".gitignore").write_text(_SPARE_GITIGNORE, encoding="utf-8")
+    with contextlib.suppress(OSError):  # a new file: never write into one the site may share
+        atomic_write(spare / ".gitignore", _SPARE_GITIGNORE.encode())
     return True
 
 
