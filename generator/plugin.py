@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
+import pickle
 import shutil
-import signal
 import tempfile
 import threading
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,6 +24,7 @@ from .build import CLOCK_WARNINGS
 from .cache import OutputCache
 from .clock import resolve_now
 from .diagnostics import count_errors, format_text
+from .forking import Forked
 from .leakguard import TreeGuard
 from .project import ConfigProblem, Project, load_project
 from .publish import Reuse, Stamp, bring_up_to_date, link_or_write
@@ -206,32 +206,21 @@ class _Writer:
         self.published: dict[str, Stamp] = {}
         self.files: list[str] | None = None
         self.stopped = threading.Event()
-        self.child = 0
+        self.process: Forked[Report] | None = None
+        self.thread: threading.Thread | None = None
         pages = sum(len(p) for p in rendered.values())
         if hasattr(os, "fork") and pages >= WRITER_PROCESS_MIN_PAGES:
-            self._fork(site_dir, rendered, reuse)
+            self.process = Forked(partial(self._report, site_dir, rendered, reuse))
             return
         self.thread = threading.Thread(target=self._run, args=(site_dir, rendered, reuse),
                                        name="statuspress-writer", daemon=True)
         self.thread.start()
 
-    def _fork(self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]],
-              reuse: Reuse | None) -> None:
-        self.pipe, child_end = os.pipe()
-        self.child = os.fork()
-        if self.child == 0:  # pragma: no cover - the tests see its effect from outside
-            status = 1
-            try:
-                os.close(self.pipe)
-                self._run(site_dir, rendered, reuse)
-                report = {"error": str(self.error) if self.error else None,
-                          "published": self.published, "files": self.files}
-                with os.fdopen(child_end, "w", encoding="utf-8") as out:
-                    out.write(json.dumps(report))  # one call to the C encoder: dump is Python
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(child_end)
+    def _report(self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]],
+                reuse: Reuse | None) -> Report:
+        """In the writer process: the pages written, then what became of them."""
+        self._run(site_dir, rendered, reuse)
+        return str(self.error) if self.error else None, self.published, self.files
 
     def _run(self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]],
              reuse: Reuse | None) -> None:
@@ -264,33 +253,30 @@ class _Writer:
     def stop(self) -> None:
         """Interrupted: stop writing at once (the staging folder is removed after)."""
         self.stopped.set()
-        if self.child:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.child, signal.SIGKILL)
+        if self.process is not None:
+            self.process.cancel()
+            self.process = None
         self.join(ignore_errors=True)
 
     def join(self, ignore_errors: bool = False) -> None:
-        if self.child:
-            self._join_child()
-        else:
+        if self.process is not None:
+            self._join_process(self.process)
+            self.process = None
+        elif self.thread is not None:
             self.thread.join()
         if self.error is not None and not ignore_errors:
             raise self.error
 
-    def _join_child(self) -> None:
-        with os.fdopen(self.pipe, encoding="utf-8") as report_file:
-            text = report_file.read()
-        os.waitpid(self.child, 0)
-        self.child = 0
+    def _join_process(self, process: Forked[Report]) -> None:
         try:
-            report = json.loads(text)
-            self.published = {name: tuple(stamp) for name, stamp in report["published"].items()}
-            self.files = report["files"]
-            failure = report["error"]
-        except (ValueError, KeyError, TypeError, AttributeError):
+            failure, self.published, self.files = process.result()
+        except (ChildProcessError, OSError, pickle.UnpicklingError, EOFError, ValueError):
             failure = "the process writing the pages stopped"
         if failure:
             self.error = OSError(failure)
+
+
+Report = tuple[str | None, dict[str, Stamp], list[str] | None]  # failure, published, files
 
 
 def _kept(site_dir: Path, reuse: Reuse | None) -> dict[str, Stamp]:
