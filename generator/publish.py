@@ -7,6 +7,7 @@ import ctypes
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -44,7 +45,7 @@ def staging(site_dir: Path, use_spare: bool = False) -> Iterator[Stage]:
     put back as it stands: what it holds is checked file by file when it is next used)."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     spare = _claimed_spare(site_dir) if use_spare else None
-    if not use_spare and spare_path(site_dir).is_dir():  # what it holds is not known
+    if not use_spare and _is_real_folder(spare_path(site_dir)):  # what it holds is not known
         remove_in_background(spare_path(site_dir), site_dir)
     path = spare or _new_stage(site_dir)
     made = _new_stage(site_dir)
@@ -68,13 +69,25 @@ def spare_path(site_dir: Path) -> Path:
 
 
 def _claimed_spare(site_dir: Path) -> Path | None:
-    """The spare site, renamed as this build's stage (so that no other build takes it)."""
+    """The spare site, renamed as this build's stage (so that no other build takes it). A
+    spare that is not a real folder (a link to one, say) is left alone: the build deletes
+    files in its stage."""
     claimed = site_dir.with_name(f".{site_dir.name}-build-{os.getpid()}-spare")
     try:
         os.rename(spare_path(site_dir), claimed)
     except OSError:  # none, or another build took it first
         return None
+    if not _is_real_folder(claimed):
+        os.rename(claimed, spare_path(site_dir))
+        return None
     return claimed
+
+
+def _is_real_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 # Inside the spare, so that git leaves the folder out of `git status` (it sits beside site/,

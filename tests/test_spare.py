@@ -131,3 +131,16 @@ def test_the_files_the_leak_guard_is_given_are_those_of_the_site(
     result = build_site(root / "mkdocs.yml", root / "site", EXAMPLE_NOW)
     assert scanned == [relative_files(root / "site")]
     assert result.files == len(scanned[0])
+
+
+def test_a_spare_that_is_a_link_is_never_used(tmp_path: Path) -> None:
+    """The build deletes files in its stage: a link named like the spare is left alone, and
+    so is the folder it points to."""
+    root = copy_example(tmp_path)
+    twice(root)
+    elsewhere = tmp_path / "elsewhere"
+    spare(root).rename(elsewhere)
+    spare(root).symlink_to(elsewhere, target_is_directory=True)
+    before = tree_bytes(elsewhere)
+    assert tree_bytes(build(root)) == cold(root)
+    assert tree_bytes(elsewhere) == before and spare(root).is_symlink()
