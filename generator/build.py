@@ -190,8 +190,8 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
         progress("scanning every file for leaks")
         files = _guard(stage, guard, plugin, records.clean)
         progress("publishing")
-        # the old site is about as large
-        kept_old = swap_into_place(stage.path, target, old_files=len(files))
+        kept_old = swap_into_place(stage.path, target,
+                                   old_files=len(files))  # the old site is about as large
     write_published(cache_dir, target, Published(
         plugin.published, published.live if kept_old else {}))  # type: ignore[attr-defined]
     outputs = plugin.outputs  # type: ignore[attr-defined]

@@ -63,8 +63,9 @@ T = TypeVar("T")
 
 class Forked(Generic[T]):
     """`function()` computed in a forked process while this one goes on; `result()` waits
-    for it. For work that touches no lock another thread may hold (file system calls, hashing):
-    fork before starting threads. Its result comes back pickled."""
+    for it, `cancel()` stops it. Only for work that takes no lock another thread may hold
+    (file system calls, hashing, the build's own data): the process has only the thread that
+    forked it. Its result comes back pickled."""
 
     def __init__(self, function: Callable[[], T]) -> None:
         self.pipe, child_end = os.pipe()

@@ -56,7 +56,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self._writer: _Writer | None = None
         self.reuse: Reuse | None = None  # set by `build`: link pages from the live site
         self.pages_dir: Path | None = None  # set by `build`: where reused pages go, else site_dir
-        self.output_cache: OutputCache | None = None  # set by `build`: reuse unchanged feeds
+        self.output_cache: OutputCache | None = None  # set by `build`: feeds, lists kept
         self.page_env: jinja2.Environment | None = None  # set by `build`: render.page_environment
         self.guard: TreeGuard | None = None  # set by `build`: scans outputs as they are rendered
         self.published: dict[str, Stamp] = {}  # after a build: what it published, for the next

@@ -13,7 +13,8 @@ even read again (as git does; files changed in the last seconds are always read)
 
 A folder holding anything but plain files (a symlink, a sub-folder, a huge file) is never
 recorded: the loader judges it afresh every time. Folders to redo are shared between this
-process and a forked helper when there are many, so a cold build uses both cores.
+process and a forked helper when there are many, so a cold build uses both cores; in a long
+history, a forked process lists the folders while this one reads the records.
 
 Records are kept in one file per month of incident ids (`2026-11.pack`): a magic line, a
 checksum and a pickle, read back by an unpickler that builds only statuspress's own model
