@@ -329,6 +329,22 @@ def _opened(store: _Store, stack: list[_Store]) -> Iterator[_Store]:
     store.save()
 
 
+def cached_output(cache: OutputCache | None, path: str, kind: str,
+                  items: Iterable[tuple[Incident, Update | None]],
+                  make: Callable[[], bytes]) -> bytes:
+    """The output at `path` in the format `kind`, showing `items`: from `cache` when an earlier
+    build made it from the same incidents, else `make()`, which the cache then keeps."""
+    key = cache.key(path, kind, items) if cache is not None else None
+    if cache is None or key is None:
+        return make()
+    stored = cache.get(key)
+    if stored is not None:
+        return stored
+    data = make()
+    cache.put(key, data)
+    return data
+
+
 class OutputCache:
     """Outputs of earlier builds (feeds, the maintenance calendar, pages that list resolved
     incidents) by a hash of what they show: the record key of each incident in them, which

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import partial
 from typing import TYPE_CHECKING
 
+from .cache import cached_output
 from .model.types import Incident, Site
 
 if TYPE_CHECKING:
@@ -22,13 +24,8 @@ def render(site: Site, now: datetime, cache: OutputCache | None = None) -> dict[
     windows.sort(key=lambda i: (i.window.start, i.id), reverse=True)  # type: ignore[union-attr]
     recent = {incident.id for incident in windows[:LIMIT]}
     shown = [incident for incident in site.incidents if incident.id in recent]
-    key = cache.key("maintenance", "ics", [(i, None) for i in shown]) if cache else None
-    stored = cache.get(key) if cache and key else None
-    if stored is not None:
-        return {"maintenance.ics": stored}
-    data = _calendar(site, shown)
-    if cache and key:
-        cache.put(key, data)
+    data = cached_output(cache, "maintenance", "ics", [(i, None) for i in shown],
+                         partial(_calendar, site, shown))
     return {"maintenance.ics": data}
 
 

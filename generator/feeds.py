@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cache as cache_result
 from functools import partial
 from itertools import islice
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from . import __version__
-from .cache import OutputCache
+from .cache import OutputCache, cached_output
 from .ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
 from .markdown import render_markdown
 from .model.types import Incident, Site, Update
@@ -49,22 +50,18 @@ class FeedSpec:
 def render_feed(site: Site, spec: FeedSpec, cache: OutputCache | None = None) -> dict[str, bytes]:
     """One feed in each of its formats, from `cache` when what it shows is unchanged; times
     come from the data, never from the clock."""
-    outputs: dict[str, bytes] = {}
     items = spec.choose(site)
-    entries: list[Entry] | None = None
+    entries = cache_result(partial(spec.make, site, items))  # made once, if a format needs it
+    outputs = {}
     for kind in spec.formats:
-        key = cache.key(spec.path, kind, items) if cache else None
-        stored = cache.get(key) if cache and key else None
-        if stored is not None:
-            outputs[f"{spec.path}.{kind}"] = stored
-            continue
-        if entries is None:
-            entries = spec.make(site, items)
-        data = _render_feed(site, spec, entries, kind)
-        if cache and key:
-            cache.put(key, data)
-        outputs[f"{spec.path}.{kind}"] = data
+        formatted = partial(_format_entries, site, spec, entries, kind)
+        outputs[f"{spec.path}.{kind}"] = cached_output(cache, spec.path, kind, items, formatted)
     return outputs
+
+
+def _format_entries(site: Site, spec: FeedSpec, entries: Callable[[], list[Entry]],
+                    kind: str) -> bytes:
+    return _render_feed(site, spec, entries(), kind)
 
 
 def feed_specs(site: Site) -> list[FeedSpec]:
@@ -75,7 +72,8 @@ def feed_specs(site: Site) -> list[FeedSpec]:
     specs = [
         FeedSpec("history", f"{name} – incident history", ("atom", "rss"),
                  lambda s: history_items(recent), history_entries),
-        FeedSpec("updates", f"{name} – every update", ("atom", "rss"), update_items,
+        FeedSpec("updates", f"{name} – every update", ("atom", "rss"),
+                 lambda s: update_items(recent),
                  update_entries),
         FeedSpec("postmortems", f"{name} – postmortems", ("atom",), postmortem_items,
                  postmortem_entries),
@@ -171,12 +169,13 @@ def _history_entries(site: Site, items: list[Item], contents: dict[str, str]) ->
     return entries
 
 
-def update_items(site: Site) -> list[Item]:
-    """The newest updates: those of the incidents most recently active, until no other
-    incident's latest update is as new as the oldest of the newest so far."""
+def update_items(recent: list[Incident]) -> list[Item]:
+    """The newest updates: those of the incidents most recently active (`recent`, from
+    most_recent_first), until no other incident's latest update is as new as the oldest of
+    the newest so far."""
     pairs: list[Item] = []
     floor = None
-    for incident in sorted(site.incidents, key=lambda i: i.latest.at, reverse=True):
+    for incident in recent:
         if floor is not None and incident.latest.at < floor:
             break  # neither its updates nor any after it are among the newest
         pairs += [(incident, update) for update in incident.updates]
