@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,8 @@ from .clock import format_duration, iso
 from .diagnostics import Diagnostic, error
 from .forking import SharedCounter, can_fork, helper_pool
 from .model import Incident, Site
-from .pages import Page, build_pages, common_context, incident_pages
+from .model.types import ETA_UNKNOWN
+from .pages import Page, UpdateView, build_pages, common_context, incident_pages
 from .project import Project
 
 if TYPE_CHECKING:
@@ -47,14 +49,15 @@ def page_environment(theme_env: jinja2.Environment,
     env = jinja2.Environment(loader=theme_env.loader, bytecode_cache=cache, **options)
     env.filters["iso"] = iso
     env.filters["duration"] = format_duration
-    env.globals.update(time_tag=time_tag, state_tag=state_tag, status_badge_tag=status_badge_tag)
+    env.globals.update(time_tag=time_tag, state_tag=state_tag, status_badge_tag=status_badge_tag,
+                       update_article_tag=update_article_tag)
     return env
 
 
 # The theme's most used snippets, as functions: a page of updates calls them dozens of times,
 # and a Jinja macro call costs several times a function call. `partials/macros.html` names
-# them `time`, `state` and `status_badge` (a copy of it in `custom_dir` can still make them
-# macros). Their output is the same as the macros they replace, byte for byte.
+# them `time`, `state`, `status_badge` and `update_article` (a copy of it in `custom_dir` can
+# still make them macros). Their output is the same as the macros they replace, byte for byte.
 @jinja2.pass_context
 def time_tag(context: jinja2.runtime.Context, moment: datetime) -> Markup:
     return Markup(f'<time datetime="{escape(iso(moment))}">'
@@ -70,6 +73,49 @@ def state_tag(context: jinja2.runtime.Context, value: Any) -> Markup:
 
 def status_badge_tag(label: str, key: str) -> Markup:
     return Markup(f'<span class="status st-{escape(key)}">{escape(label)}</span>')
+
+
+@jinja2.pass_context
+def update_article_tag(context: jinja2.runtime.Context, view: UpdateView,
+                       heading: str = "h3") -> Markup:
+    """One update: its status, time, text and facts. `time` and `status_badge` are the
+    page's own, so a copy of `partials/macros.html` that makes them macros is obeyed here."""
+    time = _snippet(context, "time", partial(time_tag, context))
+    badge = _snippet(context, "status_badge", status_badge_tag)
+    u = view.update
+    tag = escape(heading)
+    lines = [f'\n<article class="update" id="{escape(u.file).replace(".md", "")}">',
+             f'<{tag}>{badge(u.status_label, u.status)} <span class="at">{time(u.at)}</span>'
+             f'</{tag}>',
+             f'<div class="text">{view.body}</div>' if view.body else "",
+             f'<p class="apology">{view.apology}</p>' if view.apology else ""]
+    lines.append(_facts(view, time))
+    lines.append(f'<p class="author">Posted by {escape(u.author)}</p>' if u.author else "")
+    lines.append("</article>")
+    return Markup("\n".join(lines))
+
+
+def _facts(view: UpdateView, time: Callable[[datetime], str]) -> str:
+    u = view.update
+    if not (view.cause or view.workaround or u.eta or u.next_update):
+        return ""
+    eta = ("Not known yet — we will not guess" if u.eta == ETA_UNKNOWN
+           else time(u.eta) if u.eta else "")
+    facts = (f"<dt>Cause</dt><dd>{view.cause}</dd>" if view.cause else "",
+             f"<dt>Workaround</dt><dd>{view.workaround}</dd>" if view.workaround else "",
+             f"<dt>Expected resolution</dt><dd>{eta}</dd>" if u.eta else "",
+             f"<dt>Next update</dt><dd>by {time(u.next_update)}</dd>"
+             if u.next_update and not u.is_closing else "")
+    return '<dl class="facts">\n' + "\n".join(facts) + "\n</dl>"
+
+
+def _snippet(context: jinja2.runtime.Context, name: str,
+             builtin: Callable[..., Markup]) -> Callable[..., Markup]:
+    """The page's snippet `name`: the built-in function, or a macro a template made."""
+    found = context.resolve_or_missing(name)
+    if found is jinja2.utils.missing or found is context.environment.globals.get(f"{name}_tag"):
+        return builtin
+    return partial(context.call, found)
 
 
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):

@@ -142,20 +142,39 @@ def test_a_new_template_or_setting_redoes_every_folder(
     assert b"<title>" in (site / CLOSED / "index.html").read_bytes()
 
 
-def test_a_copy_of_the_macros_can_make_a_snippet_a_macro_again(tmp_path: Path) -> None:
-    """`time`, `state` and `status_badge` are functions for speed; an override still rules."""
-    root = copy_example(tmp_path)
-    theme = Path(__import__("statuspress.theme", fromlist=["x"]).__file__).parent
-    macros = (theme / "partials" / "macros.html").read_text().replace(
-        "{% set time = time_tag %}",
-        "{% macro time(moment) -%}<time class=custom>{{ moment | iso }}</time>{%- endmacro %}")
+def override_macros(root: Path, text: str) -> None:
     (root / "overrides" / "partials").mkdir(parents=True)
-    (root / "overrides" / "partials" / "macros.html").write_text(macros)
+    (root / "overrides" / "partials" / "macros.html").write_text(text)
     config = root / "mkdocs.yml"
     config.write_text(config.read_text().replace("  name: statuspress\n",
                                                  "  name: statuspress\n  custom_dir: overrides\n"))
+
+
+def test_a_copy_of_the_macros_can_make_a_snippet_a_macro_again(tmp_path: Path) -> None:
+    """`time`, `state`, `status_badge` and `update_article` are functions for speed; an
+    override still rules, inside update articles too."""
+    root = copy_example(tmp_path)
+    theme = Path(__import__("statuspress.theme", fromlist=["x"]).__file__).parent
+    override_macros(root, (theme / "partials" / "macros.html").read_text().replace(
+        "{% set time = time_tag %}",
+        "{% macro time(moment) -%}<time class=custom>{{ moment | iso }}</time>{%- endmacro %}"))
     page = (build(root) / CLOSED / "index.html").read_text()
     assert "<time class=custom>" in page and '<span class="state s-' in page
+    articles = [a.split("</article>")[0] for a in page.split('<article class="update"')[1:]]
+    assert articles and all("<time class=custom>" in a and "<time datetime" not in a
+                            for a in articles)
+
+
+def test_the_snippet_functions_give_the_bytes_of_the_macros_they_replace(tmp_path: Path) -> None:
+    """The example has every kind of fact: unknown and known ETAs, workarounds, authors,
+    next updates, and the status page's smaller headings."""
+    expected = tree_bytes(build(copy_example(tmp_path / "functions")))
+    root = copy_example(tmp_path / "macros")
+    override_macros(root, (Path(__file__).parent / "data" / "macros" / "macros.html").read_text())
+    made = tree_bytes(build(root))
+    pages = [name for name in expected if name.endswith(".html")]
+    assert len(pages) > 20
+    assert {name: made[name] for name in pages} == {name: expected[name] for name in pages}
 
 
 def test_resolved_pages_say_when_they_were_last_updated_and_open_ones_the_build_time(
