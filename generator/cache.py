@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import fields
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -289,6 +290,34 @@ def source_fingerprint() -> str:
 
 _active: list[RenderCache] = []
 _active_sources: list[SourceCache] = []
+
+# A forked helper process fills its own copies of the build's caches. It sends back what it
+# added, so that the build saves every entry and its later stages find them too.
+Additions = tuple[dict[bytes, Any], ...]
+
+
+def watermark() -> tuple[int, ...]:
+    """How many entries each cache of the build holds now (in a helper: as it was forked)."""
+    return tuple(len(store.used) for store in _build_stores())
+
+
+def added_since(mark: tuple[int, ...]) -> Additions:
+    """In a helper: the entries looked up or added since `watermark` gave `mark`."""
+    return tuple(dict(islice(store.used.items(), count, None))
+                 for store, count in zip(_build_stores(), mark, strict=True))
+
+
+def take_additions(additions: Additions) -> None:
+    """In the build's process: what a helper's `added_since` returned."""
+    for store, entries in zip(_build_stores(), additions, strict=True):
+        if entries and store.lazy:  # as if this process had looked them up itself
+            store.lazy = False
+            store.load()
+        store.used.update(entries)
+
+
+def _build_stores() -> list[RenderCache]:
+    return [*_active[-1:], *_active_sources[-1:]]
 
 
 def active() -> RenderCache | None:

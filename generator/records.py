@@ -50,6 +50,7 @@ from typing import Any
 
 import jinja2
 
+from . import cache
 from .cache import atomic_write, framed, unframed
 from .diagnostics import Diagnostic
 from .forking import Forked, SharedCounter, can_fork, helper_pool
@@ -601,7 +602,9 @@ class _Worker:
             with helper_pool() as pool:
                 helper = pool.apply_async(_helpers_share)
                 done = {i: self.done(i) for i in counter.take(count)}
-                done.update((i, (content, decode(data))) for i, content, data in helper.get())
+                shared, additions = helper.get()
+                done.update((i, (content, decode(data))) for i, content, data in shared)
+                cache.take_additions(additions)
         finally:
             _shared = None
         return [done[i] for i in range(count)]
@@ -639,9 +642,13 @@ _shared: tuple[_Worker, SharedCounter] | None = None  # for the helper, which in
 Computed = tuple[bytes | None, Record]  # a folder's files' hash (when asked for), its record
 
 
-def _helpers_share() -> list[tuple[int, bytes | None, bytes]]:
+def _helpers_share() -> tuple[list[tuple[int, bytes | None, bytes]], cache.Additions]:
+    """In the helper: its folders' records, and what it added to the Markdown and front
+    matter caches."""
     assert _shared is not None
     worker, counter = _shared
-    return [(i, content, encode(record))
-            for i in counter.take(len(worker.folders))
-            for content, record in (worker.done(i),)]
+    mark = cache.watermark()
+    shared = [(i, content, encode(record))
+              for i in counter.take(len(worker.folders))
+              for content, record in (worker.done(i),)]
+    return shared, cache.added_since(mark)

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 
-from . import api, badges, calendar, feeds
+from . import api, badges, cache, calendar, feeds
 from .cache import OutputCache
 from .clock import format_duration, iso
 from .diagnostics import Diagnostic, error
@@ -45,8 +45,9 @@ def page_environment(theme_env: jinja2.Environment,
     `compiled_dir`, templates compiled by earlier builds are kept there and reused."""
     options: dict[str, Any] = {"autoescape": True, "trim_blocks": False,
                                "keep_trailing_newline": True}
-    cache = CompiledTemplates(compiled_dir, repr(sorted(options.items()))) if compiled_dir else None
-    env = jinja2.Environment(loader=theme_env.loader, bytecode_cache=cache, **options)
+    compiled = (CompiledTemplates(compiled_dir, repr(sorted(options.items())))
+                if compiled_dir else None)
+    env = jinja2.Environment(loader=theme_env.loader, bytecode_cache=compiled, **options)
     env.filters["iso"] = iso
     env.filters["duration"] = format_duration
     env.globals.update(time_tag=time_tag, state_tag=state_tag, status_badge_tag=status_badge_tag,
@@ -283,7 +284,7 @@ class SideJob:
         return outputs
 
 
-Received = tuple[dict[str, bytes], set[str], "GuardState | None"]
+Received = tuple[dict[str, bytes], set[str], "GuardState | None", cache.Additions]
 
 
 class Work:
@@ -311,19 +312,22 @@ class Work:
         return outputs
 
     def do_for_parent(self, items: Iterable[int]) -> Received:
-        """In a helper: the outputs, the feeds it used (for the parent's feed cache) and what
-        its copy of the leak guard found."""
+        """In a helper: the outputs, the feeds it used (for the parent's feed cache), what
+        its copy of the leak guard found and what it added to the Markdown cache."""
+        mark = cache.watermark()
         outputs = self.do(items)
         used = self.side.output_cache.used if self.side.output_cache is not None else set()
-        return outputs, used, self.guard.state() if self.guard is not None else None
+        guarded = self.guard.state() if self.guard is not None else None
+        return outputs, used, guarded, cache.added_since(mark)
 
     def receive(self, done: Received) -> dict[str, bytes]:
         """In the parent: what do_for_parent returned."""
-        outputs, used, guarded = done
+        outputs, used, guarded, additions = done
         if self.side.output_cache is not None:
             self.side.output_cache.used |= used
         if self.guard is not None and guarded is not None:
             self.guard.absorb(guarded)
+        cache.take_additions(additions)
         return outputs
 
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_NOW, REPO
-from statuspress import cache
+from conftest import EXAMPLE_NOW, REPO, calls_of
+from statuspress import cache, records, render
 from statuspress import markdown as rendering
 
 build = pytest.importorskip("statuspress.build", reason="the site build is not there yet")
@@ -95,3 +95,27 @@ def test_damaged_cache_still_builds_the_same_site(tmp_path: Path) -> None:
         (cache_dir / name).write_bytes(data[: len(data) // 3] + b"\x00garbage")
     build.build_site(config, tmp_path / "second", now=EXAMPLE_NOW)
     assert tree(tmp_path / "second") == tree(tmp_path / "first")
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_cold_build_keeps_every_text_and_file_in_the_caches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
+    """What a helper process renders and parses comes back to the build, which saves it."""
+    def use_processes(count: int) -> None:
+        threshold = 1 if count == 2 else 10**9
+        monkeypatch.setattr(records, "PARALLEL_MIN_FOLDERS", threshold)
+        monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", threshold)
+        monkeypatch.setattr(render, "PARALLEL_MIN_INCIDENTS", threshold)
+
+    use_processes(processes)
+    config = corpus(tmp_path / "root", 25)
+    build.build_site(config, tmp_path / "cold", now=EXAMPLE_NOW)
+    cache_dir = tmp_path / "root" / ".statuspress-cache"
+    for made in (build.RECORDS_FOLDER, cache.OutputCache.FOLDER):  # all is made again
+        shutil.rmtree(cache_dir / made)
+    use_processes(1)  # so that every lookup is seen here
+    added = calls_of(monkeypatch, cache.RenderCache, "put", lambda store, key, value: key)
+    calls = renders_during(monkeypatch)
+    build.build_site(config, tmp_path / "warm", now=EXAMPLE_NOW)
+    assert calls == [] and added == []
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
