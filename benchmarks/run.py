@@ -6,8 +6,9 @@ For each size it measures, each in a fresh process: the cold build (no cache, no
 median of the repeats), the rebuild after one new update to an unchanged history (warm
 cache), the peak memory of the build, the number and size of the output files, the gzip
 size of the status page, and the yardstick: `mkdocs build` with the built-in `mkdocs` theme
-and no plugins over the same text as one page per incident. It prints a table and writes
-JSON to benchmarks/out/.
+and no plugins over the same text as one page per incident. Cold builds and yardstick builds
+take turns, and earlier outputs are set aside, to be deleted after the timed runs. It prints
+a table and writes JSON to benchmarks/out/.
 """
 
 from __future__ import annotations
@@ -104,14 +105,34 @@ def build_command(config: Path, site: Path, strict: bool) -> list[str]:
     ]
 
 
-def cold_builds(config: Path, site: Path, repeats: int, strict: bool) -> list[Run]:
-    """Each run starts without the Markdown cache and without an output folder."""
-    runs = []
-    for _ in range(repeats):
-        shutil.rmtree(config.parent / CACHE_DIR, ignore_errors=True)
-        shutil.rmtree(site, ignore_errors=True)
-        runs.append(timed(build_command(config, site, strict), config.parent))
-    return runs
+def cold_and_yardstick_builds(config: Path, site: Path, yard_config: Path, yard_site: Path,
+                              options: Options, trash: Path) -> tuple[list[Run], list[Run]]:
+    """Cold builds (no cache, no output folder) and plain MkDocs builds, taken in turns and
+    each pair in the other order from the last, so that a machine growing faster or slower
+    during the run weighs on both alike."""
+    builds = {
+        "cold": (build_command(config, site, options.strict), config.parent,
+                 (config.parent / CACHE_DIR, site)),
+        "yardstick": ([*MKDOCS, "-f", str(yard_config), "-d", str(yard_site)],
+                      yard_config.parent, (yard_site,)),
+    }
+    runs: dict[str, list[Run]] = {name: [] for name in builds}
+    for index in range(options.repeats):
+        for name in sorted(builds, reverse=index % 2 == 1):
+            command, cwd, outputs = builds[name]
+            set_aside(trash, *outputs)
+            runs[name].append(timed(command, cwd))
+    return runs["cold"], runs["yardstick"]
+
+
+def set_aside(trash: Path, *paths: Path) -> None:
+    """Move earlier outputs out of the way; they are deleted once every run is timed. On ext4,
+    creating files is much slower for a while after thousands were deleted (it passes over
+    recently freed inodes), which would slow whichever build came next."""
+    trash.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        if path.exists():
+            path.rename(trash / str(sum(1 for _ in trash.iterdir())))
 
 
 def rebuilds(
@@ -123,14 +144,6 @@ def rebuilds(
         added = corpus.add_update(config.parent, stories, index)
         runs.append(timed(build_command(config, site, strict), config.parent))
         added.unlink()
-    return runs
-
-
-def yardstick_builds(config: Path, site: Path, repeats: int) -> list[Run]:
-    runs = []
-    for _ in range(repeats):
-        shutil.rmtree(site, ignore_errors=True)
-        runs.append(timed([*MKDOCS, "-f", str(config), "-d", str(site)], config.parent))
     return runs
 
 
@@ -156,13 +169,12 @@ def measure(size: int, options: Options, work: Path) -> Result:
     config = corpus.write_site(work / "site-root", stories)
     yard_config = write_yardstick(work / "yardstick", stories)
     site = work / "site"
-    _log(f"{size} incidents: cold builds")
-    cold = cold_builds(config, site, repeats, strict)
+    _log(f"{size} incidents: cold builds and the plain MkDocs yardstick, in turns")
+    cold, yard = cold_and_yardstick_builds(config, site, yard_config, work / "yardstick-site",
+                                           options, work / "set-aside")
     files, size_bytes, page_bytes, page_gzip = output_stats(site)
     _log(f"{size} incidents: rebuilds after one new update")
     warm = rebuilds(config, site, stories, repeats, strict)
-    _log(f"{size} incidents: plain MkDocs yardstick")
-    yard = yardstick_builds(yard_config, work / "yardstick-site", repeats)
     if options.profile:
         _log(f"{size} incidents: profiling one cold build")
         profile_build(config, work / "profiled-site", options.profile / f"profile-{size}.txt")
@@ -311,17 +323,18 @@ def main(argv: list[str] | None = None) -> int:
     compile_bytecode()
     options = Options(args.repeats, args.seed, args.strict, args.out if args.profile else None)
     results = []
-    for size in args.sizes:
-        work = args.out / "work" / str(size)
-        shutil.rmtree(work, ignore_errors=True)
-        try:
-            results.append(measure(size, options, work))
-        except BuildFailed as failure:
-            print(f"benchmark failed at {size} incidents: {failure}", file=sys.stderr)
-            return 1
-        finally:
-            if not args.keep:
-                shutil.rmtree(work, ignore_errors=True)
+    works = args.out / "work"
+    shutil.rmtree(works, ignore_errors=True)
+    try:
+        for size in args.sizes:
+            try:
+                results.append(measure(size, options, works / str(size)))
+            except BuildFailed as failure:
+                print(f"benchmark failed at {size} incidents: {failure}", file=sys.stderr)
+                return 1
+    finally:
+        if not args.keep:  # only now: see set_aside
+            shutil.rmtree(works, ignore_errors=True)
     write_results(args.out, results, info)
     print(table(results, info))
     return 0

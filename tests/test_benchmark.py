@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import REPO
 from statuspress.cli import main
@@ -129,3 +130,34 @@ def test_runner_rejects_bad_sizes(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "'ten' is not a list like 100,1000" in result.stderr
+
+
+def test_cold_and_yardstick_builds_take_turns_and_set_outputs_aside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither tool always runs first, and no timed build follows a mass deletion."""
+    from benchmarks import run
+
+    config, yard_config = tmp_path / "root" / "mkdocs.yml", tmp_path / "yard" / "mkdocs.yml"
+    site, yard_site, trash = tmp_path / "site", tmp_path / "yard-site", tmp_path / "trash"
+    order: list[str] = []
+
+    def fake_build(command: list[str], cwd: Path) -> run.Run:
+        ours = "mkdocs" not in command
+        output = site if ours else yard_site
+        assert not output.exists()
+        assert not (ours and (config.parent / run.CACHE_DIR).exists())
+        order.append("cold" if ours else "yardstick")
+        (output / "index.html").parent.mkdir(parents=True)
+        (output / "index.html").write_text(str(len(order)))
+        if ours:
+            (config.parent / run.CACHE_DIR).mkdir(parents=True)
+        return run.Run(seconds=1.0, max_rss_mb=1.0)
+
+    monkeypatch.setattr(run, "timed", fake_build)
+    options = run.Options(repeats=4, seed=1, strict=False, profile=None)
+    cold, yard = run.cold_and_yardstick_builds(config, site, yard_config, yard_site, options,
+                                               trash)
+    assert order == ["cold", "yardstick", "yardstick", "cold"] * 2
+    assert len(cold) == len(yard) == 4
+    kept = sorted(p.read_text() for p in trash.rglob("index.html"))
+    assert len(kept) == 6  # every output but the last two, moved aside, not deleted
