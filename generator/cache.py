@@ -190,7 +190,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 SOURCES_FILE = "sources.cache"
-SOURCES_MAGIC = b"statuspress-front-matter-cache 1\n"
+SOURCES_MAGIC = b"statuspress-front-matter-cache 2\n"
 
 
 class SourceCache(RenderCache):
@@ -246,7 +246,7 @@ def front_matter(
         return parse(path, text)
     key = cache_key(f"{path}\0{text}", False)
     stored = store.get(key)
-    rebuilt = _rebuild(path, stored) if stored is not None else None
+    rebuilt = _rebuild(path, text, stored) if stored is not None else None
     if rebuilt is not None:
         return rebuilt, []
     parsed, problems = parse(path, text)
@@ -256,24 +256,33 @@ def front_matter(
             {
                 f.name: getattr(parsed, f.name)
                 for f in fields(parsed)  # type: ignore[arg-type]
-                if f.name != "path"
+                if f.name not in _FROM_THE_FILE
             },
         )
     return parsed, problems
 
 
-def _rebuild(path: str, stored: Any) -> Any:
+# Not stored: the path is the lookup's, and the body is the text after the front matter, so
+# storing it would double the file for nothing.
+_FROM_THE_FILE = frozenset({"path", "body"})
+
+
+def _rebuild(path: str, text: str, stored: Any) -> Any:
     """The parser's result again; None when the entry does not fit (then the file is parsed)."""
     from .model.source import RawFile
 
     if not isinstance(stored, dict) or stored.keys() != _raw_names(RawFile):
         return None
-    return RawFile(path=path, **stored)
+    body_line = stored.get("body_line")
+    if not isinstance(body_line, int) or body_line < 2:
+        return None
+    parts = text.split("\n", body_line - 1)  # the lines before the body, then the body
+    return RawFile(path=path, body=parts[-1] if len(parts) == body_line else "", **stored)
 
 
 @lru_cache(maxsize=1)
 def _raw_names(raw_type: type) -> frozenset[str]:
-    return frozenset(f.name for f in fields(raw_type)) - {"path"}
+    return frozenset(f.name for f in fields(raw_type)) - _FROM_THE_FILE
 
 
 def source_fingerprint() -> str:

@@ -269,3 +269,29 @@ def test_damaged_front_matter_cache_is_ignored(site_root: Path, tmp_path: Path) 
         path.write_bytes(damage(path.read_bytes()))
         with cache.used_by_build(tmp_path):
             assert load(site_root) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    body=st.lists(st.sampled_from(["a", " ", "\n", "-", "é", "---\n", "\r"]), max_size=30).map(
+        "".join),
+    closing=st.sampled_from(["---", "...", "---  "]),
+    newline=st.booleans(),
+)
+def test_front_matter_from_the_cache_is_the_parsed_one(body: str, closing: str,
+                                                        newline: bool) -> None:
+    """The cache keeps no body: it is the text after the front matter, taken again."""
+    import tempfile
+
+    from statuspress.model.source import split_front_matter
+
+    text = f"---\ntitle: T\nlist:\n  - a\n{closing}" + (f"\n{body}" if newline else "")
+    expected = split_front_matter("x.md", text)
+    with tempfile.TemporaryDirectory() as directory:
+        for _ in range(2):  # parsed and stored, then read back from the file
+            with cache.used_by_build(Path(directory)):
+                assert cache.front_matter("x.md", text, split_front_matter) == expected
+        stored = cache.decode_json((Path(directory) / cache.SOURCES_FILE).read_bytes(),
+                                   cache.source_fingerprint())
+        assert [set(entry) for entry in stored.values()] == [
+            {"meta", "lines", "item_lines", "body_line"}]

@@ -68,8 +68,15 @@ class Segment:
 class Prose:
     segments: tuple[Segment, ...]
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The words of every segment: a pattern none of them lets through is not run."""
+        return frozenset().union(*(segment.words for segment in self.segments))
+
     def find(self, pattern: Phrase, fields: tuple[str, ...] | None = None,
              ) -> list[tuple[Segment, re.Match[str]]]:
+        if not pattern.may_match(self.words):  # most phrases are in no update at all
+            return []
         return [(segment, match) for segment in self.segments
                 if (fields is None or segment.field in fields)
                 and pattern.may_match(segment.words)
