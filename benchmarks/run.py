@@ -126,13 +126,16 @@ def cold_and_yardstick_builds(config: Path, site: Path, yard_config: Path, yard_
 
 
 def set_aside(trash: Path, *paths: Path) -> None:
-    """Move earlier outputs out of the way; they are deleted once every run is timed. On ext4,
-    creating files is much slower for a while after thousands were deleted (it passes over
-    recently freed inodes), which would slow whichever build came next."""
+    """Move earlier outputs out of the way, then write everything pending to disk, so that a
+    timed build neither follows a mass deletion nor shares the disk with the write-back of
+    earlier runs. The outputs are deleted once every run is timed: on ext4, creating files
+    is much slower for a while after thousands were deleted (it passes over recently freed
+    inodes), which would slow whichever build came next."""
     trash.mkdir(parents=True, exist_ok=True)
     for path in paths:
         if path.exists():
             path.rename(trash / str(sum(1 for _ in trash.iterdir())))
+    os.sync()
 
 
 def rebuilds(

@@ -643,8 +643,7 @@ Computed = tuple[bytes | None, Record]  # a folder's files' hash (when asked for
 
 
 def _helpers_share() -> tuple[list[tuple[int, bytes | None, bytes]], cache.Additions]:
-    """In the helper: its folders' records, and what it added to the Markdown and front
-    matter caches."""
+    """In the helper: its folders' records, and what it added to the Markdown cache."""
     assert _shared is not None
     worker, counter = _shared
     mark = cache.watermark()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_NOW, REPO, calls_of
+from conftest import EXAMPLE_NOW, REPO
 from statuspress import cache, records, render
 from statuspress import markdown as rendering
 
@@ -98,9 +98,9 @@ def test_damaged_cache_still_builds_the_same_site(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("processes", [1, 2])
-def test_a_cold_build_keeps_every_text_and_file_in_the_caches(
+def test_a_cold_build_keeps_every_text_in_the_markdown_cache(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
-    """What a helper process renders and parses comes back to the build, which saves it."""
+    """What a helper process renders comes back to the build, which saves it."""
     def use_processes(count: int) -> None:
         threshold = 1 if count == 2 else 10**9
         monkeypatch.setattr(records, "PARALLEL_MIN_FOLDERS", threshold)
@@ -113,9 +113,8 @@ def test_a_cold_build_keeps_every_text_and_file_in_the_caches(
     cache_dir = tmp_path / "root" / ".statuspress-cache"
     for made in (build.RECORDS_FOLDER, cache.OutputCache.FOLDER):  # all is made again
         shutil.rmtree(cache_dir / made)
-    use_processes(1)  # so that every lookup is seen here
-    added = calls_of(monkeypatch, cache.RenderCache, "put", lambda store, key, value: key)
+    use_processes(1)  # so that every text rendered is seen here
     calls = renders_during(monkeypatch)
     build.build_site(config, tmp_path / "warm", now=EXAMPLE_NOW)
-    assert calls == [] and added == []
+    assert calls == []
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
