@@ -43,8 +43,10 @@ def page_environment(theme_env: jinja2.Environment,
                      compiled_dir: Path | None = None) -> jinja2.Environment:
     """The theme's loader (so custom_dir overrides work) with autoescape on; with
     `compiled_dir`, templates compiled by earlier builds are kept there and reused."""
+    # No auto_reload: a build's templates do not change while it runs (it would look at the
+    # files' times for every page), and `serve` makes a new environment for each build.
     options: dict[str, Any] = {"autoescape": True, "trim_blocks": False,
-                               "keep_trailing_newline": True}
+                               "keep_trailing_newline": True, "auto_reload": False}
     compiled = (CompiledTemplates(compiled_dir, repr(sorted(options.items())))
                 if compiled_dir else None)
     env = jinja2.Environment(loader=theme_env.loader, bytecode_cache=compiled, **options)
