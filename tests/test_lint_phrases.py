@@ -162,6 +162,8 @@ BAD: dict[str, list[str]] = {
         "This is not our fault: the DNS service we use is down.",
         "The problem is on our provider's side.",
         "Our payment provider is responsible for the declined cards.",
+        "The provider was at fault for the declined cards.",
+        "Our partner is solely responsible for the delay.",
         "The delay stems from our e-mail vendor.",
         "This was caused by an outage at AWS.",
         "Due to a problem with one of our upstream providers, calls to the API fail.",
@@ -445,3 +447,28 @@ def test_vague_scope_counts_a_configured_component_as_specific() -> None:
 def test_person_blame_is_an_error_in_postmortems_only() -> None:
     [update_finding] = text_findings("The outage was caused by human error.")
     assert update_finding.severity.value == "warning"
+
+
+PHRASES = {name: value for module in ("patterns", "phrases")
+           for name, value in vars(__import__(f"statuspress.lintrules.{module}",
+                                              fromlist=["x"])).items()
+           if type(value).__name__ == "Phrase"}
+
+
+@pytest.mark.parametrize("name", sorted(PHRASES))
+def test_every_text_a_phrase_matches_passes_its_word_gate(name: str) -> None:
+    """A phrase's regex runs only on texts with one of its gate's words: a text it would match
+    without one would never be found. Texts are generated from the regex itself."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from statuspress.lintrules.patterns import words_of
+
+    phrase = PHRASES[name]
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(phrase.pattern))
+    def gate_lets_it_through(text: str) -> None:
+        if phrase.pattern.search(text):
+            assert phrase.may_match(words_of(text)), text
+
+    gate_lets_it_through()

@@ -168,7 +168,7 @@ VENDOR_BLAME = phrase(
     r"(?:through )?no fault of (?:our|ours|our own)",
     r"on (?:their|the (?:provider|vendor|supplier|partner)'?s?|our (?:\w+ )?(?:provider|vendor"
     r"|supplier|partner)'s) (?:end|side)",
-    rf"(?:our|the|a) {_PROVIDER}?(?:provider|vendor|supplier|partner) (?:is|was) "
+    rf"(?:our|the|a) (?:{_PROVIDER})?(?:provider|vendor|supplier|partner) (?:is|was) "
     r"(?:entirely |solely |fully )?(?:responsible|to blame|at fault)",
     keys=(*NAMED_PROVIDERS, "third", "upstream", "vendor", "vendors", "provider", "providers",
           "supplier", "suppliers", "partner", "partners", "isp", "carrier", "carriers", "control",
