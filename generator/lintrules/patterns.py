@@ -5,24 +5,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+Gate = tuple[frozenset[str], frozenset[str]]
+
 
 class Phrase:
-    """A compiled pattern with an optional gate: words of which a text must contain one for
-    the pattern to match. A text's words are collected once (`words_of`), so the gates cost
-    a set lookup and the full patterns run only on the few texts that could match; that
-    keeps the linter fast on years of history."""
+    """A compiled pattern with gates: a text must hold a word of a gate's `keys` (and, when it
+    has any, one of its `also` words) for the pattern to run on it. A text's words are
+    collected once (`words_of`), so the gates cost a set lookup each and the full patterns
+    run only on the few texts that could match; that keeps the linter fast on years of
+    history. A pattern of several alternatives can have a gate for each (`gates`): one that
+    lets a text through is enough."""
 
     def __init__(self, pattern: re.Pattern[str], keys: tuple[str, ...] = (),
-                 also: tuple[str, ...] = ()) -> None:
+                 also: tuple[str, ...] = (),
+                 gates: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()) -> None:
         self.pattern = pattern
-        self.keys = frozenset(keys)
-        self.also = frozenset(also)  # a second set of words, one of which must be there too
+        self.gates: tuple[Gate, ...] = tuple(
+            (frozenset(gate_keys), frozenset(gate_also))
+            for gate_keys, gate_also in (gates or ((keys, also),)))
 
     def may_match(self, words: frozenset[str]) -> bool:
         """`words`: the text's words, from `words_of`."""
-        if self.keys and self.keys.isdisjoint(words):
-            return False
-        return not self.also or not self.also.isdisjoint(words)
+        for keys, also in self.gates:
+            if (not keys or not keys.isdisjoint(words)) and (
+                    not also or not also.isdisjoint(words)):
+                return True
+        return False
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text)
@@ -39,12 +47,15 @@ def words_of(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
 
-def phrase(*alternatives: str, keys: tuple[str, ...] = (), also: tuple[str, ...] = ()) -> Phrase:
+def phrase(*alternatives: str, keys: tuple[str, ...] = (), also: tuple[str, ...] = (),
+           gates: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()) -> Phrase:
     """Case-insensitive alternatives on word boundaries. A space in them matches any run of
     whitespace (so a phrase broken across lines still matches); " ?" matches optional space.
-    `keys`, `also`: words one of which (of each) every match contains (lower-case)."""
+    `keys`, `also`: words one of which (of each) every match contains (lower-case); or
+    `gates`, several such (keys, also) pairs, one of which every match satisfies."""
     body = "|".join(a.replace(" ?", r"\s*").replace(" ", r"\s+") for a in alternatives)
-    return Phrase(re.compile(rf"(?<![\w@])(?:{body})(?![\w])", re.IGNORECASE), keys, also)
+    return Phrase(re.compile(rf"(?<![\w@])(?:{body})(?![\w])", re.IGNORECASE), keys, also,
+                  gates)
 
 
 APOLOGY_WORD = r"(?:apologi[sz]e[sd]?|apologi[sz]ing|apolog(?:y|ies)|sorry|regret(?:s|ted)?)"

@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterator
 
 from ..model.types import Kind
-from .patterns import APOLOGY, NUMBER, REGION, REGION_CODE, Phrase, phrase
+from .patterns import APOLOGY, NUMBER, REGION, REGION_CODE, Phrase, phrase, words_of
 from .registry import ERROR, WARNING, Context, Finding, Scope, UpdateView, rule, update_finding
 from .text import Prose, Segment
 
 _APOLOGY_LEAD = r"(?:apologi[sz]e|apologies|apology|sorry|regret)(?:\W+\w+){0,5}?\W+"
+APOLOGY_LEAD_WORDS = ("apologize", "apologise", "apologies", "apology", "sorry", "regret")
 
 ROTE_APOLOGY = phrase(
     _APOLOGY_LEAD + r"(?:for |about )?(?:any|all|the) (?:\w+ )?inconveniences?",
@@ -20,8 +21,12 @@ ROTE_APOLOGY = phrase(
     r"(?:may|might|could) (?:have )?caused?",
     r"(?:any|the) inconvenience (?:this|that|it) (?:has )?caused",
     _APOLOGY_LEAD + r"for the (?:trouble|disruption|issues?|problems?)(?=\s*(?:[.!;,]|$))",
-    keys=("inconvenience", "inconveniences", "any", "cause", "caused", "trouble", "disruption",
-          "issue", "issues", "problem", "problems"),
+    gates=(
+        (APOLOGY_LEAD_WORDS, ("inconvenience", "inconveniences", "any", "trouble", "disruption",
+                              "issue", "issues", "problem", "problems")),
+        (("cause", "caused"), ("inconvenience", "disruption", "trouble", "issue", "issues",
+                               "impact")),
+    ),
 )
 
 
@@ -170,9 +175,10 @@ VENDOR_BLAME = phrase(
     r"|supplier|partner)'s) (?:end|side)",
     rf"(?:our|the|a) (?:{_PROVIDER})?(?:provider|vendor|supplier|partner) (?:is|was) "
     r"(?:entirely |solely |fully )?(?:responsible|to blame|at fault)",
-    keys=(*NAMED_PROVIDERS, "third", "upstream", "vendor", "vendors", "provider", "providers",
-          "supplier", "suppliers", "partner", "partners", "isp", "carrier", "carriers", "control",
-          "fault", "end", "side"),
+    keys=(*(word for name in NAMED_PROVIDERS for word in words_of(name)),  # "auth0": "auth"
+          "third", "upstream", "vendor", "vendors", "provider", "providers", "supplier",
+          "suppliers", "partner", "partners", "isp", "carrier", "carriers", "control", "fault",
+          "end", "side"),
 )
 
 
@@ -202,10 +208,15 @@ PERSON_BLAME = phrase(
     rf"(?:an?|one of our|our|the|one|two) (?:\w+ )?{_STAFF} (?:\w+ ){{0,2}}?{_SLIP}",
     rf"(?:someone|somebody|a person|a colleague) (?:\w+ )?{_SLIP}",
     r"careless(?:ness)?", r"negligen(?:ce|t)", r"fat[- ]finger(?:ed|ing)?",
-    keys=("error", "errors", "forgot", "forgotten", "mistake", "mistakenly", "typo",
-          "accidentally", "inadvertently", "erroneously", "careless", "carelessly",
-          "carelessness", "neglected", "follow", "failed", "ignored", "mistyped", "finger",
-          "fingered", "fingering", "messed", "screwed", "negligence", "negligent"),
+    gates=(  # "elevated error rates" is common: an error alone lets no text through
+        (("error", "errors"),
+         ("human", "operator", "user", "engineer", "employee", "staff", "manual", "personnel")),
+        (("mistake", "error", "typo"), ("made",)),
+        (("forgot", "forgotten", "mistakenly", "accidentally", "inadvertently", "erroneously",
+          "careless", "carelessly", "carelessness", "neglected", "follow", "failed", "ignored",
+          "mistyped", "finger", "fingered", "fingering", "messed", "screwed", "negligence",
+          "negligent"), ()),
+    ),
 )
 _NEGATED = re.compile(r"(?:\bnot|\bno|n't|rather than|instead of|never)\s+(?:\w+\s+){0,3}$",
                       re.IGNORECASE)
