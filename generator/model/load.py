@@ -215,7 +215,8 @@ def _safe_file(path: Path, folder: Path, rel: str, settings: Settings, out: _Col
 
 def _file_problem(path: Path, folder: Path, settings: Settings) -> Problem | None:
     """Symlinks that leave the folder, sub-folders, odd names and huge files are refused."""
-    if path.is_symlink():
+    info = path.lstat()  # one call for the link, folder, kind and size checks below
+    if stat.S_ISLNK(info.st_mode):
         target = Path(os.path.realpath(path))
         if not target.is_relative_to(Path(os.path.realpath(folder))) or not target.is_file():
             return (
@@ -223,7 +224,8 @@ def _file_problem(path: Path, folder: Path, settings: Settings) -> Problem | Non
                 "a symlink that points outside the incident folder",
                 "copy the file into the folder",
             )
-    if path.is_dir():
+        info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
         return (
             "bad-folder",
             "incident folders hold files, not sub-folders",
@@ -242,7 +244,6 @@ def _file_problem(path: Path, folder: Path, settings: Settings) -> Problem | Non
             "convert it to an image (PNG) or plain text, or set 'allow_raw_html: true' in "
             "mkdocs.yml if every contributor is trusted",
         )
-    info = path.stat()
     if not stat.S_ISREG(info.st_mode):
         return NOT_A_FILE  # reading a named pipe would wait forever
     size = info.st_size

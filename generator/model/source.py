@@ -22,7 +22,24 @@ _STANDARD_TAGS = {
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 _HTML_COMMENT_OPEN = "<!--"
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+_NULL_TAG, _STR_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
+_PLAIN_NULLS = frozenset({"", "~", "null", "Null", "NULL"})  # PyYAML's implicit null
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml, with a cheaper resolver for plain scalars: values stay text for the field
+    parsers, so only null, standard and non-standard tags need telling apart. Every other
+    standard implicit tag (int, float, bool, timestamp) becomes str."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and value not in ("<<", "="):  # merge and value: refused
+            if implicit[0] and value in _PLAIN_NULLS:
+                return _NULL_TAG
+            return _STR_TAG
+        return str(super().resolve(kind, value, implicit))
+
+
+_FAST_LOADER = _FastLoader if hasattr(yaml, "CSafeLoader") else None
 _FAST_MAX_MARKS = 2_000  # bounds nesting depth: each level needs one of [ { - : or a line
 # Where libyaml and PyYAML differ (tabs, tags, anchors, complex keys, directives, odd line
 # breaks, "|#"), the pure-Python parser decides.
