@@ -10,7 +10,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .clock import format_duration
+from .clock import MONTH_ABBREVIATIONS, format_duration
 from .markdown import rebase_relative_urls, render_inline, render_markdown
 from .model import derive
 from .model.types import (
@@ -63,7 +63,8 @@ class Formatter:
 
     def when(self, moment: datetime) -> str:
         local = self.local(moment)
-        return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+        return (f"{local.day} {MONTH_ABBREVIATIONS[local.month - 1]} {local.year}, "
+                f"{local.hour:02d}:{local.minute:02d} {local.tzname()}")
 
     def clock(self, moment: datetime) -> str:
         local = self.local(moment)
