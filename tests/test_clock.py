@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statuspress.clock import format_duration, iso, parse_duration, parse_time, resolve_now
 
 UTC = timezone.utc
@@ -68,3 +71,21 @@ def test_now_prefers_the_option_then_source_date_epoch() -> None:
     )
     real = resolve_now(None, {"SOURCE_DATE_EPOCH": "garbage"})
     assert real.tzinfo is UTC and abs(real - datetime.now(UTC)) < timedelta(seconds=5)
+
+
+ZONES = [UTC, timezone(timedelta(hours=5, minutes=30)), ZoneInfo("Europe/Berlin"),
+         ZoneInfo("America/New_York")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(moment=st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1),
+                           timezones=st.sampled_from(ZONES)),
+       zone=st.sampled_from(["UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata"]))
+def test_time_formatting_matches_strftime(moment: datetime, zone: str) -> None:
+    """iso and the pages' times write the fields themselves, for speed: as strftime would."""
+    from statuspress.pages import Formatter
+
+    assert iso(moment) == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    local = moment.astimezone(ZoneInfo(zone))
+    expected = f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+    assert Formatter(zone, moment).when(moment) == expected
