@@ -304,31 +304,30 @@ _active_sources: list[SourceCache] = []
 # it added, so that the build saves every text and its later stages (the feeds) find them.
 # Not the front matter cache: only a build that computes every folder again would use it,
 # and at 10,000 incidents holding it whole costs 55 MB more at the build's peak.
-Additions = tuple[dict[bytes, Any], ...]
+Additions = dict[bytes, str]
 
 
-def watermark() -> tuple[int, ...]:
-    """How many entries the build's cache holds now (in a helper: as it was forked)."""
-    return tuple(len(store.used) for store in _build_stores())
+def watermark() -> int:
+    """How many entries the build's Markdown cache holds now (in a helper: as it was forked)."""
+    store = active()
+    return len(store.used) if store is not None else 0
 
 
-def added_since(mark: tuple[int, ...]) -> Additions:
+def added_since(mark: int) -> Additions:
     """In a helper: the entries looked up or added since `watermark` gave `mark`."""
-    return tuple(dict(islice(store.used.items(), count, None))
-                 for store, count in zip(_build_stores(), mark, strict=True))
+    store = active()
+    return dict(islice(store.used.items(), mark, None)) if store is not None else {}
 
 
 def take_additions(additions: Additions) -> None:
     """In the build's process: what a helper's `added_since` returned."""
-    for store, entries in zip(_build_stores(), additions, strict=True):
-        if entries and store.lazy:  # as if this process had looked them up itself
-            store.lazy = False
-            store.load()
-        store.used.update(entries)
-
-
-def _build_stores() -> list[RenderCache]:
-    return [*_active[-1:]]
+    store = active()
+    if store is None or not additions:
+        return
+    if store.lazy:  # as if this process had looked them up itself
+        store.lazy = False
+        store.load()
+    store.used.update(additions)
 
 
 def active() -> RenderCache | None:
