@@ -233,11 +233,10 @@ def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> li
     postmortem = incident.postmortem
     if postmortem is not None:
         pm_path, pm_template, pm_title = postmortem_name[0]
-        published = postmortem.published
         pm_context = {**context, "postmortem": postmortem,
                       "body": rebase_relative_urls(markdown(site, postmortem.body), "../"),
                       "summary": inline(postmortem.summary),
-                      "as_of": as_of and max(as_of, published or as_of)}
+                      "as_of": settled_as_of([incident])}
         pages.append(Page(pm_path, pm_template, pm_context, pm_title))
     return pages
 
