@@ -341,9 +341,10 @@ def _everything_under(root: str) -> Iterator[str]:
                     yield prefix + entry.name
 
 
-def _untouched(stage: Path, name: str, stamp: Stamp) -> bool:
+def _untouched(folder: Path, name: str, stamp: Stamp) -> bool:
+    """Whether `folder/name` is still the file `stamp` noted (size, modification time, inode)."""
     try:
-        info = os.stat(os.path.join(stage, name), follow_symlinks=False)
+        info = os.stat(os.path.join(folder, name), follow_symlinks=False)
     except OSError:
         return False
     return (info.st_size, info.st_mtime_ns, info.st_ino) == stamp[1:]
@@ -355,15 +356,12 @@ def link_or_write(stage: Path, live: Path, name: str, pages: Mapping[str, bytes]
     published the same record's page there and the file is untouched since; else written (and
     only then are its bytes asked for)."""
     target = os.path.join(stage, name)
-    if previous is not None and previous[0] == key:
-        source = os.path.join(live, name)
+    if previous is not None and previous[0] == key and _untouched(live, name, previous):
         try:
-            info = os.stat(source, follow_symlinks=False)
-            if (info.st_size, info.st_mtime_ns, info.st_ino) == previous[1:]:
-                os.link(source, target, follow_symlinks=False)
-                return previous
+            os.link(os.path.join(live, name), target, follow_symlinks=False)
+            return previous
         except OSError:
-            pass  # gone, or a file system without links: write it
+            pass  # gone meanwhile, or a file system without links: write it
     with open(target, "wb") as out:
         out.write(pages[name])
         out.flush()  # a small page would still be in the buffer: size 0, and the wrong time
