@@ -105,16 +105,23 @@ def build_command(config: Path, site: Path, strict: bool) -> list[str]:
     ]
 
 
-def cold_and_yardstick_builds(config: Path, site: Path, yard_config: Path, yard_site: Path,
-                              options: Options, trash: Path) -> tuple[list[Run], list[Run]]:
+def cold_and_yardstick_builds(
+    config: Path, site: Path, yard_config: Path, yard_site: Path, options: Options, trash: Path
+) -> tuple[list[Run], list[Run]]:
     """Cold builds (no cache, no output folder) and plain MkDocs builds, taken in turns and
     each pair in the other order from the last, so that a machine growing faster or slower
     during the run weighs on both alike."""
     builds = {
-        "cold": (build_command(config, site, options.strict), config.parent,
-                 (config.parent / CACHE_DIR, site)),
-        "yardstick": ([*MKDOCS, "-f", str(yard_config), "-d", str(yard_site)],
-                      yard_config.parent, (yard_site,)),
+        "cold": (
+            build_command(config, site, options.strict),
+            config.parent,
+            (config.parent / CACHE_DIR, site),
+        ),
+        "yardstick": (
+            [*MKDOCS, "-f", str(yard_config), "-d", str(yard_site)],
+            yard_config.parent,
+            (yard_site,),
+        ),
     }
     runs: dict[str, list[Run]] = {name: [] for name in builds}
     for index in range(options.repeats):
@@ -173,8 +180,9 @@ def measure(size: int, options: Options, work: Path) -> Result:
     yard_config = write_yardstick(work / "yardstick", stories)
     site = work / "site"
     _log(f"{size} incidents: cold builds and the plain MkDocs yardstick, in turns")
-    cold, yard = cold_and_yardstick_builds(config, site, yard_config, work / "yardstick-site",
-                                           options, work / "set-aside")
+    cold, yard = cold_and_yardstick_builds(
+        config, site, yard_config, work / "yardstick-site", options, work / "set-aside"
+    )
     files, size_bytes, page_bytes, page_gzip = output_stats(site)
     _log(f"{size} incidents: rebuilds after one new update")
     warm = rebuilds(config, site, stories, repeats, strict)

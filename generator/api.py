@@ -26,22 +26,32 @@ def render(site: Site, now: datetime) -> dict[str, bytes]:
     active = derive.maintenances(site, now, Phase.IN_PROGRESS, Phase.OVERDUE)
     upcoming = derive.maintenances(site, now, Phase.UPCOMING)
     documents = {
-        "summary.json": {"page": api.page, "components": api.components(),
-                         "incidents": unresolved,
-                         "scheduled_maintenances": [api.maintenance(m)
-                                                    for m in active + upcoming],
-                         "status": api.status},
+        "summary.json": {
+            "page": api.page,
+            "components": api.components(),
+            "incidents": unresolved,
+            "scheduled_maintenances": [api.maintenance(m) for m in active + upcoming],
+            "status": api.status,
+        },
         "status.json": {"page": api.page, "status": api.status},
         "components.json": {"page": api.page, "components": api.components()},
-        "incidents.json": {"page": api.page, "incidents": [api.incident(i)
-                                                           for i in api.recent(Kind.INCIDENT)]},
+        "incidents.json": {
+            "page": api.page,
+            "incidents": [api.incident(i) for i in api.recent(Kind.INCIDENT)],
+        },
         "incidents/unresolved.json": {"page": api.page, "incidents": unresolved},
-        "scheduled-maintenances.json": {"page": api.page, "scheduled_maintenances": [
-            api.maintenance(m) for m in api.recent(Kind.MAINTENANCE)]},
-        "scheduled-maintenances/upcoming.json": {"page": api.page, "scheduled_maintenances": [
-            api.maintenance(m) for m in upcoming]},
-        "scheduled-maintenances/active.json": {"page": api.page, "scheduled_maintenances": [
-            api.maintenance(m) for m in active]},
+        "scheduled-maintenances.json": {
+            "page": api.page,
+            "scheduled_maintenances": [api.maintenance(m) for m in api.recent(Kind.MAINTENANCE)],
+        },
+        "scheduled-maintenances/upcoming.json": {
+            "page": api.page,
+            "scheduled_maintenances": [api.maintenance(m) for m in upcoming],
+        },
+        "scheduled-maintenances/active.json": {
+            "page": api.page,
+            "scheduled_maintenances": [api.maintenance(m) for m in active],
+        },
     }
     return {f"api/v2/{name}": _dump(doc) for name, doc in documents.items()}
 
@@ -69,15 +79,24 @@ class Api:
         self.touched = _last_touched(site)
         self.created = min((i.first.at for i in site.incidents), default=EPOCH)
         newest = max((i.latest.at for i in site.incidents), default=self.created)
-        postmortems = [i.postmortem.published for i in site.incidents
-                       if i.postmortem and i.postmortem.published]
+        postmortems = [
+            i.postmortem.published
+            for i in site.incidents
+            if i.postmortem and i.postmortem.published
+        ]
         newest = max([newest, *postmortems])
-        self.page = {"id": self.page_id, "name": settings.site_name,
-                     "url": settings.site_url.rstrip("/") or "http://localhost",
-                     "time_zone": settings.timezone, "updated_at": stamp(newest)}
+        self.page = {
+            "id": self.page_id,
+            "name": settings.site_name,
+            "url": settings.site_url.rstrip("/") or "http://localhost",
+            "time_zone": settings.timezone,
+            "updated_at": stamp(newest),
+        }
         overall = derive.overall(site, now)
-        self.status = {"indicator": overall.indicator,
-                       "description": derive.indicator_description(overall.indicator)}
+        self.status = {
+            "indicator": overall.indicator,
+            "description": derive.indicator_description(overall.indicator),
+        }
 
     def recent(self, kind: Kind) -> list[Incident]:
         found = [i for i in self.site.incidents if i.kind is kind]
@@ -104,25 +123,38 @@ class Api:
         component = self.site.settings.component(component_id)
         assert component is not None
         return {
-            "id": self.component_id(component_id), "name": component.name,
-            "status": self.states[component_id].value, "created_at": stamp(self.created),
+            "id": self.component_id(component_id),
+            "name": component.name,
+            "status": self.states[component_id].value,
+            "created_at": stamp(self.created),
             "updated_at": stamp(self.touched.get(component_id, self.created)),
-            "position": component.position, "description": component.description,
+            "position": component.position,
+            "description": component.description,
             "showcase": True,
             "start_date": component.start_date.isoformat() if component.start_date else None,
-            "group_id": self.group_id(group) if group else None, "page_id": self.page_id,
-            "group": False, "only_show_if_degraded": False,
+            "group_id": self.group_id(group) if group else None,
+            "page_id": self.page_id,
+            "group": False,
+            "only_show_if_degraded": False,
         }
 
     def _group(self, group: str, members: tuple[Any, ...], position: int) -> dict[str, Any]:
         states = [self.states[c.id] for c in members]
         touched = [self.touched.get(c.id, self.created) for c in members]
         return {
-            "id": self.group_id(group), "name": group,
-            "status": derive.worst(states).value, "created_at": stamp(self.created),
-            "updated_at": stamp(max(touched, default=self.created)), "position": position,
-            "description": None, "showcase": False, "start_date": None, "group_id": None,
-            "page_id": self.page_id, "group": True, "only_show_if_degraded": False,
+            "id": self.group_id(group),
+            "name": group,
+            "status": derive.worst(states).value,
+            "created_at": stamp(self.created),
+            "updated_at": stamp(max(touched, default=self.created)),
+            "position": position,
+            "description": None,
+            "showcase": False,
+            "start_date": None,
+            "group_id": None,
+            "page_id": self.page_id,
+            "group": True,
+            "only_show_if_degraded": False,
             "components": [self.component_id(c.id) for c in members],
         }
 
@@ -131,16 +163,21 @@ class Api:
         updates = incident.updates
         monitoring = next((u.at for u in reversed(updates) if u.status == "monitoring"), None)
         return {
-            "id": incident_key, "name": incident.title,
+            "id": incident_key,
+            "name": incident.title,
             "status": derive.current_status(incident, self.now),
-            "created_at": stamp(incident.first.at), "updated_at": stamp(incident.latest.at),
+            "created_at": stamp(incident.first.at),
+            "updated_at": stamp(incident.latest.at),
             "monitoring_at": stamp(monitoring) if monitoring else None,
             "resolved_at": stamp(incident.closed_at) if incident.closed_at else None,
             "impact": "maintenance" if incident.is_maintenance else incident.impact.value,
-            "shortlink": self._link(incident), "started_at": stamp(incident.started),
+            "shortlink": self._link(incident),
+            "started_at": stamp(incident.started),
             "page_id": self.page_id,
-            "incident_updates": [self._update(incident_key, u, updates[i - 1] if i else None)
-                                 for i, u in reversed(list(enumerate(updates)))],
+            "incident_updates": [
+                self._update(incident_key, u, updates[i - 1] if i else None)
+                for i, u in reversed(list(enumerate(updates)))
+            ],
             "components": self.components(incident.affected),
         }
 
@@ -156,15 +193,20 @@ class Api:
         base = self.site.settings.site_url.rstrip("/")
         return f"{base}/{incident.id}/"
 
-    def _update(self, incident_key: str, update: Update,
-                previous: Update | None) -> dict[str, Any]:
+    def _update(self, incident_key: str, update: Update, previous: Update | None) -> dict[str, Any]:
         at = stamp(update.at)
         return {
-            "id": short_id("update", update.uid), "status": update.status,
-            "body": _plain_body(update), "incident_id": incident_key, "created_at": at,
-            "updated_at": at, "display_at": at,
+            "id": short_id("update", update.uid),
+            "status": update.status,
+            "body": _plain_body(update),
+            "incident_id": incident_key,
+            "created_at": at,
+            "updated_at": at,
+            "display_at": at,
             "affected_components": self._affected(update, previous) or None,
-            "deliver_notifications": True, "custom_tweet": None, "tweet_id": None,
+            "deliver_notifications": True,
+            "custom_tweet": None,
+            "tweet_id": None,
         }
 
     def _affected(self, update: Update, previous: Update | None) -> list[dict[str, str]]:
@@ -173,9 +215,14 @@ class Api:
         for component_id, state in update.components.items():
             component = self.site.settings.component(component_id)
             old = before.get(component_id, ComponentState.OPERATIONAL)
-            rows.append({"code": self.component_id(component_id),
-                         "name": component.name if component else component_id,
-                         "old_status": old.value, "new_status": state.value})
+            rows.append(
+                {
+                    "code": self.component_id(component_id),
+                    "name": component.name if component else component_id,
+                    "old_status": old.value,
+                    "new_status": state.value,
+                }
+            )
         return rows
 
 

@@ -111,8 +111,10 @@ def open_workspace(config_file: Path, lint_at: datetime | None = None) -> Worksp
 
 
 def _config_error(problems: Sequence[Diagnostic]) -> AuthoringError:
-    return AuthoringError(f"the configuration cannot be used:\n{format_text(problems)}",
-                          "fix mkdocs.yml, then run the command again")
+    return AuthoringError(
+        f"the configuration cannot be used:\n{format_text(problems)}",
+        "fix mkdocs.yml, then run the command again",
+    )
 
 
 # --- components ------------------------------------------------------------------------------
@@ -131,24 +133,28 @@ def checked_components(
             hint = did_you_mean(component_id, list(known))
             if not hint.startswith("did"):
                 hint = "known components: " + (", ".join(known) or "none declared in mkdocs.yml")
-            raise click.BadParameter(f"unknown component '{component_id}'; {hint}",
-                                     param_hint=COMPONENT_HINT)
+            raise click.BadParameter(
+                f"unknown component '{component_id}'; {hint}", param_hint=COMPONENT_HINT
+            )
         if states.get(component_id, state) is not state:
-            raise click.BadParameter(f"component '{component_id}' is given twice with "
-                                     "different states", param_hint=COMPONENT_HINT)
+            raise click.BadParameter(
+                f"component '{component_id}' is given twice with different states",
+                param_hint=COMPONENT_HINT,
+            )
         states[component_id] = state
     return states
 
 
-def require_components(settings: Settings, states: dict[str, ComponentState],
-                       example: str) -> None:
+def require_components(settings: Settings, states: dict[str, ComponentState], example: str) -> None:
     """The first update must say what is affected (`impact-missing`)."""
     if states:
         return
     known = settings.component_ids
-    raise click.UsageError(f"name at least one affected component with -c, e.g. -c "
-                           f"{known[0] if known else 'api'}{example} (known: "
-                           f"{', '.join(known) or 'none'})")
+    raise click.UsageError(
+        f"name at least one affected component with -c, e.g. -c "
+        f"{known[0] if known else 'api'}{example} (known: "
+        f"{', '.join(known) or 'none'})"
+    )
 
 
 def impact_for(states: Iterable[ComponentState]) -> Impact:
@@ -170,13 +176,18 @@ def choose_incident(ws: Workspace, ident: str | None, now: datetime) -> Incident
     needle = ident.strip().strip("/").rsplit("/", 1)[-1].lower()
     matches = [n for n in names if n == needle] or [n for n in names if needle in n]
     if not matches:
-        raise click.BadParameter(f"no incident folder in {ws.settings.docs_dir}/ matches "
-                                 f"'{ident}'.{_listing('Recent incidents', _recent(ws))}",
-                                 param_hint="ID")
+        raise click.BadParameter(
+            f"no incident folder in {ws.settings.docs_dir}/ matches "
+            f"'{ident}'.{_listing('Recent incidents', _recent(ws))}",
+            param_hint="ID",
+        )
     if len(matches) > 1:
         candidates = [ws.site.incident(n) or n for n in matches]
-        raise click.BadParameter(f"'{ident}' matches {len(matches)} incidents; use more of the "
-                                 f"name.{_listing('Candidates', candidates)}", param_hint="ID")
+        raise click.BadParameter(
+            f"'{ident}' matches {len(matches)} incidents; use more of the "
+            f"name.{_listing('Candidates', candidates)}",
+            param_hint="ID",
+        )
     incident = ws.site.incident(matches[0])
     if incident is None:
         raise _unreadable(ws, matches[0])
@@ -194,11 +205,15 @@ def _only_open(ws: Workspace, now: datetime) -> Incident:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise click.UsageError("no incident is open, so name the one you mean: "
-                               f"ID is its folder name or a unique part of it."
-                               f"{_listing('Recent incidents', _recent(ws))}")
-    raise click.UsageError(f"{len(found)} incidents are open; name the one you mean "
-                           f"(its folder name or a unique part of it).{_listing('Open', found)}")
+        raise click.UsageError(
+            "no incident is open, so name the one you mean: "
+            f"ID is its folder name or a unique part of it."
+            f"{_listing('Recent incidents', _recent(ws))}"
+        )
+    raise click.UsageError(
+        f"{len(found)} incidents are open; name the one you mean "
+        f"(its folder name or a unique part of it).{_listing('Open', found)}"
+    )
 
 
 def _recent(ws: Workspace, count: int = 5) -> list[Incident]:
@@ -208,8 +223,7 @@ def _recent(ws: Workspace, count: int = 5) -> list[Incident]:
 def _listing(heading: str, items: Sequence[Incident | str]) -> str:
     if not items:
         return ""
-    lines = [f"  {i}" if isinstance(i, str) else f"  {i.id}  ({i.status}) {i.title}"
-             for i in items]
+    lines = [f"  {i}" if isinstance(i, str) else f"  {i.id}  ({i.status}) {i.title}" for i in items]
     return f"\n{heading}:\n" + "\n".join(lines)
 
 
@@ -217,10 +231,13 @@ def _unreadable(ws: Workspace, name: str) -> AuthoringError:
     folder = f"{ws.settings.docs_dir}/{name}"
     problems = [d for d in ws.problems if d.path == folder or d.path.startswith(folder + "/")]
     if problems:
-        return AuthoringError(f"{folder} cannot be read:\n{format_text(problems)}",
-                              "fix these problems first")
-    return AuthoringError(f"{folder} has no published update yet (every update is a draft)",
-                          "publish its first update (remove 'draft: true') before adding another")
+        return AuthoringError(
+            f"{folder} cannot be read:\n{format_text(problems)}", "fix these problems first"
+        )
+    return AuthoringError(
+        f"{folder} has no published update yet (every update is a draft)",
+        "publish its first update (remove 'draft: true') before adding another",
+    )
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -239,13 +256,19 @@ def slugify(text: str) -> str:
 def checked_slug(slug: str | None, title: str) -> str:
     if slug is not None:
         if not SLUG.match(slug):
-            raise click.BadParameter(f"'{slug}' is not a slug; use lower-case letters, digits "
-                                     "and single hyphens, e.g. api-errors", param_hint="'--slug'")
+            raise click.BadParameter(
+                f"'{slug}' is not a slug; use lower-case letters, digits "
+                "and single hyphens, e.g. api-errors",
+                param_hint="'--slug'",
+            )
         return slug
     made = slugify(title)
     if not made:
-        raise click.BadParameter("the title has no ASCII letters or digits to name the folder "
-                                 "after; pass --slug, e.g. --slug api-errors", param_hint="TITLE")
+        raise click.BadParameter(
+            "the title has no ASCII letters or digits to name the folder "
+            "after; pass --slug, e.g. --slug api-errors",
+            param_hint="TITLE",
+        )
     return made
 
 
@@ -348,8 +371,10 @@ class UpdateFact:
 
 
 def update_facts(incident: Incident) -> list[UpdateFact]:
-    return [UpdateFact(u.at, u.status, STATUS_LABELS.get(u.status, u.status),
-                       first_sentence(u.body)) for u in incident.updates]
+    return [
+        UpdateFact(u.at, u.status, STATUS_LABELS.get(u.status, u.status), first_sentence(u.body))
+        for u in incident.updates
+    ]
 
 
 def first_sentence(text: str, limit: int = 160) -> str:
@@ -359,8 +384,9 @@ def first_sentence(text: str, limit: int = 160) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
-def incident_facts(ws: Workspace, incident: Incident, at: datetime,
-                   extra: dict[str, ComponentState]) -> dict[str, Any]:
+def incident_facts(
+    ws: Workspace, incident: Incident, at: datetime, extra: dict[str, ComponentState]
+) -> dict[str, Any]:
     """What the update, resolve and postmortem templates know about an incident."""
     latest = incident.latest
     end = incident.closed_at or at
@@ -379,8 +405,9 @@ def incident_facts(ws: Workspace, incident: Incident, at: datetime,
         "components": component_facts(ws.settings, {**latest.components, **extra}),
         "updates": update_facts(incident),
         "cause": next((u.cause for u in reversed(incident.updates) if u.cause), None),
-        "workaround": next((u.workaround for u in reversed(incident.updates) if u.workaround),
-                           None),
+        "workaround": next(
+            (u.workaround for u in reversed(incident.updates) if u.workaround), None
+        ),
         "authors": list(dict.fromkeys(u.author for u in incident.updates if u.author)),
     }
 
@@ -398,8 +425,11 @@ class _ScalarDumper(yaml.SafeDumper):
 
 
 _ScalarDumper.add_representer(
-    str, lambda dumper, data: dumper.represent_scalar(
-        "tag:yaml.org,2002:str", data, style="|" if "\n" in data else None))
+    str,
+    lambda dumper, data: dumper.represent_scalar(
+        "tag:yaml.org,2002:str", data, style="|" if "\n" in data else None
+    ),
+)
 
 
 def yaml_scalar(value: Any) -> str:
@@ -429,8 +459,12 @@ def _double_quoted(text: str) -> str:
 
 def _printable(char: str) -> bool:
     code = ord(char)
-    return char not in _YAML_BREAKS and (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
-                                         or 0xE000 <= code <= 0xFFFD or code >= 0x10000)
+    return char not in _YAML_BREAKS and (
+        0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or code >= 0x10000
+    )
 
 
 def words(items: Iterable[str]) -> str:
@@ -516,10 +550,12 @@ def duration_words(delta: timedelta) -> str:
 def template_environment(root: Path, zone: str) -> jinja2.Environment:
     """The site's `templates/` first, then the bundled templates."""
     env = jinja2.Environment(  # Markdown and YAML out, not HTML: nothing to escape
-        loader=jinja2.ChoiceLoader([
-            jinja2.FileSystemLoader(str(root / OVERRIDE_DIR)),
-            jinja2.FileSystemLoader(str(BUNDLED_TEMPLATES)),
-        ]),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(str(root / OVERRIDE_DIR)),
+                jinja2.FileSystemLoader(str(BUNDLED_TEMPLATES)),
+            ]
+        ),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -527,11 +563,20 @@ def template_environment(root: Path, zone: str) -> jinja2.Environment:
         autoescape=False,
     )
     times = Times(zone)
-    env.filters.update(yaml=yaml_scalar, iso=iso, clock=times.clock, day=times.day,
-                       stamp=times.stamp,
-                       duration=duration_words, compact=compact_duration, words=words,
-                       problems=problems, expectations=expectations, capfirst=capfirst,
-                       oneline=oneline)
+    env.filters.update(
+        yaml=yaml_scalar,
+        iso=iso,
+        clock=times.clock,
+        day=times.day,
+        stamp=times.stamp,
+        duration=duration_words,
+        compact=compact_duration,
+        words=words,
+        problems=problems,
+        expectations=expectations,
+        capfirst=capfirst,
+        oneline=oneline,
+    )
     return env
 
 
@@ -542,21 +587,28 @@ def render(ws: Workspace, name: str, context: dict[str, Any], target: str) -> st
         template = env.get_template(name)
         text = template.render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise AuthoringError(f"{_template_path(exc.filename, name)}:{exc.lineno}: "
-                             f"template syntax error: {exc.message}", _OVERRIDE_HINT) from None
+        raise AuthoringError(
+            f"{_template_path(exc.filename, name)}:{exc.lineno}: "
+            f"template syntax error: {exc.message}",
+            _OVERRIDE_HINT,
+        ) from None
     except jinja2.TemplateError as exc:
-        raise AuthoringError(f"{_template_path(None, name)}: the template failed: {exc}",
-                             _OVERRIDE_HINT) from None
+        raise AuthoringError(
+            f"{_template_path(None, name)}: the template failed: {exc}", _OVERRIDE_HINT
+        ) from None
     _, problems_found = split_front_matter(target, text)
     if problems_found:
-        raise AuthoringError(f"{_template_path(template.filename, name)} writes front matter "
-                             f"that cannot be read:\n{format_text(problems_found)}",
-                             _OVERRIDE_HINT)
+        raise AuthoringError(
+            f"{_template_path(template.filename, name)} writes front matter "
+            f"that cannot be read:\n{format_text(problems_found)}",
+            _OVERRIDE_HINT,
+        )
     return text
 
 
-_OVERRIDE_HINT = ("fix the template in your site's templates/ folder, or delete it to use the "
-                  "bundled one")
+_OVERRIDE_HINT = (
+    "fix the template in your site's templates/ folder, or delete it to use the bundled one"
+)
 
 
 def _template_path(filename: str | None, name: str) -> str:
@@ -587,8 +639,9 @@ def create_file(path: Path, text: str, exists_hint: str) -> Written:
         with path.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except FileExistsError:
-        raise AuthoringError(f"{shown(path)} already exists; nothing was written",
-                             exists_hint) from None
+        raise AuthoringError(
+            f"{shown(path)} already exists; nothing was written", exists_hint
+        ) from None
     return Written(path, created_folder=created_folder)
 
 
@@ -597,9 +650,10 @@ def edit_in_editor(written: Written) -> bool:
     try:
         click.edit(filename=str(written.path))
     except click.ClickException as exc:
-        raise AuthoringError(f"the editor failed: {exc.message}",
-                             f"the file is kept at {shown(written.path)}; edit it, then run "
-                             "'statuspress check'") from None
+        raise AuthoringError(
+            f"the editor failed: {exc.message}",
+            f"the file is kept at {shown(written.path)}; edit it, then run 'statuspress check'",
+        ) from None
     if written.path.read_text(encoding="utf-8").strip():
         return True
     written.path.unlink()
@@ -621,8 +675,9 @@ def check_written(ws: Workspace, written: Written, now: datetime) -> Written:
     return written
 
 
-def finish(ws: Workspace, written: Written, now: datetime, *, edit: bool,
-           next_step: Sequence[str]) -> tuple[str, int]:
+def finish(
+    ws: Workspace, written: Written, now: datetime, *, edit: bool, next_step: Sequence[str]
+) -> tuple[str, int]:
     """Edit when asked, check, and say what happened and what to do next (text, exit code)."""
     if edit and not edit_in_editor(written):
         return "Nothing written: the file was empty after editing.", 1
@@ -631,11 +686,14 @@ def finish(ws: Workspace, written: Written, now: datetime, *, edit: bool,
     if written.findings:
         lines.append(format_text(written.findings))
         if written.exit_code:
-            lines.append("The file is written but has errors: fix them, then run "
-                         "'statuspress check'.")
+            lines.append(
+                "The file is written but has errors: fix them, then run 'statuspress check'."
+            )
             return "\n".join(lines), 1
-        lines.append("Warnings only: it will publish, but 'statuspress check --strict' fails "
-                     "until they are fixed.")
+        lines.append(
+            "Warnings only: it will publish, but 'statuspress check --strict' fails "
+            "until they are fixed."
+        )
     lines.extend(next_step)
     return "\n".join(lines), 0
 
@@ -652,9 +710,11 @@ def publish_steps(folder: Path, message: str) -> list[str]:
 def after_at(value: datetime | timedelta | str | None, at: datetime, param_hint: str) -> None:
     """A promise (`eta`, `next_update`) points to after the update's time."""
     if isinstance(value, datetime) and value <= at:
-        raise click.BadParameter(f"{iso(value)} is not after the update's time ({iso(at)}); "
-                                 "give a later time or a duration such as 30m",
-                                 param_hint=param_hint)
+        raise click.BadParameter(
+            f"{iso(value)} is not after the update's time ({iso(at)}); "
+            "give a later time or a duration such as 30m",
+            param_hint=param_hint,
+        )
 
 
 def later_than_latest(incident: Incident, at: datetime) -> None:
@@ -662,7 +722,9 @@ def later_than_latest(incident: Incident, at: datetime) -> None:
     if at < incident.latest.at:
         raise click.BadParameter(
             f"{iso(at)} is before the incident's latest update ({iso(incident.latest.at)}); "
-            "an update is added after the last one", param_hint="'--at'")
+            "an update is added after the last one",
+            param_hint="'--at'",
+        )
 
 
 # --- options shared by the writing commands ---------------------------------------------------
@@ -675,12 +737,19 @@ def writing_options(func: F) -> F:
     decorators = [
         config_option,
         now_option,
-        click.option("--at", type=AwareTime(), default=None,
-                     help="The update's time (default: now, see --now)."),
-        click.option("-m", "--message", default=None,
-                     help="The public text of the update, instead of the template's."),
-        click.option("--edit", is_flag=True,
-                     help="Open $EDITOR on the new file, then check it."),
+        click.option(
+            "--at",
+            type=AwareTime(),
+            default=None,
+            help="The update's time (default: now, see --now).",
+        ),
+        click.option(
+            "-m",
+            "--message",
+            default=None,
+            help="The public text of the update, instead of the template's.",
+        ),
+        click.option("--edit", is_flag=True, help="Open $EDITOR on the new file, then check it."),
         click.option("--author", default=None, help="Who speaks, e.g. 'Platform team'."),
         click.option("--draft", is_flag=True, help="Write it as a draft: never published."),
     ]
@@ -689,10 +758,17 @@ def writing_options(func: F) -> F:
     return func
 
 
-def component_option(help_text: str, default_state: ComponentState | None = None
-                     ) -> Callable[[F], F]:
-    return click.option("-c", "--component", "component_pairs", multiple=True,
-                        type=ComponentAssignment(default_state), help=help_text)
+def component_option(
+    help_text: str, default_state: ComponentState | None = None
+) -> Callable[[F], F]:
+    return click.option(
+        "-c",
+        "--component",
+        "component_pairs",
+        multiple=True,
+        type=ComponentAssignment(default_state),
+        help=help_text,
+    )
 
 
 def times(at: datetime | None, now: datetime | None) -> tuple[datetime, datetime]:
@@ -707,16 +783,30 @@ def message_text(message: str | None) -> str | None:
     if message is None:
         return None
     if not message.strip():
-        raise click.BadParameter("the message is empty; leave -m out to use the template",
-                                 param_hint="'-m' / '--message'")
+        raise click.BadParameter(
+            "the message is empty; leave -m out to use the template",
+            param_hint="'-m' / '--message'",
+        )
     return message.strip()
 
 
-def write_update(ws: Workspace, incident: Incident, template: str, context: dict[str, Any],
-                 clock: datetime, *, edit: bool, steps: list[str]) -> tuple[str, int]:
+def write_update(
+    ws: Workspace,
+    incident: Incident,
+    template: str,
+    context: dict[str, Any],
+    clock: datetime,
+    *,
+    edit: bool,
+    steps: list[str],
+) -> tuple[str, int]:
     """Render one more update of `incident` into its folder, then edit and check it."""
     path = ws.content / incident.id / update_file_name(context["at"], context["status"])
     text = render(ws, template, context, ws.rel(path))
-    written = create_file(path, text, "an update with this status was written in this minute "
-                          "already: edit that file, or pass --at with a later time")
+    written = create_file(
+        path,
+        text,
+        "an update with this status was written in this minute "
+        "already: edit that file, or pass --at with a later time",
+    )
     return finish(ws, written, clock, edit=edit, next_step=steps)

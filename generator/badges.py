@@ -25,7 +25,8 @@ def render(site: Site, now: datetime) -> dict[str, bytes]:
     outputs = {"badge.svg": badge("status", overall.state, site.settings.site_name)}
     for component in site.settings.components:
         outputs[f"components/{component.id}/badge.svg"] = badge(
-            component.name, states[component.id], site.settings.site_name)
+            component.name, states[component.id], site.settings.site_name
+        )
     return outputs
 
 

@@ -68,14 +68,21 @@ class BuildResult:
     seconds: float
 
     def summary(self) -> str:
-        return (f"Built {self.site_dir}: {self.incidents} incidents, {self.pages} pages, "
-                f"{self.feeds} feeds, {self.files} files, {self.warnings} "
-                f"warning{'' if self.warnings == 1 else 's'} "
-                f"in {self.seconds:.2f} s")
+        return (
+            f"Built {self.site_dir}: {self.incidents} incidents, {self.pages} pages, "
+            f"{self.feeds} feeds, {self.files} files, {self.warnings} "
+            f"warning{'' if self.warnings == 1 else 's'} "
+            f"in {self.seconds:.2f} s"
+        )
 
 
-def build_site(config_path: Path, site_dir: Path | None = None, now: datetime | None = None,
-               strict: bool = False, progress: Progress = _quiet) -> BuildResult:
+def build_site(
+    config_path: Path,
+    site_dir: Path | None = None,
+    now: datetime | None = None,
+    strict: bool = False,
+    progress: Progress = _quiet,
+) -> BuildResult:
     """Build the site; raises BuildFailed and leaves `site_dir` untouched on any problem.
 
     `progress` is told the name of each stage as it starts.
@@ -91,8 +98,9 @@ def build_site(config_path: Path, site_dir: Path | None = None, now: datetime | 
         config = _mkdocs_config(config_path, strict)
         # One for the whole build, its templates compiled by an earlier build where it can.
         env = page_environment(config.theme.get_env(), cache_dir / TEMPLATES_FOLDER)
-        records = IncidentRecords(cache_dir / RECORDS_FOLDER, env, clock,
-                                  bool(config.use_directory_urls))
+        records = IncidentRecords(
+            cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls)
+        )
         progress("reading and checking the content")
         project = _validated(config_path, settings, clock, strict, records)
         gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
@@ -119,9 +127,18 @@ def _fewer_collections() -> Iterator[None]:
 
 def _settings(config_path: Path) -> Settings:
     if not config_path.is_file():
-        raise BuildFailed([error(str(config_path), 0, "config", "no configuration file here",
-                                 "run the command in the site folder, pass -f mkdocs.yml, or "
-                                 "create a site with 'statuspress init'")])
+        raise BuildFailed(
+            [
+                error(
+                    str(config_path),
+                    0,
+                    "config",
+                    "no configuration file here",
+                    "run the command in the site folder, pass -f mkdocs.yml, or "
+                    "create a site with 'statuspress init'",
+                )
+            ]
+        )
     settings, problems = load_settings(config_path)
     if settings is None:
         raise BuildFailed(problems)
@@ -132,16 +149,27 @@ def _mkdocs_config(config_path: Path, strict: bool) -> MkDocsConfig:
     try:
         config = load_config(str(config_path), strict=strict)
     except (ConfigurationError, Abort) as exc:
-        raise BuildFailed([error(config_path.name, 0, "config", str(exc).strip(),
-                                 "fix mkdocs.yml")]) from None
+        raise BuildFailed(
+            [error(config_path.name, 0, "config", str(exc).strip(), "fix mkdocs.yml")]
+        ) from None
     if config.plugins.get("statuspress") is None:
-        raise BuildFailed([error(config_path.name, 0, "config", "the statuspress plugin is "
-                                 "not configured", "add '- statuspress' under 'plugins:'")])
+        raise BuildFailed(
+            [
+                error(
+                    config_path.name,
+                    0,
+                    "config",
+                    "the statuspress plugin is not configured",
+                    "add '- statuspress' under 'plugins:'",
+                )
+            ]
+        )
     return config
 
 
-def _validated(config_path: Path, settings: Settings, now: datetime, strict: bool,
-               records: IncidentRecords) -> Project:
+def _validated(
+    config_path: Path, settings: Settings, now: datetime, strict: bool, records: IncidentRecords
+) -> Project:
     try:
         project = load_project(config_path, now, records=records, settings=settings)
     except ConfigProblem as problem:
@@ -163,9 +191,15 @@ def _strict_failures(diagnostics: tuple[Diagnostic, ...]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.is_error or d.rule not in CLOCK_WARNINGS]
 
 
-def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
-            site_dir: Path | None, now: datetime, started: float,
-            progress: Progress) -> BuildResult:
+def _render(
+    project: Project,
+    config: MkDocsConfig,
+    records: IncidentRecords,
+    site_dir: Path | None,
+    now: datetime,
+    started: float,
+    progress: Progress,
+) -> BuildResult:
     target = Path(site_dir) if site_dir else Path(config.site_dir)
     plugin = config.plugins["statuspress"]
     plugin.now, plugin.project = now, project  # type: ignore[attr-defined]
@@ -173,14 +207,22 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
     plugin.page_env = records.env  # type: ignore[attr-defined]
     cache_dir = project.root / project.settings.cache_dir
     published = read_published(cache_dir, target)
-    plugin.output_cache = OutputCache(cache_dir, records.fingerprint,  # type: ignore[attr-defined]
-                                      records.keys)
+    plugin.output_cache = OutputCache(
+        cache_dir,
+        records.fingerprint,  # type: ignore[attr-defined]
+        records.keys,
+    )
     plugin.finish_later = True  # type: ignore[attr-defined]
     sweep_stale(target)
     wanted = wanted_pages(records.pages, records.keys)
     with staging(target, spare_worth_using(published.spare, wanted)) as stage:
-        plugin.reuse = Reuse(target, published.live, records.keys,  # type: ignore[attr-defined]
-                             published.spare if stage.from_spare else None, wanted)
+        plugin.reuse = Reuse(
+            target,
+            published.live,
+            records.keys,  # type: ignore[attr-defined]
+            published.spare if stage.from_spare else None,
+            wanted,
+        )
         plugin.pages_dir = stage.path  # type: ignore[attr-defined]
         config.site_dir = str(stage.made)
         guard = TreeGuard(stage.path, project.root, project.settings, cache_dir=cache_dir)
@@ -190,18 +232,23 @@ def _render(project: Project, config: MkDocsConfig, records: IncidentRecords,
         progress("scanning every file for leaks")
         files = _guard(stage, guard, plugin, records.clean)
         progress("publishing")
-        kept_old = swap_into_place(stage.path, target,
-                                   old_files=len(files))  # the old site is about as large
-    write_published(cache_dir, target, Published(
-        plugin.published, published.live if kept_old else {}))  # type: ignore[attr-defined]
+        kept_old = swap_into_place(
+            stage.path, target, old_files=len(files)
+        )  # the old site is about as large
+    write_published(
+        cache_dir, target, Published(plugin.published, published.live if kept_old else {})
+    )  # type: ignore[attr-defined]
     outputs = plugin.outputs  # type: ignore[attr-defined]
     reused = [name for pages in records.pages.values() for name in pages]
     return BuildResult(
-        site_dir=target, incidents=len(project.site.incidents),
+        site_dir=target,
+        incidents=len(project.site.incidents),
         pages=sum(1 for name in [*outputs, *reused] if name.endswith(".html")),
         feeds=sum(1 for name in outputs if name.endswith((".atom", ".rss", ".ics"))),
-        files=len(files), warnings=len(project.diagnostics),
-        seconds=time.perf_counter() - started)
+        files=len(files),
+        warnings=len(project.diagnostics),
+        seconds=time.perf_counter() - started,
+    )
 
 
 def _run_mkdocs(config: object) -> None:
@@ -218,8 +265,17 @@ def _run_mkdocs(config: object) -> None:
             raise
         if plugin.failure:  # MkDocs turns the plugin's error into a bare Abort
             raise BuildFailed(plugin.failure) from None
-        raise BuildFailed([error("mkdocs.yml", 0, "mkdocs", str(exc).strip(),
-                                 "fix the problem MkDocs reports above")]) from None
+        raise BuildFailed(
+            [
+                error(
+                    "mkdocs.yml",
+                    0,
+                    "mkdocs",
+                    str(exc).strip(),
+                    "fix the problem MkDocs reports above",
+                )
+            ]
+        ) from None
     finally:
         build_log.removeFilter(reported)
 

@@ -168,7 +168,7 @@ def unframed(data: bytes, magic: bytes) -> bytes | None:
     """The payload of a framed file; None when its magic line or checksum is wrong."""
     if not data.startswith(magic):
         return None
-    checksum, _, payload = data[len(magic):].partition(b"\n")
+    checksum, _, payload = data[len(magic) :].partition(b"\n")
     return payload if checksum == _checksum(payload) else None
 
 
@@ -368,9 +368,13 @@ def _opened(store: _Store, stack: list[_Store]) -> Iterator[_Store]:
     store.save()
 
 
-def cached_output(cache: OutputCache | None, path: str, kind: str,
-                  items: Iterable[tuple[Incident, Update | None]],
-                  make: Callable[[], bytes]) -> bytes:
+def cached_output(
+    cache: OutputCache | None,
+    path: str,
+    kind: str,
+    items: Iterable[tuple[Incident, Update | None]],
+    make: Callable[[], bytes],
+) -> bytes:
     """The output at `path` in the format `kind`, showing `items`: from `cache` when an earlier
     build made it from the same incidents, else `make()`, which the cache then keeps."""
     key = cache.key(path, kind, items) if cache is not None else None
@@ -405,8 +409,9 @@ class OutputCache:
         self.keys = keys
         self.used: set[str] = set()  # file names (key hex) this build read or wrote
 
-    def key(self, path: str, kind: str, items: Iterable[tuple[Incident, Update | None]]
-            ) -> bytes | None:
+    def key(
+        self, path: str, kind: str, items: Iterable[tuple[Incident, Update | None]]
+    ) -> bytes | None:
         """Of the output at `path` in the format `kind`, showing `items`: an incident, and the
         update when the output shows one apart."""
         parts = [self.fingerprint, path, kind]

@@ -24,8 +24,9 @@ def render(site: Site, now: datetime, cache: OutputCache | None = None) -> dict[
     windows.sort(key=lambda i: (i.window.start, i.id), reverse=True)  # type: ignore[union-attr]
     recent = {incident.id for incident in windows[:LIMIT]}
     shown = [incident for incident in site.incidents if incident.id in recent]
-    data = cached_output(cache, "maintenance", "ics", [(i, None) for i in shown],
-                         partial(_calendar, site, shown))
+    data = cached_output(
+        cache, "maintenance", "ics", [(i, None) for i in shown], partial(_calendar, site, shown)
+    )
     return {"maintenance.ics": data}
 
 
@@ -45,8 +46,9 @@ def _calendar(site: Site, shown: list[Incident]) -> bytes:
 def is_cancelled(incident: Incident) -> bool:
     """Completed before its window even started: the work did not happen in that window."""
     window = incident.window
-    return bool(window and incident.latest.status == "completed"
-                and incident.latest.at < window.start)
+    return bool(
+        window and incident.latest.status == "completed" and incident.latest.at < window.start
+    )
 
 
 def _event(site: Site, incident: Incident) -> Event:
@@ -66,8 +68,10 @@ def _event(site: Site, incident: Incident) -> Event:
     event.add("status", "CANCELLED" if is_cancelled(incident) else "CONFIRMED")
     event.add("transp", "TRANSPARENT")
     event.add("url", f"{site.settings.site_url.rstrip('/')}/{incident.id}/")
-    names = [site.settings.component(c).name if site.settings.component(c) else c
-             for c in incident.affected]
+    names = [
+        site.settings.component(c).name if site.settings.component(c) else c
+        for c in incident.affected
+    ]
     description = incident.first.body.strip()
     if names:
         description += f"\n\nAffected: {', '.join(names)}"

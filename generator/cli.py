@@ -12,8 +12,18 @@ import click
 from . import __version__
 
 COMMANDS = (
-    "init", "new", "update", "resolve", "maintenance", "postmortem", "check", "build",
-    "serve", "status", "report", "notify",
+    "init",
+    "new",
+    "update",
+    "resolve",
+    "maintenance",
+    "postmortem",
+    "check",
+    "build",
+    "serve",
+    "status",
+    "report",
+    "notify",
 )
 
 

@@ -50,11 +50,29 @@ def iso(moment: datetime) -> str:
     utc = moment if moment.tzinfo is timezone.utc else moment.astimezone(timezone.utc)
     # %-formatting: 40% faster than an f-string with format specs here
     return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (  # noqa: UP031
-        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
+        utc.year,
+        utc.month,
+        utc.day,
+        utc.hour,
+        utc.minute,
+        utc.second,
+    )
 
 
-MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-                       "Nov", "Dec")  # strftime's %b in the C locale, whatever the locale
+MONTH_ABBREVIATIONS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)  # strftime's %b in the C locale, whatever the locale
 
 
 def resolve_now(now: datetime | None = None, environ: dict[str, str] | None = None) -> datetime:

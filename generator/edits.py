@@ -22,8 +22,22 @@ from .model import load_settings
 from .model.source import RawFile, split_front_matter, strip_html_comments
 
 RULE_ID = "silent-edit"
-UPDATE_FIELDS = ("kind", "title", "at", "status", "impact", "components", "started", "window",
-                 "eta", "next_update", "apology", "cause", "workaround", "author")
+UPDATE_FIELDS = (
+    "kind",
+    "title",
+    "at",
+    "status",
+    "impact",
+    "components",
+    "started",
+    "window",
+    "eta",
+    "next_update",
+    "apology",
+    "cause",
+    "workaround",
+    "author",
+)
 POSTMORTEM_FIELDS = ("title", "published", "authors", "summary")
 CORRECTION = re.compile(
     r"^[\s*_>#]*(?:correct(?:ion|ed)|erratum)\b|"
@@ -31,8 +45,10 @@ CORRECTION = re.compile(
     re.IGNORECASE,
 )
 NO_REPO_HINT = "run it inside a git checkout, or leave out --since"
-REV_HINT = ("use a commit, branch or tag that exists here, e.g. origin/main; in CI, fetch the "
-            "history (actions/checkout with fetch-depth: 0)")
+REV_HINT = (
+    "use a commit, branch or tag that exists here, e.g. origin/main; in CI, fetch the "
+    "history (actions/checkout with fetch-depth: 0)"
+)
 
 
 class GitProblem(Exception):
@@ -67,8 +83,11 @@ def edited_since(config_path: Path, rev: str) -> list[Diagnostic]:
     if level == OFF:
         return []
     found = [_judge(root, top, rev, status, path) for status, path in changed]
-    return [Diagnostic(d.path, d.line, RULE_ID, Severity(level), d.message, d.hint)
-            for d in found if d is not None]
+    return [
+        Diagnostic(d.path, d.line, RULE_ID, Severity(level), d.message, d.hint)
+        for d in found
+        if d is not None
+    ]
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -80,8 +99,9 @@ def _git(cwd: Path, *args: str) -> str:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         if "not a git repository" in " ".join(detail):
             raise GitProblem(f"'{cwd}' is not in a git repository", NO_REPO_HINT)
-        raise GitProblem(f"git {args[0]} failed: {detail[0] if detail else done.returncode}",
-                         NO_REPO_HINT)
+        raise GitProblem(
+            f"git {args[0]} failed: {detail[0] if detail else done.returncode}", NO_REPO_HINT
+        )
     return done.stdout.decode("utf-8", "replace")
 
 
@@ -118,9 +138,12 @@ def _judge(root: Path, top: Path, rev: str, status: str, repo_path: str) -> Diag
         return None  # a draft (or a broken file) at REV: never published
     current = top / repo_path
     if status == "D" or not current.is_file():
-        return _finding(site_path, 0, "a published file was deleted",
-                        "restore it: readers, feeds and links rely on it; correct it with a "
-                        "new update instead")
+        return _finding(
+            site_path,
+            0,
+            "a published file was deleted",
+            "restore it: readers, feeds and links rely on it; correct it with a new update instead",
+        )
     after = _published(site_path, current.read_text(encoding="utf-8", errors="replace"))
     if after is None:
         return None  # now a draft or broken: the loader reports what it can
@@ -130,8 +153,11 @@ def _judge(root: Path, top: Path, rev: str, status: str, repo_path: str) -> Diag
 
 
 def _compare(path: str, before: Published, after: Published) -> Diagnostic | None:
-    changed = [key for key in sorted(set(before.fields) | set(after.fields))
-               if before.fields.get(key) != after.fields.get(key)]
+    changed = [
+        key
+        for key in sorted(set(before.fields) | set(after.fields))
+        if before.fields.get(key) != after.fields.get(key)
+    ]
     if before.body != after.body:
         changed.append("body")
     if not changed or adds_correction(before.body, after.body):

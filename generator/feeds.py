@@ -59,8 +59,9 @@ def render_feed(site: Site, spec: FeedSpec, cache: OutputCache | None = None) ->
     return outputs
 
 
-def _format_entries(site: Site, spec: FeedSpec, entries: Callable[[], list[Entry]],
-                    kind: str) -> bytes:
+def _format_entries(
+    site: Site, spec: FeedSpec, entries: Callable[[], list[Entry]], kind: str
+) -> bytes:
     return _render_feed(site, spec, entries(), kind)
 
 
@@ -70,18 +71,34 @@ def feed_specs(site: Site) -> list[FeedSpec]:
     # An incident is in the site's feed and in each of its components': written once.
     history_entries = partial(_history_entries, contents={})
     specs = [
-        FeedSpec("history", f"{name} – incident history", ("atom", "rss"),
-                 lambda s: history_items(recent), history_entries),
-        FeedSpec("updates", f"{name} – every update", ("atom", "rss"),
-                 lambda s: update_items(recent),
-                 update_entries),
-        FeedSpec("postmortems", f"{name} – postmortems", ("atom",), postmortem_items,
-                 postmortem_entries),
+        FeedSpec(
+            "history",
+            f"{name} – incident history",
+            ("atom", "rss"),
+            lambda s: history_items(recent),
+            history_entries,
+        ),
+        FeedSpec(
+            "updates",
+            f"{name} – every update",
+            ("atom", "rss"),
+            lambda s: update_items(recent),
+            update_entries,
+        ),
+        FeedSpec(
+            "postmortems", f"{name} – postmortems", ("atom",), postmortem_items, postmortem_entries
+        ),
     ]
     for component in site.settings.components:
-        specs.append(FeedSpec(
-            f"components/{component.id}/history", f"{name} – {component.name}", ("atom",),
-            lambda s, cid=component.id: history_items(recent, cid), history_entries))
+        specs.append(
+            FeedSpec(
+                f"components/{component.id}/history",
+                f"{name} – {component.name}",
+                ("atom",),
+                lambda s, cid=component.id: history_items(recent, cid),
+                history_entries,
+            )
+        )
     return specs
 
 
@@ -137,12 +154,16 @@ def incident_content(site: Site, incident: Incident) -> str:
     parts = []
     for update in reversed(incident.updates):
         text = _flat_html(update.body) if update.body else ""
-        parts.append(f"<p><small>{_short_time(site, update.at)}</small><br>"
-                     f"<strong>{update.status_label}</strong> - {text}</p>")
+        parts.append(
+            f"<p><small>{_short_time(site, update.at)}</small><br>"
+            f"<strong>{update.status_label}</strong> - {text}</p>"
+        )
     if incident.is_maintenance and incident.window:
         window = incident.window
-        parts.append(f"<p><strong>THIS IS A SCHEDULED EVENT {_short_time(site, window.start)}"
-                     f" - {_short_time(site, window.end)}</strong></p>")
+        parts.append(
+            f"<p><strong>THIS IS A SCHEDULED EVENT {_short_time(site, window.start)}"
+            f" - {_short_time(site, window.end)}</strong></p>"
+        )
     return "".join(parts)
 
 
@@ -163,9 +184,16 @@ def _history_entries(site: Site, items: list[Item], contents: dict[str, str]) ->
         content = contents.get(incident.id)
         if content is None:
             content = contents[incident.id] = incident_content(site, incident)
-        entries.append(Entry(incident_entry_id(site.settings, incident.id), incident.title,
-                             _incident_link(site, incident), incident.last_activity,
-                             incident.first.at, content))
+        entries.append(
+            Entry(
+                incident_entry_id(site.settings, incident.id),
+                incident.title,
+                _incident_link(site, incident),
+                incident.last_activity,
+                incident.first.at,
+                content,
+            )
+        )
     return entries
 
 
@@ -195,16 +223,24 @@ def update_entries(site: Site, items: list[Item]) -> list[Entry]:
         if update.apology:
             content += f"<p>{_flat_html(update.apology)}</p>"
         link = f"{_incident_link(site, incident)}#{update.file.removesuffix('.md')}"
-        entries.append(Entry(update_entry_id(site.settings, update),
-                             f"{update.status_label}: {update.title}", link, update.at,
-                             update.at, content))
+        entries.append(
+            Entry(
+                update_entry_id(site.settings, update),
+                f"{update.status_label}: {update.title}",
+                link,
+                update.at,
+                update.at,
+                content,
+            )
+        )
     return entries
 
 
 def postmortem_items(site: Site) -> list[Item]:
     found = [i for i in site.incidents if i.postmortem is not None]
-    found.sort(key=lambda i: (_published(i), postmortem_entry_id(site.settings, i.id)),
-               reverse=True)
+    found.sort(
+        key=lambda i: (_published(i), postmortem_entry_id(site.settings, i.id)), reverse=True
+    )
     return [(i, None) for i in found[:LIMIT]]
 
 
@@ -215,10 +251,16 @@ def postmortem_entries(site: Site, items: list[Item]) -> list[Entry]:
         assert postmortem is not None
         published = _published(incident)
         summary = f"<p>{_flat_html(postmortem.summary)}</p>" if postmortem.summary else ""
-        entries.append(Entry(postmortem_entry_id(site.settings, incident.id),
-                             postmortem.title or f"Postmortem: {incident.title}",
-                             f"{_incident_link(site, incident)}postmortem/", published,
-                             published, summary + render_markdown(postmortem.body)))
+        entries.append(
+            Entry(
+                postmortem_entry_id(site.settings, incident.id),
+                postmortem.title or f"Postmortem: {incident.title}",
+                f"{_incident_link(site, incident)}postmortem/",
+                published,
+                published,
+                summary + render_markdown(postmortem.body),
+            )
+        )
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
     return entries
 

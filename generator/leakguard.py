@@ -49,9 +49,24 @@ class Rule:
 
 
 SECRET_NAMES = (
-    "password", "passwd", "pwd", "secret", "api_key", "api-key", "apikey", "access_key",
-    "access-key", "accesskey", "access_token", "access-token", "accesstoken", "auth_token",
-    "auth-token", "authtoken", "client_secret", "client-secret",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "api_key",
+    "api-key",
+    "apikey",
+    "access_key",
+    "access-key",
+    "accesskey",
+    "access_token",
+    "access-token",
+    "accesstoken",
+    "auth_token",
+    "auth-token",
+    "authtoken",
+    "client_secret",
+    "client-secret",
 )
 _QUOTES = "\"'“”‘’"
 
@@ -78,18 +93,33 @@ def _assignment_regex() -> str:
 
 
 SECRETS = (
-    Rule("aws_key", "a cloud access key id",
-         r"(?:AKIA|ASIA)(?<![0-9A-Za-z]AKIA)(?<![0-9A-Za-z]ASIA)[0-9A-Z]{16}(?![0-9A-Za-z])"),
-    Rule("private_key", "a private key block",
-         r"-----\s*BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?\s*-----"),
-    Rule("bearer", "a bearer token",
-         r"(?:Bearer|bearer|BEARER)\s+(?=[A-Za-z0-9._~+/-]{0,200}\d)[A-Za-z0-9._~+/-]{20,}=*"),
-    Rule("github_token", "a GitHub token",
-         r"g(?:h[pousr]_[A-Za-z0-9]{30,}|ithub_pat_[A-Za-z0-9_]{22,})"),
+    Rule(
+        "aws_key",
+        "a cloud access key id",
+        r"(?:AKIA|ASIA)(?<![0-9A-Za-z]AKIA)(?<![0-9A-Za-z]ASIA)[0-9A-Z]{16}(?![0-9A-Za-z])",
+    ),
+    Rule(
+        "private_key",
+        "a private key block",
+        r"-----\s*BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?\s*-----",
+    ),
+    Rule(
+        "bearer",
+        "a bearer token",
+        r"(?:Bearer|bearer|BEARER)\s+(?=[A-Za-z0-9._~+/-]{0,200}\d)[A-Za-z0-9._~+/-]{20,}=*",
+    ),
+    Rule(
+        "github_token",
+        "a GitHub token",
+        r"g(?:h[pousr]_[A-Za-z0-9]{30,}|ithub_pat_[A-Za-z0-9_]{22,})",
+    ),
     Rule("slack_token", "a Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}"),
     Rule("assignment", "a password or key assignment", _assignment_regex()),
-    Rule("url_credentials", "a user name and password in a URL",
-         r"://[^\s/:@\"'<>]{1,64}:[^\s/@\"'<>]{1,128}@[\w.-]+"),
+    Rule(
+        "url_credentials",
+        "a user name and password in a URL",
+        r"://[^\s/:@\"'<>]{1,64}:[^\s/@\"'<>]{1,128}@[\w.-]+",
+    ),
 )
 RULES = {
     "forbidden": (
@@ -120,12 +150,19 @@ FEEDS = (".atom", ".rss")
 _TAG = re.compile(r"<[^>]*>")
 _ATTRIBUTE = re.compile(r'="([^"]*)"')
 _ENTITY = re.compile(r"&(?:#|[A-Za-z]+;?)")
-_COMMON_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#34;", '"'),
-                    ("&#39;", "'"), ("&#x27;", "'"))  # and "&amp;", decoded last
+_COMMON_ENTITIES = (
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", '"'),
+    ("&#34;", '"'),
+    ("&#39;", "'"),
+    ("&#x27;", "'"),
+)  # and "&amp;", decoded last
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ICS_ESCAPE = re.compile(r"\\([\\,;nN])")
-_DRAFT = re.compile(r"^draft:[ \t]*['\"]?(true|yes|on|false|no|off)\b",
-                    re.IGNORECASE | re.MULTILINE)
+_DRAFT = re.compile(
+    r"^draft:[ \t]*['\"]?(true|yes|on|false|no|off)\b", re.IGNORECASE | re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
@@ -151,10 +188,15 @@ class Scanner:
                 yield Hit(rule.group, match.group()), match.start()
 
 
-def scan_tree(directory: Path, root: Path, settings: Settings, cache_dir: Path | None = None,
-              written: Mapping[str, bytes] | None = None,
-              known_clean: Collection[str] = (),
-              files: list[str] | None = None) -> list[Diagnostic]:
+def scan_tree(
+    directory: Path,
+    root: Path,
+    settings: Settings,
+    cache_dir: Path | None = None,
+    written: Mapping[str, bytes] | None = None,
+    known_clean: Collection[str] = (),
+    files: list[str] | None = None,
+) -> list[Diagnostic]:
     """Every problem in the built files under `directory`; `root` holds the content.
 
     With `cache_dir`, files whose exact bytes this scanner found clean before are not scanned
@@ -176,20 +218,23 @@ class TreeGuard:
     """One scan of a built tree, in as many passes as suit the build: files still being
     written can wait for a later pass while the bytes already in memory are scanned."""
 
-    def __init__(self, directory: Path, root: Path, settings: Settings,
-                 cache_dir: Path | None = None) -> None:
+    def __init__(
+        self, directory: Path, root: Path, settings: Settings, cache_dir: Path | None = None
+    ) -> None:
         self.directory, self.root, self.settings = directory, root, settings
         self.cache_dir = cache_dir
         self.scanner = build_scanner(settings)
-        self.clean = RenderCache((cache_dir or Path()) / CLEAN_FILE,
-                                 _fingerprint(self.scanner), CLEAN_MAGIC)
+        self.clean = RenderCache(
+            (cache_dir or Path()) / CLEAN_FILE, _fingerprint(self.scanner), CLEAN_MAGIC
+        )
         if cache_dir:
             self.clean.load()
         self.found: dict[Hit, str] = {}  # hit -> first output file (by name) it is in
         self.scanned: set[str] = set()
 
-    def scan(self, files: Iterable[str], written: Mapping[str, bytes],
-             known_clean: Collection[str] = ()) -> None:
+    def scan(
+        self, files: Iterable[str], written: Mapping[str, bytes], known_clean: Collection[str] = ()
+    ) -> None:
         """Scan `files` (relative paths) not scanned yet, taking bytes from `written` first."""
         for relative in files:
             if relative in known_clean or relative in self.scanned:
@@ -210,8 +255,10 @@ class TreeGuard:
                     self.clean.put(key, "")
                 continue
             keys = [_content_key(name, part) for part in parts]
-            clean = [self.clean.get(k) is not None or self._read_clean(relative, name, part, k)
-                     for k, part in zip(keys, parts, strict=True)]
+            clean = [
+                self.clean.get(k) is not None or self._read_clean(relative, name, part, k)
+                for k, part in zip(keys, parts, strict=True)
+            ]
             if all(clean):
                 self.clean.put(key, "".join(k.hex() for k in keys))
 
@@ -219,12 +266,11 @@ class TreeGuard:
         """Mark the parts of a file clean as a whole as used, so the cache keeps them."""
         try:
             for start in range(0, len(part_keys), 2 * KEY_BYTES):
-                self.clean.get(bytes.fromhex(part_keys[start:start + 2 * KEY_BYTES]))
+                self.clean.get(bytes.fromhex(part_keys[start : start + 2 * KEY_BYTES]))
         except ValueError:
             pass  # not keys: its parts are read again when the file next changes
 
-    def _read_clean(self, relative: str, name: str, data: bytes,
-                    key: bytes | None = None) -> bool:
+    def _read_clean(self, relative: str, name: str, data: bytes, key: bytes | None = None) -> bool:
         """Whether `data` (a file or part of one) is clean; its hits noted; when clean and
         given a `key`, remembered under it."""
         hits = self.scanner.hits(readable_text_of(data, name))
@@ -255,8 +301,9 @@ class TreeGuard:
         (relative_files), when the caller has the list."""
         if self.cache_dir:
             self.clean.save()  # an unwritable cache only makes the next build slower
-        diagnostics = _locate(self.found, self.scanner, self.root, self.settings,
-                              _published_name(self.directory))
+        diagnostics = _locate(
+            self.found, self.scanner, self.root, self.settings, _published_name(self.directory)
+        )
         diagnostics += unpublished_files(self.directory, self.root, self.settings, files)
         return sort_diagnostics(diagnostics)
 
@@ -406,8 +453,9 @@ def _unescape(text: str) -> str:
     return text.replace("&amp;", "&")
 
 
-def _locate(found: dict[Hit, str], scanner: Scanner, root: Path, settings: Settings,
-            site_name: str) -> list[Diagnostic]:
+def _locate(
+    found: dict[Hit, str], scanner: Scanner, root: Path, settings: Settings, site_name: str
+) -> list[Diagnostic]:
     """One diagnostic per distinct hit, at the content line it most likely came from."""
     if not found:
         return []
@@ -419,8 +467,7 @@ def _locate(found: dict[Hit, str], scanner: Scanner, root: Path, settings: Setti
         found_by = scanner.rule(hit.group)
         rule, hint = RULES[found_by.kind]
         shown = _masked(hit.text) if found_by.kind == "secret" else hit.text
-        message = (f"{found_by.label} would be published in {output}: "
-                   f"'{shown}'")
+        message = f"{found_by.label} would be published in {output}: '{shown}'"
         diagnostics.append(error(path, line, rule, message, hint))
     return diagnostics
 
@@ -476,8 +523,9 @@ def _public_part(text: str, postmortem: bool) -> str:
     draft = flag.group(1).lower() in ("true", "yes", "on") if flag else postmortem
     if draft:
         return "\n" * text.count("\n")
-    text = re.sub(r"<!--.*?(?:-->|\Z)", lambda m: "\n" * m.group().count("\n"), text,
-                  flags=re.DOTALL)
+    text = re.sub(
+        r"<!--.*?(?:-->|\Z)", lambda m: "\n" * m.group().count("\n"), text, flags=re.DOTALL
+    )
     return _blank_block(text, "internal")
 
 
@@ -490,8 +538,10 @@ def _blank_block(text: str, key: str) -> str:
         depth = len(line) - len(stripped)
         if stripped.startswith(f"{key}:"):
             indent = depth
-        elif indent is not None and stripped and not (
-            depth > indent or (depth == indent and stripped.startswith("- "))
+        elif (
+            indent is not None
+            and stripped
+            and not (depth > indent or (depth == indent and stripped.startswith("- ")))
         ):
             indent = None  # the next key, or the end of the front matter
         if indent is not None:
@@ -508,8 +558,9 @@ def _best_source(hit: Hit, sources: list[_SourceHit]) -> tuple[str, int] | None:
     return (ranked[0].path, ranked[0].line) if ranked else None
 
 
-def unpublished_files(directory: Path, root: Path, settings: Settings,
-                      files: Collection[str] | None = None) -> list[Diagnostic]:
+def unpublished_files(
+    directory: Path, root: Path, settings: Settings, files: Collection[str] | None = None
+) -> list[Diagnostic]:
     """Files MkDocs copied from an incident folder whose incident has no page. `files` is
     `relative_files(directory)`, when the caller has it already."""
     content = root / settings.docs_dir
@@ -526,9 +577,15 @@ def unpublished_files(directory: Path, root: Path, settings: Settings,
             continue
         for relative in sorted(found):
             if (content / relative).is_file():
-                diagnostics.append(error(
-                    f"{settings.docs_dir}/{relative}", 0, rule,
-                    f"'{relative}' belongs to an incident that is not published", hint))
+                diagnostics.append(
+                    error(
+                        f"{settings.docs_dir}/{relative}",
+                        0,
+                        rule,
+                        f"'{relative}' belongs to an incident that is not published",
+                        hint,
+                    )
+                )
     return diagnostics
 
 

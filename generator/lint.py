@@ -25,8 +25,7 @@ def run_lint(site: Site, now: datetime) -> list[Diagnostic]:
 
 
 def lint_context(settings: Settings, now: datetime, history: bool = False) -> Context:
-    return Context(now=now, settings=settings, history=history,
-                   thresholds=Thresholds.of(settings))
+    return Context(now=now, settings=settings, history=history, thresholds=Thresholds.of(settings))
 
 
 def incident_diagnostics(incident: Incident, ctx: Context) -> list[Diagnostic]:
@@ -74,8 +73,9 @@ def _findings(incident: Incident, ctx: Context, rules: list[Rule]) -> list[tuple
     return found
 
 
-def _run(rule: Rule, incident: Incident, views: list[UpdateView],
-         ctx: Context) -> Iterator[Finding]:
+def _run(
+    rule: Rule, incident: Incident, views: list[UpdateView], ctx: Context
+) -> Iterator[Finding]:
     if rule.check is None:
         return  # found elsewhere (silent-edit: `check --since`)
     if rule.scope is Scope.UPDATE:
@@ -89,16 +89,25 @@ def _run(rule: Rule, incident: Incident, views: list[UpdateView],
         yield from rule.postmortem_check(incident, incident.postmortem, ctx)
 
 
-def to_diagnostics(found: list[tuple[Rule, Finding]],
-                   configured: dict[str, str]) -> list[Diagnostic]:
+def to_diagnostics(
+    found: list[tuple[Rule, Finding]], configured: dict[str, str]
+) -> list[Diagnostic]:
     """Apply levels (`lint:` in mkdocs.yml) and each file's `lint: {ignore: [...]}`."""
     diagnostics = []
     for rule, finding in found:
         level = rule.level_for(finding, configured)
         if level == OFF or rule.id in finding.ignore:
             continue
-        diagnostics.append(Diagnostic(finding.path, finding.line, rule.id, Severity(level),
-                                      finding.message, finding.hint or rule.advice))
+        diagnostics.append(
+            Diagnostic(
+                finding.path,
+                finding.line,
+                rule.id,
+                Severity(level),
+                finding.message,
+                finding.hint or rule.advice,
+            )
+        )
     return diagnostics
 
 
@@ -107,9 +116,13 @@ def _unknown_ignored(incident: Incident) -> Iterator[Diagnostic]:
     sources = [*incident.updates, *([incident.postmortem] if incident.postmortem else [])]
     for source in sources:
         for rule_id in sorted(source.lint_ignore - set(known)):
-            yield error(source.path, source.lines.get("lint", 1), "unknown-rule",
-                        f"'{rule_id}' in 'lint: ignore' is not a lint rule",
-                        did_you_mean(rule_id, known))
+            yield error(
+                source.path,
+                source.lines.get("lint", 1),
+                "unknown-rule",
+                f"'{rule_id}' in 'lint: ignore' is not a lint rule",
+                did_you_mean(rule_id, known),
+            )
 
 
 def rules_table() -> str:

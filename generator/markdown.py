@@ -15,10 +15,54 @@ import nh3
 from . import cache
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
-    "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -34,11 +78,20 @@ LINK_REL = "noopener noreferrer nofollow"
 EXTENSIONS = ["tables", "fenced_code", "sane_lists", "smarty"]
 RENDERER_REVISION = 3  # raise when this module's rendering changes in a way not listed below
 # Cached HTML is valid only for the renderer that produced it: these versions and settings.
-FINGERPRINT = hashlib.sha256(repr((
-    RENDERER_REVISION, md.__version__, nh3.__version__, EXTENSIONS, sorted(ALLOWED_TAGS),
-    sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()), sorted(URL_SCHEMES),
-    LINK_REL,
-)).encode()).hexdigest()
+FINGERPRINT = hashlib.sha256(
+    repr(
+        (
+            RENDERER_REVISION,
+            md.__version__,
+            nh3.__version__,
+            EXTENSIONS,
+            sorted(ALLOWED_TAGS),
+            sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()),
+            sorted(URL_SCHEMES),
+            LINK_REL,
+        )
+    ).encode()
+).hexdigest()
 
 
 def render_markdown(text: str, allow_raw_html: bool = False) -> str:
@@ -126,8 +179,11 @@ def _plain_line(line: str) -> bool:
 
 def _plain_unicode(line: str) -> bool:
     ascii_part = "".join(c for c in line if c.isascii())
-    return line.isprintable() and not any(c.isspace() and c != " " for c in line) and (
-        not ascii_part or _PLAIN_CHARS.fullmatch(ascii_part) is not None)
+    return (
+        line.isprintable()
+        and not any(c.isspace() and c != " " for c in line)
+        and (not ascii_part or _PLAIN_CHARS.fullmatch(ascii_part) is not None)
+    )
 
 
 _converters = threading.local()
@@ -147,9 +203,15 @@ def _converter(allow_raw_html: bool) -> md.Markdown:
 
 
 def sanitize(html: str) -> str:
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     attribute_filter=_local_images, url_schemes=URL_SCHEMES,
-                     link_rel=LINK_REL, strip_comments=True)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_local_images,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
 
 
 _ABSOLUTE_URL = re.compile(r"\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")

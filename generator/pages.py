@@ -63,8 +63,10 @@ class Formatter:
 
     def when(self, moment: datetime) -> str:
         local = self.local(moment)
-        return (f"{local.day} {MONTH_ABBREVIATIONS[local.month - 1]} {local.year}, "
-                f"{local.hour:02d}:{local.minute:02d} {local.tzname()}")
+        return (
+            f"{local.day} {MONTH_ABBREVIATIONS[local.month - 1]} {local.year}, "
+            f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
+        )
 
     def clock(self, moment: datetime) -> str:
         local = self.local(moment)
@@ -110,8 +112,12 @@ class UpdateView:
 
 def update_views(site: Site, incident: Incident) -> list[UpdateView]:
     """Every update, newest first, with its Markdown rendered once."""
-    return [UpdateView(u, markdown(site, u.body), inline(u.apology), inline(u.cause),
-                       inline(u.workaround)) for u in reversed(incident.updates)]
+    return [
+        UpdateView(
+            u, markdown(site, u.body), inline(u.apology), inline(u.cause), inline(u.workaround)
+        )
+        for u in reversed(incident.updates)
+    ]
 
 
 def history_months(incidents: list[Incident], fmt: Formatter) -> list[tuple[str, list[Incident]]]:
@@ -128,7 +134,7 @@ def newest_first(site: Site) -> list[Incident]:
 
 def paginate(items: list[Incident], size: int) -> Iterator[tuple[int, list[Incident]]]:
     for number, start in enumerate(range(0, max(len(items), 1), size), start=1):
-        yield number, items[start:start + size]
+        yield number, items[start : start + size]
 
 
 def history_path(number: int) -> str:
@@ -144,23 +150,36 @@ def uptime_rows(site: Site, now: datetime) -> dict[str, dict[str, Any]]:
     zone = ZoneInfo(settings.timezone)
     rows = {}
     for component in settings.components:
-        days = derive.uptime_days(intervals[component.id], now, settings.uptime_days,
-                                  settings.uptime_weights, zone)
-        rows[component.id] = {"days": days, "percent": derive.uptime_percent(days),
-                              "bad_days": [(i, d) for i, d in enumerate(days)
-                                           if d.worst is not ComponentState.OPERATIONAL]}
+        days = derive.uptime_days(
+            intervals[component.id], now, settings.uptime_days, settings.uptime_weights, zone
+        )
+        rows[component.id] = {
+            "days": days,
+            "percent": derive.uptime_percent(days),
+            "bad_days": [
+                (i, d) for i, d in enumerate(days) if d.worst is not ComponentState.OPERATIONAL
+            ],
+        }
     return rows
 
 
 def common_context(settings: Settings, now: datetime) -> dict[str, Any]:
     """What every template is given besides its page's own data."""
-    return {"fmt": Formatter(settings.timezone, now), "settings": settings, "now": now,
-            "derive": derive, "Phase": Phase, "state_labels": STATE_LABELS,
-            "state_icon": state_icon, "as_of": None}
+    return {
+        "fmt": Formatter(settings.timezone, now),
+        "settings": settings,
+        "now": now,
+        "derive": derive,
+        "Phase": Phase,
+        "state_labels": STATE_LABELS,
+        "state_icon": state_icon,
+        "as_of": None,
+    }
 
 
-def build_pages(site: Site, now: datetime, rendered: Collection[str] = (),
-                stored: OutputCache | None = None) -> list[Page]:
+def build_pages(
+    site: Site, now: datetime, rendered: Collection[str] = (), stored: OutputCache | None = None
+) -> list[Page]:
     """Every generated page of the site, in a stable order.
 
     The pages of the incidents in `rendered` are already rendered: they come without context.
@@ -175,27 +194,51 @@ def build_pages(site: Site, now: datetime, rendered: Collection[str] = (),
     pages = [_status_page(site, now, ordered, states, uptime, common)]
     for incident in ordered:
         if incident.id in rendered:
-            pages += [Page(path, template, title=title, rendered=True)
-                      for path, template, title in incident_page_names(incident)]
+            pages += [
+                Page(path, template, title=title, rendered=True)
+                for path, template, title in incident_page_names(incident)
+            ]
         else:
             pages += incident_pages(site, incident, common)
     pages += _history_pages(site, ordered, common, stored)
     with_postmortem = [i for i in ordered if i.postmortem is not None]
-    pages.append(_list_page("postmortems/", "postmortems.html", "Postmortems", with_postmortem,
-                            {"incidents": with_postmortem}, common, stored))
+    pages.append(
+        _list_page(
+            "postmortems/",
+            "postmortems.html",
+            "Postmortems",
+            with_postmortem,
+            {"incidents": with_postmortem},
+            common,
+            stored,
+        )
+    )
     pages += _component_pages(site, ordered, states, uptime, common)
     pages.append(Page("404.html", "404.html", dict(common), "Page not found", in_sitemap=False))
     return pages
 
 
-def _status_page(site: Site, now: datetime, ordered: list[Incident],
-                 states: dict[str, ComponentState], uptime: dict[str, Any],
-                 common: dict[str, Any]) -> Page:
+def _status_page(
+    site: Site,
+    now: datetime,
+    ordered: list[Incident],
+    states: dict[str, ComponentState],
+    uptime: dict[str, Any],
+    common: dict[str, Any],
+) -> Page:
     settings = site.settings
     recent_since = now - timedelta(days=settings.recent_days)
     open_ = derive.open_incidents(site, now)
-    recent = list(islice((i for i in ordered if not i.is_maintenance and i.is_closed
-                          and (i.closed_at or now) >= recent_since), 10))
+    recent = list(
+        islice(
+            (
+                i
+                for i in ordered
+                if not i.is_maintenance and i.is_closed and (i.closed_at or now) >= recent_since
+            ),
+            10,
+        )
+    )
     context = {
         **common,
         "overall": derive.overall(site, now),
@@ -227,22 +270,30 @@ def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> li
     """
     (path, template, title), *postmortem_name = incident_page_names(incident)
     as_of = incident.latest.at if incident.is_closed else None
-    context = {**common, "incident": incident, "updates": update_views(site, incident),
-               "as_of": as_of}
+    context = {
+        **common,
+        "incident": incident,
+        "updates": update_views(site, incident),
+        "as_of": as_of,
+    }
     pages = [Page(path, template, context, title)]
     postmortem = incident.postmortem
     if postmortem is not None:
         pm_path, pm_template, pm_title = postmortem_name[0]
-        pm_context = {**context, "postmortem": postmortem,
-                      "body": rebase_relative_urls(markdown(site, postmortem.body), "../"),
-                      "summary": inline(postmortem.summary),
-                      "as_of": settled_as_of([incident])}
+        pm_context = {
+            **context,
+            "postmortem": postmortem,
+            "body": rebase_relative_urls(markdown(site, postmortem.body), "../"),
+            "summary": inline(postmortem.summary),
+            "as_of": settled_as_of([incident]),
+        }
         pages.append(Page(pm_path, pm_template, pm_context, pm_title))
     return pages
 
 
-def _history_pages(site: Site, ordered: list[Incident], common: dict[str, Any],
-                   stored: OutputCache | None) -> list[Page]:
+def _history_pages(
+    site: Site, ordered: list[Incident], common: dict[str, Any], stored: OutputCache | None
+) -> list[Page]:
     size = site.settings.history_page_size
     chunks = list(paginate(ordered, size))
     total = len(chunks)
@@ -250,28 +301,53 @@ def _history_pages(site: Site, ordered: list[Incident], common: dict[str, Any],
     for number, chunk in chunks:
         title = "Incident history" + (f" — page {number}" if number > 1 else "")
         context = partial(_history_context, chunk, number, total, common["fmt"])
-        pages.append(_list_page(history_path(number), "history.html", title, chunk, context,
-                                common, stored, f"{number}/{total}"))
+        pages.append(
+            _list_page(
+                history_path(number),
+                "history.html",
+                title,
+                chunk,
+                context,
+                common,
+                stored,
+                f"{number}/{total}",
+            )
+        )
     return pages
 
 
-def _history_context(chunk: list[Incident], number: int, total: int,
-                     fmt: Formatter) -> dict[str, Any]:
-    return {"months": history_months(chunk, fmt), "number": number, "total": total,
-            "history_path": history_path}
+def _history_context(
+    chunk: list[Incident], number: int, total: int, fmt: Formatter
+) -> dict[str, Any]:
+    return {
+        "months": history_months(chunk, fmt),
+        "number": number,
+        "total": total,
+        "history_path": history_path,
+    }
 
 
-def _list_page(path: str, template: str, title: str, incidents: list[Incident],
-               own: dict[str, Any] | Callable[[], dict[str, Any]], common: dict[str, Any],
-               stored: OutputCache | None, variant: str = "") -> Page:
+def _list_page(
+    path: str,
+    template: str,
+    title: str,
+    incidents: list[Incident],
+    own: dict[str, Any] | Callable[[], dict[str, Any]],
+    common: dict[str, Any],
+    stored: OutputCache | None,
+    variant: str = "",
+) -> Page:
     """A page listing `incidents`. Once they are all resolved it says when they last changed
     rather than when the site was built, as their own pages do: it stays the same from build
     to build, and comes from `stored` when an earlier build rendered it. `own` is the page's
     own context, or what makes it (only called when the page is rendered); `variant`, what
     else besides the incidents tells two renderings of the page apart."""
     as_of = settled_as_of(incidents)
-    key = (stored.key(path, f"page {template} {variant}", [(i, None) for i in incidents])
-           if stored is not None and as_of is not None else None)
+    key = (
+        stored.key(path, f"page {template} {variant}", [(i, None) for i in incidents])
+        if stored is not None and as_of is not None
+        else None
+    )
     data = stored.get(key) if stored is not None and key is not None else None
     if data is not None:
         return Page(path, template, title=title, data=data)
@@ -293,8 +369,13 @@ def _last_change(incident: Incident) -> datetime:
     return max(at, published) if published is not None else at
 
 
-def _component_pages(site: Site, ordered: list[Incident], states: dict[str, ComponentState],
-                     uptime: dict[str, Any], common: dict[str, Any]) -> list[Page]:
+def _component_pages(
+    site: Site,
+    ordered: list[Incident],
+    states: dict[str, ComponentState],
+    uptime: dict[str, Any],
+    common: dict[str, Any],
+) -> list[Page]:
     by_component: dict[str, list[Incident]] = {c: [] for c in site.settings.component_ids}
     for incident in ordered:
         for component_id in incident.affected:
@@ -302,9 +383,12 @@ def _component_pages(site: Site, ordered: list[Incident], states: dict[str, Comp
                 by_component[component_id].append(incident)
     pages = []
     for component in site.settings.components:
-        context = {**common, "component": component, "state_value": states[component.id],
-                   "uptime": uptime[component.id],
-                   "incidents": by_component[component.id][:site.settings.history_page_size]}
-        pages.append(Page(f"components/{component.id}/", "component.html", context,
-                          component.name))
+        context = {
+            **common,
+            "component": component,
+            "state_value": states[component.id],
+            "uptime": uptime[component.id],
+            "incidents": by_component[component.id][: site.settings.history_page_size],
+        }
+        pages.append(Page(f"components/{component.id}/", "component.html", context, component.name))
     return pages

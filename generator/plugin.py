@@ -65,8 +65,9 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         # still being written, then calls finish_writing.
         self.finish_later = False
 
-    def load_config(self, options: dict[str, Any],
-                    config_file_path: str | None = None) -> tuple[list[Any], list[Any]]:
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[list[Any], list[Any]]:
         self.raw_options = dict(options)
         self.config = dict(options)  # type: ignore[assignment]
         return [], []
@@ -97,12 +98,14 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         self._restore_docs_dir(config)
         # MkDocs has emptied site_dir by now: pages rendered earlier (a long history's
         # resolved incidents) are written while the rest of the site is rendered.
-        self._writer = _Writer(self.pages_dir or Path(config.site_dir), self.rendered,
-                               self.reuse)
+        self._writer = _Writer(self.pages_dir or Path(config.site_dir), self.rendered, self.reuse)
         assert self.project is not None
         content = Path(self.content_dir)
-        sources = [f"{incident.id}/{asset}" for incident in self.project.site.incidents
-                   for asset in incident.assets]
+        sources = [
+            f"{incident.id}/{asset}"
+            for incident in self.project.site.incidents
+            for asset in incident.assets
+        ]
         sources += _loose_files(content)
         for source in sources:
             files.append(File(source, str(content), config.site_dir, config.use_directory_urls))
@@ -143,8 +146,9 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         # The build's own, whose templates are compiled already; `serve` makes one.
         env = self.page_env or page_environment(config.theme.get_env())
         try:
-            self.outputs = render_site(self.project, self.now, env, config, self.rendered,
-                                       self.output_cache, self.guard)
+            self.outputs = render_site(
+                self.project, self.now, env, config, self.rendered, self.output_cache, self.guard
+            )
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])
         if self.output_cache is not None:
@@ -169,9 +173,13 @@ def _load(config_path: Path, now: datetime) -> Project:
 def _loose_files(content: Path) -> list[str]:
     """Files beside the incident folders (a favicon, robots.txt), published as they are."""
     with os.scandir(content) as entries:
-        return sorted(entry.name for entry in entries
-                      if entry.is_file(follow_symlinks=False) and not entry.name.startswith(".")
-                      and not entry.name.endswith(".md"))
+        return sorted(
+            entry.name
+            for entry in entries
+            if entry.is_file(follow_symlinks=False)
+            and not entry.name.startswith(".")
+            and not entry.name.endswith(".md")
+        )
 
 
 def _write_all(site_dir: Path, outputs: dict[str, bytes]) -> None:
@@ -200,8 +208,9 @@ class _Writer:
     what the folder then holds: the pages kept there (the spare's files, listed before
     anything else in it is deleted) and the pages put there."""
 
-    def __init__(self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]],
-                 reuse: Reuse | None) -> None:
+    def __init__(
+        self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]], reuse: Reuse | None
+    ) -> None:
         self.error: OSError | None = None
         self.published: dict[str, Stamp] = {}
         self.files: list[str] | None = None
@@ -212,18 +221,24 @@ class _Writer:
         if hasattr(os, "fork") and pages >= WRITER_PROCESS_MIN_PAGES:
             self.process = Forked(partial(self._report, site_dir, rendered, reuse))
             return
-        self.thread = threading.Thread(target=self._run, args=(site_dir, rendered, reuse),
-                                       name="statuspress-writer", daemon=True)
+        self.thread = threading.Thread(
+            target=self._run,
+            args=(site_dir, rendered, reuse),
+            name="statuspress-writer",
+            daemon=True,
+        )
         self.thread.start()
 
-    def _report(self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]],
-                reuse: Reuse | None) -> Report:
+    def _report(
+        self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]], reuse: Reuse | None
+    ) -> Report:
         """In the writer process: the pages written, then what became of them."""
         self._run(site_dir, rendered, reuse)
         return str(self.error) if self.error else None, self.published, self.files
 
-    def _run(self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]],
-             reuse: Reuse | None) -> None:
+    def _run(
+        self, site_dir: Path, rendered: Mapping[str, Mapping[str, bytes]], reuse: Reuse | None
+    ) -> None:
         try:
             kept = _kept(site_dir, reuse)
             self.published.update(kept)
@@ -239,16 +254,23 @@ class _Writer:
         except OSError as exc:
             self.error = exc
 
-    def _put(self, site_dir: Path, name: str, pages: Mapping[str, bytes], incident_id: str,
-             reuse: Reuse | None) -> None:
+    def _put(
+        self,
+        site_dir: Path,
+        name: str,
+        pages: Mapping[str, bytes],
+        incident_id: str,
+        reuse: Reuse | None,
+    ) -> None:
         _make_folder(os.path.join(site_dir, name.rpartition("/")[0]))
         key = reuse.keys.get(incident_id) if reuse is not None else None
         if reuse is None or key is None:  # not from a record: a folder never recorded
             with open(os.path.join(site_dir, name), "wb") as out:
                 out.write(pages[name])
             return
-        self.published[name] = link_or_write(site_dir, reuse.live, name, pages, key,
-                                             reuse.previous.get(name))
+        self.published[name] = link_or_write(
+            site_dir, reuse.live, name, pages, key, reuse.previous.get(name)
+        )
 
     def stop(self) -> None:
         """Interrupted: stop writing at once (the staging folder is removed after)."""

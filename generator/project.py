@@ -31,9 +31,14 @@ class ConfigProblem(Exception):
         self.diagnostics = diagnostics
 
 
-def load_project(config_path: Path, now: datetime, *, lint: bool = True,
-                 records: IncidentRecords | None = None,
-                 settings: Settings | None = None) -> Project:
+def load_project(
+    config_path: Path,
+    now: datetime,
+    *,
+    lint: bool = True,
+    records: IncidentRecords | None = None,
+    settings: Settings | None = None,
+) -> Project:
     """Load settings and content, then lint; raises ConfigProblem only for a broken config.
 
     With `records`, unchanged incident folders are not loaded, linted or rendered again
@@ -56,5 +61,10 @@ def load_project(config_path: Path, now: datetime, *, lint: bool = True,
             from .lint import run_lint
 
             diagnostics = [*diagnostics, *run_lint(site, now)]
-    return Project(root=root, config_path=config_path, settings=settings, site=site,
-                   diagnostics=tuple(sort_diagnostics(diagnostics)))
+    return Project(
+        root=root,
+        config_path=config_path,
+        settings=settings,
+        site=site,
+        diagnostics=tuple(sort_diagnostics(diagnostics)),
+    )

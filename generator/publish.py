@@ -58,8 +58,9 @@ def staging(site_dir: Path, use_spare: bool = False) -> Iterator[Stage]:
 
 
 def _new_stage(site_dir: Path) -> Path:
-    stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-{os.getpid()}-",
-                                  dir=site_dir.parent))
+    stage = Path(
+        tempfile.mkdtemp(prefix=f".{site_dir.name}-build-{os.getpid()}-", dir=site_dir.parent)
+    )
     os.chmod(stage, _directory_mode())  # mkdtemp's 0700 would make site/ private to us
     return stage
 
@@ -205,8 +206,9 @@ def _exchange(first: Path, second: Path) -> bool:
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
-    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
-                       _RENAME_EXCHANGE)
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
     return result == 0
 
 
@@ -272,8 +274,12 @@ class Reuse:
 
 def wanted_pages(pages: Mapping[str, Iterable[str]], keys: Mapping[str, str]) -> dict[str, str]:
     """Each reused page (`pages`: their names by incident id) with its record's key."""
-    return {name: keys[incident_id] for incident_id, names in pages.items()
-            if incident_id in keys for name in names}
+    return {
+        name: keys[incident_id]
+        for incident_id, names in pages.items()
+        if incident_id in keys
+        for name in names
+    }
 
 
 def spare_worth_using(spare: Mapping[str, Stamp], wanted: Mapping[str, str]) -> bool:
@@ -295,8 +301,10 @@ def read_published(cache_dir: Path, site_dir: Path) -> Published:
 
 
 def _stamps(files: dict[str, list[Any]]) -> dict[str, Stamp]:
-    return {name: (str(k), int(size), int(mtime), int(ino))
-            for name, (k, size, mtime, ino) in files.items()}
+    return {
+        name: (str(k), int(size), int(mtime), int(ino))
+        for name, (k, size, mtime, ino) in files.items()
+    }
 
 
 def write_published(cache_dir: Path, site_dir: Path, published: Published) -> None:
@@ -305,8 +313,9 @@ def write_published(cache_dir: Path, site_dir: Path, published: Published) -> No
         atomic_write(cache_dir / PUBLISHED_FILE, json.dumps(data, separators=(",", ":")).encode())
 
 
-def bring_up_to_date(stage: Path, spare: Mapping[str, Stamp],
-                     wanted: Mapping[str, str]) -> dict[str, Stamp]:
+def bring_up_to_date(
+    stage: Path, spare: Mapping[str, Stamp], wanted: Mapping[str, str]
+) -> dict[str, Stamp]:
     """Delete from `stage`, the spare site, everything but the pages `wanted` (name -> record
     key) that it holds as they were published; returns those, with their stamps. Folders left
     empty go too (those of incidents deleted since)."""
@@ -350,8 +359,9 @@ def _untouched(folder: Path, name: str, stamp: Stamp) -> bool:
     return (info.st_size, info.st_mtime_ns, info.st_ino) == stamp[1:]
 
 
-def link_or_write(stage: Path, live: Path, name: str, pages: Mapping[str, bytes], key: str,
-                  previous: Stamp | None) -> Stamp:
+def link_or_write(
+    stage: Path, live: Path, name: str, pages: Mapping[str, bytes], key: str, previous: Stamp | None
+) -> Stamp:
     """Put `pages[name]` at `stage/name`: as a link to the live site's copy when the last build
     published the same record's page there and the file is untouched since; else written (and
     only then are its bytes asked for)."""

@@ -116,8 +116,9 @@ class IncidentRecords:
     reused: int = 0
     computed: int = 0
 
-    def load_folders(self, root: Path, entries: list[Path],
-                     settings: Settings) -> list[tuple[Incident | None, list[Diagnostic]]]:
+    def load_folders(
+        self, root: Path, entries: list[Path], settings: Settings
+    ) -> list[tuple[Incident | None, list[Diagnostic]]]:
         fingerprint = context_fingerprint(settings, self.env, self.directory_urls)
         self.fingerprint = fingerprint.hex()
         self._settings = settings
@@ -126,8 +127,9 @@ class IncidentRecords:
         names = {folder.name for folder in candidates}
         # Before any thread; with no records yet (a first build), each folder is listed as it
         # is read.
-        listed = _list_signatures(candidates if _pack_files(self.directory) else [],
-                                  settings.max_file_bytes)
+        listed = _list_signatures(
+            candidates if _pack_files(self.directory) else [], settings.max_file_bytes
+        )
         packs = self._packs = _Packs(self.directory)
         with _collector_paused():
             stored = {folder.name: packs.get(folder.name) for folder in candidates}
@@ -135,14 +137,27 @@ class IncidentRecords:
             # never walks them (it would, a few times over, as they age).
             gc.freeze()
         signatures = listed()
-        found = [self._entry(folder, stored.get(folder.name),
-                             signatures.get(folder.name) if folder.name in names else _NO,
-                             fingerprint, settings.max_file_bytes) for folder in entries]
+        found = [
+            self._entry(
+                folder,
+                stored.get(folder.name),
+                signatures.get(folder.name) if folder.name in names else _NO,
+                fingerprint,
+                settings.max_file_bytes,
+            )
+            for folder in entries
+        ]
         missing = [i for i, entry in enumerate(found) if entry is not None and entry.key == b""]
-        worker = _Worker(root, settings, self.env,
-                         build_scanner(settings), self.now, self.directory_urls,
-                         [entries[i] for i in missing],
-                         frozenset(n for n, i in enumerate(missing) if not found[i].content))
+        worker = _Worker(
+            root,
+            settings,
+            self.env,
+            build_scanner(settings),
+            self.now,
+            self.directory_urls,
+            [entries[i] for i in missing],
+            frozenset(n for n, i in enumerate(missing) if not found[i].content),
+        )
         unrecorded: dict[int, Record] = {}  # computed, but its files could not be hashed
         for index, (content, record) in zip(missing, worker.run(), strict=True):
             entry = found[index]
@@ -155,17 +170,29 @@ class IncidentRecords:
             found[index] = replace(entry, key=_key(fingerprint, entry.content), record=record)
         self.computed = len(missing) - len(unrecorded)
         self.reused = sum(1 for entry in found if entry is not None) - self.computed
-        packs.save({folder.name: entry for folder, entry in zip(entries, found, strict=True)
-                    if entry is not None})
+        packs.save(
+            {
+                folder.name: entry
+                for folder, entry in zip(entries, found, strict=True)
+                if entry is not None
+            }
+        )
         for entry in found:
             if entry is not None and entry.record.incident is not None:
                 self.keys[entry.record.incident.id] = entry.key.hex()
-        return [self._result(entry.record if entry else unrecorded.get(i)
-                             or worker.compute(folder))
-                for i, (folder, entry) in enumerate(zip(entries, found, strict=True))]
+        return [
+            self._result(entry.record if entry else unrecorded.get(i) or worker.compute(folder))
+            for i, (folder, entry) in enumerate(zip(entries, found, strict=True))
+        ]
 
-    def _entry(self, folder: Path, stored: Entry | None, signature: bytes | _No | None,
-               fingerprint: bytes, max_file_bytes: int) -> Entry | None:
+    def _entry(
+        self,
+        folder: Path,
+        stored: Entry | None,
+        signature: bytes | _No | None,
+        fingerprint: bytes,
+        max_file_bytes: int,
+    ) -> Entry | None:
         """The folder's stored entry if still valid; else one with an empty key and record,
         to compute; None when the folder is never recorded. `signature`: the folder's, from
         `_list_signatures`; _NO for an entry that is no incident folder (a file, a symlink)."""
@@ -188,9 +215,11 @@ class IncidentRecords:
         record = stored.record
         if stored.page_names and record.incident is not None:
             assert self._packs is not None
-            pages = _StoredPages(stored.page_names,
-                                 partial(self._packs.pages.of, folder.name, stored.key),
-                                 partial(self._render_again, record.incident))
+            pages = _StoredPages(
+                stored.page_names,
+                partial(self._packs.pages.of, folder.name, stored.key),
+                partial(self._render_again, record.incident),
+            )
             record = Record(record.incident, record.diagnostics, pages, record.clean)
         return Entry(signature, content, stored.key, record, stored.page_names)
 
@@ -217,8 +246,12 @@ class _StoredPages(Mapping[str, bytes]):
     the live site cannot give a page to link), from the month's pages file, else rendered
     again. The process writing the pages is usually the one that asks."""
 
-    def __init__(self, names: tuple[str, ...], read: Callable[[], dict[str, bytes] | None],
-                 render_again: Callable[[], dict[str, bytes]]) -> None:
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        read: Callable[[], dict[str, bytes] | None],
+        render_again: Callable[[], dict[str, bytes]],
+    ) -> None:
         self.names, self.read, self.render_again = names, read, render_again
         self.pages: Mapping[str, bytes] | None = None
 
@@ -227,8 +260,11 @@ class _StoredPages(Mapping[str, bytes]):
             raise KeyError(name)
         if self.pages is None:
             stored = self.read()
-            self.pages = stored if stored is not None and set(stored) == set(self.names) \
+            self.pages = (
+                stored
+                if stored is not None and set(stored) == set(self.names)
                 else self.render_again()
+            )
         return self.pages[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -255,8 +291,9 @@ class _No:
 _NO = _No()
 
 
-def _list_signatures(folders: list[Path], max_file_bytes: int
-                     ) -> Callable[[], dict[str, bytes | None]]:
+def _list_signatures(
+    folders: list[Path], max_file_bytes: int
+) -> Callable[[], dict[str, bytes | None]]:
     """What gives each folder's `_signature` by name (None: to look at more closely): for
     many folders, a forked process that lists them while this one goes on."""
     work = partial(_signatures, folders, max_file_bytes)
@@ -346,8 +383,10 @@ class _Packs:
         # Reading and checking a pack leaves the interpreter free: a thread does it for every
         # pack ahead of the one being unpickled.
         self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statuspress-packs")
-        self.payloads = {path.name.removesuffix(".pack"): self.reader.submit(_payload_of, path)
-                         for path in sorted(_pack_files(directory))}
+        self.payloads = {
+            path.name.removesuffix(".pack"): self.reader.submit(_payload_of, path)
+            for path in sorted(_pack_files(directory))
+        }
         self.reader.shutdown(wait=False)
         self.found = set(self.payloads)  # the months that have a pack
 
@@ -382,11 +421,17 @@ class _Packs:
         return entries if isinstance(entries, dict) else {}
 
     def _write(self, month: str, entries: dict[str, Entry]) -> None:
-        pages = {folder: (entry.key, dict(entry.record.pages))
-                 for folder, entry in entries.items() if entry.record.pages}
-        packed = {folder: replace(entry, record=replace(entry.record, pages={}),
-                                  page_names=tuple(entry.record.pages))
-                  for folder, entry in entries.items()}
+        pages = {
+            folder: (entry.key, dict(entry.record.pages))
+            for folder, entry in entries.items()
+            if entry.record.pages
+        }
+        packed = {
+            folder: replace(
+                entry, record=replace(entry.record, pages={}), page_names=tuple(entry.record.pages)
+            )
+            for folder, entry in entries.items()
+        }
         with contextlib.suppress(OSError):  # a folder that cannot be written only costs time
             atomic_write(self.pages.path(month), encode(pages, PAGES_MAGIC))
             atomic_write(self._path(month), encode(packed))
@@ -469,8 +514,9 @@ def _month(folder: str) -> str:
     return folder[:7]  # incident ids begin with their date
 
 
-def context_fingerprint(settings: Settings, theme_env: jinja2.Environment,
-                        directory_urls: bool) -> bytes:
+def context_fingerprint(
+    settings: Settings, theme_env: jinja2.Environment, directory_urls: bool
+) -> bytes:
     """Everything besides the folder that a record depends on."""
     searchpath = getattr(theme_env.loader, "searchpath", None)
     theme = _tree_digest(tuple(searchpath)) if searchpath is not None else b"no-theme"
@@ -500,8 +546,9 @@ def _tree_digest(roots: tuple[str, ...]) -> bytes:
     for root in roots:
         digest.update(f"\0root\0{root}".encode("utf-8", "surrogateescape"))
         for path in sorted(_files_under(Path(root))):
-            digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode(
-                "utf-8", "surrogateescape"))
+            digest.update(
+                f"\0{path.relative_to(root).as_posix()}\0".encode("utf-8", "surrogateescape")
+            )
             digest.update(path.read_bytes())
     return digest.digest()
 
@@ -537,8 +584,15 @@ def verified(data: bytes, magic: bytes = MAGIC) -> bytes:
 def unpickle(payload: bytes) -> Any:
     try:
         value = _ModelUnpickler(io.BytesIO(payload)).load()
-    except (pickle.UnpicklingError, EOFError, TypeError, ValueError, AttributeError,
-            IndexError, KeyError) as exc:
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        IndexError,
+        KeyError,
+    ) as exc:
         raise RecordError(str(exc)) from None
     if isinstance(value, dict) and all(isinstance(e, Entry) for e in value.values()):
         return value
@@ -550,10 +604,14 @@ def unpickle(payload: bytes) -> Any:
 def _is_pages(value: Any) -> bool:
     """A pages file's content: folder -> (record key, output path -> bytes)."""
     return isinstance(value, dict) and all(
-        isinstance(folder, str) and isinstance(stored, tuple) and len(stored) == 2
-        and isinstance(stored[0], bytes) and isinstance(stored[1], dict)
+        isinstance(folder, str)
+        and isinstance(stored, tuple)
+        and len(stored) == 2
+        and isinstance(stored[0], bytes)
+        and isinstance(stored[1], dict)
         and all(isinstance(n, str) and isinstance(b, bytes) for n, b in stored[1].items())
-        for folder, stored in value.items())
+        for folder, stored in value.items()
+    )
 
 
 _ALLOWED_MODULES = {
@@ -631,10 +689,11 @@ class _Worker:
             diagnostics += incident_diagnostics(incident, self.lint)
             if incident.is_closed:
                 site = Site(self.settings, (incident,))
-                pages = render_incident(self.env, site, incident, self.now,
-                                        self.directory_urls)
-        clean = all(page_is_clean(self.scanner, path.rpartition("/")[2], data)
-                    for path, data in pages.items())
+                pages = render_incident(self.env, site, incident, self.now, self.directory_urls)
+        clean = all(
+            page_is_clean(self.scanner, path.rpartition("/")[2], data)
+            for path, data in pages.items()
+        )
         return Record(incident, tuple(diagnostics), pages, clean)
 
 
@@ -647,7 +706,9 @@ def _helpers_share() -> tuple[list[tuple[int, bytes | None, bytes]], cache.Addit
     assert _shared is not None
     worker, counter = _shared
     mark = cache.watermark()
-    shared = [(i, content, encode(record))
-              for i in counter.take(len(worker.folders))
-              for content, record in (worker.done(i),)]
+    shared = [
+        (i, content, encode(record))
+        for i in counter.take(len(worker.folders))
+        for content, record in (worker.done(i),)
+    ]
     return shared, cache.added_since(mark)

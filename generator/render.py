@@ -39,21 +39,31 @@ FEEDS = (
 )
 
 
-def page_environment(theme_env: jinja2.Environment,
-                     compiled_dir: Path | None = None) -> jinja2.Environment:
+def page_environment(
+    theme_env: jinja2.Environment, compiled_dir: Path | None = None
+) -> jinja2.Environment:
     """The theme's loader (so custom_dir overrides work) with autoescape on; with
     `compiled_dir`, templates compiled by earlier builds are kept there and reused."""
     # No auto_reload: a build's templates do not change while it runs (it would look at the
     # files' times for every page), and `serve` makes a new environment for each build.
-    options: dict[str, Any] = {"autoescape": True, "trim_blocks": False,
-                               "keep_trailing_newline": True, "auto_reload": False}
-    compiled = (CompiledTemplates(compiled_dir, repr(sorted(options.items())))
-                if compiled_dir else None)
+    options: dict[str, Any] = {
+        "autoescape": True,
+        "trim_blocks": False,
+        "keep_trailing_newline": True,
+        "auto_reload": False,
+    }
+    compiled = (
+        CompiledTemplates(compiled_dir, repr(sorted(options.items()))) if compiled_dir else None
+    )
     env = jinja2.Environment(loader=theme_env.loader, bytecode_cache=compiled, **options)
     env.filters["iso"] = iso
     env.filters["duration"] = format_duration
-    env.globals.update(time_tag=time_tag, state_tag=state_tag, status_badge_tag=status_badge_tag,
-                       update_article_tag=update_article_tag)
+    env.globals.update(
+        time_tag=time_tag,
+        state_tag=state_tag,
+        status_badge_tag=status_badge_tag,
+        update_article_tag=update_article_tag,
+    )
     return env
 
 
@@ -63,15 +73,18 @@ def page_environment(theme_env: jinja2.Environment,
 # still make them macros). Their output is the same as the macros they replace, byte for byte.
 @jinja2.pass_context
 def time_tag(context: jinja2.runtime.Context, moment: datetime) -> Markup:
-    return Markup(f'<time datetime="{escape(iso(moment))}">'
-                  f'{escape(context["fmt"].when(moment))}</time>')
+    return Markup(
+        f'<time datetime="{escape(iso(moment))}">{escape(context["fmt"].when(moment))}</time>'
+    )
 
 
 @jinja2.pass_context
 def state_tag(context: jinja2.runtime.Context, value: Any) -> Markup:
     icon, label = context["state_icon"](value), context["state_labels"][value]
-    return Markup(f'<span class="state s-{escape(value.value)}"><span class="icon" '
-                  f'aria-hidden="true">{escape(icon)}</span> {escape(label)}</span>')
+    return Markup(
+        f'<span class="state s-{escape(value.value)}"><span class="icon" '
+        f'aria-hidden="true">{escape(icon)}</span> {escape(label)}</span>'
+    )
 
 
 def status_badge_tag(label: str, key: str) -> Markup:
@@ -79,19 +92,21 @@ def status_badge_tag(label: str, key: str) -> Markup:
 
 
 @jinja2.pass_context
-def update_article_tag(context: jinja2.runtime.Context, view: UpdateView,
-                       heading: str = "h3") -> Markup:
+def update_article_tag(
+    context: jinja2.runtime.Context, view: UpdateView, heading: str = "h3"
+) -> Markup:
     """One update: its status, time, text and facts. `time` and `status_badge` are the
     page's own, so a copy of `partials/macros.html` that makes them macros is obeyed here."""
     time = _snippet(context, "time", partial(time_tag, context))
     badge = _snippet(context, "status_badge", status_badge_tag)
     u = view.update
     tag = escape(heading)
-    lines = [f'\n<article class="update" id="{escape(u.file).replace(".md", "")}">',
-             f'<{tag}>{badge(u.status_label, u.status)} <span class="at">{time(u.at)}</span>'
-             f'</{tag}>',
-             f'<div class="text">{view.body}</div>' if view.body else "",
-             f'<p class="apology">{view.apology}</p>' if view.apology else ""]
+    lines = [
+        f'\n<article class="update" id="{escape(u.file).replace(".md", "")}">',
+        f'<{tag}>{badge(u.status_label, u.status)} <span class="at">{time(u.at)}</span></{tag}>',
+        f'<div class="text">{view.body}</div>' if view.body else "",
+        f'<p class="apology">{view.apology}</p>' if view.apology else "",
+    ]
     lines.append(_facts(view, time))
     lines.append(f'<p class="author">Posted by {escape(u.author)}</p>' if u.author else "")
     lines.append("</article>")
@@ -102,18 +117,27 @@ def _facts(view: UpdateView, time: Callable[[datetime], str]) -> str:
     u = view.update
     if not (view.cause or view.workaround or u.eta or u.next_update):
         return ""
-    eta = ("Not known yet — we will not guess" if u.eta == ETA_UNKNOWN
-           else time(u.eta) if u.eta else "")
-    facts = (f"<dt>Cause</dt><dd>{view.cause}</dd>" if view.cause else "",
-             f"<dt>Workaround</dt><dd>{view.workaround}</dd>" if view.workaround else "",
-             f"<dt>Expected resolution</dt><dd>{eta}</dd>" if u.eta else "",
-             f"<dt>Next update</dt><dd>by {time(u.next_update)}</dd>"
-             if u.next_update and not u.is_closing else "")
+    eta = (
+        "Not known yet — we will not guess"
+        if u.eta == ETA_UNKNOWN
+        else time(u.eta)
+        if u.eta
+        else ""
+    )
+    facts = (
+        f"<dt>Cause</dt><dd>{view.cause}</dd>" if view.cause else "",
+        f"<dt>Workaround</dt><dd>{view.workaround}</dd>" if view.workaround else "",
+        f"<dt>Expected resolution</dt><dd>{eta}</dd>" if u.eta else "",
+        f"<dt>Next update</dt><dd>by {time(u.next_update)}</dd>"
+        if u.next_update and not u.is_closing
+        else "",
+    )
     return '<dl class="facts">\n' + "\n".join(facts) + "\n</dl>"
 
 
-def _snippet(context: jinja2.runtime.Context, name: str,
-             builtin: Callable[..., Markup]) -> Callable[..., Markup]:
+def _snippet(
+    context: jinja2.runtime.Context, name: str, builtin: Callable[..., Markup]
+) -> Callable[..., Markup]:
     """The page's snippet `name`: the built-in function, or a macro a template made."""
     found = context.resolve_or_missing(name)
     if found is jinja2.utils.missing or found is context.environment.globals.get(f"{name}_tag"):
@@ -146,10 +170,15 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def render_site(project: Project, now: datetime, env: jinja2.Environment,
-                config: MkDocsConfig, rendered: Mapping[str, Mapping[str, bytes]] | None = None,
-                output_cache: OutputCache | None = None,
-                guard: TreeGuard | None = None) -> dict[str, bytes]:
+def render_site(
+    project: Project,
+    now: datetime,
+    env: jinja2.Environment,
+    config: MkDocsConfig,
+    rendered: Mapping[str, Mapping[str, bytes]] | None = None,
+    output_cache: OutputCache | None = None,
+    guard: TreeGuard | None = None,
+) -> dict[str, bytes]:
     """Every generated file but the pages in `rendered`, keyed by its path relative to the
     site root.
 
@@ -164,8 +193,9 @@ def render_site(project: Project, now: datetime, env: jinja2.Environment,
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
     job = PageJob(env, pages, settings.site_url, directory_urls, css, output_cache)
-    work = Work(job, SideJob(project.site, now, output_cache, feeds.feed_specs(project.site)),
-                guard)
+    work = Work(
+        job, SideJob(project.site, now, output_cache, feeds.feed_specs(project.site)), guard
+    )
     with _shared_rendering(work) as shared:
         if shared is None:
             outputs = work.do(range(work.count))
@@ -176,8 +206,9 @@ def render_site(project: Project, now: datetime, env: jinja2.Environment,
     return dict(sorted(outputs.items()))
 
 
-def render_incident(env: jinja2.Environment, site: Site, incident: Incident, now: datetime,
-                    directory_urls: bool) -> dict[str, bytes]:
+def render_incident(
+    env: jinja2.Environment, site: Site, incident: Incident, now: datetime, directory_urls: bool
+) -> dict[str, bytes]:
     """The pages of one incident, as `render_site` renders them; `env` from page_environment."""
     pages = incident_pages(site, incident, common_context(site.settings, now))
     job = PageJob(env, pages, site.settings.site_url, directory_urls, "")
@@ -203,8 +234,11 @@ class PageJob:
         outputs = {}
         for index in indexes:
             page = self.pages[index]
-            name = (page.output if self.directory_urls or page.output == "404.html"
-                    else _flat(page.path))
+            name = (
+                page.output
+                if self.directory_urls or page.output == "404.html"
+                else _flat(page.path)
+            )
             outputs[name] = page.data if page.data is not None else self._rendered(page)
         return outputs
 
@@ -212,9 +246,11 @@ class PageJob:
         """The sitemap of every page, and its gzip copy (which replaces MkDocs' own: that
         carries the wall-clock time in its header)."""
         root = self.site_url.rstrip("/") + "/" if self.site_url else "/"
-        locations = [root + page.path + ("" if self.directory_urls or not page.path
-                                         else "index.html")
-                     for page in self.pages if page.in_sitemap]
+        locations = [
+            root + page.path + ("" if self.directory_urls or not page.path else "index.html")
+            for page in self.pages
+            if page.in_sitemap
+        ]
         data = self.env.get_template("sitemap.xml").render(locations=locations).encode()
         return {"sitemap.xml": data, "sitemap.xml.gz": gzip.compress(data, mtime=0)}
 
@@ -250,10 +286,14 @@ def template_diagnostic(exc: Exception, page: Page) -> Diagnostic:
             path, line = frame, trace.tb_lineno
         trace = trace.tb_next
     where = _shown_path(path) if path else f"the template {page.template}"
-    return error(where, line or 0, "template",
-                 f"{type(exc).__name__} while rendering /{page.path}: {exc}",
-                 "fix the template (a copy in your custom_dir overrides the theme's), or "
-                 "remove the copy to use the theme's own")
+    return error(
+        where,
+        line or 0,
+        "template",
+        f"{type(exc).__name__} while rendering /{page.path}: {exc}",
+        "fix the template (a copy in your custom_dir overrides the theme's), or "
+        "remove the copy to use the theme's own",
+    )
 
 
 def _shown_path(path: str) -> str:
@@ -354,8 +394,10 @@ def _helper_share() -> Received:
 def _shared_rendering(work: Work) -> Iterator[tuple[AsyncResult[Received], SharedCounter] | None]:
     """A forked helper and the counter both take items from, where that pays and is possible."""
     global _shared
-    worth_it = (len(work.pages) >= PARALLEL_MIN_PAGES
-                or len(work.side.site.incidents) >= PARALLEL_MIN_INCIDENTS)
+    worth_it = (
+        len(work.pages) >= PARALLEL_MIN_PAGES
+        or len(work.side.site.incidents) >= PARALLEL_MIN_INCIDENTS
+    )
     if not worth_it or not can_fork():
         yield None
         return
@@ -381,20 +423,31 @@ def _flat(path: str) -> str:
     return f"{path}index.html"
 
 
-def _render_page(env: jinja2.Environment, page: Page, site_url: str, directory_urls: bool,
-                 css: str) -> str:
+def _render_page(
+    env: jinja2.Environment, page: Page, site_url: str, directory_urls: bool, css: str
+) -> str:
     is_404 = page.output == "404.html"
     site_path = urlsplit(site_url).path or "/"
     base = site_path if is_404 else "../" * page.depth
     feeds = [{"type": t, "title": title, "href": f"{base}{href}"} for t, title, href in FEEDS]
     if page.template == "component.html":
         component_id = page.path.split("/")[1]
-        feeds.append({"type": "application/atom+xml", "title": f"{page.title} (Atom)",
-                      "href": f"{base}components/{component_id}/history.atom"})
+        feeds.append(
+            {
+                "type": "application/atom+xml",
+                "title": f"{page.title} (Atom)",
+                "href": f"{base}components/{component_id}/history.atom",
+            }
+        )
     context: dict[str, Any] = {
-        **page.context, "base": base, "index": "" if directory_urls else "index.html",
-        "page_path": page.path, "page_title": page.title, "feeds": feeds,
+        **page.context,
+        "base": base,
+        "index": "" if directory_urls else "index.html",
+        "page_path": page.path,
+        "page_title": page.title,
+        "feeds": feeds,
         "canonical": f"{site_url.rstrip('/')}/{page.path}" if site_url and not is_404 else "",
-        "inline_css": css if page.path == "" else "", "site_root": site_path,
+        "inline_css": css if page.path == "" else "",
+        "site_root": site_path,
     }
     return env.get_template(page.template).render(context)

@@ -53,8 +53,12 @@ class Spread:
         return percentile(list(self.values.values()))
 
     def as_json(self) -> dict[str, Any]:
-        return {"median_seconds": self.median, "p90_seconds": self.p90,
-                "count": len(self.values), "values_seconds": self.values}
+        return {
+            "median_seconds": self.median,
+            "p90_seconds": self.p90,
+            "count": len(self.values),
+            "values_seconds": self.values,
+        }
 
 
 @dataclass(frozen=True)
@@ -110,13 +114,15 @@ class Report:
         return tuple(r for r in self.rows if r.kind == Kind.INCIDENT.value)
 
     def spread(self, name: str) -> Spread:
-        return Spread({r.id: getattr(r, name) for r in self.incidents
-                       if getattr(r, name) is not None})
+        return Spread(
+            {r.id: getattr(r, name) for r in self.incidents if getattr(r, name) is not None}
+        )
 
     @property
     def promises(self) -> Share:
-        return Share(sum(r.promises.part for r in self.rows),
-                     sum(r.promises.whole for r in self.rows))
+        return Share(
+            sum(r.promises.part for r in self.rows), sum(r.promises.whole for r in self.rows)
+        )
 
     @property
     def etas(self) -> Share:
@@ -129,8 +135,9 @@ class Report:
 
     @property
     def coverage(self) -> Share:
-        serious = [r for r in self.incidents if r.impact in ("major", "critical")
-                   and r.resolve is not None]
+        serious = [
+            r for r in self.incidents if r.impact in ("major", "critical") and r.resolve is not None
+        ]
         return Share(sum(r.has_postmortem for r in serious), len(serious))
 
     @property
@@ -150,11 +157,18 @@ def build_report(site: Site, now: datetime, since: datetime | None = None) -> Re
     findings = history_findings(scoped, now)
     per_incident = Counter(incident_id for incident_id, _ in findings)
     limits = Thresholds.of(site.settings)
-    rows = tuple(_row(incident, now, per_incident[incident.id], limits.grace)
-                 for incident in chosen)
-    return Report(now=now, since=since, rows=rows, action_items=_action_items(chosen, now),
-                  lint_by_rule=dict(sorted(Counter(d.rule for _, d in findings).items())),
-                  grace_seconds=limits.grace.total_seconds(), thresholds=limits)
+    rows = tuple(
+        _row(incident, now, per_incident[incident.id], limits.grace) for incident in chosen
+    )
+    return Report(
+        now=now,
+        since=since,
+        rows=rows,
+        action_items=_action_items(chosen, now),
+        lint_by_rule=dict(sorted(Counter(d.rule for _, d in findings).items())),
+        grace_seconds=limits.grace.total_seconds(),
+        thresholds=limits,
+    )
 
 
 def _row(incident: Incident, now: datetime, findings: int, grace: timedelta) -> IncidentRow:
@@ -163,14 +177,18 @@ def _row(incident: Incident, now: datetime, findings: int, grace: timedelta) -> 
     published = postmortem.published if postmortem else None
     eta, slips = eta_outcome(incident, now)
     return IncidentRow(
-        id=incident.id, title=incident.title, kind=incident.kind.value,
+        id=incident.id,
+        title=incident.title,
+        kind=incident.kind.value,
         impact=max((u.impact for u in incident.updates), key=lambda i: i.rank).value,
         updates=len(incident.updates),
         acknowledge=_seconds(incident.first.at - incident.first.started)
-        if incident.first.started and incident.kind is Kind.INCIDENT else None,
+        if incident.first.started and incident.kind is Kind.INCIDENT
+        else None,
         promises=promises_kept(incident, now, grace),
         longest_silence=longest_silence(incident) if incident.kind is Kind.INCIDENT else None,
-        eta=eta, eta_slips=slips,
+        eta=eta,
+        eta_slips=slips,
         resolve=_seconds(resolved - incident.started) if resolved else None,
         postmortem=_seconds(published - resolved) if published and resolved else None,
         has_postmortem=postmortem is not None,
@@ -217,8 +235,9 @@ def eta_outcome(incident: Incident, now: datetime) -> tuple[str | None, int]:
 
 
 def _action_items(incidents: Sequence[Incident], now: datetime) -> dict[str, int]:
-    items = [i for incident in incidents if incident.postmortem
-             for i in incident.postmortem.action_items]
+    items = [
+        i for incident in incidents if incident.postmortem for i in incident.postmortem.action_items
+    ]
     overdue = sum(i.status != "done" and i.due is not None and i.due < now.date() for i in items)
     done = sum(i.status == "done" for i in items)
     return {"done": done, "open": len(items) - done, "overdue": overdue}
@@ -253,18 +272,25 @@ def summary_lines(report: Report) -> list[tuple[str, str]]:
     lines = []
     for label, name in SPREADS:
         spread = report.spread(name)
-        lines.append((label, f"median {duration(spread.median)}, 90th percentile "
-                             f"{duration(spread.p90)} (n = {len(spread.values)})"))
+        lines.append(
+            (
+                label,
+                f"median {duration(spread.median)}, 90th percentile "
+                f"{duration(spread.p90)} (n = {len(spread.values)})",
+            )
+        )
     items = report.action_items
     lines += [
         ("promises kept", report.promises.text()),
         ("ETAs met", f"{report.etas.text()}; {_count(report.eta_slips, 'slip')}"),
         ("postmortem coverage", f"{report.coverage.text()} of resolved major/critical"),
-        ("action items", f"{items['done']} done, {items['open']} open, "
-                         f"{items['overdue']} overdue"),
-        ("lint", f"{_count(sum(report.lint_by_rule.values()), 'finding')} in "
-                 f"{_count(report.updates, 'update')}; {report.clean.text()} incidents "
-                 "without findings"),
+        ("action items", f"{items['done']} done, {items['open']} open, {items['overdue']} overdue"),
+        (
+            "lint",
+            f"{_count(sum(report.lint_by_rule.values()), 'finding')} in "
+            f"{_count(report.updates, 'update')}; {report.clean.text()} incidents "
+            "without findings",
+        ),
     ]
     return lines
 
@@ -284,16 +310,21 @@ COLUMNS: tuple[tuple[str, Callable[[IncidentRow], str]], ...] = (
 
 def format_text(report: Report) -> str:
     width = max(len(label) for label, _ in summary_lines(report))
-    out = [f"Communication report, {_period(report)}: {len(report.incidents)} incidents, "
-           f"{len(report.rows) - len(report.incidents)} maintenances", ""]
+    out = [
+        f"Communication report, {_period(report)}: {len(report.incidents)} incidents, "
+        f"{len(report.rows) - len(report.incidents)} maintenances",
+        "",
+    ]
     out += [f"{label.ljust(width)}  {value}" for label, value in summary_lines(report)]
     out += [f"  {rule.ljust(width - 2)}  {count}" for rule, count in report.lint_by_rule.items()]
-    table = [[name for name, _ in COLUMNS]] + [[cell(r) for _, cell in COLUMNS]
-                                                for r in report.rows]
+    table = [[name for name, _ in COLUMNS]] + [
+        [cell(r) for _, cell in COLUMNS] for r in report.rows
+    ]
     widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))]
     out += ["", "Per incident:"]
-    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            for row in table]
+    out += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table
+    ]
     return "\n".join(out)
 
 
@@ -309,22 +340,36 @@ def as_json(report: Report) -> dict[str, Any]:
         "etas_met": {**report.etas.as_json(), "slips": report.eta_slips},
         "postmortem_coverage": report.coverage.as_json(),
         "action_items": report.action_items,
-        "lint": {"findings_by_rule": report.lint_by_rule, "updates": report.updates,
-                 "findings_per_update": {rule: count / report.updates for rule, count in
-                                         report.lint_by_rule.items()} if report.updates else {},
-                 "incidents_without_findings": report.clean.as_json()},
+        "lint": {
+            "findings_by_rule": report.lint_by_rule,
+            "updates": report.updates,
+            "findings_per_update": {
+                rule: count / report.updates for rule, count in report.lint_by_rule.items()
+            }
+            if report.updates
+            else {},
+            "incidents_without_findings": report.clean.as_json(),
+        },
         "incidents": [_row_json(r) for r in report.rows],
     }
 
 
 def _row_json(row: IncidentRow) -> dict[str, Any]:
     return {
-        "id": row.id, "title": row.title, "kind": row.kind, "impact": row.impact,
-        "updates": row.updates, "acknowledge_seconds": row.acknowledge,
-        "promises_kept": row.promises.part, "promises": row.promises.whole,
-        "longest_silence_seconds": row.longest_silence, "eta": row.eta,
-        "eta_slips": row.eta_slips, "resolve_seconds": row.resolve,
-        "postmortem": row.has_postmortem, "postmortem_seconds": row.postmortem,
+        "id": row.id,
+        "title": row.title,
+        "kind": row.kind,
+        "impact": row.impact,
+        "updates": row.updates,
+        "acknowledge_seconds": row.acknowledge,
+        "promises_kept": row.promises.part,
+        "promises": row.promises.whole,
+        "longest_silence_seconds": row.longest_silence,
+        "eta": row.eta,
+        "eta_slips": row.eta_slips,
+        "resolve_seconds": row.resolve,
+        "postmortem": row.has_postmortem,
+        "postmortem_seconds": row.postmortem,
         "lint_findings": row.findings,
     }
 
@@ -365,37 +410,72 @@ class Chart:
 def acknowledge_chart(report: Report) -> Chart:
     limits = report.thresholds.acknowledge
     rows = [r for r in report.incidents if r.acknowledge is not None]
-    longest = max([r.acknowledge or 0 for r in rows] +
-                  [limits[Impact(r.impact)].total_seconds() for r in rows] + [1])
-    return Chart("ack", "Time to acknowledge", "Minutes from the start of impact to the first "
-                 "update; the tick marks the limit for the incident's impact.", tuple(
-        ChartRow(r.id, ROW * n, SCALE * (r.acknowledge or 0) / longest,
-                 marker=SCALE * limits[Impact(r.impact)].total_seconds() / longest,
-                 text=duration(r.acknowledge))
-        for n, r in enumerate(rows)))
+    longest = max(
+        [r.acknowledge or 0 for r in rows]
+        + [limits[Impact(r.impact)].total_seconds() for r in rows]
+        + [1]
+    )
+    return Chart(
+        "ack",
+        "Time to acknowledge",
+        "Minutes from the start of impact to the first "
+        "update; the tick marks the limit for the incident's impact.",
+        tuple(
+            ChartRow(
+                r.id,
+                ROW * n,
+                SCALE * (r.acknowledge or 0) / longest,
+                marker=SCALE * limits[Impact(r.impact)].total_seconds() / longest,
+                text=duration(r.acknowledge),
+            )
+            for n, r in enumerate(rows)
+        ),
+    )
 
 
 def promises_chart(report: Report) -> Chart:
     rows = [r for r in report.rows if r.promises.whole]
     most = max([r.promises.whole for r in rows] + [1])
-    return Chart("promises", "Promises kept", "Updates that came by the time the previous "
-                 "update promised (solid) and those that came late (hatched).", tuple(
-        ChartRow(r.id, ROW * n, SCALE * r.promises.part / most,
-                 rest=SCALE * (r.promises.whole - r.promises.part) / most,
-                 text=f"{r.promises.part} of {r.promises.whole} kept")
-        for n, r in enumerate(rows)))
+    return Chart(
+        "promises",
+        "Promises kept",
+        "Updates that came by the time the previous "
+        "update promised (solid) and those that came late (hatched).",
+        tuple(
+            ChartRow(
+                r.id,
+                ROW * n,
+                SCALE * r.promises.part / most,
+                rest=SCALE * (r.promises.whole - r.promises.part) / most,
+                text=f"{r.promises.part} of {r.promises.whole} kept",
+            )
+            for n, r in enumerate(rows)
+        ),
+    )
 
 
 def eta_chart(report: Report) -> Chart:
     rows = [r for r in report.incidents if r.eta is not None]
     width = {"met": SCALE, "missed": 0.0, "pending": SCALE / 2}
-    return Chart("etas", "ETAs met", "Incidents with an ETA: resolved by their last ETA (full "
-                 "bar), missed (hatched), or still open (half bar).", tuple(
-        ChartRow(r.id, ROW * n, width[r.eta or "pending"],
-                 rest=SCALE if r.eta == "missed" else 0.0,
-                 text=r.eta + (f", {r.eta_slips} slip{'s' * (r.eta_slips != 1)}"
-                               if r.eta_slips else "") if r.eta else "")
-        for n, r in enumerate(rows)))
+    return Chart(
+        "etas",
+        "ETAs met",
+        "Incidents with an ETA: resolved by their last ETA (full "
+        "bar), missed (hatched), or still open (half bar).",
+        tuple(
+            ChartRow(
+                r.id,
+                ROW * n,
+                width[r.eta or "pending"],
+                rest=SCALE if r.eta == "missed" else 0.0,
+                text=r.eta
+                + (f", {r.eta_slips} slip{'s' * (r.eta_slips != 1)}" if r.eta_slips else "")
+                if r.eta
+                else "",
+            )
+            for n, r in enumerate(rows)
+        ),
+    )
 
 
 HTML = """<!doctype html>
@@ -485,15 +565,23 @@ def format_html(report: Report, site_name: str = "Status") -> str:
 
     template = Environment(autoescape=True, keep_trailing_newline=True).from_string(HTML)
     return template.render(
-        site_name=site_name, period=_period(report), incidents=len(report.incidents),
-        maintenances=len(report.rows) - len(report.incidents), summary=summary_lines(report),
+        site_name=site_name,
+        period=_period(report),
+        incidents=len(report.incidents),
+        maintenances=len(report.rows) - len(report.incidents),
+        summary=summary_lines(report),
         charts=(acknowledge_chart(report), promises_chart(report), eta_chart(report)),
-        width=LABEL + SCALE + 150, label=LABEL, lint=list(report.lint_by_rule.items()),
-        updates=report.updates, columns=[name for name, _ in COLUMNS],
+        width=LABEL + SCALE + 150,
+        label=LABEL,
+        lint=list(report.lint_by_rule.items()),
+        updates=report.updates,
+        columns=[name for name, _ in COLUMNS],
         rows=[[cell(r) for _, cell in COLUMNS] for r in report.rows],
     )
 
 
 FORMATTERS: dict[str, Callable[[Report], str]] = {
-    "text": format_text, "json": format_json, "html": format_html,
+    "text": format_text,
+    "json": format_json,
+    "html": format_html,
 }

@@ -67,8 +67,12 @@ def copy_example(root: Path) -> Path:
     return root
 
 
-def calls_of(monkeypatch: pytest.MonkeyPatch, owner: object, name: str,
-             note: Callable[..., object] = lambda *args: args) -> list[object]:
+def calls_of(
+    monkeypatch: pytest.MonkeyPatch,
+    owner: object,
+    name: str,
+    note: Callable[..., object] = lambda *args: args,
+) -> list[object]:
     """From now on, `note(*args)` of every call of `owner.name`, which still runs as before."""
     seen: list[object] = []
     original = getattr(owner, name)
@@ -83,8 +87,11 @@ def calls_of(monkeypatch: pytest.MonkeyPatch, owner: object, name: str,
 
 def tree_bytes(directory: Path) -> dict[str, bytes]:
     """Every file under `directory` by its relative path, with its bytes."""
-    return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture

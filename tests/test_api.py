@@ -27,9 +27,21 @@ DEFINITIONS = {
     "scheduled-maintenances/upcoming.json": "scheduled_maintenances_endpoint",
     "scheduled-maintenances/active.json": "scheduled_maintenances_endpoint",
 }
-COMPONENT_KEYS = {"id", "name", "status", "created_at", "updated_at", "position", "description",
-                  "showcase", "start_date", "group_id", "page_id", "group",
-                  "only_show_if_degraded"}
+COMPONENT_KEYS = {
+    "id",
+    "name",
+    "status",
+    "created_at",
+    "updated_at",
+    "position",
+    "description",
+    "showcase",
+    "start_date",
+    "group_id",
+    "page_id",
+    "group",
+    "only_show_if_degraded",
+}
 TOOLS = Path(os.environ.get("STATUSPRESS_TOOLS", "/opt/statuspress-tools"))
 
 
@@ -40,8 +52,10 @@ def load(site: Path, name: str) -> dict[str, Any]:
 @pytest.mark.parametrize("name", sorted(DEFINITIONS))
 def test_every_file_validates_against_its_schema(example_site: Path, name: str) -> None:
     schema = {"$ref": f"#/$defs/{DEFINITIONS[name]}", "$defs": SCHEMA["$defs"]}
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-              for e in Draft202012Validator(schema).iter_errors(load(example_site, name))]
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in Draft202012Validator(schema).iter_errors(load(example_site, name))
+    ]
     assert errors == []
 
 
@@ -65,11 +79,13 @@ def test_status_indicator_is_the_worst_current_impact(example_site: Path) -> Non
 def test_api_agrees_with_the_status_page(example_site: Path) -> None:
     html = (example_site / "index.html").read_text()
     unresolved = load(example_site, "incidents/unresolved.json")["incidents"]
-    open_section = html[html.index('id="open-h"'):html.index('id="mnt-h"')]
-    assert [i["name"] for i in unresolved] == re.findall(r'<h3><a href="[^"]+">([^<]+)</a>',
-                                                         open_section)
-    shown = dict(re.findall(r'<a href="components/[^"]+/">([^<]+)</a> <span class="state s-(\w+)"',
-                            html))
+    open_section = html[html.index('id="open-h"') : html.index('id="mnt-h"')]
+    assert [i["name"] for i in unresolved] == re.findall(
+        r'<h3><a href="[^"]+">([^<]+)</a>', open_section
+    )
+    shown = dict(
+        re.findall(r'<a href="components/[^"]+/">([^<]+)</a> <span class="state s-(\w+)"', html)
+    )
     members = [c for c in load(example_site, "components.json")["components"] if not c["group"]]
     assert {c["name"]: c["status"] for c in members} == shown
     upcoming = load(example_site, "scheduled-maintenances/upcoming.json")
@@ -86,8 +102,12 @@ def test_incident_updates_are_newest_first_with_affected_components(example_site
     outage = next(i for i in incidents if i["name"] == "API and dashboard unavailable")
     first = outage["incident_updates"][-1]
     api_id = next(c["id"] for c in outage["components"] if c["name"] == "API")
-    assert _affected(first, "API") == {"code": api_id, "name": "API", "old_status": "operational",
-                                       "new_status": "major_outage"}
+    assert _affected(first, "API") == {
+        "code": api_id,
+        "name": "API",
+        "old_status": "operational",
+        "new_status": "major_outage",
+    }
 
 
 def _id(incident: dict[str, Any]) -> str:
@@ -140,9 +160,14 @@ def test_a_real_statuspage_client_reads_the_api(example_site: Path, tmp_path: Pa
     script = tmp_path / "client.js"
     script.write_text(CLIENT)
     with served(example_site) as root:
-        result = subprocess.run([node, str(script), root.rstrip("/")], capture_output=True,
-                                text=True, timeout=60, check=False,
-                                env={**os.environ, "NODE_PATH": str(TOOLS / "node_modules")})
+        result = subprocess.run(
+            [node, str(script), root.rstrip("/")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env={**os.environ, "NODE_PATH": str(TOOLS / "node_modules")},
+        )
     assert result.returncode == 0, result.stderr
     read = json.loads(result.stdout)
     assert read["summary"] == load(example_site, "summary.json")

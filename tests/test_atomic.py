@@ -25,9 +25,13 @@ WEBHOOK_UPDATE = "incidents/2026-11-22-webhook-delays"
 
 def snapshot(directory: Path) -> dict[str, object]:
     """Names, bytes and modes of every entry, and the directory's own identity."""
-    entries = {p.relative_to(directory).as_posix(): (p.read_bytes() if p.is_file() else None,
-                                                     p.stat().st_mode)
-               for p in sorted(directory.rglob("*"))}
+    entries = {
+        p.relative_to(directory).as_posix(): (
+            p.read_bytes() if p.is_file() else None,
+            p.stat().st_mode,
+        )
+        for p in sorted(directory.rglob("*"))
+    }
     return {"inode": directory.stat().st_ino, "entries": entries}
 
 
@@ -45,8 +49,10 @@ def break_content(root: Path) -> None:
 
 
 def leak_a_secret(root: Path) -> None:
-    append_to(sorted((root / WEBHOOK_UPDATE).glob("*.md"))[0],  # the last one is a draft
-              "\nThe key AKIAIOSFODNN7EXAMPLE was rotated.\n")
+    append_to(
+        sorted((root / WEBHOOK_UPDATE).glob("*.md"))[0],  # the last one is a draft
+        "\nThe key AKIAIOSFODNN7EXAMPLE was rotated.\n",
+    )
 
 
 def override_template(text: str) -> Callable[[Path], None]:
@@ -54,8 +60,12 @@ def override_template(text: str) -> Callable[[Path], None]:
         (root / "overrides").mkdir()
         (root / "overrides" / "incident.html").write_text(text, encoding="utf-8")
         config = root / "mkdocs.yml"
-        config.write_text(config.read_text().replace(
-            "  name: statuspress\n", "  name: statuspress\n  custom_dir: overrides\n"))
+        config.write_text(
+            config.read_text().replace(
+                "  name: statuspress\n", "  name: statuspress\n  custom_dir: overrides\n"
+            )
+        )
+
     return override
 
 
@@ -68,7 +78,8 @@ FAILURES: dict[str, Callable[[Path], None]] = {
     "leak": leak_a_secret,
     "template-syntax-error": override_template("{{ broken( }}"),
     "template-runtime-error": override_template(
-        '{% extends "base.html" %}{% block content %}{{ incident.nope.deeper }}{% endblock %}'),
+        '{% extends "base.html" %}{% block content %}{{ incident.nope.deeper }}{% endblock %}'
+    ),
     "mkdocs-config-error": break_mkdocs_config,
 }
 
@@ -98,13 +109,18 @@ def test_a_failed_build_says_so_without_a_traceback(tmp_path: Path, failure: str
 
 
 @pytest.mark.parametrize("failure", ["template-syntax-error", "template-runtime-error"])
-def test_a_broken_theme_template_is_reported_without_a_traceback(tmp_path: Path,
-                                                                 failure: str) -> None:
+def test_a_broken_theme_template_is_reported_without_a_traceback(
+    tmp_path: Path, failure: str
+) -> None:
     root = copy_example(tmp_path / "src")
     FAILURES[failure](root)
     result = subprocess.run(
-        [sys.executable, "-c", "from statuspress.cli import main; main()", "build", "--now",
-         NOW], cwd=root, capture_output=True, text=True, timeout=120)
+        [sys.executable, "-c", "from statuspress.cli import main; main()", "build", "--now", NOW],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "overrides/incident.html" in result.stdout
@@ -156,12 +172,18 @@ def test_a_build_running_beside_keeps_its_staging_directory(tmp_path: Path) -> N
 
 # --- killed and interrupted builds of a big site ------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """1,000 incidents: a build of several seconds, long enough to stop it half-way."""
     root = tmp_path_factory.mktemp("big")
-    subprocess.run([sys.executable, "-m", "benchmarks.corpus", str(root), "--incidents",
-                    "1000"], cwd=REPO, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.corpus", str(root), "--incidents", "1000"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return root
 
 
@@ -179,8 +201,12 @@ def old_site(big_site: Path) -> Path:
 
 def start_build(root: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", "from statuspress.cli import main; main()", "build", "--now",
-         NOW], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [sys.executable, "-c", "from statuspress.cli import main; main()", "build", "--now", NOW],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_until_half_way(root: Path, build: subprocess.Popen[str]) -> Path:
@@ -197,7 +223,8 @@ def wait_until_half_way(root: Path, build: subprocess.Popen[str]) -> Path:
 
 
 def test_a_killed_build_leaves_the_old_site_and_the_next_build_sweeps(
-        big_site: Path, old_site: Path) -> None:
+    big_site: Path, old_site: Path
+) -> None:
     before = snapshot(old_site)
     build = start_build(big_site)
     stage = wait_until_half_way(big_site, build)

@@ -60,9 +60,20 @@ _site = pytest.fixture(in_site, name="site")
 
 
 def open_incident(root: Path, *extra: str) -> Result:
-    result = run(root, "new", "Elevated API error rates", "-c", "api=major_outage",
-                 "-c", "dashboard=degraded_performance", "--started", "10m", "--now", NOW,
-                 *extra)
+    result = run(
+        root,
+        "new",
+        "Elevated API error rates",
+        "-c",
+        "api=major_outage",
+        "-c",
+        "dashboard=degraded_performance",
+        "--started",
+        "10m",
+        "--now",
+        NOW,
+        *extra,
+    )
     assert result.exit_code == 0, result.output
     return result
 
@@ -104,45 +115,80 @@ def test_new_writes_the_first_update_and_says_what_to_do_next(site: Path) -> Non
 
 
 def test_new_with_every_option(site: Path) -> None:
-    result = run(site, "new", "Sign-in: codes delayed #2", "-c", "email=partial_outage",
-                 "--impact", "major", "--status", "identified",
-                 "--started", "2026-11-20T13:58:00+01:00", "--eta", "2h",
-                 "--next-update", "2026-11-20T14:30:00Z",
-                 "--apology", "We're sorry: sign-in codes reach you up to 10 minutes late.",
-                 "--cause", "A queue of e-mail was paused by a configuration change.",
-                 "--workaround", "Use your authenticator app: it is not affected.",
-                 "--author", "Identity team", "--slug", "codes", "-m",
-                 "Sign-in codes sent by e-mail arrive up to 10 minutes late in every region.",
-                 "--now", NOW)
+    result = run(
+        site,
+        "new",
+        "Sign-in: codes delayed #2",
+        "-c",
+        "email=partial_outage",
+        "--impact",
+        "major",
+        "--status",
+        "identified",
+        "--started",
+        "2026-11-20T13:58:00+01:00",
+        "--eta",
+        "2h",
+        "--next-update",
+        "2026-11-20T14:30:00Z",
+        "--apology",
+        "We're sorry: sign-in codes reach you up to 10 minutes late.",
+        "--cause",
+        "A queue of e-mail was paused by a configuration change.",
+        "--workaround",
+        "Use your authenticator app: it is not affected.",
+        "--author",
+        "Identity team",
+        "--slug",
+        "codes",
+        "-m",
+        "Sign-in codes sent by e-mail arrive up to 10 minutes late in every region.",
+        "--now",
+        NOW,
+    )
     assert result.exit_code == 0, result.output
     path = "incidents/2026-11-20-codes/20261120T1405Z-identified.md"
     meta, body = read(site, path)
     assert meta == {
-        "title": "Sign-in: codes delayed #2", "at": "2026-11-20T14:05:00Z",
-        "status": "identified", "impact": "major", "components": {"email": "partial_outage"},
-        "started": "2026-11-20T12:58:00Z", "eta": "2h", "next_update": "2026-11-20T14:30:00Z",
+        "title": "Sign-in: codes delayed #2",
+        "at": "2026-11-20T14:05:00Z",
+        "status": "identified",
+        "impact": "major",
+        "components": {"email": "partial_outage"},
+        "started": "2026-11-20T12:58:00Z",
+        "eta": "2h",
+        "next_update": "2026-11-20T14:30:00Z",
         "apology": "We're sorry: sign-in codes reach you up to 10 minutes late.",
         "cause": "A queue of e-mail was paused by a configuration change.",
         "workaround": "Use your authenticator app: it is not affected.",
         "author": "Identity team",
     }
-    assert body == ("Sign-in codes sent by e-mail arrive up to 10 minutes late in every "
-                    "region.\n")
+    assert body == ("Sign-in codes sent by e-mail arrive up to 10 minutes late in every region.\n")
     assert "Impact:" not in result.output  # given, not guessed
 
 
 def test_at_comes_from_source_date_epoch_without_now(site: Path) -> None:
     epoch = str(int(NOW_DT.timestamp()))
-    result = run(site, "new", "API errors", "-c", "api=partial_outage", env={
-        "SOURCE_DATE_EPOCH": epoch})
+    result = run(
+        site, "new", "API errors", "-c", "api=partial_outage", env={"SOURCE_DATE_EPOCH": epoch}
+    )
     assert result.exit_code == 0, result.output
     meta, _ = read(site, "incidents/2026-11-20-api-errors/20261120T1405Z-investigating.md")
     assert meta["at"] == "2026-11-20T14:05:00Z"
 
 
 def test_at_option_sets_the_time_of_the_update(site: Path) -> None:
-    result = run(site, "new", "API errors", "-c", "api=partial_outage",
-                 "--at", "2026-11-20T15:30:00+01:00", "--now", NOW)
+    result = run(
+        site,
+        "new",
+        "API errors",
+        "-c",
+        "api=partial_outage",
+        "--at",
+        "2026-11-20T15:30:00+01:00",
+        "--now",
+        NOW,
+    )
     assert result.exit_code == 0, result.output
     meta, _ = read(site, "incidents/2026-11-20-api-errors/20261120T1430Z-investigating.md")
     assert meta["at"] == "2026-11-20T14:30:00Z"
@@ -157,23 +203,45 @@ def test_the_default_next_update_follows_the_cadence(site: Path) -> None:
 
 
 def test_the_communication_lint_checks_what_was_written(site: Path) -> None:
-    result = run(site, "new", "API errors", "-c", "api=major_outage", "-m",
-                 "We apologize for any inconvenience.", "--now", NOW)
+    result = run(
+        site,
+        "new",
+        "API errors",
+        "-c",
+        "api=major_outage",
+        "-m",
+        "We apologize for any inconvenience.",
+        "--now",
+        NOW,
+    )
     assert result.exit_code == 1
     assert "error[rote-apology]" in result.output
-    assert result.output.endswith("The file is written but has errors: fix them, then run "
-                                  "'statuspress check'.\n")
+    assert result.output.endswith(
+        "The file is written but has errors: fix them, then run 'statuspress check'.\n"
+    )
     assert (site / "incidents/2026-11-20-api-errors/20261120T1405Z-investigating.md").is_file()
 
 
 def test_warnings_are_shown_but_do_not_fail(site: Path) -> None:
-    result = run(site, "new", "API errors", "-c", "api=major_outage", "--impact", "critical",
-                 "--next-update", "2h",
-                 "--now", NOW)
+    result = run(
+        site,
+        "new",
+        "API errors",
+        "-c",
+        "api=major_outage",
+        "--impact",
+        "critical",
+        "--next-update",
+        "2h",
+        "--now",
+        NOW,
+    )
     assert result.exit_code == 0, result.output
     assert "warning[cadence-gap]" in result.output
-    assert ("Warnings only: it will publish, but 'statuspress check --strict' fails until they "
-            "are fixed.\nNext: ") in result.output
+    assert (
+        "Warnings only: it will publish, but 'statuspress check --strict' fails until they "
+        "are fixed.\nNext: "
+    ) in result.output
 
 
 def test_a_draft_is_written_but_not_published(site: Path) -> None:
@@ -186,8 +254,15 @@ def test_a_draft_is_written_but_not_published(site: Path) -> None:
 def test_an_existing_incident_is_never_overwritten(site: Path) -> None:
     open_incident(site)
     before = (site / FIRST).read_bytes()
-    result = run(site, "new", "Elevated API error rates", "-c", "api=major_outage",
-                 "--now", "2026-11-20T18:00:00Z")
+    result = run(
+        site,
+        "new",
+        "Elevated API error rates",
+        "-c",
+        "api=major_outage",
+        "--now",
+        "2026-11-20T18:00:00Z",
+    )
     assert result.exit_code == 1
     assert result.output == (
         f"Error: {FOLDER} already exists; nothing was written\n"
@@ -204,22 +279,31 @@ def test_an_existing_incident_is_never_overwritten(site: Path) -> None:
         (["-c", "api=down"], "'down' is not a component state; use one of: operational, "),
         (["-c", "api"], "'api' is not ID=STATE; write e.g. api=major_outage"),
         (["-c", "apii=major_outage"], "unknown component 'apii'; did you mean 'api'?"),
-        (["-c", "web=major_outage"], "unknown component 'web'; known components: api, "
-                                     "dashboard, email"),
+        (
+            ["-c", "web=major_outage"],
+            "unknown component 'web'; known components: api, dashboard, email",
+        ),
         (["-c", "api=major_outage", "-c", "api=operational"], "'api' is given twice"),
-        ([], "name at least one affected component with -c, e.g. -c api=major_outage (known: "
-             "api, dashboard, email)"),
+        (
+            [],
+            "name at least one affected component with -c, e.g. -c api=major_outage (known: "
+            "api, dashboard, email)",
+        ),
         (["-c", "api=major_outage", "--impact", "huge"], "Invalid value for '--impact'"),
         (["-c", "api=major_outage", "--status", "fixed"], "Invalid value for '-s' / '--status'"),
         (["-c", "api=major_outage", "--status", "resolved"], "'resolved' is not one of"),
         (["-c", "api=major_outage", "--eta", "soon"], "'soon' is neither a duration"),
-        (["-c", "api=major_outage", "--eta", "2026-11-20T13:00:00Z"], "is not after the "
-                                                                      "update's time"),
+        (
+            ["-c", "api=major_outage", "--eta", "2026-11-20T13:00:00Z"],
+            "is not after the update's time",
+        ),
         (["-c", "api=major_outage", "--next-update", "0m"], "'0m' is not a duration"),
         (["-c", "api=major_outage", "--next-update", "2026-11-20 15:00"], "has no UTC offset"),
         (["-c", "api=major_outage", "--started", "yesterday"], "'yesterday' is not a time"),
-        (["-c", "api=major_outage", "--started", "2026-11-20T15:00:00Z"],
-         "impact cannot start after the first update"),
+        (
+            ["-c", "api=major_outage", "--started", "2026-11-20T15:00:00Z"],
+            "impact cannot start after the first update",
+        ),
         (["-c", "api=major_outage", "--at", "now"], "Invalid value for '--at'"),
         (["-c", "api=major_outage", "--slug", "API_errors"], "'API_errors' is not a slug"),
         (["-c", "api=major_outage", "-m", "  "], "the message is empty"),
@@ -243,8 +327,9 @@ def test_a_title_without_ascii_needs_a_slug(site: Path) -> None:
     assert meta["title"] == "障害"
 
 
-def test_without_a_config_the_error_says_what_to_do(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_config_the_error_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["new", "API errors", "-c", "api=major_outage"])
     assert result.exit_code == 1
@@ -255,19 +340,25 @@ def test_without_a_config_the_error_says_what_to_do(tmp_path: Path,
     )
 
 
-def test_the_config_is_found_from_a_sub_folder(site: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_config_is_found_from_a_sub_folder(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (site / "incidents" / "notes").mkdir()
     monkeypatch.chdir(site / "incidents" / "notes")
-    result = CliRunner().invoke(main, ["new", "API errors", "-c", "api=major_outage",
-                                       "--now", NOW])
+    result = CliRunner().invoke(main, ["new", "API errors", "-c", "api=major_outage", "--now", NOW])
     assert result.exit_code == 0, result.output
     assert (site / "incidents/2026-11-20-api-errors/20261120T1405Z-investigating.md").is_file()
 
 
 def test_help_has_an_example_for_every_authoring_command() -> None:
-    for name in ("init", "new", "update", "resolve", "maintenance", "postmortem", "status",
-                 "serve"):
+    for name in (
+        "init",
+        "new",
+        "update",
+        "resolve",
+        "maintenance",
+        "postmortem",
+        "status",
+        "serve",
+    ):
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert re.search(rf"Example:\n +statuspress {name}\b", result.output), name
@@ -283,8 +374,10 @@ def test_help_has_an_example_for_every_authoring_command() -> None:
         ("Sign-in: codes delayed (EU) #2", "sign-in-codes-delayed-eu-2"),
         ("Zahlungen für Café-Kunden verzögert", "zahlungen-fur-cafe-kunden-verzogert"),
         ("  --  ", ""),
-        ("A very long title that goes on and on about the many things that went wrong today",
-         "a-very-long-title-that-goes-on-and-on-about-the"),
+        (
+            "A very long title that goes on and on about the many things that went wrong today",
+            "a-very-long-title-that-goes-on-and-on-about-the",
+        ),
     ],
 )
 def test_slugify(title: str, slug: str) -> None:
@@ -295,8 +388,10 @@ def test_slugify(title: str, slug: str) -> None:
 def test_file_names_follow_the_spec() -> None:
     at = datetime(2026, 11, 20, 15, 5, 59, tzinfo=timezone(timedelta(hours=1)))
     assert a.update_file_name(at, "investigating") == "20261120T1405Z-investigating.md"
-    assert a.incident_id(datetime(2026, 11, 21, 0, 30, tzinfo=timezone(timedelta(hours=2))),
-                         "api") == "2026-11-20-api"
+    assert (
+        a.incident_id(datetime(2026, 11, 21, 0, 30, tzinfo=timezone(timedelta(hours=2))), "api")
+        == "2026-11-20-api"
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -306,8 +401,21 @@ def test_yaml_scalars_read_back_as_the_same_text(text: str) -> None:
     assert loaded == {"key": text.strip(), "next": 1}
 
 
-@pytest.mark.parametrize("text", ["a\u2028b", "a\u2029b", "a\x85b", "a\ufeffb", "a\rb",
-                                  "a \t\nb\\\"", "yes", "2026-11-20", "- item", "#1: x"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\u2028b",
+        "a\u2029b",
+        "a\x85b",
+        "a\ufeffb",
+        "a\rb",
+        'a \t\nb\\"',
+        "yes",
+        "2026-11-20",
+        "- item",
+        "#1: x",
+    ],
+)
 def test_yaml_scalars_with_odd_characters(text: str) -> None:
     assert yaml.safe_load(f"key: {a.yaml_scalar(text)}\n") == {"key": text}
 
@@ -315,20 +423,24 @@ def test_yaml_scalars_with_odd_characters(text: str) -> None:
 @pytest.mark.parametrize(
     ("impact", "status", "minutes"),
     [
-        (Impact.CRITICAL, "investigating", 20), (Impact.CRITICAL, "monitoring", 30),
-        (Impact.MAJOR, "identified", 30), (Impact.MAJOR, "monitoring", 60),
-        (Impact.MINOR, "investigating", 30), (Impact.NONE, "monitoring", 60),
+        (Impact.CRITICAL, "investigating", 20),
+        (Impact.CRITICAL, "monitoring", 30),
+        (Impact.MAJOR, "identified", 30),
+        (Impact.MAJOR, "monitoring", 60),
+        (Impact.MINOR, "investigating", 30),
+        (Impact.NONE, "monitoring", 60),
     ],
 )
-def test_default_next_update_keeps_the_cadence(impact: Impact, status: str,
-                                               minutes: int) -> None:
+def test_default_next_update_keeps_the_cadence(impact: Impact, status: str, minutes: int) -> None:
     assert a.default_next_update(impact, status) == timedelta(minutes=minutes)
 
 
 def test_impact_follows_the_worst_state() -> None:
     assert a.impact_for([ComponentState.MAJOR_OUTAGE]) is Impact.CRITICAL
-    assert a.impact_for([ComponentState.PARTIAL_OUTAGE,
-                         ComponentState.DEGRADED_PERFORMANCE]) is Impact.MAJOR
+    assert (
+        a.impact_for([ComponentState.PARTIAL_OUTAGE, ComponentState.DEGRADED_PERFORMANCE])
+        is Impact.MAJOR
+    )
     assert a.impact_for([ComponentState.DEGRADED_PERFORMANCE]) is Impact.MINOR
     assert a.impact_for([ComponentState.OPERATIONAL]) is Impact.NONE
 
@@ -339,10 +451,12 @@ def test_phrases() -> None:
     mail = a.ComponentFact("email", "E-mail", "under_maintenance")
     assert a.problems([api]) == "an outage of API"
     assert a.problems([api, web], definite=True) == (
-        "the outage of API and the degraded performance of Dashboard")
+        "the outage of API and the degraded performance of Dashboard"
+    )
     assert a.expectations([mail, web, api]) == (
         "E-mail may be unavailable at times, Dashboard may respond more slowly than usual and "
-        "API will be unavailable")
+        "API will be unavailable"
+    )
     assert a.duration_words(timedelta(hours=2, minutes=48)) == "2 hours and 48 minutes"
     assert a.duration_words(timedelta(days=1, minutes=1)) == "1 day and 1 minute"
     assert a.duration_words(timedelta(seconds=20)) == "less than a minute"

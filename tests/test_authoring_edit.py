@@ -29,8 +29,11 @@ def editor(tmp_path: Path, body: str) -> dict[str, str]:
 
 
 def test_edit_opens_the_editor_then_checks_the_file(site: Path, tmp_path: Path) -> None:
-    env = editor(tmp_path, "path.write_text(text.replace('We do not know the cause yet',"
-                           " 'API requests fail in every region. We do not know the cause yet'))")
+    env = editor(
+        tmp_path,
+        "path.write_text(text.replace('We do not know the cause yet',"
+        " 'API requests fail in every region. We do not know the cause yet'))",
+    )
     result = run(site, *NEW, "--edit", env=env)
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Wrote {FIRST}\n")
@@ -39,10 +42,12 @@ def test_edit_opens_the_editor_then_checks_the_file(site: Path, tmp_path: Path) 
     assert_publishable(site, NOW)
 
 
-def test_errors_made_in_the_editor_are_reported_with_the_line(site: Path,
-                                                              tmp_path: Path) -> None:
-    env = editor(tmp_path, "path.write_text(text.replace('status: investigating', "
-                           "'status: investigatin').replace('next_update:', 'nxt_update:'))")
+def test_errors_made_in_the_editor_are_reported_with_the_line(site: Path, tmp_path: Path) -> None:
+    env = editor(
+        tmp_path,
+        "path.write_text(text.replace('status: investigating', "
+        "'status: investigatin').replace('next_update:', 'nxt_update:'))",
+    )
     result = run(site, *NEW, "--edit", env=env)
     assert result.exit_code == 1
     assert result.output == (
@@ -69,7 +74,8 @@ def test_a_failing_editor_keeps_the_file(site: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Error: the editor failed: " in result.output
     assert f"hint: the file is kept at {FIRST}; edit it, then run 'statuspress check'" in (
-        result.output)
+        result.output
+    )
     assert (site / FIRST).is_file()
 
 
@@ -104,22 +110,31 @@ def test_a_site_template_replaces_the_bundled_one(site: Path) -> None:
 @pytest.mark.parametrize(
     ("template", "message"),
     [
-        ("---\ntitle: {{ title }\n---\n",
-         "templates/new.md.j2:2: template syntax error: unexpected '}'"),
-        ("---\ntitle: {{ nonsense }}\n---\n",
-         "templates/new.md.j2: the template failed: 'nonsense' is undefined"),
-        ("title: {{ title }}\n",
-         "templates/new.md.j2 writes front matter that cannot be read:\n"
-         f"{FIRST}:1: error[front-matter]: the file does not start with front matter"),
+        (
+            "---\ntitle: {{ title }\n---\n",
+            "templates/new.md.j2:2: template syntax error: unexpected '}'",
+        ),
+        (
+            "---\ntitle: {{ nonsense }}\n---\n",
+            "templates/new.md.j2: the template failed: 'nonsense' is undefined",
+        ),
+        (
+            "title: {{ title }}\n",
+            "templates/new.md.j2 writes front matter that cannot be read:\n"
+            f"{FIRST}:1: error[front-matter]: the file does not start with front matter",
+        ),
     ],
 )
-def test_a_broken_site_template_is_named_and_nothing_is_written(site: Path, template: str,
-                                                                message: str) -> None:
+def test_a_broken_site_template_is_named_and_nothing_is_written(
+    site: Path, template: str, message: str
+) -> None:
     (site / "templates").mkdir()
     (site / "templates" / "new.md.j2").write_text(template, encoding="utf-8")
     result = run(site, *NEW)
     assert result.exit_code == 1
     assert message in result.output
-    assert ("hint: fix the template in your site's templates/ folder, or delete it to use the "
-            "bundled one") in result.output
+    assert (
+        "hint: fix the template in your site's templates/ folder, or delete it to use the "
+        "bundled one"
+    ) in result.output
     assert not (site / FOLDER).exists()

@@ -14,16 +14,41 @@ _site = pytest.fixture(in_site, name="site")
 
 
 def schedule(root: Path, *extra: str) -> None:
-    result = run(root, "maintenance", "Database upgrade", "--start", "2026-11-28T02:00:00Z",
-                 "--end", "1h30m", "-c", "api", "-c", "dashboard=degraded_performance",
-                 "--now", NOW, *extra)
+    result = run(
+        root,
+        "maintenance",
+        "Database upgrade",
+        "--start",
+        "2026-11-28T02:00:00Z",
+        "--end",
+        "1h30m",
+        "-c",
+        "api",
+        "-c",
+        "dashboard=degraded_performance",
+        "--now",
+        NOW,
+        *extra,
+    )
     assert result.exit_code == 0, result.output
 
 
 def test_maintenance_writes_a_scheduled_window(site: Path) -> None:
-    result = run(site, "maintenance", "Database upgrade", "--start", "2026-11-28T02:00:00Z",
-                 "--end", "1h30m", "-c", "api", "-c", "dashboard=degraded_performance",
-                 "--now", NOW)
+    result = run(
+        site,
+        "maintenance",
+        "Database upgrade",
+        "--start",
+        "2026-11-28T02:00:00Z",
+        "--end",
+        "1h30m",
+        "-c",
+        "api",
+        "-c",
+        "dashboard=degraded_performance",
+        "--now",
+        NOW,
+    )
     assert result.exit_code == 0, result.output
     assert result.output == (
         f"Wrote {FIRST}\n"
@@ -60,21 +85,31 @@ def test_maintenance_writes_a_scheduled_window(site: Path) -> None:
 
 
 def test_a_maintenance_from_announcement_to_completion(site: Path) -> None:
-    schedule(site, "--author", "Data team", "--workaround",
-             "Export reports you need during the window before 02:00 UTC.")
-    begun = run(site, "update", "database", "-s", "in_progress",
-                "--now", "2026-11-28T02:01:00Z")
+    schedule(
+        site,
+        "--author",
+        "Data team",
+        "--workaround",
+        "Export reports you need during the window before 02:00 UTC.",
+    )
+    begun = run(site, "update", "database", "-s", "in_progress", "--now", "2026-11-28T02:01:00Z")
     assert begun.exit_code == 0, begun.output
     meta, body = read(site, f"{FOLDER}/20261128T0201Z-in_progress.md")
-    assert meta == {"at": "2026-11-28T02:01:00Z", "status": "in_progress",
-                    "next_update": "2026-11-28T03:30:00Z", "author": "Data team"}
+    assert meta == {
+        "at": "2026-11-28T02:01:00Z",
+        "status": "in_progress",
+        "next_update": "2026-11-28T03:30:00Z",
+        "author": "Data team",
+    }
     assert "The maintenance has begun, and we plan to finish by 03:30 UTC." in body
     done = run(site, "resolve", "--now", "2026-11-28T03:10:00Z")  # the only open one
     assert done.exit_code == 0, done.output
     meta, body = read(site, f"{FOLDER}/20261128T0310Z-completed.md")
     assert meta == {"at": "2026-11-28T03:10:00Z", "status": "completed", "author": "Data team"}
-    assert body.endswith("The maintenance is complete, and everything affected works normally "
-                         "again. Thank you for\nyour patience.\n")
+    assert body.endswith(
+        "The maintenance is complete, and everything affected works normally "
+        "again. Thank you for\nyour patience.\n"
+    )
     assert "postmortem" not in done.output
     assert_publishable(site, "2026-11-28T03:10:00Z")
 
@@ -89,20 +124,26 @@ def test_an_upcoming_maintenance_is_not_the_open_incident(site: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--start", "2026-11-28T02:00:00Z", "--end", "2026-11-28T01:00:00Z", "-c", "api"],
-         "2026-11-28T01:00:00Z is not after --start (2026-11-28T02:00:00Z)"),
+        (
+            ["--start", "2026-11-28T02:00:00Z", "--end", "2026-11-28T01:00:00Z", "-c", "api"],
+            "2026-11-28T01:00:00Z is not after --start (2026-11-28T02:00:00Z)",
+        ),
         (["--start", "2026-11-28 02:00", "--end", "1h", "-c", "api"], "has no UTC offset"),
         (["--end", "1h", "-c", "api"], "Missing option '--start'"),
-        (["--start", "2026-11-28T02:00:00Z", "--end", "1h"],
-         "name at least one affected component with -c, e.g. -c api (known:"),
-        (["--start", "2026-11-28T02:00:00Z", "--end", "1h", "-c", "db"],
-         "unknown component 'db'"),
-        (["--start", "2026-11-28T02:00:00Z", "--end", "1h", "-c", "api=closed"],
-         "'closed' is not a component state"),
+        (
+            ["--start", "2026-11-28T02:00:00Z", "--end", "1h"],
+            "name at least one affected component with -c, e.g. -c api (known:",
+        ),
+        (["--start", "2026-11-28T02:00:00Z", "--end", "1h", "-c", "db"], "unknown component 'db'"),
+        (
+            ["--start", "2026-11-28T02:00:00Z", "--end", "1h", "-c", "api=closed"],
+            "'closed' is not a component state",
+        ),
     ],
 )
-def test_bad_windows_and_components_are_usage_errors(site: Path, args: list[str],
-                                                      message: str) -> None:
+def test_bad_windows_and_components_are_usage_errors(
+    site: Path, args: list[str], message: str
+) -> None:
     result = run(site, "maintenance", "Database upgrade", *args, "--now", NOW)
     assert result.exit_code == 2, result.output
     assert message in result.output
@@ -113,5 +154,7 @@ def test_a_maintenance_status_for_an_incident_kind_is_refused(site: Path) -> Non
     schedule(site)
     result = run(site, "update", "database", "-s", "identified", "--now", NOW)
     assert result.exit_code == 2
-    assert ("'identified' is not a status of a maintenance; use one of: scheduled, "
-            "in_progress, verifying") in result.output
+    assert (
+        "'identified' is not a status of a maintenance; use one of: scheduled, "
+        "in_progress, verifying"
+    ) in result.output

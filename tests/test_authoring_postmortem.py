@@ -14,9 +14,18 @@ _site = pytest.fixture(in_site, name="site")
 
 def resolved_incident(root: Path) -> None:
     open_incident(root, "--author", "Platform team")
-    for step in (("update", "-s", "identified", "--cause", "A configuration change sent "
-                  "traffic | to servers that were not ready.", "--now", "2026-11-20T14:20:00Z"),
-                 ("resolve", "--now", "2026-11-20T15:01:00Z")):
+    for step in (
+        (
+            "update",
+            "-s",
+            "identified",
+            "--cause",
+            "A configuration change sent traffic | to servers that were not ready.",
+            "--now",
+            "2026-11-20T14:20:00Z",
+        ),
+        ("resolve", "--now", "2026-11-20T15:01:00Z"),
+    ):
         assert run(root, *step).exit_code == 0
 
 
@@ -36,14 +45,27 @@ def test_the_scaffold_has_every_section_and_the_known_facts(site: Path) -> None:
         "draft": "true",
         "authors": ["Platform team"],
         "summary": "On 20 November 2026, from 13:55 UTC to 15:01 UTC (1 hour and 6 minutes), "
-                   "customers saw an outage of API and degraded performance of Dashboard. A "
-                   "configuration change sent traffic | to servers that were not ready.",
-        "action_items": [{"what": "Replace this with the first change", "owner": "Platform team",
-                          "due": "2026-12-22", "status": "open"}],
+        "customers saw an outage of API and degraded performance of Dashboard. A "
+        "configuration change sent traffic | to servers that were not ready.",
+        "action_items": [
+            {
+                "what": "Replace this with the first change",
+                "owner": "Platform team",
+                "due": "2026-12-22",
+                "status": "open",
+            }
+        ],
     }
     headings = [line for line in body.splitlines() if line.startswith("## ")]
-    assert headings == ["## What happened", "## Impact", "## Root cause", "## Resolution",
-                        "## What went well", "## What went wrong", "## What we are changing"]
+    assert headings == [
+        "## What happened",
+        "## Impact",
+        "## Root cause",
+        "## Resolution",
+        "## What went well",
+        "## What went wrong",
+        "## What we are changing",
+    ]
     assert (
         "| time (UTC) | event |\n"
         "| --- | --- |\n"
@@ -61,8 +83,9 @@ def test_the_scaffold_has_every_section_and_the_known_facts(site: Path) -> None:
         "- **Dashboard**: degraded performance at worst.\n"
         "- **Impact level**: critical.\n"
     ) in body
-    assert ("## Root cause\n\nA configuration change sent traffic | to servers that were not "
-            "ready.\n") in body
+    assert (
+        "## Root cause\n\nA configuration change sent traffic | to servers that were not ready.\n"
+    ) in body
     assert_publishable(site, NOW)  # a draft: never published, never a finding
 
 
@@ -74,13 +97,17 @@ def test_the_finished_postmortem_passes_the_checks(site: Path) -> None:
     text = path.read_text(encoding="utf-8")
     text = text.replace("draft: true\n", "").replace(
         "Replace this with the first change",
-        "Roll configuration changes out one region at a time, with automatic rollback")
-    text = text.replace("<!-- How it was fixed, and how we confirmed the recovery. -->",
-                        "We rolled the change back region by region.")
+        "Roll configuration changes out one region at a time, with automatic rollback",
+    )
+    text = text.replace(
+        "<!-- How it was fixed, and how we confirmed the recovery. -->",
+        "We rolled the change back region by region.",
+    )
     path.write_text(text, encoding="utf-8")
     assert_publishable(site, NOW)
-    built = (site / "site" / "2026-11-20-elevated-api-error-rates" / "postmortem" /
-             "index.html").read_text(encoding="utf-8")
+    built = (
+        site / "site" / "2026-11-20-elevated-api-error-rates" / "postmortem" / "index.html"
+    ).read_text(encoding="utf-8")
     assert "We rolled the change back region by region." in built
     assert "never published" not in built
 
@@ -91,15 +118,26 @@ def test_an_existing_postmortem_is_never_overwritten(site: Path) -> None:
     before = (site / PATH).read_bytes()
     result = run(site, "postmortem", "elevated", "--now", "2026-11-23T09:00:00Z")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {PATH} already exists; nothing was written\n"
-                             "  hint: edit the postmortem that is there\n")
+    assert result.output == (
+        f"Error: {PATH} already exists; nothing was written\n"
+        "  hint: edit the postmortem that is there\n"
+    )
     assert (site / PATH).read_bytes() == before
 
 
 def test_authors_and_an_open_incident(site: Path) -> None:
     open_incident(site)
-    result = run(site, "postmortem", "elevated", "--author", "Platform team", "--author",
-                 "Support", "--now", "2026-11-20T14:30:00Z")
+    result = run(
+        site,
+        "postmortem",
+        "elevated",
+        "--author",
+        "Platform team",
+        "--author",
+        "Support",
+        "--now",
+        "2026-11-20T14:30:00Z",
+    )
     assert result.exit_code == 0, result.output
     assert "is still open; the duration counts up to now" in result.output
     meta, _ = read(site, PATH)
@@ -114,8 +152,14 @@ def test_the_id_is_required(site: Path) -> None:
 
 def test_table_cells_escape_pipes(site: Path) -> None:
     open_incident(site)
-    run(site, "update", "-m", "Requests to /v1/a|b fail. We are checking each route.", "--now",
-        "2026-11-20T14:20:00Z")
+    run(
+        site,
+        "update",
+        "-m",
+        "Requests to /v1/a|b fail. We are checking each route.",
+        "--now",
+        "2026-11-20T14:20:00Z",
+    )
     run(site, "postmortem", "elevated", "--now", NOW)
     _, body = read(site, PATH)
     assert "| Public update, investigating: Requests to /v1/a\\|b fail. |" in body

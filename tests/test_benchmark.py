@@ -133,7 +133,8 @@ def test_runner_rejects_bad_sizes(tmp_path: Path) -> None:
 
 
 def test_cold_and_yardstick_builds_take_turns_and_set_outputs_aside(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Neither tool always runs first, and no timed build follows a mass deletion."""
     from benchmarks import run
 
@@ -155,8 +156,7 @@ def test_cold_and_yardstick_builds_take_turns_and_set_outputs_aside(
 
     monkeypatch.setattr(run, "timed", fake_build)
     options = run.Options(repeats=4, seed=1, strict=False, profile=None)
-    cold, yard = run.cold_and_yardstick_builds(config, site, yard_config, yard_site, options,
-                                               trash)
+    cold, yard = run.cold_and_yardstick_builds(config, site, yard_config, yard_site, options, trash)
     assert order == ["cold", "yardstick", "yardstick", "cold"] * 2
     assert len(cold) == len(yard) == 4
     kept = sorted(p.read_text() for p in trash.rglob("index.html"))

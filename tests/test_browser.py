@@ -24,8 +24,13 @@ SCREENSHOTS = REPO / "docs" / "screenshots"
 # Debian's chromium as root, on a machine whose network is closed: no sandbox, no GPU, and none
 # of the background connections that would otherwise be refused at every start.
 LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 DESKTOP = {"width": 1280, "height": 900}
@@ -101,8 +106,9 @@ def _local_only(route: Any, base_url: str, seen: Visit) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_pages_render_cleanly(visit: Any, name: str, viewport: dict[str, int], scheme: str,
-                              tmp_path: Path) -> None:
+def test_pages_render_cleanly(
+    visit: Any, name: str, viewport: dict[str, int], scheme: str, tmp_path: Path
+) -> None:
     seen = visit(PAGES[name], viewport, scheme)
     assert seen.console_errors == []
     assert seen.foreign_requests == []
@@ -146,9 +152,12 @@ def test_no_wcag_aa_violations(visit: Any, name: str, scheme: str) -> None:
     page = visit(PAGES[name], DESKTOP, scheme).page
     page.add_script_tag(content=axe.read_text(encoding="utf-8"))
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-    problems = [f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['html'][:120]})"
-                for v in result["violations"]]
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    problems = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['html'][:120]})"
+        for v in result["violations"]
+    ]
     assert problems == []
     assert len(result["passes"]) > 10  # axe really ran
 
@@ -171,6 +180,6 @@ def test_screenshots_for_the_readme(visit: Any, tmp_path: Path) -> None:
 
 def _luminance(css_colour: str) -> float:
     """Relative brightness 0..1 of an `rgb(r, g, b)` computed colour."""
-    parts = css_colour[css_colour.index("(") + 1:css_colour.index(")")].split(",")
+    parts = css_colour[css_colour.index("(") + 1 : css_colour.index(")")].split(",")
     red, green, blue = (float(part) / 255 for part in parts[:3])
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue

@@ -274,12 +274,14 @@ def test_damaged_front_matter_cache_is_ignored(site_root: Path, tmp_path: Path) 
 @settings(max_examples=150, deadline=None)
 @given(
     body=st.lists(st.sampled_from(["a", " ", "\n", "-", "é", "---\n", "\r"]), max_size=30).map(
-        "".join),
+        "".join
+    ),
     closing=st.sampled_from(["---", "...", "---  "]),
     newline=st.booleans(),
 )
-def test_front_matter_from_the_cache_is_the_parsed_one(body: str, closing: str,
-                                                        newline: bool) -> None:
+def test_front_matter_from_the_cache_is_the_parsed_one(
+    body: str, closing: str, newline: bool
+) -> None:
     """The cache keeps no body: it is the text after the front matter, taken again."""
     import tempfile
 
@@ -291,7 +293,9 @@ def test_front_matter_from_the_cache_is_the_parsed_one(body: str, closing: str,
         for _ in range(2):  # parsed and stored, then read back from the file
             with cache.used_by_build(Path(directory)):
                 assert cache.front_matter("x.md", text, split_front_matter) == expected
-        stored = cache.decode_json((Path(directory) / cache.SOURCES_FILE).read_bytes(),
-                                   cache.source_fingerprint())
+        stored = cache.decode_json(
+            (Path(directory) / cache.SOURCES_FILE).read_bytes(), cache.source_fingerprint()
+        )
         assert [set(entry) for entry in stored.values()] == [
-            {"meta", "lines", "item_lines", "body_line"}]
+            {"meta", "lines", "item_lines", "body_line"}
+        ]

@@ -99,8 +99,10 @@ def test_damaged_cache_still_builds_the_same_site(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("processes", [1, 2])
 def test_a_cold_build_keeps_every_text_in_the_markdown_cache(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
     """What a helper process renders comes back to the build, which saves it."""
+
     def use_processes(count: int) -> None:
         threshold = 1 if count == 2 else 10**9
         monkeypatch.setattr(records, "PARALLEL_MIN_FOLDERS", threshold)

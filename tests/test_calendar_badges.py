@@ -37,9 +37,10 @@ def test_calendar_round_trips_every_window_exactly(example_site: Path) -> None:
 
 
 def test_a_maintenance_completed_before_its_window_is_cancelled(write_tree) -> None:
-    root = write_tree({
-        "mkdocs.yml": MINIMAL_CONFIG,
-        "incidents/2026-11-20-db-upgrade/20261120T0900Z-scheduled.md": """\
+    root = write_tree(
+        {
+            "mkdocs.yml": MINIMAL_CONFIG,
+            "incidents/2026-11-20-db-upgrade/20261120T0900Z-scheduled.md": """\
             ---
             at: 2026-11-20T09:00:00Z
             kind: maintenance
@@ -50,22 +51,24 @@ def test_a_maintenance_completed_before_its_window_is_cancelled(write_tree) -> N
             ---
             We will upgrade the database during this window.
             """,
-        "incidents/2026-11-20-db-upgrade/20261121T0900Z-completed.md": """\
+            "incidents/2026-11-20-db-upgrade/20261121T0900Z-completed.md": """\
             ---
             at: 2026-11-21T09:00:00Z
             status: completed
             ---
             We have called off this maintenance; we will schedule it again.
             """,
-    })
+        }
+    )
     build_site(root / "mkdocs.yml", root / "out", datetime(2026, 11, 22, tzinfo=timezone.utc))
     (event,) = events(root / "out").values()
     assert str(event["STATUS"]) == "CANCELLED"
     assert event["SEQUENCE"] == 1  # calendar clients replace the event they already have
 
 
-@pytest.mark.parametrize("path", ["badge.svg", "components/webhooks/badge.svg",
-                                  "components/api/badge.svg"])
+@pytest.mark.parametrize(
+    "path", ["badge.svg", "components/webhooks/badge.svg", "components/api/badge.svg"]
+)
 def test_badges_are_accessible_svg(example_site: Path, path: str) -> None:
     svg = ET.parse(example_site / path).getroot()
     assert svg.tag == f"{SVG}svg" and svg.get("role") == "img"

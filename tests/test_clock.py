@@ -73,14 +73,23 @@ def test_now_prefers_the_option_then_source_date_epoch() -> None:
     assert real.tzinfo is UTC and abs(real - datetime.now(UTC)) < timedelta(seconds=5)
 
 
-ZONES = [UTC, timezone(timedelta(hours=5, minutes=30)), ZoneInfo("Europe/Berlin"),
-         ZoneInfo("America/New_York")]
+ZONES = [
+    UTC,
+    timezone(timedelta(hours=5, minutes=30)),
+    ZoneInfo("Europe/Berlin"),
+    ZoneInfo("America/New_York"),
+]
 
 
 @settings(max_examples=500, deadline=None)
-@given(moment=st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1),
-                           timezones=st.sampled_from(ZONES)),
-       zone=st.sampled_from(["UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata"]))
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1970, 1, 1),
+        max_value=datetime(2200, 1, 1),
+        timezones=st.sampled_from(ZONES),
+    ),
+    zone=st.sampled_from(["UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata"]),
+)
 def test_time_formatting_matches_strftime(moment: datetime, zone: str) -> None:
     """iso and the pages' times write the fields themselves, for speed: as strftime would."""
     from statuspress.pages import Formatter

@@ -90,8 +90,7 @@ def since(root: Path, rev: str = "published") -> list[str]:
 
 
 def check(root: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, ["check", "-f", str(root / "mkdocs.yml"), "--now", NOW,
-                                     *args])
+    return CliRunner().invoke(main, ["check", "-f", str(root / "mkdocs.yml"), "--now", NOW, *args])
 
 
 def test_an_untouched_history_is_clean(repo: Path) -> None:
@@ -104,7 +103,7 @@ def test_rewriting_published_text_is_flagged(repo: Path) -> None:
     assert since(repo) == [
         f"{FIRST}:11: warning[silent-edit]: published content changed since it was published: "
         "the text\n  hint: keep the published text and add a paragraph starting with "
-        "\"Correction (date):\" that says what changed, or post a new update"
+        '"Correction (date):" that says what changed, or post a new update'
     ]
 
 
@@ -113,31 +112,44 @@ def test_a_committed_rewrite_is_flagged_too(repo: Path) -> None:
     commit(repo, "downgrade")
     [finding] = edited_since(repo / "mkdocs.yml", "published")
     assert (finding.line, finding.message) == (
-        5, "published content changed since it was published: 'impact'")
+        5,
+        "published content changed since it was published: 'impact'",
+    )
 
 
 def test_a_correction_note_makes_the_edit_open(repo: Path) -> None:
-    edit(repo, FIRST, "Retrying is safe.\n", "Retrying is safe.\n\n**Correction (20 November, "
-         "15:10 UTC):** about 2% of requests failed, not 5%.\n")
+    edit(
+        repo,
+        FIRST,
+        "Retrying is safe.\n",
+        "Retrying is safe.\n\n**Correction (20 November, "
+        "15:10 UTC):** about 2% of requests failed, not 5%.\n",
+    )
     assert since(repo) == []
     assert check(repo, "--since", "published", "--strict").exit_code == 0
 
 
-@pytest.mark.parametrize("note", [
-    "Correction: the affected component was the dashboard, not the API.",
-    "_Corrected on 21 November: the error code was 503._",
-    "Update (2026-11-21): the rollback finished at 14:40 UTC.",
-    "**Edited 21 Nov:** fixed the time of the rollback.",
-])
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Correction: the affected component was the dashboard, not the API.",
+        "_Corrected on 21 November: the error code was 503._",
+        "Update (2026-11-21): the rollback finished at 14:40 UTC.",
+        "**Edited 21 Nov:** fixed the time of the rollback.",
+    ],
+)
 def test_correction_conventions(note: str) -> None:
     assert adds_correction("Requests fail.", f"Requests fail.\n\n{note}")
 
 
-@pytest.mark.parametrize("note", [
-    "Updates will follow every 30 minutes.",
-    "We corrected nothing.",
-    "Update: requests fail.",  # "Update" needs a date
-])
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Updates will follow every 30 minutes.",
+        "We corrected nothing.",
+        "Update: requests fail.",  # "Update" needs a date
+    ],
+)
 def test_not_correction_notes(note: str) -> None:
     assert not adds_correction("Requests fail.", f"Requests fail.\n\n{note}")
 
@@ -152,8 +164,12 @@ def test_an_existing_correction_does_not_cover_a_new_rewrite(repo: Path) -> None
 
 def test_rewrapping_internal_notes_and_lint_settings_are_not_edits(repo: Path) -> None:
     edit(repo, FIRST, "HTTP 503. Retrying", "HTTP 503.\nRetrying")
-    edit(repo, FIRST, "internal: pager 4312", "internal: pager 4312, see PR 88\n"
-         "lint: {ignore: [vague-scope]}")
+    edit(
+        repo,
+        FIRST,
+        "internal: pager 4312",
+        "internal: pager 4312, see PR 88\nlint: {ignore: [vague-scope]}",
+    )
     edit(repo, FIRST, "Retrying is safe.", "Retrying is safe. <!-- checked by Ana -->")
     assert since(repo) == []
 
@@ -171,7 +187,10 @@ def test_deleting_a_published_update_is_flagged(repo: Path) -> None:
     (repo / FIRST).unlink()
     [finding] = edited_since(repo / "mkdocs.yml", "published")
     assert (finding.path, finding.line, finding.message) == (
-        FIRST, 0, "a published file was deleted")
+        FIRST,
+        0,
+        "a published file was deleted",
+    )
 
 
 def test_new_files_and_drafts_at_rev_were_never_published(repo: Path) -> None:
@@ -184,7 +203,8 @@ def test_new_files_and_drafts_at_rev_were_never_published(repo: Path) -> None:
     edit(repo, draft, "draft: true\n", "")
     (repo / f"{FOLDER}/20261120T1440Z-resolved.md").write_text(
         "---\nat: 2026-11-20T14:40:00Z\nstatus: resolved\n---\nFixed. Thank you.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert since(repo, "with-draft") == []
 
 
@@ -193,8 +213,9 @@ def test_silencing_and_levels(repo: Path) -> None:
     edit(repo, FIRST, "internal:", "lint: {ignore: [silent-edit]}\ninternal:")
     assert since(repo) == []
     edit(repo, FIRST, "lint: {ignore: [silent-edit]}\n", "")
-    (repo / "mkdocs.yml").write_text(MINIMAL_CONFIG + "      lint:\n        silent-edit: error\n",
-                                     encoding="utf-8")
+    (repo / "mkdocs.yml").write_text(
+        MINIMAL_CONFIG + "      lint:\n        silent-edit: error\n", encoding="utf-8"
+    )
     result = check(repo, "--since", "published")
     assert result.exit_code == 1
     assert "error[silent-edit]" in result.output
@@ -205,7 +226,8 @@ def test_an_unknown_revision_is_a_clear_error(repo: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith(
         "mkdocs.yml: error[since]: 'no-such-branch' is not a known git revision\n"
-        "  hint: use a commit, branch or tag that exists here, e.g. origin/main;")
+        "  hint: use a commit, branch or tag that exists here, e.g. origin/main;"
+    )
     assert "Traceback" not in result.output
     assert since(repo, "--output=x") == [
         "mkdocs.yml: error[since]: '--output=x' is not a git revision\n  hint: use a commit, "

@@ -16,7 +16,8 @@ from statuspress.build import build_site
 FEEDS = ["history.atom", "history.rss", "updates.atom", "updates.rss", "postmortems.atom"]
 STATUSPAGE_ENTRY = re.compile(
     r"<p><small>[A-Z][a-z]{2} [ \d]\d, \d\d:\d\d UTC</small><br ?/?>"
-    r"<strong>[A-Z][a-z ]+</strong> - ")
+    r"<strong>[A-Z][a-z ]+</strong> - "
+)
 
 
 def parsed(site: Path, name: str) -> feedparser.FeedParserDict:
@@ -25,8 +26,9 @@ def parsed(site: Path, name: str) -> feedparser.FeedParserDict:
     return feed
 
 
-@pytest.mark.parametrize("name", [*FEEDS, "components/api/history.atom",
-                                  "components/webhooks/history.atom"])
+@pytest.mark.parametrize(
+    "name", [*FEEDS, "components/api/history.atom", "components/webhooks/history.atom"]
+)
 def test_every_feed_parses_without_errors(example_site: Path, name: str) -> None:
     feed = parsed(example_site, name)
     assert feed.version == ("rss20" if name.endswith(".rss") else "atom10")
@@ -50,7 +52,8 @@ def test_history_feed_has_statuspage_shape(example_site: Path) -> None:
     assert content.index(newest) < content.index(oldest)
     maintenance = next(e for e in feed.entries if "backup-storage-migration" in e.link)
     assert "THIS IS A SCHEDULED EVENT Nov 26, 03:00 UTC - Nov 26, 05:00 UTC" in (
-        maintenance.content[0].value)
+        maintenance.content[0].value
+    )
 
 
 def test_rss_guid_is_the_atom_id(example_site: Path) -> None:
@@ -82,10 +85,12 @@ def test_component_feed_holds_only_that_component(example_site: Path) -> None:
 def test_a_feed_id_authority_keeps_ids_after_a_domain_move(tmp_path: Path) -> None:
     source = copy_example(tmp_path / "src")
     text = (REPO / "mkdocs.yml").read_text()
-    text = text.replace("site_url: https://status.acme.example/",
-                        "site_url: https://status.acme-new.example/")
-    text = text.replace("      company:", "      feed_id_authority: status.acme.example\n"
-                        "      company:", 1)
+    text = text.replace(
+        "site_url: https://status.acme.example/", "site_url: https://status.acme-new.example/"
+    )
+    text = text.replace(
+        "      company:", "      feed_id_authority: status.acme.example\n      company:", 1
+    )
     (source / "mkdocs.yml").write_text(text)
     build_site(source / "mkdocs.yml", tmp_path / "out", EXAMPLE_NOW)
     moved = parsed(tmp_path / "out", "history.atom")
@@ -105,12 +110,15 @@ def test_a_feed_reader_sees_no_duplicates_and_each_change_once(tmp_path: Path) -
             reader.add_feed(url)
         first = _update(reader)
         assert {url: result.new for url, result in first.items()} == {
-            urls["history.atom"]: 8, urls["updates.atom"]: _update_count(site),
-            urls["history.rss"]: 8}
+            urls["history.atom"]: 8,
+            urls["updates.atom"]: _update_count(site),
+            urls["history.rss"]: 8,
+        }
         build_site(config, site, EXAMPLE_NOW)
         again = _update(reader)
-        assert all(result is None or (result.new, result.modified) == (0, 0)
-                   for result in again.values()), again
+        assert all(
+            result is None or (result.new, result.modified) == (0, 0) for result in again.values()
+        ), again
         time.sleep(1.1)  # the test server's Last-Modified has one-second resolution
         draft = source / "incidents/2026-11-22-webhook-delays/20261122T1025Z-monitoring.md"
         draft.write_text(draft.read_text().replace("draft: true\n", ""))
@@ -139,9 +147,10 @@ def _update_count(site: Path) -> int:
 def test_drafts_and_internal_text_never_reach_a_feed(tmp_path: Path, write_tree) -> None:
     from conftest import MINIMAL_CONFIG
 
-    write_tree({
-        "mkdocs.yml": MINIMAL_CONFIG,
-        "incidents/2026-11-20-api-errors/20261120T1405Z-investigating.md": """\
+    write_tree(
+        {
+            "mkdocs.yml": MINIMAL_CONFIG,
+            "incidents/2026-11-20-api-errors/20261120T1405Z-investigating.md": """\
             ---
             at: 2026-11-20T14:05:00Z
             status: investigating
@@ -153,7 +162,7 @@ def test_drafts_and_internal_text_never_reach_a_feed(tmp_path: Path, write_tree)
             ---
             We are looking into errors on the API. <!-- CANARY-COMMENT-7731 -->
             """,
-        "incidents/2026-11-20-api-errors/20261120T1420Z-identified.md": """\
+            "incidents/2026-11-20-api-errors/20261120T1420Z-identified.md": """\
             ---
             at: 2026-11-20T14:20:00Z
             status: identified
@@ -161,9 +170,13 @@ def test_drafts_and_internal_text_never_reach_a_feed(tmp_path: Path, write_tree)
             ---
             CANARY-DRAFT-7731 not ready to publish.
             """,
-    })
-    build_site(tmp_path / "mkdocs.yml", tmp_path / "out", datetime.fromisoformat(
-        "2026-11-20T14:30:00+00:00"))
+        }
+    )
+    build_site(
+        tmp_path / "mkdocs.yml",
+        tmp_path / "out",
+        datetime.fromisoformat("2026-11-20T14:30:00+00:00"),
+    )
     for feed in (tmp_path / "out").rglob("*.*"):
         if feed.suffix in (".atom", ".rss", ".ics", ".json"):
             assert "CANARY" not in feed.read_text(), feed
@@ -171,7 +184,8 @@ def test_drafts_and_internal_text_never_reach_a_feed(tmp_path: Path, write_tree)
 
 
 def test_the_newest_updates_and_components_last_touched_match_a_full_scan(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Both stop scanning early, from the most recently active incidents back: they must find
     what a pass over every update finds, ties in time included."""
     import heapq
@@ -194,4 +208,5 @@ def test_the_newest_updates_and_components_last_touched_match_a_full_scan(
             touched[component_id] = max(update.at, touched.get(component_id, update.at))
     found = api._last_touched(site)
     assert {c: found.get(c) for c in settings.component_ids} == {
-        c: touched.get(c) for c in settings.component_ids}
+        c: touched.get(c) for c in settings.component_ids
+    }

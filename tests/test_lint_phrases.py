@@ -48,8 +48,19 @@ def make_update(
     """An update `minutes` after 09:00 whose body starts on line 10 of its file."""
     moment = at(minutes)
     name = file or f"{moment:%Y%m%dT%H%MZ}-{status}.md"
-    lines = {"title": 2, "at": 3, "status": 4, "impact": 5, "components": 6, "eta": 7,
-             "next_update": 8, "apology": 9, "cause": 9, "workaround": 9, "lint": 9}
+    lines = {
+        "title": 2,
+        "at": 3,
+        "status": 4,
+        "impact": 5,
+        "components": 6,
+        "eta": 7,
+        "next_update": 8,
+        "apology": 9,
+        "cause": 9,
+        "workaround": 9,
+        "lint": 9,
+    }
     return Update(
         incident_id=INCIDENT_ID,
         file=name,
@@ -59,7 +70,8 @@ def make_update(
         title=str(fields.pop("title", "Dashboard pages loading slowly")),
         impact=impact,
         components={"dashboard": ComponentState.DEGRADED_PERFORMANCE}
-        if components is None else components,
+        if components is None
+        else components,
         body=body,
         next_update=moment + timedelta(minutes=next_in) if next_in is not None else None,
         explicit=frozenset({"at", "status", *explicit, *fields, "title"}),
@@ -70,12 +82,14 @@ def make_update(
 
 
 def make_incident(*updates: Update, kind: Kind = Kind.INCIDENT, **fields: object) -> Incident:
-    return Incident(id=INCIDENT_ID, kind=kind, path=f"incidents/{INCIDENT_ID}",
-                    updates=tuple(updates), **fields)  # type: ignore[arg-type]
+    return Incident(
+        id=INCIDENT_ID, kind=kind, path=f"incidents/{INCIDENT_ID}", updates=tuple(updates), **fields
+    )  # type: ignore[arg-type]
 
 
-def lint(*incidents: Incident, now: datetime = NOW,
-         settings: Settings = SETTINGS) -> list[Diagnostic]:
+def lint(
+    *incidents: Incident, now: datetime = NOW, settings: Settings = SETTINGS
+) -> list[Diagnostic]:
     return run_lint(Site(settings, tuple(incidents)), now)
 
 
@@ -88,8 +102,9 @@ def opened() -> Update:
     return make_update(0, started=at(-10), explicit=("title", "impact", "components"))
 
 
-def text_findings(text: str, field: str = "body", *, status: str = "identified",
-                  **fields: object) -> list[Diagnostic]:
+def text_findings(
+    text: str, field: str = "body", *, status: str = "identified", **fields: object
+) -> list[Diagnostic]:
     """Findings for `text` in the `field` of the second update of an open minor incident."""
     values: dict[str, object] = {"body": "We are rolling out the fix region by region."}
     values[field] = text
@@ -218,7 +233,7 @@ BAD: dict[str, list[str]] = {
         "The primary at 10.0.3.17 stopped accepting connections.",
         "We restarted api-7.eu-west-1.compute.internal after it ran out of memory.",
         "Errors: java.lang.NullPointerException at com.acme.Billing(Billing.java:42)",
-        "Traceback (most recent call last):\n  File \"app.py\", line 3",
+        'Traceback (most recent call last):\n  File "app.py", line 3',
         "The graphs on grafana.corp.acme.example show the spike.",
         "Run this to check:\n\n```\ncurl https://api.acme.example/health\n```",
         "The cache on redis-2.prod.acme.net filled up.",
@@ -234,8 +249,7 @@ GOOD: dict[str, list[str]] = {
         "We're sorry that webhooks were delayed for 40 minutes.",
         "We're sorry for the disruption to your checkout this morning.",
         "We apologize for the problems with exports since Monday: 3 in 10 failed.",
-        "This was more than an inconvenience: your integrations stopped working, and we are "
-        "sorry.",
+        "This was more than an inconvenience: your integrations stopped working, and we are sorry.",
         "We apologize to every customer whose invoices were sent twice this morning.",
         "The error page said `Sorry for any inconvenience`; it now links to this page.",
     ],
@@ -293,7 +307,7 @@ GOOD: dict[str, list[str]] = {
         "Our disaster recovery site took over at 14:10 UTC.",
         "Disaster-recovery drills continue as planned.",
         "The health check `status != ok` fired at 14:02 UTC.",
-        "> A customer wrote: \"Nothing works!\"\n\nThat was the case for 12 minutes.",
+        '> A customer wrote: "Nothing works!"\n\nThat was the case for 12 minutes.',
     ],
     "eta-in-text": [
         "We will post another update in 30 minutes.",
@@ -341,8 +355,7 @@ WELL_WRITTEN = [
     "were not ready. We are reversing it now, one region at a time.",
     "Uploads larger than 100 MB fail with HTTP 413. Smaller uploads work. As a workaround, "
     "split large files or use the multipart API.",
-    "We have restored service for customers in North America; Europe and Asia-Pacific follow "
-    "next.",
+    "We have restored service for customers in North America; Europe and Asia-Pacific follow next.",
     "Our monitoring shows that e-mail sent through Acme is delayed by up to 15 minutes. "
     "Messages are queued, not lost.",
     "- API: requests fail for about 1 in 10 calls\n- Dashboard: loads, but slowly\n"
@@ -358,27 +371,40 @@ def test_well_written_updates_have_no_finding(text: str) -> None:
 
 
 def test_a_well_written_resolution_has_no_finding() -> None:
-    closing = make_update(40, "resolved", "Checkout works again since 15:12 UTC. We're sorry "
-                          "that it failed for 38 minutes: we know that cost you sales. Thank "
-                          "you for your patience; a postmortem follows by 28 November.",
-                          next_in=None)
+    closing = make_update(
+        40,
+        "resolved",
+        "Checkout works again since 15:12 UTC. We're sorry "
+        "that it failed for 38 minutes: we know that cost you sales. Thank "
+        "you for your patience; a postmortem follows by 28 November.",
+        next_in=None,
+    )
     assert [d.render() for d in lint(make_incident(opened(), closing))] == []
 
 
-@pytest.mark.parametrize(("rule", "text"), [(r, t) for r, ts in BAD.items() for t in ts],
-                         ids=[f"{r}:{t[:30]}" for r, ts in BAD.items() for t in ts])
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [(r, t) for r, ts in BAD.items() for t in ts],
+    ids=[f"{r}:{t[:30]}" for r, ts in BAD.items() for t in ts],
+)
 def test_bad_writing_is_found(rule: str, text: str) -> None:
     assert rule in found(text)
 
 
-@pytest.mark.parametrize(("rule", "text"), [(r, t) for r, ts in GOOD.items() for t in ts],
-                         ids=[f"{r}:{t[:30]}" for r, ts in GOOD.items() for t in ts])
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [(r, t) for r, ts in GOOD.items() for t in ts],
+    ids=[f"{r}:{t[:30]}" for r, ts in GOOD.items() for t in ts],
+)
 def test_good_writing_is_left_alone(rule: str, text: str) -> None:
     assert rule not in found(text)
 
 
-@pytest.mark.parametrize("text", [t for ts in GOOD.values() for t in ts],
-                         ids=[t[:40] for ts in GOOD.values() for t in ts])
+@pytest.mark.parametrize(
+    "text",
+    [t for ts in GOOD.values() for t in ts],
+    ids=[t[:40] for ts in GOOD.values() for t in ts],
+)
 def test_good_writing_has_no_finding_at_all(text: str) -> None:
     assert [d.render() for d in text_findings(text)] == []
 
@@ -390,8 +416,10 @@ def test_phrases_are_found_in_every_public_field() -> None:
 
 
 def test_code_spans_fences_and_block_quotes_are_ignored_by_phrase_rules() -> None:
-    quoted = "> Customer: \"some users are experiencing issues, we apologize for any " \
-             "inconvenience\"\n\nWe have contacted the 3 affected accounts."
+    quoted = (
+        '> Customer: "some users are experiencing issues, we apologize for any '
+        'inconvenience"\n\nWe have contacted the 3 affected accounts.'
+    )
     assert found(quoted) == set()
     fenced = "Status:\n\n~~~\nwe apologize for any inconvenience\n~~~"
     assert found(fenced) == {"internal-detail"}  # the code block itself, not the phrase
@@ -404,7 +432,7 @@ def test_a_finding_quotes_the_phrase_and_points_at_its_line() -> None:
         f"incidents/{INCIDENT_ID}/20261122T0930Z-identified.md:12: error[rote-apology]: "
         "'apologize for any inconvenience' is a rote apology\n"
         "  hint: apologize for the actual harm, e.g. \"We're sorry: since 14:05 UTC you "
-        "cannot sign in to the dashboard.\""
+        'cannot sign in to the dashboard."'
     )
 
 
@@ -426,21 +454,35 @@ def test_eta_in_text_accepts_a_time_that_restates_the_eta_field() -> None:
 
 
 def test_eta_in_text_skips_resolutions_and_maintenance() -> None:
-    closing = make_update(40, "resolved", "The API should be back shortly after caches refill.",
-                          next_in=None, apology="We're sorry for the slow API.")
+    closing = make_update(
+        40,
+        "resolved",
+        "The API should be back shortly after caches refill.",
+        next_in=None,
+        apology="We're sorry for the slow API.",
+    )
     assert "eta-in-text" not in rules(make_incident(opened(), closing))
     window = Window(at(60), at(120))
-    planned = make_update(0, "scheduled", "The upgrade will be completed within 30 minutes.",
-                          next_in=None, window=window,
-                          components={"api": ComponentState.UNDER_MAINTENANCE})
+    planned = make_update(
+        0,
+        "scheduled",
+        "The upgrade will be completed within 30 minutes.",
+        next_in=None,
+        window=window,
+        components={"api": ComponentState.UNDER_MAINTENANCE},
+    )
     assert "eta-in-text" not in rules(make_incident(planned, kind=Kind.MAINTENANCE))
 
 
 def test_vague_scope_counts_a_configured_component_as_specific() -> None:
     assert "vague-scope" not in found("Some customers cannot receive Webhooks right now.")
     other = replace(SETTINGS, components=(Component("search", "Search"),))
-    second = make_update(30, "identified", "Some customers cannot use search.",
-                         components={"search": ComponentState.DEGRADED_PERFORMANCE})
+    second = make_update(
+        30,
+        "identified",
+        "Some customers cannot use search.",
+        components={"search": ComponentState.DEGRADED_PERFORMANCE},
+    )
     first = make_update(0, components={"search": ComponentState.DEGRADED_PERFORMANCE})
     assert "vague-scope" not in rules(make_incident(first, second), settings=other)
 
@@ -450,10 +492,12 @@ def test_person_blame_is_an_error_in_postmortems_only() -> None:
     assert update_finding.severity.value == "warning"
 
 
-PHRASES = {name: value for module in ("patterns", "phrases")
-           for name, value in vars(__import__(f"statuspress.lintrules.{module}",
-                                              fromlist=["x"])).items()
-           if type(value).__name__ == "Phrase"}
+PHRASES = {
+    name: value
+    for module in ("patterns", "phrases")
+    for name, value in vars(__import__(f"statuspress.lintrules.{module}", fromlist=["x"])).items()
+    if type(value).__name__ == "Phrase"
+}
 
 
 @pytest.mark.parametrize("name", sorted(PHRASES))
@@ -466,8 +510,9 @@ def test_every_text_a_phrase_matches_passes_its_word_gate(name: str) -> None:
 
     phrase = PHRASES[name]
 
-    @settings(max_examples=200, deadline=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
     @given(st.from_regex(phrase.pattern))
     def gate_lets_it_through(text: str) -> None:
         if phrase.pattern.search(text):

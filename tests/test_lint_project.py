@@ -48,8 +48,9 @@ def check(root: Path, *args: str) -> Result:
 
 
 def site(write_tree: Tree, update: str = UPDATE, config: str = MINIMAL_CONFIG) -> Path:
-    return write_tree({"mkdocs.yml": config, FIRST: update,
-                       f"{FOLDER}/20261120T1440Z-resolved.md": RESOLVED})
+    return write_tree(
+        {"mkdocs.yml": config, FIRST: update, f"{FOLDER}/20261120T1440Z-resolved.md": RESOLVED}
+    )
 
 
 def with_lint(levels: str) -> str:
@@ -62,7 +63,7 @@ def test_a_finding_in_the_text_format(write_tree: Tree) -> None:
     assert result.output == (
         f"{FIRST}:11: error[rote-apology]: 'apologize for any inconvenience' is a rote apology\n"
         "  hint: apologize for the actual harm, e.g. \"We're sorry: since 14:05 UTC you cannot "
-        "sign in to the dashboard.\"\n"
+        'sign in to the dashboard."\n'
         "1 error in 1 file\n"
     )
 
@@ -71,29 +72,36 @@ def test_a_finding_in_the_json_and_github_formats(write_tree: Tree) -> None:
     root = site(write_tree)
     [row] = json.loads(check(root, "--now", NOW, "--format", "json").output)
     assert (row["path"], row["line"], row["severity"], row["rule"]) == (
-        FIRST, 11, "error", "rote-apology")
+        FIRST,
+        11,
+        "error",
+        "rote-apology",
+    )
     github = check(root, "--now", NOW, "--format", "github").output
     assert github.startswith(f"::error file={FIRST},line=11,title=statuspress rote-apology::")
 
 
 def test_levels_from_mkdocs_yml(write_tree: Tree) -> None:
-    warned = check(site(write_tree, config=with_lint("        rote-apology: warning\n")),
-                   "--now", NOW)
+    warned = check(
+        site(write_tree, config=with_lint("        rote-apology: warning\n")), "--now", NOW
+    )
     assert warned.exit_code == 0
     assert "warning[rote-apology]" in warned.output
 
 
 def test_a_rule_turned_off(write_tree: Tree) -> None:
-    result = check(site(write_tree, config=with_lint("        rote-apology: off\n")),
-                   "--now", NOW, "--strict")
+    result = check(
+        site(write_tree, config=with_lint("        rote-apology: off\n")), "--now", NOW, "--strict"
+    )
     assert (result.exit_code, result.output) == (0, "no problems found\n")
 
 
 def test_a_warning_raised_to_an_error(write_tree: Tree) -> None:
     text = UPDATE.replace("We apologize for any inconvenience.", "Rest assured.")
     assert check(site(write_tree, text), "--now", NOW).exit_code == 0
-    raised = check(site(write_tree, text, with_lint("        generic-statement: error\n")),
-                   "--now", NOW)
+    raised = check(
+        site(write_tree, text, with_lint("        generic-statement: error\n")), "--now", NOW
+    )
     assert raised.exit_code == 1
     assert "error[generic-statement]" in raised.output
 
@@ -117,37 +125,46 @@ def test_a_misspelt_ignore_is_an_error(write_tree: Tree) -> None:
     text = UPDATE.replace("next_update: 1h", "next_update: 1h\nlint: {ignore: [rote-apolgy]}")
     result = check(site(write_tree, text), "--now", NOW)
     assert result.exit_code == 1
-    assert (f"{FIRST}:9: error[unknown-rule]: 'rote-apolgy' in 'lint: ignore' is not a lint "
-            "rule\n  hint: did you mean 'rote-apology'?") in result.output
+    assert (
+        f"{FIRST}:9: error[unknown-rule]: 'rote-apolgy' in 'lint: ignore' is not a lint "
+        "rule\n  hint: did you mean 'rote-apology'?"
+    ) in result.output
 
 
 def test_html_comments_and_internal_notes_are_not_linted(write_tree: Tree) -> None:
-    text = UPDATE.replace("We apologize for any inconvenience.",
-                          "<!-- we apologize for any inconvenience -->")
+    text = UPDATE.replace(
+        "We apologize for any inconvenience.", "<!-- we apologize for any inconvenience -->"
+    )
     text = text.replace("next_update: 1h", "next_update: 1h\ninternal: Rest assured!")
     assert check(site(write_tree, text), "--now", NOW, "--strict").exit_code == 0
 
 
 def test_timing_findings_of_closed_incidents_stay_out_of_check(write_tree: Tree) -> None:
     late = RESOLVED.replace("14:40", "15:30").replace("T1440Z", "T1530Z")
-    root = write_tree({"mkdocs.yml": MINIMAL_CONFIG,
-                       FIRST: UPDATE.replace("We apologize for any inconvenience.", ""),
-                       f"{FOLDER}/20261120T1530Z-resolved.md": late})
+    root = write_tree(
+        {
+            "mkdocs.yml": MINIMAL_CONFIG,
+            FIRST: UPDATE.replace("We apologize for any inconvenience.", ""),
+            f"{FOLDER}/20261120T1530Z-resolved.md": late,
+        }
+    )
     assert check(root, "--now", "2026-11-20T15:40:00Z", "--strict").exit_code == 0
     open_then = check(root, "--now", "2026-11-20T15:20:00Z", "--strict")
     assert "warning[update-overdue]" in open_then.output
 
 
-def test_errors_stop_the_build_and_warnings_stop_a_strict_one(write_tree: Tree,
-                                                               tmp_path: Path) -> None:
+def test_errors_stop_the_build_and_warnings_stop_a_strict_one(
+    write_tree: Tree, tmp_path: Path
+) -> None:
     root = site(write_tree)
     target = tmp_path / "out"
     with pytest.raises(BuildFailed) as failed:
         build_site(root / "mkdocs.yml", target, EXAMPLE_NOW)
     assert [d.rule for d in failed.value.diagnostics] == ["rote-apology"]
     assert not target.exists()
-    (root / FIRST).write_text(UPDATE.replace("We apologize for any inconvenience.",
-                                             "Rest assured."), encoding="utf-8")
+    (root / FIRST).write_text(
+        UPDATE.replace("We apologize for any inconvenience.", "Rest assured."), encoding="utf-8"
+    )
     with pytest.raises(BuildFailed) as strict:
         build_site(root / "mkdocs.yml", target, EXAMPLE_NOW, strict=True)
     assert [d.rule for d in strict.value.diagnostics] == ["generic-statement"]

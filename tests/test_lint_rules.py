@@ -24,8 +24,12 @@ MAJOR = {"impact": Impact.MAJOR, "components": {"webhooks": ComponentState.PARTI
 SORRY = "We're sorry: webhook events reach your endpoints up to 40 minutes late."
 
 
-def major(minutes: float, status: str = "investigating", body: str = "Webhook events are "
-          "delivered up to 40 minutes late; none are lost.", **fields: object) -> Update:
+def major(
+    minutes: float,
+    status: str = "investigating",
+    body: str = "Webhook events are delivered up to 40 minutes late; none are lost.",
+    **fields: object,
+) -> Update:
     values = {**MAJOR, "next_in": 30, **fields}
     return make_update(minutes, status, body, **values)  # type: ignore[arg-type]
 
@@ -40,8 +44,9 @@ def major_first(**fields: object) -> Update:
 
 def test_next_update_missing_judges_the_latest_update_of_an_open_incident() -> None:
     silent = make_update(30, "identified", "We found the slow query.", next_in=None)
-    [finding] = [d for d in lint(make_incident(opened(), silent))
-                 if d.rule == "next-update-missing"]
+    [finding] = [
+        d for d in lint(make_incident(opened(), silent)) if d.rule == "next-update-missing"
+    ]
     assert (finding.path.endswith("0930Z-identified.md"), finding.line) == (True, 4)
     assert finding.severity.value == "error"
     earlier_silent = make_update(0, started=at(-10), next_in=None)
@@ -51,12 +56,19 @@ def test_next_update_missing_judges_the_latest_update_of_an_open_incident() -> N
 
 def test_closed_incidents_and_maintenance_need_no_next_update() -> None:
     silent = make_update(0, started=at(-10), next_in=None)
-    closing = make_update(30, "resolved", "Pages load in one second again. Thank you.",
-                          next_in=None)
+    closing = make_update(
+        30, "resolved", "Pages load in one second again. Thank you.", next_in=None
+    )
     assert "next-update-missing" not in rules(make_incident(silent, closing))
     window = Window(at(300), at(360))
-    planned = make_update(0, "scheduled", "We will upgrade the API.", next_in=None,
-                          window=window, components={"api": ComponentState.UNDER_MAINTENANCE})
+    planned = make_update(
+        0,
+        "scheduled",
+        "We will upgrade the API.",
+        next_in=None,
+        window=window,
+        components={"api": ComponentState.UNDER_MAINTENANCE},
+    )
     assert rules(make_incident(planned, kind=Kind.MAINTENANCE)) == set()
 
 
@@ -65,14 +77,16 @@ def test_update_overdue_after_the_promise_and_the_grace() -> None:
     assert "update-overdue" not in rules(incident, now=at(35))
     assert "update-overdue" in rules(incident, now=at(35.5))
     [finding] = [d for d in lint(incident, now=at(50)) if d.rule == "update-overdue"]
-    assert finding.message == ("the next update was promised for 2026-11-22 09:30 UTC and is "
-                               "20 min overdue")
+    assert finding.message == (
+        "the next update was promised for 2026-11-22 09:30 UTC and is 20 min overdue"
+    )
     assert finding.line == 8
 
 
 def test_update_overdue_is_not_reported_once_the_incident_is_resolved() -> None:
-    closing = make_update(90, "resolved", "Pages are fast again. Thank you for your patience.",
-                          next_in=None)
+    closing = make_update(
+        90, "resolved", "Pages are fast again. Thank you for your patience.", next_in=None
+    )
     incident = make_incident(make_update(0, started=at(-10), next_in=30), closing)
     assert "update-overdue" in rules(incident, now=at(89))
     assert "update-overdue" not in rules(incident, now=at(91))
@@ -82,12 +96,14 @@ def test_promise_broken_on_an_open_incident_only() -> None:
     late = make_update(66, "identified", "We found the slow query.")
     incident = make_incident(opened(), late)
     [finding] = [d for d in lint(incident, now=at(70)) if d.rule == "promise-broken"]
-    assert finding.message == ("this update came 6 min after the 2026-11-22 10:00 UTC the "
-                               "previous update promised")
+    assert finding.message == (
+        "this update came 6 min after the 2026-11-22 10:00 UTC the previous update promised"
+    )
     on_time = make_update(65, "identified", "We found the slow query.")
     assert "promise-broken" not in rules(make_incident(opened(), on_time), now=at(70))
-    closed = make_incident(opened(), late, make_update(90, "resolved", "Fast again. Thanks.",
-                                                       next_in=None))
+    closed = make_incident(
+        opened(), late, make_update(90, "resolved", "Fast again. Thanks.", next_in=None)
+    )
     assert "promise-broken" not in rules(closed, now=at(100))
 
 
@@ -103,8 +119,12 @@ def test_updates_after_the_clock_do_not_count_yet() -> None:
 
 
 def test_slow_acknowledgement_limits_by_impact() -> None:
-    for impact, limit in ((Impact.CRITICAL, 10), (Impact.MAJOR, 15), (Impact.MINOR, 30),
-                          (Impact.NONE, 30)):
+    for impact, limit in (
+        (Impact.CRITICAL, 10),
+        (Impact.MAJOR, 15),
+        (Impact.MINOR, 30),
+        (Impact.NONE, 30),
+    ):
         on_time = make_update(0, started=at(-limit), impact=impact, next_in=20, apology=SORRY)
         late = make_update(0, started=at(-limit - 1), impact=impact, next_in=20, apology=SORRY)
         assert "slow-acknowledgement" not in rules(make_incident(on_time)), impact
@@ -118,8 +138,9 @@ def test_slow_acknowledgement_needs_started() -> None:
 def test_cadence_gap_per_impact_and_status() -> None:
     assert "cadence-gap" in rules(make_incident(major_first(next_in=31)))
     assert "cadence-gap" not in rules(make_incident(major_first(next_in=30)))
-    monitoring = major(20, "monitoring", "Deliveries are on time again; we are watching.",
-                       next_in=60)
+    monitoring = major(
+        20, "monitoring", "Deliveries are on time again; we are watching.", next_in=60
+    )
     assert "cadence-gap" not in rules(make_incident(major_first(), monitoring), now=at(25))
     critical = make_update(0, started=at(-5), impact=Impact.CRITICAL, next_in=30, apology=SORRY)
     assert "cadence-gap" in rules(make_incident(critical), now=at(5))
@@ -146,11 +167,25 @@ def test_eta_while_investigating() -> None:
 
 def maintenance(*later: tuple[float, str]) -> Incident:
     window = Window(at(60), at(120))
-    planned = make_update(0, "scheduled", "We will upgrade the database.", next_in=None,
-                          window=window, components={"api": ComponentState.UNDER_MAINTENANCE})
-    updates = [make_update(m, s, "The upgrade is under way.", next_in=None, window=window,
-                           components={"api": ComponentState.UNDER_MAINTENANCE})
-               for m, s in later]
+    planned = make_update(
+        0,
+        "scheduled",
+        "We will upgrade the database.",
+        next_in=None,
+        window=window,
+        components={"api": ComponentState.UNDER_MAINTENANCE},
+    )
+    updates = [
+        make_update(
+            m,
+            s,
+            "The upgrade is under way.",
+            next_in=None,
+            window=window,
+            components={"api": ComponentState.UNDER_MAINTENANCE},
+        )
+        for m, s in later
+    ]
     return make_incident(planned, *updates, kind=Kind.MAINTENANCE)
 
 
@@ -178,8 +213,10 @@ def test_cause_too_long() -> None:
     assert "cause-too-long" in found("Rolling back.", cause=long_cause)
     three = "A deploy changed routing. Traffic went to new servers. They were not ready."
     assert "cause-too-long" in found("Rolling back.", cause=three)
-    two = ("A routing change, e.g. the one at 14:00 UTC, reached all regions at once. It sent "
-           "traffic to servers that were not ready.")
+    two = (
+        "A routing change, e.g. the one at 14:00 UTC, reached all regions at once. It sent "
+        "traffic to servers that were not ready."
+    )
     assert "cause-too-long" not in found("Rolling back.", cause=two)
 
 
@@ -194,26 +231,38 @@ def test_impact_missing_on_a_first_update_without_components_or_text() -> None:
 def test_resolution_incomplete_without_apology_or_thanks() -> None:
     bare = make_update(40, "resolved", "The dashboard is fast again.", next_in=None)
     assert "resolution-incomplete" in rules(make_incident(opened(), bare))
-    for text in ("The dashboard is fast again. Thank you for your patience.",
-                 "The dashboard is fast again. We're sorry for the slow morning.",
-                 "The dashboard is fast again. We appreciate your patience."):
+    for text in (
+        "The dashboard is fast again. Thank you for your patience.",
+        "The dashboard is fast again. We're sorry for the slow morning.",
+        "The dashboard is fast again. We appreciate your patience.",
+    ):
         good = make_update(40, "resolved", text, next_in=None)
         assert "resolution-incomplete" not in rules(make_incident(opened(), good)), text
     none = make_update(0, started=at(-10), impact=Impact.NONE)
-    bare_none = make_update(40, "resolved", "Backups are on time again.", next_in=None,
-                            impact=Impact.NONE)
+    bare_none = make_update(
+        40, "resolved", "Backups are on time again.", next_in=None, impact=Impact.NONE
+    )
     assert "resolution-incomplete" not in rules(make_incident(none, bare_none))
 
 
 def test_followup_missing_on_a_major_resolution() -> None:
-    closing = major(25, "resolved", "Webhooks are on time again. Thank you for your patience.",
-                    next_in=None)
+    closing = major(
+        25, "resolved", "Webhooks are on time again. Thank you for your patience.", next_in=None
+    )
     assert "followup-missing" in rules(make_incident(major_first(), closing))
-    promised = major(25, "resolved", "Webhooks are on time again. We will publish a "
-                     "postmortem by 24 November.", next_in=None)
+    promised = major(
+        25,
+        "resolved",
+        "Webhooks are on time again. We will publish a postmortem by 24 November.",
+        next_in=None,
+    )
     assert "followup-missing" not in rules(make_incident(major_first(), promised))
-    report = major(25, "resolved", "Webhooks are on time again. A full incident report "
-                   "follows this week.", next_in=None)
+    report = major(
+        25,
+        "resolved",
+        "Webhooks are on time again. A full incident report follows this week.",
+        next_in=None,
+    )
     assert "followup-missing" not in rules(make_incident(major_first(), report))
     written = make_incident(major_first(), closing, postmortem=postmortem())
     assert "followup-missing" not in rules(written)
@@ -221,26 +270,39 @@ def test_followup_missing_on_a_major_resolution() -> None:
 
 # --- postmortems ----------------------------------------------------------------------------
 
-BODY = ("## What happened\n\nWebhooks were late.\n\n## Root cause\n\nA worker update.\n\n"
-        "## What we are changing\n\nThe action items above.\n")
+BODY = (
+    "## What happened\n\nWebhooks were late.\n\n## Root cause\n\nA worker update.\n\n"
+    "## What we are changing\n\nThe action items above.\n"
+)
 
 
 def postmortem(**fields: object) -> Postmortem:
     values: dict[str, object] = {
-        "incident_id": INCIDENT_ID, "path": f"incidents/{INCIDENT_ID}/postmortem.md",
-        "title": "Postmortem", "published": at(60 * 24), "authors": ("Integrations team",),
+        "incident_id": INCIDENT_ID,
+        "path": f"incidents/{INCIDENT_ID}/postmortem.md",
+        "title": "Postmortem",
+        "published": at(60 * 24),
+        "authors": ("Integrations team",),
         "summary": "For 40 minutes, webhooks were late.",
-        "action_items": (ActionItem("Alert when delivery lag passes 5 minutes",
-                                    "Integrations team", date(2026, 12, 1), "open", 7),),
-        "body": BODY, "lines": {"summary": 4, "action_items": 5}, "body_line": 12,
+        "action_items": (
+            ActionItem(
+                "Alert when delivery lag passes 5 minutes",
+                "Integrations team",
+                date(2026, 12, 1),
+                "open",
+                7,
+            ),
+        ),
+        "body": BODY,
+        "lines": {"summary": 4, "action_items": 5},
+        "body_line": 12,
     }
     values.update(fields)
     return Postmortem(**values)  # type: ignore[arg-type]
 
 
 def closed_major(**fields: object) -> Incident:
-    closing = major(25, "resolved", "On time again. Thank you. A postmortem follows.",
-                    next_in=None)
+    closing = major(25, "resolved", "On time again. Thank you. A postmortem follows.", next_in=None)
     return make_incident(major_first(), closing, **fields)
 
 
@@ -248,8 +310,9 @@ def test_postmortem_missing_after_the_due_days() -> None:
     incident = closed_major()
     assert "postmortem-missing" not in rules(incident, now=at(25) + timedelta(days=7))
     assert "postmortem-missing" in rules(incident, now=at(26) + timedelta(days=7))
-    assert "postmortem-missing" not in rules(closed_major(postmortem=postmortem()),
-                                             now=NOW + timedelta(days=30))
+    assert "postmortem-missing" not in rules(
+        closed_major(postmortem=postmortem()), now=NOW + timedelta(days=30)
+    )
 
 
 def test_postmortem_incomplete() -> None:
@@ -259,10 +322,12 @@ def test_postmortem_incomplete() -> None:
         found_rules = {d.rule: d for d in lint(closed_major(postmortem=pm))}
         assert "postmortem-incomplete" in found_rules, fields
         assert found_rules["postmortem-incomplete"].severity.value == "error"
-    [finding] = [d for d in lint(closed_major(postmortem=postmortem(body="## Timeline\n")))
-                 if d.rule == "postmortem-incomplete"]
-    assert finding.message == ("the postmortem has no section 'root cause', "
-                               "'what we are changing'")
+    [finding] = [
+        d
+        for d in lint(closed_major(postmortem=postmortem(body="## Timeline\n")))
+        if d.rule == "postmortem-incomplete"
+    ]
+    assert finding.message == ("the postmortem has no section 'root cause', 'what we are changing'")
     assert finding.line == 12
 
 
@@ -271,8 +336,12 @@ def test_postmortem_sections_accept_common_headings() -> None:
     assert "postmortem-incomplete" not in rules(closed_major(postmortem=postmortem(body=body)))
 
 
-def item(what: str, owner: str | None = "Platform team", due: date | None = date(2027, 1, 1),
-         status: str = "open") -> ActionItem:
+def item(
+    what: str,
+    owner: str | None = "Platform team",
+    due: date | None = date(2027, 1, 1),
+    status: str = "open",
+) -> ActionItem:
     return ActionItem(what, owner, due, status, 9)
 
 
@@ -287,26 +356,39 @@ def test_action_item_owner() -> None:
 
 
 def test_action_item_vague() -> None:
-    for what in ("Improve monitoring", "Investigate the root cause", "Look into retries",
-                 "Review the deployment process", "Ensure better alerting",
-                 "Monitor the queue"):
+    for what in (
+        "Improve monitoring",
+        "Investigate the root cause",
+        "Look into retries",
+        "Review the deployment process",
+        "Ensure better alerting",
+        "Monitor the queue",
+    ):
         assert "action-item-vague" in item_rules(item(what)), what
-    for what in ("Improve alerting so a failed renewal pages on-call",
-                 "Review every certificate's expiry date each week",
-                 "Monitor delivery lag and alert when it passes 5 minutes",
-                 "Roll configuration changes out region by region",
-                 "Add a readiness check to the configuration validator"):
+    for what in (
+        "Improve alerting so a failed renewal pages on-call",
+        "Review every certificate's expiry date each week",
+        "Monitor delivery lag and alert when it passes 5 minutes",
+        "Roll configuration changes out region by region",
+        "Add a readiness check to the configuration validator",
+    ):
         assert "action-item-vague" not in item_rules(item(what)), what
 
 
 def test_action_item_people() -> None:
-    for what in ("Train engineers on the new runbook", "Remind the team to double-check "
-                 "configuration", "Engineers must be more careful with deploys",
-                 "Hold an awareness session for on-call staff", "Re-train the support team"):
+    for what in (
+        "Train engineers on the new runbook",
+        "Remind the team to double-check configuration",
+        "Engineers must be more careful with deploys",
+        "Hold an awareness session for on-call staff",
+        "Re-train the support team",
+    ):
         assert "action-item-people" in item_rules(item(what)), what
-    for what in ("Block deploys that change every region at once",
-                 "Train the fraud model on last year's declines",
-                 "Add a second reviewer to configuration changes, enforced by CI"):
+    for what in (
+        "Block deploys that change every region at once",
+        "Train the fraud model on last year's declines",
+        "Add a second reviewer to configuration changes, enforced by CI",
+    ):
         assert "action-item-people" not in item_rules(item(what)), what
 
 

@@ -44,7 +44,10 @@ def test_a_longer_grace_keeps_a_late_promise_quiet(write_tree) -> None:
 
 
 def test_every_threshold_can_be_set(write_tree) -> None:
-    root = write_tree({"mkdocs.yml": MINIMAL_CONFIG + """\
+    root = write_tree(
+        {
+            "mkdocs.yml": MINIMAL_CONFIG
+            + """\
       lint_thresholds:
         grace: 10m
         relax_after: 3h
@@ -53,7 +56,10 @@ def test_every_threshold_can_be_set(write_tree) -> None:
         cause_max_sentences: 3
         acknowledge: {critical: 5m}
         cadence: {major: [20m, 20m, 45m]}
-""", **INCIDENT})
+""",
+            **INCIDENT,
+        }
+    )
     settings = load_project(root / "mkdocs.yml", LATE).settings
     limits = Thresholds.of(settings)
     defaults = Thresholds()
@@ -66,14 +72,17 @@ def test_every_threshold_can_be_set(write_tree) -> None:
     assert limits.cadence[Impact.MINOR] == defaults.cadence[Impact.MINOR]
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("{grace: soon}", "'grace' must be a duration"),
-    ("{gracee: 5m}", "did you mean 'grace'"),
-    ("{cause_max_words: -1}", "'cause_max_words' must be a whole number above 0"),
-    ("{acknowledge: {severe: 5m}}", "unknown impact 'severe'"),
-    ("{cadence: {major: [20m, 20m]}}", "must list three durations"),
-    ("[grace]", "must map threshold names to values"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("{grace: soon}", "'grace' must be a duration"),
+        ("{gracee: 5m}", "did you mean 'grace'"),
+        ("{cause_max_words: -1}", "'cause_max_words' must be a whole number above 0"),
+        ("{acknowledge: {severe: 5m}}", "unknown impact 'severe'"),
+        ("{cadence: {major: [20m, 20m]}}", "must list three durations"),
+        ("[grace]", "must map threshold names to values"),
+    ],
+)
 def test_a_bad_threshold_is_a_config_error(write_tree, value: str, message: str) -> None:
     root = write_tree({"mkdocs.yml": MINIMAL_CONFIG + f"      lint_thresholds: {value}\n"})
     with pytest.raises(ConfigProblem) as problem:

@@ -155,8 +155,10 @@ def test_whole_site_queries_are_asked_once_per_site_and_moment_and_answer_copies
     assert component_states(site, now)["api"] is ComponentState.MAJOR_OUTAGE
     open_incidents(site, now).clear()
     assert open_incidents(site, now) == list(site.incidents)
-    resolved = load(write_tree, {f"{FOLDER}/a.md": FIRST,
-                                 f"{FOLDER}/b.md": update("2026-11-20T15:00:00Z", "resolved")})
+    resolved = load(
+        write_tree,
+        {f"{FOLDER}/a.md": FIRST, f"{FOLDER}/b.md": update("2026-11-20T15:00:00Z", "resolved")},
+    )
     assert resolved is not site and open_incidents(resolved, now) == []
     assert open_incidents(site, now) == list(site.incidents)
 

@@ -169,8 +169,10 @@ class Mailbox:
         return "250 OK"
 
     def parsed(self) -> list[EmailMessage]:
-        return [email.message_from_bytes(content, policy=email.policy.default)  # type: ignore[misc]
-                for _, _, content in self.messages]
+        return [
+            email.message_from_bytes(content, policy=email.policy.default)  # type: ignore[misc]
+            for _, _, content in self.messages
+        ]
 
 
 def free_port() -> int:
@@ -207,8 +209,10 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
     root = tmp_path_factory.mktemp("notify")
     shutil.copytree(REPO / "incidents", root / "incidents")
     config = root / "mkdocs.yml"
-    config.write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8").rstrip("\n") + "\n"
-                      + NOTIFY, encoding="utf-8")
+    config.write_text(
+        (REPO / "mkdocs.yml").read_text(encoding="utf-8").rstrip("\n") + "\n" + NOTIFY,
+        encoding="utf-8",
+    )
     folder = root / "incidents" / INCIDENT
     new = folder / f"{NEW_FILE}.md"
     text = new.read_text(encoding="utf-8")
@@ -231,8 +235,12 @@ def live(sites: Sites) -> Iterator[str]:
 
 def environment(receiver: Receiver, mailbox: Mailbox) -> dict[str, str]:
     env = {f"T_{name.upper()}_URL": f"{receiver.base}{name}" for name in HTTP_CHANNELS}
-    return {**env, "T_WEBHOOK_SECRET": SECRET, "T_SMTP_HOST": "127.0.0.1",
-            "T_SMTP_PORT": str(mailbox.port)}
+    return {
+        **env,
+        "T_WEBHOOK_SECRET": SECRET,
+        "T_SMTP_HOST": "127.0.0.1",
+        "T_SMTP_PORT": str(mailbox.port),
+    }
 
 
 def notify(config: Path, *args: str, env: dict[str, str] | None = None) -> Result:
@@ -256,8 +264,10 @@ def test_sends_exactly_the_new_update_once_to_every_channel(
     assert sent.output == (
         "1 new update to send:\n"
         f"  Identified: Webhook deliveries delayed ({NEW_ID})\n"
-        + "".join(f"{name}: sent 'Identified: Webhook deliveries delayed'\n"
-                  for name in (*HTTP_CHANNELS, "list"))
+        + "".join(
+            f"{name}: sent 'Identified: Webhook deliveries delayed'\n"
+            for name in (*HTTP_CHANNELS, "list")
+        )
         + "sent 1 update to 6 channels\n"
     )
     assert sorted(r.path for r in receiver.requests) == sorted(f"/{n}" for n in HTTP_CHANNELS)
@@ -319,16 +329,26 @@ def test_slack_gets_text_and_blocks(sent: Result, receiver: Receiver) -> None:
     payload = request.json
     assert payload["text"].startswith("Identified: Webhook deliveries delayed — The rollback")
     header, section, facts, context = payload["blocks"]
-    assert header == {"type": "header", "text": {
-        "type": "plain_text", "text": "Identified: Webhook deliveries delayed", "emoji": False}}
+    assert header == {
+        "type": "header",
+        "text": {
+            "type": "plain_text",
+            "text": "Identified: Webhook deliveries delayed",
+            "emoji": False,
+        },
+    }
     assert section["text"]["type"] == "mrkdwn"
     assert section["text"]["text"].startswith("The rollback is complete")
     assert [f["text"] for f in facts["fields"]] == [
-        "*Impact*\nMajor", "*Components*\nWebhooks: partial outage",
-        "*Expected resolution*\n22 Nov 2026, 11:30 UTC", "*Next update*\nby 22 Nov 2026, 10:25 UTC"]
+        "*Impact*\nMajor",
+        "*Components*\nWebhooks: partial outage",
+        "*Expected resolution*\n22 Nov 2026, 11:30 UTC",
+        "*Next update*\nby 22 Nov 2026, 10:25 UTC",
+    ]
     assert context["elements"][0]["text"] == (
         f"<https://status.acme.example/{INCIDENT}/#{NEW_FILE}|Details and every update on "
-        "Acme Status> · 22 Nov 2026, 09:55 UTC")
+        "Acme Status> · 22 Nov 2026, 09:55 UTC"
+    )
 
 
 def test_mattermost_gets_text_and_an_attachment(sent: Result, receiver: Receiver) -> None:
@@ -342,7 +362,8 @@ def test_mattermost_gets_text_and_an_attachment(sent: Result, receiver: Receiver
     assert attachment["color"] == "#e8590c"  # major
     assert attachment["text"].startswith("The rollback is complete")
     assert {f["title"]: f["value"] for f in attachment["fields"]}["Components"] == (
-        "Webhooks: partial outage")
+        "Webhooks: partial outage"
+    )
 
 
 def test_discord_gets_content_and_an_embed_without_mentions(
@@ -355,11 +376,15 @@ def test_discord_gets_content_and_an_embed_without_mentions(
     assert payload["allowed_mentions"] == {"parse": []}
     [embed] = payload["embeds"]
     assert (embed["title"], embed["url"], embed["timestamp"]) == (
-        "Identified: Webhook deliveries delayed", link, "2026-11-22T09:55:00Z")
+        "Identified: Webhook deliveries delayed",
+        link,
+        "2026-11-22T09:55:00Z",
+    )
     assert embed["color"] == 0xE8590C
     assert embed["description"].startswith("The rollback is complete")
     assert {"name": "Next update", "value": "by 22 Nov 2026, 10:25 UTC", "inline": True} in (
-        embed["fields"])
+        embed["fields"]
+    )
 
 
 def test_teams_gets_an_adaptive_card(sent: Result, receiver: Receiver) -> None:
@@ -375,8 +400,13 @@ def test_teams_gets_an_adaptive_card(sent: Result, receiver: Receiver) -> None:
     assert meta["text"] == "Acme Status · 22 Nov 2026, 09:55 UTC"
     assert text["text"].startswith("The rollback is complete")
     assert facts["facts"][0] == {"title": "Impact", "value": "Major"}
-    assert card["actions"] == [{"type": "Action.OpenUrl", "title": "Details and every update",
-                                "url": f"https://status.acme.example/{INCIDENT}/#{NEW_FILE}"}]
+    assert card["actions"] == [
+        {
+            "type": "Action.OpenUrl",
+            "title": "Details and every update",
+            "url": f"https://status.acme.example/{INCIDENT}/#{NEW_FILE}",
+        }
+    ]
 
 
 def test_email_is_threaded_under_the_incident_with_text_and_html(
@@ -389,11 +419,16 @@ def test_email_is_threaded_under_the_incident_with_text_and_html(
     assert message["From"] == "Acme Status <status@acme.example>"
     assert message["To"] == "status-updates@lists.acme.example"
     assert message["Date"] == "Sun, 22 Nov 2026 09:55:00 +0000"
-    assert re.fullmatch(rf"<update\.{INCIDENT}\.{NEW_FILE}\.[0-9a-z]{{8}}@status\.acme\.example>",
-                        message["Message-ID"])
+    assert re.fullmatch(
+        rf"<update\.{INCIDENT}\.{NEW_FILE}\.[0-9a-z]{{8}}@status\.acme\.example>",
+        message["Message-ID"],
+    )
     root = message["In-Reply-To"]
-    assert re.fullmatch(rf"<update\.{ROOT_ID.replace('/', '.')}\.[0-9a-z]{{8}}"
-                        r"@status\.acme\.example>", root)
+    assert re.fullmatch(
+        rf"<update\.{ROOT_ID.replace('/', '.')}\.[0-9a-z]{{8}}"
+        r"@status\.acme\.example>",
+        root,
+    )
     assert message["References"] == root
     assert message["Auto-Submitted"] == "auto-generated"
     assert message.get_content_type() == "multipart/alternative"
@@ -426,7 +461,8 @@ def test_drafts_and_internal_text_are_never_sent(
     sent: Result, receiver: Receiver, mailbox: Mailbox
 ) -> None:
     everything = b"".join(r.body for r in receiver.requests) + b"".join(
-        content for _, _, content in mailbox.messages)
+        content for _, _, content in mailbox.messages
+    )
     assert everything
     for canary in CANARIES:
         assert canary.encode() not in everything
@@ -447,9 +483,11 @@ def test_retries_after_500s_and_429_honouring_retry_after(
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started >= 1.0  # Retry-After: 1, not the 0.01 s base delay
     assert "slack: sent 'Identified: Webhook deliveries delayed' after 3 attempts\n" in (
-        result.output)
+        result.output
+    )
     assert "discord: sent 'Identified: Webhook deliveries delayed' after 2 attempts\n" in (
-        result.output)
+        result.output
+    )
     for path, attempts in (("/slack", 3), ("/discord", 2), ("/teams", 1)):
         requests = receiver.on(path)
         assert len(requests) == attempts
@@ -498,11 +536,13 @@ def test_temporary_smtp_refusals_are_retried(
     sites: Sites, live: str, receiver: Receiver, mailbox: Mailbox
 ) -> None:
     mailbox.replies = ["451 4.3.0 try again later"]
-    result = notify(sites.config, "--live-url", live, "--channel", "list",
-                    env=environment(receiver, mailbox))
+    result = notify(
+        sites.config, "--live-url", live, "--channel", "list", env=environment(receiver, mailbox)
+    )
     assert result.exit_code == 0, result.output
     assert "list: sent 'Identified: Webhook deliveries delayed' after 2 attempts\n" in (
-        result.output)
+        result.output
+    )
     assert len(mailbox.messages) == 1
 
 
@@ -510,23 +550,33 @@ def test_a_permanent_smtp_refusal_fails_the_channel(
     sites: Sites, live: str, receiver: Receiver, mailbox: Mailbox
 ) -> None:
     mailbox.replies = ["554 5.7.1 rejected by policy"]
-    result = notify(sites.config, "--live-url", live, "--channel", "list",
-                    env=environment(receiver, mailbox))
+    result = notify(
+        sites.config, "--live-url", live, "--channel", "list", env=environment(receiver, mailbox)
+    )
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (
         "sent 1 update to 0 of 1 channel; 1 channel failed: "
-        "list (SMTP 554 5.7.1 rejected by policy; 0 of 1 sent)")
+        "list (SMTP 554 5.7.1 rejected by policy; 0 of 1 sent)"
+    )
 
 
 def test_starttls_is_required_when_configured(
     tmp_path: Path, sites: Sites, live: str, receiver: Receiver, mailbox: Mailbox
 ) -> None:
     config = tmp_path / "mkdocs.yml"
-    config.write_text(sites.config.read_text(encoding="utf-8").replace(
-        "starttls: false", "starttls: true"), encoding="utf-8")
+    config.write_text(
+        sites.config.read_text(encoding="utf-8").replace("starttls: false", "starttls: true"),
+        encoding="utf-8",
+    )
     shutil.copytree(sites.root / "incidents", tmp_path / "incidents")
-    result = notify(config, "--live-url", live, "--site-dir", str(sites.site_dir),
-                    env=environment(receiver, mailbox))
+    result = notify(
+        config,
+        "--live-url",
+        live,
+        "--site-dir",
+        str(sites.site_dir),
+        env=environment(receiver, mailbox),
+    )
     assert result.exit_code == 1
     assert f"list: FAILED: 127.0.0.1:{mailbox.port} does not offer STARTTLS\n" in result.output
     assert mailbox.messages == []
@@ -568,7 +618,8 @@ def test_first_deploy_with_nothing_live_sends_nothing(
     assert result.exit_code == 0, result.output
     assert result.output == (
         f"Nothing was live at {empty}updates.atom: this is the first deploy, so nobody is "
-        "notified of the updates it publishes.\n")
+        "notified of the updates it publishes.\n"
+    )
     assert receiver.requests == [] and mailbox.messages == []
 
 
@@ -578,7 +629,9 @@ def test_nothing_new_when_the_live_site_is_the_new_one(
     with served(sites.site_dir) as url:
         result = notify(sites.config, "--live-url", url, env=environment(receiver, mailbox))
     assert (result.exit_code, result.output) == (
-        0, f"No new updates since {url}updates.atom: nothing to send.\n")
+        0,
+        f"No new updates since {url}updates.atom: nothing to send.\n",
+    )
     assert receiver.requests == []
 
 
@@ -592,7 +645,8 @@ def test_an_unreachable_live_site_sends_nothing_and_fails(
     assert "Connection refused" in result.stderr
     assert result.stderr.endswith(
         "  hint: check site_url in mkdocs.yml (or --live-url) and that the site is up; nothing "
-        "was sent, so run notify again once it answers\nNothing was sent.\n")
+        "was sent, so run notify again once it answers\nNothing was sent.\n"
+    )
     assert receiver.requests == [] and mailbox.messages == []
 
 
@@ -601,7 +655,8 @@ def test_changed_feed_ids_send_nothing_rather_than_the_whole_history(
 ) -> None:
     feed = (sites.live_dir / "updates.atom").read_text(encoding="utf-8")
     (tmp_path / "updates.atom").write_text(
-        feed.replace("tag:status.acme.example,", "tag:old.acme.example,"), encoding="utf-8")
+        feed.replace("tag:status.acme.example,", "tag:old.acme.example,"), encoding="utf-8"
+    )
     with served(tmp_path) as url:
         result = notify(sites.config, "--live-url", url, env=environment(receiver, mailbox))
     assert result.exit_code == 1
@@ -612,12 +667,18 @@ def test_changed_feed_ids_send_nothing_rather_than_the_whole_history(
 def test_updates_older_than_max_age_are_not_sent(
     sites: Sites, live: str, receiver: Receiver, mailbox: Mailbox
 ) -> None:
-    result = CliRunner().invoke(main, ["notify", "-f", str(sites.config), "--now",
-                                       "2026-11-24T10:00:00Z", "--live-url", live],
-                                env=environment(receiver, mailbox))
-    assert (result.exit_code, result.output) == (0, (
-        f"Not sent, older than max_age (22 Nov 2026, 09:55 UTC): {NEW_ID}\n"
-        f"No new updates since {live}updates.atom: nothing to send.\n"))
+    result = CliRunner().invoke(
+        main,
+        ["notify", "-f", str(sites.config), "--now", "2026-11-24T10:00:00Z", "--live-url", live],
+        env=environment(receiver, mailbox),
+    )
+    assert (result.exit_code, result.output) == (
+        0,
+        (
+            f"Not sent, older than max_age (22 Nov 2026, 09:55 UTC): {NEW_ID}\n"
+            f"No new updates since {live}updates.atom: nothing to send.\n"
+        ),
+    )
     assert receiver.requests == []
 
 
@@ -627,11 +688,21 @@ def test_a_lint_error_means_nothing_is_sent(
     shutil.copy(sites.config, tmp_path / "mkdocs.yml")
     shutil.copytree(sites.root / "incidents", tmp_path / "incidents")
     new = tmp_path / "incidents" / INCIDENT / f"{NEW_FILE}.md"
-    new.write_text(new.read_text(encoding="utf-8").replace(
-        "The rollback is complete", "We apologize for any inconvenience. The rollback is "
-        "complete"), encoding="utf-8")
-    result = notify(tmp_path / "mkdocs.yml", "--live-url", live, "--site-dir",
-                    str(sites.site_dir), env=environment(receiver, mailbox))
+    new.write_text(
+        new.read_text(encoding="utf-8").replace(
+            "The rollback is complete",
+            "We apologize for any inconvenience. The rollback is complete",
+        ),
+        encoding="utf-8",
+    )
+    result = notify(
+        tmp_path / "mkdocs.yml",
+        "--live-url",
+        live,
+        "--site-dir",
+        str(sites.site_dir),
+        env=environment(receiver, mailbox),
+    )
     assert result.exit_code == 1
     assert f"incidents/{INCIDENT}/{NEW_FILE}.md:" in result.stdout
     assert "error[rote-apology]" in result.stdout
@@ -642,11 +713,18 @@ def test_a_lint_error_means_nothing_is_sent(
 def test_a_site_dir_that_was_never_built_sends_nothing(
     tmp_path: Path, sites: Sites, live: str, receiver: Receiver, mailbox: Mailbox
 ) -> None:
-    result = notify(sites.config, "--live-url", live, "--site-dir", str(tmp_path / "none"),
-                    env=environment(receiver, mailbox))
+    result = notify(
+        sites.config,
+        "--live-url",
+        live,
+        "--site-dir",
+        str(tmp_path / "none"),
+        env=environment(receiver, mailbox),
+    )
     assert result.exit_code == 1
     assert f"error: no {tmp_path / 'none' / 'updates.atom'}: the site has not been built" in (
-        result.stderr)
+        result.stderr
+    )
     assert receiver.requests == []
 
 
@@ -655,9 +733,13 @@ def test_without_channels_there_is_nothing_to_do(site_root: Path, option: str | 
     # The deploy workflow runs the same steps for sites that notify nobody: they must pass.
     saved = site_root / "saved" / "updates.atom"
     result = notify(site_root / "mkdocs.yml", *([option, str(saved)] if option else []))
-    assert (result.exit_code, result.output) == (0, (
-        "No notification channels are configured ('channels:' under 'notify:' in mkdocs.yml): "
-        "nothing to send.\n"))
+    assert (result.exit_code, result.output) == (
+        0,
+        (
+            "No notification channels are configured ('channels:' under 'notify:' in mkdocs.yml): "
+            "nothing to send.\n"
+        ),
+    )
     if option == "--save-live":
         assert saved.read_bytes() == b""  # so the step after the deploy finds its file
     else:
@@ -674,7 +756,9 @@ def test_save_live_before_deploying_then_notify_from_the_saved_feed(
     saved = tmp_path / "live" / "updates.atom"
     result = notify(sites.config, "--live-url", live, "--save-live", str(saved))
     assert (result.exit_code, result.output) == (
-        0, f"Saved the live feed (27 entries) to {saved}.\n")
+        0,
+        f"Saved the live feed (27 entries) to {saved}.\n",
+    )
     assert saved.read_bytes() == (sites.live_dir / "updates.atom").read_bytes()
     result = notify(sites.config, "--live-feed", str(saved), env=environment(receiver, mailbox))
     assert result.exit_code == 0, result.output
@@ -690,8 +774,10 @@ def test_a_first_deploy_saves_an_empty_feed_and_notifies_nobody(
     with served(tmp_path / "empty") as url:
         result = notify(sites.config, "--live-url", url, "--save-live", str(saved))
     assert result.exit_code == 0, result.output
-    assert result.output == (f"Nothing is live at {url}updates.atom yet: saved an empty "
-                             f"{saved}, so the first deploy notifies nobody.\n")
+    assert result.output == (
+        f"Nothing is live at {url}updates.atom yet: saved an empty "
+        f"{saved}, so the first deploy notifies nobody.\n"
+    )
     assert saved.read_bytes() == b""
     result = notify(sites.config, "--live-feed", str(saved), env=environment(receiver, mailbox))
     assert result.exit_code == 0
@@ -710,13 +796,21 @@ def test_a_missing_saved_feed_sends_nothing(sites: Sites, tmp_path: Path) -> Non
 # Usage
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--live-url", "http://x/", "--live-feed", "f"],
-     "--live-url and --live-feed cannot be used together"),
-    (["--save-live", "f", "--dry-run"], "--save-live and --dry-run cannot be used together"),
-    (["--channel", "sms"], "Invalid value for '--channel': no channel named 'sms'; the channels "
-     "are: webhook, slack, mattermost, discord, teams, list"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--live-url", "http://x/", "--live-feed", "f"],
+            "--live-url and --live-feed cannot be used together",
+        ),
+        (["--save-live", "f", "--dry-run"], "--save-live and --dry-run cannot be used together"),
+        (
+            ["--channel", "sms"],
+            "Invalid value for '--channel': no channel named 'sms'; the channels "
+            "are: webhook, slack, mattermost, discord, teams, list",
+        ),
+    ],
+)
 def test_usage_errors(sites: Sites, args: list[str], message: str) -> None:
     result = notify(sites.config, *args)
     assert result.exit_code == 2
@@ -728,16 +822,25 @@ def test_an_unknown_update_is_refused_with_a_suggestion(sites: Sites) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: no published update '{INCIDENT}/20261122T0955Z-identifed'\n"
-        f"  hint: did you mean '{NEW_ID}'?\nNothing was sent.\n")
+        f"  hint: did you mean '{NEW_ID}'?\nNothing was sent.\n"
+    )
 
 
 def test_help_lists_every_option() -> None:
     result = CliRunner().invoke(main, ["notify", "--help"])
     assert result.exit_code == 0
-    for option in ("--config-file", "--site-dir", "--live-url", "--live-feed", "--save-live",
-                   "--update", "--channel", "--dry-run", "--now"):
+    for option in (
+        "--config-file",
+        "--site-dir",
+        "--live-url",
+        "--live-feed",
+        "--save-live",
+        "--update",
+        "--channel",
+        "--dry-run",
+        "--now",
+    ):
         assert option in result.output
-
 
 
 def test_backoff_doubles_and_retry_after_is_honoured(receiver: Receiver) -> None:
@@ -758,5 +861,7 @@ def test_retries_run_out(receiver: Receiver) -> None:
     with pytest.raises(DeliveryFailed) as failed:
         with_retries(lambda: post(request, 5), RetryPolicy(retries=2, sleep=waited.append))
     assert (failed.value.reason, failed.value.attempts) == (
-        "HTTP 503 Service Unavailable: temporarily unavailable", 3)
+        "HTTP 503 Service Unavailable: temporarily unavailable",
+        3,
+    )
     assert waited == [1.0, 2.0]

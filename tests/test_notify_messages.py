@@ -98,43 +98,54 @@ def test_every_payload_is_json_and_names_the_update_page(
 
 
 def test_discord_stays_within_its_limits(example: dict[str, Notice]) -> None:
-    notice = replace(example["2026-11-22-webhook-delays/20261122T0955Z-identified"],
-                     text=LONG, title="T" * 400)
+    notice = replace(
+        example["2026-11-22-webhook-delays/20261122T0955Z-identified"], text=LONG, title="T" * 400
+    )
     payload = discord(notice)
     embed = payload["embeds"][0]
     assert len(payload["content"]) <= DISCORD_CONTENT
     assert len(embed["title"]) <= 256
     assert len(embed["description"]) <= 4096
     assert embed["description"].endswith(f"… [Read more]({notice.url})")
-    total = len(embed["title"]) + len(embed["description"]) + len(embed["footer"]["text"]) + sum(
-        len(f["name"]) + len(f["value"]) for f in embed["fields"])
+    total = (
+        len(embed["title"])
+        + len(embed["description"])
+        + len(embed["footer"]["text"])
+        + sum(len(f["name"]) + len(f["value"]) for f in embed["fields"])
+    )
     assert total <= DISCORD_EMBED_TOTAL
 
 
 def test_slack_and_teams_stay_within_their_limits(example: dict[str, Notice]) -> None:
-    notice = replace(example["2026-11-22-webhook-delays/20261122T0955Z-identified"],
-                     text=LONG, title="T" * 400)
+    notice = replace(
+        example["2026-11-22-webhook-delays/20261122T0955Z-identified"], text=LONG, title="T" * 400
+    )
     blocks = slack(notice)["blocks"]
     assert len(blocks[0]["text"]["text"]) <= 150
     assert len(blocks[1]["text"]["text"]) <= 3000
-    assert blocks[1]["text"]["text"].endswith(f"… <{notice.url}|Details and every update on "
-                                              "Acme Status>")
+    assert blocks[1]["text"]["text"].endswith(
+        f"… <{notice.url}|Details and every update on Acme Status>"
+    )
     assert len(slack(notice)["text"]) <= 3000
     assert len(json.dumps(teams(notice)).encode()) < 28_000
 
 
 def test_update_text_cannot_ping_everyone(example: dict[str, Notice]) -> None:
-    notice = replace(example["2026-11-22-webhook-delays/20261122T0955Z-identified"],
-                     text="Hello <!channel> @channel @here @all @everyone <@U123> & co")
+    notice = replace(
+        example["2026-11-22-webhook-delays/20261122T0955Z-identified"],
+        text="Hello <!channel> @channel @here @all @everyone <@U123> & co",
+    )
     assert slack(notice)["blocks"][1]["text"]["text"] == (
-        "Hello &lt;!channel&gt; @channel @here @all @everyone &lt;@U123&gt; &amp; co")
+        "Hello &lt;!channel&gt; @channel @here @all @everyone &lt;@U123&gt; &amp; co"
+    )
     assert "@\u200bchannel @\u200bhere @\u200ball" in mattermost(notice)["attachments"][0]["text"]
     assert discord(notice)["allowed_mentions"] == {"parse": []}
 
 
 def test_slack_mrkdwn() -> None:
     assert slack_mrkdwn("**Bold** and [the docs](https://docs.acme.example/x) a<b") == (
-        "*Bold* and <https://docs.acme.example/x|the docs> a&lt;b")
+        "*Bold* and <https://docs.acme.example/x|the docs> a&lt;b"
+    )
     assert defuse_mentions("mail ops@channel.example") == "mail ops@channel.example"
 
 
@@ -178,11 +189,16 @@ def test_new_entries_are_those_not_live_oldest_first() -> None:
         new_entry_ids(["x", "y"], ["b", "a"])
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"<html><body>Not found</body></html>", "live is not an Atom feed (its root element is "
-     "<html>)"),
-    (b"\x00garbage", "live is not an Atom feed: "),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"<html><body>Not found</body></html>",
+            "live is not an Atom feed (its root element is <html>)",
+        ),
+        (b"\x00garbage", "live is not an Atom feed: "),
+    ],
+)
 def test_a_live_page_that_is_not_a_feed_is_refused(data: bytes, message: str) -> None:
     with pytest.raises(FeedProblem) as problem:
         entry_ids(data, "live")
@@ -202,9 +218,21 @@ def test_the_readme_documents_the_generic_payload_as_sent(example: dict[str, Not
 
 def test_the_readme_documents_every_channel_option_and_flag() -> None:
     section = notify_section()
-    for name in (*CHANNEL_TYPES, *NOTIFY_KEYS, *{k for keys in CHANNEL_KEYS.values()
-                                                 for k in keys}):
+    for name in (
+        *CHANNEL_TYPES,
+        *NOTIFY_KEYS,
+        *{k for keys in CHANNEL_KEYS.values() for k in keys},
+    ):
         assert f"`{name}`" in section or f"{name}:" in section, name
-    for flag in ("--config-file", "--site-dir", "--live-url", "--live-feed", "--save-live",
-                 "--update", "--channel", "--dry-run", "--now"):
+    for flag in (
+        "--config-file",
+        "--site-dir",
+        "--live-url",
+        "--live-feed",
+        "--save-live",
+        "--update",
+        "--channel",
+        "--dry-run",
+        "--now",
+    ):
         assert f"`{flag}" in section or f"`-d`, `{flag}`" in section, flag

@@ -12,8 +12,9 @@ from statuspress.build import build_site
 from benchmarks.corpus import generate, write_site
 
 
-def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_and_serial_builds_are_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = write_site(tmp_path / "src", generate(60))
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 10**9)
     monkeypatch.setattr(render, "PARALLEL_MIN_INCIDENTS", 10**9)
@@ -27,7 +28,8 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path,
 
 
 def test_output_cache_entries_made_by_the_helper_are_kept_for_the_next_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Whichever process formats the feeds, the next build finds them in the cache."""
     import os
     import time
@@ -55,7 +57,8 @@ def test_output_cache_entries_made_by_the_helper_are_kept_for_the_next_build(
 
 
 def test_a_leak_is_reported_alike_whichever_process_rendered_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from statuspress.build import BuildFailed
 
     config = write_site(tmp_path / "src", generate(60))

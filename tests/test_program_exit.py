@@ -12,20 +12,29 @@ PROGRAM = [sys.executable, "-c", "from statuspress.cli import run; run()"]
 
 
 def program(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*PROGRAM, *args], cwd=root, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([*PROGRAM, *args], cwd=root, capture_output=True, text=True, timeout=120)
 
 
-def test_a_build_prints_its_summary_and_writes_everything_before_leaving(
-        tmp_path: Path) -> None:
+def test_a_build_prints_its_summary_and_writes_everything_before_leaving(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "a")
     done = program(root, "build", "--now", "2026-11-22T10:00:00Z")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Built ") and "8 incidents" in done.stdout
     reference = copy_example(tmp_path / "b")
-    subprocess.run([sys.executable, "-c", "from statuspress.cli import main; main()", "build",
-                    "--now", "2026-11-22T10:00:00Z"], cwd=reference, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from statuspress.cli import main; main()",
+            "build",
+            "--now",
+            "2026-11-22T10:00:00Z",
+        ],
+        cwd=reference,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert tree_bytes(root / "site") == tree_bytes(reference / "site")
     assert (root / ".statuspress-cache" / "published.json").is_file()
 

@@ -45,7 +45,8 @@ def packs(root: Path) -> list[Path]:
 
 
 def test_a_rebuild_reuses_every_record_and_gives_the_same_bytes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_example(tmp_path)
     made = spy(monkeypatch)
     first = tree_bytes(build(root))
@@ -56,7 +57,8 @@ def test_a_rebuild_reuses_every_record_and_gives_the_same_bytes(
 
 
 def test_an_edited_update_redoes_its_folder_alone_and_matches_a_cold_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_example(tmp_path)
     build(root)
     made = spy(monkeypatch)
@@ -71,7 +73,8 @@ def test_an_edited_update_redoes_its_folder_alone_and_matches_a_cold_build(
 
 @pytest.mark.parametrize("listed_apart", [False, True], ids=["listed here", "listed apart"])
 def test_unchanged_folders_are_not_read_and_a_same_size_edit_with_the_old_time_is_seen(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed_apart: bool) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed_apart: bool
+) -> None:
     """Sizes and times decide only whether to read a folder; the change time still moves.
     A long history's folders are listed by a forked process: the same holds."""
     monkeypatch.setattr(records, "_SETTLING_NS", 0)  # files written a moment ago count too
@@ -101,7 +104,8 @@ def test_unchanged_folders_are_not_read_and_a_same_size_edit_with_the_old_time_i
 
 
 def test_folders_are_listed_here_when_the_process_listing_them_fails(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(records, "_SETTLING_NS", 0)
     monkeypatch.setattr(records, "LISTING_PROCESS_MIN_FOLDERS", 1)
     root = copy_example(tmp_path)
@@ -121,7 +125,8 @@ def test_folders_are_listed_here_when_the_process_listing_them_fails(
 
 
 def test_a_new_template_or_setting_redoes_every_folder(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_example(tmp_path)
     build(root)
     made = spy(monkeypatch)
@@ -131,8 +136,11 @@ def test_a_new_template_or_setting_redoes_every_folder(
     page = (theme / "incident.html").read_text().replace("<article>", "<article data-x=1>")
     (overrides / "incident.html").write_text(page)
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: statuspress\n",
-                                                 "  name: statuspress\n  custom_dir: overrides\n"))
+    config.write_text(
+        config.read_text().replace(
+            "  name: statuspress\n", "  name: statuspress\n  custom_dir: overrides\n"
+        )
+    )
     site = build(root)
     assert made[-1].computed == 8
     assert b"data-x=1" in (site / CLOSED / "index.html").read_bytes()
@@ -146,8 +154,11 @@ def override_macros(root: Path, text: str) -> None:
     (root / "overrides" / "partials").mkdir(parents=True)
     (root / "overrides" / "partials" / "macros.html").write_text(text)
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: statuspress\n",
-                                                 "  name: statuspress\n  custom_dir: overrides\n"))
+    config.write_text(
+        config.read_text().replace(
+            "  name: statuspress\n", "  name: statuspress\n  custom_dir: overrides\n"
+        )
+    )
 
 
 def test_a_copy_of_the_macros_can_make_a_snippet_a_macro_again(tmp_path: Path) -> None:
@@ -155,14 +166,21 @@ def test_a_copy_of_the_macros_can_make_a_snippet_a_macro_again(tmp_path: Path) -
     override still rules, inside update articles too."""
     root = copy_example(tmp_path)
     theme = Path(__import__("statuspress.theme", fromlist=["x"]).__file__).parent
-    override_macros(root, (theme / "partials" / "macros.html").read_text().replace(
-        "{% set time = time_tag %}",
-        "{% macro time(moment) -%}<time class=custom>{{ moment | iso }}</time>{%- endmacro %}"))
+    override_macros(
+        root,
+        (theme / "partials" / "macros.html")
+        .read_text()
+        .replace(
+            "{% set time = time_tag %}",
+            "{% macro time(moment) -%}<time class=custom>{{ moment | iso }}</time>{%- endmacro %}",
+        ),
+    )
     page = (build(root) / CLOSED / "index.html").read_text()
     assert "<time class=custom>" in page and '<span class="state s-' in page
     articles = [a.split("</article>")[0] for a in page.split('<article class="update"')[1:]]
-    assert articles and all("<time class=custom>" in a and "<time datetime" not in a
-                            for a in articles)
+    assert articles and all(
+        "<time class=custom>" in a and "<time datetime" not in a for a in articles
+    )
 
 
 def test_the_snippet_functions_give_the_bytes_of_the_macros_they_replace(tmp_path: Path) -> None:
@@ -171,8 +189,10 @@ def test_the_snippet_functions_give_the_bytes_of_the_macros_they_replace(tmp_pat
     expected = tree_bytes(build(copy_example(tmp_path / "functions")))
     root = copy_example(tmp_path / "macros")
     theme = Path(__import__("statuspress.theme", fromlist=["x"]).__file__).parent
-    functions = "".join(f"{{% set {name} = {name}_tag %}}\n"
-                        for name in ("state", "time", "status_badge", "update_article"))
+    functions = "".join(
+        f"{{% set {name} = {name}_tag %}}\n"
+        for name in ("state", "time", "status_badge", "update_article")
+    )
     macros = (theme / "partials" / "macros.html").read_text()
     assert functions in macros
     snippets = (Path(__file__).parent / "data" / "macros" / "snippets.html").read_text()
@@ -184,7 +204,8 @@ def test_the_snippet_functions_give_the_bytes_of_the_macros_they_replace(tmp_pat
 
 
 def test_resolved_pages_say_when_they_were_last_updated_and_open_ones_the_build_time(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     site = build(copy_example(tmp_path))
     closed = (site / CLOSED / "index.html").read_text()
     opened = (site / OPEN / "index.html").read_text()
@@ -193,7 +214,8 @@ def test_resolved_pages_say_when_they_were_last_updated_and_open_ones_the_build_
 
 
 def test_clock_findings_are_judged_afresh_on_reused_records(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """A major incident without a postmortem: the warning appears once the due date passes,
     though the folder is not read again."""
     root = copy_example(tmp_path)
@@ -233,7 +255,8 @@ def page_files(root: Path) -> list[Path]:
 
 
 def test_a_rebuild_beside_the_live_site_reads_no_rendered_pages(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_example(tmp_path)
     expected = tree_bytes(build(root))
     assert page_files(root)
@@ -244,7 +267,8 @@ def test_a_rebuild_beside_the_live_site_reads_no_rendered_pages(
 
 @pytest.mark.parametrize("damage", ["none", "missing", "truncated", "another record's"])
 def test_without_the_live_site_pages_come_from_the_pages_files_or_are_rendered_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
     """As in CI: the cache is restored, site/ is not. Whatever became of the pages files,
     the site is the one a cold build makes."""
     root = copy_example(tmp_path)
@@ -268,8 +292,12 @@ def test_without_the_live_site_pages_come_from_the_pages_files_or_are_rendered_a
 
 def test_the_unpickler_builds_nothing_but_model_types() -> None:
     payload = pickle.dumps([os.system])
-    data = records.MAGIC + records.hashlib.blake2b(
-        payload, digest_size=16).hexdigest().encode() + b"\n" + payload
+    data = (
+        records.MAGIC
+        + records.hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
+        + b"\n"
+        + payload
+    )
     with pytest.raises(records.RecordError, match="not allowed"):
         records.decode(data)
 
@@ -285,7 +313,8 @@ def test_records_of_deleted_folders_are_dropped(tmp_path: Path) -> None:
 
 
 def test_a_large_old_site_is_deleted_in_the_background(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(publish, "BACKGROUND_REMOVAL_MIN_FILES", 1)
     root = copy_example(tmp_path)
     expected = tree_bytes(build(root))
@@ -296,8 +325,7 @@ def test_a_large_old_site_is_deleted_in_the_background(
     assert not list(tmp_path.glob(".site-old-*")) and not list(tmp_path.glob(".site-build-*"))
 
 
-def test_a_reused_page_is_linked_from_the_live_site_unless_it_was_touched(
-        tmp_path: Path) -> None:
+def test_a_reused_page_is_linked_from_the_live_site_unless_it_was_touched(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     page = build(root) / CLOSED / "index.html"
     expected, inode = page.read_bytes(), page.stat().st_ino
@@ -321,15 +349,19 @@ def test_a_folder_never_recorded_is_built_every_time(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("processes", [1, 2])
 def test_a_folder_whose_files_cannot_be_hashed_is_built_but_not_recorded(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
     """A first build hashes each folder's files where it computes the folder, in either
     process; one it cannot hash (a file gone or unreadable meanwhile) is built all the same."""
     if processes == 2:
         monkeypatch.setattr(records, "PARALLEL_MIN_FOLDERS", 1)
     root = copy_example(tmp_path)
     original = records._content_digest
-    monkeypatch.setattr(records, "_content_digest", lambda folder, listing: None
-                        if folder.name == CLOSED else original(folder, listing))
+    monkeypatch.setattr(
+        records,
+        "_content_digest",
+        lambda folder, listing: None if folder.name == CLOSED else original(folder, listing),
+    )
     made = spy(monkeypatch)
     site = build(root)
     assert (made[0].computed, made[0].reused) == (7, 0) and CLOSED not in made[0].keys
@@ -341,7 +373,8 @@ def test_a_folder_whose_files_cannot_be_hashed_is_built_but_not_recorded(
 
 
 def test_a_forked_process_writes_the_reused_pages_of_a_long_history(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from statuspress import plugin
 
     monkeypatch.setattr(plugin, "WRITER_PROCESS_MIN_PAGES", 1)
@@ -356,7 +389,8 @@ def test_a_forked_process_writes_the_reused_pages_of_a_long_history(
 
 @pytest.mark.parametrize("writer_process_min_pages", [1, 10_000])
 def test_a_leak_in_pages_scanned_while_reused_ones_are_written_still_stops_the_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer_process_min_pages: int) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer_process_min_pages: int
+) -> None:
     """The rendered pages are scanned while the reused ones are written (by a process or a
     thread): a leak there stops the build, leaving neither staging folder nor changed site."""
     from statuspress import plugin
@@ -374,13 +408,15 @@ def test_a_leak_in_pages_scanned_while_reused_ones_are_written_still_stops_the_b
 
 
 def test_feeds_are_formatted_again_only_when_an_incident_in_them_changed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from statuspress import feeds
 
     root = copy_example(tmp_path)
     expected = tree_bytes(build(root))
-    formatted = calls_of(monkeypatch, feeds, "_render_feed",
-                         lambda site, spec, entries, kind: f"{spec.path}.{kind}")
+    formatted = calls_of(
+        monkeypatch, feeds, "_render_feed", lambda site, spec, entries, kind: f"{spec.path}.{kind}"
+    )
     assert tree_bytes(build(root)) == expected
     assert formatted == []
     update = sorted((root / "incidents" / CLOSED).glob("*resolved.md"))[0]
@@ -395,9 +431,11 @@ def paged(root: Path) -> Path:
     """The example with two incidents per history page: four pages, the open incident on the
     first, CLOSED on the third."""
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      company: Acme\n",
-                                                 "      company: Acme\n"
-                                                 "      history_page_size: 2\n"))
+    config.write_text(
+        config.read_text().replace(
+            "      company: Acme\n", "      company: Acme\n      history_page_size: 2\n"
+        )
+    )
     return root
 
 
@@ -407,14 +445,18 @@ def footer_time(page: bytes) -> str:
 
 
 def test_lists_of_resolved_incidents_say_when_those_last_changed_and_not_the_build_time(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     from statuspress.model import load_settings, load_site
 
     root = paged(copy_example(tmp_path))
     site = build(root)
     later = build(root, "later-site", now=EXAMPLE_NOW + timedelta(days=3))
-    for page in ("history/page/3/index.html", "history/page/4/index.html",
-                 "postmortems/index.html"):
+    for page in (
+        "history/page/3/index.html",
+        "history/page/4/index.html",
+        "postmortems/index.html",
+    ):
         assert (site / page).read_bytes() == (later / page).read_bytes()
     assert (site / "history/index.html").read_bytes() != (later / "history/index.html").read_bytes()
     assert b"Page generated from the data as of" in (site / "history/index.html").read_bytes()
@@ -422,14 +464,19 @@ def test_lists_of_resolved_incidents_say_when_those_last_changed_and_not_the_bui
     incidents = {i.id: i for i in load_site(root, settings)[0].incidents}
     closed = incidents[CLOSED]
     assert closed.postmortem is not None and closed.postmortem.published is not None
-    on_page_3 = max(closed.latest.at, closed.postmortem.published,
-                    incidents["2026-10-29-slow-dashboard"].latest.at)
+    on_page_3 = max(
+        closed.latest.at,
+        closed.postmortem.published,
+        incidents["2026-10-29-slow-dashboard"].latest.at,
+    )
     assert footer_time((site / "history/page/3/index.html").read_bytes()) == (
-        on_page_3.isoformat().replace("+00:00", "Z"))
+        on_page_3.isoformat().replace("+00:00", "Z")
+    )
 
 
 def test_a_rebuild_renders_again_only_the_lists_whose_incidents_changed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from statuspress import render
 
     root = paged(copy_example(tmp_path))
@@ -437,18 +484,21 @@ def test_a_rebuild_renders_again_only_the_lists_whose_incidents_changed(
     rendered = calls_of(monkeypatch, render, "_render_page", lambda env, page, *rest: page.path)
     build(root)
     assert [path for path in rendered if "history" in path or "postmortems" in path] == [
-        "history/"]  # the open incident's page, which shows the build time
+        "history/"
+    ]  # the open incident's page, which shows the build time
     rendered.clear()
     update = sorted((root / "incidents" / CLOSED).glob("*resolved.md"))[0]
     update.write_text(update.read_text().replace("publish a postmortem", "publish a report"))
     site = build(root)
     assert sorted(path for path in rendered if "history" in path or "postmortems" in path) == [
-        "history/", "history/page/3/", "postmortems/"]
+        "history/",
+        "history/page/3/",
+        "postmortems/",
+    ]
     assert tree_bytes(site) == tree_bytes(build(root, "cold-site", clean=True))
 
 
-def test_a_damaged_output_file_is_made_again_and_unused_ones_are_deleted(
-        tmp_path: Path) -> None:
+def test_a_damaged_output_file_is_made_again_and_unused_ones_are_deleted(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     expected = tree_bytes(build(root))
     folder = root / ".statuspress-cache" / "outputs"
@@ -462,18 +512,23 @@ def test_a_damaged_output_file_is_made_again_and_unused_ones_are_deleted(
 
 @pytest.mark.parametrize("template", ["incident.html", "history.html"])
 def test_a_broken_template_is_reported_when_two_processes_render(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str
+) -> None:
     from statuspress import render
 
     monkeypatch.setattr(records, "PARALLEL_MIN_FOLDERS", 1)
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
     root = copy_example(tmp_path)
     (root / "overrides").mkdir()
-    (root / "overrides" / template).write_text("{% extends 'base.html' %}{% block content %}"
-                                               "{{ incident.title }{% endblock %}")
+    (root / "overrides" / template).write_text(
+        "{% extends 'base.html' %}{% block content %}{{ incident.title }{% endblock %}"
+    )
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: statuspress\n",
-                                                 "  name: statuspress\n  custom_dir: overrides\n"))
+    config.write_text(
+        config.read_text().replace(
+            "  name: statuspress\n", "  name: statuspress\n  custom_dir: overrides\n"
+        )
+    )
     with pytest.raises(BuildFailed) as failed:
         build(root)
     [problem] = failed.value.diagnostics
@@ -481,7 +536,8 @@ def test_a_broken_template_is_reported_when_two_processes_render(
 
 
 def test_folders_computed_in_two_processes_give_the_same_site(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     made = spy(monkeypatch)
     one = tree_bytes(build(copy_example(tmp_path / "one")))
     monkeypatch.setattr(records, "PARALLEL_MIN_FOLDERS", 1)
@@ -491,7 +547,8 @@ def test_folders_computed_in_two_processes_give_the_same_site(
 
 
 def test_the_calendar_is_made_again_only_when_a_maintenance_in_it_changed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from statuspress import calendar
 
     root = copy_example(tmp_path)
@@ -499,8 +556,9 @@ def test_the_calendar_is_made_again_only_when_a_maintenance_in_it_changed(
     made = calls_of(monkeypatch, calendar, "_calendar", lambda site, shown: len(shown))
     assert tree_bytes(build(root)) == expected
     assert made == []
-    scheduled = root / "incidents" / "2026-11-20-backup-storage-migration" / \
-        "20261120T0900Z-scheduled.md"
+    scheduled = (
+        root / "incidents" / "2026-11-20-backup-storage-migration" / "20261120T0900Z-scheduled.md"
+    )
     scheduled.write_text(scheduled.read_text().replace("new hardware", "newer hardware"))
     site = build(root)
     assert made == [2]
@@ -513,7 +571,8 @@ def compiled_templates(root: Path) -> list[Path]:
 
 
 def test_templates_compiled_by_one_build_serve_the_next_until_their_source_changes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import jinja2
 
     root = copy_example(tmp_path)
@@ -522,8 +581,11 @@ def test_templates_compiled_by_one_build_serve_the_next_until_their_source_chang
     theme = Path(__import__("statuspress.theme", fromlist=["x"]).__file__).parent
     shutil.copy(theme / "history.html", overrides / "history.html")
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: statuspress\n",
-                                                 "  name: statuspress\n  custom_dir: overrides\n"))
+    config.write_text(
+        config.read_text().replace(
+            "  name: statuspress\n", "  name: statuspress\n  custom_dir: overrides\n"
+        )
+    )
     expected = tree_bytes(build(root))
     assert len(compiled_templates(root)) >= 8
     compiled: list[str] = []
@@ -548,8 +610,7 @@ def test_templates_compiled_by_one_build_serve_the_next_until_their_source_chang
     assert "status.html" in compiled
 
 
-def test_a_cache_folder_that_cannot_hold_compiled_templates_only_costs_time(
-        tmp_path: Path) -> None:
+def test_a_cache_folder_that_cannot_hold_compiled_templates_only_costs_time(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     expected = tree_bytes(build(root))
     shutil.rmtree(root / ".statuspress-cache" / "templates")

@@ -37,14 +37,22 @@ def build(root: Path, *args: str, **env: str) -> Path:
     environment.update(env)
     result = subprocess.run(
         [sys.executable, "-c", "from statuspress.cli import main; main()", "build", *args],
-        cwd=root, env=environment, capture_output=True, text=True, timeout=300)
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"
 
 
 def tree(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes()
-            for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def differences(first: dict[str, bytes], second: dict[str, bytes]) -> list[str]:
@@ -57,14 +65,23 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, byte
     """Four builds of the example: two with --now, two with SOURCE_DATE_EPOCH, each pair in
     different folders, written in opposite orders, with different hash seeds and zones."""
     made = {}
-    for name, reverse, clock in (("now-a", False, "now"), ("now-b", True, "now"),
-                                 ("epoch-a", True, "epoch"), ("epoch-b", False, "epoch")):
-        root = copy_example(tmp_path_factory.mktemp(name), reverse,
-                            mtime=1_700_000_000 if reverse else 1_600_000_000)
+    for name, reverse, clock in (
+        ("now-a", False, "now"),
+        ("now-b", True, "now"),
+        ("epoch-a", True, "epoch"),
+        ("epoch-b", False, "epoch"),
+    ):
+        root = copy_example(
+            tmp_path_factory.mktemp(name),
+            reverse,
+            mtime=1_700_000_000 if reverse else 1_600_000_000,
+        )
         args = ("--now", NOW) if clock == "now" else ()
-        env = {"PYTHONHASHSEED": "1" if reverse else "2",
-               "TZ": "Pacific/Auckland" if reverse else "America/Los_Angeles",
-               **({"SOURCE_DATE_EPOCH": EPOCH} if clock == "epoch" else {})}
+        env = {
+            "PYTHONHASHSEED": "1" if reverse else "2",
+            "TZ": "Pacific/Auckland" if reverse else "America/Los_Angeles",
+            **({"SOURCE_DATE_EPOCH": EPOCH} if clock == "epoch" else {}),
+        }
         made[name] = tree(build(root, *args, **env))
     return made
 
@@ -74,10 +91,12 @@ def test_every_output_type_is_compared(builds: dict[str, dict[str, bytes]]) -> N
     assert {".html", ".atom", ".rss", ".json", ".svg", ".ics", ".xml", ".gz"} <= suffixes
 
 
-@pytest.mark.parametrize("first, second", [("now-a", "now-b"), ("epoch-a", "epoch-b"),
-                                           ("now-a", "epoch-a")])
+@pytest.mark.parametrize(
+    "first, second", [("now-a", "now-b"), ("epoch-a", "epoch-b"), ("now-a", "epoch-a")]
+)
 def test_same_content_and_clock_give_the_same_bytes(
-        builds: dict[str, dict[str, bytes]], first: str, second: str) -> None:
+    builds: dict[str, dict[str, bytes]], first: str, second: str
+) -> None:
     assert differences(builds[first], builds[second]) == []
 
 
@@ -91,7 +110,8 @@ def test_a_second_build_in_place_gives_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_a_different_clock_gives_different_bytes(
-        builds: dict[str, dict[str, bytes]], tmp_path: Path) -> None:
+    builds: dict[str, dict[str, bytes]], tmp_path: Path
+) -> None:
     """The comparison can fail: an hour later the open incident has lasted longer."""
     root = copy_example(tmp_path, reverse=False, mtime=1_600_000_000)
     later = tree(build(root, "--now", "2026-11-22T11:00:00Z"))
@@ -103,8 +123,13 @@ def test_a_larger_history_builds_the_same_twice(tmp_path: Path) -> None:
     sites = []
     for name, seed in (("one", "3"), ("two", "4")):
         root = tmp_path / name
-        subprocess.run([sys.executable, "-m", "benchmarks.corpus", str(root), "--incidents",
-                        "150"], cwd=REPO, check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.corpus", str(root), "--incidents", "150"],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         sites.append(tree(build(root, "--now", NOW, PYTHONHASHSEED=seed)))
     assert len(sites[0]) > 200
     assert differences(*sites) == []

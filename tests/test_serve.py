@@ -68,16 +68,24 @@ def wait_for(url: str, text: str, process: subprocess.Popen[str], seconds: float
 @pytest.fixture
 def served(write_tree: Tree, tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
     """The server on a free port; its log goes to tmp_path/serve.log."""
-    root = write_tree({"mkdocs.yml": MINIMAL_CONFIG,
-                       FILE.format(slug="slow-api"): UPDATE.format(title="Slow API")})
+    root = write_tree(
+        {
+            "mkdocs.yml": MINIMAL_CONFIG,
+            FILE.format(slug="slow-api"): UPDATE.format(title="Slow API"),
+        }
+    )
     port = free_port()
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp)}
     with (tmp_path / "serve.log").open("w") as log:
-        process = subprocess.Popen([*SERVE, "-f", str(root / "mkdocs.yml"), "-a",
-                                    f"127.0.0.1:{port}", "--now", NOW], env=env, text=True,
-                                   stdout=subprocess.DEVNULL, stderr=log)
+        process = subprocess.Popen(
+            [*SERVE, "-f", str(root / "mkdocs.yml"), "-a", f"127.0.0.1:{port}", "--now", NOW],
+            env=env,
+            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     try:
         yield root, f"http://127.0.0.1:{port}/", process
     finally:
@@ -102,7 +110,8 @@ def stop(process: subprocess.Popen[str], log: Path) -> tuple[int, str]:
 
 
 def test_serves_the_status_page_and_reloads_on_a_change(
-        served: tuple[Path, str, subprocess.Popen[str]], tmp_path: Path) -> None:
+    served: tuple[Path, str, subprocess.Popen[str]], tmp_path: Path
+) -> None:
     root, url, process = served
     page = wait_for(url, "Slow API", process)
     assert "Test Status" in page
@@ -111,7 +120,8 @@ def test_serves_the_status_page_and_reloads_on_a_change(
     assert fetch(url + "no-such-page/")[0] == 404
     (root / FILE.format(slug="e-mail-delays")).parent.mkdir()
     (root / FILE.format(slug="e-mail-delays")).write_text(
-        UPDATE.format(title="E-mail delays").replace("api:", "email:"), encoding="utf-8")
+        UPDATE.format(title="E-mail delays").replace("api:", "email:"), encoding="utf-8"
+    )
     wait_for(url, "E-mail delays", process)
     code, stderr = stop(process, tmp_path / "serve.log")
     assert code == 0, stderr
@@ -121,13 +131,16 @@ def test_serves_the_status_page_and_reloads_on_a_change(
 
 
 def test_a_broken_change_keeps_the_last_good_build(
-        served: tuple[Path, str, subprocess.Popen[str]], tmp_path: Path) -> None:
+    served: tuple[Path, str, subprocess.Popen[str]], tmp_path: Path
+) -> None:
     root, url, process = served
     log = tmp_path / "serve.log"
     wait_for(url, "Slow API", process)
     broken = root / FILE.format(slug="slow-api")
-    broken.write_text(UPDATE.format(title="Renamed").replace("investigating\n", "investigatin\n",
-                                                             1), encoding="utf-8")
+    broken.write_text(
+        UPDATE.format(title="Renamed").replace("investigating\n", "investigatin\n", 1),
+        encoding="utf-8",
+    )
     wait_for_log(log, "The preview keeps the last good build")
     assert "Slow API" in fetch(url)[1]
     broken.write_text(UPDATE.format(title="Renamed"), encoding="utf-8")
@@ -140,30 +153,46 @@ def test_a_broken_change_keeps_the_last_good_build(
 
 
 def test_broken_content_at_the_start_stops_with_the_findings(write_tree: Tree) -> None:
-    root = write_tree({"mkdocs.yml": MINIMAL_CONFIG, FILE.format(slug="x"):
-                       UPDATE.format(title="X").replace("impact: minor", "impact: huge")})
-    result = subprocess.run([*SERVE, "-f", str(root / "mkdocs.yml"), "-a",
-                             f"127.0.0.1:{free_port()}"], capture_output=True, text=True,
-                            timeout=60, check=False)
+    root = write_tree(
+        {
+            "mkdocs.yml": MINIMAL_CONFIG,
+            FILE.format(slug="x"): UPDATE.format(title="X").replace(
+                "impact: minor", "impact: huge"
+            ),
+        }
+    )
+    result = subprocess.run(
+        [*SERVE, "-f", str(root / "mkdocs.yml"), "-a", f"127.0.0.1:{free_port()}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 1
     assert "error[unknown-impact]" in result.stderr
     assert result.stderr.endswith(
         "Error: the site cannot be built\n"
         "  hint: fix what is reported above, then run 'statuspress serve' again; "
-        "'statuspress check' lists every problem\n")
+        "'statuspress check' lists every problem\n"
+    )
     assert "Traceback" not in result.stderr
 
 
 def test_a_busy_port_is_reported(write_tree: Tree) -> None:
-    root = write_tree({"mkdocs.yml": MINIMAL_CONFIG,
-                       FILE.format(slug="x"): UPDATE.format(title="X")})
+    root = write_tree(
+        {"mkdocs.yml": MINIMAL_CONFIG, FILE.format(slug="x"): UPDATE.format(title="X")}
+    )
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run([*SERVE, "-f", str(root / "mkdocs.yml"), "-a",
-                                 f"127.0.0.1:{port}"], capture_output=True, text=True,
-                                timeout=60, check=False)
+        result = subprocess.run(
+            [*SERVE, "-f", str(root / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     assert result.returncode == 1
     assert f"Error: cannot serve on 127.0.0.1:{port}: " in result.stderr
     assert "hint: pass another address, e.g. --dev-addr 127.0.0.1:8001" in result.stderr

@@ -81,11 +81,25 @@ def local_target(site: Path, page: Path, url: str) -> Path | None:
 @pytest.mark.parametrize(
     "relative",
     [
-        "index.html", "history/index.html", "postmortems/index.html", "404.html", "sitemap.xml",
-        "history.rss", "history.atom", "updates.atom", "updates.rss", "postmortems.atom",
-        "maintenance.ics", "badge.svg", "api/v2/summary.json", "api/v2/status.json",
-        "api/v2/components.json", "api/v2/incidents.json", "api/v2/incidents/unresolved.json",
-        "api/v2/scheduled-maintenances.json", "api/v2/scheduled-maintenances/upcoming.json",
+        "index.html",
+        "history/index.html",
+        "postmortems/index.html",
+        "404.html",
+        "sitemap.xml",
+        "history.rss",
+        "history.atom",
+        "updates.atom",
+        "updates.rss",
+        "postmortems.atom",
+        "maintenance.ics",
+        "badge.svg",
+        "api/v2/summary.json",
+        "api/v2/status.json",
+        "api/v2/components.json",
+        "api/v2/incidents.json",
+        "api/v2/incidents/unresolved.json",
+        "api/v2/scheduled-maintenances.json",
+        "api/v2/scheduled-maintenances/upcoming.json",
         "api/v2/scheduled-maintenances/active.json",
         "2026-10-14-api-and-dashboard-outage/postmortem/index.html",
         "2026-10-14-api-and-dashboard-outage/timeline.png",
@@ -127,16 +141,20 @@ def test_every_page_is_linked_from_somewhere(example_site: Path) -> None:
             target = local_target(example_site, page, url)
             if target is not None:
                 linked.add(target.resolve())
-    orphans = [p.relative_to(example_site).as_posix() for p in html_pages(example_site)
-               if p.resolve() not in linked and p.name != "404.html"]
+    orphans = [
+        p.relative_to(example_site).as_posix()
+        for p in html_pages(example_site)
+        if p.resolve() not in linked and p.name != "404.html"
+    ]
     assert orphans == []
 
 
 def test_the_site_works_from_a_sub_path(tmp_path: Path) -> None:
     source = copy_example(tmp_path / "src")
     config = source / "mkdocs.yml"
-    text = config.read_text().replace("site_url: https://status.acme.example/",
-                                      "site_url: https://acme.github.io/status/")
+    text = config.read_text().replace(
+        "site_url: https://status.acme.example/", "site_url: https://acme.github.io/status/"
+    )
     config.write_text(text)
     build_site(config, tmp_path / "www" / "status", EXAMPLE_NOW)
     with served(tmp_path / "www") as root:
@@ -154,8 +172,11 @@ def test_the_site_works_from_a_sub_path(tmp_path: Path) -> None:
             if url.endswith("/") or url.endswith(".html"):
                 anchors = Anchors()
                 anchors.feed(body.decode())
-                queue += [urldefrag(urljoin(url, link)).url for _, link in anchors.links
-                          if not urlsplit(link).scheme and not link.startswith("mailto:")]
+                queue += [
+                    urldefrag(urljoin(url, link)).url
+                    for _, link in anchors.links
+                    if not urlsplit(link).scheme and not link.startswith("mailto:")
+                ]
         not_found = (tmp_path / "www/status/404.html").read_text()
         assert 'href="/status/history/"' in not_found
     assert len([u for u in seen if u.endswith("/")]) >= 20
@@ -164,12 +185,12 @@ def test_the_site_works_from_a_sub_path(tmp_path: Path) -> None:
 def test_status_page_answers_in_one_look(example_site: Path) -> None:
     html = (example_site / "index.html").read_text()
     assert "Partial System Outage" in html
-    open_section = html[html.index('id="open-h"'):html.index('id="mnt-h"')]
+    open_section = html[html.index('id="open-h"') : html.index('id="mnt-h"')]
     assert "Webhook deliveries delayed" in open_section
     assert "Next update due" in open_section and "(in 25 min)" in open_section
     assert "Expected resolution" in open_section
     assert "(1 h 8 min)" in open_section  # lasting since 08:52 at the 10:00 build clock
-    assert "Backup storage migration" in html[html.index('id="mnt-h"'):]
+    assert "Backup storage migration" in html[html.index('id="mnt-h"') :]
     for group in ("Core platform", "Integrations", "Data"):
         assert f"<h3>{group}</h3>" in html
     assert html.count('class="bars"') == len(COMPONENT_IDS)
@@ -234,8 +255,11 @@ def test_postmortem_page_has_facts_timeline_and_action_items(example_site: Path)
 def test_history_is_paginated_by_month(tmp_path: Path) -> None:
     source = copy_example(tmp_path / "src")
     config = source / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      company:", "      history_page_size: 3\n"
-                                                 "      company:", 1))
+    config.write_text(
+        config.read_text().replace(
+            "      company:", "      history_page_size: 3\n      company:", 1
+        )
+    )
     build_site(config, tmp_path / "out", EXAMPLE_NOW)
     first = (tmp_path / "out/history/index.html").read_text()
     assert "November 2026" in first and 'href="../history/page/2/"' in first
@@ -253,8 +277,11 @@ def test_a_template_in_custom_dir_overrides_the_theme(tmp_path: Path) -> None:
     theme_404 = (REPO / "theme/404.html").read_text()
     (overrides / "404.html").write_text(theme_404.replace("Page not found", "Custom 404"))
     config = source / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: statuspress",
-                                                 "  name: statuspress\n  custom_dir: overrides"))
+    config.write_text(
+        config.read_text().replace(
+            "  name: statuspress", "  name: statuspress\n  custom_dir: overrides"
+        )
+    )
     build_site(config, tmp_path / "out", EXAMPLE_NOW)
     assert "Custom 404" in (tmp_path / "out/404.html").read_text()
 
@@ -262,9 +289,13 @@ def test_a_template_in_custom_dir_overrides_the_theme(tmp_path: Path) -> None:
 def test_uptime_weights_are_configurable(tmp_path: Path) -> None:
     source = copy_example(tmp_path / "src")
     config = source / "mkdocs.yml"
-    config.write_text(config.read_text().replace(
-        "      company:", "      uptime_weights: {major_outage: 0, partial_outage: 0}\n"
-                           "      company:", 1))
+    config.write_text(
+        config.read_text().replace(
+            "      company:",
+            "      uptime_weights: {major_outage: 0, partial_outage: 0}\n      company:",
+            1,
+        )
+    )
     build_site(config, tmp_path / "out", EXAMPLE_NOW)
     html = (tmp_path / "out/index.html").read_text()
     assert html.count("100.00% uptime</p>") == len(COMPONENT_IDS)
@@ -272,11 +303,22 @@ def test_uptime_weights_are_configurable(tmp_path: Path) -> None:
 
 def test_build_command_prints_a_summary(tmp_path: Path) -> None:
     source = copy_example(tmp_path / "src")
-    result = CliRunner().invoke(cli, ["build", "-f", str(source / "mkdocs.yml"), "-d",
-                                      str(tmp_path / "out"), "--now", "2026-11-22T10:00:00Z"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "-f",
+            str(source / "mkdocs.yml"),
+            "-d",
+            str(tmp_path / "out"),
+            "--now",
+            "2026-11-22T10:00:00Z",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    assert re.search(r"8 incidents, \d+ pages, 14 feeds, \d+ files, 0 warnings in [\d.]+ s",
-                     result.output)
+    assert re.search(
+        r"8 incidents, \d+ pages, 14 feeds, \d+ files, 0 warnings in [\d.]+ s", result.output
+    )
 
 
 def test_a_failed_build_leaves_the_site_untouched(tmp_path: Path) -> None:
@@ -286,8 +328,18 @@ def test_a_failed_build_leaves_the_site_untouched(tmp_path: Path) -> None:
     before = tree_bytes(out)
     update = next((source / "incidents/2026-11-22-webhook-delays").glob("*.md"))
     update.write_text(update.read_text().replace("status:", "status: nonsense\nstatus_:", 1))
-    result = CliRunner().invoke(cli, ["build", "-f", str(source / "mkdocs.yml"), "-d", str(out),
-                                      "--now", "2026-11-22T10:00:00Z"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "-f",
+            str(source / "mkdocs.yml"),
+            "-d",
+            str(out),
+            "--now",
+            "2026-11-22T10:00:00Z",
+        ],
+    )
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert f"{update.relative_to(source).as_posix()}:" in result.output
@@ -301,12 +353,17 @@ def test_a_failed_build_leaves_the_site_untouched(tmp_path: Path) -> None:
 def test_build_reports_each_stage_in_order(tmp_path: Path) -> None:
     stages: list[str] = []
     build_site(REPO / "mkdocs.yml", tmp_path / "out", EXAMPLE_NOW, progress=stages.append)
-    assert stages == ["reading and checking the content", "rendering pages, feeds and the API",
-                      "scanning every file for leaks", "publishing"]
+    assert stages == [
+        "reading and checking the content",
+        "rendering pages, feeds and the API",
+        "scanning every file for leaks",
+        "publishing",
+    ]
 
 
-def test_a_slow_build_shows_its_stage_on_a_terminal(monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_slow_build_shows_its_stage_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from statuspress.commands import build as build_command
 
     monkeypatch.setattr(build_command, "QUIET_SECONDS", 0.0)
@@ -348,9 +405,13 @@ def test_a_loose_page_that_can_run_script_needs_raw_html(tmp_path: Path) -> None
     with pytest.raises(BuildFailed) as failed:
         build_site(source / "mkdocs.yml", tmp_path / "out", EXAMPLE_NOW)
     assert [(d.path, d.rule) for d in failed.value.diagnostics] == [
-        ("incidents/google1234.html", "active-file")]
+        ("incidents/google1234.html", "active-file")
+    ]
     config = source / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      company:", "      allow_raw_html: true\n"
-                                                 "      company:", 1))
+    config.write_text(
+        config.read_text().replace(
+            "      company:", "      allow_raw_html: true\n      company:", 1
+        )
+    )
     build_site(config, tmp_path / "out", EXAMPLE_NOW)
     assert (tmp_path / "out/google1234.html").is_file()

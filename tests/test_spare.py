@@ -39,13 +39,18 @@ def test_the_replaced_site_is_kept_as_the_spare_out_of_git(tmp_path: Path) -> No
     first = tree_bytes(build(root))
     assert not spare(root).exists()
     twice(root)
-    assert tree_bytes(spare(root)) == {**first, ".gitignore": (
-        b"# The site before the live one, kept by statuspress for its next build.\n*\n")}
+    assert tree_bytes(spare(root)) == {
+        **first,
+        ".gitignore": (
+            b"# The site before the live one, kept by statuspress for its next build.\n*\n"
+        ),
+    }
     assert not list(root.glob(".site-build-*")) and not list(root.glob(".site-old-*"))
 
 
 def test_a_rebuild_keeps_the_pages_the_spare_holds_and_matches_a_cold_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: None) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: None
+) -> None:
     root = copy_example(tmp_path)
     inode = (build(root) / PAGE).stat().st_ino
     build(root)
@@ -79,7 +84,8 @@ def test_an_incident_deleted_since_leaves_no_folder(tmp_path: Path, writer: None
 
 
 def test_a_page_edited_in_place_in_the_live_site_is_published_afresh(
-        tmp_path: Path, writer: None) -> None:
+    tmp_path: Path, writer: None
+) -> None:
     """The live site and the spare share unchanged pages: an edit in place shows in both."""
     root = copy_example(tmp_path)
     site = twice(root)
@@ -92,7 +98,8 @@ def test_a_page_edited_in_place_in_the_live_site_is_published_afresh(
 
 
 def test_a_failed_build_leaves_the_site_and_puts_the_spare_back(
-        tmp_path: Path, writer: None) -> None:
+    tmp_path: Path, writer: None
+) -> None:
     root = copy_example(tmp_path)
     live = tree_bytes(twice(root))
     update = sorted((root / "incidents" / OPEN).glob("*.md"))[0]
@@ -107,7 +114,8 @@ def test_a_failed_build_leaves_the_site_and_puts_the_spare_back(
 
 
 def test_a_spare_of_stale_pages_is_set_aside_for_a_new_stage(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A new setting changes every page: deleting them all would cost more than a new stage."""
     root = copy_example(tmp_path)
     twice(root)
@@ -121,7 +129,8 @@ def test_a_spare_of_stale_pages_is_set_aside_for_a_new_stage(
 
 
 def test_the_files_the_leak_guard_is_given_are_those_of_the_site(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: None) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: None
+) -> None:
     """The writer says what it left in the stage instead of the stage being listed again."""
     root = copy_example(tmp_path)
     twice(root)

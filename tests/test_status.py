@@ -108,16 +108,19 @@ def test_an_overdue_promise_fails(write_tree: Tree) -> None:
 
 
 def test_maintenance_in_progress_then_overrun(write_tree: Tree) -> None:
-    root = write_tree({"mkdocs.yml": MINIMAL_CONFIG, **{k: v for k, v in TREE.items()
-                                                        if "database" in k}})
+    root = write_tree(
+        {"mkdocs.yml": MINIMAL_CONFIG, **{k: v for k, v in TREE.items() if "database" in k}}
+    )
     during = status(root, "2026-11-21T02:20:00Z")
     assert during.exit_code == 0
     assert "Test Status: Service Under Maintenance\n" in during.output
     assert "    in progress, ends in 40 min (02:00 UTC to 03:00 UTC)\n" in during.output
     after = status(root, "2026-11-21T03:20:00Z")
     assert after.exit_code == 1
-    assert ("    OVERRAN its window by 20 min (02:00 UTC to 03:00 UTC): post an update, or "
-            "'statuspress resolve 2026-11-18-database-upgrade'\n") in after.output
+    assert (
+        "    OVERRAN its window by 20 min (02:00 UTC to 03:00 UTC): post an update, or "
+        "'statuspress resolve 2026-11-18-database-upgrade'\n"
+    ) in after.output
 
 
 def test_far_maintenance_is_left_out(write_tree: Tree) -> None:
@@ -129,26 +132,30 @@ def test_far_maintenance_is_left_out(write_tree: Tree) -> None:
 def test_a_missing_promise_counts_as_overdue(write_tree: Tree) -> None:
     tree = dict(TREE)
     tree["incidents/2026-11-20-api-errors/20261120T1405Z-identified.md"] = OPEN.replace(
-        "next_update: 30m\n", "")
+        "next_update: 30m\n", ""
+    )
     result = status(write_tree(tree), "2026-11-20T14:10:00Z")
     assert result.exit_code == 1
-    assert ("    NO NEXT UPDATE PROMISED: post one that says when the next will come\n"
-            in result.output)
+    assert (
+        "    NO NEXT UPDATE PROMISED: post one that says when the next will come\n" in result.output
+    )
 
 
 def test_a_started_postmortem_draft_is_mentioned(write_tree: Tree) -> None:
     tree = dict(TREE)
     tree["incidents/2026-11-18-dashboard-outage/postmortem.md"] = "---\ndraft: true\n---\n"
     result = status(write_tree(tree), "2026-11-26T12:00:00Z")
-    assert ("  2026-11-18-dashboard-outage  critical, resolved 8 d 2 h ago: overdue by 1 d 2 h "
-            "(a draft is started)\n") in result.output
+    assert (
+        "  2026-11-18-dashboard-outage  critical, resolved 8 d 2 h ago: overdue by 1 d 2 h "
+        "(a draft is started)\n"
+    ) in result.output
 
 
 def test_content_errors_fail_and_say_so(write_tree: Tree) -> None:
     tree = dict(TREE)
     tree["incidents/2026-11-19-broken/a.md"] = RESOLVED.replace(
-        "at: 2026-11-18T09:05:00Z", "at: 2026-11-19T10:00:00Z").replace(
-        "status: investigating", "status: fixed")
+        "at: 2026-11-18T09:05:00Z", "at: 2026-11-19T10:00:00Z"
+    ).replace("status: investigating", "status: fixed")
     result = status(write_tree(tree), "2026-11-20T14:10:00Z")
     assert result.exit_code == 1
     assert result.output.endswith("1 error in the content: run 'statuspress check'\n")
@@ -164,10 +171,13 @@ def test_the_example_site(tmp_path: Path) -> None:
     assert "next update due in 25 min (10:25 UTC)" in result.output
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["--now", "2026-11-20 14:10"], 2, "has no UTC offset"),
-    (["--now", "later"], 2, "is not a time"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--now", "2026-11-20 14:10"], 2, "has no UTC offset"),
+        (["--now", "later"], 2, "is not a time"),
+    ],
+)
 def test_usage_errors(write_tree: Tree, args: list[str], code: int, message: str) -> None:
     root = write_tree(TREE)
     result = CliRunner().invoke(main, ["status", "-f", str(root / "mkdocs.yml"), *args])
@@ -184,15 +194,17 @@ def test_without_a_site(tmp_path: Path) -> None:
 def test_lint_errors_count_as_content_errors(write_tree: Tree) -> None:
     tree = dict(TREE)
     tree["incidents/2026-11-20-api-errors/20261120T1405Z-identified.md"] = OPEN.replace(
-        "Requests to the API fail", "We apologize for any inconvenience. Requests to the API fail")
+        "Requests to the API fail", "We apologize for any inconvenience. Requests to the API fail"
+    )
     result = status(write_tree(tree), "2026-11-20T14:10:00Z")
     assert result.exit_code == 1
     assert result.output.endswith("1 error in the content: run 'statuspress check'\n")
 
 
 def test_a_broken_config_is_reported(write_tree: Tree) -> None:
-    result = status(write_tree({"mkdocs.yml": MINIMAL_CONFIG + "      timezon: UTC\n"}),
-                    "2026-11-20T14:10:00Z")
+    result = status(
+        write_tree({"mkdocs.yml": MINIMAL_CONFIG + "      timezon: UTC\n"}), "2026-11-20T14:10:00Z"
+    )
     assert result.exit_code == 1
     assert result.output.startswith("Error: the configuration cannot be used:\nmkdocs.yml:")
     assert "did you mean 'timezone'?" in result.output

@@ -17,17 +17,31 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     (built,) = out.glob("statuspress-*.whl")
     return built
 
 
 def test_the_wheel_ships_the_theme_and_package_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for template in ("base.html", "status.html", "incident.html", "postmortem.html",
-                     "history.html", "component.html", "404.html", "statuspress.css",
-                     "mkdocs_theme.yml", "partials/macros.html", "sitemap.xml"):
+    for template in (
+        "base.html",
+        "status.html",
+        "incident.html",
+        "postmortem.html",
+        "history.html",
+        "component.html",
+        "404.html",
+        "statuspress.css",
+        "mkdocs_theme.yml",
+        "partials/macros.html",
+        "sitemap.xml",
+    ):
         assert f"statuspress/theme/{template}" in names, template
     assert "statuspress/py.typed" in names
     assert any(name.startswith("statuspress/lintrules/") for name in names)
@@ -48,15 +62,34 @@ def test_the_installed_wheel_builds_the_example(wheel: Path, tmp_path: Path) -> 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, system_site_packages=True, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
-                   check=True, timeout=300)
-    where = subprocess.run([str(python), "-c", "import statuspress; print(statuspress.__file__)"],
-                           check=True, capture_output=True, text=True).stdout
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+        check=True,
+        timeout=300,
+    )
+    where = subprocess.run(
+        [str(python), "-c", "import statuspress; print(statuspress.__file__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert where.startswith(str(env_dir)), where
     result = subprocess.run(
-        [str(env_dir / "bin" / "statuspress"), "build", "-f", str(REPO / "mkdocs.yml"),
-         "-d", str(tmp_path / "site"), "--now", "2026-11-22T10:00:00Z"],
-        capture_output=True, text=True, timeout=300, check=False)
+        [
+            str(env_dir / "bin" / "statuspress"),
+            "build",
+            "-f",
+            str(REPO / "mkdocs.yml"),
+            "-d",
+            str(tmp_path / "site"),
+            "--now",
+            "2026-11-22T10:00:00Z",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "8 incidents" in result.stdout
     assert "Partial System Outage" in (tmp_path / "site/index.html").read_text()

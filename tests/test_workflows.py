@@ -34,7 +34,10 @@ DEPLOYS = ("deploy", "scaffold-deploy")
 SCAFFOLDS = ("scaffold-deploy", "scaffold-check")
 # The job of each workflow that installs statuspress and runs it.
 INSTALLS = {
-    "deploy": "build", "check": "site", "scaffold-deploy": "build", "scaffold-check": "check"
+    "deploy": "build",
+    "check": "site",
+    "scaffold-deploy": "build",
+    "scaffold-check": "check",
 }
 CHECKS = ("check", "scaffold-check")
 SCHEDULE = "*/15 * * * *"
@@ -158,7 +161,10 @@ def check_jsonschema(paths: list[Path]) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema"]
     return subprocess.run(
         [*command, "vendor.github-workflows", *map(str, paths)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -52,8 +52,12 @@ class Runner:
         """One `run:` step as GitHub runs it on Linux (bash -e, pipefail, no profiles)."""
         return subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", command],
-            cwd=cwd, env={**self.env, **(env or {})}, capture_output=True, text=True,
-            timeout=300, check=False,
+            cwd=cwd,
+            env={**self.env, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
 
     def run_job(self, workflow: Path, job: str, cwd: Path) -> Done:
@@ -81,7 +85,10 @@ def copy_published_files(target: Path) -> Path:
     git = require_tool("git")
     listed = subprocess.run(
         [git, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO, capture_output=True, check=True, timeout=60,
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+        timeout=60,
     ).stdout.decode()
     for name in filter(None, listed.split("\0")):
         source = REPO / name
@@ -97,7 +104,8 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     venv = tmp_path_factory.mktemp("python") / "venv"
     subprocess.run(
         [sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
-        check=True, timeout=120,
+        check=True,
+        timeout=120,
     )
     env = {
         **os.environ,
@@ -154,9 +162,12 @@ def test_the_installed_package_carries_the_workflows_init_copies(runner: Runner)
         runner.checkout,
     )
     assert listing.stdout.split() == ["check.yml", "deploy.yml"]
-    assert str(runner.venv) in runner.run(
-        "python -c 'import statuspress; print(statuspress.__file__)'", runner.checkout
-    ).stdout
+    assert (
+        str(runner.venv)
+        in runner.run(
+            "python -c 'import statuspress; print(statuspress.__file__)'", runner.checkout
+        ).stdout
+    )
 
 
 def test_init_writes_the_workflows_unchanged(new_site: Path) -> None:

@@ -24,26 +24,78 @@ from statuspress.diagnostics import format_text
 from statuspress.markdown import render_markdown
 
 PAYLOADS = [
-    line for line in (Path(__file__).parent / "data" / "xss" / "payloads.txt")
-    .read_text(encoding="utf-8").split("\n") if line
+    line
+    for line in (Path(__file__).parent / "data" / "xss" / "payloads.txt")
+    .read_text(encoding="utf-8")
+    .split("\n")
+    if line
 ]
 FORBIDDEN_ELEMENTS = {
-    "script", "iframe", "frame", "frameset", "form", "object", "embed", "applet", "base",
-    "input", "button", "textarea", "select", "isindex", "template", "noscript", "math",
-    "video", "audio", "source", "marquee", "xmp", "noembed", "plaintext", "foreignObject",
-    "portal", "dialog", "param",
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "form",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "isindex",
+    "template",
+    "noscript",
+    "math",
+    "video",
+    "audio",
+    "source",
+    "marquee",
+    "xmp",
+    "noembed",
+    "plaintext",
+    "foreignObject",
+    "portal",
+    "dialog",
+    "param",
 }
 URL_ATTRIBUTES = {
-    "href", "src", "action", "formaction", "background", "poster", "cite", "data", "srcset",
-    "xlink:href", "{http://www.w3.org/1999/xlink}href", "srcdoc", "content",
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "background",
+    "poster",
+    "cite",
+    "data",
+    "srcset",
+    "xlink:href",
+    "{http://www.w3.org/1999/xlink}href",
+    "srcdoc",
+    "content",
 }
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # Every rule of the communication linter, off: this content is hostile, not well written.
 LINT_OFF = [
-    "apology-missing", "rote-apology", "generic-statement", "vague-scope", "vendor-blame",
-    "person-blame", "evasive-apology", "cause-too-long", "internal-detail", "impact-missing",
-    "exclamation", "resolution-incomplete", "followup-missing", "postmortem-missing",
-    "postmortem-incomplete", "action-item-owner", "action-item-vague", "action-item-people",
+    "apology-missing",
+    "rote-apology",
+    "generic-statement",
+    "vague-scope",
+    "vendor-blame",
+    "person-blame",
+    "evasive-apology",
+    "cause-too-long",
+    "internal-detail",
+    "impact-missing",
+    "exclamation",
+    "resolution-incomplete",
+    "followup-missing",
+    "postmortem-missing",
+    "postmortem-incomplete",
+    "action-item-owner",
+    "action-item-vague",
+    "action-item-people",
     "action-item-overdue",
 ]
 THEME_CSS = (REPO / "theme" / "statuspress.css").read_text(encoding="utf-8")
@@ -186,8 +238,20 @@ def parse_html(text: str) -> ElementTree.Element:
 
 def test_the_corpus_is_large_and_varied() -> None:
     assert len(PAYLOADS) >= 40
-    for needle in ("<script", "onerror", "javascript:", "vbscript:", "data:", "<iframe",
-                   "<form", "<svg", "<math", "expression(", "](javascript:", "&#106;"):
+    for needle in (
+        "<script",
+        "onerror",
+        "javascript:",
+        "vbscript:",
+        "data:",
+        "<iframe",
+        "<form",
+        "<svg",
+        "<math",
+        "expression(",
+        "](javascript:",
+        "&#106;",
+    ):
         assert any(needle.lower() in p.lower() for p in PAYLOADS), needle
 
 
@@ -195,10 +259,17 @@ def test_a_hostile_page_is_caught_by_these_checks() -> None:
     """The checks themselves find each kind of problem (else a pass would prove nothing)."""
     page = parse_html(
         '<p onclick="x"><a href=" JavaScript:x">a</a><iframe></iframe><svg><script></script>'
-        '</svg><div style="x"></div><img src="data:text/html,x"></p>')
+        '</svg><div style="x"></div><img src="data:text/html,x"></p>'
+    )
     found = "\n".join(unsafe_markup(page, "test"))
-    for expected in ("event handler", "unsafe URL in href", "iframe", "script",
-                     "inline style", "unsafe URL in src"):
+    for expected in (
+        "event handler",
+        "unsafe URL in href",
+        "iframe",
+        "script",
+        "inline style",
+        "unsafe URL in src",
+    ):
         assert expected in found
 
 
@@ -289,8 +360,20 @@ def test_calendar_has_only_its_own_events_and_properties(built: Path) -> None:
     calendar = Calendar.from_ical((built / "maintenance.ics").read_bytes())
     events = calendar.walk("VEVENT")
     assert len(events) == 8
-    allowed = {"UID", "SUMMARY", "DTSTART", "DTEND", "DTSTAMP", "CREATED", "LAST-MODIFIED",
-               "SEQUENCE", "STATUS", "TRANSP", "URL", "DESCRIPTION"}
+    allowed = {
+        "UID",
+        "SUMMARY",
+        "DTSTART",
+        "DTEND",
+        "DTSTAMP",
+        "CREATED",
+        "LAST-MODIFIED",
+        "SEQUENCE",
+        "STATUS",
+        "TRANSP",
+        "URL",
+        "DESCRIPTION",
+    }
     for event in events:
         assert set(event) <= allowed
         assert str(event["SUMMARY"]).removeprefix("Maintenance ") in PAYLOADS[:8]
@@ -309,8 +392,15 @@ def test_a_line_break_in_a_title_cannot_add_calendar_properties(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("allow_raw_html", [False, True])
-@pytest.mark.parametrize("source", ["https://tracker.example/p.png", "//tracker.example/p.png",
-                                    "HTTP://tracker.example/p.png", " https://t.example/p"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "https://tracker.example/p.png",
+        "//tracker.example/p.png",
+        "HTTP://tracker.example/p.png",
+        " https://t.example/p",
+    ],
+)
 def test_images_never_load_from_another_site(source: str, allow_raw_html: bool) -> None:
     """Pages load nothing from third parties: a contributed tracking pixel loses its src."""
     for text in (f"![pixel]({source})", f'<img src="{source}" alt="pixel">'):
@@ -321,4 +411,3 @@ def test_images_never_load_from_another_site(source: str, allow_raw_html: bool) 
 def test_images_beside_the_incident_are_kept() -> None:
     page = parse_html(render_markdown("![timeline](timeline.png)"))
     assert [img.get("src") for img in page.iter("img")] == ["timeline.png"]
-

@@ -21,12 +21,16 @@ QUIET_SECONDS = 2.0  # short builds print only their summary
 
 @click.command("build")
 @config_option
-@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Where to write the site (default: site_dir, i.e. site/).")
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site (default: site_dir, i.e. site/).",
+)
 @strict_option
 @now_option
-def command(config_file: Path, site_dir: Path | None, strict: bool,
-            now: datetime | None) -> None:
+def command(config_file: Path, site_dir: Path | None, strict: bool, now: datetime | None) -> None:
     """Validate the content, then build the site into site/.
 
     The old site/ stays exactly as it was when anything fails, including Ctrl-C.
@@ -41,12 +45,12 @@ def command(config_file: Path, site_dir: Path | None, strict: bool,
             result = build_site(config_file, site_dir, clock(now), strict, progress)
     except BuildFailed as failed:
         click.echo(format_text(failed.diagnostics))
-        click.echo("Build failed: nothing was published; the previous site is unchanged.",
-                   err=True)
+        click.echo("Build failed: nothing was published; the previous site is unchanged.", err=True)
         raise SystemExit(1) from None
     except KeyboardInterrupt:
-        click.echo("\nBuild interrupted: nothing was published; the previous site is unchanged.",
-                   err=True)
+        click.echo(
+            "\nBuild interrupted: nothing was published; the previous site is unchanged.", err=True
+        )
         raise SystemExit(130) from None
     click.echo(result.summary())
     skip_teardown()
@@ -71,8 +75,12 @@ class TerminalProgress:
             self._thread.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self._done.set()
         if self.enabled:
             self._thread.join()
@@ -84,5 +92,4 @@ class TerminalProgress:
             elapsed = time.monotonic() - self.started
             if elapsed >= QUIET_SECONDS:
                 self._shown = True
-                click.echo(f"\r\x1b[2KBuilding: {self.stage}… {elapsed:.0f} s", nl=False,
-                           err=True)
+                click.echo(f"\r\x1b[2KBuilding: {self.stage}… {elapsed:.0f} s", nl=False, err=True)

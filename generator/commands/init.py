@@ -33,19 +33,31 @@ class Planned:
 def site_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise click.BadParameter(f"'{value}' is not a web address; write e.g. "
-                                 "https://status.example.com/", param_hint="'--url'")
+        raise click.BadParameter(
+            f"'{value}' is not a web address; write e.g. https://status.example.com/",
+            param_hint="'--url'",
+        )
     return value if value.endswith("/") else value + "/"
 
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
-@click.option("--company", default="Example", show_default=True,
-              help="Your company's name, as the site says it.")
-@click.option("--name", "site_name", default=None,
-              help="The site's name (default: '<company> Status').")
-@click.option("--url", "url", default="https://status.example.com/", show_default=True,
-              help="Where the site will be published (feeds and the API use it).")
+@click.option(
+    "--company",
+    default="Example",
+    show_default=True,
+    help="Your company's name, as the site says it.",
+)
+@click.option(
+    "--name", "site_name", default=None, help="The site's name (default: '<company> Status')."
+)
+@click.option(
+    "--url",
+    "url",
+    default="https://status.example.com/",
+    show_default=True,
+    help="Where the site will be published (feeds and the API use it).",
+)
 def command(directory: Path, company: str, site_name: str | None, url: str) -> None:
     """Create a new status site in DIRECTORY (default: here).
 
@@ -63,10 +75,13 @@ def command(directory: Path, company: str, site_name: str | None, url: str) -> N
     existing = [p for p in plan if (directory / p.target).exists()]
     clashes = [p.target.as_posix() for p in existing if p.target.as_posix() not in OPTIONAL]
     if clashes:
-        listed = ", ".join(clashes[:4]) + (f" and {len(clashes) - 4} more" if len(clashes) > 4
-                                           else "")
-        raise a.AuthoringError(f"{a.shown(directory)} already has {listed}; nothing was written",
-                               "choose an empty folder, e.g. 'statuspress init my-status'")
+        listed = ", ".join(clashes[:4]) + (
+            f" and {len(clashes) - 4} more" if len(clashes) > 4 else ""
+        )
+        raise a.AuthoringError(
+            f"{a.shown(directory)} already has {listed}; nothing was written",
+            "choose an empty folder, e.g. 'statuspress init my-status'",
+        )
     env = _environment()
     kept = [p for p in plan if p in existing]
     for item in plan:
@@ -92,14 +107,16 @@ def planned_files() -> list[Planned]:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-                             autoescape=False)  # YAML and Markdown out, not HTML
+    env = jinja2.Environment(
+        keep_trailing_newline=True, undefined=jinja2.StrictUndefined, autoescape=False
+    )  # YAML and Markdown out, not HTML
     env.filters["yaml"] = a.yaml_scalar
     return env
 
 
-def write_planned(directory: Path, item: Planned, env: jinja2.Environment,
-                  context: dict[str, str]) -> None:
+def write_planned(
+    directory: Path, item: Planned, env: jinja2.Environment, context: dict[str, str]
+) -> None:
     target = directory / item.target
     target.parent.mkdir(parents=True, exist_ok=True)
     if item.rendered:
@@ -119,14 +136,16 @@ def _report(directory: Path, plan: list[Planned], kept: list[Planned]) -> str:
     lines.append("Next:")
     if where != ".":
         lines.append(f"  cd {where}")
-    lines.extend([
-        "  edit mkdocs.yml: your components, site_name and site_url",
-        "  statuspress serve                      # preview at http://127.0.0.1:8000/",
-        "  statuspress build                      # the site, in site/",
-        '  statuspress new "API errors" -c api=major_outage   # during an incident',
-        "  git init -b main && git add . && git commit -m 'Status site'",
-        "  then push to GitHub and set Settings → Pages → Source: GitHub Actions",
-    ])
+    lines.extend(
+        [
+            "  edit mkdocs.yml: your components, site_name and site_url",
+            "  statuspress serve                      # preview at http://127.0.0.1:8000/",
+            "  statuspress build                      # the site, in site/",
+            '  statuspress new "API errors" -c api=major_outage   # during an incident',
+            "  git init -b main && git add . && git commit -m 'Status site'",
+            "  then push to GitHub and set Settings → Pages → Source: GitHub Actions",
+        ]
+    )
     if not any(p.target.parts[0] == ".github" for p in plan):
         lines.append("Note: this installation has no workflow files to copy.")
     return "\n".join(lines)

@@ -20,8 +20,9 @@ class _Started(click.ParamType):
 
     name = "TIME|DURATION"
 
-    def convert(self, value: object, param: click.Parameter | None,
-                ctx: click.Context | None) -> datetime | timedelta:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime | timedelta:
         if isinstance(value, (datetime, timedelta)):
             return value
         text = str(value).strip()
@@ -32,30 +33,69 @@ class _Started(click.ParamType):
 
 @click.command("new")
 @click.argument("title")
-@a.component_option("An affected component and its state, e.g. api=major_outage; repeat for "
-                    "each. At least one.")
-@click.option("--impact", type=IMPACT, default=None,
-              help="none, minor, major or critical (default: from the worst component state).")
-@click.option("-s", "--status", type=click.Choice(OPENING_STATUSES), default="investigating",
-              show_default=True, help="Where things stand.")
-@click.option("--started", type=_Started(), default=None, metavar="TIME|DURATION",
-              help="When customer impact began: a time, or how long ago (15m).")
-@click.option("--eta", type=TimeOrDuration(allow_unknown=True), default=None,
-              help="Expected resolution: a time, a duration from now, or 'unknown'.")
-@click.option("--next-update", type=TimeOrDuration(), default=None,
-              help="When customers hear from you next (default: 30m; 20m when critical).")
+@a.component_option(
+    "An affected component and its state, e.g. api=major_outage; repeat for each. At least one."
+)
+@click.option(
+    "--impact",
+    type=IMPACT,
+    default=None,
+    help="none, minor, major or critical (default: from the worst component state).",
+)
+@click.option(
+    "-s",
+    "--status",
+    type=click.Choice(OPENING_STATUSES),
+    default="investigating",
+    show_default=True,
+    help="Where things stand.",
+)
+@click.option(
+    "--started",
+    type=_Started(),
+    default=None,
+    metavar="TIME|DURATION",
+    help="When customer impact began: a time, or how long ago (15m).",
+)
+@click.option(
+    "--eta",
+    type=TimeOrDuration(allow_unknown=True),
+    default=None,
+    help="Expected resolution: a time, a duration from now, or 'unknown'.",
+)
+@click.option(
+    "--next-update",
+    type=TimeOrDuration(),
+    default=None,
+    help="When customers hear from you next (default: 30m; 20m when critical).",
+)
 @click.option("--apology", default=None, help="The apology (default: from the template).")
 @click.option("--cause", default=None, help="The cause, in one or two plain sentences.")
 @click.option("--workaround", default=None, help="What customers can do meanwhile.")
-@click.option("--slug", default=None,
-              help="The folder name after the date (default: from the title).")
+@click.option(
+    "--slug", default=None, help="The folder name after the date (default: from the title)."
+)
 @a.writing_options
-def command(title: str, component_pairs: tuple[tuple[str, ComponentState], ...],
-            impact: str | None, status: str, started: datetime | timedelta | None,
-            eta: datetime | timedelta | str | None, next_update: datetime | timedelta | None,
-            apology: str | None, cause: str | None, workaround: str | None, slug: str | None,
-            config_file: Path, now: datetime | None, at: datetime | None, message: str | None,
-            edit: bool, author: str | None, draft: bool) -> None:
+def command(
+    title: str,
+    component_pairs: tuple[tuple[str, ComponentState], ...],
+    impact: str | None,
+    status: str,
+    started: datetime | timedelta | None,
+    eta: datetime | timedelta | str | None,
+    next_update: datetime | timedelta | None,
+    apology: str | None,
+    cause: str | None,
+    workaround: str | None,
+    slug: str | None,
+    config_file: Path,
+    now: datetime | None,
+    at: datetime | None,
+    message: str | None,
+    edit: bool,
+    author: str | None,
+    draft: bool,
+) -> None:
     """Open an incident: write its first update, ready to publish.
 
     The text acknowledges the problem, apologizes for it, says what is not known yet and
@@ -78,26 +118,38 @@ def command(title: str, component_pairs: tuple[tuple[str, ComponentState], ...],
     a.after_at(promise, at, "'--next-update'")
     folder = ws.content / a.incident_id(at, a.checked_slug(slug, title))
     if folder.exists():
-        raise a.AuthoringError(f"{a.shown(folder)} already exists; nothing was written",
-                               "add an update to it with 'statuspress update', or pass --slug "
-                               "to name the new incident differently")
+        raise a.AuthoringError(
+            f"{a.shown(folder)} already exists; nothing was written",
+            "add an update to it with 'statuspress update', or pass --slug "
+            "to name the new incident differently",
+        )
     context = {
-        "title": title.strip(), "at": at, "status": status, "impact": chosen_impact.value,
+        "title": title.strip(),
+        "at": at,
+        "status": status,
+        "impact": chosen_impact.value,
         "components": a.component_facts(ws.settings, states),
         "problems": a.component_facts(ws.settings, states),
-        "started": _started_at(started, at), "eta": a.written_time(eta) if eta else None,
+        "started": _started_at(started, at),
+        "eta": a.written_time(eta) if eta else None,
         "next_update": a.written_time(promise) if promise else None,
-        "next_update_at": a.moment_of(promise, at), "apology": apology, "cause": cause,
-        "workaround": workaround, "author": author, "draft": draft,
-        "message": a.message_text(message), "company": ws.settings.company,
+        "next_update_at": a.moment_of(promise, at),
+        "apology": apology,
+        "cause": cause,
+        "workaround": workaround,
+        "author": author,
+        "draft": draft,
+        "message": a.message_text(message),
+        "company": ws.settings.company,
     }
     path = folder / a.update_file_name(at, status)
     text = a.render(ws, "new.md.j2", context, ws.rel(path))
     written = a.create_file(path, text, "choose another --slug")
     steps = a.publish_steps(folder, f"{title.strip()}: {status}")
     if not impact:
-        steps.insert(0, f"Impact: {chosen_impact.value}, from the component states; "
-                        "change it with --impact.")
+        steps.insert(
+            0, f"Impact: {chosen_impact.value}, from the component states; change it with --impact."
+        )
     output, code = a.finish(ws, written, clock, edit=edit, next_step=steps)
     click.echo(output)
     raise SystemExit(code)
@@ -107,11 +159,14 @@ def _started_at(started: datetime | timedelta | None, at: datetime) -> datetime 
     if isinstance(started, timedelta):
         return at - started
     if started is not None and started > at:
-        raise click.BadParameter("impact cannot start after the first update; give a time "
-                                 "at or before --at", param_hint="'--started'")
+        raise click.BadParameter(
+            "impact cannot start after the first update; give a time at or before --at",
+            param_hint="'--started'",
+        )
     return started
 
 
-def _next_update(value: datetime | timedelta | None, impact: Impact,
-                 status: str) -> datetime | timedelta:
+def _next_update(
+    value: datetime | timedelta | None, impact: Impact, status: str
+) -> datetime | timedelta:
     return value or a.default_next_update(impact, status)

@@ -32,25 +32,56 @@ NOTHING_SENT = "Nothing was sent."
 
 @click.command("notify")
 @config_option
-@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The freshly built site (default: site_dir, i.e. site/).")
-@click.option("--live-url", metavar="URL", default=None,
-              help="Where the site is live (default: site_url).")
-@click.option("--live-feed", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Compare with this copy of the live updates.atom, saved with --save-live "
-              "before deploying, instead of fetching it.")
-@click.option("--save-live", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Only save the live updates.atom to this file (run it before deploying).")
-@click.option("--update", "update_ids", multiple=True, metavar="ID",
-              help="Send this update (<incident folder>/<file name>) whatever is live; "
-              "repeatable.")
-@click.option("--channel", "channel_names", multiple=True, metavar="NAME",
-              help="Send on this channel only; repeatable.")
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The freshly built site (default: site_dir, i.e. site/).",
+)
+@click.option(
+    "--live-url", metavar="URL", default=None, help="Where the site is live (default: site_url)."
+)
+@click.option(
+    "--live-feed",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Compare with this copy of the live updates.atom, saved with --save-live "
+    "before deploying, instead of fetching it.",
+)
+@click.option(
+    "--save-live",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Only save the live updates.atom to this file (run it before deploying).",
+)
+@click.option(
+    "--update",
+    "update_ids",
+    multiple=True,
+    metavar="ID",
+    help="Send this update (<incident folder>/<file name>) whatever is live; repeatable.",
+)
+@click.option(
+    "--channel",
+    "channel_names",
+    multiple=True,
+    metavar="NAME",
+    help="Send on this channel only; repeatable.",
+)
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
 @now_option
-def command(config_file: Path, site_dir: Path | None, live_url: str | None,
-            live_feed: Path | None, save_live: Path | None, update_ids: tuple[str, ...],
-            channel_names: tuple[str, ...], dry_run: bool, now: datetime | None) -> None:
+def command(
+    config_file: Path,
+    site_dir: Path | None,
+    live_url: str | None,
+    live_feed: Path | None,
+    save_live: Path | None,
+    update_ids: tuple[str, ...],
+    channel_names: tuple[str, ...],
+    dry_run: bool,
+    now: datetime | None,
+) -> None:
     """Send each newly published update once to every configured channel.
 
     New means: in the built site's updates.atom but not in the live site's. Channels and the
@@ -64,15 +95,18 @@ def command(config_file: Path, site_dir: Path | None, live_url: str | None,
       statuspress notify --update 2026-11-20-api-errors/20261120T1405Z-investigating
     """
     _exclusive(live_url=live_url, live_feed=live_feed, update=update_ids or None)
-    _exclusive(save_live=save_live, live_feed=live_feed, update=update_ids or None,
-               dry_run=dry_run or None)
+    _exclusive(
+        save_live=save_live, live_feed=live_feed, update=update_ids or None, dry_run=dry_run or None
+    )
     config, options = _notify_config(config_file)
     channels = _chosen_channels(config, channel_names)
     if not channels:
         if save_live:  # so the step after the deploy finds its file and has nothing to do
             _write(save_live, b"")
-        click.echo("No notification channels are configured ('channels:' under 'notify:' in "
-                   "mkdocs.yml): nothing to send.")
+        click.echo(
+            "No notification channels are configured ('channels:' under 'notify:' in "
+            "mkdocs.yml): nothing to send."
+        )
         return
     clock_now = clock(now)
     base_url = live_url or str(options.get("site_url") or "")
@@ -80,8 +114,7 @@ def command(config_file: Path, site_dir: Path | None, live_url: str | None,
         _save_live(base_url, save_live, config.timeout)
         return
     project = _project(config_file, clock_now)
-    plan = _plan(project, config, config_file, site_dir, base_url, live_feed, update_ids,
-                 clock_now)
+    plan = _plan(project, config, config_file, site_dir, base_url, live_feed, update_ids, clock_now)
     if plan is None:
         return
     _send(plan, channels, config, dry_run)
@@ -94,8 +127,9 @@ def _exclusive(**options: object) -> None:
         raise click.UsageError(f"{names} cannot be used together")
 
 
-def _fail(diagnostics: list[Diagnostic] | None = None, message: str = "",
-          hint: str = "") -> NoReturn:
+def _fail(
+    diagnostics: list[Diagnostic] | None = None, message: str = "", hint: str = ""
+) -> NoReturn:
     if diagnostics:
         click.echo(format_text(diagnostics))
     if message:
@@ -122,8 +156,10 @@ def _chosen_channels(config: NotifyConfig, names: tuple[str, ...]) -> tuple[Chan
     known = [channel.name for channel in config.channels]
     for name in names:
         if name not in known:
-            raise click.BadParameter(f"no channel named '{name}'; the channels are: "
-                                     f"{', '.join(known) or 'none'}", param_hint="'--channel'")
+            raise click.BadParameter(
+                f"no channel named '{name}'; the channels are: {', '.join(known) or 'none'}",
+                param_hint="'--channel'",
+            )
     return tuple(c for c in config.channels if not names or c.name in names)
 
 
@@ -135,8 +171,10 @@ def _save_live(base_url: str, target: Path, timeout: float) -> None:
         _fail(message=problem.message, hint=problem.hint)
     _write(target, feed or b"")
     if feed is None:
-        click.echo(f"Nothing is live at {live_feed_url(base_url)} yet: saved an empty "
-                   f"{target}, so the first deploy notifies nobody.")
+        click.echo(
+            f"Nothing is live at {live_feed_url(base_url)} yet: saved an empty "
+            f"{target}, so the first deploy notifies nobody."
+        )
     else:
         click.echo(f"Saved the live feed ({count} entries) to {target}.")
 
@@ -153,14 +191,24 @@ def _project(config_file: Path, now: datetime) -> Project:
     except ConfigProblem as problem:
         _fail(problem.diagnostics)
     if count_errors(project.diagnostics):
-        _fail(list(project.diagnostics), "the content has errors",
-              "fix them as 'statuspress check' shows; notifications follow the page's rules")
+        _fail(
+            list(project.diagnostics),
+            "the content has errors",
+            "fix them as 'statuspress check' shows; notifications follow the page's rules",
+        )
     return project
 
 
-def _plan(project: Project, config: NotifyConfig, config_file: Path, site_dir: Path | None,
-          base_url: str, live_feed: Path | None, update_ids: tuple[str, ...],
-          now: datetime) -> Plan | None:
+def _plan(
+    project: Project,
+    config: NotifyConfig,
+    config_file: Path,
+    site_dir: Path | None,
+    base_url: str,
+    live_feed: Path | None,
+    update_ids: tuple[str, ...],
+    now: datetime,
+) -> Plan | None:
     """What to send, or None (after saying why) when nothing is to be sent."""
     site = project.site
     try:
@@ -168,18 +216,20 @@ def _plan(project: Project, config: NotifyConfig, config_file: Path, site_dir: P
             return plan_chosen(site, update_ids, now)
         built = read_built_feed(site_dir or _default_site_dir(config_file))
         source = str(live_feed) if live_feed else live_feed_url(base_url)
-        live = read_saved_feed(live_feed) if live_feed else fetch_live_feed(base_url,
-                                                                            config.timeout)
+        live = (
+            read_saved_feed(live_feed) if live_feed else fetch_live_feed(base_url, config.timeout)
+        )
         if live is None:
-            click.echo(f"Nothing was live at {source}: this is the first deploy, so nobody is "
-                       "notified of the updates it publishes.")
+            click.echo(
+                f"Nothing was live at {source}: this is the first deploy, so nobody is "
+                "notified of the updates it publishes."
+            )
             return None
         plan = plan_new(site, built, entry_ids(live, source), now, config.max_age)
     except FeedProblem as problem:
         _fail(message=problem.message, hint=problem.hint)
     for notice in plan.too_old:
-        click.echo(f"Not sent, older than max_age ({notice.when(notice.at)}): "
-                   f"{notice.update_id}")
+        click.echo(f"Not sent, older than max_age ({notice.when(notice.at)}): {notice.update_id}")
     if not plan.send:
         click.echo(f"No new updates since {source}: nothing to send.")
         return None
@@ -191,8 +241,7 @@ def _default_site_dir(config_file: Path) -> Path:
     return config_file.parent / str((data or {}).get("site_dir") or "site")
 
 
-def _send(plan: Plan, channels: tuple[Channel, ...], config: NotifyConfig,
-          dry_run: bool) -> None:
+def _send(plan: Plan, channels: tuple[Channel, ...], config: NotifyConfig, dry_run: bool) -> None:
     count = len(plan.send)
     click.echo(f"{count} new update{'s' if count != 1 else ''} to send:")
     for notice in plan.send:
@@ -220,6 +269,8 @@ def _destination(channel: Channel) -> str:
     missing = [name for name in environment_names(channel) if not os.environ.get(name)]
     unset = f" ({', '.join('$' + n for n in missing)} not set here)" if missing else ""
     if isinstance(channel, EmailChannel):
-        return (f"e-mail to {channel.to} via the SMTP server in ${channel.host_env}"
-                f"{' with STARTTLS' if channel.starttls else ''}{unset}")
+        return (
+            f"e-mail to {channel.to} via the SMTP server in ${channel.host_env}"
+            f"{' with STARTTLS' if channel.starttls else ''}{unset}"
+        )
     return f"{channel.type} webhook at the URL in ${channel.url_env}{unset}"

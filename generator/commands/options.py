@@ -20,16 +20,16 @@ class AwareTime(click.ParamType):
 
     name = "TIME"
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> datetime:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
         if isinstance(value, datetime):
             return value
         moment = parse_time(str(value))
         if moment is None:
             self.fail(f"'{value}' is not a time; write e.g. 2026-11-20T14:05:00Z", param, ctx)
         if moment.tzinfo is None:
-            self.fail(f"'{value}' has no UTC offset; add Z or an offset such as +02:00",
-                      param, ctx)
+            self.fail(f"'{value}' has no UTC offset; add Z or an offset such as +02:00", param, ctx)
         return moment
 
 
@@ -38,14 +38,14 @@ class Duration(click.ParamType):
 
     name = "DURATION"
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> timedelta:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> timedelta:
         if isinstance(value, timedelta):
             return value
         delta = parse_duration(str(value))
         if delta is None or delta <= timedelta(0):
-            self.fail(f"'{value}' is not a duration; write e.g. 30m, 2h, 1h30m or 1d",
-                      param, ctx)
+            self.fail(f"'{value}' is not a duration; write e.g. 30m, 2h, 1h30m or 1d", param, ctx)
         return delta
 
 
@@ -57,8 +57,9 @@ class TimeOrDuration(click.ParamType):
     def __init__(self, allow_unknown: bool = False) -> None:
         self.allow_unknown = allow_unknown
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> datetime | timedelta | str:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime | timedelta | str:
         text = str(value).strip()
         if self.allow_unknown and text.lower() == "unknown":
             return "unknown"
@@ -67,8 +68,12 @@ class TimeOrDuration(click.ParamType):
         if parse_time(text) is not None:
             return AwareTime().convert(text, param, ctx)
         extra = ", or 'unknown'" if self.allow_unknown else ""
-        self.fail(f"'{value}' is neither a duration (30m, 2h, 1h30m, 1d) nor a time "
-                  f"(2026-11-20T16:00:00Z){extra}", param, ctx)
+        self.fail(
+            f"'{value}' is neither a duration (30m, 2h, 1h30m, 1d) nor a time "
+            f"(2026-11-20T16:00:00Z){extra}",
+            param,
+            ctx,
+        )
 
 
 class DurationOrDate(click.ParamType):
@@ -76,8 +81,9 @@ class DurationOrDate(click.ParamType):
 
     failure = "'{value}' is not a valid value"  # shown when neither reads the value
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> date | timedelta:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date | timedelta:
         if isinstance(value, (date, timedelta)):  # a datetime is a date too
             return value
         text = str(value).strip()
@@ -103,8 +109,9 @@ class ComponentAssignment(click.ParamType):
         if default_state is not None:
             self.name = "ID[=STATE]"
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> tuple[str, ComponentState]:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, ComponentState]:
         if isinstance(value, tuple):
             return value
         component_id, sep, state = str(value).partition("=")
@@ -114,8 +121,9 @@ class ComponentAssignment(click.ParamType):
         if not sep or not component_id:
             self.fail(f"'{value}' is not ID=STATE; write e.g. api=major_outage", param, ctx)
         if state not in states:
-            self.fail(f"'{state}' is not a component state; use one of: {', '.join(states)}",
-                      param, ctx)
+            self.fail(
+                f"'{state}' is not a component state; use one of: {', '.join(states)}", param, ctx
+            )
         return component_id.strip(), ComponentState(state)
 
 
@@ -123,15 +131,24 @@ IMPACT = click.Choice([i.value for i in Impact])
 
 
 def config_option(func: F) -> F:
-    return click.option("-f", "--config-file", "config_file", type=click.Path(dir_okay=False,
-                        path_type=Path), default=Path("mkdocs.yml"), show_default=True,
-                        help="The site's configuration file.")(func)
+    return click.option(
+        "-f",
+        "--config-file",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("mkdocs.yml"),
+        show_default=True,
+        help="The site's configuration file.",
+    )(func)
 
 
 def now_option(func: F) -> F:
-    return click.option("--now", type=AwareTime(), default=None,
-                        help="Pin the clock (default: SOURCE_DATE_EPOCH, else the real "
-                        "time).")(func)
+    return click.option(
+        "--now",
+        type=AwareTime(),
+        default=None,
+        help="Pin the clock (default: SOURCE_DATE_EPOCH, else the real time).",
+    )(func)
 
 
 def strict_option(func: F) -> F:

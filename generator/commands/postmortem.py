@@ -18,13 +18,18 @@ ACTION_ITEM_DAYS = 30  # the placeholder action item's due date
 
 @click.command("postmortem")
 @click.argument("ident", metavar="ID")
-@click.option("--author", "authors", multiple=True,
-              help="An author, e.g. 'Platform team'; repeatable (default: the update authors).")
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="An author, e.g. 'Platform team'; repeatable (default: the update authors).",
+)
 @click.option("--edit", is_flag=True, help="Open $EDITOR on the new file, then check it.")
 @config_option
 @now_option
-def command(ident: str, authors: tuple[str, ...], edit: bool, config_file: Path,
-            now: datetime | None) -> None:
+def command(
+    ident: str, authors: tuple[str, ...], edit: bool, config_file: Path, now: datetime | None
+) -> None:
     """Scaffold incidents/ID/postmortem.md as a draft.
 
     Every section is there, with what is already known: the duration, the affected
@@ -41,7 +46,9 @@ def command(ident: str, authors: tuple[str, ...], edit: bool, config_file: Path,
     path = ws.content / incident.id / a.POSTMORTEM_FILE
     facts = a.incident_facts(ws, incident, clock, {})
     context: dict[str, Any] = {
-        "incident": facts, "at": clock, "zone": ws.settings.timezone,
+        "incident": facts,
+        "at": clock,
+        "zone": ws.settings.timezone,
         "authors": list(authors) or facts["authors"] or [_team(ws.settings.company)],
         "due": (clock + timedelta(days=ACTION_ITEM_DAYS)).date().isoformat(),
         "company": ws.settings.company,
@@ -62,6 +69,8 @@ def _steps(incident: Incident) -> list[str]:
     steps = []
     if not incident.is_closed:
         steps.append(f"Note: {incident.id} is still open; the duration counts up to now.")
-    steps.append("Next: write each section and the action items, set 'published', remove "
-                 "'draft: true', then run 'statuspress check'. It is not published before.")
+    steps.append(
+        "Next: write each section and the action items, set 'published', remove "
+        "'draft: true', then run 'statuspress check'. It is not published before."
+    )
     return steps

@@ -19,13 +19,16 @@ class Since(DurationOrDate):
     """A date (UTC midnight), a time with an offset, or a duration back from now (90d)."""
 
     name = "DATE|TIME|DURATION"
-    failure = ("'{value}' is not a date (2026-10-01), a time with an offset "
-               "(2026-10-01T00:00:00Z) or a duration (90d)")
+    failure = (
+        "'{value}' is not a date (2026-10-01), a time with an offset "
+        "(2026-10-01T00:00:00Z) or a duration (90d)"
+    )
 
     def moment(self, text: str) -> datetime | None:
         try:
-            return datetime.combine(datetime.strptime(text, "%Y-%m-%d").date(), time(),
-                                    timezone.utc)
+            return datetime.combine(
+                datetime.strptime(text, "%Y-%m-%d").date(), time(), timezone.utc
+            )
         except ValueError:
             pass
         moment = parse_time(text)
@@ -35,16 +38,35 @@ class Since(DurationOrDate):
 @click.command("report")
 @config_option
 @now_option
-@click.option("--since", type=Since(), default=None,
-              help="Only incidents whose first update is at or after this date, time or "
-              "duration ago (e.g. 2026-10-01 or 90d). Default: all.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]),
-              default="text", show_default=True,
-              help="text for people, json for tools, html for one self-contained page.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file instead of standard output.")
-def command(config_file: Path, now: datetime | None, since: datetime | timedelta | None,
-            output_format: str, output: Path | None) -> None:
+@click.option(
+    "--since",
+    type=Since(),
+    default=None,
+    help="Only incidents whose first update is at or after this date, time or "
+    "duration ago (e.g. 2026-10-01 or 90d). Default: all.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, html for one self-contained page.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+def command(
+    config_file: Path,
+    now: datetime | None,
+    since: datetime | timedelta | None,
+    output_format: str,
+    output: Path | None,
+) -> None:
     """Communication metrics: time to acknowledge, promises kept, longest silence, ETAs met,
     time to resolve, time to postmortem, action items and lint findings.
 
@@ -64,8 +86,11 @@ def command(config_file: Path, now: datetime | None, since: datetime | timedelta
         raise SystemExit(1) from None
     errors = sum(d.is_error for d in project.diagnostics)
     if errors:
-        click.echo(f"{errors} files or values could not be read and are left out; run "
-                   "'statuspress check' to see them.", err=True)
+        click.echo(
+            f"{errors} files or values could not be read and are left out; run "
+            "'statuspress check' to see them.",
+            err=True,
+        )
     report = build_report(project.site, moment, start)
     if output_format == "html":
         text = format_html(report, project.settings.site_name)

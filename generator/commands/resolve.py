@@ -29,18 +29,34 @@ class DueDate(DurationOrDate):
 
 @click.command("resolve")
 @click.argument("ident", metavar="[ID]", required=False)
-@a.component_option("A component that is still not fully back, e.g. dashboard="
-                    "degraded_performance; every other one returns to operational.")
+@a.component_option(
+    "A component that is still not fully back, e.g. dashboard="
+    "degraded_performance; every other one returns to operational."
+)
 @click.option("--apology", default=None, help="The apology (default: from the template).")
 @click.option("--cause", default=None, help="The cause, in one or two plain sentences.")
-@click.option("--postmortem-by", type=DueDate(), default=None,
-              help="When the postmortem will be published: a date or days (7d). Default: "
-              "postmortem_due_days after now for major and critical incidents.")
+@click.option(
+    "--postmortem-by",
+    type=DueDate(),
+    default=None,
+    help="When the postmortem will be published: a date or days (7d). Default: "
+    "postmortem_due_days after now for major and critical incidents.",
+)
 @a.writing_options
-def command(ident: str | None, component_pairs: tuple[tuple[str, ComponentState], ...],
-            apology: str | None, cause: str | None, postmortem_by: date | timedelta | None,
-            config_file: Path, now: datetime | None, at: datetime | None,
-            message: str | None, edit: bool, author: str | None, draft: bool) -> None:
+def command(
+    ident: str | None,
+    component_pairs: tuple[tuple[str, ComponentState], ...],
+    apology: str | None,
+    cause: str | None,
+    postmortem_by: date | timedelta | None,
+    config_file: Path,
+    now: datetime | None,
+    at: datetime | None,
+    message: str | None,
+    edit: bool,
+    author: str | None,
+    draft: bool,
+) -> None:
     """Resolve an incident (or complete a maintenance).
 
     The text confirms the recovery, apologizes, thanks customers for their patience and,
@@ -56,41 +72,56 @@ def command(ident: str | None, component_pairs: tuple[tuple[str, ComponentState]
     at, clock = a.times(at, now)
     incident = a.choose_incident(ws, ident, clock)
     if incident.is_closed:
-        raise a.AuthoringError(f"{incident.id} was {incident.status} at "
-                               f"{iso(incident.latest.at)} already",
-                               "to say more, add an update with 'statuspress update'")
+        raise a.AuthoringError(
+            f"{incident.id} was {incident.status} at {iso(incident.latest.at)} already",
+            "to say more, add an update with 'statuspress update'",
+        )
     a.later_than_latest(incident, at)
     states = a.checked_components(ws.settings, component_pairs)
     status = "completed" if incident.is_maintenance else "resolved"
     due = _postmortem_due(ws, incident, postmortem_by, at)
     context: dict[str, Any] = {
-        "incident": a.incident_facts(ws, incident, at, {}), "at": at, "status": status,
+        "incident": a.incident_facts(ws, incident, at, {}),
+        "at": at,
+        "status": status,
         "components": a.component_facts(ws.settings, states),
-        "lingering": [c for c in a.component_facts(ws.settings, states)
-                      if c.state != ComponentState.OPERATIONAL.value],
-        "apology": apology, "cause": cause, "author": author or incident.latest.author,
-        "draft": draft, "message": a.message_text(message), "postmortem_by": due,
+        "lingering": [
+            c
+            for c in a.component_facts(ws.settings, states)
+            if c.state != ComponentState.OPERATIONAL.value
+        ],
+        "apology": apology,
+        "cause": cause,
+        "author": author or incident.latest.author,
+        "draft": draft,
+        "message": a.message_text(message),
+        "postmortem_by": due,
         "company": ws.settings.company,
     }
     steps = a.publish_steps(ws.content / incident.id, f"{incident.title}: {status}")
     if due is not None:
-        steps.append(f"Then write the postmortem by {due.isoformat()}: "
-                     f"statuspress postmortem {incident.id}")
-    output, code = a.write_update(ws, incident, "resolve.md.j2", context, clock, edit=edit,
-                                  steps=steps)
+        steps.append(
+            f"Then write the postmortem by {due.isoformat()}: statuspress postmortem {incident.id}"
+        )
+    output, code = a.write_update(
+        ws, incident, "resolve.md.j2", context, clock, edit=edit, steps=steps
+    )
     click.echo(output)
     raise SystemExit(code)
 
 
-def _postmortem_due(ws: a.Workspace, incident: Incident, given: date | timedelta | None,
-                    at: datetime) -> date | None:
+def _postmortem_due(
+    ws: a.Workspace, incident: Incident, given: date | timedelta | None, at: datetime
+) -> date | None:
     """When the postmortem is promised: as given, or by default for major and critical."""
     if isinstance(given, timedelta):
         return (at + given).date()
     if given is not None:
         if given < at.date():
-            raise click.BadParameter(f"{given.isoformat()} has passed; promise a date ahead",
-                                     param_hint="'--postmortem-by'")
+            raise click.BadParameter(
+                f"{given.isoformat()} has passed; promise a date ahead",
+                param_hint="'--postmortem-by'",
+            )
         return given
     if incident.is_maintenance or incident.impact.rank < Impact.MAJOR.rank:
         return None

@@ -28,8 +28,9 @@ class DevAddress(click.ParamType):
 
     name = "HOST:PORT"
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> tuple[str, int]:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, int]:
         if isinstance(value, tuple):
             return value
         host, sep, port = str(value).strip().rpartition(":")
@@ -41,12 +42,19 @@ class DevAddress(click.ParamType):
 
 @click.command("serve")
 @config_option
-@click.option("-a", "--dev-addr", type=DevAddress(), default=DEFAULT_ADDRESS, show_default=True,
-              help="Where to serve the preview.")
+@click.option(
+    "-a",
+    "--dev-addr",
+    type=DevAddress(),
+    default=DEFAULT_ADDRESS,
+    show_default=True,
+    help="Where to serve the preview.",
+)
 @now_option
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-def command(config_file: Path, dev_addr: tuple[str, int], now: datetime | None,
-            open_browser: bool) -> None:
+def command(
+    config_file: Path, dev_addr: tuple[str, int], now: datetime | None, open_browser: bool
+) -> None:
     """Preview the site, rebuilt and reloaded on every change.
 
     Watches the content folder, mkdocs.yml and the theme (with its custom_dir). A change
@@ -70,13 +78,17 @@ def command(config_file: Path, dev_addr: tuple[str, int], now: datetime | None,
     except (Abort, ConfigurationError) as exc:
         reason = str(exc).strip()  # MkDocs' own "Aborted with a BuildError!" adds nothing
         detail = "" if reason.startswith("Aborted with") else f": {reason}"
-        raise a.AuthoringError(f"the site cannot be built{detail}",
-                               "fix what is reported above, then run 'statuspress serve' "
-                               "again; 'statuspress check' lists every problem") from None
+        raise a.AuthoringError(
+            f"the site cannot be built{detail}",
+            "fix what is reported above, then run 'statuspress serve' "
+            "again; 'statuspress check' lists every problem",
+        ) from None
     except OSError as exc:
         host, port = dev_addr
-        raise a.AuthoringError(f"cannot serve on {host}:{port}: {exc.strerror or exc}",
-                               "pass another address, e.g. --dev-addr 127.0.0.1:8001") from None
+        raise a.AuthoringError(
+            f"cannot serve on {host}:{port}: {exc.strerror or exc}",
+            "pass another address, e.g. --dev-addr 127.0.0.1:8001",
+        ) from None
 
 
 def preview(config_path: Path, address: tuple[str, int], open_browser: bool) -> None:
@@ -89,8 +101,9 @@ def preview(config_path: Path, address: tuple[str, int], open_browser: bool) -> 
     site_dir = tempfile.mkdtemp(prefix="statuspress-serve-")
 
     def get_config() -> Any:
-        return load_config(config_file=str(config_path), site_dir=site_dir,
-                           dev_addr=f"{host}:{port}")
+        return load_config(
+            config_file=str(config_path), site_dir=site_dir, dev_addr=f"{host}:{port}"
+        )
 
     config = get_config()
     try:
@@ -104,8 +117,13 @@ def preview(config_path: Path, address: tuple[str, int], open_browser: bool) -> 
             build(current, serve_url=url)
 
         builder(config)
-        server = LiveReloadServer(builder=_keep_last_good(builder), host=host, port=port,
-                                  root=site_dir, mount_path=mount_path)
+        server = LiveReloadServer(
+            builder=_keep_last_good(builder),
+            host=host,
+            port=port,
+            root=site_dir,
+            mount_path=mount_path,
+        )
         server.error_handler = _error_pages(Path(site_dir))
         for path in watched(config, config_path):
             server.watch(path)
@@ -130,8 +148,7 @@ def _keep_last_good(builder: Callable[[], None]) -> Callable[[], None]:
         try:
             builder()
         except Abort:
-            log.error("The preview keeps the last good build until the problems above are "
-                      "fixed.")
+            log.error("The preview keeps the last good build until the problems above are fixed.")
 
     return rebuild
 

@@ -58,8 +58,12 @@ def command(config_file: Path, now: datetime | None) -> None:
 def summarize(ws: a.Workspace, site: Site, now: datetime) -> Summary:
     times = a.Times(ws.settings.timezone)
     state = overall(site, now)
-    summary = Summary([f"{ws.settings.site_name}: {state.description}",
-                       f"as of {times.day(now)}, {times.clock(now)}"])
+    summary = Summary(
+        [
+            f"{ws.settings.site_name}: {state.description}",
+            f"as of {times.day(now)}, {times.clock(now)}",
+        ]
+    )
     incidents = open_incidents(site, now)
     rows = [row for incident in incidents for row in _incident_rows(ws, incident, now, summary)]
     summary.section(f"Open incidents: {len(incidents)}", rows or ["  none"])
@@ -70,17 +74,25 @@ def summarize(ws: a.Workspace, site: Site, now: datetime) -> Summary:
     return summary
 
 
-def _incident_rows(ws: a.Workspace, incident: Incident, now: datetime,
-                   summary: Summary) -> list[str]:
+def _incident_rows(
+    ws: a.Workspace, incident: Incident, now: datetime, summary: Summary
+) -> list[str]:
     times = a.Times(ws.settings.timezone)
     latest = incident.latest
-    facts = [STATUS_LABELS.get(latest.status, latest.status).lower(),
-             f"impact {incident.impact.value}",
-             f"open for {format_duration(now - incident.started)}", _eta(latest.eta, now, times)]
+    facts = [
+        STATUS_LABELS.get(latest.status, latest.status).lower(),
+        f"impact {incident.impact.value}",
+        f"open for {format_duration(now - incident.started)}",
+        _eta(latest.eta, now, times),
+    ]
     facts_of_components = a.component_facts(ws.settings, latest.components)
     states = ", ".join(f"{c.name}: {c.label}" for c in facts_of_components) or "no components"
-    return [f"  {incident.id}  {incident.title}", f"    {' · '.join(facts)}",
-            f"    {states}", f"    {_promise(latest.next_update, now, times, summary)}"]
+    return [
+        f"  {incident.id}  {incident.title}",
+        f"    {' · '.join(facts)}",
+        f"    {states}",
+        f"    {_promise(latest.next_update, now, times, summary)}",
+    ]
 
 
 def _eta(eta: datetime | str | None, now: datetime, times: a.Times) -> str:
@@ -100,8 +112,9 @@ def _promise(due: datetime | None, now: datetime, times: a.Times, summary: Summa
         return _alarm("NO NEXT UPDATE PROMISED: post one that says when the next will come")
     if due < now:
         summary.overdue += 1
-        return _alarm(f"next update OVERDUE by {format_duration(now - due)} "
-                      f"(was due {times.near(due, now)})")
+        return _alarm(
+            f"next update OVERDUE by {format_duration(now - due)} (was due {times.near(due, now)})"
+        )
     return f"next update due in {format_duration(due - now)} ({times.near(due, now)})"
 
 
@@ -124,8 +137,10 @@ def _maintenance_rows(ws: a.Workspace, site: Site, now: datetime, summary: Summa
             text = f"starts in {format_duration(window.start - now)} ({span})"
         elif phase is Phase.OVERDUE:
             summary.overdue += 1
-            text = _alarm(f"OVERRAN its window by {format_duration(now - window.end)} ({span}): "
-                          f"post an update, or 'statuspress resolve {incident.id}'")
+            text = _alarm(
+                f"OVERRAN its window by {format_duration(now - window.end)} ({span}): "
+                f"post an update, or 'statuspress resolve {incident.id}'"
+            )
         else:
             text = f"in progress, ends in {format_duration(window.end - now)} ({span})"
         rows.extend([f"  {incident.id}  {incident.title}", f"    {text}"])
@@ -137,16 +152,26 @@ def _postmortem_rows(ws: a.Workspace, site: Site, now: datetime) -> list[str]:
     rows = []
     for incident in site.incidents:
         closed = incident.closed_at
-        if (incident.is_maintenance or closed is None or incident.postmortem is not None
-                or incident.impact.rank < Impact.MAJOR.rank or now - closed > POSTMORTEM_HORIZON):
+        if (
+            incident.is_maintenance
+            or closed is None
+            or incident.postmortem is not None
+            or incident.impact.rank < Impact.MAJOR.rank
+            or now - closed > POSTMORTEM_HORIZON
+        ):
             continue
         due = closed + days
-        when = (f"due in {format_duration(due - now)}" if due > now
-                else f"overdue by {format_duration(now - due)}")
+        when = (
+            f"due in {format_duration(due - now)}"
+            if due > now
+            else f"overdue by {format_duration(now - due)}"
+        )
         draft = (ws.content / incident.id / a.POSTMORTEM_FILE).exists()
-        rows.append(f"  {incident.id}  {incident.impact.value}, resolved "
-                    f"{format_duration(now - closed)} ago: {when}"
-                    f"{' (a draft is started)' if draft else ''}")
+        rows.append(
+            f"  {incident.id}  {incident.impact.value}, resolved "
+            f"{format_duration(now - closed)} ago: {when}"
+            f"{' (a draft is started)' if draft else ''}"
+        )
     return rows
 
 
@@ -154,9 +179,14 @@ def _closing(ws: a.Workspace, summary: Summary) -> str:
     errors = count_errors(ws.problems)
     parts = []
     if summary.overdue:
-        parts.append(_alarm(f"{summary.overdue} promise{'s' if summary.overdue != 1 else ''} "
-                            "overdue"))
+        parts.append(
+            _alarm(f"{summary.overdue} promise{'s' if summary.overdue != 1 else ''} overdue")
+        )
     if errors:
-        parts.append(_alarm(f"{errors} error{'s' if errors != 1 else ''} in the content: "
-                            "run 'statuspress check'"))
+        parts.append(
+            _alarm(
+                f"{errors} error{'s' if errors != 1 else ''} in the content: "
+                "run 'statuspress check'"
+            )
+        )
     return "; ".join(parts) if parts else "All promises kept."

@@ -27,24 +27,47 @@ from .registry import (
 )
 
 register_external(
-    "silent-edit", WARNING, Scope.EDIT,
+    "silent-edit",
+    WARNING,
+    Scope.EDIT,
     summary="`check --since REV`: a published update or postmortem whose text changed after "
     "publication without a visible correction note",
     reason="Published words are corrected openly, not rewritten: customers and their tools "
     "may have read and quoted the old text (SPEC §4.1; GitLab's incident-communication "
     "handbook).",
-    advice="keep the published text and add a paragraph starting with \"Correction "
-    "(date):\" that says what changed, or post a new update",
+    advice='keep the published text and add a paragraph starting with "Correction '
+    '(date):" that says what changed, or post a new update',
 )
 
 ORDER = (  # the order of COMMS_RULES.md, used by the README and `--help`
-    "next-update-missing", "update-overdue", "promise-broken", "slow-acknowledgement",
-    "cadence-gap", "eta-while-investigating", "eta-in-text", "maintenance-overrun",
-    "apology-missing", "rote-apology", "generic-statement", "vague-scope", "vendor-blame",
-    "person-blame", "evasive-apology", "cause-too-long", "internal-detail", "impact-missing",
-    "exclamation", "resolution-incomplete", "followup-missing", "postmortem-missing",
-    "postmortem-incomplete", "action-item-owner", "action-item-vague", "action-item-people",
-    "action-item-overdue", "silent-edit",
+    "next-update-missing",
+    "update-overdue",
+    "promise-broken",
+    "slow-acknowledgement",
+    "cadence-gap",
+    "eta-while-investigating",
+    "eta-in-text",
+    "maintenance-overrun",
+    "apology-missing",
+    "rote-apology",
+    "generic-statement",
+    "vague-scope",
+    "vendor-blame",
+    "person-blame",
+    "evasive-apology",
+    "cause-too-long",
+    "internal-detail",
+    "impact-missing",
+    "exclamation",
+    "resolution-incomplete",
+    "followup-missing",
+    "postmortem-missing",
+    "postmortem-incomplete",
+    "action-item-owner",
+    "action-item-vague",
+    "action-item-people",
+    "action-item-overdue",
+    "silent-edit",
 )
 _registered = dict(RULES)
 RULES.clear()

@@ -32,12 +32,14 @@ def apologizes(view: UpdateView) -> bool:
 
 
 @rule(
-    "apology-missing", WARNING, Scope.UPDATE,
+    "apology-missing",
+    WARNING,
+    Scope.UPDATE,
     reason="A preliminary apology in the first update shows you know customers are hurting, "
     "before the cause is known (SPEC §2.2; PagerDuty's external-communication guide; "
     "Atlassian's incident handbook).",
     advice="add `apology:` naming the harm, e.g. \"We're sorry: card payments from European "
-    "cards are failing, so your customers cannot pay you.\"",
+    'cards are failing, so your customers cannot pay you."',
 )
 def apology_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     """The first update of a `major` or `critical` incident has no apology (field or text)."""
@@ -45,28 +47,33 @@ def apology_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     if not view.is_first or view.incident.kind is Kind.MAINTENANCE:
         return
     if update.impact.rank >= Impact.MAJOR.rank and not apologizes(view):
-        yield update_finding(update, update.line_of("impact"),
-                             f"the first update of a {update.impact.value} incident does not "
-                             "apologize")
+        yield update_finding(
+            update,
+            update.line_of("impact"),
+            f"the first update of a {update.impact.value} incident does not apologize",
+        )
 
 
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
-_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|no|approx|incl|a\.m|p\.m)|\b[A-Z])$",
-                           re.IGNORECASE)
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|vs|no|approx|incl|a\.m|p\.m)|\b[A-Z])$", re.IGNORECASE
+)
 
 
 def sentences(text: str) -> int:
     """Sentences in plain text; "e.g." and initials do not end one."""
     count, start = 0, 0
     for match in _SENTENCE_END.finditer(text):
-        if _ABBREVIATION.search(text[start:match.start()]) and match.group(0) == ".":
+        if _ABBREVIATION.search(text[start : match.start()]) and match.group(0) == ".":
             continue
         count, start = count + 1, match.end()
     return count + (1 if text[start:].strip() else 0)
 
 
 @rule(
-    "cause-too-long", WARNING, Scope.UPDATE,
+    "cause-too-long",
+    WARNING,
+    Scope.UPDATE,
     reason="The cause is for every reader: one or two plain sentences; the detail belongs in "
     "the postmortem (SPEC §2.6; Atlassian's Statuspage communication tips).",
     advice="say the cause in at most two plain sentences; move the detail to the postmortem",
@@ -79,10 +86,13 @@ def cause_too_long(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     limits = ctx.thresholds
     words, count = len(cause.split()), sentences(cause)
     if words > limits.cause_max_words or count > limits.cause_max_sentences:
-        yield update_finding(view.update, view.update.line_of("cause"),
-                             f"the cause has {count} sentence{'s' * (count != 1)} and {words} "
-                             f"words (at most {limits.cause_max_sentences} and "
-                             f"{limits.cause_max_words})")
+        yield update_finding(
+            view.update,
+            view.update.line_of("cause"),
+            f"the cause has {count} sentence{'s' * (count != 1)} and {words} "
+            f"words (at most {limits.cause_max_sentences} and "
+            f"{limits.cause_max_words})",
+        )
 
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
@@ -94,15 +104,66 @@ HOSTNAME = re.compile(
     r"(?![\w-]|\.[a-z0-9])",
     re.IGNORECASE,
 )
-INTERNAL_SUFFIXES = frozenset({
-    "internal", "local", "localdomain", "lan", "corp", "intranet", "intra", "private", "priv",
-    "svc", "consul", "localhost", "home", "arpa",
-})
-FILE_EXTENSIONS = frozenset({
-    "png", "jpg", "jpeg", "gif", "svg", "webp", "md", "html", "htm", "js", "ts", "json", "yaml",
-    "yml", "py", "txt", "pdf", "csv", "sql", "log", "conf", "cfg", "ini", "toml", "xml", "go",
-    "rb", "java", "sh", "zip", "gz", "tar", "exe", "dll", "so", "jar", "php", "css",
-})
+INTERNAL_SUFFIXES = frozenset(
+    {
+        "internal",
+        "local",
+        "localdomain",
+        "lan",
+        "corp",
+        "intranet",
+        "intra",
+        "private",
+        "priv",
+        "svc",
+        "consul",
+        "localhost",
+        "home",
+        "arpa",
+    }
+)
+FILE_EXTENSIONS = frozenset(
+    {
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "md",
+        "html",
+        "htm",
+        "js",
+        "ts",
+        "json",
+        "yaml",
+        "yml",
+        "py",
+        "txt",
+        "pdf",
+        "csv",
+        "sql",
+        "log",
+        "conf",
+        "cfg",
+        "ini",
+        "toml",
+        "xml",
+        "go",
+        "rb",
+        "java",
+        "sh",
+        "zip",
+        "gz",
+        "tar",
+        "exe",
+        "dll",
+        "so",
+        "jar",
+        "php",
+        "css",
+    }
+)
 MACHINE_LABEL = re.compile(
     r"^(?:[a-z]+-?)*[a-z]+-?\d+[a-z]?$|^ip(?:-\d+){4}$|^(?:us|eu|ap|sa|ca|me|af)-[a-z]+-\d$|"
     r"^(?:prod|production|staging|stage|stg|dev|qa|uat|int|internal|corp|mgmt|infra|k8s|kube|"
@@ -113,7 +174,9 @@ MACHINE_NAME = re.compile(
     r"(?<![\w.-])(?:db|web|app|api|worker|node|host|srv|server|prod|stg|staging|cache|redis|pg|"
     r"postgres|mysql|mongo|kafka|rabbit|rabbitmq|es|elastic|lb|proxy|haproxy|nginx|k8s|vm|ip|"
     r"bastion|queue|mq|ingest|edge|gw|gateway|batch|cron|runner)(?:-[a-z0-9]+)*-\d{1,4}[a-z]?"
-    r"(?![\w-]|\.\w)", re.IGNORECASE)
+    r"(?![\w-]|\.\w)",
+    re.IGNORECASE,
+)
 STACK_TRACE = re.compile(
     r"Traceback \(most recent call last\)|Exception in thread|^\s*at [\w$.]+\([\w$.]*:\d+\)|"
     r"File \"[^\"]+\", line \d+|\bpanic: |\bgoroutine \d+ \[|\bSIGSEGV\b|segmentation fault|"
@@ -168,16 +231,23 @@ _GATES = {
     "ipv6": re.compile(r"::|[0-9a-f]:[0-9a-f]+:[0-9a-f]", re.IGNORECASE),
     "hostname": re.compile(r"[a-z0-9]\.[a-z]", re.IGNORECASE),
     "machine": re.compile(r"-\d"),
-    "trace": re.compile(r"Error|Exception|Traceback|File \"|panic: |goroutine|SIGSEGV|"
-                        r"segmentation|dumped|\.[a-z]+:\d"),
+    "trace": re.compile(
+        r"Error|Exception|Traceback|File \"|panic: |goroutine|SIGSEGV|"
+        r"segmentation|dumped|\.[a-z]+:\d"
+    ),
 }
-_ANY_GATE = re.compile(r"\d\.\d|::|[0-9a-fA-F]:[0-9a-fA-F]+:[0-9a-fA-F]|[a-zA-Z0-9]\.[a-zA-Z]|-\d|"
-                       r"Error|Exception|Traceback|File \"|panic: |goroutine|SIGSEGV|"
-                       r"segmentation|dumped")
+_ANY_GATE = re.compile(
+    r"\d\.\d|::|[0-9a-fA-F]:[0-9a-fA-F]+:[0-9a-fA-F]|[a-zA-Z0-9]\.[a-zA-Z]|-\d|"
+    r"Error|Exception|Traceback|File \"|panic: |goroutine|SIGSEGV|"
+    r"segmentation|dumped"
+)
 
 
-_ALLOWLIST = re.compile(r"allow-?list|white-?list|firewall|egress|outbound|source address|"
-                        r"IP (?:address(?:es)?|range)s? (?:we|our)", re.IGNORECASE)
+_ALLOWLIST = re.compile(
+    r"allow-?list|white-?list|firewall|egress|outbound|source address|"
+    r"IP (?:address(?:es)?|range)s? (?:we|our)",
+    re.IGNORECASE,
+)
 
 
 def _private(address: str) -> bool:
@@ -203,12 +273,14 @@ def internal_details(prose: Prose, with_code_blocks: bool) -> Iterator[tuple[Seg
 
 
 @rule(
-    "internal-detail", WARNING, Scope.UPDATE,
+    "internal-detail",
+    WARNING,
+    Scope.UPDATE,
     reason="Hostnames, addresses, stack traces and code mean nothing to customers and tell "
     "attackers about your systems (SPEC §2.6, §2.10; Atlassian's Statuspage communication "
     "tips). The build's `forbidden_patterns` leak guard is separate and stops the build.",
     advice="describe the component in customers' words (\"one of our database servers in the "
-    "EU region\"); keep hostnames, logs and code in `internal:`",
+    'EU region"); keep hostnames, logs and code in `internal:`',
 )
 def internal_detail(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     """Hostnames, IP addresses, stack traces, code blocks in public text."""
@@ -217,7 +289,9 @@ def internal_detail(view: UpdateView, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    "impact-missing", ERROR, Scope.UPDATE,
+    "impact-missing",
+    ERROR,
+    Scope.UPDATE,
     reason="The first thing customers look for is whether they are affected: the first "
     "update names the components and says what customers see (SPEC §2.1, §2.3, §2.11).",
     advice="list the affected `components:` with their state, and write what customers see "
@@ -229,17 +303,26 @@ def impact_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     if not view.is_first:
         return
     if not update.components and "components" not in update.explicit:  # else the loader says
-        yield update_finding(update, 1, "the first update names no affected component",
-                             "add `components:` with each affected component and its state, "
-                             "e.g. 'api: partial_outage'")
+        yield update_finding(
+            update,
+            1,
+            "the first update names no affected component",
+            "add `components:` with each affected component and its state, "
+            "e.g. 'api: partial_outage'",
+        )
     if not update.body.strip():
-        yield update_finding(update, update.body_line, "the first update has no public text",
-                             "write below the front matter what customers see and what you "
-                             "are doing")
+        yield update_finding(
+            update,
+            update.body_line,
+            "the first update has no public text",
+            "write below the front matter what customers see and what you are doing",
+        )
 
 
 @rule(
-    "resolution-incomplete", WARNING, Scope.UPDATE,
+    "resolution-incomplete",
+    WARNING,
+    Scope.UPDATE,
     reason="Closing the incident publicly, with an apology or thanks, tells customers the "
     "harm is acknowledged and over (SPEC §2.2, §2.12; PagerDuty's external-communication "
     "guide).",
@@ -251,30 +334,42 @@ def resolution_incomplete(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     if not _is_final_resolution(view) or max_impact(incident).rank < Impact.MINOR.rank:
         return
     if not apologizes(view) and not view.prose.has(THANKS):
-        yield update_finding(view.update, view.update.line_of("status"),
-                             "the resolving update neither apologizes nor thanks customers")
+        yield update_finding(
+            view.update,
+            view.update.line_of("status"),
+            "the resolving update neither apologizes nor thanks customers",
+        )
 
 
 def _is_final_resolution(view: UpdateView) -> bool:
-    return (view.is_latest and view.update.status == "resolved"
-            and view.incident.kind is Kind.INCIDENT)
+    return (
+        view.is_latest and view.update.status == "resolved" and view.incident.kind is Kind.INCIDENT
+    )
 
 
 FOLLOWUP = phrase(
-    r"post-? ?mortems?", r"incident (?:report|review|analysis|write-?up)", "rca",
-    r"root[- ]cause analysis", r"retrospective", r"(?:full|detailed|written) (?:report|"
-    r"analysis|account|write-?up)", r"write-?up", r"(?:share|publish|post) (?:our|the|a|more)"
+    r"post-? ?mortems?",
+    r"incident (?:report|review|analysis|write-?up)",
+    "rca",
+    r"root[- ]cause analysis",
+    r"retrospective",
+    r"(?:full|detailed|written) (?:report|"
+    r"analysis|account|write-?up)",
+    r"write-?up",
+    r"(?:share|publish|post) (?:our|the|a|more)"
     r" (?:\w+ )?(?:findings|details|analysis)",
 )
 
 
 @rule(
-    "followup-missing", WARNING, Scope.UPDATE,
+    "followup-missing",
+    WARNING,
+    Scope.UPDATE,
     reason="After a serious incident, customers need to know the whole story and what "
-    "changes is coming (SPEC §2.13; Google SRE book, \"Postmortem Culture\"; GitLab's "
+    'changes is coming (SPEC §2.13; Google SRE book, "Postmortem Culture"; GitLab\'s '
     "incident-communication handbook).",
-    advice="link the postmortem, or say when it will come: \"We will publish a postmortem "
-    "by 24 November.\"",
+    advice='link the postmortem, or say when it will come: "We will publish a postmortem '
+    'by 24 November."',
 )
 def followup_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     """The resolving update of a `major`+ incident neither links a postmortem nor says when
@@ -283,6 +378,9 @@ def followup_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     if not _is_final_resolution(view) or max_impact(incident).rank < Impact.MAJOR.rank:
         return
     if incident.postmortem is None and not view.prose.has(FOLLOWUP):
-        yield update_finding(view.update, view.update.line_of("status"),
-                             f"the resolving update of a {max_impact(incident).value} incident "
-                             "does not mention a postmortem")
+        yield update_finding(
+            view.update,
+            view.update.line_of("status"),
+            f"the resolving update of a {max_impact(incident).value} incident "
+            "does not mention a postmortem",
+        )

@@ -75,13 +75,20 @@ class Thresholds:
         """The defaults with the overrides of `lint_thresholds` in mkdocs.yml."""
         chosen = settings.lint_thresholds
         defaults = cls()
-        plain = {key: value for key, value in chosen.items()
-                 if key not in ("acknowledge", "cadence")}
-        acknowledge = {**defaults.acknowledge,
-                       **{Impact(k): v for k, v in chosen.get("acknowledge", {}).items()}}
-        cadence = {**defaults.cadence,
-                   **{Impact(k): tuple(int(step.total_seconds() // 60) for step in v)
-                      for k, v in chosen.get("cadence", {}).items()}}
+        plain = {
+            key: value for key, value in chosen.items() if key not in ("acknowledge", "cadence")
+        }
+        acknowledge = {
+            **defaults.acknowledge,
+            **{Impact(k): v for k, v in chosen.get("acknowledge", {}).items()},
+        }
+        cadence = {
+            **defaults.cadence,
+            **{
+                Impact(k): tuple(int(step.total_seconds() // 60) for step in v)
+                for k, v in chosen.get("cadence", {}).items()
+            },
+        }
         return cls(**plain, acknowledge=acknowledge, cadence=cadence)
 
 
@@ -212,8 +219,9 @@ def also_in_postmortems(rule_id: str) -> Callable[[Check], Check]:
     return register
 
 
-def register_external(rule_id: str, level: str, scope: Scope, *, summary: str, reason: str,
-                      advice: str) -> Rule:
+def register_external(
+    rule_id: str, level: str, scope: Scope, *, summary: str, reason: str, advice: str
+) -> Rule:
     """A rule whose findings come from elsewhere (e.g. git history), listed with the others."""
     RULES[rule_id] = Rule(rule_id, level, scope, summary, reason, advice)
     return RULES[rule_id]

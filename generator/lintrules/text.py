@@ -73,17 +73,25 @@ class Prose:
         """The words of every segment: a pattern none of them lets through is not run."""
         return frozenset().union(*(segment.words for segment in self.segments))
 
-    def find(self, pattern: Phrase, fields: tuple[str, ...] | None = None,
-             ) -> list[tuple[Segment, re.Match[str]]]:
+    def find(
+        self,
+        pattern: Phrase,
+        fields: tuple[str, ...] | None = None,
+    ) -> list[tuple[Segment, re.Match[str]]]:
         if not pattern.may_match(self.words):  # most phrases are in no update at all
             return []
-        return [(segment, match) for segment in self.segments
-                if (fields is None or segment.field in fields)
-                and pattern.may_match(segment.words)
-                for match in pattern.finditer(segment.cleaned)]
+        return [
+            (segment, match)
+            for segment in self.segments
+            if (fields is None or segment.field in fields) and pattern.may_match(segment.words)
+            for match in pattern.finditer(segment.cleaned)
+        ]
 
-    def first(self, pattern: Phrase, fields: tuple[str, ...] | None = None,
-              ) -> tuple[Segment, re.Match[str]] | None:
+    def first(
+        self,
+        pattern: Phrase,
+        fields: tuple[str, ...] | None = None,
+    ) -> tuple[Segment, re.Match[str]] | None:
         return next(iter(self.find(pattern, fields)), None)
 
     def has(self, pattern: Phrase, fields: tuple[str, ...] | None = None) -> bool:
@@ -97,7 +105,8 @@ def update_prose(update: Update) -> Prose:
     segments = [
         _field_segment(key, value, update.line_of(key))
         for key in TEXT_FIELDS
-        if isinstance(value := getattr(update, key), str) and value.strip()
+        if isinstance(value := getattr(update, key), str)
+        and value.strip()
         and (key != "title" or "title" in update.explicit)  # a carried title is judged once
     ]
     segments.append(body_segment(update.body, update.body_line))
@@ -107,8 +116,9 @@ def update_prose(update: Update) -> Prose:
 def postmortem_prose(postmortem: Postmortem) -> Prose:
     segments = []
     if postmortem.summary:
-        segments.append(_field_segment("summary", postmortem.summary,
-                                       postmortem.lines.get("summary", 1)))
+        segments.append(
+            _field_segment("summary", postmortem.summary, postmortem.lines.get("summary", 1))
+        )
     segments.append(body_segment(postmortem.body, postmortem.body_line))
     return Prose(tuple(segments))
 

@@ -26,7 +26,10 @@ def _clock(moment: datetime) -> str:
 
 
 @rule(
-    "next-update-missing", ERROR, Scope.INCIDENT, timing=True,
+    "next-update-missing",
+    ERROR,
+    Scope.INCIDENT,
+    timing=True,
     reason="Customers keep refreshing the page until you say when you will be back; a "
     "promised next update lets them get on with their day (SPEC §2.4; Atlassian's incident "
     "handbook; PagerDuty's external-communication guide).",
@@ -40,13 +43,18 @@ def next_update_missing(incident: Incident, ctx: Context) -> Iterator[Finding]:
     judged = incident.updates if ctx.history else incident.updates[-1:]
     for update in judged:
         if not update.is_closing and update.next_update is None:
-            yield update_finding(update, update.line_of("status"),
-                                 "this update of an open incident does not say when the next "
-                                 "update comes")
+            yield update_finding(
+                update,
+                update.line_of("status"),
+                "this update of an open incident does not say when the next update comes",
+            )
 
 
 @rule(
-    "update-overdue", WARNING, Scope.INCIDENT, timing=True,
+    "update-overdue",
+    WARNING,
+    Scope.INCIDENT,
+    timing=True,
     reason="A missed promise of an update erodes trust faster than bad news; `statuspress "
     "status` shows it prominently (SPEC §2.4, §2.12; Atlassian's incident handbook).",
     advice="post an update now, even if nothing changed: say what you are doing and when you "
@@ -62,9 +70,12 @@ def update_overdue(incident: Incident, ctx: Context) -> Iterator[Finding]:
         return  # the announcement's promise is the window start: maintenance-overrun's turf
     due = latest.next_update + ctx.thresholds.grace
     if ctx.now > due:
-        yield update_finding(latest, latest.line_of("next_update"),
-                             f"the next update was promised for {_clock(latest.next_update)} "
-                             f"and is {format_duration(ctx.now - latest.next_update)} overdue")
+        yield update_finding(
+            latest,
+            latest.line_of("next_update"),
+            f"the next update was promised for {_clock(latest.next_update)} "
+            f"and is {format_duration(ctx.now - latest.next_update)} overdue",
+        )
 
 
 def promise_misses(incident: Incident, grace: timedelta) -> Iterator[tuple[Update, Update]]:
@@ -75,7 +86,10 @@ def promise_misses(incident: Incident, grace: timedelta) -> Iterator[tuple[Updat
 
 
 @rule(
-    "promise-broken", WARNING, Scope.INCIDENT, timing=True,
+    "promise-broken",
+    WARNING,
+    Scope.INCIDENT,
+    timing=True,
     reason="Every late update breaks a promise customers planned around (SPEC §2.4; "
     "Atlassian's incident handbook).",
     advice="promise only a cadence you can keep (`next_update: 30m`), and post on time even "
@@ -86,13 +100,19 @@ def promise_broken(incident: Incident, ctx: Context) -> Iterator[Finding]:
     for previous, update in promise_misses(incident, ctx.thresholds.grace):
         assert previous.next_update is not None
         late = update.at - previous.next_update
-        yield update_finding(update, update.line_of("at"),
-                             f"this update came {format_duration(late)} after the "
-                             f"{_clock(previous.next_update)} the previous update promised")
+        yield update_finding(
+            update,
+            update.line_of("at"),
+            f"this update came {format_duration(late)} after the "
+            f"{_clock(previous.next_update)} the previous update promised",
+        )
 
 
 @rule(
-    "slow-acknowledgement", WARNING, Scope.INCIDENT, timing=True,
+    "slow-acknowledgement",
+    WARNING,
+    Scope.INCIDENT,
+    timing=True,
     reason="Customers notice an outage within minutes; silence makes them wonder whether you "
     "know (SPEC §2.1; PagerDuty's incident-response guide; GitLab's incident-communication "
     "handbook).",
@@ -108,9 +128,12 @@ def slow_acknowledgement(incident: Incident, ctx: Context) -> Iterator[Finding]:
     limit = ctx.thresholds.acknowledge[first.impact]
     took = first.at - first.started
     if took > limit:
-        yield update_finding(first, first.line_of("at"),
-                             f"the first update came {format_duration(took)} after impact "
-                             f"began (limit for {first.impact.value}: {format_duration(limit)})")
+        yield update_finding(
+            first,
+            first.line_of("at"),
+            f"the first update came {format_duration(took)} after impact "
+            f"began (limit for {first.impact.value}: {format_duration(limit)})",
+        )
 
 
 def cadence_limit(update: Update, started: datetime, limits: Thresholds) -> timedelta | None:
@@ -124,7 +147,10 @@ def cadence_limit(update: Update, started: datetime, limits: Thresholds) -> time
 
 
 @rule(
-    "cadence-gap", WARNING, Scope.INCIDENT, timing=True,
+    "cadence-gap",
+    WARNING,
+    Scope.INCIDENT,
+    timing=True,
     reason="The worse the outage, the more often customers need to hear from you (SPEC §2.4, "
     "§2.12; Atlassian's incident handbook; PagerDuty's external-communication guide).",
     advice="promise the next update sooner: critical 20 min while investigating or "
@@ -142,14 +168,20 @@ def cadence_gap(incident: Incident, ctx: Context) -> Iterator[Finding]:
             continue
         promised = update.next_update - update.at
         if promised > limit:
-            yield update_finding(update, update.line_of("next_update"),
-                                 f"the next update is promised {format_duration(promised)} out; "
-                                 f"a {update.impact.value} incident that is {update.status} "
-                                 f"should update within {format_duration(limit)}")
+            yield update_finding(
+                update,
+                update.line_of("next_update"),
+                f"the next update is promised {format_duration(promised)} out; "
+                f"a {update.impact.value} incident that is {update.status} "
+                f"should update within {format_duration(limit)}",
+            )
 
 
 @rule(
-    "eta-while-investigating", WARNING, Scope.INCIDENT, timing=True,
+    "eta-while-investigating",
+    WARNING,
+    Scope.INCIDENT,
+    timing=True,
     reason="Before the cause is known, any resolution time is a guess, and a missed ETA "
     "costs more trust than none (SPEC §2.5; Atlassian's incident handbook).",
     advice="leave `eta` out (or write `eta: unknown`) until the cause is identified",
@@ -158,12 +190,16 @@ def eta_while_investigating(incident: Incident, ctx: Context) -> Iterator[Findin
     """An `eta` is given while the cause is still being investigated."""
     for update in incident.updates:
         if update.status == "investigating" and isinstance(update.eta, datetime):
-            yield update_finding(update, update.line_of("eta"),
-                                 "an ETA while the cause is still being investigated")
+            yield update_finding(
+                update, update.line_of("eta"), "an ETA while the cause is still being investigated"
+            )
 
 
 @rule(
-    "maintenance-overrun", WARNING, Scope.INCIDENT, timing=True,
+    "maintenance-overrun",
+    WARNING,
+    Scope.INCIDENT,
+    timing=True,
     reason="Customers planned around the announced window; when it ends, they need to hear "
     "that the work is done or how long it will take (SPEC §4.3; Atlassian's Statuspage "
     "communication tips).",
@@ -178,10 +214,15 @@ def maintenance_overrun(incident: Incident, ctx: Context) -> Iterator[Finding]:
     latest = incident.latest
     late_after = window.end + ctx.thresholds.grace
     if maintenance_phase(incident, ctx.now) is Phase.OVERDUE:
-        yield update_finding(latest, latest.line_of("status"),
-                             f"the maintenance window ended at {_clock(window.end)} without a "
-                             "`completed` update")
+        yield update_finding(
+            latest,
+            latest.line_of("status"),
+            f"the maintenance window ended at {_clock(window.end)} without a `completed` update",
+        )
     elif ctx.history and latest.status == "completed" and latest.at > late_after:
-        yield update_finding(latest, latest.line_of("at"),
-                             f"the maintenance completed {format_duration(latest.at - window.end)}"
-                             " after its window ended")
+        yield update_finding(
+            latest,
+            latest.line_of("at"),
+            f"the maintenance completed {format_duration(latest.at - window.end)}"
+            " after its window ended",
+        )

@@ -95,8 +95,7 @@ def incident_at(incident: Incident, now: datetime) -> Incident | None:
     updates = tuple(u for u in incident.updates if u.at <= now)
     if not updates:
         return None
-    return replace(incident, updates=updates,
-                   postmortem=None if future_postmortem else postmortem)
+    return replace(incident, updates=updates, postmortem=None if future_postmortem else postmortem)
 
 
 @_remembered
@@ -204,8 +203,9 @@ def closed_statuses() -> frozenset[str]:
     return CLOSING_STATUSES
 
 
-def component_intervals(site: Site, now: datetime,
-                        since: datetime | None = None) -> dict[str, list[Interval]]:
+def component_intervals(
+    site: Site, now: datetime, since: datetime | None = None
+) -> dict[str, list[Interval]]:
     """Per component, the spans of time it spent in a non-operational state (one pass);
     with `since`, only incidents with a span that may reach it (older ones are skipped)."""
     spans: dict[str, list[Interval]] = {c: [] for c in site.settings.component_ids}

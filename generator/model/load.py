@@ -36,10 +36,24 @@ ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 POSTMORTEM_FILE = "postmortem.md"
 Problem = tuple[str, str, str]  # rule, message, hint
 # Files a browser runs as a document of the site's own origin, scripts included.
-ACTIVE_SUFFIXES = frozenset({
-    ".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".js",
-    ".mjs", ".swf", ".mht", ".mhtml",
-})
+ACTIVE_SUFFIXES = frozenset(
+    {
+        ".html",
+        ".htm",
+        ".xhtml",
+        ".shtml",
+        ".svg",
+        ".svgz",
+        ".xml",
+        ".xsl",
+        ".xslt",
+        ".js",
+        ".mjs",
+        ".swf",
+        ".mht",
+        ".mhtml",
+    }
+)
 _LOOSE_ACTIVE: Problem = (
     "active-file",
     "this file beside the incident folders would be published as a page that can run script",
@@ -80,12 +94,14 @@ class _Collector:
         self.diagnostics.append(error(path, line, exc.rule, exc.message, exc.hint))
 
 
-FolderLoader = Callable[[Path, list[Path], Settings],
-                        list[tuple[Incident | None, list[Diagnostic]]]]
+FolderLoader = Callable[
+    [Path, list[Path], Settings], list[tuple[Incident | None, list[Diagnostic]]]
+]
 
 
-def load_site(root: Path, settings: Settings,
-              loader: FolderLoader | None = None) -> tuple[Site, list[Diagnostic]]:
+def load_site(
+    root: Path, settings: Settings, loader: FolderLoader | None = None
+) -> tuple[Site, list[Diagnostic]]:
     """Read every incident folder under `root / settings.docs_dir`.
 
     `loader` loads a list of entries of the content folder, as `load_folder` loads one.
@@ -111,8 +127,9 @@ def load_site(root: Path, settings: Settings,
     return Site(settings, tuple(incidents)), [d for _, found in loaded for d in found]
 
 
-def load_folder(root: Path, entry: Path, settings: Settings) -> tuple[Incident | None,
-                                                                       list[Diagnostic]]:
+def load_folder(
+    root: Path, entry: Path, settings: Settings
+) -> tuple[Incident | None, list[Diagnostic]]:
     """One entry of the content folder: an incident folder, or a file published as it is."""
     out = _Collector()
     return _load_folder(root, entry, settings, out), out.diagnostics

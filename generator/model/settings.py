@@ -158,15 +158,19 @@ def _refuse_hostile_value(top: Any, key_line: int, budget: list[int]) -> None:
         node = stack.pop()
         budget[0] -= 1
         if budget[0] < 0:
-            raise _ConfigError(key_line, "mkdocs.yml expands to too many values (YAML aliases)",
-                               "write the values out plainly; anchors and aliases are not "
-                               "needed")
+            raise _ConfigError(
+                key_line,
+                "mkdocs.yml expands to too many values (YAML aliases)",
+                "write the values out plainly; anchors and aliases are not needed",
+            )
         tag = node.tag or ""
         if tag.startswith(_PYTHON_TAG) and not tag.startswith(_HARMLESS_PYTHON_TAG):
-            raise _ConfigError(node.start_mark.line + 1,
-                               f"the YAML tag '{tag.replace('tag:yaml.org,2002:', '!!')}'"
-                               " would build a Python object or run code",
-                               "remove the tag; only '!!python/name:' and '!ENV' are allowed")
+            raise _ConfigError(
+                node.start_mark.line + 1,
+                f"the YAML tag '{tag.replace('tag:yaml.org,2002:', '!!')}'"
+                " would build a Python object or run code",
+                "remove the tag; only '!!python/name:' and '!ENV' are allowed",
+            )
         if isinstance(node.value, list):
             for item in node.value:
                 stack.extend(item if isinstance(item, tuple) else (item,))
@@ -434,8 +438,9 @@ def _lint_thresholds(value: Any) -> dict[str, Any]:
 def _threshold_duration(name: str, value: Any) -> timedelta:
     duration = parse_duration(_show(value))
     if duration is None or duration <= timedelta(0):
-        raise OptionError(f"'{name}' must be a duration such as 10m or 2h, not "
-                          f"'{_show(value)}'", name)
+        raise OptionError(
+            f"'{name}' must be a duration such as 10m or 2h, not '{_show(value)}'", name
+        )
     return duration
 
 
@@ -448,23 +453,27 @@ def _positive_int_of(name: str, value: Any) -> int:
 
 def _per_impact(name: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise OptionError(f"'{name}' must map impacts ({', '.join(IMPACT_NAMES)}) to values",
-                          name)
+        raise OptionError(f"'{name}' must map impacts ({', '.join(IMPACT_NAMES)}) to values", name)
     result: dict[str, Any] = {}
     for impact, item in value.items():
         if str(impact) not in IMPACT_NAMES:
-            raise OptionError(f"'{name}': unknown impact '{impact}'; use "
-                              f"{', '.join(IMPACT_NAMES)}", f"{name}.{impact}")
+            raise OptionError(
+                f"'{name}': unknown impact '{impact}'; use {', '.join(IMPACT_NAMES)}",
+                f"{name}.{impact}",
+            )
         if name == "acknowledge":
             result[str(impact)] = _threshold_duration(f"{name}.{impact}", item)
         else:
             steps = item if isinstance(item, list) else None
             if steps is None or len(steps) != 3:
-                raise OptionError(f"'cadence.{impact}' must list three durations: "
-                                  "investigating, identified, monitoring, e.g. [30m, 30m, 1h]",
-                                  f"{name}.{impact}")
-            result[str(impact)] = tuple(_threshold_duration(f"cadence.{impact}", step)
-                                        for step in steps)
+                raise OptionError(
+                    f"'cadence.{impact}' must list three durations: "
+                    "investigating, identified, monitoring, e.g. [30m, 30m, 1h]",
+                    f"{name}.{impact}",
+                )
+            result[str(impact)] = tuple(
+                _threshold_duration(f"cadence.{impact}", step) for step in steps
+            )
     return result
 
 

@@ -25,8 +25,17 @@ HTTP_KEYS = ("type", "name", "url_env")
 CHANNEL_KEYS = {
     "webhook": (*HTTP_KEYS, "secret_env"),
     **dict.fromkeys(("slack", "mattermost", "discord", "teams"), HTTP_KEYS),
-    "email": ("type", "name", "to", "from", "host_env", "port_env", "user_env", "password_env",
-              "starttls"),
+    "email": (
+        "type",
+        "name",
+        "to",
+        "from",
+        "host_env",
+        "port_env",
+        "user_env",
+        "password_env",
+        "starttls",
+    ),
 }
 EXAMPLE_ENV = {
     "webhook": "STATUS_WEBHOOK_URL",
@@ -37,8 +46,14 @@ EXAMPLE_ENV = {
 }
 # Keys people write for a secret's value, and the `*_env` key that names its variable instead.
 SECRET_VALUE_KEYS = {
-    "url": "url_env", "webhook_url": "url_env", "webhook": "url_env", "secret": "secret_env",
-    "host": "host_env", "port": "port_env", "user": "user_env", "username": "user_env",
+    "url": "url_env",
+    "webhook_url": "url_env",
+    "webhook": "url_env",
+    "secret": "secret_env",
+    "host": "host_env",
+    "port": "port_env",
+    "user": "user_env",
+    "username": "user_env",
     "password": "password_env",
 }
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -104,8 +119,9 @@ def parse_notify(value: Any) -> tuple[NotifyConfig | None, list[Problem]]:
     if not isinstance(value, dict):
         return None, [Problem((), "'notify' must be a mapping with 'channels:'")]
     problems = [
-        Problem((str(key),), f"unknown key '{key}' in 'notify'",
-                did_you_mean(str(key), NOTIFY_KEYS))
+        Problem(
+            (str(key),), f"unknown key '{key}' in 'notify'", did_you_mean(str(key), NOTIFY_KEYS)
+        )
         for key in value
         if key not in NOTIFY_KEYS
     ]
@@ -127,8 +143,13 @@ def _channels(value: Any) -> tuple[tuple[Channel, ...], list[Problem]]:
     if value is None:
         return (), []
     if not isinstance(value, list):
-        return (), [Problem(("channels",), "'channels' must be a list of channels",
-                            "write each channel as '- type: slack' with 'url_env: ...'")]
+        return (), [
+            Problem(
+                ("channels",),
+                "'channels' must be a list of channels",
+                "write each channel as '- type: slack' with 'url_env: ...'",
+            )
+        ]
     channels: list[Channel] = []
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -139,8 +160,13 @@ def _channels(value: Any) -> tuple[tuple[Channel, ...], list[Problem]]:
             problems.append(exc.problem)
             continue
         if channel.name in seen:
-            problems.append(Problem(("channels", index), f"two channels are named "
-                                    f"'{channel.name}'", "give each channel its own 'name:'"))
+            problems.append(
+                Problem(
+                    ("channels", index),
+                    f"two channels are named '{channel.name}'",
+                    "give each channel its own 'name:'",
+                )
+            )
         seen.add(channel.name)
         channels.append(channel)
     return tuple(channels), problems
@@ -149,21 +175,28 @@ def _channels(value: Any) -> tuple[tuple[Channel, ...], list[Problem]]:
 def _channel(item: Any, index: int) -> Channel:
     where: tuple[str | int, ...] = ("channels", index)
     if not isinstance(item, dict) or "type" not in item:
-        raise _Invalid(where, f"channel #{index + 1} needs a 'type'",
-                       f"use one of: {', '.join(CHANNEL_TYPES)}")
+        raise _Invalid(
+            where, f"channel #{index + 1} needs a 'type'", f"use one of: {', '.join(CHANNEL_TYPES)}"
+        )
     kind = str(item["type"])
     if kind not in CHANNEL_TYPES:
-        raise _Invalid((*where, "type"), f"channel #{index + 1}: unknown type '{kind}'",
-                       did_you_mean(kind, CHANNEL_TYPES).replace("known keys", "known types"))
+        raise _Invalid(
+            (*where, "type"),
+            f"channel #{index + 1}: unknown type '{kind}'",
+            did_you_mean(kind, CHANNEL_TYPES).replace("known keys", "known types"),
+        )
     label = f"channel #{index + 1} ({item.get('name') or kind})"
     for key in item:
         _check_key(str(key), kind, label, (*where, str(key)))
     name = _text(item.get("name"), (*where, "name"), label) or kind
     if kind == "email":
         return _email_channel(item, name, label, where)
-    return HttpChannel(name=name, type=kind,
-                       url_env=_env(item, "url_env", label, where, EXAMPLE_ENV[kind]),
-                       secret_env=_optional_env(item, "secret_env", label, where))
+    return HttpChannel(
+        name=name,
+        type=kind,
+        url_env=_env(item, "url_env", label, where, EXAMPLE_ENV[kind]),
+        secret_env=_optional_env(item, "secret_env", label, where),
+    )
 
 
 def _check_key(key: str, kind: str, label: str, where: tuple[str | int, ...]) -> None:
@@ -172,9 +205,12 @@ def _check_key(key: str, kind: str, label: str, where: tuple[str | int, ...]) ->
         return
     if key in SECRET_VALUE_KEYS:
         env_key = SECRET_VALUE_KEYS[key]
-        raise _Invalid(where, f"{label}: '{key}' would put a secret in the repository",
-                       f"store it as a secret in an environment variable and name the variable "
-                       f"instead: '{env_key}: {_example_env(kind, env_key)}'")
+        raise _Invalid(
+            where,
+            f"{label}: '{key}' would put a secret in the repository",
+            f"store it as a secret in an environment variable and name the variable "
+            f"instead: '{env_key}: {_example_env(kind, env_key)}'",
+        )
     raise _Invalid(where, f"{label}: unknown key '{key}'", did_you_mean(key, known))
 
 
@@ -184,63 +220,91 @@ def _example_env(kind: str, env_key: str) -> str:
     return {"secret_env": "STATUS_WEBHOOK_SECRET"}.get(env_key, "SMTP_" + env_key[:-4].upper())
 
 
-def _env(item: dict[str, Any], key: str, label: str, where: tuple[str | int, ...],
-         example: str) -> str:
+def _env(
+    item: dict[str, Any], key: str, label: str, where: tuple[str | int, ...], example: str
+) -> str:
     value = item.get(key)
     if value is None:
-        raise _Invalid(where, f"{label}: '{key}' is missing",
-                       f"name the environment variable that holds it, e.g. '{key}: {example}'")
+        raise _Invalid(
+            where,
+            f"{label}: '{key}' is missing",
+            f"name the environment variable that holds it, e.g. '{key}: {example}'",
+        )
     text = str(value)
     if any(mark in text for mark in ("://", "@", ".")):  # a URL, address or host name
-        raise _Invalid((*where, key), f"{label}: '{key}' must name an environment variable, "
-                       "not hold the value itself", "keep the value out of the repository: "
-                       "store it as a secret, pass it to the step in an environment variable "
-                       f"and write '{key}: {example}'")
+        raise _Invalid(
+            (*where, key),
+            f"{label}: '{key}' must name an environment variable, not hold the value itself",
+            "keep the value out of the repository: "
+            "store it as a secret, pass it to the step in an environment variable "
+            f"and write '{key}: {example}'",
+        )
     if not ENV_NAME.match(text):
-        raise _Invalid((*where, key), f"{label}: '{text}' is not an environment variable name",
-                       "use letters, digits and '_', e.g. " + example)
+        raise _Invalid(
+            (*where, key),
+            f"{label}: '{text}' is not an environment variable name",
+            "use letters, digits and '_', e.g. " + example,
+        )
     return text
 
 
-def _optional_env(item: dict[str, Any], key: str, label: str,
-                  where: tuple[str | int, ...]) -> str | None:
+def _optional_env(
+    item: dict[str, Any], key: str, label: str, where: tuple[str | int, ...]
+) -> str | None:
     if item.get(key) is None:
         return None
     return _env(item, key, label, where, _example_env("email", key))
 
 
-def _email_channel(item: dict[str, Any], name: str, label: str,
-                   where: tuple[str | int, ...]) -> EmailChannel:
+def _email_channel(
+    item: dict[str, Any], name: str, label: str, where: tuple[str | int, ...]
+) -> EmailChannel:
     starttls = item.get("starttls", True)
     if not isinstance(starttls, bool):
         raise _Invalid((*where, "starttls"), f"{label}: 'starttls' must be true or false")
     user_env = _optional_env(item, "user_env", label, where)
     password_env = _optional_env(item, "password_env", label, where)
     if (user_env is None) != (password_env is None):
-        raise _Invalid(where, f"{label}: 'user_env' and 'password_env' go together",
-                       "name both variables to log in, or neither to send without logging in")
+        raise _Invalid(
+            where,
+            f"{label}: 'user_env' and 'password_env' go together",
+            "name both variables to log in, or neither to send without logging in",
+        )
     if user_env and not starttls:
-        raise _Invalid((*where, "starttls"), f"{label}: with 'starttls: false' the password "
-                       "would cross the network unencrypted", "remove 'starttls: false'")
+        raise _Invalid(
+            (*where, "starttls"),
+            f"{label}: with 'starttls: false' the password would cross the network unencrypted",
+            "remove 'starttls: false'",
+        )
     return EmailChannel(
-        name=name, to=_address(item, "to", label, where),
+        name=name,
+        to=_address(item, "to", label, where),
         sender=_address(item, "from", label, where),
         host_env=_env(item, "host_env", label, where, "SMTP_HOST"),
         port_env=_optional_env(item, "port_env", label, where),
-        user_env=user_env, password_env=password_env, starttls=starttls)
+        user_env=user_env,
+        password_env=password_env,
+        starttls=starttls,
+    )
 
 
 def _address(item: dict[str, Any], key: str, label: str, where: tuple[str | int, ...]) -> str:
     value = item.get(key)
-    example = "status-updates@lists.acme.example" if key == "to" else (
-        "Acme Status <status@acme.example>")
+    example = (
+        "status-updates@lists.acme.example"
+        if key == "to"
+        else ("Acme Status <status@acme.example>")
+    )
     if value is None:
         raise _Invalid(where, f"{label}: '{key}' is missing", f"write e.g. '{key}: {example}'")
     text = value if isinstance(value, str) else ""
     if "\n" in text or "@" not in parseaddr(text)[1]:
         shown = text or ("a list or mapping" if isinstance(value, (dict, list)) else str(value))
-        raise _Invalid((*where, key), f"{label}: '{shown}' is not an e-mail address",
-                       f"write e.g. '{key}: {example}'")
+        raise _Invalid(
+            (*where, key),
+            f"{label}: '{shown}' is not an e-mail address",
+            f"write e.g. '{key}: {example}'",
+        )
     return text.strip()
 
 
@@ -255,8 +319,11 @@ def _text(value: Any, where: tuple[str | int, ...], label: str) -> str | None:
 def _duration(value: Any) -> timedelta:
     delta = parse_duration(str(value)) if isinstance(value, str) else None
     if delta is None or delta <= timedelta(0):
-        raise _Invalid(("max_age",), f"'max_age' is not a duration: {value!r}",
-                       "write e.g. 12h or 1d: older updates are never sent")
+        raise _Invalid(
+            ("max_age",),
+            f"'max_age' is not a duration: {value!r}",
+            "write e.g. 12h or 1d: older updates are never sent",
+        )
     return delta
 
 
@@ -265,8 +332,11 @@ def _number(key: str, low: float, high: float, whole: bool = False) -> Callable[
         kinds = (int,) if whole else (int, float)
         if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
             kind = "a whole number" if whole else "a number"
-            raise _Invalid((key,), f"'{key}' must be {kind} from {low:g} to {high:g}, "
-                           f"not {value!r}", f"write e.g. '{key}: {_DEFAULTS[key]}'")
+            raise _Invalid(
+                (key,),
+                f"'{key}' must be {kind} from {low:g} to {high:g}, not {value!r}",
+                f"write e.g. '{key}: {_DEFAULTS[key]}'",
+            )
         return value if whole else float(value)
 
     return check
@@ -293,8 +363,15 @@ def problem_diagnostics(problems: list[Problem], config_path: Path) -> list[Diag
         where = problem.where
         while where and where not in lines:
             where = where[:-1]
-        found.append(error(config_path.name, lines.get(where, 0), "config-option",
-                           f"option 'notify': {problem.message}", problem.hint))
+        found.append(
+            error(
+                config_path.name,
+                lines.get(where, 0),
+                "config-option",
+                f"option 'notify': {problem.message}",
+                problem.hint,
+            )
+        )
     return sort_diagnostics(found)
 
 

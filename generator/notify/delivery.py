@@ -28,8 +28,13 @@ T = TypeVar("T")
 class DeliveryFailed(Exception):
     """A delivery that did not go through; `attempts` made, `permanent` when retrying is futile."""
 
-    def __init__(self, reason: str, permanent: bool = False, retry_after: float | None = None,
-                 attempts: int = 1) -> None:
+    def __init__(
+        self,
+        reason: str,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        attempts: int = 1,
+    ) -> None:
         super().__init__(reason)
         self.reason, self.permanent = reason, permanent
         self.retry_after, self.attempts = retry_after, attempts
@@ -78,12 +83,16 @@ def check_url(url: str, variable: str) -> None:
     raise DeliveryFailed(f"${variable} is not an https:// URL", permanent=True)
 
 
-def json_request(url: str, payload: dict[str, Any], key: str,
-                 signing_secret: str | None = None) -> urllib.request.Request:
+def json_request(
+    url: str, payload: dict[str, Any], key: str, signing_secret: str | None = None
+) -> urllib.request.Request:
     """A POST with the idempotency key (and, for the generic webhook, an HMAC signature)."""
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
-               "Idempotency-Key": key}
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        "Idempotency-Key": key,
+    }
     if signing_secret:
         digest = hmac.new(signing_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
         headers["X-Statuspress-Signature"] = f"sha256={digest}"
@@ -164,8 +173,9 @@ def send_mail(server: SmtpServer, message: EmailMessage, timeout: float) -> None
             smtp.ehlo()
             if server.starttls:
                 if not smtp.has_extn("starttls"):
-                    raise DeliveryFailed(f"{server.host}:{server.port} does not offer STARTTLS",
-                                         permanent=True)
+                    raise DeliveryFailed(
+                        f"{server.host}:{server.port} does not offer STARTTLS", permanent=True
+                    )
                 smtp.starttls(context=ssl.create_default_context())
                 smtp.ehlo()
             if server.user is not None:
@@ -177,14 +187,16 @@ def send_mail(server: SmtpServer, message: EmailMessage, timeout: float) -> None
     except smtplib.SMTPResponseException as exc:
         raise _smtp_failure(exc.smtp_code, exc.smtp_error) from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryFailed(f"SMTP {server.host}:{server.port}: "
-                             f"{exc or type(exc).__name__}") from None
+        raise DeliveryFailed(
+            f"SMTP {server.host}:{server.port}: {exc or type(exc).__name__}"
+        ) from None
 
 
 def _smtp_failure(code: int, reply: bytes | str) -> DeliveryFailed:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
-    return DeliveryFailed(f"SMTP {code} {' '.join(text.split())[:200]}",
-                          permanent=not 400 <= code < 500)
+    return DeliveryFailed(
+        f"SMTP {code} {' '.join(text.split())[:200]}", permanent=not 400 <= code < 500
+    )
 
 
 def env_value(environ: Mapping[str, str], name: str) -> str:

@@ -83,8 +83,9 @@ class Notice:
         """Short labelled values shown beside the text: impact, components, times."""
         rows = [("Impact", self.impact.value.capitalize())] if self.kind == "incident" else []
         if self.window:
-            rows.append(("Window", f"{self.when(self.window.start)} – "
-                                   f"{self.when(self.window.end)}"))
+            rows.append(
+                ("Window", f"{self.when(self.window.start)} – {self.when(self.window.end)}")
+            )
         if self.components:
             rows.append(("Components", self.components_text))
         if self.eta_text:
@@ -95,8 +96,11 @@ class Notice:
 
     def extras(self) -> list[tuple[str, str]]:
         """Optional Markdown fields after the text: cause, workaround."""
-        return [(label, value) for label, value in (("Cause", self.cause),
-                                                    ("Workaround", self.workaround)) if value]
+        return [
+            (label, value)
+            for label, value in (("Cause", self.cause), ("Workaround", self.workaround))
+            if value
+        ]
 
 
 def notices(site: Site, entry_ids: list[str], zone_now: datetime) -> list[Notice]:
@@ -116,19 +120,35 @@ def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> No
     incident_url = f"{settings.site_url.rstrip('/')}/{incident.id}/"
     components = tuple(
         ComponentNote(cid, (settings.component(cid) or _unnamed(cid)).name, state)
-        for cid, state in update.components.items())
+        for cid, state in update.components.items()
+    )
     return Notice(
         key=update_entry_id(settings, update),
         thread_key=update_entry_id(settings, incident.first),
-        site_name=settings.site_name, site_url=settings.site_url,
-        authority=settings.feed_id_authority, incident_id=incident.id,
-        kind=incident.kind.value, title=update.title, impact=update.impact,
-        incident_url=incident_url, started=incident.started, window=update.window,
-        update_id=update.uid, status=update.status, status_label=update.status_label,
-        at=update.at, url=f"{incident_url}#{update.file.removesuffix('.md')}",
-        text=update.body.strip(), apology=update.apology, cause=update.cause,
-        workaround=update.workaround, eta=update.eta, next_update=update.next_update,
-        components=components, fmt=fmt)
+        site_name=settings.site_name,
+        site_url=settings.site_url,
+        authority=settings.feed_id_authority,
+        incident_id=incident.id,
+        kind=incident.kind.value,
+        title=update.title,
+        impact=update.impact,
+        incident_url=incident_url,
+        started=incident.started,
+        window=update.window,
+        update_id=update.uid,
+        status=update.status,
+        status_label=update.status_label,
+        at=update.at,
+        url=f"{incident_url}#{update.file.removesuffix('.md')}",
+        text=update.body.strip(),
+        apology=update.apology,
+        cause=update.cause,
+        workaround=update.workaround,
+        eta=update.eta,
+        next_update=update.next_update,
+        components=components,
+        fmt=fmt,
+    )
 
 
 def _unnamed(component_id: str) -> ComponentNote:
@@ -166,21 +186,26 @@ def markdown_text(notice: Notice) -> str:
 def html_body(notice: Notice) -> str:
     """The update as an HTML e-mail: sanitized Markdown, escaped values, one link."""
     esc = html.escape
-    facts = "".join(f"<tr><th align=\"left\" style=\"padding-right:1em\">{esc(label)}</th>"
-                    f"<td>{esc(value)}</td></tr>" for label, value in notice.facts())
-    extras = "".join(f"<p><strong>{esc(label)}:</strong> {render_inline(value)}</p>"
-                     for label, value in notice.extras())
+    facts = "".join(
+        f'<tr><th align="left" style="padding-right:1em">{esc(label)}</th>'
+        f"<td>{esc(value)}</td></tr>"
+        for label, value in notice.facts()
+    )
+    extras = "".join(
+        f"<p><strong>{esc(label)}:</strong> {render_inline(value)}</p>"
+        for label, value in notice.extras()
+    )
     apology = f"<p><em>{render_inline(notice.apology)}</em></p>" if notice.apology else ""
     body = render_markdown(notice.text) if notice.text else ""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{esc(notice.headline)}</title></head>\n<body style=\"font-family:sans-serif;"
-        "line-height:1.5;max-width:40em\">\n"
-        f"<h1 style=\"font-size:1.3em\">{esc(notice.headline)}</h1>\n"
-        f"<p style=\"color:#555\">{esc(notice.site_name)} · {esc(notice.when(notice.at))}</p>\n"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<title>{esc(notice.headline)}</title></head>\n<body style="font-family:sans-serif;'
+        'line-height:1.5;max-width:40em">\n'
+        f'<h1 style="font-size:1.3em">{esc(notice.headline)}</h1>\n'
+        f'<p style="color:#555">{esc(notice.site_name)} · {esc(notice.when(notice.at))}</p>\n'
         f"{body}\n{extras}{apology}\n"
         f"<table>{facts}</table>\n"
-        f"<p><a href=\"{esc(notice.url)}\">Details and every update</a></p>\n"
+        f'<p><a href="{esc(notice.url)}">Details and every update</a></p>\n'
         "</body></html>\n"
     )
 

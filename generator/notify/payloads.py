@@ -17,7 +17,9 @@ from .message import Notice, markdown_text, one_line, shorten
 
 PAYLOAD_VERSION = 1
 COLOURS = {  # by impact; a closing update is green
-    Impact.NONE: 0x6B7280, Impact.MINOR: 0xD4A017, Impact.MAJOR: 0xE8590C,
+    Impact.NONE: 0x6B7280,
+    Impact.MINOR: 0xD4A017,
+    Impact.MAJOR: 0xE8590C,
     Impact.CRITICAL: 0xD1242F,
 }
 RESOLVED_COLOUR = 0x2DA44E
@@ -55,8 +57,9 @@ def generic(notice: Notice) -> dict[str, Any]:
             "url": notice.incident_url,
             "started_at": iso(notice.started),
             "window": {"start": iso(window.start), "end": iso(window.end)} if window else None,
-            "components": [{"id": c.id, "name": c.name, "status": c.state.value}
-                           for c in notice.components],
+            "components": [
+                {"id": c.id, "name": c.name, "status": c.state.value} for c in notice.components
+            ],
         },
         "update": {
             "id": notice.update_id,
@@ -96,20 +99,37 @@ def slack_mrkdwn(markdown: str) -> str:
 def slack(notice: Notice) -> dict[str, Any]:
     link = f"<{notice.url}|Details and every update on {slack_mrkdwn(notice.site_name)}>"
     blocks: list[dict[str, Any]] = [
-        {"type": "header",
-         "text": {"type": "plain_text", "text": shorten(one_line(notice.headline), SLACK_HEADER),
-                  "emoji": False}},
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "text": shorten(one_line(notice.headline), SLACK_HEADER),
+                "emoji": False,
+            },
+        },
     ]
     body = slack_mrkdwn(markdown_text(notice))
     if body:
-        blocks.append({"type": "section", "text": {
-            "type": "mrkdwn", "text": shorten(body, SLACK_SECTION, f"… {link}")}})
-    fields = [{"type": "mrkdwn", "text": shorten(f"*{label}*\n{slack_mrkdwn(value)}", SLACK_FIELD)}
-              for label, value in notice.facts()]
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": shorten(body, SLACK_SECTION, f"… {link}")},
+            }
+        )
+    fields = [
+        {"type": "mrkdwn", "text": shorten(f"*{label}*\n{slack_mrkdwn(value)}", SLACK_FIELD)}
+        for label, value in notice.facts()
+    ]
     if fields:
         blocks.append({"type": "section", "fields": fields[:10]})
-    blocks.append({"type": "context", "elements": [
-        {"type": "mrkdwn", "text": f"{link} · {slack_mrkdwn(notice.when(notice.at))}"}]})
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": f"{link} · {slack_mrkdwn(notice.when(notice.at))}"}
+            ],
+        }
+    )
     summary = f"{notice.headline} — {notice.text}" if notice.text else notice.headline
     return {"text": shorten(slack_mrkdwn(summary), SLACK_SECTION), "blocks": blocks}
 
@@ -130,19 +150,25 @@ def mattermost(notice: Notice) -> dict[str, Any]:
     body = defuse_mentions(markdown_text(notice))
     more = f"… [Read more]({notice.url})"
     return {
-        "text": defuse_mentions(f"**{one_line(notice.headline)}** · [{notice.site_name}]"
-                                f"({notice.url})"),
-        "attachments": [{
-            "fallback": shorten(defuse_mentions(one_line(f"{notice.headline}: {notice.text}")),
-                                300),
-            "color": hex_colour(notice),
-            "title": one_line(notice.headline),
-            "title_link": notice.url,
-            "text": shorten(body, MATTERMOST_TEXT, more),
-            "fields": [{"short": len(value) < 40, "title": label,
-                        "value": defuse_mentions(value)} for label, value in notice.facts()],
-            "footer": f"{notice.site_name} · {notice.when(notice.at)}",
-        }],
+        "text": defuse_mentions(
+            f"**{one_line(notice.headline)}** · [{notice.site_name}]({notice.url})"
+        ),
+        "attachments": [
+            {
+                "fallback": shorten(
+                    defuse_mentions(one_line(f"{notice.headline}: {notice.text}")), 300
+                ),
+                "color": hex_colour(notice),
+                "title": one_line(notice.headline),
+                "title_link": notice.url,
+                "text": shorten(body, MATTERMOST_TEXT, more),
+                "fields": [
+                    {"short": len(value) < 40, "title": label, "value": defuse_mentions(value)}
+                    for label, value in notice.facts()
+                ],
+                "footer": f"{notice.site_name} · {notice.when(notice.at)}",
+            }
+        ],
     }
 
 
@@ -161,21 +187,27 @@ def discord(notice: Notice) -> dict[str, Any]:
     fields = [{"name": label, "value": value, "inline": True} for label, value in facts[:25]]
     title = shorten(one_line(notice.headline), DISCORD_TITLE)
     footer = notice.site_name
-    room = DISCORD_EMBED_TOTAL - len(title) - len(footer) - sum(
-        len(label) + len(value) for label, value in facts[:25])
+    room = (
+        DISCORD_EMBED_TOTAL
+        - len(title)
+        - len(footer)
+        - sum(len(label) + len(value) for label, value in facts[:25])
+    )
     more = f"… [Read more]({notice.url})"
     description = shorten(markdown_text(notice), min(DISCORD_DESCRIPTION, room), more)
     return {
         "content": shorten(f"**{one_line(notice.headline)}** · <{notice.url}>", DISCORD_CONTENT),
-        "embeds": [{
-            "title": title,
-            "url": notice.url,
-            "description": description,
-            "color": colour(notice),
-            "timestamp": iso(notice.at),
-            "fields": fields,
-            "footer": {"text": footer},
-        }],
+        "embeds": [
+            {
+                "title": title,
+                "url": notice.url,
+                "description": description,
+                "color": colour(notice),
+                "timestamp": iso(notice.at),
+                "fields": fields,
+                "footer": {"text": footer},
+            }
+        ],
         # Text such as "@everyone" in an update must never ping anyone.
         "allowed_mentions": {"parse": []},
     }
@@ -192,10 +224,22 @@ TEAMS_COLOURS = {Impact.CRITICAL: "Attention", Impact.MAJOR: "Warning"}
 def teams(notice: Notice) -> dict[str, Any]:
     headline_colour = "Good" if notice.closing else TEAMS_COLOURS.get(notice.impact, "Default")
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": one_line(notice.headline), "size": "Large",
-         "weight": "Bolder", "wrap": True, "style": "heading", "color": headline_colour},
-        {"type": "TextBlock", "text": f"{notice.site_name} · {notice.when(notice.at)}",
-         "isSubtle": True, "spacing": "None", "wrap": True},
+        {
+            "type": "TextBlock",
+            "text": one_line(notice.headline),
+            "size": "Large",
+            "weight": "Bolder",
+            "wrap": True,
+            "style": "heading",
+            "color": headline_colour,
+        },
+        {
+            "type": "TextBlock",
+            "text": f"{notice.site_name} · {notice.when(notice.at)}",
+            "isSubtle": True,
+            "spacing": "None",
+            "wrap": True,
+        },
     ]
     text = markdown_text(notice)
     if text:
@@ -210,11 +254,14 @@ def teams(notice: Notice) -> dict[str, Any]:
         "version": "1.4",
         "msteams": {"width": "Full"},
         "body": body,
-        "actions": [{"type": "Action.OpenUrl", "title": "Details and every update",
-                     "url": notice.url}],
+        "actions": [
+            {"type": "Action.OpenUrl", "title": "Details and every update", "url": notice.url}
+        ],
     }
-    return {"type": "message",
-            "attachments": [{"contentType": ADAPTIVE_CARD, "contentUrl": None, "content": card}]}
+    return {
+        "type": "message",
+        "attachments": [{"contentType": ADAPTIVE_CARD, "contentUrl": None, "content": card}],
+    }
 
 
 PAYLOADS: dict[str, Callable[[Notice], dict[str, Any]]] = {

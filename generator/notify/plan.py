@@ -23,24 +23,31 @@ def read_built_feed(site_dir: Path) -> list[str]:
     try:
         data = path.read_bytes()
     except OSError:
-        raise FeedProblem(f"no {path}: the site has not been built there",
-                          "run 'statuspress build' first, or pass --site-dir") from None
+        raise FeedProblem(
+            f"no {path}: the site has not been built there",
+            "run 'statuspress build' first, or pass --site-dir",
+        ) from None
     return entry_ids(data, str(path))
 
 
-def plan_new(site: Site, built: list[str], live: list[str], now: datetime,
-             max_age: timedelta) -> Plan:
+def plan_new(
+    site: Site, built: list[str], live: list[str], now: datetime, max_age: timedelta
+) -> Plan:
     """The built feed's entries that are not live, as notices; old ones are held back."""
     fresh = new_entry_ids(built, live)
     known = set(update_index(site).values())
     unknown = [entry for entry in fresh if entry not in known]
     if unknown:
-        raise FeedProblem(f"the built feed has an update that is not in the content: "
-                          f"{unknown[0]}", "build the site from this checkout, then notify")
+        raise FeedProblem(
+            f"the built feed has an update that is not in the content: {unknown[0]}",
+            "build the site from this checkout, then notify",
+        )
     found = notices(site, fresh, now)
     since = now - max_age
-    return Plan(send=tuple(n for n in found if n.at >= since),
-                too_old=tuple(n for n in found if n.at < since))
+    return Plan(
+        send=tuple(n for n in found if n.at >= since),
+        too_old=tuple(n for n in found if n.at < since),
+    )
 
 
 def plan_chosen(site: Site, update_ids: tuple[str, ...], now: datetime) -> Plan:
@@ -51,10 +58,13 @@ def plan_chosen(site: Site, update_ids: tuple[str, ...], now: datetime) -> Plan:
         key = update_id.removesuffix(".md").strip("/")
         if key not in index:
             close = difflib.get_close_matches(key, list(index), n=1)
-            raise FeedProblem(f"no published update '{update_id}'",
-                              f"did you mean '{close[0]}'?" if close else
-                              "name it <incident folder>/<file name>, e.g. "
-                              "2026-11-20-api-errors/20261120T1405Z-investigating")
+            raise FeedProblem(
+                f"no published update '{update_id}'",
+                f"did you mean '{close[0]}'?"
+                if close
+                else "name it <incident folder>/<file name>, e.g. "
+                "2026-11-20-api-errors/20261120T1405Z-investigating",
+            )
         chosen.append(index[key])
     found = notices(site, list(dict.fromkeys(chosen)), now)
     return Plan(send=tuple(sorted(found, key=lambda n: (n.at, n.update_id))), too_old=())

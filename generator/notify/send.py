@@ -52,9 +52,12 @@ class Report:
         reached = channels - len(self.failed)
         reasons = "; ".join(
             f"{r.channel.name} ({r.failure}; {len(r.sent)} of {len(self.notices)} sent)"
-            for r in self.failed)
-        return (f"sent {updates} to {reached} of {_plural(channels, 'channel')}; "
-                f"{_plural(len(self.failed), 'channel')} failed: {reasons}")
+            for r in self.failed
+        )
+        return (
+            f"sent {updates} to {reached} of {_plural(channels, 'channel')}; "
+            f"{_plural(len(self.failed), 'channel')} failed: {reasons}"
+        )
 
 
 def _after(attempts: int) -> str:
@@ -65,8 +68,14 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def deliver(notices: list[Notice], channels: tuple[Channel, ...], environ: Mapping[str, str],
-            policy: RetryPolicy, timeout: float, log: Log) -> Report:
+def deliver(
+    notices: list[Notice],
+    channels: tuple[Channel, ...],
+    environ: Mapping[str, str],
+    policy: RetryPolicy,
+    timeout: float,
+    log: Log,
+) -> Report:
     """Send each notice, oldest first, to each channel; a channel stops at its first failure."""
     results = []
     for channel in channels:
@@ -87,18 +96,21 @@ def deliver(notices: list[Notice], channels: tuple[Channel, ...], environ: Mappi
 Sender = Callable[[Notice], int]  # sends one notice; returns the number of attempts
 
 
-def _sender(channel: Channel, environ: Mapping[str, str], policy: RetryPolicy,
-            timeout: float) -> Sender:
+def _sender(
+    channel: Channel, environ: Mapping[str, str], policy: RetryPolicy, timeout: float
+) -> Sender:
     """A function that sends one notice on this channel; secrets are read here, once."""
     if isinstance(channel, EmailChannel):
         server = smtp_server(channel, environ)
         return lambda notice: with_retries(
-            lambda: send_mail(server, email_message(notice, channel), timeout), policy)[1]
+            lambda: send_mail(server, email_message(notice, channel), timeout), policy
+        )[1]
     return _http_sender(channel, environ, policy, timeout)
 
 
-def _http_sender(channel: HttpChannel, environ: Mapping[str, str], policy: RetryPolicy,
-                 timeout: float) -> Sender:
+def _http_sender(
+    channel: HttpChannel, environ: Mapping[str, str], policy: RetryPolicy, timeout: float
+) -> Sender:
     url = env_value(environ, channel.url_env)
     check_url(url, channel.url_env)
     secret = env_value(environ, channel.secret_env) if channel.secret_env else None
