@@ -25,7 +25,7 @@ def render(site: Site, now: datetime) -> dict[str, bytes]:
     unresolved = [api.incident(i) for i in derive.open_incidents(site, now)]
     active = derive.maintenances(site, now, Phase.IN_PROGRESS, Phase.OVERDUE)
     upcoming = derive.maintenances(site, now, Phase.UPCOMING)
-    documents = {
+    documents: dict[str, dict[str, Any]] = {
         "summary.json": {
             "page": api.page,
             "components": api.components(),

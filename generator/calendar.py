@@ -18,10 +18,20 @@ PRODID = "-//statuspress//maintenance calendar//EN"
 LIMIT = 200  # the most recent windows: calendars need what is coming, not ten years back
 
 
+def _window_order(incident: Incident) -> tuple[datetime, str]:
+    assert incident.window is not None  # only maintenance with a window is listed
+    return incident.window.start, incident.id
+
+
+def _name(site: Site, component_id: str) -> str:
+    component = site.settings.component(component_id)
+    return component.name if component else component_id
+
+
 def render(site: Site, now: datetime, cache: OutputCache | None = None) -> dict[str, bytes]:
     """The calendar; from `cache` when none of its windows changed since an earlier build."""
     windows = [i for i in site.incidents if i.is_maintenance and i.window is not None]
-    windows.sort(key=lambda i: (i.window.start, i.id), reverse=True)  # type: ignore[union-attr]
+    windows.sort(key=_window_order, reverse=True)
     recent = {incident.id for incident in windows[:LIMIT]}
     shown = [incident for incident in site.incidents if incident.id in recent]
     data = cached_output(
@@ -68,10 +78,7 @@ def _event(site: Site, incident: Incident) -> Event:
     event.add("status", "CANCELLED" if is_cancelled(incident) else "CONFIRMED")
     event.add("transp", "TRANSPARENT")
     event.add("url", f"{site.settings.site_url.rstrip('/')}/{incident.id}/")
-    names = [
-        site.settings.component(c).name if site.settings.component(c) else c
-        for c in incident.affected
-    ]
+    names = [_name(site, cid) for cid in incident.affected]
     description = incident.first.body.strip()
     if names:
         description += f"\n\nAffected: {', '.join(names)}"

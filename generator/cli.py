@@ -6,6 +6,7 @@ import importlib
 import logging
 import os
 import sys
+from types import ModuleType
 
 import click
 
@@ -38,7 +39,7 @@ class LazyGroup(click.Group):
         return getattr(module, "command", None)
 
 
-def _module(name: str):  # type: ignore[no-untyped-def]
+def _module(name: str) -> ModuleType | None:
     try:
         return importlib.import_module(f"statuspress.commands.{name}")
     except ModuleNotFoundError as exc:

@@ -95,11 +95,15 @@ def feed_specs(site: Site) -> list[FeedSpec]:
                 f"components/{component.id}/history",
                 f"{name} – {component.name}",
                 ("atom",),
-                lambda s, cid=component.id: history_items(recent, cid),
+                _history_of(recent, component.id),
                 history_entries,
             )
         )
     return specs
+
+
+def _history_of(recent: list[Incident], component_id: str) -> Callable[[Site], list[Item]]:
+    return lambda _site: history_items(recent, component_id)
 
 
 def _render_feed(site: Site, spec: FeedSpec, entries: list[Entry], kind: str) -> bytes:
@@ -201,7 +205,7 @@ def update_items(recent: list[Incident]) -> list[Item]:
     """The newest updates: those of the incidents most recently active (`recent`, from
     most_recent_first), until no other incident's latest update is as new as the oldest of
     the newest so far."""
-    pairs: list[Item] = []
+    pairs: list[tuple[Incident, Update]] = []
     floor = None
     for incident in recent:
         if floor is not None and incident.latest.at < floor:
@@ -209,7 +213,8 @@ def update_items(recent: list[Incident]) -> list[Item]:
         pairs += [(incident, update) for update in incident.updates]
         if len(pairs) >= LIMIT:
             floor = heapq.nlargest(LIMIT, (update.at for _, update in pairs))[-1]
-    return heapq.nlargest(LIMIT, pairs, key=lambda pair: (pair[1].at, pair[1].uid))  # type: ignore[union-attr]
+    newest = heapq.nlargest(LIMIT, pairs, key=lambda pair: (pair[1].at, pair[1].uid))
+    return list[Item](newest)
 
 
 def update_entries(site: Site, items: list[Item]) -> list[Entry]:

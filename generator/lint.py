@@ -12,7 +12,7 @@ from datetime import datetime
 
 from .diagnostics import Diagnostic, Severity, error
 from .lintrules import OFF, RULES, Context, Finding, Rule, Scope, Thresholds, UpdateView
-from .model import Incident, Settings, Site
+from .model import Incident, Postmortem, Settings, Site, Update
 from .model.derive import is_open, site_at
 from .model.fields import did_you_mean
 
@@ -113,7 +113,9 @@ def to_diagnostics(
 
 def _unknown_ignored(incident: Incident) -> Iterator[Diagnostic]:
     known = tuple(RULES)
-    sources = [*incident.updates, *([incident.postmortem] if incident.postmortem else [])]
+    sources: list[Update | Postmortem] = [*incident.updates]
+    if incident.postmortem:
+        sources.append(incident.postmortem)
     for source in sources:
         for rule_id in sorted(source.lint_ignore - set(known)):
             yield error(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
@@ -84,12 +84,14 @@ class Thresholds:
         }
         cadence = {
             **defaults.cadence,
-            **{
-                Impact(k): tuple(int(step.total_seconds() // 60) for step in v)
-                for k, v in chosen.get("cadence", {}).items()
-            },
+            **{Impact(k): _minutes(v) for k, v in chosen.get("cadence", {}).items()},
         }
         return cls(**plain, acknowledge=acknowledge, cadence=cadence)
+
+
+def _minutes(steps: Sequence[timedelta]) -> tuple[int, int, int]:
+    investigating, identified, monitoring = (int(step.total_seconds() // 60) for step in steps)
+    return investigating, identified, monitoring
 
 
 @dataclass

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, TypeVar
 
 from .types import (
@@ -229,7 +229,9 @@ def may_reach(incident: Incident, since: datetime) -> bool:
     return not incident.is_closed or bool(lingering(incident))
 
 
-def _incident_spans(incident: Incident, now: datetime):  # type: ignore[no-untyped-def]
+def _incident_spans(
+    incident: Incident, now: datetime
+) -> Iterator[tuple[datetime, datetime, dict[str, ComponentState]]]:
     """(start, end, states) for each stretch between updates, clipped to `now`."""
     if incident.is_maintenance:
         window = incident.window
@@ -266,7 +268,7 @@ def uptime_days(
     now: datetime,
     days: int,
     weights: UptimeWeights,
-    tz: timezone | None = None,
+    tz: tzinfo | None = None,
 ) -> list[UptimeDay]:
     """One entry per day for the last `days` days (oldest first), in UTC by default."""
     zone = tz or timezone.utc
