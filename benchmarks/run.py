@@ -279,7 +279,7 @@ COLUMNS = (
 
 
 def table(results: list[Result], info: dict[str, object]) -> str:
-    """A Markdown table of the results, ready for the README."""
+    """A Markdown table of the results, ready for the performance page of the docs."""
     head = "| " + " | ".join(label for _, label, _ in COLUMNS) + " |"
     rule = "|" + "|".join("---:" for _ in COLUMNS) + "|"
     rows = [

@@ -128,7 +128,7 @@ def _unknown_ignored(incident: Incident) -> Iterator[Diagnostic]:
 
 
 def rules_table() -> str:
-    """The README's table of rules: id, default level, what it checks and why."""
+    """The lint rules reference's table of rules: id, default level, what it checks and why."""
     rows = ["| rule | level | what it checks | why |", "| --- | --- | --- | --- |"]
     for rule in RULES.values():
         summary = " ".join(rule.summary.split()).replace("|", "\\|")

@@ -1,7 +1,7 @@
 """The example site in a real headless Chromium: layout, colour schemes, requests, accessibility.
 
-Set STATUSPRESS_UPDATE_SCREENSHOTS=1 to also refresh the README's screenshots in
-docs/screenshots/ from this run.
+Set STATUSPRESS_UPDATE_SCREENSHOTS=1 to also refresh the screenshots of the README and the
+documentation site, in docs/pages/screenshots/, from this run.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 TOOLS = Path(os.environ.get("STATUSPRESS_TOOLS", "/opt/statuspress-tools"))
 AXE = TOOLS / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = REPO / "docs" / "screenshots"
+SCREENSHOTS = REPO / "docs" / "pages" / "screenshots"
 # Debian's chromium as root, on a machine whose network is closed: no sandbox, no GPU, and none
 # of the background connections that would otherwise be refused at every start.
 LAUNCH_ARGS = [
@@ -163,7 +163,7 @@ def test_no_wcag_aa_violations(visit: Any, name: str, scheme: str) -> None:
 
 
 def test_screenshots_for_the_readme(visit: Any, tmp_path: Path) -> None:
-    """Desktop light and phone dark status page, and a postmortem, as in the README."""
+    """Desktop light and phone dark status page, and a postmortem, as in the README and docs."""
     shots = {
         "status-desktop-light.png": visit("", DESKTOP, "light"),
         "status-phone-dark.png": visit("", PHONE, "dark"),

@@ -492,8 +492,8 @@ EXPECTED = {
 CONFIG_EXPECTED = {
     "config-empty": (
         "mkdocs.yml: error[config]: mkdocs.yml is empty\n"
-        "  hint: start from 'statuspress init', or copy the configuration example from the "
-        "README\n"
+        "  hint: start from 'statuspress init', or copy the example of the configuration "
+        "reference in the documentation\n"
         "1 error in 1 file"
     ),
     "config-unknown-option": (

@@ -1,5 +1,5 @@
 """The linter on real files: levels in mkdocs.yml, `lint: {ignore}`, the three `check` formats,
-the build gate, the example content, a generated history and the README's list of rules."""
+the build gate, the example content, a generated history and the documented list of rules."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, REPO
+from docs_pages import section
 from statuspress.build import BuildFailed, build_site
 from statuspress.cli import main
 from statuspress.lint import rules_table
@@ -188,15 +189,14 @@ def test_a_generated_history_of_300_incidents_has_no_findings(tmp_path: Path) ->
     assert (result.exit_code, result.output) == (0, "no problems found\n")
 
 
-def readme_rules() -> list[tuple[str, str]]:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text.split("<!-- section:lint -->", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"^\| `([a-z-]+)` \| ([^|]+?) \|", section, re.MULTILINE)
+def documented_rules() -> list[tuple[str, str]]:
+    text = section("reference/lint-rules.md", "Rules")
+    return re.findall(r"^\| `([a-z-]+)` \| ([^|]+?) \|", text, re.MULTILINE)
 
 
-def test_the_readme_lists_every_rule_with_its_level() -> None:
-    assert readme_rules() == [(r.id, r.level_label) for r in RULES.values()]
+def test_the_lint_rules_reference_lists_every_rule_with_its_level_in_order() -> None:
+    assert documented_rules() == [(r.id, r.level_label) for r in RULES.values()]
 
 
-def test_the_readme_table_is_the_registry_table() -> None:
-    assert rules_table() in (REPO / "README.md").read_text(encoding="utf-8")
+def test_the_lint_rules_reference_table_is_the_registry_table() -> None:
+    assert rules_table() in section("reference/lint-rules.md", "Rules")

@@ -166,8 +166,8 @@ def test_check_and_build_refuse_a_webhook_url_in_mkdocs_yml(write_tree: Tree) ->
     assert result.output == (
         "mkdocs.yml:19: error[config-option]: option 'notify': channel #1 (slack): 'url' would "
         "put a secret in the repository\n"
-        "  hint: see Notifications in the README; 'statuspress notify --dry-run' shows every "
-        "problem with its line\n"
+        "  hint: see the Notifications guide in the documentation; 'statuspress notify "
+        "--dry-run' shows every problem with its line\n"
         "1 error in 1 file\n"
     )
 

@@ -9,6 +9,7 @@ from email.utils import format_datetime
 
 import pytest
 from conftest import EXAMPLE_NOW, REPO
+from docs_pages import section
 from statuspress.notify.config import CHANNEL_KEYS, CHANNEL_TYPES, NOTIFY_KEYS
 from statuspress.notify.delivery import RetryPolicy, parse_retry_after
 from statuspress.notify.live import FeedProblem, entry_ids, new_entry_ids
@@ -205,25 +206,24 @@ def test_a_live_page_that_is_not_a_feed_is_refused(data: bytes, message: str) ->
     assert problem.value.message.startswith(message)
 
 
-def notify_section() -> str:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    return text.split("<!-- section:notify -->", 1)[1].split("\n## ", 1)[0]
-
-
-def test_the_readme_documents_the_generic_payload_as_sent(example: dict[str, Notice]) -> None:
-    documented = notify_section().split("```json\n", 1)[1].split("\n```", 1)[0]
+def test_the_notifications_guide_documents_the_generic_payload_as_sent(
+    example: dict[str, Notice],
+) -> None:
+    payload = section("guides/notifications.md", "The generic webhook payload")
+    documented = payload.split("```json\n", 1)[1].split("\n```", 1)[0]
     notice = example["2026-11-22-webhook-delays/20261122T0930Z-identified"]
     assert json.loads(documented) == generic(notice)
 
 
-def test_the_readme_documents_every_channel_option_and_flag() -> None:
-    section = notify_section()
+def test_the_reference_documents_every_channel_option_and_flag() -> None:
+    configuration = section("reference/configuration.md", "`notify`")
     for name in (
         *CHANNEL_TYPES,
         *NOTIFY_KEYS,
         *{k for keys in CHANNEL_KEYS.values() for k in keys},
     ):
-        assert f"`{name}`" in section or f"{name}:" in section, name
+        assert f"`{name}`" in configuration, name
+    command = section("reference/commands.md", "statuspress notify")
     for flag in (
         "--config-file",
         "--site-dir",
@@ -235,4 +235,4 @@ def test_the_readme_documents_every_channel_option_and_flag() -> None:
         "--dry-run",
         "--now",
     ):
-        assert f"`{flag}" in section or f"`-d`, `{flag}`" in section, flag
+        assert f"`{flag}" in command or f"`-d`, `{flag}`" in command, flag

@@ -1,7 +1,8 @@
 """The GitHub Actions workflows: a real linter, the workflow schema, and their security promises.
 
-Four files: this repository's own `.github/workflows/` and the copies `statuspress init` writes
-into new status-site repositories (`generator/scaffold/workflows/`).
+Five files: this repository's own `.github/workflows/` (deploy, check, and the documentation
+site's docs.yml) and the copies `statuspress init` writes into new status-site repositories
+(`generator/scaffold/workflows/`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ WORKFLOWS = {
     "check": OWN / "check.yml",
     "scaffold-deploy": SCAFFOLD / "deploy.yml",
     "scaffold-check": SCAFFOLD / "check.yml",
+    "docs": OWN / "docs.yml",
 }
 DEPLOYS = ("deploy", "scaffold-deploy")
 SCAFFOLDS = ("scaffold-deploy", "scaffold-check")
@@ -38,6 +40,7 @@ INSTALLS = {
     "check": "site",
     "scaffold-deploy": "build",
     "scaffold-check": "check",
+    "docs": "build",
 }
 CHECKS = ("check", "scaffold-check")
 SCHEDULE = "*/15 * * * *"
@@ -60,7 +63,7 @@ def triggers(workflow: Workflow) -> dict[str, Any]:
 
 
 def steps(workflow: Workflow, job: str) -> list[dict[str, Any]]:
-    return list(workflow["jobs"][job]["steps"])
+    return list(workflow["jobs"][job].get("steps", []))  # a reusable workflow's call has none
 
 
 def run_commands(workflow: Workflow, job: str) -> list[str]:
@@ -81,6 +84,8 @@ def pins(path: Path) -> list[tuple[int, str, str, str]]:
         match = USES.match(line)
         if not match:
             continue
+        if REPO / match["ref"] in WORKFLOWS.values():
+            continue  # a workflow of this repository, at the commit that calls it
         pinned = PINNED.match(match["ref"])
         release = RELEASE_COMMENT.match(match["comment"])
         where = f"{path.relative_to(REPO)}:{number}"
@@ -210,6 +215,10 @@ def test_only_the_deploy_job_may_publish(name: str) -> None:
 @pytest.mark.parametrize("name", WORKFLOWS)
 def test_every_job_has_a_timeout(name: str) -> None:
     for job_id, job in load(name)["jobs"].items():
+        if "uses" in job:
+            # A call of a reusable workflow, which cannot set a timeout: its own jobs do.
+            assert REPO / job["uses"] in WORKFLOWS.values(), f"{name}: check {job['uses']} too"
+            continue
         assert 1 <= job.get("timeout-minutes", 0) <= 60, f"{name}: job {job_id} needs a timeout"
 
 
@@ -363,3 +372,28 @@ def test_new_sites_install_a_compatible_release_from_pypi(name: str) -> None:
 
 def test_init_copies_exactly_the_two_workflows() -> None:
     assert sorted(path.name for path in SCAFFOLD.iterdir()) == ["check.yml", "deploy.yml"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The documentation site: built strictly on every pull request, published with the example.
+
+
+def test_the_documentation_is_built_strictly_on_every_pull_request() -> None:
+    workflow = load("docs")
+    assert set(triggers(workflow)) == {"pull_request", "workflow_call"}
+    assert triggers(workflow)["pull_request"] is None  # every pull request, whatever it changes
+    assert "mkdocs build --strict -f docs/mkdocs.yml" in run_commands(workflow, "build")
+    upload = step_using(workflow, "build", "actions/upload-artifact")
+    assert upload["with"]["name"] == "docs-site"
+    assert upload["with"]["path"] == "docs/site"
+
+
+def test_the_deploy_publishes_the_documentation_under_docs() -> None:
+    workflow = load("deploy")
+    assert workflow["jobs"]["docs"]["uses"] == "./.github/workflows/docs.yml"
+    assert workflow["jobs"]["build"]["needs"] == "docs"
+    uses = [step.get("uses", "").split("@")[0] for step in steps(workflow, "build")]
+    download = uses.index("actions/download-artifact")
+    assert download < uses.index("actions/upload-pages-artifact")
+    assert steps(workflow, "build")[download]["with"] == {"name": "docs-site", "path": "site/docs"}
+    assert {"docs/**", ".github/workflows/docs.yml"} <= set(triggers(workflow)["push"]["paths"])

@@ -1,7 +1,7 @@
 """The communication lint rules (COMMS_RULES.md), one small function per rule id.
 
 Importing the package registers every rule in `RULES`, in the order of ORDER (the
-README's).
+lint rules reference's).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ register_external(
     '(date):" that says what changed, or post a new update',
 )
 
-ORDER = (  # the order of COMMS_RULES.md, used by the README and `--help`
+ORDER = (  # the order of COMMS_RULES.md, used by the docs and `--help`
     "next-update-missing",
     "update-overdue",
     "promise-broken",

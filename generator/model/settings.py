@@ -100,8 +100,8 @@ def _read_config(
                     0,
                     "config",
                     f"{name} is empty",
-                    "start from 'statuspress init', or copy the configuration "
-                    "example from the README",
+                    "start from 'statuspress init', or copy the example of the "
+                    "configuration reference in the documentation",
                 )
             ],
         )
@@ -294,7 +294,7 @@ def settings_from(
             values[key] = _CHECKS[key](options[key])
         except ValueError as exc:
             line = lines.get(f"{key}.{getattr(exc, 'item', None)}", lines.get(key, 0))
-            hint = _HINTS.get(key, f"see '{key}' in the README's configuration section")
+            hint = _HINTS.get(key, f"see '{key}' in the documentation's configuration reference")
             problems.append(error(path, line, "config-option", f"option '{key}': {exc}", hint))
     problems.extend(_site_problems(config, path))
     if problems:
@@ -400,7 +400,8 @@ def _lint(value: Any) -> dict[str, str]:
         text = "off" if level is False else _show(level).lower()
         if str(rule) not in RULES:
             hint = did_you_mean(str(rule), tuple(RULES))
-            hint = hint if hint.startswith("did") else "the README lists every rule id"
+            listed = "the documentation's lint rules reference lists every rule id"
+            hint = hint if hint.startswith("did") else listed
             raise OptionError(f"unknown lint rule '{rule}'; {hint}", str(rule))
         if text not in LEVELS:
             raise OptionError(
@@ -581,11 +582,12 @@ _HINTS = {
     "'description:'",
     "timezone": "use an IANA zone name such as UTC or Europe/Berlin",
     "lint": "set each rule id to error, warning or off, e.g. 'generic-statement: warning'",
-    "lint_thresholds": "see 'lint_thresholds' in the README's linter section, e.g. 'grace: 10m'",
+    "lint_thresholds": "see 'Thresholds' in the documentation's lint rules reference, e.g. "
+    "'grace: 10m'",
     "uptime_weights": "e.g. 'partial_outage: 0.3' (0 = counts as up, 1 = counts as down)",
     "forbidden_patterns": "list Python regular expressions, quoted in single quotes",
-    "notify": "see Notifications in the README; 'statuspress notify --dry-run' shows every "
-    "problem with its line",
+    "notify": "see the Notifications guide in the documentation; 'statuspress notify --dry-run' "
+    "shows every problem with its line",
     **dict.fromkeys(
         (
             "uptime_days",

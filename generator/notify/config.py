@@ -57,7 +57,7 @@ SECRET_VALUE_KEYS = {
     "password": "password_env",
 }
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-README = "see Notifications in the README"
+SEE_GUIDE = "see the Notifications guide in the documentation"
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,11 @@ class Problem:
 
     where: tuple[str | int, ...]
     message: str
-    hint: str = README
+    hint: str = SEE_GUIDE
 
 
 class _Invalid(Exception):
-    def __init__(self, where: tuple[str | int, ...], message: str, hint: str = README) -> None:
+    def __init__(self, where: tuple[str | int, ...], message: str, hint: str = SEE_GUIDE) -> None:
         super().__init__(message)
         self.problem = Problem(where, message, hint)
 

@@ -41,7 +41,7 @@ def hex_colour(notice: Notice) -> str:
 
 
 def generic(notice: Notice) -> dict[str, Any]:
-    """Version 1 of the `update.published` payload (documented in the README)."""
+    """Version 1 of the `update.published` payload (documented in the Notifications guide)."""
     window = notice.window
     eta = notice.eta if isinstance(notice.eta, str) or notice.eta is None else iso(notice.eta)
     return {
