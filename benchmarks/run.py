@@ -385,7 +385,10 @@ def extract(revision: str, into: Path) -> Checkout:
         raise CompareFailed(f"{commit} has no generator/ and theme/ to build with")
     into.mkdir(parents=True)
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(into, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12 and later
+            tar.extractall(into, filter="data")
+        else:
+            tar.extractall(into)  # our own repository's archive
     package = into / "statuspress"
     (into / "generator").rename(package)
     (into / "theme").rename(package / "theme")
@@ -570,10 +573,13 @@ def measure_all(args: argparse.Namespace, works: Path) -> int:
     checkouts = [this_checkout()]
     if args.compare:
         try:
-            checkouts.append(extract(args.compare, works / "compare"))
+            other = extract(args.compare, works / "compare")
         except CompareFailed as failure:
             print(f"benchmark: --compare: {failure}", file=sys.stderr)
             return 1
+        if other.label == checkouts[0].label:  # the same commit, unedited: keep rows apart
+            other = Checkout(f"{other.label} (--compare)", other.env)
+        checkouts.append(other)
     info = {
         **machine(),
         "repeats": args.repeats,
