@@ -1,10 +1,19 @@
 """A deterministic incident history for benchmarks: N incidents over five years, 20 components.
 
-Usage: python -m benchmarks.corpus OUT_DIR --incidents 1000 [--seed 2026]
+Usage: python -m benchmarks.corpus OUT_DIR --incidents 1000 [--seed 2026] [--shape settled]
 
-The same seed gives the same bytes. The history passes `statuspress check --strict` at the
-build clock NOW: every promise is kept, every first major update apologizes, every
-resolution thanks, apologizes and announces the postmortem, which exists.
+Both shapes have 20 components in 4 groups, incidents of 3 to 8 updates and maintenances of
+3, over the five years before the build clock NOW. The same seed and shape give the same
+bytes. Every promise is kept, every first major update apologizes, every resolution thanks
+and apologizes, and a resolution announces a postmortem only when one follows.
+
+- `standard`: 12% maintenance; every major and critical incident has its postmortem; the
+  history ends with one open incident and one upcoming maintenance. It passes `statuspress
+  check --strict`. The rebuild benchmark adds an update to the open incident.
+- `settled`: 10% maintenance; a third of the major and critical incidents have a
+  postmortem; every incident is closed. `check` warns about each missing postmortem
+  (postmortem-missing), as it would on such a site. The rebuild benchmark opens a new
+  incident, the one update a history with none open gets.
 """
 
 from __future__ import annotations
@@ -38,11 +47,25 @@ WORSE = {
     "minor": ("partial_outage", "degraded_performance"),
     "none": ("degraded_performance", "degraded_performance"),
 }
-MAINTENANCE_SHARE = 0.12
 OPEN_PROMISE = "20m"  # within the cadence of every impact and status
 COMPONENTS = tuple(
     (cid, name, group) for group, members in t.GROUPS.items() for cid, name in members
 )
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a history is made up (see the module docstring)."""
+
+    name: str
+    maintenance_share: float
+    postmortem_share: float  # of the resolved major and critical incidents
+    ends_open: bool  # one open incident and one upcoming maintenance at NOW
+
+
+STANDARD = Shape("standard", maintenance_share=0.12, postmortem_share=1.0, ends_open=True)
+SETTLED = Shape("settled", maintenance_share=0.10, postmortem_share=1 / 3, ends_open=False)
+SHAPES = {shape.name: shape for shape in (STANDARD, SETTLED)}
 
 
 @dataclass(frozen=True)
@@ -71,22 +94,23 @@ class Story:
     postmortem_body: str = ""
 
 
-def generate(count: int, seed: int = DEFAULT_SEED) -> list[Story]:
-    """`count` incidents: the closed history, one open incident and one upcoming maintenance."""
+def generate(count: int, seed: int = DEFAULT_SEED, shape: Shape = STANDARD) -> list[Story]:
+    """`count` incidents: the closed history and, if the shape ends open, one open incident
+    and one upcoming maintenance."""
     rng = random.Random(seed)
-    closed = max(count - 2, 0)
+    closed = max(count - 2, 0) if shape.ends_open else count
     first = NOW - SPAN
     usable = (SPAN - timedelta(days=4)).total_seconds()
     starts = sorted(first + timedelta(seconds=int(rng.random() * usable)) for _ in range(closed))
-    stories = [_closed(rng, start) for start in starts]
+    stories = [_closed(rng, start, shape) for start in starts]
     specials = [_open_incident(rng), _upcoming_maintenance(rng)][: count - closed]
     return _unique_ids([*stories, *specials])
 
 
-def _closed(rng: random.Random, start: datetime) -> Story:
-    if rng.random() < MAINTENANCE_SHARE:
+def _closed(rng: random.Random, start: datetime, shape: Shape) -> Story:
+    if rng.random() < shape.maintenance_share:
         return _maintenance(rng, start.replace(hour=rng.choice((1, 2, 3, 22, 23)), minute=0))
-    return _incident(rng, start.replace(second=0), rng.randint(3, 8), resolved=True)
+    return _incident(rng, start.replace(second=0), rng.randint(3, 8), True, shape.postmortem_share)
 
 
 def _affected(rng: random.Random, impact: str) -> tuple[str, dict[str, str]]:
@@ -121,7 +145,15 @@ def _times(
     return times
 
 
-def _incident(rng: random.Random, started: datetime, count: int, resolved: bool) -> Story:
+def _incident(
+    rng: random.Random,
+    started: datetime,
+    count: int,
+    resolved: bool,
+    postmortem_share: float = 0.0,
+) -> Story:
+    """An incident of `count` updates; `postmortem_share` of the serious resolved ones have
+    a postmortem (or announce one still to be published)."""
     impact = rng.choices([i for i, _ in IMPACTS], weights=[w for _, w in IMPACTS])[0]
     name, states = _affected(rng, impact)
     statuses = _statuses(rng, count, resolved)
@@ -139,12 +171,19 @@ def _incident(rng: random.Random, started: datetime, count: int, resolved: bool)
     )
     if impact in ("major", "critical") or rng.random() < 0.4:
         first.meta["apology"] = facts.fill(rng.choice(t.APOLOGIES_FIRST))
+    serious = impact in ("major", "critical")
+    postmortem = resolved and serious and _wants_postmortem(rng, postmortem_share)
     if resolved:
-        _resolve(rng, facts, posts[-1], ends - started, impact)
+        _resolve(rng, facts, posts[-1], ends - started, postmortem)
     story = Story(id=_slug_id(posts[0].at, title), title=title, impact=impact, posts=tuple(posts))
-    if resolved and impact in ("major", "critical"):
+    if postmortem:
         return _with_postmortem(rng, story, facts, ends, ends - started)
     return story
+
+
+def _wants_postmortem(rng: random.Random, share: float) -> bool:
+    """Drawn only for a share below one, so that the standard shape keeps its bytes."""
+    return share >= 1 or rng.random() < share
 
 
 def _incident_post(
@@ -171,12 +210,12 @@ def _incident_post(
 
 
 def _resolve(
-    rng: random.Random, facts: t.Slots, post: Post, lasted: timedelta, impact: str
+    rng: random.Random, facts: t.Slots, post: Post, lasted: timedelta, postmortem: bool
 ) -> None:
     duration = format_duration(lasted)
     post.meta["apology"] = facts.fill(rng.choice(t.APOLOGIES_LAST), duration=duration)
     closing = [facts.fill(rng.choice(t.THANKS))]
-    if impact in ("major", "critical"):
+    if postmortem:
         closing.append(rng.choice(t.FOLLOWUPS))
     object.__setattr__(post, "body", f"{post.body}\n\n{' '.join(closing)}")
 
@@ -281,6 +320,27 @@ def _upcoming_maintenance(rng: random.Random) -> Story:
     return Story(
         id=_slug_id(announced, story.title), title=story.title, impact="none", posts=(first,)
     )
+
+
+def new_incident(number: int = 0) -> Story:
+    """The incident the rebuild benchmark opens on a history with none open; `number` varies
+    its text."""
+    started = NOW - timedelta(minutes=6)
+    title = "Slow responses for Search"
+    post = Post(
+        NOW - timedelta(minutes=1),
+        "investigating",
+        {
+            "title": title,
+            "impact": "minor",
+            "components": {"search": "degraded_performance"},
+            "started": _iso(started),
+            "next_update": OPEN_PROMISE,
+        },
+        f"Since {started:%H:%M} UTC, Search answers in {number + 4} seconds instead of the "
+        "usual 200 milliseconds; customers in the EU region see the slow responses first.",
+    )
+    return Story(id=_slug_id(started, title), title=title, impact="minor", posts=(post,))
 
 
 def new_update(number: int = 0) -> Post:
@@ -390,20 +450,29 @@ def write_site(root: Path, stories: list[Story]) -> Path:
     config = root / "mkdocs.yml"
     config.write_text(config_text(), encoding="utf-8")
     for story in stories:
-        folder = root / "incidents" / story.id
-        folder.mkdir(parents=True, exist_ok=True)
-        for post in story.posts:
-            (folder / post.file).write_text(post_text(post), encoding="utf-8")
-        if story.postmortem is not None:
-            (folder / "postmortem.md").write_text(
-                front_matter(story.postmortem) + story.postmortem_body + "\n", encoding="utf-8"
-            )
+        write_story(root, story)
     return config
 
 
+def write_story(root: Path, story: Story) -> Path:
+    """incidents/<id>/ with the story's updates and postmortem; returns the folder."""
+    folder = root / "incidents" / story.id
+    folder.mkdir(parents=True, exist_ok=True)
+    for post in story.posts:
+        (folder / post.file).write_text(post_text(post), encoding="utf-8")
+    if story.postmortem is not None:
+        (folder / "postmortem.md").write_text(
+            front_matter(story.postmortem) + story.postmortem_body + "\n", encoding="utf-8"
+        )
+    return folder
+
+
 def add_update(root: Path, stories: list[Story], number: int = 0) -> Path:
-    """Write the benchmark's one new update into the open incident; returns its path."""
-    story = next(s for s in reversed(stories) if s.posts[-1].status in t.OPEN_STATUSES)
+    """Write the benchmark's one new update: into the open incident if there is one, else as
+    the first update of a new incident. Returns the file or folder to remove afterwards."""
+    story = next((s for s in reversed(stories) if s.posts[-1].status in t.OPEN_STATUSES), None)
+    if story is None:
+        return write_story(root, new_incident(number))
     post = new_update(number)
     path = root / "incidents" / story.id / post.file
     path.write_text(post_text(post), encoding="utf-8")
@@ -415,10 +484,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out", type=Path, help="the site root to create")
     parser.add_argument("--incidents", type=int, default=100, help="how many (default 100)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    parser.add_argument(
+        "--shape", choices=sorted(SHAPES), default=STANDARD.name, help="default: standard"
+    )
     args = parser.parse_args(argv)
     if args.incidents < 1:
         parser.error("--incidents must be at least 1")
-    write_site(args.out, generate(args.incidents, args.seed))
+    write_site(args.out, generate(args.incidents, args.seed, SHAPES[args.shape]))
 
 
 if __name__ == "__main__":

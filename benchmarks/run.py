@@ -1,14 +1,28 @@
 """The build benchmark: statuspress against plain MkDocs on the same generated history.
 
 Usage: python -m benchmarks.run [--sizes 100,1000,10000] [--repeats 3] [--seed 2026]
+       [--shapes standard,settled] [--yardsticks mkdocs,lean] [--compare REV]
 
-For each size it measures, each in a fresh process: the cold build (no cache, no output; the
-median of the repeats), the rebuild after one new update to an unchanged history (warm
-cache), the peak memory of the build, the number and size of the output files, the gzip
-size of the status page, and the yardstick: `mkdocs build` with the built-in `mkdocs` theme
-and no plugins over the same text as one page per incident. Cold builds and yardstick builds
-take turns, and earlier outputs are set aside, to be deleted after the timed runs. It prints
-a table and writes JSON to benchmarks/out/.
+For each corpus shape (benchmarks/corpus.py) and size it measures, each in a fresh process:
+the cold build (no cache, no output; the median of the repeats), the rebuild after one new
+update to an unchanged history (warm cache), the peak memory of the build, the number and
+size of the output files, the gzip size of the status page, and the yardsticks
+(benchmarks/yardstick.py): `mkdocs build` with no plugins over the same text as one page per
+incident, with MkDocs' built-in `mkdocs` theme and with a lean one-template theme. Cold
+builds and yardstick builds take turns, each round in the reverse order of the last, and
+earlier outputs are set aside, to be deleted after the timed runs. It prints one table, with
+the cold and rebuild ratios to each yardstick, and writes JSON to benchmarks/out/.
+
+Before and after in the same run: `--compare REV` measures statuspress as of the git
+revision REV beside this checkout, in the same rounds as the yardsticks (cold builds of both
+and the yardsticks take turns; so do the rebuilds of both). REV's `generator/` and `theme/`
+are taken with `git archive`, laid out as the installed package, and put first on
+PYTHONPATH of REV's builds, so both run in this virtual environment, with the same MkDocs,
+Markdown and Python: only statuspress's own code differs. The table then has a row per
+revision, and the change (this checkout / REV) is printed below it. To compare versions
+that need different dependencies, run the benchmark in each one's virtual environment in
+turn, alternating, and compare the ratios, which each run measures against the same
+yardsticks.
 """
 
 from __future__ import annotations
@@ -16,6 +30,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import gzip
+import io
 import json
 import os
 import platform
@@ -23,15 +38,18 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import corpus
-from .yardstick import write_yardstick
+from .yardstick import YARDSTICKS, write_yardstick
 
 OUT = Path(__file__).resolve().parent / "out"
+REPO = Path(__file__).resolve().parent.parent
 BUILD = [
     sys.executable,
     "-c",
@@ -51,36 +69,63 @@ class Run:
 
 
 @dataclass(frozen=True)
-class Result:
-    """Everything measured for one history size."""
+class Checkout:
+    """A statuspress to measure: this checkout, or a revision extracted for --compare."""
 
+    label: str
+    env: dict[str, str] | None = None  # None: this process's environment
+
+
+@dataclass(frozen=True)
+class Build:
+    """A command to time, where it runs, and the outputs to set aside before each run."""
+
+    command: list[str]
+    cwd: Path
+    outputs: tuple[Path, ...]
+    env: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Yardstick:
+    """One plain MkDocs site, measured in the same rounds as the cold builds."""
+
+    seconds: float
+    runs: list[float]
+    peak_memory_mb: float
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything measured for one shape, size and checkout."""
+
+    shape: str
     incidents: int
+    checkout: str
     update_files: int
     cold_seconds: float
     cold_runs: list[float]
     rebuild_seconds: float
     rebuild_runs: list[float]
-    yardstick_seconds: float
-    yardstick_runs: list[float]
     peak_memory_mb: float
-    yardstick_peak_memory_mb: float
     output_files: int
     output_bytes: int
     status_page_bytes: int
     status_page_gzip_bytes: int
-    cold_ratio: float  # cold build / yardstick
-    rebuild_ratio: float  # rebuild after one update / yardstick
+    yardsticks: dict[str, Yardstick] = field(default_factory=dict)
+    cold_ratios: dict[str, float] = field(default_factory=dict)  # cold build / yardstick
+    rebuild_ratios: dict[str, float] = field(default_factory=dict)  # rebuild / yardstick
 
 
 class BuildFailed(RuntimeError):
     """A measured command exited with an error; carries the end of its output."""
 
 
-def timed(command: list[str], cwd: Path) -> Run:
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run `command`, return its wall time and its own peak RSS (from wait4, not guessed)."""
     with tempfile.TemporaryFile() as log:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -105,31 +150,17 @@ def build_command(config: Path, site: Path, strict: bool) -> list[str]:
     ]
 
 
-def cold_and_yardstick_builds(
-    config: Path, site: Path, yard_config: Path, yard_site: Path, options: Options, trash: Path
-) -> tuple[list[Run], list[Run]]:
-    """Cold builds (no cache, no output folder) and plain MkDocs builds, taken in turns and
-    each pair in the other order from the last, so that a machine growing faster or slower
-    during the run weighs on both alike."""
-    builds = {
-        "cold": (
-            build_command(config, site, options.strict),
-            config.parent,
-            (config.parent / CACHE_DIR, site),
-        ),
-        "yardstick": (
-            [*MKDOCS, "-f", str(yard_config), "-d", str(yard_site)],
-            yard_config.parent,
-            (yard_site,),
-        ),
-    }
+def in_turns(builds: dict[str, Build], repeats: int, trash: Path) -> dict[str, list[Run]]:
+    """Every build once per round, each round in the reverse order of the last, so that a
+    machine growing faster or slower during the run weighs on all of them alike."""
     runs: dict[str, list[Run]] = {name: [] for name in builds}
-    for index in range(options.repeats):
-        for name in sorted(builds, reverse=index % 2 == 1):
-            command, cwd, outputs = builds[name]
-            set_aside(trash, *outputs)
-            runs[name].append(timed(command, cwd))
-    return runs["cold"], runs["yardstick"]
+    names = list(builds)
+    for index in range(repeats):
+        for name in reversed(names) if index % 2 else names:
+            build = builds[name]
+            set_aside(trash, *build.outputs)
+            runs[name].append(timed(build.command, build.cwd, build.env))
+    return runs
 
 
 def set_aside(trash: Path, *paths: Path) -> None:
@@ -145,16 +176,36 @@ def set_aside(trash: Path, *paths: Path) -> None:
     os.sync()
 
 
+@dataclass(frozen=True)
+class Tree:
+    """One checkout's copy of the site root, and where its builds write."""
+
+    checkout: Checkout
+    config: Path
+    site: Path
+
+
 def rebuilds(
-    config: Path, site: Path, stories: list[corpus.Story], repeats: int, strict: bool
-) -> list[Run]:
-    """Each run adds one new update (new text) to the unchanged history, with a warm cache."""
-    runs = []
+    trees: list[Tree], stories: list[corpus.Story], repeats: int, strict: bool
+) -> dict[str, list[Run]]:
+    """Each run adds one new update (new text) to the unchanged history, with the warm cache
+    of the last build; the checkouts take turns as the cold builds do."""
+    runs: dict[str, list[Run]] = {tree.checkout.label: [] for tree in trees}
     for index in range(repeats):
-        added = corpus.add_update(config.parent, stories, index)
-        runs.append(timed(build_command(config, site, strict), config.parent))
-        added.unlink()
+        for tree in reversed(trees) if index % 2 else trees:
+            root = tree.config.parent
+            added = corpus.add_update(root, stories, index)
+            command = build_command(tree.config, tree.site, strict)
+            runs[tree.checkout.label].append(timed(command, root, tree.checkout.env))
+            _remove(added)
     return runs
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def output_stats(site: Path) -> tuple[int, int, int, int]:
@@ -170,43 +221,88 @@ class Options:
     repeats: int
     seed: int
     strict: bool
-    profile: Path | None  # folder for cProfile reports of one cold build per size
+    profile: Path | None  # folder for cProfile reports of one cold build per shape and size
+    yardsticks: tuple[str, ...] = YARDSTICKS
+    checkouts: tuple[Checkout, ...] = (Checkout("this checkout"),)
 
 
-def measure(size: int, options: Options, work: Path) -> Result:
-    repeats, strict = options.repeats, options.strict
-    stories = corpus.generate(size, options.seed)
-    config = corpus.write_site(work / "site-root", stories)
-    yard_config = write_yardstick(work / "yardstick", stories)
-    site = work / "site"
-    _log(f"{size} incidents: cold builds and the plain MkDocs yardstick, in turns")
-    cold, yard = cold_and_yardstick_builds(
-        config, site, yard_config, work / "yardstick-site", options, work / "set-aside"
-    )
-    files, size_bytes, page_bytes, page_gzip = output_stats(site)
-    _log(f"{size} incidents: rebuilds after one new update")
-    warm = rebuilds(config, site, stories, repeats, strict)
+def measure(shape: corpus.Shape, size: int, options: Options, work: Path) -> list[Result]:
+    """One Result per checkout: cold builds and yardsticks in turns, then the rebuilds."""
+    stories = corpus.generate(size, options.seed, shape)
+    trees = [
+        Tree(checkout, corpus.write_site(work / f"root-{n}", stories), work / f"site-{n}")
+        for n, checkout in enumerate(options.checkouts)
+    ]
+    builds = {f"cold {tree.checkout.label}": cold_build(tree, options.strict) for tree in trees}
+    for name in options.yardsticks:
+        config = write_yardstick(work / f"yardstick-{name}", stories, name)
+        site = work / f"yardstick-{name}-site"
+        builds[name] = Build([*MKDOCS, "-f", str(config), "-d", str(site)], config.parent, (site,))
+    what = f"{shape.name}, {size} incidents"
+    _log(f"{what}: cold builds and the yardsticks ({', '.join(options.yardsticks)}), in turns")
+    runs = in_turns(builds, options.repeats, work / "set-aside")
+    outputs = {tree.checkout.label: output_stats(tree.site) for tree in trees}
+    _log(f"{what}: rebuilds after one new update")
+    warm = rebuilds(trees, stories, options.repeats, options.strict)
     if options.profile:
-        _log(f"{size} incidents: profiling one cold build")
-        profile_build(config, work / "profiled-site", options.profile / f"profile-{size}.txt")
-    cold_s, warm_s, yard_s = (_median(r) for r in (cold, warm, yard))
+        _log(f"{what}: profiling one cold build")
+        report = options.profile / f"profile-{shape.name}-{size}.txt"
+        profile_build(trees[0].config, work / "profiled-site", report)
+    yardsticks = {
+        name: Yardstick(
+            _median(runs[name]), _seconds(runs[name]), max(r.max_rss_mb for r in runs[name])
+        )
+        for name in options.yardsticks
+    }
+    return [
+        result(
+            shape,
+            stories,
+            tree.checkout.label,
+            runs[f"cold {tree.checkout.label}"],
+            warm[tree.checkout.label],
+            outputs[tree.checkout.label],
+            yardsticks,
+        )
+        for tree in trees
+    ]
+
+
+def cold_build(tree: Tree, strict: bool) -> Build:
+    """No cache and no output folder: both are set aside before every run."""
+    root = tree.config.parent
+    command = build_command(tree.config, tree.site, strict)
+    return Build(command, root, (root / CACHE_DIR, tree.site), tree.checkout.env)
+
+
+def result(
+    shape: corpus.Shape,
+    stories: list[corpus.Story],
+    checkout: str,
+    cold: list[Run],
+    warm: list[Run],
+    outputs: tuple[int, int, int, int],
+    yardsticks: dict[str, Yardstick],
+) -> Result:
+    cold_s, warm_s = _median(cold), _median(warm)
+    files, size_bytes, page_bytes, page_gzip = outputs
     return Result(
-        incidents=size,
+        shape=shape.name,
+        incidents=len(stories),
+        checkout=checkout,
         update_files=sum(len(s.posts) for s in stories),
         cold_seconds=cold_s,
         cold_runs=_seconds(cold),
         rebuild_seconds=warm_s,
         rebuild_runs=_seconds(warm),
-        yardstick_seconds=yard_s,
-        yardstick_runs=_seconds(yard),
         peak_memory_mb=max(r.max_rss_mb for r in cold + warm),
-        yardstick_peak_memory_mb=max(r.max_rss_mb for r in yard),
         output_files=files,
         output_bytes=size_bytes,
         status_page_bytes=page_bytes,
         status_page_gzip_bytes=page_gzip,
-        cold_ratio=cold_s / yard_s,
-        rebuild_ratio=warm_s / yard_s,
+        yardsticks=yardsticks,
+        cold_ratios={name: cold_s / y.seconds for name, y in yardsticks.items()},
+        rebuild_ratios={name: warm_s / y.seconds for name, y in yardsticks.items()},
     )
 
 
@@ -247,15 +343,8 @@ def _log(message: str) -> None:
 
 
 def machine() -> dict[str, object]:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parent,
-        check=False,
-    ).stdout.strip()
     return {
-        "commit": commit or None,
+        "commit": _git("rev-parse", "--short", "HEAD") or None,
         "cpus": os.cpu_count(),
         "cpus_available": len(os.sched_getaffinity(0)),
         "python": platform.python_version(),
@@ -263,42 +352,142 @@ def machine() -> dict[str, object]:
     }
 
 
-COLUMNS = (
-    ("incidents", "incidents", "{:,}"),
-    ("update_files", "updates", "{:,}"),
-    ("cold_seconds", "cold s", "{:.2f}"),
-    ("yardstick_seconds", "mkdocs s", "{:.2f}"),
-    ("cold_ratio", "cold/mkdocs", "{:.2f}"),
-    ("rebuild_seconds", "rebuild s", "{:.2f}"),
-    ("rebuild_ratio", "rebuild/mkdocs", "{:.2f}"),
-    ("peak_memory_mb", "peak MB", "{:.0f}"),
-    ("output_files", "files", "{:,}"),
-    ("output_bytes", "output MB", None),
-    ("status_page_gzip_bytes", "status gz KB", None),
-)
+def _git(*arguments: str) -> str:
+    """git's output in this repository, or '' where git or the revision is missing."""
+    try:
+        done = subprocess.run(
+            ["git", *arguments], capture_output=True, text=True, cwd=REPO, check=False
+        )
+    except OSError:
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+class CompareFailed(RuntimeError):
+    """--compare names no usable revision."""
+
+
+def this_checkout() -> Checkout:
+    """The statuspress this interpreter imports, labelled by its commit ('-dirty' if edited)."""
+    return Checkout(_git("describe", "--always", "--dirty") or "this checkout")
+
+
+def extract(revision: str, into: Path) -> Checkout:
+    """statuspress's package and theme at `revision`, laid out as installed (statuspress/ and
+    statuspress/theme/) and compiled; first on PYTHONPATH, it is imported instead of ours."""
+    commit = _git("rev-parse", "--verify", "--quiet", "--short", f"{revision}^{{commit}}")
+    if not commit:
+        raise CompareFailed(f"'{revision}' is not a commit of this repository")
+    archive = subprocess.run(
+        ["git", "archive", commit, "generator", "theme"], cwd=REPO, capture_output=True
+    )
+    if archive.returncode != 0:
+        raise CompareFailed(f"{commit} has no generator/ and theme/ to build with")
+    into.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12 and later
+            tar.extractall(into, filter="data")
+        else:
+            tar.extractall(into)  # our own repository's archive
+    package = into / "statuspress"
+    (into / "generator").rename(package)
+    (into / "theme").rename(package / "theme")
+    compileall.compile_dir(package, quiet=1)
+    paths = [str(into), *filter(None, [os.environ.get("PYTHONPATH")])]
+    checkout = Checkout(commit, {**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
+    _check_imports(checkout, package)
+    return checkout
+
+
+def _check_imports(checkout: Checkout, package: Path) -> None:
+    """Fail unless the checkout's builds import its package and theme, not this checkout's."""
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import statuspress.theme as t, statuspress.cli as c; "
+            "print(t.__file__); print(c.__file__)",
+        ],
+        env=checkout.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    files = [Path(line) for line in shown.stdout.splitlines()]
+    if shown.returncode != 0 or len(files) != 2 or not all(package in f.parents for f in files):
+        raise CompareFailed(
+            f"{checkout.label} does not import from {package}: {shown.stderr[-500:]}"
+        )
+
+
+def columns(yardsticks: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, label) per table column; a key 'name/cold' is the cold ratio to yardstick name."""
+    names = list(yardsticks)
+    return [
+        ("shape", "shape"),
+        ("incidents", "incidents"),
+        ("update_files", "updates"),
+        ("checkout", "statuspress"),
+        ("cold_seconds", "cold s"),
+        *((f"{name}/seconds", f"{name} s") for name in names),
+        *((f"{name}/cold", f"cold/{name}") for name in names),
+        ("rebuild_seconds", "rebuild s"),
+        *((f"{name}/rebuild", f"rebuild/{name}") for name in names),
+        ("peak_memory_mb", "peak MB"),
+        ("output_files", "files"),
+        ("output_bytes", "output MB"),
+        ("status_page_gzip_bytes", "status gz KB"),
+    ]
 
 
 def table(results: list[Result], info: dict[str, object]) -> str:
-    """A Markdown table of the results, ready for the performance page of the docs."""
-    head = "| " + " | ".join(label for _, label, _ in COLUMNS) + " |"
-    rule = "|" + "|".join("---:" for _ in COLUMNS) + "|"
-    rows = [
-        "| " + " | ".join(_cell(r, key, fmt) for key, _, fmt in COLUMNS) + " |" for r in results
-    ]
+    """A Markdown table of the results, ready for the performance page of the docs; with --compare, the change."""
+    shown = columns(results[0].yardsticks if results else ())
+    head = "| " + " | ".join(label for _, label in shown) + " |"
+    rule = "|" + "|".join("---" if key in TEXT else "---:" for key, _ in shown) + "|"
+    rows = ["| " + " | ".join(_cell(r, key) for key, _ in shown) + " |" for r in results]
     note = (
         f"{info['cpus']} CPUs (nproc {info['cpus_available']}), Python {info['python']}, "
         f"median of {info['repeats']} runs, seed {info['seed']}"
     )
-    return "\n".join([head, rule, *rows, "", note])
+    return "\n".join([head, rule, *rows, "", note, *changes(results)])
 
 
-def _cell(result: Result, key: str, fmt: str | None) -> str:
+TEXT = ("shape", "checkout")
+
+
+def _cell(result: Result, key: str) -> str:
+    name, _, part = key.partition("/")
+    if part == "seconds":
+        return f"{result.yardsticks[name].seconds:.2f}"
+    if part:
+        ratios = result.cold_ratios if part == "cold" else result.rebuild_ratios
+        return f"{ratios[name]:.2f}"
     value = getattr(result, key)
     if key == "output_bytes":
         return f"{value / 1e6:.1f}"
     if key == "status_page_gzip_bytes":
         return f"{value / 1024:.1f}"
-    return fmt.format(value) if fmt else str(value)
+    if key == "peak_memory_mb":
+        return f"{value:.0f}"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def changes(results: list[Result]) -> list[str]:
+    """With --compare, per shape and size: this checkout's medians over the other's."""
+    together: dict[tuple[str, int], list[Result]] = {}
+    for result in results:
+        together.setdefault((result.shape, result.incidents), []).append(result)
+    lines = []
+    for ours, theirs in (group for group in together.values() if len(group) == 2):
+        lines.append(
+            f"{ours.shape}, {ours.incidents:,} incidents: {ours.checkout} / {theirs.checkout}"
+            f" = {ours.cold_seconds / theirs.cold_seconds:.2f}× cold, "
+            f"{ours.rebuild_seconds / theirs.rebuild_seconds:.2f}× rebuild"
+        )
+    return ["", *lines] if lines else []
 
 
 def parse_sizes(text: str) -> list[int]:
@@ -311,6 +500,22 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
+def names_from(choices: Iterable[str]) -> Callable[[str], list[str]]:
+    """An argparse type: a comma-separated list of some of `choices`, in their order."""
+    known = list(choices)
+
+    def parse(text: str) -> list[str]:
+        asked = [part.strip() for part in text.split(",") if part.strip()]
+        unknown = [name for name in asked if name not in known]
+        if unknown or not asked:
+            raise argparse.ArgumentTypeError(
+                f"'{text}': choose from {', '.join(known)} (comma-separated)"
+            )
+        return [name for name in known if name in asked]
+
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark statuspress against plain MkDocs.")
     parser.add_argument(
@@ -319,33 +524,86 @@ def main(argv: list[str] | None = None) -> int:
         default=[100, 1000, 10000],
         help="incident counts, comma-separated (default 100,1000,10000)",
     )
+    parser.add_argument(
+        "--shapes",
+        type=names_from(corpus.SHAPES),
+        default=list(corpus.SHAPES),
+        help=f"corpus shapes, comma-separated (default {','.join(corpus.SHAPES)})",
+    )
+    parser.add_argument(
+        "--yardsticks",
+        type=names_from(YARDSTICKS),
+        default=list(YARDSTICKS),
+        help=f"plain MkDocs sites to compare with (default {','.join(YARDSTICKS)})",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="REV",
+        help="also measure statuspress as of this git revision, in the same rounds",
+    )
     parser.add_argument("--repeats", type=int, default=3, help="runs per measurement")
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
     parser.add_argument("--out", type=Path, default=OUT, help="where the JSON goes")
-    parser.add_argument("--strict", action="store_true", help="build with --strict")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="build with --strict (the standard shape only: the settled one warns)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated trees")
     parser.add_argument(
-        "--profile", action="store_true", help="also write a cProfile report per size"
+        "--profile", action="store_true", help="also write a cProfile report per shape and size"
     )
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    info = {**machine(), "repeats": args.repeats, "seed": args.seed}
+    if args.strict and args.shapes != [corpus.STANDARD.name]:
+        parser.error("--strict needs --shapes standard: the settled shape has warnings")
     compile_bytecode()
-    options = Options(args.repeats, args.seed, args.strict, args.out if args.profile else None)
-    results = []
     works = args.out / "work"
     shutil.rmtree(works, ignore_errors=True)
     try:
-        for size in args.sizes:
-            try:
-                results.append(measure(size, options, works / str(size)))
-            except BuildFailed as failure:
-                print(f"benchmark failed at {size} incidents: {failure}", file=sys.stderr)
-                return 1
+        return measure_all(args, works)
     finally:
         if not args.keep:  # only now: see set_aside
             shutil.rmtree(works, ignore_errors=True)
+
+
+def measure_all(args: argparse.Namespace, works: Path) -> int:
+    """Every shape and size, for this checkout and the one --compare names."""
+    checkouts = [this_checkout()]
+    if args.compare:
+        try:
+            other = extract(args.compare, works / "compare")
+        except CompareFailed as failure:
+            print(f"benchmark: --compare: {failure}", file=sys.stderr)
+            return 1
+        if other.label == checkouts[0].label:  # the same commit, unedited: keep rows apart
+            other = Checkout(f"{other.label} (--compare)", other.env)
+        checkouts.append(other)
+    info = {
+        **machine(),
+        "repeats": args.repeats,
+        "seed": args.seed,
+        "shapes": args.shapes,
+        "yardsticks": args.yardsticks,
+        "checkouts": [c.label for c in checkouts],
+    }
+    options = Options(
+        args.repeats,
+        args.seed,
+        args.strict,
+        args.out if args.profile else None,
+        tuple(args.yardsticks),
+        tuple(checkouts),
+    )
+    results = []
+    for name in args.shapes:
+        for size in args.sizes:
+            try:
+                results += measure(corpus.SHAPES[name], size, options, works / name / str(size))
+            except BuildFailed as failure:
+                print(f"benchmark failed at {name}, {size} incidents: {failure}", file=sys.stderr)
+                return 1
     write_results(args.out, results, info)
     print(table(results, info))
     return 0
@@ -362,7 +620,8 @@ def compile_bytecode() -> None:
 
 def write_results(out: Path, results: list[Result], info: dict[str, object]) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    target = out / f"results-{'-'.join(str(r.incidents) for r in results)}.json"
+    sizes = dict.fromkeys(str(r.incidents) for r in results)
+    target = out / f"results-{'-'.join(sizes)}.json"
     payload = {"machine": info, "results": [asdict(r) for r in results]}
     target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return target

@@ -1,31 +1,50 @@
-"""Time the stages statuspress owns before rendering pages: loading and Markdown.
+"""Time the stages statuspress owns before rendering pages: loading and Markdown; and the
+guards that must stay fast whatever the input.
 
-Usage: python -m benchmarks.stages [--sizes 1000,10000]
+Usage: python -m benchmarks.stages [--sizes 1000,10000] [--guards]
 
 In one process, on the benchmark corpus: loading the history with an empty and with a warm
 front matter cache, and rendering every public text with an empty and with a warm Markdown
 cache. The `baseline` columns switch the speed-ups off (pure-Python YAML, a new Markdown
 converter per text, no cache), so the table shows what each one buys.
+
+The guards come first (`--guards`: only them): refusing a YAML alias bomb (a billion
+values) and the leak guard's scan of the example site's build, each against its budget.
+The exit status is 1 if one went over, so a quiet machine can gate on it; the tests check
+only that the bomb is refused and the example is clean, as wall-clock limits in a test
+suite fail on a busy machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
 
 import markdown as md
 from statuspress import cache
 from statuspress import markdown as rendering
+from statuspress.build import build_site
+from statuspress.leakguard import scan_tree
 from statuspress.model import Site, load_settings, load_site, source
+from statuspress.project import load_project
 
 from . import corpus
-from .run import parse_sizes
+from .run import REPO, parse_sizes
+
+ALIAS_BOMB = (  # ten levels of ten aliases each: 10**10 values if expanded
+    "---\n"
+    + "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10))
+    + "---\n"
+)
 
 
 def texts_of(site: Site) -> list[str]:
@@ -84,12 +103,70 @@ def measure(root: Path, cache_dir: Path) -> dict[str, float]:
     return result
 
 
-def main(argv: list[str] | None = None) -> None:
+@dataclass(frozen=True)
+class Guard:
+    """A stage that must stay fast on any input, its budget in seconds, and its check."""
+
+    name: str
+    budget: float
+    run: Callable[[Path], bool]  # False: it did not do its job
+    prepare: Callable[[Path], object] | None = None  # untimed, on the same empty folder
+
+
+def alias_bomb_refused(temp: Path) -> bool:
+    """Loading a site whose one update is an alias bomb reports yaml-complexity."""
+    corpus.write_site(temp, [])
+    bomb = temp / "incidents" / "2026-11-20-api-errors" / "a.md"
+    bomb.parent.mkdir(parents=True)
+    bomb.write_text(ALIAS_BOMB, encoding="utf-8")
+    settings, _ = load_settings(temp / "mkdocs.yml")
+    assert settings is not None
+    _, diagnostics = load_site(temp, settings)
+    return any(d.rule == "yaml-complexity" for d in diagnostics)
+
+
+def example_scanned(site: Path) -> bool:
+    """The leak guard finds nothing in the example site's build (built in `site` first)."""
+    project = load_project(REPO / "mkdocs.yml", corpus.NOW)
+    return scan_tree(site, project.root, project.settings) == []
+
+
+def build_example(site: Path) -> None:
+    build_site(REPO / "mkdocs.yml", site, now=corpus.NOW)
+
+
+GUARDS = (
+    Guard("alias bomb refused", 2.0, alias_bomb_refused),
+    Guard("example site scanned by the leak guard", 2.0, example_scanned, build_example),
+)
+
+
+def time_guards() -> bool:
+    """Print each guard's time against its budget; False if one failed or went over."""
+    within = True
+    for guard in GUARDS:
+        with tempfile.TemporaryDirectory() as temp:
+            folder = Path(temp) / "work"
+            folder.mkdir()
+            if guard.prepare:
+                guard.prepare(folder)
+            start = time.perf_counter()
+            done = guard.run(folder)
+            took = time.perf_counter() - start
+        verdict = "ok" if done and took < guard.budget else "FAILED" if not done else "OVER"
+        within = within and verdict == "ok"
+        print(f"{guard.name}: {took:.3f} s (budget {guard.budget:g} s) {verdict}", flush=True)
+    return within
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time loading and Markdown rendering.")
     parser.add_argument("--sizes", type=parse_sizes, default=[1000, 10000])
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
+    parser.add_argument("--guards", action="store_true", help="time only the guards")
     args = parser.parse_args(argv)
-    for size in args.sizes:
+    within = time_guards()
+    for size in [] if args.guards else args.sizes:
         with tempfile.TemporaryDirectory() as temp:
             root = Path(temp) / "site"
             corpus.write_site(root, corpus.generate(size, args.seed))
@@ -97,7 +174,8 @@ def main(argv: list[str] | None = None) -> None:
             shutil.rmtree(root)
         cells = ", ".join(f"{k} {v:.2f} s" for k, v in result.items())
         print(f"{size:,} incidents: {cells}", flush=True)
+    return 0 if within else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

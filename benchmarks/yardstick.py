@@ -1,8 +1,15 @@
-"""The yardstick: the same corpus as plain MkDocs pages, one ordinary page per incident.
+"""The yardsticks: the same corpus as plain MkDocs pages, one ordinary page per incident.
 
-Built with `mkdocs build`, the built-in `mkdocs` theme and no plugins. The navigation lists
-only the home page: with every incident in `nav`, each page would carry 10,000 links and
-plain MkDocs would do quadratic work, which would make the yardstick meaninglessly slow.
+Both are built with `mkdocs build` and no plugins (not even search), over the same Markdown:
+
+- `mkdocs`: MkDocs' built-in `mkdocs` theme (Bootstrap, a page header and table of contents).
+- `lean`: the leanest site MkDocs makes, a `custom_dir` theme of one `main.html` that writes
+  the page's title and content and nothing else. Any static site generator does at least
+  this much per page, so it is the harder yardstick.
+
+The navigation lists only the home page: with every incident in `nav`, each page would
+carry 10,000 links and plain MkDocs would do quadratic work, which would make a yardstick
+meaninglessly slow.
 """
 
 from __future__ import annotations
@@ -16,10 +23,24 @@ site_name: Benchmark Status (plain MkDocs)
 site_url: https://status.bench.example/
 docs_dir: docs
 theme:
-  name: mkdocs
+{theme}
 plugins: []
 nav:
   - Home: index.md
+"""
+THEMES = {  # yardstick -> the `theme:` of its mkdocs.yml
+    "mkdocs": "  name: mkdocs",
+    "lean": "  name: null\n  custom_dir: theme",
+}
+YARDSTICKS = tuple(THEMES)
+LEAN_TEMPLATE = """\
+<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{{ page.title }} - {{ config.site_name }}</title></head>
+<body>
+{{ page.content }}
+</body>
+</html>
 """
 FIELDS = (
     ("eta", "ETA"),
@@ -30,12 +51,16 @@ FIELDS = (
 )
 
 
-def write_yardstick(root: Path, stories: list[Story]) -> Path:
-    """mkdocs.yml, docs/index.md listing every incident, docs/<id>.md each; the config path."""
+def write_yardstick(root: Path, stories: list[Story], name: str = "mkdocs") -> Path:
+    """mkdocs.yml, docs/index.md listing every incident, docs/<id>.md each, and for `lean`
+    theme/main.html; returns the config path."""
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     config = root / "mkdocs.yml"
-    config.write_text(CONFIG, encoding="utf-8")
+    config.write_text(CONFIG.format(theme=THEMES[name]), encoding="utf-8")
+    if name == "lean":
+        (root / "theme").mkdir(exist_ok=True)
+        (root / "theme" / "main.html").write_text(LEAN_TEMPLATE, encoding="utf-8")
     links = [f"- [{s.title}]({s.id}.md) ({s.posts[0].at:%Y-%m-%d})" for s in reversed(stories)]
     (docs / "index.md").write_text(
         "# Incident history\n\n" + "\n".join(links) + "\n", encoding="utf-8"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from statuspress.cli import main
 NOW = "2026-11-22T10:00:00Z"
 
 
-def corpus(out: Path, incidents: int, seed: int = 7) -> Path:
+def corpus(out: Path, incidents: int, seed: int = 7, shape: str = "standard") -> Path:
     """Write a corpus with the command users run; returns its site root."""
     subprocess.run(
         [
@@ -27,6 +28,8 @@ def corpus(out: Path, incidents: int, seed: int = 7) -> Path:
             str(incidents),
             "--seed",
             str(seed),
+            "--shape",
+            shape,
         ],
         cwd=REPO,
         check=True,
@@ -38,10 +41,11 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-def test_same_seed_gives_the_same_bytes(tmp_path: Path) -> None:
-    first = tree(corpus(tmp_path / "a", 40))
-    assert first == tree(corpus(tmp_path / "b", 40))
-    assert first != tree(corpus(tmp_path / "c", 40, seed=8))
+@pytest.mark.parametrize("shape", ["standard", "settled"])
+def test_same_seed_gives_the_same_bytes(tmp_path: Path, shape: str) -> None:
+    first = tree(corpus(tmp_path / "a", 40, shape=shape))
+    assert first == tree(corpus(tmp_path / "b", 40, shape=shape))
+    assert first != tree(corpus(tmp_path / "c", 40, seed=8, shape=shape))
 
 
 def test_corpus_shape(tmp_path: Path) -> None:
@@ -58,24 +62,78 @@ def test_corpus_shape(tmp_path: Path) -> None:
     assert len({line for line in config.splitlines() if "group: " in line}) == 4
 
 
-def test_corpus_passes_strict_check(tmp_path: Path) -> None:
-    root = corpus(tmp_path / "site", 30)
+def stories_in(files: dict[str, bytes]) -> dict[str, list[str]]:
+    """Incident folder -> the texts of its update files, oldest first."""
+    folders: dict[str, list[str]] = {}
+    for path in sorted(files):
+        parts = path.split("/")
+        if parts[0] == "incidents" and parts[-1] != "postmortem.md":
+            folders.setdefault(parts[1], []).append(files[path].decode())
+    return folders
+
+
+def test_settled_shape(tmp_path: Path) -> None:
+    """10% maintenance, a postmortem for a third of the serious incidents, none open."""
+    files = tree(corpus(tmp_path / "site", 400, shape="settled"))
+    folders = stories_in(files)
+    maintenance = [f for f, texts in folders.items() if "kind: maintenance" in texts[0]]
+    serious = [
+        f for f, texts in folders.items() if re.search(r"impact: (major|critical)", texts[0])
+    ]
+    with_postmortem = [f for f in serious if f"incidents/{f}/postmortem.md" in files]
+    assert len(folders) == 400
+    assert 0.06 < len(maintenance) / 400 < 0.14
+    assert 0.2 < len(with_postmortem) / len(serious) < 0.45
+    assert all(3 <= len(texts) <= 8 for texts in folders.values())
+    assert all(re.search(r"status: (resolved|completed)", t[-1]) for t in folders.values())
+
+
+def check(root: Path, *options: str) -> tuple[int, str]:
     result = CliRunner().invoke(
-        main, ["check", "-f", str(root / "mkdocs.yml"), "--now", NOW, "--strict"]
+        main, ["check", "-f", str(root / "mkdocs.yml"), "--now", NOW, *options]
     )
-    assert result.exit_code == 0, result.output
-    assert "no problems found" in result.output.lower()
+    return result.exit_code, result.output
 
 
-def test_yardstick_pages_carry_the_same_text(tmp_path: Path) -> None:
+def test_standard_corpus_and_its_new_update_pass_strict_check(tmp_path: Path) -> None:
+    from benchmarks import corpus as generator
+
+    stories = generator.generate(30, 7)
+    root = tmp_path / "site"
+    generator.write_site(root, stories)
+    added = generator.add_update(root, stories)
+    assert added.is_file() and added.parent.name == stories[-2].id  # the open incident
+    code, output = check(root, "--strict")
+    assert code == 0, output
+    assert "no problems found" in output.lower()
+
+
+def test_settled_corpus_only_warns_of_missing_postmortems(tmp_path: Path) -> None:
+    """Its rebuild's update opens a new incident, which is clean."""
+    from benchmarks import corpus as generator
+
+    stories = generator.generate(60, 7, generator.SETTLED)
+    root = tmp_path / "site"
+    generator.write_site(root, stories)
+    added = generator.add_update(root, stories)
+    assert added.is_dir() and added.name not in {s.id for s in stories}
+    code, output = check(root)
+    rules = set(re.findall(r"(error|warning)\[([a-z-]+)\]", output))
+    assert code == 0, output
+    assert rules == {("warning", "postmortem-missing"), ("warning", "followup-missing")}
+    assert added.name not in output
+
+
+@pytest.mark.parametrize("name", ["mkdocs", "lean"])
+def test_yardstick_pages_carry_the_same_text(tmp_path: Path, name: str) -> None:
     script = (
         "import sys; from pathlib import Path; from benchmarks import corpus, yardstick\n"
         "stories = corpus.generate(12, 3)\n"
-        "yardstick.write_yardstick(Path(sys.argv[1]), stories)\n"
+        "yardstick.write_yardstick(Path(sys.argv[1]), stories, sys.argv[2])\n"
         "print('\\n'.join(p.body for s in stories for p in s.posts))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path)],
+        [sys.executable, "-c", script, str(tmp_path), name],
         cwd=REPO,
         check=True,
         capture_output=True,
@@ -85,79 +143,152 @@ def test_yardstick_pages_carry_the_same_text(tmp_path: Path) -> None:
     bodies = [line for line in out.splitlines() if line.strip()]
     assert bodies and all(body in pages for body in bodies)
     assert len(list((tmp_path / "docs").glob("*.md"))) == 13  # one per incident, and the index
-    assert "name: mkdocs" in (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+    theme = "name: mkdocs" if name == "mkdocs" else "name: null\n  custom_dir: theme"
+    assert theme in (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_lean_yardstick_pages_hold_title_and_content_only(tmp_path: Path) -> None:
+    from benchmarks import corpus as generator
+    from benchmarks import yardstick
+
+    stories = generator.generate(5, 3)
+    config = yardstick.write_yardstick(tmp_path / "lean", stories, "lean")
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+        check=True,
+    )
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert pages == sorted(["index.html", *(f"{s.id}/index.html" for s in stories)])
+    html = (site / stories[0].id / "index.html").read_text(encoding="utf-8")
+    assert f"<title>{stories[0].title} - " in html
+    assert "<h2" in html and "<nav" not in html and "<script" not in html
+    assert "<link" not in html and not (site / "search").exists()
+
+
+def benchmark(out: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--repeats", "1", "--out", str(out), *options],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_runner_end_to_end(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.run",
-            "--sizes",
-            "20",
-            "--repeats",
-            "1",
-            "--out",
-            str(tmp_path),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    """Both shapes, both yardsticks by default, in one table and one JSON file."""
+    result = benchmark(tmp_path, "--sizes", "12")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("| shape | incidents | updates | statuspress | cold s |")
+    for column in ("mkdocs s", "lean s", "cold/mkdocs", "cold/lean", "rebuild/lean"):
+        assert f"| {column} |" in lines[0]
+    assert [line.split(" | ")[0] for line in lines[2:4]] == ["| standard", "| settled"]
+    assert "CPUs" in result.stdout
+    data = json.loads((tmp_path / "results-12.json").read_text(encoding="utf-8"))
+    assert data["machine"]["cpus"] >= 1
+    assert [row["shape"] for row in data["results"]] == ["standard", "settled"]
+    for row in data["results"]:
+        assert row["incidents"] == 12
+        assert row["output_files"] > 12
+        assert 0 < row["status_page_gzip_bytes"] < row["status_page_bytes"]
+        assert row["cold_seconds"] > 0 and row["peak_memory_mb"] > 10
+        assert set(row["yardsticks"]) == {"mkdocs", "lean"}
+        for name, yardstick in row["yardsticks"].items():
+            assert row["cold_ratios"][name] == row["cold_seconds"] / yardstick["seconds"]
+            assert row["rebuild_ratios"][name] == row["rebuild_seconds"] / yardstick["seconds"]
+    assert not (tmp_path / "work").exists()
+
+
+def test_runner_compares_with_a_revision_in_the_same_run(tmp_path: Path) -> None:
+    result = benchmark(
+        tmp_path, "--sizes", "8", "--shapes", "settled", "--yardsticks", "lean", "--compare", "HEAD"
     )
     assert result.returncode == 0, result.stderr
-    assert "| incidents |" in result.stdout
-    assert "CPUs" in result.stdout
-    data = json.loads((tmp_path / "results-20.json").read_text(encoding="utf-8"))
-    row = data["results"][0]
-    assert data["machine"]["cpus"] >= 1
-    assert row["incidents"] == 20
-    assert row["output_files"] > 20
-    assert 0 < row["status_page_gzip_bytes"] < row["status_page_bytes"]
-    assert row["cold_seconds"] > 0 and row["yardstick_seconds"] > 0
-    assert row["cold_ratio"] == row["cold_seconds"] / row["yardstick_seconds"]
-    assert row["peak_memory_mb"] > 10
-    assert not (tmp_path / "work" / "20").exists()
+    data = json.loads((tmp_path / "results-8.json").read_text(encoding="utf-8"))
+    labels = [row["checkout"] for row in data["results"]]
+    assert len(labels) == 2 and labels == data["machine"]["checkouts"]
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    assert labels[0] != labels[1] and labels[1].startswith(head)
+    assert all(set(row["yardsticks"]) == {"lean"} for row in data["results"])
+    assert f"settled, 8 incidents: {labels[0]} / {labels[1]} = " in result.stdout
 
 
-def test_runner_rejects_bad_sizes(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--sizes", "ten", "--out", str(tmp_path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 2
-    assert "'ten' is not a list like 100,1000" in result.stderr
+@pytest.mark.parametrize(
+    ("options", "code", "message"),
+    [
+        (["--sizes", "ten"], 2, "'ten' is not a list like 100,1000"),
+        (["--shapes", "standard,round"], 2, "'standard,round': choose from standard, settled"),
+        (["--yardsticks", ""], 2, "'': choose from mkdocs, lean"),
+        (["--strict"], 2, "--strict needs --shapes standard"),
+        (["--sizes", "3", "--compare", "no-such-rev"], 1, "'no-such-rev' is not a commit"),
+    ],
+)
+def test_runner_rejects_bad_options(
+    tmp_path: Path, options: list[str], code: int, message: str
+) -> None:
+    result = benchmark(tmp_path, *options)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
 
 
-def test_cold_and_yardstick_builds_take_turns_and_set_outputs_aside(
+def test_builds_take_turns_and_set_outputs_aside(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Neither tool always runs first, and no timed build follows a mass deletion."""
+    """No build always runs first, no timed build follows a mass deletion, each checkout's
+    builds get its environment, and the rebuilds find the cache their cold builds left."""
+    from benchmarks import corpus as generator
     from benchmarks import run
 
-    config, yard_config = tmp_path / "root" / "mkdocs.yml", tmp_path / "yard" / "mkdocs.yml"
-    site, yard_site, trash = tmp_path / "site", tmp_path / "yard-site", tmp_path / "trash"
     order: list[str] = []
 
-    def fake_build(command: list[str], cwd: Path) -> run.Run:
+    def fake_build(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> run.Run:
         ours = "mkdocs" not in command
-        output = site if ours else yard_site
-        assert not output.exists()
-        assert not (ours and (config.parent / run.CACHE_DIR).exists())
-        order.append("cold" if ours else "yardstick")
-        (output / "index.html").parent.mkdir(parents=True)
-        (output / "index.html").write_text(str(len(order)))
+        site, cache = Path(command[command.index("-d") + 1]), cwd / run.CACHE_DIR
+        rebuild = ours and cache.exists()
+        assert site.exists() == rebuild
+        assert (env or {}).get("MARK") == ("b" if cwd.name == "root-1" else None)
+        order.append(("rebuild " if rebuild else "") + cwd.name)
+        site.mkdir(exist_ok=True)
+        (site / "index.html").write_text(str(len(order)))
         if ours:
-            (config.parent / run.CACHE_DIR).mkdir(parents=True)
-        return run.Run(seconds=1.0, max_rss_mb=1.0)
+            cache.mkdir(exist_ok=True)
+        return run.Run(seconds=2.0 if ours else 1.0, max_rss_mb=1.0)
 
     monkeypatch.setattr(run, "timed", fake_build)
-    options = run.Options(repeats=4, seed=1, strict=False, profile=None)
-    cold, yard = run.cold_and_yardstick_builds(config, site, yard_config, yard_site, options, trash)
-    assert order == ["cold", "yardstick", "yardstick", "cold"] * 2
-    assert len(cold) == len(yard) == 4
-    kept = sorted(p.read_text() for p in trash.rglob("index.html"))
-    assert len(kept) == 6  # every output but the last two, moved aside, not deleted
+    checkouts = (run.Checkout("a"), run.Checkout("b", {"MARK": "b"}))
+    options = run.Options(4, 1, False, None, ("mkdocs", "lean"), checkouts)
+    results = run.measure(generator.STANDARD, 6, options, tmp_path)
+    one_way = ["root-0", "root-1", "yardstick-mkdocs", "yardstick-lean"]
+    rebuilds = ["rebuild root-0", "rebuild root-1", "rebuild root-1", "rebuild root-0"]
+    assert order == (one_way + one_way[::-1]) * 2 + rebuilds * 2
+    assert [r.checkout for r in results] == ["a", "b"]
+    assert all(r.cold_ratios == {"mkdocs": 2.0, "lean": 2.0} for r in results)
+    assert all(len(r.cold_runs) == len(r.rebuild_runs) == 4 for r in results)
+    kept = list((tmp_path / "set-aside").rglob("index.html"))
+    assert len(kept) == 12  # every output but the last round's, moved aside, not deleted
+    written = {p.name for p in (tmp_path / "root-0" / "incidents").rglob("*.md")}
+    assert generator.new_update().file not in written  # each rebuild's update is taken away
+
+
+def test_guards_are_timed_against_their_budgets(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks import stages
+
+    assert stages.main(["--guards"]) == 0
+    shown = capsys.readouterr().out
+    assert "alias bomb refused: " in shown and "example site scanned" in shown
+    assert shown.count(" ok\n") == len(stages.GUARDS)
+    slow = stages.Guard("slow", 0.0, lambda folder: True)
+    wrong = stages.Guard("wrong", 60.0, lambda folder: False)
+    monkeypatch.setattr(stages, "GUARDS", (slow, wrong))
+    assert stages.main(["--guards"]) == 1
+    assert capsys.readouterr().out.split("\n")[:2] == [
+        "slow: 0.000 s (budget 0 s) OVER",
+        "wrong: 0.000 s (budget 60 s) FAILED",
+    ]

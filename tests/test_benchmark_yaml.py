@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,3 +73,17 @@ def test_deep_or_ambiguous_text_takes_the_pure_python_path(text: str) -> None:
     raw, problems = source.split_front_matter("x.md", f"---\n{text}\n---\n")
     assert raw is None
     assert problems[0].rule.startswith("yaml")
+
+
+@pytest.mark.parametrize("shape", ["standard", "settled"])
+def test_every_benchmark_file_takes_the_fast_path(tmp_path: Path, shape: str) -> None:
+    """Otherwise the benchmark would time the pure-Python parser on a shape unnoticed."""
+    from benchmarks import corpus
+
+    stories = corpus.generate(40, 7, corpus.SHAPES[shape])
+    corpus.write_site(tmp_path, [*stories, corpus.new_incident()])
+    files = sorted((tmp_path / "incidents").rglob("*.md"))
+    assert any(f.name == "postmortem.md" for f in files)
+    for file in files:
+        front_matter = file.read_text(encoding="utf-8").split("---\n")[1]
+        assert source._fast_parser_agrees(front_matter), file

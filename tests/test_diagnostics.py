@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -654,11 +653,10 @@ def test_each_loader_rule_has_its_own_pinned_case() -> None:
     }
 
 
-def test_alias_bomb_is_refused_fast(tmp_path: Path) -> None:
-    started = time.perf_counter()
+def test_alias_bomb_is_refused(tmp_path: Path) -> None:
+    """How fast: python -m benchmarks.stages --guards."""
     text = diagnose(tmp_path, CASES["yaml-complexity"])
     assert "yaml-complexity" in text
-    assert time.perf_counter() - started < 2
 
 
 def test_deep_nesting_is_refused_without_recursion_error(tmp_path: Path) -> None:

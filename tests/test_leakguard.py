@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import html
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -282,15 +281,14 @@ def test_files_of_an_unpublished_incident_are_an_error(tmp_path: Path) -> None:
     ]
 
 
-def test_the_example_site_is_clean_and_scanned_quickly(tmp_path: Path) -> None:
+def test_the_example_site_is_clean(tmp_path: Path) -> None:
+    """How fast: python -m benchmarks.stages --guards."""
     site = tmp_path / "site"
     build_site(REPO / "mkdocs.yml", site, now=EXAMPLE_NOW)
     from statuspress.project import load_project
 
     project = load_project(REPO / "mkdocs.yml", EXAMPLE_NOW)
-    started = time.perf_counter()
     assert scan_tree(site, project.root, project.settings) == []
-    assert time.perf_counter() - started < 2.0
 
 
 # --- canaries through a real build ------------------------------------------------------
