@@ -441,7 +441,7 @@ def columns(yardsticks: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def table(results: list[Result], info: dict[str, object]) -> str:
-    """A Markdown table of the results, ready for the performance page of the docs; with --compare, the change."""
+    """A Markdown table of the results, for the docs; with --compare, the change too."""
     shown = columns(results[0].yardsticks if results else ())
     head = "| " + " | ".join(label for _, label in shown) + " |"
     rule = "|" + "|".join("---" if key in TEXT else "---:" for key, _ in shown) + "|"
