@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,9 +14,11 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 from conftest import REPO
+from statuspress import __version__
 from statuspress.build import build_site
 from statuspress.cli import main
 from statuspress.commands import init
+from statuspress.provenance import Provenance
 
 SCAFFOLD_WORKFLOWS = REPO / "generator" / "scaffold" / "workflows"
 EXAMPLE = "incidents/2026-11-03-slow-dashboard"
@@ -50,6 +53,7 @@ def test_init_writes_a_site_that_checks_clean_and_builds(tmp_path: Path) -> None
         f"  {EXAMPLE}/20261103T1438Z-identified.md",
         f"  {EXAMPLE}/20261103T1501Z-resolved.md",
         "  mkdocs.yml",
+        "  requirements.txt",
         *workflows,
     ]
     assert "  cd acme-status" in result.output
@@ -69,10 +73,57 @@ def test_init_writes_a_site_that_checks_clean_and_builds(tmp_path: Path) -> None
     )
     assert (check.exit_code, check.output) == (0, "no problems found\n")
     built = build_site(site / "mkdocs.yml", site / "site", NOW, strict=True)
-    assert built.incidents == 1
-    assert "Dashboard slow to load" in (
-        site / "site" / EXAMPLE.split("/")[1] / "index.html"
-    ).read_text(encoding="utf-8")
+    assert_publishes_no_incident(site / "site")
+    assert built.incidents == 0
+
+
+def assert_publishes_no_incident(site_dir: Path) -> None:
+    """The example incident is a draft: not in any page, feed, the API or the calendar."""
+    published = [p for p in site_dir.rglob("*") if p.is_file()]
+    assert published
+    for path in published:
+        assert b"Dashboard slow" not in path.read_bytes(), path
+        assert "slow-dashboard" not in path.as_posix(), path
+    summary = json.loads((site_dir / "api/v2/incidents.json").read_text(encoding="utf-8"))
+    assert summary["incidents"] == []
+
+
+def test_a_fresh_site_teaches_with_drafts_only(tmp_path: Path) -> None:
+    assert run_init(tmp_path, "site").exit_code == 0
+    examples = sorted((tmp_path / "site" / "incidents").rglob("*.md"))
+    assert examples
+    for path in examples:
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        assert front["draft"] is True, path
+
+
+def test_init_pins_the_statuspress_that_is_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pinned = "statuspress @ git+https://github.com/acme/statuspress@" + "a" * 40
+    origin = Provenance(pinned, "statuspress 0.1.0 from https://github.com/acme/statuspress")
+    monkeypatch.setattr(init, "running_provenance", lambda: origin)
+    result = run_init(tmp_path, "site")
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if not line.startswith("#")] == [pinned]
+    assert "Warning" not in result.output
+
+
+def test_init_says_when_ci_cannot_install_the_running_statuspress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin = Provenance(None, "statuspress 0.1.0 from an editable checkout (file:///src)")
+    monkeypatch.setattr(init, "running_provenance", lambda: origin)
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "Warning: this is statuspress 0.1.0 from an editable checkout (file:///src): "
+        "CI cannot install it from there.\n"
+    )
+    assert "statuspress @ git+https://github.com/OWNER/statuspress@TAG" in result.stderr
+    lines = (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if not line.startswith("#")] == [f"statuspress=={__version__}"]
 
 
 def test_init_copies_every_scaffold_workflow(tmp_path: Path) -> None:
@@ -204,7 +255,7 @@ def test_pip_install_then_init_then_build(tmp_path: Path) -> None:
         check=False,
     )
     assert built.returncode == 0, built.stdout + built.stderr
-    assert built.stdout.startswith(f"Built {empty / 'site'}: 1 incidents")
+    assert built.stdout.startswith(f"Built {empty / 'site'}: 0 incidents")
     assert "Example Status" in (empty / "site" / "index.html").read_text(encoding="utf-8")
     new = subprocess.run(
         [str(statuspress), "new", "API errors", "-c", "api=major_outage"],

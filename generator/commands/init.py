@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 import click
 import jinja2
 
+from .. import __version__
 from .. import authoring as a
+from ..provenance import DISTRIBUTION, Provenance, running_provenance
 
 SCAFFOLD = Path(__file__).resolve().parent.parent / "scaffold"
 WORKFLOWS = "workflows"  # scaffold/workflows/*.yml go to .github/workflows/
@@ -71,6 +73,9 @@ def command(directory: Path, company: str, site_name: str | None, url: str) -> N
     """
     context = {"company": company.strip() or "Example", "site_url": site_url(url)}
     context["site_name"] = (site_name or "").strip() or f"{context['company']} Status"
+    provenance = running_provenance()
+    context["requirement"] = provenance.requirement or f"{DISTRIBUTION}=={__version__}"
+    context["origin"] = provenance.origin
     plan = planned_files()
     existing = [p for p in plan if (directory / p.target).exists()]
     clashes = [p.target.as_posix() for p in existing if p.target.as_posix() not in OPTIONAL]
@@ -88,6 +93,8 @@ def command(directory: Path, company: str, site_name: str | None, url: str) -> N
         if item not in kept:
             write_planned(directory, item, env, context)
     click.echo(_report(directory, [p for p in plan if p not in kept], kept))
+    if provenance.requirement is None:
+        click.echo(_not_installable(provenance, context["requirement"]), err=True)
 
 
 def planned_files() -> list[Planned]:
@@ -149,3 +156,15 @@ def _report(directory: Path, plan: list[Planned], kept: list[Planned]) -> str:
     if not any(p.target.parts[0] == ".github" for p in plan):
         lines.append("Note: this installation has no workflow files to copy.")
     return "\n".join(lines)
+
+
+def _not_installable(provenance: Provenance, written: str) -> str:
+    """Why CI cannot install the statuspress that made the site, and how to pin one it can."""
+    return "\n".join(
+        [
+            f"Warning: this is {provenance.origin}: CI cannot install it from there.",
+            f"  requirements.txt asks for '{written}' from the package index instead;",
+            "  until that version is released, put a tag of the statuspress repository there:",
+            "    statuspress @ git+https://github.com/OWNER/statuspress@TAG",
+        ]
+    )
