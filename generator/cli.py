@@ -24,6 +24,7 @@ COMMANDS = (
     "status",
     "report",
     "notify",
+    "lock",
 )
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 DISTRIBUTION = "statuspress"
 REACHABLE_SCHEMES = ("https",)  # what a CI runner can fetch, safely and without credentials
@@ -29,11 +31,32 @@ class Provenance:
 
 
 def running_provenance() -> Provenance:
-    try:
-        distribution = metadata.distribution(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
+    distribution = _running_distribution()
+    if distribution is None:
         return Provenance(None, "statuspress run from its source folder, not installed")
     return provenance_of(distribution.version, distribution.read_text("direct_url.json"))
+
+
+def _running_distribution() -> metadata.Distribution | None:
+    """The installed distribution this code was imported from. Several can be found on the
+    path (a build leaves statuspress.egg-info in a source checkout, for one): the first is
+    not always the one running."""
+    package = Path(__file__).resolve().parent
+    found = list(metadata.distributions(name=DISTRIBUTION))
+    running = [d for d in found if _provides(d, package)]
+    return (running or found or [None])[0]
+
+
+def _provides(distribution: metadata.Distribution, package: Path) -> bool:
+    init = Path(str(distribution.locate_file(f"{DISTRIBUTION}/__init__.py")))
+    if init.is_file() and init.resolve().parent == package:
+        return True
+    try:  # an editable install runs the code where its direct_url.json points
+        record = json.loads(distribution.read_text("direct_url.json") or "{}")
+        source = Path(url2pathname(urlsplit(record["url"]).path)).resolve()
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return isinstance(record.get("dir_info"), dict) and package.is_relative_to(source)
 
 
 def provenance_of(version: str, direct_url: str | None) -> Provenance:
