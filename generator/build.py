@@ -88,11 +88,11 @@ def build_site(
     `progress` is told the name of each stage as it starts.
     """
     started = time.perf_counter()
-    clock = resolve_now(now)
     config_path = Path(config_path)
     from .cache import used_by_build
 
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
+    clock = resolve_now(now, example_as_of=settings.example_as_of)
     cache_dir = config_path.parent / settings.cache_dir
     with _fewer_collections(), used_by_build(cache_dir):  # before loading: files are cached too
         config = _mkdocs_config(config_path, strict)

@@ -42,7 +42,7 @@ def command(
       statuspress check --format github --strict
     """
     try:
-        project = load_project(config_file, clock(now))
+        project = load_project(config_file, clock(now, config_file))
         diagnostics = list(project.diagnostics)
     except ConfigProblem as problem:
         diagnostics = sort_diagnostics(problem.diagnostics)

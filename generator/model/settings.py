@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..clock import parse_duration
+from ..clock import parse_duration, parse_time
 from ..diagnostics import Diagnostic, error
 from .fields import did_you_mean
 from .source import decode
@@ -35,6 +35,7 @@ OPTION_KEYS = (
     "allow_raw_html",
     "notify",
     "cache_dir",
+    "example",
 )
 COMPONENT_KEYS = ("id", "name", "group", "description", "start_date")
 
@@ -261,6 +262,15 @@ def load_settings(config_path: Path) -> tuple[Settings | None, list[Diagnostic]]
     return settings_from(config, options, config_path.name, lines)
 
 
+def example_clock(config_file: Path) -> datetime | None:
+    """The `example: {as_of: ...}` of the site's configuration; None for a real site, or when
+    the configuration cannot be read (the command then reports why)."""
+    if not config_file.is_file():
+        return None
+    settings, _ = load_settings(config_file)
+    return settings.example_as_of if settings else None
+
+
 class OptionError(ValueError):
     """A bad option value; `item` names the list item or sub-key at fault, for its line."""
 
@@ -297,8 +307,22 @@ def settings_from(
             hint = _HINTS.get(key, f"see '{key}' in the README's configuration section")
             problems.append(error(path, line, "config-option", f"option '{key}': {exc}", hint))
     problems.extend(_site_problems(config, path))
+    if "example" in values and not problems and not is_placeholder_url(config.get("site_url")):
+        problems.append(
+            error(
+                path,
+                lines.get("example", 0),
+                "config-option",
+                f"option 'example' pins the clock of a site published at "
+                f"{config.get('site_url') or 'no site_url'}: a real status site would show an "
+                "old status as if it were current",
+                "remove 'example:'; it is only for an example whose site_url is a placeholder "
+                "such as https://status.example.com/",
+            )
+        )
     if problems:
         return None, problems
+    values["example_as_of"] = values.pop("example", None)
     site_url = str(config.get("site_url") or "")
     authority = values.pop("feed_id_authority", "") or urlsplit(site_url).hostname or "localhost"
     return Settings(
@@ -308,6 +332,36 @@ def settings_from(
         feed_id_authority=authority,
         **values,
     ), []
+
+
+# Domains reserved for examples and tests (RFC 2606, RFC 6761): no real site is published there.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
+_PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
+
+
+def is_placeholder_url(value: Any) -> bool:
+    """True when `value` is no address a real site is published at (`init`'s default is one)."""
+    host = (urlsplit(value).hostname or "") if isinstance(value, str) else ""
+    return (
+        not host
+        or host == "localhost"
+        or host.endswith(_PLACEHOLDER_SUFFIXES)
+        or any(host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS)
+    )
+
+
+def _example(value: Any) -> datetime:
+    """`example: {as_of: TIME}`: the moment an example site's content was written for."""
+    if not isinstance(value, dict) or set(map(str, value)) != {"as_of"}:
+        raise OptionError("must be a mapping with one key, 'as_of'")
+    moment = value["as_of"]
+    if isinstance(moment, str):
+        moment = parse_time(moment)
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise OptionError(
+            f"'as_of' must be a time with a UTC offset, not '{_show(value['as_of'])}'", "as_of"
+        )
+    return moment.astimezone(timezone.utc)
 
 
 def _site_problems(config: dict[str, Any], path: str) -> list[Diagnostic]:
@@ -575,6 +629,7 @@ _CHECKS = {
     "allow_raw_html": _boolean,
     "notify": _notify,
     "cache_dir": _required_text,
+    "example": _example,
 }
 _HINTS = {
     "components": "list components as '- id: api' with 'name:', and optionally 'group:' and "
@@ -586,6 +641,7 @@ _HINTS = {
     "forbidden_patterns": "list Python regular expressions, quoted in single quotes",
     "notify": "see Notifications in the README; 'statuspress notify --dry-run' shows every "
     "problem with its line",
+    "example": "write 'example: {as_of: 2026-11-22T10:00:00Z}', only in an example site",
     **dict.fromkeys(
         (
             "uptime_days",
