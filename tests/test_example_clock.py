@@ -63,7 +63,7 @@ def test_an_explicit_clock_wins_and_the_note_says_which(example: Path) -> None:
     assert code == 0
     page = (example / "site" / "index.html").read_text(encoding="utf-8")
     assert (
-        f"{NOTE}<strong>An example site.</strong> Nothing here is real: it shows the status as of "
+        f"{NOTE}<strong>Example site</strong>, shown as of "
         '<time datetime="2026-11-22T11:00:00Z">' in page
     )
 

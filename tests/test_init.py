@@ -142,7 +142,7 @@ def test_init_works_without_workflow_files(tmp_path: Path, monkeypatch: pytest.M
     result = run_init(tmp_path, "site")
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "site" / ".github").exists()
-    assert result.output.endswith("Note: this installation has no workflow files to copy.\n")
+    assert result.stdout.endswith("Note: this installation has no workflow files to copy.\n")
 
 
 def test_init_in_the_current_folder_keeps_a_readme_and_gitignore(tmp_path: Path) -> None:

@@ -116,6 +116,21 @@ def _read_config(
     return config, option_lines(node), []
 
 
+def compose_config(config_path: Path) -> Any:
+    """mkdocs.yml's YAML nodes (for the lines of its keys); None when it cannot be read."""
+    try:
+        return _parse_config(config_path.read_text(encoding="utf-8"))[1]
+    except (OSError, UnicodeDecodeError, _ConfigError):
+        return None
+
+
+def config_key_lines(config_path: Path) -> dict[str, int]:
+    """The line of each top-level key of mkdocs.yml."""
+    root = compose_config(config_path)
+    pairs = root.value if root is not None and isinstance(root.value, list) else []
+    return {str(key.value): key.start_mark.line + 1 for key, _ in pairs}
+
+
 def _parse_config(text: str) -> tuple[dict[str, Any], Any]:
     import yaml
 
@@ -346,6 +361,17 @@ def is_placeholder_url(value: Any) -> bool:
         not host
         or host == "localhost"
         or host.endswith(_PLACEHOLDER_SUFFIXES)
+        or any(host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS)
+    )
+
+
+def is_init_placeholder_url(value: Any) -> bool:
+    """True while site_url is still an address like `statuspress init`'s default
+    https://status.example.com/ (or missing): no reader can reach the site there."""
+    host = (urlsplit(value).hostname or "") if isinstance(value, str) else ""
+    return (
+        not host
+        or host == "localhost"
         or any(host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS)
     )
 
