@@ -267,3 +267,38 @@ def test_pip_install_then_init_then_build(tmp_path: Path) -> None:
         check=False,
     )
     assert new.returncode == 0, new.stdout + new.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        (None, True),
+        ("https://status.example.org/", True),
+        ("http://localhost:8000/", True),
+        ("https://status.acme.com/", False),
+        ("https://acme.github.io/status/", False),
+    ],
+)
+def test_check_warns_while_site_url_is_the_placeholder(
+    tmp_path: Path, url: str | None, warned: bool
+) -> None:
+    assert run_init(tmp_path, "site", *(["--url", url] if url else [])).exit_code == 0
+    config = tmp_path / "site" / "mkdocs.yml"
+    line = next(
+        number
+        for number, text in enumerate(config.read_text(encoding="utf-8").splitlines(), 1)
+        if text.startswith("site_url:")
+    )
+    result = CliRunner().invoke(main, ["check", "-f", str(config)])
+    if not warned:
+        assert (result.exit_code, result.output) == (0, "no problems found\n")
+        return
+    assert result.exit_code == 0
+    assert result.output.startswith(
+        f"mkdocs.yml:{line}: warning[site-url-placeholder]: site_url is still the placeholder "
+    )
+    assert "hint: set site_url to where the site is published" in result.output
+    strict = CliRunner().invoke(main, ["check", "--strict", "-f", str(config)])
+    assert strict.exit_code == 1
+    built = build_site(config, tmp_path / "out", NOW, strict=True)  # the build is not stopped
+    assert built.incidents == 0
