@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner, Result
@@ -302,3 +304,19 @@ def test_check_warns_while_site_url_is_the_placeholder(
     assert strict.exit_code == 1
     built = build_site(config, tmp_path / "out", NOW, strict=True)  # the build is not stopped
     assert built.incidents == 0
+
+
+def test_help_examples_name_only_components_a_new_site_has() -> None:
+    """Copying an example from --help into a site `init` made must not fail on its component."""
+    scaffold = (init.SCAFFOLD / "mkdocs.yml.j2").read_text(encoding="utf-8")
+    defined = set(re.findall(r"- id: ([a-z0-9_-]+)", scaffold))
+    assert defined == {"api", "dashboard", "email"}
+    named: dict[str, set[str]] = {}
+    context = click.Context(main)
+    for name in main.list_commands(context):
+        command = main.get_command(context, name)
+        assert command is not None
+        found = re.findall(r"(?:-c|--component)\s+([a-z0-9_-]+)", command.help or "")
+        named[name] = set(found)
+    assert named["maintenance"] and named["new"]
+    assert {name: ids - defined for name, ids in named.items() if ids - defined} == {}
