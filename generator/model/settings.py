@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..clock import parse_duration, parse_time
 from ..diagnostics import Diagnostic, error
 from .fields import did_you_mean
-from .source import decode
+from .source import decode, yaml_syntax_hint
 from .types import Component, Settings, UptimeWeights
 
 COMPONENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -141,10 +141,11 @@ def _parse_config(text: str) -> tuple[dict[str, Any], Any]:
     except (yaml.YAMLError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or type(exc).__name__
+        at_fault = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
         raise _ConfigError(
             mark.line + 1 if mark else 1,
             f"invalid YAML: {problem}",
-            "check the indentation of mkdocs.yml",
+            yaml_syntax_hint(str(problem), at_fault, "check the indentation of mkdocs.yml"),
         ) from None
     finally:
         loader.dispose()
