@@ -148,8 +148,10 @@ def test_an_upcoming_maintenance_is_not_the_open_incident(site: Path) -> None:
             "2026-11-21T10:00:00Z is already past: it is not after now;",
         ),
         (
-            ["--start", "2026-11-10T08:00:00Z", "--end", "1h", "-c", "api"]
-            + ["--at", "2026-11-10T09:30:00Z"],
+            [
+                *("--start", "2026-11-10T08:00:00Z", "--end", "1h", "-c", "api"),
+                *("--at", "2026-11-10T09:30:00Z"),
+            ],
             "it is not after the announcement (--at 2026-11-10T09:30:00Z)",
         ),
     ],

@@ -200,7 +200,7 @@ def test_names_with_yaml_characters_are_quoted(tmp_path: Path) -> None:
     assert config["plugins"][0]["statuspress"]["company"] == "Acme: #1 'Ltd'"
 
 
-def _source_copy(target: Path) -> Path:
+def source_copy(target: Path) -> Path:
     """The package's sources outside the shared checkout, so pip leaves nothing behind in it."""
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "site", "build")
     for name in ("generator", "theme"):
@@ -213,7 +213,7 @@ def _source_copy(target: Path) -> Path:
 @pytest.mark.slow
 def test_pip_install_then_init_then_build(tmp_path: Path) -> None:
     """A fresh virtual environment, a real (not editable) install, a new site, its build."""
-    source = _source_copy(tmp_path / "source")
+    source = source_copy(tmp_path / "source")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python, statuspress = venv / "bin" / "python", venv / "bin" / "statuspress"

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, require_tool
+from conftest import require_tool
 from statuspress.cli import main
 from statuspress.commands import lock
+from test_init import source_copy
 
 HEADER = "# What CI installs.\n# (written by statuspress init)\n"
 
@@ -93,7 +94,15 @@ def test_a_locked_site_installs_exactly_the_locked_files(tmp_path: Path) -> None
     uv = require_tool("uv", str(Path(sys.executable).parent / "uv"))
     index = tmp_path / "index"
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(index), str(_source(tmp_path))],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--outdir",
+            str(index),
+            str(source_copy(tmp_path / "source")),
+        ],
         check=True,
         capture_output=True,
         timeout=600,
@@ -167,15 +176,3 @@ def lock_version() -> str:
     from statuspress import __version__
 
     return __version__
-
-
-def _source(tmp_path: Path) -> Path:
-    import shutil
-
-    target = tmp_path / "source"
-    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "site", "build")
-    for name in ("generator", "theme"):
-        shutil.copytree(REPO / name, target / name, ignore=ignore)
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, target / name)
-    return target

@@ -288,9 +288,7 @@ def test_a_bad_update_is_annotated_on_its_line_and_fails_the_check(
 # The release: its build and test jobs' own steps, as GitHub runs them on a tag.
 
 
-def run_release_job(
-    job: str, checkout: Path, runner_temp: Path, env: dict[str, str], tag: str = f"v{VERSION}"
-) -> Done:
+def run_release_job(job: str, runner: Runner, runner_temp: Path, tag: str = f"v{VERSION}") -> Done:
     """Every `run:` step of a job of release.yml, with GitHub's RUNNER_TEMP, GITHUB_PATH (a
     step adds to PATH for the next ones) and working-directory, stopping at a failure."""
     workflow = yaml.safe_load(WORKFLOWS["release"].read_text(encoding="utf-8"))
@@ -303,25 +301,13 @@ def run_release_job(
             continue
         added = [line for line in github_path.read_text().splitlines() if line]
         step_env = {
-            **env,
             "RUNNER_TEMP": str(runner_temp),
             "GITHUB_PATH": str(github_path),
-            "PATH": os.pathsep.join([*reversed(added), env["PATH"]]),
+            "PATH": os.pathsep.join([*reversed(added), runner.env["PATH"]]),
             **{k: _expand(str(v), expressions) for k, v in step.get("env", {}).items()},
         }
-        cwd = Path(_expand(step.get("working-directory", str(checkout)), expressions))
-        command = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]]
-        done.append(
-            subprocess.run(
-                command,
-                cwd=cwd,
-                env=step_env,
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
-            )
-        )
+        cwd = Path(_expand(step.get("working-directory", str(runner.checkout)), expressions))
+        done.append(runner.run(step["run"], cwd, step_env))
         if done[-1].returncode != 0:
             break
     return done
@@ -339,8 +325,7 @@ def test_the_release_builds_once_and_its_wheel_passes_the_test_job(
 ) -> None:
     checkout = tmp_path / "checkout"
     shutil.copytree(runner.checkout, checkout, ignore=shutil.ignore_patterns("site", "build"))
-    env = clean_runner(tmp_path / "build-runner", checkout, tmp_path).env
-    built = run_release_job("build", checkout, tmp_path, env)
+    built = run_release_job("build", clean_runner(tmp_path / "build", checkout, tmp_path), tmp_path)
     for step in built:
         assert step.returncode == 0, f"{step.args[-1]!r}:\n{step.stdout}\n{step.stderr}"
     assert sorted(p.name for p in (checkout / "dist").iterdir()) == [
@@ -352,8 +337,7 @@ def test_the_release_builds_once_and_its_wheel_passes_the_test_job(
     tested_checkout = second / "checkout"
     shutil.copytree(runner.checkout, tested_checkout, ignore=shutil.ignore_patterns("site"))
     shutil.copytree(checkout / "dist", tested_checkout / "dist")
-    env = clean_runner(second, tested_checkout, tmp_path).env
-    tested = run_release_job("test", tested_checkout, second, env)
+    tested = run_release_job("test", clean_runner(second, tested_checkout, tmp_path), second)
     for step in tested:
         assert step.returncode == 0, f"{step.args[-1]!r}:\n{step.stdout}\n{step.stderr}"
     assert len(tested) == len(job_commands(WORKFLOWS["release"], "test"))
@@ -364,7 +348,7 @@ def test_the_release_builds_once_and_its_wheel_passes_the_test_job(
 def test_a_tag_that_is_not_the_version_stops_the_release(runner: Runner, tmp_path: Path) -> None:
     checkout = tmp_path / "checkout"
     shutil.copytree(runner.checkout, checkout, ignore=shutil.ignore_patterns("site", "build"))
-    env = clean_runner(tmp_path / "build-runner", checkout, tmp_path).env
-    built = run_release_job("build", checkout, tmp_path, env, tag="v99.0.0")
+    builder = clean_runner(tmp_path / "build", checkout, tmp_path)
+    built = run_release_job("build", builder, tmp_path, tag="v99.0.0")
     assert built[-1].returncode == 1
     assert "::error::tag v99.0.0 does not match the version built" in built[-1].stdout
