@@ -63,9 +63,10 @@ def site_url(value: str) -> str:
 def command(directory: Path, company: str, site_name: str | None, url: str) -> None:
     """Create a new status site in DIRECTORY (default: here).
 
-    It has a configuration with example components, one example incident, the GitHub
-    Actions workflows that check pull requests and deploy to GitHub Pages, and a .gitignore.
-    It builds as it is. Nothing that exists is overwritten.
+    It has a configuration with example components, an example incident written as
+    drafts (never published), the GitHub Actions workflows that check pull requests and
+    deploy to GitHub Pages, requirements.txt naming this statuspress for them, and a
+    .gitignore. It builds as it is. Nothing that exists is overwritten.
 
     \b
     Example:
@@ -146,6 +147,7 @@ def _report(directory: Path, plan: list[Planned], kept: list[Planned]) -> str:
     lines.extend(
         [
             "  edit mkdocs.yml: your components, site_name and site_url",
+            "  statuspress check                      # every problem, with its line",
             "  statuspress serve                      # preview at http://127.0.0.1:8000/",
             "  statuspress build                      # the site, in site/",
             '  statuspress new "API errors" -c api=major_outage   # during an incident',
