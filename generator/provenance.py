@@ -44,7 +44,7 @@ def _running_distribution() -> metadata.Distribution | None:
     package = Path(__file__).resolve().parent
     found = list(metadata.distributions(name=DISTRIBUTION))
     running = [d for d in found if _provides(d, package)]
-    return (running or found or [None])[0]
+    return next(iter(running or found), None)
 
 
 def _provides(distribution: metadata.Distribution, package: Path) -> bool:

@@ -32,7 +32,7 @@ def test_from_git_it_is_the_url_at_the_commit_pip_resolved() -> None:
     assert (
         found.requirement == f"statuspress @ git+https://github.com/acme/statuspress.git@{COMMIT}"
     )
-    assert Requirement(found.requirement).url.endswith(COMMIT)
+    assert (Requirement(str(found.requirement)).url or "").endswith(COMMIT)
 
 
 def test_a_subdirectory_is_kept() -> None:
