@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE_NOW, copy_example
+from conftest import EXAMPLE_NOW, copy_example, without_example_clock
 from hypothesis import given
 from hypothesis import strategies as st
 from statuspress.cli import main
@@ -70,11 +70,8 @@ def test_an_explicit_clock_wins_and_the_note_says_which(example: Path) -> None:
 
 def test_a_real_site_has_no_note(example: Path) -> None:
     config = example / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    start = text.index("      # This is the project's example site")
-    config.write_text(
-        text[:start] + text[text.index("      forbidden_patterns:") :], encoding="utf-8"
-    )
+    config.write_text(without_example_clock(config.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "as_of" not in config.read_text(encoding="utf-8")
     assert (
         invoke(example, "build", "-d", str(example / "site"), "--now", "2026-11-22T10:00:00Z")[0]
         == 0
