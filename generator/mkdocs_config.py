@@ -47,7 +47,11 @@ def validate_mkdocs_config(
     except (ConfigurationError, OSError) as exc:
         return None, [error(name, 0, RULE, f"MkDocs cannot read {name}: {exc}", "fix mkdocs.yml")]
     config.load_dict({"strict": strict})
-    failed, warned = config.validate()
+    try:
+        failed, warned = config.validate()
+    except Exception as exc:  # a plugin or hook that breaks while MkDocs loads it
+        message = f"MkDocs could not load what {name} names: {type(exc).__name__}: {exc}"
+        return None, [error(name, 0, RULE, message, "check 'plugins:' and 'hooks:'")]
     keys = _key_nodes(config_path)
     found = [
         _missing_content(config)

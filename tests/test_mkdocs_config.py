@@ -112,3 +112,15 @@ def test_unsafe_yaml_never_reaches_mkdocs(tmp_path: Path) -> None:
     assert "would build a Python object or run code" in output
     assert "[mkdocs-config]" not in output
     assert not (tmp_path / "pwned").exists()
+
+
+def test_a_hook_that_breaks_while_loading_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    config, _ = site_with(tmp_path, "hooks: [bad_hook.py]\n")
+    (tmp_path / "bad_hook.py").write_text('raise RuntimeError("boom")\n', encoding="utf-8")
+    for command in (["check"], ["build", "-d", str(tmp_path / "site")]):
+        code, output = run(*command, "-f", str(config))
+        assert code == 1
+        assert output.startswith(
+            "mkdocs.yml: error[mkdocs-config]: MkDocs could not load what mkdocs.yml names: "
+            "RuntimeError: boom\n"
+        ), output
