@@ -28,6 +28,7 @@ class Provenance:
 
     requirement: str | None
     origin: str
+    local_path: str = ""  # where a local install is: said on the terminal, never in a file
 
 
 def running_provenance() -> Provenance:
@@ -77,13 +78,15 @@ def provenance_of(version: str, direct_url: str | None) -> Provenance:
         return Provenance(requirement, f"statuspress {version} from {url}")
     editable = isinstance(record.get("dir_info"), dict) and record["dir_info"].get("editable")
     kind = "an editable checkout" if editable else "a local path"
-    return Provenance(None, f"statuspress {version} from {kind} ({url})")
+    return Provenance(None, f"statuspress {version} from {kind}", url)
 
 
 def _from_vcs(version: str, url: str, vcs_info: dict[str, Any], subdirectory: Any) -> Provenance:
     vcs, commit = str(vcs_info.get("vcs", "")), str(vcs_info.get("commit_id", ""))
     if not _reachable(url) or not vcs or not commit:
-        return Provenance(None, f"statuspress {version} from the {vcs} repository {url}")
+        return Provenance(
+            None, f"statuspress {version} from a {vcs} repository CI cannot reach", url
+        )
     fragment = f"#subdirectory={subdirectory}" if subdirectory else ""
     return Provenance(
         f"{DISTRIBUTION} @ {vcs}+{url}@{commit}{fragment}",

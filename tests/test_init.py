@@ -115,7 +115,7 @@ def test_init_pins_the_statuspress_that_is_running(
 def test_init_says_when_ci_cannot_install_the_running_statuspress(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    origin = Provenance(None, "statuspress 0.1.0 from an editable checkout (file:///src)")
+    origin = Provenance(None, "statuspress 0.1.0 from an editable checkout", "file:///src")
     monkeypatch.setattr(init, "running_provenance", lambda: origin)
     result = CliRunner().invoke(main, ["init", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
@@ -124,7 +124,9 @@ def test_init_says_when_ci_cannot_install_the_running_statuspress(
         "CI cannot install it from there.\n"
     )
     assert "statuspress @ git+https://github.com/OWNER/statuspress@TAG" in result.stderr
-    lines = (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    written = (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8")
+    assert "file:///src" not in written  # a local path stays on the terminal
+    lines = written.splitlines()
     assert [line for line in lines if not line.startswith("#")] == [f"statuspress=={__version__}"]
 
 

@@ -164,7 +164,8 @@ def _not_installable(provenance: Provenance, written: str) -> str:
     """Why CI cannot install the statuspress that made the site, and how to pin one it can."""
     return "\n".join(
         [
-            f"Warning: this is {provenance.origin}: CI cannot install it from there.",
+            f"Warning: this is {provenance.origin} ({provenance.local_path or 'unknown'}):"
+            " CI cannot install it from there.",
             f"  requirements.txt asks for '{written}' from the package index instead;",
             "  until that version is released, put a tag of the statuspress repository there:",
             "    statuspress @ git+https://github.com/OWNER/statuspress@TAG",
