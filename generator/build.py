@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, ConfigurationError
+from mkdocs.exceptions import Abort
 
 from .cache import OutputCache
 from .clock import resolve_now
-from .diagnostics import Diagnostic, count_errors, error
+from .diagnostics import Diagnostic, count_errors, error, sort_diagnostics
 from .leakguard import TreeGuard, relative_files
+from .mkdocs_config import validate_mkdocs_config
 from .model import Settings, load_settings
 from .project import ConfigProblem, Project, load_project
 from .publish import (
@@ -88,11 +88,11 @@ def build_site(
     `progress` is told the name of each stage as it starts.
     """
     started = time.perf_counter()
-    clock = resolve_now(now)
     config_path = Path(config_path)
     from .cache import used_by_build
 
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
+    clock = resolve_now(now, example_as_of=settings.example_as_of)
     cache_dir = config_path.parent / settings.cache_dir
     with _fewer_collections(), used_by_build(cache_dir):  # before loading: files are cached too
         config = _mkdocs_config(config_path, strict)
@@ -146,12 +146,9 @@ def _settings(config_path: Path) -> Settings:
 
 
 def _mkdocs_config(config_path: Path, strict: bool) -> MkDocsConfig:
-    try:
-        config = load_config(str(config_path), strict=strict)
-    except (ConfigurationError, Abort) as exc:
-        raise BuildFailed(
-            [error(config_path.name, 0, "config", str(exc).strip(), "fix mkdocs.yml")]
-        ) from None
+    config, problems = validate_mkdocs_config(config_path, strict)
+    if config is None:
+        raise BuildFailed(sort_diagnostics(problems))
     if config.plugins.get("statuspress") is None:
         raise BuildFailed(
             [

@@ -1,4 +1,5 @@
-"""The build clock (`--now` > SOURCE_DATE_EPOCH > the real time) and time values in content."""
+"""The build clock (`--now` > SOURCE_DATE_EPOCH > an example's as_of > the real time) and time
+values in content."""
 
 from __future__ import annotations
 
@@ -75,12 +76,19 @@ MONTH_ABBREVIATIONS = (
 )  # strftime's %b in the C locale, whatever the locale
 
 
-def resolve_now(now: datetime | None = None, environ: dict[str, str] | None = None) -> datetime:
-    """The clock of every command: an explicit time, else SOURCE_DATE_EPOCH, else now."""
+def resolve_now(
+    now: datetime | None = None,
+    environ: dict[str, str] | None = None,
+    example_as_of: datetime | None = None,
+) -> datetime:
+    """The clock of every command: an explicit time, else SOURCE_DATE_EPOCH, else an example
+    site's `example: {as_of: ...}`, else now."""
     if now is not None:
         return now.astimezone(timezone.utc)
     env = os.environ if environ is None else environ
     epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    if example_as_of is not None:
+        return example_as_of.astimezone(timezone.utc)
     return datetime.now(timezone.utc).replace(microsecond=0)

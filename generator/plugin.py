@@ -26,6 +26,7 @@ from .clock import resolve_now
 from .diagnostics import count_errors, format_text
 from .forking import Forked
 from .leakguard import TreeGuard
+from .model.settings import example_clock
 from .project import ConfigProblem, Project, load_project
 from .publish import Reuse, Stamp, bring_up_to_date, link_or_write
 
@@ -73,12 +74,14 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         return [], []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        now = resolve_now(self.now)
+        config_path = Path(config.config_file_path or "mkdocs.yml")
+        example = example_clock(config_path) if self.now is None else None
+        now = resolve_now(self.now, example_as_of=example)
         self.now = now
         self.failure = []
         if self.project is None or os.environ.get("STATUSPRESS_RELOAD"):
             try:
-                self.project = _load(Path(config.config_file_path or "mkdocs.yml"), now)
+                self.project = _load(config_path, now)
             except ContentError as problem:
                 self._fail(problem.diagnostics)
         for diagnostic in self.project.diagnostics:

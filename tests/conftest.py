@@ -59,6 +59,17 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def without_example_clock(config: str) -> str:
+    """The example's mkdocs.yml without its `example:` option (and the comment above it), as
+    a real site's would be."""
+    lines = config.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip() == "example:")
+    while start > 0 and lines[start - 1].lstrip().startswith("#"):
+        start -= 1
+    end = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("as_of:"))
+    return "".join(lines[:start] + lines[end + 1 :])
+
+
 def copy_example(root: Path) -> Path:
     """A copy of the example site root (mkdocs.yml and incidents/) at `root`."""
     root.mkdir(parents=True, exist_ok=True)

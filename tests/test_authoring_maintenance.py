@@ -139,6 +139,21 @@ def test_an_upcoming_maintenance_is_not_the_open_incident(site: Path) -> None:
             ["--start", "2026-11-28T02:00:00Z", "--end", "1h", "-c", "api=closed"],
             "'closed' is not a component state",
         ),
+        (
+            ["--start", "2026-11-20T02:00:00Z", "--end", "2026-11-20T04:00:00Z", "-c", "api"],
+            "2026-11-20T04:00:00Z is already past: it is not after now;",
+        ),
+        (
+            ["--start", "2026-11-21T08:00:00Z", "--end", "2h", "-c", "api"],
+            "2026-11-21T10:00:00Z is already past: it is not after now;",
+        ),
+        (
+            [
+                *("--start", "2026-11-10T08:00:00Z", "--end", "1h", "-c", "api"),
+                *("--at", "2026-11-10T09:30:00Z"),
+            ],
+            "it is not after the announcement (--at 2026-11-10T09:30:00Z)",
+        ),
     ],
 )
 def test_bad_windows_and_components_are_usage_errors(
@@ -158,3 +173,21 @@ def test_a_maintenance_status_for_an_incident_kind_is_refused(site: Path) -> Non
         "'identified' is not a status of a maintenance; use one of: scheduled, "
         "in_progress, verifying"
     ) in result.output
+
+
+def test_a_window_under_way_can_still_be_announced(site: Path) -> None:
+    result = run(
+        site,
+        "maintenance",
+        "Database upgrade",
+        "--start",
+        "2026-11-21T09:00:00Z",
+        "--end",
+        "2h",
+        "-c",
+        "api",
+        "--now",
+        NOW,
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Wrote incidents/2026-11-21-database-upgrade/")

@@ -135,7 +135,9 @@ def test_usage_errors_exit_two(write_tree: Tree, args: list[str], message: str) 
 
 
 def test_broken_config_is_reported_not_raised(write_tree: Tree) -> None:
-    root = write_tree({"mkdocs.yml": MINIMAL_CONFIG + "      timezon: UTC\n"})
+    root = write_tree(
+        {"mkdocs.yml": MINIMAL_CONFIG + "      timezon: UTC\n", "incidents/.keep": ""}
+    )
     result = check(root, "--now", NOW)
     assert (result.exit_code, result.output) == (
         1,

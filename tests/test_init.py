@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner, Result
 from conftest import REPO
+from statuspress import __version__
 from statuspress.build import build_site
 from statuspress.cli import main
 from statuspress.commands import init
+from statuspress.provenance import Provenance
 
 SCAFFOLD_WORKFLOWS = REPO / "generator" / "scaffold" / "workflows"
 EXAMPLE = "incidents/2026-11-03-slow-dashboard"
@@ -50,6 +55,7 @@ def test_init_writes_a_site_that_checks_clean_and_builds(tmp_path: Path) -> None
         f"  {EXAMPLE}/20261103T1438Z-identified.md",
         f"  {EXAMPLE}/20261103T1501Z-resolved.md",
         "  mkdocs.yml",
+        "  requirements.txt",
         *workflows,
     ]
     assert "  cd acme-status" in result.output
@@ -69,10 +75,59 @@ def test_init_writes_a_site_that_checks_clean_and_builds(tmp_path: Path) -> None
     )
     assert (check.exit_code, check.output) == (0, "no problems found\n")
     built = build_site(site / "mkdocs.yml", site / "site", NOW, strict=True)
-    assert built.incidents == 1
-    assert "Dashboard slow to load" in (
-        site / "site" / EXAMPLE.split("/")[1] / "index.html"
-    ).read_text(encoding="utf-8")
+    assert_publishes_no_incident(site / "site")
+    assert built.incidents == 0
+
+
+def assert_publishes_no_incident(site_dir: Path) -> None:
+    """The example incident is a draft: not in any page, feed, the API or the calendar."""
+    published = [p for p in site_dir.rglob("*") if p.is_file()]
+    assert published
+    for path in published:
+        assert b"Dashboard slow" not in path.read_bytes(), path
+        assert "slow-dashboard" not in path.as_posix(), path
+    summary = json.loads((site_dir / "api/v2/incidents.json").read_text(encoding="utf-8"))
+    assert summary["incidents"] == []
+
+
+def test_a_fresh_site_teaches_with_drafts_only(tmp_path: Path) -> None:
+    assert run_init(tmp_path, "site").exit_code == 0
+    examples = sorted((tmp_path / "site" / "incidents").rglob("*.md"))
+    assert examples
+    for path in examples:
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        assert front["draft"] is True, path
+
+
+def test_init_pins_the_statuspress_that_is_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pinned = "statuspress @ git+https://github.com/acme/statuspress@" + "a" * 40
+    origin = Provenance(pinned, "statuspress 0.1.0 from https://github.com/acme/statuspress")
+    monkeypatch.setattr(init, "running_provenance", lambda: origin)
+    result = run_init(tmp_path, "site")
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if not line.startswith("#")] == [pinned]
+    assert "Warning" not in result.output
+
+
+def test_init_says_when_ci_cannot_install_the_running_statuspress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin = Provenance(None, "statuspress 0.1.0 from an editable checkout", "file:///src")
+    monkeypatch.setattr(init, "running_provenance", lambda: origin)
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "Warning: this is statuspress 0.1.0 from an editable checkout (file:///src): "
+        "CI cannot install it from there.\n"
+    )
+    assert "statuspress @ git+https://github.com/OWNER/statuspress@TAG" in result.stderr
+    written = (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8")
+    assert "file:///src" not in written  # a local path stays on the terminal
+    lines = written.splitlines()
+    assert [line for line in lines if not line.startswith("#")] == [f"statuspress=={__version__}"]
 
 
 def test_init_copies_every_scaffold_workflow(tmp_path: Path) -> None:
@@ -91,7 +146,7 @@ def test_init_works_without_workflow_files(tmp_path: Path, monkeypatch: pytest.M
     result = run_init(tmp_path, "site")
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "site" / ".github").exists()
-    assert result.output.endswith("Note: this installation has no workflow files to copy.\n")
+    assert result.stdout.endswith("Note: this installation has no workflow files to copy.\n")
 
 
 def test_init_in_the_current_folder_keeps_a_readme_and_gitignore(tmp_path: Path) -> None:
@@ -147,7 +202,7 @@ def test_names_with_yaml_characters_are_quoted(tmp_path: Path) -> None:
     assert config["plugins"][0]["statuspress"]["company"] == "Acme: #1 'Ltd'"
 
 
-def _source_copy(target: Path) -> Path:
+def source_copy(target: Path) -> Path:
     """The package's sources outside the shared checkout, so pip leaves nothing behind in it."""
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "site", "build")
     for name in ("generator", "theme"):
@@ -160,7 +215,7 @@ def _source_copy(target: Path) -> Path:
 @pytest.mark.slow
 def test_pip_install_then_init_then_build(tmp_path: Path) -> None:
     """A fresh virtual environment, a real (not editable) install, a new site, its build."""
-    source = _source_copy(tmp_path / "source")
+    source = source_copy(tmp_path / "source")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python, statuspress = venv / "bin" / "python", venv / "bin" / "statuspress"
@@ -204,7 +259,7 @@ def test_pip_install_then_init_then_build(tmp_path: Path) -> None:
         check=False,
     )
     assert built.returncode == 0, built.stdout + built.stderr
-    assert built.stdout.startswith(f"Built {empty / 'site'}: 1 incidents")
+    assert built.stdout.startswith(f"Built {empty / 'site'}: 0 incidents")
     assert "Example Status" in (empty / "site" / "index.html").read_text(encoding="utf-8")
     new = subprocess.run(
         [str(statuspress), "new", "API errors", "-c", "api=major_outage"],
@@ -216,3 +271,54 @@ def test_pip_install_then_init_then_build(tmp_path: Path) -> None:
         check=False,
     )
     assert new.returncode == 0, new.stdout + new.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        (None, True),
+        ("https://status.example.org/", True),
+        ("http://localhost:8000/", True),
+        ("https://status.acme.com/", False),
+        ("https://acme.github.io/status/", False),
+    ],
+)
+def test_check_warns_while_site_url_is_the_placeholder(
+    tmp_path: Path, url: str | None, warned: bool
+) -> None:
+    assert run_init(tmp_path, "site", *(["--url", url] if url else [])).exit_code == 0
+    config = tmp_path / "site" / "mkdocs.yml"
+    line = next(
+        number
+        for number, text in enumerate(config.read_text(encoding="utf-8").splitlines(), 1)
+        if text.startswith("site_url:")
+    )
+    result = CliRunner().invoke(main, ["check", "-f", str(config)])
+    if not warned:
+        assert (result.exit_code, result.output) == (0, "no problems found\n")
+        return
+    assert result.exit_code == 0
+    assert result.output.startswith(
+        f"mkdocs.yml:{line}: warning[site-url-placeholder]: site_url is still the placeholder "
+    )
+    assert "hint: set site_url to where the site is published" in result.output
+    strict = CliRunner().invoke(main, ["check", "--strict", "-f", str(config)])
+    assert strict.exit_code == 1
+    built = build_site(config, tmp_path / "out", NOW, strict=True)  # the build is not stopped
+    assert built.incidents == 0
+
+
+def test_help_examples_name_only_components_a_new_site_has() -> None:
+    """Copying an example from --help into a site `init` made must not fail on its component."""
+    scaffold = (init.SCAFFOLD / "mkdocs.yml.j2").read_text(encoding="utf-8")
+    defined = set(re.findall(r"- id: ([a-z0-9_-]+)", scaffold))
+    assert defined == {"api", "dashboard", "email"}
+    named: dict[str, set[str]] = {}
+    context = click.Context(main)
+    for name in main.list_commands(context):
+        command = main.get_command(context, name)
+        assert command is not None
+        found = re.findall(r"(?:-c|--component)\s+([a-z0-9_-]+)", command.help or "")
+        named[name] = set(found)
+    assert named["maintenance"] and named["new"]
+    assert {name: ids - defined for name, ids in named.items() if ids - defined} == {}

@@ -90,3 +90,96 @@ def test_a_bad_threshold_is_a_config_error(write_tree, value: str, message: str)
     (diagnostic,) = problem.value.diagnostics
     assert diagnostic.rule == "config-option" and message in diagnostic.message
     assert diagnostic.line > 0
+
+
+def hint_of(write_tree, rule: str, config: str, incident: dict[str, str]) -> str:
+    root: Path = write_tree({"mkdocs.yml": MINIMAL_CONFIG + config, **incident})
+    diagnostics = load_project(root / "mkdocs.yml", LATE).diagnostics
+    (found,) = [d for d in diagnostics if d.rule == rule]
+    return found.hint
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("", "promise the next update within 1 h, e.g. `next_update: 1h`"),
+        (
+            "      lint_thresholds: {cadence: {minor: [20m, 20m, 20m]}}\n",
+            "promise the next update within 20 min, e.g. `next_update: 20m`",
+        ),
+        (
+            "      lint_thresholds: {cadence: {minor: [90m, 90m, 90m]}}\n",
+            "promise the next update within 1 h 30 min, e.g. `next_update: 1h30m`",
+        ),
+    ],
+)
+def test_the_cadence_hint_names_the_configured_limit(
+    write_tree, config: str, expected: str
+) -> None:
+    incident = {k: v.replace("next_update: 30m", "next_update: 3h") for k, v in INCIDENT.items()}
+    assert hint_of(write_tree, "cadence-gap", config, incident) == expected
+
+
+@pytest.mark.parametrize(
+    ("config", "example"),
+    [("", "1h"), ("      lint_thresholds: {cadence: {minor: [15m, 60m, 60m]}}\n", "15m")],
+)
+def test_the_next_update_hint_suggests_the_configured_cadence(
+    write_tree, config: str, example: str
+) -> None:
+    incident = {k: v.replace("        next_update: 30m\n", "") for k, v in INCIDENT.items()}
+    hint = hint_of(write_tree, "next-update-missing", config, incident)
+    assert hint.startswith(f"add `next_update: {example}`")
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("", "at most 2 plain sentences and 40 words"),
+        (
+            "      lint_thresholds: {cause_max_sentences: 1, cause_max_words: 12}\n",
+            "at most 1 plain sentence and 12 words",
+        ),
+    ],
+)
+def test_the_cause_hint_names_the_configured_limits(write_tree, config: str, expected: str) -> None:
+    cause = (
+        "        cause: "
+        + " ".join(["A database index was rebuilt during working hours."] * 3)
+        + "\n"
+    )
+    incident = {
+        k: v.replace("        next_update: 30m\n", "        next_update: 30m\n" + cause)
+        for k, v in INCIDENT.items()
+    }
+    assert expected in hint_of(write_tree, "cause-too-long", config, incident)
+
+
+RESOLVED_MAJOR = {
+    "incidents/2026-11-20-api-errors/20261120T1400Z-investigating.md": INCIDENT[
+        "incidents/2026-11-20-api-errors/20261120T1400Z-investigating.md"
+    ].replace("impact: minor", "impact: major"),
+    "incidents/2026-11-20-api-errors/20261120T2330Z-resolved.md": """\
+        ---
+        at: 2026-11-20T23:30:00Z
+        status: resolved
+        apology: We are sorry that API requests failed for some of you.
+        ---
+        API requests have succeeded again since 23:20 UTC. Thank you for your patience.
+        """,
+}
+
+
+@pytest.mark.parametrize(
+    ("config", "date"),
+    [
+        ("", "27 November"),
+        ("      postmortem_due_days: 3\n", "23 November"),
+        ("      postmortem_due_days: 3\n      timezone: Pacific/Auckland\n", "24 November"),
+    ],
+)
+def test_the_postmortem_hint_dates_from_the_resolution_and_due_days(
+    write_tree, config: str, date: str
+) -> None:
+    hint = hint_of(write_tree, "followup-missing", config, RESOLVED_MAJOR)
+    assert hint.endswith(f'"We will publish a postmortem by {date}."')

@@ -1,6 +1,6 @@
 """The GitHub Actions workflows: a real linter, the workflow schema, and their security promises.
 
-Five files: this repository's own `.github/workflows/` (deploy, check, and the documentation
+This repository's own `.github/workflows/` (deploy, check, release, and the documentation
 site's docs.yml) and the copies `statuspress init` writes into new status-site repositories
 (`generator/scaffold/workflows/`).
 """
@@ -14,14 +14,19 @@ import shutil
 import subprocess
 import sys
 import textwrap
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pytest
+import statuspress
 import yaml
 from conftest import EXAMPLE_NOW, REPO, require_tool
-from packaging.specifiers import SpecifierSet
 
 OWN = REPO / ".github" / "workflows"
 SCAFFOLD = REPO / "generator" / "scaffold" / "workflows"
@@ -31,6 +36,7 @@ WORKFLOWS = {
     "scaffold-deploy": SCAFFOLD / "deploy.yml",
     "scaffold-check": SCAFFOLD / "check.yml",
     "docs": OWN / "docs.yml",
+    "release": OWN / "release.yml",
 }
 DEPLOYS = ("deploy", "scaffold-deploy")
 SCAFFOLDS = ("scaffold-deploy", "scaffold-check")
@@ -297,14 +303,14 @@ def test_deploy_builds_strictly_then_publishes_site_with_the_pages_actions(name:
     )
 
 
-@pytest.mark.parametrize("name", WORKFLOWS)
+@pytest.mark.parametrize("name", INSTALLS)
 def test_pip_downloads_are_cached_under_a_key_that_changes_with_what_is_installed(
     name: str,
 ) -> None:
     setup = step_using(load(name), INSTALLS[name], "actions/setup-python")["with"]
-    # This repository installs its own source; new sites install the version in the workflow.
+    # This repository installs its own source; new sites the statuspress in requirements.txt.
     own = WORKFLOWS[name].parent == OWN
-    expected = "pyproject.toml" if own else f".github/workflows/{WORKFLOWS[name].name}"
+    expected = "pyproject.toml" if own else "requirements.txt"
     assert (setup["cache"], setup["cache-dependency-path"]) == ("pip", expected)
 
 
@@ -339,13 +345,13 @@ def test_this_repository_runs_its_test_suite_on_debian() -> None:
     assert (REPO / ".ci" / "run").is_file()
 
 
-def test_this_repository_builds_its_example_at_the_example_clock() -> None:
-    epoch = str(int(EXAMPLE_NOW.timestamp()))
+def test_this_repository_builds_its_example_at_the_clock_its_config_pins() -> None:
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["plugins"][0]["statuspress"]["example"] == {"as_of": EXAMPLE_NOW}
     for name in ("deploy", "check"):
-        workflow = load(name)
-        assert workflow["jobs"][INSTALLS[name]]["env"] == {"SOURCE_DATE_EPOCH": epoch}
-        assert "env" not in workflow
-    assert "env" not in load("check")["jobs"]["tests"], "the test suite keeps the real clock"
+        text = WORKFLOWS[name].read_text(encoding="utf-8")
+        assert "SOURCE_DATE_EPOCH" not in text, "one place pins the example's clock"
+        assert "--now" not in text
 
 
 @pytest.mark.parametrize("name", SCAFFOLDS)
@@ -361,13 +367,16 @@ def test_this_repository_installs_statuspress_from_its_own_source() -> None:
 
 
 @pytest.mark.parametrize("name", SCAFFOLDS)
-def test_new_sites_install_a_compatible_release_from_pypi(name: str) -> None:
-    commands = run_commands(load(name), INSTALLS[name])
-    installs = [command for command in commands if "pip install" in command]
-    assert len(installs) == 1
-    requirement = re.fullmatch(r'python -m pip install "statuspress(?P<spec>[^"]+)"', installs[0])
-    assert requirement, installs[0]
-    assert version("statuspress") in SpecifierSet(requirement["spec"])
+def test_new_sites_install_what_their_requirements_file_pins(name: str) -> None:
+    workflow = load(name)
+    for job_id in workflow["jobs"]:
+        installs = [c for c in run_commands(workflow, job_id) if "pip install" in c]
+        assert installs in ([], ["python -m pip install -r requirements.txt"]), job_id
+    assert "statuspress~=" not in WORKFLOWS[name].read_text(encoding="utf-8")
+
+
+def test_a_new_site_deploys_when_its_requirements_change() -> None:
+    assert "requirements.txt" in triggers(load("scaffold-deploy"))["push"]["paths"]
 
 
 def test_init_copies_exactly_the_two_workflows() -> None:
@@ -397,3 +406,58 @@ def test_the_deploy_publishes_the_documentation_under_docs() -> None:
     assert download < uses.index("actions/upload-pages-artifact")
     assert steps(workflow, "build")[download]["with"] == {"name": "docs-site", "path": "site/docs"}
     assert {"docs/**", ".github/workflows/docs.yml"} <= set(triggers(workflow)["push"]["paths"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The release: built once, tested as built, published with trusted publishing.
+
+
+def test_a_release_runs_on_a_version_tag_only() -> None:
+    assert triggers(load("release")) == {"push": {"tags": ["v[0-9]+.[0-9]+.[0-9]+*"]}}
+
+
+def test_the_release_is_built_once_then_tested_published_and_attached_in_order() -> None:
+    jobs = load("release")["jobs"]
+    builds = [job for job in jobs if "python -m build" in run_commands(load("release"), job)]
+    assert builds == ["build"]
+    assert [jobs[job].get("needs") for job in ("test", "publish", "github-release")] == [
+        "build",
+        "test",
+        "publish",
+    ]
+    upload = step_using(load("release"), "build", "actions/upload-artifact")["with"]
+    for job in ("test", "publish", "github-release"):
+        download = step_using(load("release"), job, "actions/download-artifact")["with"]
+        assert (download["name"], download["path"]) == (upload["name"], "dist")
+
+
+def test_only_the_publish_job_gets_an_oidc_token_and_it_runs_no_repository_code() -> None:
+    jobs = load("release")["jobs"]
+    granted = {job: spec["permissions"] for job, spec in jobs.items() if "permissions" in spec}
+    assert granted == {"publish": {"id-token": "write"}, "github-release": {"contents": "write"}}
+    assert jobs["publish"]["environment"]["name"] == "pypi"
+    assert [step["uses"].split("@")[0] for step in steps(load("release"), "publish")] == [
+        "actions/download-artifact",
+        "pypa/gh-action-pypi-publish",
+    ]
+    assert "with" not in steps(load("release"), "publish")[-1]  # no password: trusted publishing
+
+
+def test_the_release_stores_no_secret_and_uses_no_cache() -> None:
+    text = WORKFLOWS["release"].read_text(encoding="utf-8")
+    assert "secrets." not in text
+    assert "actions/cache" not in text
+    assert "cache:" not in text
+
+
+def test_the_github_release_is_made_with_the_gh_cli_from_the_tag() -> None:
+    (command,) = run_commands(load("release"), "github-release")
+    assert command.startswith('gh release create "$TAG" dist/*')
+    assert "--verify-tag" in command
+
+
+def test_the_version_is_written_in_one_place() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project
+    assert project["dynamic"] == ["version"]
+    assert version("statuspress") == statuspress.__version__

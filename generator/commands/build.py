@@ -42,7 +42,7 @@ def command(config_file: Path, site_dir: Path | None, strict: bool, now: datetim
     """
     try:
         with TerminalProgress(enabled=sys.stderr.isatty()) as progress:
-            result = build_site(config_file, site_dir, clock(now), strict, progress)
+            result = build_site(config_file, site_dir, clock(now, config_file), strict, progress)
     except BuildFailed as failed:
         click.echo(format_text(failed.diagnostics))
         click.echo("Build failed: nothing was published; the previous site is unchanged.", err=True)

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import FORMATTERS, count_errors, sort_diagnostics
+from ..diagnostics import FORMATTERS, Diagnostic, count_errors, sort_diagnostics, warning
+from ..mkdocs_config import validate_mkdocs_config
+from ..model import Settings
+from ..model.settings import config_key_lines, is_init_placeholder_url, read_config
 from ..project import ConfigProblem, load_project
 from .options import clock, config_option, now_option, strict_option
 
@@ -42,10 +45,12 @@ def command(
       statuspress check --format github --strict
     """
     try:
-        project = load_project(config_file, clock(now))
-        diagnostics = list(project.diagnostics)
+        project = load_project(config_file, clock(now, config_file))
+        diagnostics = [*project.diagnostics, *site_warnings(project.settings, config_file)]
     except ConfigProblem as problem:
-        diagnostics = sort_diagnostics(problem.diagnostics)
+        diagnostics = list(problem.diagnostics)
+    # sorted without duplicates: a problem statuspress and MkDocs both find is reported once
+    diagnostics = sort_diagnostics([*diagnostics, *mkdocs_problems(config_file)])
     if since:
         from ..edits import edited_since
 
@@ -57,3 +62,30 @@ def command(
     errors = count_errors(diagnostics)
     if errors or (strict and diagnostics):
         raise SystemExit(1)
+
+
+def mkdocs_problems(config_file: Path) -> list[Diagnostic]:
+    """What MkDocs' own validation finds, as `build` would report it; nothing when statuspress
+    could not read the file safely (that problem is reported already)."""
+    config, _ = read_config(config_file)
+    if config is None:
+        return []
+    return validate_mkdocs_config(config_file)[1]
+
+
+def site_warnings(settings: Settings, config_file: Path) -> list[Diagnostic]:
+    """What a site should fix before it goes live, though it builds."""
+    if settings.example_as_of is not None or not is_init_placeholder_url(settings.site_url):
+        return []
+    lines = config_key_lines(config_file)
+    return [
+        warning(
+            config_file.name,
+            lines.get("site_url", 0),
+            "site-url-placeholder",
+            f"site_url is still the placeholder {settings.site_url or '(none)'}: feeds, the API "
+            "and notifications link there",
+            "set site_url to where the site is published, e.g. "
+            "https://OWNER.github.io/REPOSITORY/ or https://status.yourcompany.com/",
+        )
+    ]

@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 import click
 import jinja2
 
+from .. import __version__
 from .. import authoring as a
+from ..provenance import DISTRIBUTION, Provenance, running_provenance
 
 SCAFFOLD = Path(__file__).resolve().parent.parent / "scaffold"
 WORKFLOWS = "workflows"  # scaffold/workflows/*.yml go to .github/workflows/
@@ -61,9 +63,10 @@ def site_url(value: str) -> str:
 def command(directory: Path, company: str, site_name: str | None, url: str) -> None:
     """Create a new status site in DIRECTORY (default: here).
 
-    It has a configuration with example components, one example incident, the GitHub
-    Actions workflows that check pull requests and deploy to GitHub Pages, and a .gitignore.
-    It builds as it is. Nothing that exists is overwritten.
+    It has a configuration with example components, an example incident written as
+    drafts (never published), the GitHub Actions workflows that check pull requests and
+    deploy to GitHub Pages, requirements.txt naming this statuspress for them, and a
+    .gitignore. It builds as it is. Nothing that exists is overwritten.
 
     \b
     Example:
@@ -71,6 +74,9 @@ def command(directory: Path, company: str, site_name: str | None, url: str) -> N
     """
     context = {"company": company.strip() or "Example", "site_url": site_url(url)}
     context["site_name"] = (site_name or "").strip() or f"{context['company']} Status"
+    provenance = running_provenance()
+    context["requirement"] = provenance.requirement or f"{DISTRIBUTION}=={__version__}"
+    context["origin"] = provenance.origin
     plan = planned_files()
     existing = [p for p in plan if (directory / p.target).exists()]
     clashes = [p.target.as_posix() for p in existing if p.target.as_posix() not in OPTIONAL]
@@ -88,6 +94,8 @@ def command(directory: Path, company: str, site_name: str | None, url: str) -> N
         if item not in kept:
             write_planned(directory, item, env, context)
     click.echo(_report(directory, [p for p in plan if p not in kept], kept))
+    if provenance.requirement is None:
+        click.echo(_not_installable(provenance, context["requirement"]), err=True)
 
 
 def planned_files() -> list[Planned]:
@@ -139,6 +147,7 @@ def _report(directory: Path, plan: list[Planned], kept: list[Planned]) -> str:
     lines.extend(
         [
             "  edit mkdocs.yml: your components, site_name and site_url",
+            "  statuspress check                      # every problem, with its line",
             "  statuspress serve                      # preview at http://127.0.0.1:8000/",
             "  statuspress build                      # the site, in site/",
             '  statuspress new "API errors" -c api=major_outage   # during an incident',
@@ -149,3 +158,16 @@ def _report(directory: Path, plan: list[Planned], kept: list[Planned]) -> str:
     if not any(p.target.parts[0] == ".github" for p in plan):
         lines.append("Note: this installation has no workflow files to copy.")
     return "\n".join(lines)
+
+
+def _not_installable(provenance: Provenance, written: str) -> str:
+    """Why CI cannot install the statuspress that made the site, and how to pin one it can."""
+    return "\n".join(
+        [
+            f"Warning: this is {provenance.origin} ({provenance.local_path or 'unknown'}):"
+            " CI cannot install it from there.",
+            f"  requirements.txt asks for '{written}' from the package index instead;",
+            "  until that version is released, put a tag of the statuspress repository there:",
+            "    statuspress @ git+https://github.com/OWNER/statuspress@TAG",
+        ]
+    )

@@ -63,13 +63,14 @@ def command(
 
     \b
     Example:
-      statuspress maintenance "Database upgrade" --start 2026-11-28T02:00:00Z --end 1h -c database
+      statuspress maintenance "API upgrade" --start 2026-11-28T02:00:00Z --end 1h -c api
     """
     ws = a.open_workspace(config_file)
+    at_given = at is not None
     at, clock = a.times(at, now)
     if not title.strip():
         raise click.BadParameter("the title is empty", param_hint="TITLE")
-    window = _window(start, end)
+    window = _window(start, end, at, explicit_at=at_given)
     states = a.checked_components(ws.settings, component_pairs)
     a.require_components(ws.settings, states, "")
     folder = ws.content / a.incident_id(at, a.checked_slug(slug, title))
@@ -108,10 +109,19 @@ def command(
     raise SystemExit(code)
 
 
-def _window(start: datetime, end: datetime | timedelta) -> Window:
+def _window(
+    start: datetime, end: datetime | timedelta, announced: datetime, explicit_at: bool
+) -> Window:
     finish = start + end if isinstance(end, timedelta) else end
     if finish <= start:
         raise click.BadParameter(
             f"{iso(finish)} is not after --start ({iso(start)})", param_hint="'--end'"
+        )
+    if finish <= announced:  # announced after it was over: nothing left to tell customers
+        when = f"the announcement (--at {iso(announced)})" if explicit_at else "now"
+        raise click.BadParameter(
+            f"{iso(finish)} is already past: it is not after {when}; a maintenance is "
+            "announced before it ends (write --end as a later time, or a duration from --start)",
+            param_hint="'--end'",
         )
     return Window(start.astimezone(finish.tzinfo), finish)

@@ -147,7 +147,8 @@ def now_option(func: F) -> F:
         "--now",
         type=AwareTime(),
         default=None,
-        help="Pin the clock (default: SOURCE_DATE_EPOCH, else the real time).",
+        help="Pin the clock (default: SOURCE_DATE_EPOCH, else an example site's as_of, "
+        "else the real time).",
     )(func)
 
 
@@ -155,5 +156,9 @@ def strict_option(func: F) -> F:
     return click.option("--strict", is_flag=True, help="Treat warnings as errors.")(func)
 
 
-def clock(now: datetime | None) -> datetime:
-    return resolve_now(now)
+def clock(now: datetime | None, config_file: Path | None = None) -> datetime:
+    """`--now`, else SOURCE_DATE_EPOCH, else the as_of of an example site's config, else now."""
+    from ..model.settings import example_clock
+
+    example = example_clock(config_file) if now is None and config_file else None
+    return resolve_now(now, example_as_of=example)

@@ -77,7 +77,7 @@ def command(
       statuspress report --since 90d
       statuspress report --since 2026-10-01 --format html -o report.html
     """
-    moment = clock(now)
+    moment = clock(now, config_file)
     start = moment - since if isinstance(since, timedelta) else since
     try:
         project = load_project(config_file, moment, lint=False)

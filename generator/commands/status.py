@@ -48,7 +48,7 @@ def command(config_file: Path, now: datetime | None) -> None:
       statuspress status
       watch -n 60 statuspress status
     """
-    moment = resolve_clock(now)
+    moment = resolve_clock(now, config_file)
     ws = a.open_workspace(config_file, lint_at=moment)
     summary = summarize(ws, site_at(ws.site, moment), moment)
     click.echo("\n".join(summary.lines))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from ..model.types import Impact, Incident, Kind
 from .patterns import APOLOGY, THANKS, phrase
@@ -76,7 +78,8 @@ def sentences(text: str) -> int:
     Scope.UPDATE,
     reason="The cause is for every reader: one or two plain sentences; the detail belongs in "
     "the postmortem (SPEC §2.6; Atlassian's Statuspage communication tips).",
-    advice="say the cause in at most two plain sentences; move the detail to the postmortem",
+    advice="say the cause in a few plain words (by default at most two sentences and 40 words, "
+    "`lint_thresholds`); move the detail to the postmortem",
 )
 def cause_too_long(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     """`cause` is longer than 2 sentences or 40 words."""
@@ -92,6 +95,9 @@ def cause_too_long(view: UpdateView, ctx: Context) -> Iterator[Finding]:
             f"the cause has {count} sentence{'s' * (count != 1)} and {words} "
             f"words (at most {limits.cause_max_sentences} and "
             f"{limits.cause_max_words})",
+            f"say the cause in at most {limits.cause_max_sentences} plain "
+            f"sentence{'s' * (limits.cause_max_sentences != 1)} and {limits.cause_max_words} "
+            "words; move the detail to the postmortem",
         )
 
 
@@ -368,8 +374,8 @@ FOLLOWUP = phrase(
     reason="After a serious incident, customers need to know the whole story and what "
     'changes is coming (SPEC §2.13; Google SRE book, "Postmortem Culture"; GitLab\'s '
     "incident-communication handbook).",
-    advice='link the postmortem, or say when it will come: "We will publish a postmortem '
-    'by 24 November."',
+    advice='link the postmortem, or say by when it will come: "We will publish a postmortem '
+    'by <the resolution date plus `postmortem_due_days`>."',
 )
 def followup_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     """The resolving update of a `major`+ incident neither links a postmortem nor says when
@@ -378,9 +384,13 @@ def followup_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
     if not _is_final_resolution(view) or max_impact(incident).rank < Impact.MAJOR.rank:
         return
     if incident.postmortem is None and not view.prose.has(FOLLOWUP):
+        due = view.update.at + timedelta(days=ctx.settings.postmortem_due_days)
+        local = due.astimezone(ZoneInfo(ctx.settings.timezone))
         yield update_finding(
             view.update,
             view.update.line_of("status"),
             f"the resolving update of a {max_impact(incident).value} incident "
             "does not mention a postmortem",
+            "link the postmortem, or say when it will come: "
+            f'"We will publish a postmortem by {local.day} {local:%B}."',
         )

@@ -19,6 +19,12 @@ from .registry import ERROR, WARNING, Context, Finding, Scope, Thresholds, rule,
 OPEN_STATUSES = ("investigating", "identified", "monitoring")
 
 
+def _duration_value(delta: timedelta) -> str:
+    """A duration as `next_update:` takes it: 20m, 2h, 1h30m."""
+    hours, minutes = divmod(int(delta.total_seconds() // 60), 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not hours else "")
+
+
 def _clock(moment: datetime) -> str:
     if moment.utcoffset() == timedelta(0):
         return moment.strftime("%Y-%m-%d %H:%M UTC")
@@ -43,10 +49,13 @@ def next_update_missing(incident: Incident, ctx: Context) -> Iterator[Finding]:
     judged = incident.updates if ctx.history else incident.updates[-1:]
     for update in judged:
         if not update.is_closing and update.next_update is None:
+            limit = cadence_limit(update, incident.started, ctx.thresholds)
+            example = _duration_value(limit) if limit else "30m"
             yield update_finding(
                 update,
                 update.line_of("status"),
                 "this update of an open incident does not say when the next update comes",
+                f"add `next_update: {example}` (or a time) and post the next update by then",
             )
 
 
@@ -153,8 +162,9 @@ def cadence_limit(update: Update, started: datetime, limits: Thresholds) -> time
     timing=True,
     reason="The worse the outage, the more often customers need to hear from you (SPEC §2.4, "
     "§2.12; Atlassian's incident handbook; PagerDuty's external-communication guide).",
-    advice="promise the next update sooner: critical 20 min while investigating or "
-    "identified and 30 while monitoring, major 30/30/60, minor 60 (twice that after 2 hours)",
+    advice="promise the next update sooner; the limits per impact and status are "
+    "`lint_thresholds: cadence` (by default critical 20 min while investigating or identified "
+    "and 30 while monitoring, major 30/30/60, minor 60, twice that after 2 hours)",
 )
 def cadence_gap(incident: Incident, ctx: Context) -> Iterator[Finding]:
     """`next_update` promised further out than the cadence table allows (critical 20/20/30
@@ -174,6 +184,8 @@ def cadence_gap(incident: Incident, ctx: Context) -> Iterator[Finding]:
                 f"the next update is promised {format_duration(promised)} out; "
                 f"a {update.impact.value} incident that is {update.status} "
                 f"should update within {format_duration(limit)}",
+                f"promise the next update within {format_duration(limit)}, e.g. "
+                f"`next_update: {_duration_value(limit)}`",
             )
 
 

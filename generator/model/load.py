@@ -99,6 +99,16 @@ FolderLoader = Callable[
 ]
 
 
+def missing_folder(docs_dir: str) -> Diagnostic:
+    return error(
+        docs_dir,
+        0,
+        "missing-folder",
+        f"the content folder '{docs_dir}' does not exist",
+        "create it, or run 'statuspress init'",
+    )
+
+
 def load_site(
     root: Path, settings: Settings, loader: FolderLoader | None = None
 ) -> tuple[Site, list[Diagnostic]]:
@@ -108,15 +118,7 @@ def load_site(
     """
     content = root / settings.docs_dir
     if not content.is_dir():
-        return Site(settings, ()), [
-            error(
-                settings.docs_dir,
-                0,
-                "missing-folder",
-                f"the content folder '{settings.docs_dir}' does not exist",
-                "create it, or run 'statuspress init'",
-            )
-        ]
+        return Site(settings, ()), [missing_folder(settings.docs_dir)]
     entries = sorted(content.iterdir(), key=lambda p: p.name)
     if loader is None:
         loaded = [load_folder(root, entry, settings) for entry in entries]

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..clock import parse_duration
+from ..clock import parse_duration, parse_time
 from ..diagnostics import Diagnostic, error
 from .fields import did_you_mean
-from .source import decode
+from .source import decode, yaml_syntax_hint
 from .types import Component, Settings, UptimeWeights
 
 COMPONENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -35,6 +35,7 @@ OPTION_KEYS = (
     "allow_raw_html",
     "notify",
     "cache_dir",
+    "example",
 )
 COMPONENT_KEYS = ("id", "name", "group", "description", "start_date")
 
@@ -115,6 +116,21 @@ def _read_config(
     return config, option_lines(node), []
 
 
+def compose_config(config_path: Path) -> Any:
+    """mkdocs.yml's YAML nodes (for the lines of its keys); None when it cannot be read."""
+    try:
+        return _parse_config(config_path.read_text(encoding="utf-8"))[1]
+    except (OSError, UnicodeDecodeError, _ConfigError):
+        return None
+
+
+def config_key_lines(config_path: Path) -> dict[str, int]:
+    """The line of each top-level key of mkdocs.yml."""
+    root = compose_config(config_path)
+    pairs = root.value if root is not None and isinstance(root.value, list) else []
+    return {str(key.value): key.start_mark.line + 1 for key, _ in pairs}
+
+
 def _parse_config(text: str) -> tuple[dict[str, Any], Any]:
     import yaml
 
@@ -125,10 +141,11 @@ def _parse_config(text: str) -> tuple[dict[str, Any], Any]:
     except (yaml.YAMLError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or type(exc).__name__
+        at_fault = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
         raise _ConfigError(
             mark.line + 1 if mark else 1,
             f"invalid YAML: {problem}",
-            "check the indentation of mkdocs.yml",
+            yaml_syntax_hint(str(problem), at_fault, "check the indentation of mkdocs.yml"),
         ) from None
     finally:
         loader.dispose()
@@ -261,6 +278,15 @@ def load_settings(config_path: Path) -> tuple[Settings | None, list[Diagnostic]]
     return settings_from(config, options, config_path.name, lines)
 
 
+def example_clock(config_file: Path) -> datetime | None:
+    """The `example: {as_of: ...}` of the site's configuration; None for a real site, or when
+    the configuration cannot be read (the command then reports why)."""
+    if not config_file.is_file():
+        return None
+    settings, _ = load_settings(config_file)
+    return settings.example_as_of if settings else None
+
+
 class OptionError(ValueError):
     """A bad option value; `item` names the list item or sub-key at fault, for its line."""
 
@@ -297,8 +323,22 @@ def settings_from(
             hint = _HINTS.get(key, f"see '{key}' in the documentation's configuration reference")
             problems.append(error(path, line, "config-option", f"option '{key}': {exc}", hint))
     problems.extend(_site_problems(config, path))
+    if "example" in values and not problems and not is_placeholder_url(config.get("site_url")):
+        problems.append(
+            error(
+                path,
+                lines.get("example", 0),
+                "config-option",
+                f"option 'example' pins the clock of a site published at "
+                f"{config.get('site_url') or 'no site_url'}: a real status site would show an "
+                "old status as if it were current",
+                "remove 'example:'; it is only for an example whose site_url is a placeholder "
+                "such as https://status.example.com/",
+            )
+        )
     if problems:
         return None, problems
+    values["example_as_of"] = values.pop("example", None)
     site_url = str(config.get("site_url") or "")
     authority = values.pop("feed_id_authority", "") or urlsplit(site_url).hostname or "localhost"
     return Settings(
@@ -308,6 +348,47 @@ def settings_from(
         feed_id_authority=authority,
         **values,
     ), []
+
+
+# Domains reserved for examples and tests (RFC 2606, RFC 6761): no real site is published there.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
+_PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
+
+
+def is_placeholder_url(value: Any) -> bool:
+    """True when `value` is no address a real site is published at (`init`'s default is one)."""
+    host = (urlsplit(value).hostname or "") if isinstance(value, str) else ""
+    return (
+        not host
+        or host == "localhost"
+        or host.endswith(_PLACEHOLDER_SUFFIXES)
+        or any(host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS)
+    )
+
+
+def is_init_placeholder_url(value: Any) -> bool:
+    """True while site_url is still an address like `statuspress init`'s default
+    https://status.example.com/ (or missing): no reader can reach the site there."""
+    host = (urlsplit(value).hostname or "") if isinstance(value, str) else ""
+    return (
+        not host
+        or host == "localhost"
+        or any(host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS)
+    )
+
+
+def _example(value: Any) -> datetime:
+    """`example: {as_of: TIME}`: the moment an example site's content was written for."""
+    if not isinstance(value, dict) or set(map(str, value)) != {"as_of"}:
+        raise OptionError("must be a mapping with one key, 'as_of'")
+    moment = value["as_of"]
+    if isinstance(moment, str):
+        moment = parse_time(moment)
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise OptionError(
+            f"'as_of' must be a time with a UTC offset, not '{_show(value['as_of'])}'", "as_of"
+        )
+    return moment.astimezone(timezone.utc)
 
 
 def _site_problems(config: dict[str, Any], path: str) -> list[Diagnostic]:
@@ -576,6 +657,7 @@ _CHECKS = {
     "allow_raw_html": _boolean,
     "notify": _notify,
     "cache_dir": _required_text,
+    "example": _example,
 }
 _HINTS = {
     "components": "list components as '- id: api' with 'name:', and optionally 'group:' and "
@@ -588,6 +670,7 @@ _HINTS = {
     "forbidden_patterns": "list Python regular expressions, quoted in single quotes",
     "notify": "see the Notifications guide in the documentation; 'statuspress notify --dry-run' "
     "shows every problem with its line",
+    "example": "write 'example: {as_of: 2026-11-22T10:00:00Z}', only in an example site",
     **dict.fromkeys(
         (
             "uptime_days",

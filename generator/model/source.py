@@ -136,6 +136,19 @@ def split_front_matter(path: str, text: str) -> tuple[RawFile | None, list[Diagn
 
 
 SYNTAX_HINT = "check indentation and quote values that contain ': ' or '#'"
+TAB_HINT = (
+    "there is a tab character here; YAML allows only spaces for indentation and before a "
+    "value: replace the tab with spaces (set your editor to insert spaces for .md and .yml)"
+)
+
+
+def yaml_syntax_hint(problem: str, line_text: str, default: str = SYNTAX_HINT) -> str:
+    """The hint for a YAML syntax error: a tab named as the cause when it is one."""
+    if "'\\t'" in problem or "\t" in line_text:
+        return TAB_HINT
+    return default
+
+
 MAPPING_HINT = "write 'key: value' lines between the '---' lines"
 _TOO_DEEP = (
     "yaml-complexity",
@@ -164,9 +177,10 @@ def _mapping_node(yaml_text: str) -> yaml.MappingNode:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
-        raise _YamlProblem(
-            line, "yaml-syntax", f"invalid YAML: {exc.problem or exc}", SYNTAX_HINT
-        ) from None
+        at_fault = _line_text(yaml_text, mark.line) if mark else ""
+        problem = str(exc.problem or exc)
+        hint = yaml_syntax_hint(problem, at_fault)
+        raise _YamlProblem(line, "yaml-syntax", f"invalid YAML: {problem}", hint) from None
     except RecursionError:
         raise _YamlProblem(1, *_TOO_DEEP) from None
     except yaml.YAMLError as exc:
@@ -181,6 +195,11 @@ def _mapping_node(yaml_text: str) -> yaml.MappingNode:
             MAPPING_HINT,
         )
     return node
+
+
+def _line_text(text: str, index: int) -> str:
+    lines = text.split("\n")
+    return lines[index] if 0 <= index < len(lines) else ""
 
 
 def _compose_node(yaml_text: str) -> yaml.Node | None:

@@ -285,6 +285,8 @@ class Settings:
     docs_dir: str = "incidents"
     cache_dir: str = ".statuspress-cache"
     notify: dict[str, object] = field(default_factory=dict)
+    # An example site's clock (`example: {as_of: ...}`): pages say they are an example as of then.
+    example_as_of: datetime | None = None
 
     @property
     def component_ids(self) -> tuple[str, ...]:
