@@ -1,0 +1,194 @@
+"""The leak guard on the public text: what readers will see of each published incident (its
+fields, rendered and as the feeds and API carry them, its file names), the files published
+beside it, and the site's configuration, read before anything is rendered.
+
+The loader runs it on every folder it loads, so `check`, `statuspress build`, `mkdocs build`
+and `serve` refuse the same content with the same message; the build scans every output file
+as well.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, error
+from .leakguard import (
+    RULES,
+    UNSCANNABLE_HINT,
+    Hit,
+    Scanner,
+    blank_block,
+    build_scanner,
+    masked,
+    readable_text_of,
+    text_view,
+)
+from .markdown import render_markdown
+from .model.types import Incident, Postmortem, Settings, Update
+from .readable import Unscannable, markup_view, plain
+
+_TEXT_FIELDS = ("title", "eta", "apology", "cause", "workaround", "author")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of public text and where it is written."""
+
+    path: str  # the content file, relative to the site root
+    line: int
+    text: str
+    body: bool = False  # many lines, each found on its own line of the file
+
+
+def incident_leaks(incident: Incident, root: Path, settings: Settings) -> list[Diagnostic]:
+    """Everything of `incident` a reader sees that the guard refuses; its files included."""
+    scanner = build_scanner(settings)
+    diagnostics: list[Diagnostic] = []
+    for path, segments in _by_file(incident_segments(incident)):
+        diagnostics += segment_leaks(scanner, path, segments, settings.allow_raw_html)
+    for asset in incident.assets:
+        diagnostics += file_leaks(scanner, root, f"{incident.path}/{asset}")
+    return diagnostics
+
+
+def incident_segments(incident: Incident) -> Iterator[Segment]:
+    yield Segment(incident.path, 0, incident.id)
+    for asset in incident.assets:
+        yield Segment(f"{incident.path}/{asset}", 0, asset)
+    for update in incident.updates:
+        yield from update_segments(update)
+    if incident.postmortem is not None:
+        yield from postmortem_segments(incident.postmortem)
+
+
+def update_segments(update: Update) -> Iterator[Segment]:
+    yield Segment(update.path, 0, update.file)
+    for key in _TEXT_FIELDS:
+        value = getattr(update, key)
+        if key in update.explicit and isinstance(value, str):
+            yield Segment(update.path, update.line_of(key), value)
+    yield Segment(update.path, update.body_line, update.body, body=True)
+
+
+def postmortem_segments(postmortem: Postmortem) -> Iterator[Segment]:
+    path, lines = postmortem.path, postmortem.lines
+    yield Segment(path, lines.get("title", 1), postmortem.title)
+    if postmortem.summary:
+        yield Segment(path, lines.get("summary", 1), postmortem.summary)
+    for author in postmortem.authors:
+        yield Segment(path, lines.get("authors", 1), author)
+    for index, item in enumerate(postmortem.action_items):
+        for key in ("what", "owner"):
+            value = getattr(item, key)
+            if value:
+                yield Segment(path, lines.get(f"action_items.{index}.{key}", item.line), value)
+    yield Segment(path, postmortem.body_line, postmortem.body, body=True)
+
+
+def _by_file(segments: Iterable[Segment]) -> Iterator[tuple[str, list[Segment]]]:
+    files: dict[str, list[Segment]] = {}
+    for segment in segments:
+        files.setdefault(segment.path, []).append(segment)
+    yield from files.items()
+
+
+def views(text: str, allow_raw_html: bool) -> list[str]:
+    """`text` as each kind of output shows it: as written (the API, the feeds' titles, the
+    calendar) and rendered from Markdown (pages, the feeds' contents)."""
+    if not text:
+        return []
+    rendered = markup_view(render_markdown(text, allow_raw_html))
+    return [text_view(text), plain(rendered)]
+
+
+def segment_leaks(
+    scanner: Scanner, path: str, segments: list[Segment], allow_raw_html: bool
+) -> list[Diagnostic]:
+    """What the guard finds in the segments of one file: each piece on its own, then all of
+    them run together (a page sets one field right after another)."""
+    found: dict[Hit, int] = {}
+    for segment in segments:
+        for view in views(segment.text, allow_raw_html):
+            for hit, _ in scanner.matches(view):
+                found.setdefault(hit, _line_of(hit, segment, allow_raw_html))
+    together = " ".join(segment.text for segment in segments if not segment.body)
+    for view in views(together, allow_raw_html):
+        for hit, _ in scanner.matches(view):
+            found.setdefault(hit, next((s.line for s in segments if s.line), 0))
+    return [leak_diagnostic(scanner, path, line, hit, "") for hit, line in found.items()]
+
+
+def _line_of(hit: Hit, segment: Segment, allow_raw_html: bool) -> int:
+    """The line of the file the hit is on: a body's own line where one line holds it."""
+    if not segment.body:
+        return segment.line
+    for offset, line in enumerate(segment.text.split("\n")):
+        if hit.text in "\n".join(views(line, allow_raw_html)):
+            return segment.line + offset
+    return segment.line
+
+
+def file_leaks(scanner: Scanner, root: Path, relative: str) -> list[Diagnostic]:
+    """What the guard finds in a contributor's file published as it is (an attachment, a
+    loose file beside the folders); refused outright when it cannot be read."""
+    path = root / relative
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []  # reported by the loader, which read it first
+    try:
+        text = readable_text_of(data, path.name, strict=True)
+    except Unscannable as problem:
+        return [unscannable_diagnostic(relative, problem.reason)]
+    newlines = [m.start() for m in re.finditer("\n", text)] if "\n" in text else []
+    found: dict[Hit, int] = {}
+    for hit, start in scanner.matches(text):
+        found.setdefault(hit, bisect.bisect(newlines, start) + 1)
+    return [leak_diagnostic(scanner, relative, line, hit, "") for hit, line in found.items()]
+
+
+def unscannable_diagnostic(path: str, reason: str) -> Diagnostic:
+    return error(
+        path, 0, "unscannable", f"the leak guard cannot read this file: {reason}", UNSCANNABLE_HINT
+    )
+
+
+def leak_diagnostic(scanner: Scanner, path: str, line: int, hit: Hit, output: str) -> Diagnostic:
+    found_by = scanner.rule(hit.group)
+    rule, hint = RULES[found_by.kind]
+    shown = masked(hit.text) if found_by.kind == "secret" else hit.text
+    where = f"in {output}" if output else "in the public text"
+    return error(path, line, rule, f"{found_by.label} would be published {where}: '{shown}'", hint)
+
+
+def config_leaks(config_path: Path, settings: Settings) -> list[Diagnostic]:
+    """What the guard finds in the configuration, whose values the pages show (the site's
+    name, its components); the lists of what is forbidden and comments aside."""
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []  # the configuration's loader reports it
+    text = blank_block(blank_block(text, "private_emails"), "forbidden_patterns")
+    text = _COMMENT_LINE.sub("", text)
+    scanner = build_scanner(settings)
+    name = config_path.name
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    found: dict[Hit, int] = {}
+    for hit, start in scanner.matches(text_view(text)):
+        found.setdefault(hit, bisect.bisect(newlines, start) + 1)
+    for hit in list(found):
+        found[hit] = _config_line(text, hit, found[hit], newlines)
+    return [leak_diagnostic(scanner, name, line, hit, "") for hit, line in found.items()]
+
+
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+
+
+def _config_line(text: str, hit: Hit, guess: int, newlines: list[int]) -> int:
+    """The line of the configuration holding the hit as written, when it is written so."""
+    at = text.find(hit.text)
+    return bisect.bisect(newlines, at) + 1 if at >= 0 else guess
