@@ -161,7 +161,6 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         if os.environ.get("STATUSPRESS_RELOAD"):
             self.project, self.rendered = None, {}
 
-
     def _guard_written_site(self, site_dir: Path) -> None:
         """`mkdocs build` and `serve` write straight into the site folder, with no stage to
         scan first: every file is scanned once written, and a site that leaks is emptied

@@ -132,7 +132,9 @@ def _line_of(hit: Hit, segment: Segment, allow_raw_html: bool) -> int:
     return segment.line
 
 
-def file_leaks(scanner: Scanner, root: Path, relative: str) -> list[Diagnostic]:
+def file_leaks(
+    scanner: Scanner, root: Path, relative: str, strict: bool = True
+) -> list[Diagnostic]:
     """What the guard finds in a contributor's file published as it is (an attachment, a
     loose file beside the folders); refused outright when it cannot be read."""
     path = root / relative
@@ -141,7 +143,7 @@ def file_leaks(scanner: Scanner, root: Path, relative: str) -> list[Diagnostic]:
     except OSError:
         return []  # reported by the loader, which read it first
     try:
-        text = readable_text_of(data, path.name, strict=True)
+        text = readable_text_of(data, path.name, strict=strict)
     except Unscannable as problem:
         return [unscannable_diagnostic(relative, problem.reason)]
     newlines = [m.start() for m in re.finditer("\n", text)] if "\n" in text else []
@@ -183,6 +185,29 @@ def config_leaks(config_path: Path, settings: Settings) -> list[Diagnostic]:
     for hit in list(found):
         found[hit] = _config_line(text, hit, found[hit], newlines)
     return [leak_diagnostic(scanner, name, line, hit, "") for hit, line in found.items()]
+
+
+def theme_leaks(config_path: Path, settings: Settings) -> list[Diagnostic]:
+    """What the guard finds in the site's own theme files (`theme: custom_dir:`), which the
+    pages are made of: their text is published as the pages' text."""
+    from .model.settings import read_config
+
+    config = read_config(config_path)
+    theme = config.get("theme") if isinstance(config, dict) else None
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if not isinstance(custom, str):
+        return []
+    root = config_path.parent
+    folder = (root / custom).resolve()
+    if not folder.is_relative_to(root.resolve()):
+        return []  # outside the site: not the content's to vouch for; the build scans it
+    root = root.resolve()
+    scanner = build_scanner(settings)
+    diagnostics = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
+        relative = path.relative_to(root).as_posix()
+        diagnostics += file_leaks(scanner, root, relative, strict=False)
+    return diagnostics
 
 
 _COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)

@@ -236,7 +236,9 @@ def test_a_loose_file_has_the_same_size_limit_as_an_attachment(tmp_path: Path) -
 def test_a_secret_in_a_file_name_is_refused(tmp_path: Path, name: str) -> None:
     config = MINIMAL_CONFIG + "      forbidden_patterns:\n        - 'INC-\\d{4}'\n"
     for where in (f"{FOLDER}/{name}", f"incidents/{name}"):
-        root = site(tmp_path / where.replace("/", "_"), {where: png() if name.endswith("png") else b"x"})
+        root = site(
+            tmp_path / where.replace("/", "_"), {where: png() if name.endswith("png") else b"x"}
+        )
         (root / "mkdocs.yml").write_text(config)
         assert {rule for path, rule in problems(root) if path == where} & {
             "secret",
