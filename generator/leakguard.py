@@ -5,9 +5,13 @@ and API tokens, password assignments, credentials in URLs) or a `private_emails`
 an error that names the content file and line it came from; the build then writes nothing.
 So are files of incidents that are not published (all updates drafts) that MkDocs would copy.
 
-Each file is read as a reader sees it: markup removed (attribute values kept), HTML entities,
-JSON `\\u` escapes, percent-encoding and iCalendar folding undone, so `ops&#64;acme` or
-`password=<code>x</code>` cannot slip through.
+Each file is read as a reader sees it (see readable.py and binaries.py): decoded from any
+text encoding, gzip undone, markup removed (attribute values kept), HTML entities, JSON
+escapes, percent-encoding and iCalendar folding undone, typographic quotes, soft hyphens and
+zero-width characters made plain, so `ops&#64;acme`, `“api_key”: “x”` or
+`password=<code>x</code>` cannot slip through; images and PDFs are read for their metadata
+and text, and a file that cannot be read is an error. The same rules run on the public text
+before anything is rendered (publictext.py), which is what `check` sees.
 
 Speed: every secret rule is written to begin with fixed text (`AKIA`, `-----`, `xox`, the
 `=` or `:` of an assignment, the `@` of an address), so the regex engine skips ahead to
@@ -30,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from . import binaries, readable
 from .binaries import binary_format, binary_text
 from .cache import KEY_BYTES, RenderCache
 from .diagnostics import Diagnostic, error, sort_diagnostics
@@ -598,8 +603,10 @@ def _content_key(name: str, data: bytes) -> bytes:
 
 
 def _fingerprint(scanner: Scanner) -> str:
-    """Changes with every rule, pattern and address, and with this module's code."""
-    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=KEY_BYTES)
+    """Changes with every rule, pattern and address, and with the code that reads files."""
+    digest = hashlib.blake2b(digest_size=KEY_BYTES)
+    for module in (__file__, readable.__file__, binaries.__file__):
+        digest.update(Path(module).read_bytes())
     for rule in scanner.rules:
         digest.update(repr(rule).encode())
     return digest.hexdigest()

@@ -41,6 +41,7 @@ class Segment:
     path: str  # the content file, relative to the site root
     line: int
     text: str
+    markdown: bool = False  # rendered from Markdown on pages and in feeds
     body: bool = False  # many lines, each found on its own line of the file
 
 
@@ -56,6 +57,8 @@ def incident_leaks(incident: Incident, root: Path, settings: Settings) -> list[D
 
 
 def incident_segments(incident: Incident) -> Iterator[Segment]:
+    """The incident's public text, as the pages, feeds and API show it: the names of its
+    folder and files are in their addresses."""
     yield Segment(incident.path, 0, incident.id)
     for asset in incident.assets:
         yield Segment(f"{incident.path}/{asset}", 0, asset)
@@ -65,20 +68,23 @@ def incident_segments(incident: Incident) -> Iterator[Segment]:
         yield from postmortem_segments(incident.postmortem)
 
 
+_MARKDOWN_FIELDS = frozenset({"apology", "cause", "workaround"})
+
+
 def update_segments(update: Update) -> Iterator[Segment]:
     yield Segment(update.path, 0, update.file)
     for key in _TEXT_FIELDS:
         value = getattr(update, key)
         if key in update.explicit and isinstance(value, str):
-            yield Segment(update.path, update.line_of(key), value)
-    yield Segment(update.path, update.body_line, update.body, body=True)
+            yield Segment(update.path, update.line_of(key), value, key in _MARKDOWN_FIELDS)
+    yield Segment(update.path, update.body_line, update.body, markdown=True, body=True)
 
 
 def postmortem_segments(postmortem: Postmortem) -> Iterator[Segment]:
     path, lines = postmortem.path, postmortem.lines
     yield Segment(path, lines.get("title", 1), postmortem.title)
     if postmortem.summary:
-        yield Segment(path, lines.get("summary", 1), postmortem.summary)
+        yield Segment(path, lines.get("summary", 1), postmortem.summary, markdown=True)
     for author in postmortem.authors:
         yield Segment(path, lines.get("authors", 1), author)
     for index, item in enumerate(postmortem.action_items):
@@ -86,7 +92,7 @@ def postmortem_segments(postmortem: Postmortem) -> Iterator[Segment]:
             value = getattr(item, key)
             if value:
                 yield Segment(path, lines.get(f"action_items.{index}.{key}", item.line), value)
-    yield Segment(path, postmortem.body_line, postmortem.body, body=True)
+    yield Segment(path, postmortem.body_line, postmortem.body, markdown=True, body=True)
 
 
 def _by_file(segments: Iterable[Segment]) -> Iterator[tuple[str, list[Segment]]]:
@@ -96,13 +102,17 @@ def _by_file(segments: Iterable[Segment]) -> Iterator[tuple[str, list[Segment]]]
     yield from files.items()
 
 
-def views(text: str, allow_raw_html: bool) -> list[str]:
-    """`text` as each kind of output shows it: as written (the API, the feeds' titles, the
-    calendar) and rendered from Markdown (pages, the feeds' contents)."""
-    if not text:
-        return []
-    rendered = markup_view(render_markdown(text, allow_raw_html))
-    return [text_view(text), plain(rendered)]
+def views(segment: Segment, allow_raw_html: bool) -> tuple[str, str]:
+    """The segment as each kind of output shows it: as written (the API, titles, the
+    calendar) and as the pages and feeds show it (its Markdown rendered as they render it:
+    raw HTML in a body only as the site allows; a short field always escaped)."""
+    if not segment.text:
+        return "", ""
+    written = text_view(segment.text)
+    if not segment.markdown:
+        return written, written
+    html = render_markdown(segment.text, allow_raw_html and segment.body)
+    return written, plain(markup_view(html))
 
 
 def segment_leaks(
@@ -111,14 +121,18 @@ def segment_leaks(
     """What the guard finds in the segments of one file: each piece on its own, then all of
     them run together (a page sets one field right after another)."""
     found: dict[Hit, int] = {}
+    seen = []
     for segment in segments:
-        for view in views(segment.text, allow_raw_html):
+        shown = views(segment, allow_raw_html)
+        seen.append(shown)
+        for view in dict.fromkeys(shown):
             for hit, _ in scanner.matches(view):
                 found.setdefault(hit, _line_of(hit, segment, allow_raw_html))
-    together = " ".join(segment.text for segment in segments if not segment.body)
-    for view in views(together, allow_raw_html):
-        for hit, _ in scanner.matches(view):
-            found.setdefault(hit, next((s.line for s in segments if s.line), 0))
+    first_line = next((s.line for s in segments if s.line), 0)
+    for kind in (0, 1):
+        together = " ".join(shown[kind] for shown in seen if shown[kind])
+        for hit, _ in scanner.matches(together):
+            found.setdefault(hit, first_line)
     return [leak_diagnostic(scanner, path, line, hit, "") for hit, line in found.items()]
 
 
@@ -126,10 +140,20 @@ def _line_of(hit: Hit, segment: Segment, allow_raw_html: bool) -> int:
     """The line of the file the hit is on: a body's own line where one line holds it."""
     if not segment.body:
         return segment.line
+    wanted = _squeezed(hit.text)
     for offset, line in enumerate(segment.text.split("\n")):
-        if hit.text in "\n".join(views(line, allow_raw_html)):
+        if wanted in _squeezed(text_view(line)):
             return segment.line + offset
     return segment.line
+
+
+_MARKUP_CHARS = re.compile(r"[*`_~\s]+")
+
+
+def _squeezed(text: str) -> str:
+    """Without Markdown's emphasis and code marks and spaces: a hit read from the rendered
+    text, found on the line that wrote it."""
+    return _MARKUP_CHARS.sub("", text)
 
 
 def file_leaks(
@@ -192,7 +216,7 @@ def theme_leaks(config_path: Path, settings: Settings) -> list[Diagnostic]:
     pages are made of: their text is published as the pages' text."""
     from .model.settings import read_config
 
-    config = read_config(config_path)
+    config, _ = read_config(config_path)
     theme = config.get("theme") if isinstance(config, dict) else None
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     if not isinstance(custom, str):

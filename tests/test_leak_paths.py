@@ -40,7 +40,7 @@ READER_FORMS = {
     "single typographic quotes": ("<p>‘password’: ‘hunter2!’</p>", "assignment"),
     "json escaped quotes": ('{"cause": "\\"api_key\\": \\"sk_live_51Habc123\\""}', "assignment"),
     "entity quotes": ("<p>&quot;api_key&quot;: &quot;sk_live_51H&quot;</p>", "assignment"),
-    "soft hyphen": (f"<p>AKIA&shy;IOSF\u00adODNN7EXAMPLE</p>", "aws_key"),
+    "soft hyphen": ("<p>AKIA&shy;IOSF\u00adODNN7EXAMPLE</p>", "aws_key"),
     "zero-width space": ("<p>AKIA\u200bIOSF&#8203;ODNN7\u2060EXAMPLE</p>", "aws_key"),
     "zero-width joiner": ("<p>AKIA\u200dIOSFODNN7\ufeffEXAMPLE</p>", "aws_key"),
     "bold inside": ("<p>AKIA<strong>IOSF</strong>ODNN7EXAMPLE</p>", "aws_key"),
@@ -98,6 +98,7 @@ FOLDER = "incidents/2026-11-10-mail-delay"
 PUBLIC_FIELDS = ("title", "cause", "apology", "workaround", "author", "body")
 POSTMORTEM_FIELDS = ("pm title", "pm summary", "pm owner", "pm body")
 FILE_NAMES = ("attachment name", "update file name")
+MARKDOWN_PLACES = ("body", "cause", "apology", "workaround", "pm summary", "pm body")
 HIDDEN_PLACES = ("internal", "comment", "draft")
 PLANTS = {
     "aws": KEY,
@@ -233,6 +234,8 @@ def test_check_refuses_exactly_what_build_refuses(
         assert by_check == [], by_check
     elif place in FILE_NAMES and plant not in ("aws", "forbidden", "host"):
         pass  # the characters that make them are not allowed in file names
+    elif disguise in ("bold", "code") and place not in MARKDOWN_PLACES:
+        pass  # shown as written: the reader sees the marks that break the token
     else:
         assert by_check, f"{plant} {disguise} in {place} passed"
     if by_build:

@@ -186,8 +186,8 @@ def _check_loose_file(
 ) -> None:
     """A file beside the incident folders is published as it is: the same size limit as an
     incident's files, and the leak guard on its name and its bytes."""
-    from ..publictext import Segment, file_leaks, segment_leaks
     from ..leakguard import build_scanner
+    from ..publictext import Segment, file_leaks, segment_leaks
 
     size = path.stat().st_size
     if size > settings.max_file_bytes:

@@ -261,11 +261,6 @@ def load_settings(config_path: Path) -> tuple[Settings | None, list[Diagnostic]]
     return settings_from(config, options, config_path.name, lines)
 
 
-def read_config(config_path: Path) -> dict[str, Any] | None:
-    """mkdocs.yml as a dict, read as safely as for the settings; None when it cannot be."""
-    return _read_config(config_path)[0]
-
-
 class OptionError(ValueError):
     """A bad option value; `item` names the list item or sub-key at fault, for its line."""
 
