@@ -250,15 +250,20 @@ LEAKS = {
         "Use “api_key”: “sk_live_51Habc123” to sign in.",
     ),
     "cause": (f"{FOLDER}/20261110T0800Z-investigating.md", "cause: ops@acme.example"),
+    "attachment in utf-16": (f"{FOLDER}/notes.txt", "password=hunter2"),
 }
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+STATUSPRESS = [sys.executable, "-c", "from statuspress.cli import main; main()"]
 
 
 def leaking_site(root: Path, leak: str) -> Path:
     plant_site(root, "body" if leak == "update body" else "cause", "", "utf-8")
     path, text = LEAKS[leak]
     target = root / path
-    content = target.read_text()
+    content = target.read_text() if target.exists() else ""
+    if leak == "attachment in utf-16":
+        target.write_bytes(f"{text}\r\n".encode("utf-16"))
+        return root
     if leak == "cause":
         content = content.replace("next_update", f"{text}\nnext_update", 1)
     else:
@@ -277,9 +282,7 @@ def test_mkdocs_build_is_guarded_with_the_same_message(tmp_path: Path, leak: str
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
     ours = subprocess.run(
         [
-            sys.executable,
-            "-c",
-            "from statuspress.cli import main; main()",
+            *STATUSPRESS,
             "build",
             "--now",
             EXAMPLE_NOW.isoformat(),
@@ -289,12 +292,19 @@ def test_mkdocs_build_is_guarded_with_the_same_message(tmp_path: Path, leak: str
         text=True,
         env=env,
     )
+    checked = subprocess.run(
+        [*STATUSPRESS, "check", "--now", EXAMPLE_NOW.isoformat()],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     theirs = subprocess.run(
         [*MKDOCS, "build"], cwd=root, capture_output=True, text=True, env=env, timeout=120
     )
-    assert ours.returncode == 1 and theirs.returncode == 1, theirs.stderr
+    assert ours.returncode == checked.returncode == theirs.returncode == 1, theirs.stderr
     assert "Traceback" not in theirs.stderr
     assert first_error(theirs.stderr) == first_error(ours.stdout + ours.stderr)
+    assert first_error(checked.stdout) == first_error(ours.stdout + ours.stderr)
     assert not (root / "site").exists()
 
 

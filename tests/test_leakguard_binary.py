@@ -278,3 +278,15 @@ def test_a_link_to_a_file_that_is_not_published_is_refused(
     with pytest.raises(BuildFailed):
         build_site(root / "mkdocs.yml", now=EXAMPLE_NOW)
     assert not (root / "site").exists()
+
+
+def test_a_built_file_that_cannot_be_read_stops_the_build_naming_it(tmp_path: Path) -> None:
+    from statuspress.leakguard import scan_tree
+
+    stage = tmp_path / ".site-build-x"
+    stage.mkdir()
+    (tmp_path / "incidents").mkdir()
+    (stage / "sitemap.xml.gz").write_bytes(gzip.compress(gzip.compress(b"\0" * (MAX_DECODED + 1))))
+    (found,) = scan_tree(stage, tmp_path, Settings())
+    assert (found.path, found.rule) == ("site/sitemap.xml.gz", "unscannable")
+    assert "more than" in found.message
