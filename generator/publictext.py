@@ -123,11 +123,16 @@ def segment_leaks(
     found: dict[Hit, int] = {}
     seen = []
     for segment in segments:
-        shown = views(segment, allow_raw_html)
+        written, rendered = shown = views(segment, allow_raw_html)
         seen.append(shown)
-        for view in dict.fromkeys(shown):
-            for hit, _ in scanner.matches(view):
-                found.setdefault(hit, _line_of(hit, segment, allow_raw_html))
+        lines = _Lines(segment, written)
+        for hit, start in scanner.matches(written):
+            if hit not in found:
+                found[hit] = lines.at(start)
+        if rendered != written:
+            for hit, _ in scanner.matches(rendered):
+                if hit not in found:
+                    found[hit] = lines.holding(hit)
     first_line = next((s.line for s in segments if s.line), 0)
     for kind in (0, 1):
         together = " ".join(shown[kind] for shown in seen if shown[kind])
@@ -136,17 +141,36 @@ def segment_leaks(
     return [leak_diagnostic(scanner, path, line, hit, "") for hit, line in found.items()]
 
 
-def _line_of(hit: Hit, segment: Segment, allow_raw_html: bool) -> int:
-    """The line of the file the hit is on: a body's own line where one line holds it."""
-    if not segment.body:
-        return segment.line
-    wanted = _squeezed(hit.text)
-    for offset, line in enumerate(segment.text.split("\n")):
-        if wanted in _squeezed(text_view(line)):
-            return segment.line + offset
-    return segment.line
+class _Lines:
+    """The line of a segment's file a hit is on: for a body, the line of its offset in the
+    text as written, or, for a hit only the rendered text shows (emphasis split it), the
+    first line that holds it once Markdown's marks are gone. That search reads the whole
+    body, so it is made for a bounded number of hits; later ones get the body's first line."""
+
+    SEARCHES = 20
+
+    def __init__(self, segment: Segment, written: str) -> None:
+        self.segment = segment
+        self.newlines = [m.start() for m in _NEWLINE.finditer(written)] if segment.body else []
+        self.searches = self.SEARCHES
+
+    def at(self, start: int) -> int:
+        if not self.segment.body:
+            return self.segment.line
+        return self.segment.line + bisect.bisect(self.newlines, start)
+
+    def holding(self, hit: Hit) -> int:
+        if not self.segment.body or self.searches <= 0:
+            return self.segment.line
+        self.searches -= 1
+        wanted = _squeezed(hit.text)
+        for offset, line in enumerate(self.segment.text.split("\n")):
+            if wanted in _squeezed(text_view(line)):
+                return self.segment.line + offset
+        return self.segment.line
 
 
+_NEWLINE = re.compile("\n")
 _MARKUP_CHARS = re.compile(r"[*`_~\s]+")
 
 

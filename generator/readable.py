@@ -150,8 +150,14 @@ def decoded(data: bytes) -> str | None:
     """The text of `data` if it is text in any encoding an editor or shell writes (UTF-8,
     UTF-16 or UTF-32 with a byte order mark or without one, Latin-1 or Windows-1252);
     None for binary data (NUL or control bytes that no text holds)."""
-    for bom, encoding in _BOMS:
+    for bom, encoding in _BOMS:  # UTF-32's marks first: they begin with UTF-16's
         if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                continue  # "\xff\xfe\0\0" may be UTF-16 too, or damaged in places
+    for bom, encoding in _BOMS:
+        if data.startswith(bom) and "32" not in encoding:
             return data[len(bom) :].decode(encoding, errors="replace")
     sample = data[:4096]
     if 0 in sample:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from statuspress.leakguard import build_scanner, readable_text_of, scan_tree, text_view
 from statuspress.model import Settings
+from statuspress.publictext import Segment, segment_leaks
 from statuspress.readable import markup_view, plain
 
 GUARDED = Settings(
@@ -78,7 +79,12 @@ def test_scanning_an_output_file_is_linear(unit: str, name: str) -> None:
 def test_reading_public_text_is_linear(unit: str) -> None:
     def read(size: int) -> object:
         text = unit * (size // len(unit))
-        return SCANNER.hits(text_view(text)), SCANNER.hits(plain(markup_view(text)))
+        fields = [Segment("a.md", 2, text), Segment("a.md", 3, text, body=True)]
+        return (
+            SCANNER.hits(text_view(text)),
+            SCANNER.hits(plain(markup_view(text))),
+            segment_leaks(SCANNER, "a.md", fields, allow_raw_html=False),
+        )
 
     assert_linear(read)
 
