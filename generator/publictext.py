@@ -28,6 +28,7 @@ from .leakguard import (
     text_view,
 )
 from .markdown import render_markdown
+from .model.settings import read_config
 from .model.types import Incident, Postmortem, Settings, Update
 from .readable import Unscannable, markup_view, plain
 
@@ -138,7 +139,7 @@ def segment_leaks(
         together = " ".join(shown[kind] for shown in seen if shown[kind])
         for hit, _ in scanner.matches(together):
             found.setdefault(hit, first_line)
-    return [leak_diagnostic(scanner, path, line, hit, "") for hit, line in found.items()]
+    return [leak_diagnostic(scanner, path, line, hit) for hit, line in found.items()]
 
 
 class _Lines:
@@ -194,11 +195,18 @@ def file_leaks(
         text = readable_text_of(data, path.name, strict=strict)
     except Unscannable as problem:
         return [unscannable_diagnostic(relative, problem.reason)]
-    newlines = [m.start() for m in re.finditer("\n", text)] if "\n" in text else []
+    found = _hits_by_line(scanner, text)
+    return [leak_diagnostic(scanner, relative, line, hit) for hit, line in found.items()]
+
+
+def _hits_by_line(scanner: Scanner, text: str) -> dict[Hit, int]:
+    """Each distinct hit in `text` and the line of its first match."""
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
     found: dict[Hit, int] = {}
     for hit, start in scanner.matches(text):
-        found.setdefault(hit, bisect.bisect(newlines, start) + 1)
-    return [leak_diagnostic(scanner, relative, line, hit, "") for hit, line in found.items()]
+        if hit not in found:
+            found[hit] = bisect.bisect(newlines, start) + 1
+    return found
 
 
 def unscannable_diagnostic(path: str, reason: str) -> Diagnostic:
@@ -207,12 +215,12 @@ def unscannable_diagnostic(path: str, reason: str) -> Diagnostic:
     )
 
 
-def leak_diagnostic(scanner: Scanner, path: str, line: int, hit: Hit, output: str) -> Diagnostic:
+def leak_diagnostic(scanner: Scanner, path: str, line: int, hit: Hit) -> Diagnostic:
     found_by = scanner.rule(hit.group)
     rule, hint = RULES[found_by.kind]
     shown = masked(hit.text) if found_by.kind == "secret" else hit.text
-    where = f"in {output}" if output else "in the public text"
-    return error(path, line, rule, f"{found_by.label} would be published {where}: '{shown}'", hint)
+    message = f"{found_by.label} would be published in the public text: '{shown}'"
+    return error(path, line, rule, message, hint)
 
 
 def config_leaks(config_path: Path, settings: Settings) -> list[Diagnostic]:
@@ -225,21 +233,16 @@ def config_leaks(config_path: Path, settings: Settings) -> list[Diagnostic]:
     text = blank_block(blank_block(text, "private_emails"), "forbidden_patterns")
     text = _COMMENT_LINE.sub("", text)
     scanner = build_scanner(settings)
-    name = config_path.name
-    newlines = [m.start() for m in re.finditer("\n", text)]
-    found: dict[Hit, int] = {}
-    for hit, start in scanner.matches(text_view(text)):
-        found.setdefault(hit, bisect.bisect(newlines, start) + 1)
-    for hit in list(found):
-        found[hit] = _config_line(text, hit, found[hit], newlines)
-    return [leak_diagnostic(scanner, name, line, hit, "") for hit, line in found.items()]
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
+    return [
+        leak_diagnostic(scanner, config_path.name, _config_line(text, hit, line, newlines), hit)
+        for hit, line in _hits_by_line(scanner, text_view(text)).items()
+    ]
 
 
 def theme_leaks(config_path: Path, settings: Settings) -> list[Diagnostic]:
     """What the guard finds in the site's own theme files (`theme: custom_dir:`), which the
     pages are made of: their text is published as the pages' text."""
-    from .model.settings import read_config
-
     config, _ = read_config(config_path)
     theme = config.get("theme") if isinstance(config, dict) else None
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
