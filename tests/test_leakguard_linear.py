@@ -1,5 +1,5 @@
-"""Every stage of the leak guard is linear in its input: ten times the input takes about ten
-times as long, never a hundred (100 KB of "<" once took 19 s to scan)."""
+"""Every stage of the leak guard is linear in its input: twenty times the input takes about
+twenty times as long, never four hundred (100 KB of "<" once took 19 s to scan)."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ UNITS = [
     "(",
     "[",
 ]
-NAMES = ["index.html", "history.atom", "api.json", "calendar.ics", "notes.txt"]
-SMALL, LARGE = 100_000, 1_000_000
+NAMES = ["index.html", "history.atom", "calendar.ics", "api.json"]
+SMALL, LARGE = 50_000, 1_000_000
 
 
 def fastest(work: Callable[[], object]) -> float:
@@ -60,9 +60,9 @@ def fastest(work: Callable[[], object]) -> float:
 def assert_linear(work: Callable[[int], object]) -> None:
     small = fastest(lambda: work(SMALL))
     large = fastest(lambda: work(LARGE))
-    # Linear: about 10 times; quadratic: about 100 times. The floor keeps timer noise on
-    # sub-millisecond runs from deciding.
-    assert large < max(30 * small, 0.5), (small, large)
+    # Linear: about 20 times; quadratic: about 400 times. The floor keeps timer noise on
+    # short runs, and other work on a shared machine, from deciding.
+    assert large < max(60 * small, 2.0), (small, large)
 
 
 @pytest.mark.parametrize("unit", UNITS)
