@@ -5,9 +5,13 @@ and API tokens, password assignments, credentials in URLs) or a `private_emails`
 an error that names the content file and line it came from; the build then writes nothing.
 So are files of incidents that are not published (all updates drafts) that MkDocs would copy.
 
-Each file is read as a reader sees it: markup removed (attribute values kept), HTML entities,
-JSON `\\u` escapes, percent-encoding and iCalendar folding undone, so `ops&#64;acme` or
-`password=<code>x</code>` cannot slip through.
+Each file is read as a reader sees it (see readable.py and binaries.py): decoded from any
+text encoding, gzip undone, markup removed (attribute values kept), HTML entities, JSON
+escapes, percent-encoding and iCalendar folding undone, typographic quotes, soft hyphens and
+zero-width characters made plain, so `ops&#64;acme`, `“api_key”: “x”` or
+`password=<code>x</code>` cannot slip through; images and PDFs are read for their metadata
+and text, and a file that cannot be read is an error. The same rules run on the public text
+before anything is rendered (publictext.py), which is what `check` sees.
 
 Speed: every secret rule is written to begin with fixed text (`AKIA`, `-----`, `xox`, the
 `=` or `:` of an assignment, the `@` of an address), so the regex engine skips ahead to
@@ -17,10 +21,9 @@ one alternation of all of them, which loses that skip (measured on a 2,000-incid
 
 from __future__ import annotations
 
-import gzip
+import bisect
 import hashlib
 import html
-import io
 import os
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -28,11 +31,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from . import binaries, readable
+from .binaries import binary_format, binary_text
 from .cache import KEY_BYTES, RenderCache
 from .diagnostics import Diagnostic, error, sort_diagnostics
-from .model.types import Settings
+from .readable import MARKUP, Unscannable, decoded, gunzipped, markup_view, plain, unescape
+
+if TYPE_CHECKING:
+    from .model.types import Settings
 
 
 @dataclass(frozen=True)
@@ -143,21 +152,13 @@ RULES = {
         "may its files be: move the file out of the folder until the incident is published",
     ),
 }
+UNSCANNABLE = "!unscannable"  # the group of a Hit whose text says why a file cannot be read
+UNSCANNABLE_HINT = (
+    "convert it to a format the leak guard reads (plain text in any encoding, PNG, JPEG, GIF, "
+    "WebP, or a PDF with standard fonts), or move it out of the content folder"
+)
 TEXT_SOURCES = (".md", ".yml", ".yaml", ".txt", ".html", ".svg", ".json", ".xml", ".csv")
-_MAX_GUNZIP = 50_000_000
-MARKUP = (".html", ".htm", ".xml", ".atom", ".rss", ".svg")
 FEEDS = (".atom", ".rss")
-_TAG = re.compile(r"<[^>]*>")
-_ATTRIBUTE = re.compile(r'="([^"]*)"')
-_ENTITY = re.compile(r"&(?:#|[A-Za-z]+;?)")
-_COMMON_ENTITIES = (
-    ("&lt;", "<"),
-    ("&gt;", ">"),
-    ("&quot;", '"'),
-    ("&#34;", '"'),
-    ("&#39;", "'"),
-    ("&#x27;", "'"),
-)  # and "&amp;", decoded last
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ICS_ESCAPE = re.compile(r"\\([\\,;nN])")
 _DRAFT = re.compile(
@@ -273,7 +274,10 @@ class TreeGuard:
     def _read_clean(self, relative: str, name: str, data: bytes, key: bytes | None = None) -> bool:
         """Whether `data` (a file or part of one) is clean; its hits noted; when clean and
         given a `key`, remembered under it."""
-        hits = self.scanner.hits(readable_text_of(data, name))
+        try:
+            hits = self.scanner.hits(readable_text_of(data, name))
+        except Unscannable as problem:
+            hits = {Hit(UNSCANNABLE, problem.reason)}
         for hit in hits:
             self._note(hit, relative)
         if not hits and key is not None:
@@ -323,7 +327,10 @@ def _parts(name: str, data: bytes) -> list[bytes]:
 
 def page_is_clean(scanner: Scanner, name: str, data: bytes) -> bool:
     """True when the file `name` holding `data` has nothing the scanner looks for."""
-    return not scanner.hits(readable_text_of(data, name))
+    try:
+        return not scanner.hits(readable_text_of(data, name))
+    except Unscannable:
+        return False
 
 
 def relative_files(directory: Path) -> list[str]:
@@ -383,74 +390,43 @@ def _email_regex(address: str) -> str:
 
 
 def readable_text(path: Path) -> str:
-    """The file's text as a reader sees it; "" for binary files."""
+    """The file's text as a reader sees it."""
     return readable_text_of(path.read_bytes(), path.name)
 
 
-def readable_text_of(data: bytes, name: str) -> str:
-    """The text of a file called `name` holding `data`, as a reader sees it."""
-    if data[:2] == b"\x1f\x8b":
-        data, name = _gunzip(data), name.removesuffix(".gz")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return ""  # images and other binary assets are published as they are
+def readable_text_of(data: bytes, name: str, strict: bool = False) -> str:
+    """The text of a file called `name` holding `data`, as a reader sees it: decoded from
+    whatever encoding it is in, its markup and escapes undone, then made plain (see
+    readable.plain). Binary files give their metadata and printable strings; Unscannable
+    when they cannot be read, or, with `strict` (a contributor's file), are of a kind the
+    guard does not know."""
+    data, name = gunzipped(data, name)
+    text = None if binary_format(data) else decoded(data)
+    if text is None:
+        return plain(binary_text(data, strict))
     if name.endswith(".ics"):
         text = _unfold_calendar(text)
-    if "\\u" in text:
-        text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
     if name.endswith(MARKUP):
-        return _markup_view(text)
-    return _unescape(unquote(text) if "%" in text else text)
+        return plain(markup_view(_json_unescaped(text)))
+    return text_view(text)
 
 
-def _gunzip(data: bytes) -> bytes:
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            return stream.read(_MAX_GUNZIP)
-    except (OSError, EOFError):
-        return data
+def text_view(text: str) -> str:
+    """Text that is not markup (JSON, a calendar, plain text, a field as written), as a
+    reader sees it: `\\u` escapes, percent-encoding and entities decoded, made plain."""
+    text = _json_unescaped(text)
+    return plain(unescape(unquote(text) if "%" in text else text))
+
+
+def _json_unescaped(text: str) -> str:
+    if "\\u" in text:
+        return _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
 
 
 def _unfold_calendar(text: str) -> str:
     text = text.replace("\r\n ", "").replace("\r\n\t", "").replace("\n ", "")
     return _ICS_ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
-
-
-def _markup_view(text: str) -> str:
-    """The text of a markup file without its tags, then its attribute values (links hold
-    addresses and tokens too). Up to three rounds of stripping tags and decoding one level of
-    entities: feeds carry HTML escaped inside XML, and "&amp;#64;" is read as "@" too. A round's
-    text that still holds "<" is kept as well: the next round would strip as a tag what a
-    reader may see as text ("< AKIA…" in an escaped feed entry)."""
-    attributes: list[str] = []
-    views = []
-    for _ in range(3):
-        if "<" in text:
-            attributes += _ATTRIBUTE.findall(text)
-            text = _TAG.sub(" ", text)  # not "": cells of a table are words apart
-        if "&" not in text:
-            break
-        text = _unescape(text)
-        if "<" in text:
-            views.append(text)
-    values = _unescape("\n".join(attributes))
-    text = "\n".join([text, *views, values])
-    return unquote(text) if "%" in text else text
-
-
-def _unescape(text: str) -> str:
-    """One level of entities decoded, as html.unescape does; the entities templates write
-    most often are replaced directly first (html.unescape calls back into Python for each).
-    "&amp;" goes last and never with html.unescape after it: "&amp;lt;" is the text "&lt;",
-    and decoding it twice would turn escaped text into markup."""
-    if "&" not in text:
-        return text
-    for entity, char in _COMMON_ENTITIES:
-        text = text.replace(entity, char)
-    if _ENTITY.search(text.replace("&amp;", "")):
-        return html.unescape(text)
-    return text.replace("&amp;", "&")
 
 
 def _locate(
@@ -459,20 +435,27 @@ def _locate(
     """One diagnostic per distinct hit, at the content line it most likely came from."""
     if not found:
         return []
-    sources = list(_source_hits(scanner, root, settings))
+    sources = _SourceIndex(_source_hits(scanner, root, settings))
+    content = root / settings.docs_dir
     diagnostics = []
     ordered = sorted(found.items(), key=lambda item: (item[1], item[0].group, item[0].text))
     for hit, output in ordered:
-        path, line = _best_source(hit, sources) or (f"{site_name}/{output}", 0)
+        if hit.group == UNSCANNABLE:
+            copied = (content / output).is_file()
+            path = f"{settings.docs_dir}/{output}" if copied else f"{site_name}/{output}"
+            message = f"the leak guard cannot read {output}: {hit.text}"
+            diagnostics.append(error(path, 0, "unscannable", message, UNSCANNABLE_HINT))
+            continue
+        path, line = sources.best(hit) or (f"{site_name}/{output}", 0)
         found_by = scanner.rule(hit.group)
         rule, hint = RULES[found_by.kind]
-        shown = _masked(hit.text) if found_by.kind == "secret" else hit.text
+        shown = masked(hit.text) if found_by.kind == "secret" else hit.text
         message = f"{found_by.label} would be published in {output}: '{shown}'"
         diagnostics.append(error(path, line, rule, message, hint))
     return diagnostics
 
 
-def _masked(text: str) -> str:
+def masked(text: str) -> str:
     keep = min(6, len(text) // 3)
     return text[:keep] + "…" if len(text) > keep else text
 
@@ -494,13 +477,19 @@ def _source_hits(scanner: Scanner, root: Path, settings: Settings) -> Iterator[_
         relative = path.relative_to(root).as_posix()
         if path.suffix == ".md":
             public = _public_part(text, postmortem=path.name == "postmortem.md")
-            variants = ((public, True), (_unescaped(public), True), (text, False))
+            unescaped = _unescaped(public)
+            variants = ((public, True), (unescaped, True), (plain(unescaped), True), (text, False))
         else:  # the configuration names the very patterns and addresses it forbids
-            lists = _blank_block(_blank_block(text, "private_emails"), "forbidden_patterns")
+            lists = blank_block(blank_block(text, "private_emails"), "forbidden_patterns")
             variants = ((lists, True),)
         for variant, is_public in variants:
+            newlines = [m.start() for m in _NEWLINE.finditer(variant)]
             for hit, start in scanner.matches(variant):
-                yield _SourceHit(hit, relative, variant.count("\n", 0, start) + 1, is_public)
+                line = bisect.bisect(newlines, start) + 1
+                yield _SourceHit(hit, relative, line, is_public)
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _unescaped(text: str) -> str:
@@ -526,10 +515,10 @@ def _public_part(text: str, postmortem: bool) -> str:
     text = re.sub(
         r"<!--.*?(?:-->|\Z)", lambda m: "\n" * m.group().count("\n"), text, flags=re.DOTALL
     )
-    return _blank_block(text, "internal")
+    return blank_block(text, "internal")
 
 
-def _blank_block(text: str, key: str) -> str:
+def blank_block(text: str, key: str) -> str:
     """`text` with the YAML block of `key` (its line and the lines nested under it) blank."""
     lines = text.split("\n")
     indent = None
@@ -549,13 +538,22 @@ def _blank_block(text: str, key: str) -> str:
     return "\n".join(lines)
 
 
-def _best_source(hit: Hit, sources: list[_SourceHit]) -> tuple[str, int] | None:
-    """Public text with the same words first, then any text of the same rule."""
-    ranked = sorted(
-        (s for s in sources if s.hit.group == hit.group),
-        key=lambda s: (not s.public, s.hit.text != hit.text),
-    )
-    return (ranked[0].path, ranked[0].line) if ranked else None
+class _SourceIndex:
+    """Where each hit was found in the sources: public text with the same words first, then
+    public text of the same rule, then hidden text likewise; the first place of each kind.
+    Looked up, not searched: a file may hold thousands of hits."""
+
+    def __init__(self, sources: Iterable[_SourceHit]) -> None:
+        self.first: dict[tuple[bool, Hit | str], tuple[str, int]] = {}
+        for source in sources:
+            for key in ((source.public, source.hit), (source.public, source.hit.group)):
+                self.first.setdefault(key, (source.path, source.line))
+
+    def best(self, hit: Hit) -> tuple[str, int] | None:
+        for key in ((True, hit), (True, hit.group), (False, hit), (False, hit.group)):
+            if key in self.first:
+                return self.first[key]
+        return None
 
 
 def unpublished_files(
@@ -605,8 +603,10 @@ def _content_key(name: str, data: bytes) -> bytes:
 
 
 def _fingerprint(scanner: Scanner) -> str:
-    """Changes with every rule, pattern and address, and with this module's code."""
-    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=KEY_BYTES)
+    """Changes with every rule, pattern and address, and with the code that reads files."""
+    digest = hashlib.blake2b(digest_size=KEY_BYTES)
+    for module in (__file__, readable.__file__, binaries.__file__):
+        digest.update(Path(module).read_bytes())
     for rule in scanner.rules:
         digest.update(repr(rule).encode())
     return digest.hexdigest()

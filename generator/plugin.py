@@ -25,7 +25,7 @@ from .cache import OutputCache
 from .clock import resolve_now
 from .diagnostics import count_errors, format_text
 from .forking import Forked
-from .leakguard import TreeGuard
+from .leakguard import TreeGuard, scan_tree
 from .model.settings import example_clock
 from .project import ConfigProblem, Project, load_project
 from .publish import Reuse, Stamp, bring_up_to_date, link_or_write
@@ -159,8 +159,31 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         if not self.finish_later:
             self.finish_writing()
         _write_all(Path(config.site_dir), self.outputs)  # the writer puts `rendered`
+        if self.guard is None:
+            self._guard_written_site(Path(config.site_dir))
         if os.environ.get("STATUSPRESS_RELOAD"):
             self.project, self.rendered = None, {}
+
+    def _guard_written_site(self, site_dir: Path) -> None:
+        """`mkdocs build` and `serve` write straight into the site folder, with no stage to
+        scan first: every file is scanned once written, and a site that leaks is emptied
+        before the build fails (MkDocs emptied it before writing, so nothing older is lost)."""
+        assert self.project is not None
+        project = self.project
+        cache_dir = project.root / project.settings.cache_dir
+        problems = scan_tree(site_dir, project.root, project.settings, cache_dir=cache_dir)
+        if problems:
+            _empty(site_dir)
+            self._fail(problems)
+
+
+def _empty(folder: Path) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
 
 
 def _load(config_path: Path, now: datetime) -> Project:

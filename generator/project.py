@@ -61,6 +61,9 @@ def load_project(
             from .lint import run_lint
 
             diagnostics = [*diagnostics, *run_lint(site, now)]
+    from .publictext import config_leaks, theme_leaks
+
+    diagnostics += [*config_leaks(config_path, settings), *theme_leaks(config_path, settings)]
     return Project(
         root=root,
         config_path=config_path,

@@ -161,6 +161,8 @@ def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) 
             out.add(rel, 0, NOT_A_FILE)
         elif folder.suffix.lower() in ACTIVE_SUFFIXES and not settings.allow_raw_html:
             out.add(rel, 0, _LOOSE_ACTIVE)
+        elif folder.suffix != ".md":
+            _check_loose_file(root, folder, rel, settings, out)
         return None  # loose files beside the incident folders are published as they are
     problem = _folder_problem(folder)
     if problem is not None:
@@ -173,7 +175,30 @@ def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) 
             out.add(rel, 0, EMPTY_FOLDER)
         return None
     parsed = [p for p in (_parse_update(root, path, settings, out) for path in updates) if p]
-    return _assemble(folder.name, rel, parsed, postmortem_file, assets, root, settings, out)
+    incident = _assemble(folder.name, rel, parsed, postmortem_file, assets, root, settings, out)
+    if incident is not None:
+        from ..publictext import incident_leaks  # the guard renders Markdown: loaded late
+
+        out.diagnostics.extend(incident_leaks(incident, root, settings))
+    return incident
+
+
+def _check_loose_file(
+    root: Path, path: Path, rel: str, settings: Settings, out: _Collector
+) -> None:
+    """A file beside the incident folders is published as it is: the same size limit as an
+    incident's files, and the leak guard on its name and its bytes."""
+    from ..leakguard import build_scanner
+    from ..publictext import Segment, file_leaks, segment_leaks
+
+    size = path.stat().st_size
+    if size > settings.max_file_bytes:
+        out.add(rel, 0, _too_large(size, settings))
+        return
+    scanner = build_scanner(settings)
+    name = [Segment(rel, 0, path.name)]
+    out.diagnostics.extend(segment_leaks(scanner, rel, name, settings.allow_raw_html))
+    out.diagnostics.extend(file_leaks(scanner, root, rel))
 
 
 def _folder_problem(folder: Path) -> Problem | None:
@@ -243,6 +268,9 @@ def _file_problem(path: Path, folder: Path, settings: Settings) -> Problem | Non
                 "a symlink that points outside the incident folder",
                 "copy the file into the folder",
             )
+        problem = _unpublished_target(path, target)
+        if problem is not None:
+            return problem
         info = path.stat()
     if stat.S_ISDIR(info.st_mode):
         return (
@@ -267,12 +295,32 @@ def _file_problem(path: Path, folder: Path, settings: Settings) -> Problem | Non
         return NOT_A_FILE  # reading a named pipe would wait forever
     size = info.st_size
     if size > settings.max_file_bytes:
-        return (
-            "file-too-large",
-            f"the file is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
-            "shrink it (compress images), or raise 'max_file_bytes' in mkdocs.yml",
-        )
+        return _too_large(size, settings)
     return None
+
+
+def _too_large(size: int, settings: Settings) -> Problem:
+    return (
+        "file-too-large",
+        f"the file is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
+        "shrink it (compress images), or raise 'max_file_bytes' in mkdocs.yml",
+    )
+
+
+def _unpublished_target(path: Path, target: Path) -> Problem | None:
+    """A link inside the folder may stand for another of its attachments, never for what
+    the folder keeps from readers: a draft update, a draft postmortem, a hidden file."""
+    if path.suffix == ".md" or not (
+        target.name.startswith(".") or target.suffix == ".md" or not ASSET_NAME.match(target.name)
+    ):
+        return None
+    return (
+        "symlink",
+        f"a symlink to '{target.name}', which is not published as it is (an update, a "
+        "postmortem or a hidden file): its text would be published with drafts and internal "
+        "notes",
+        "copy the public part into a file of its own instead of linking",
+    )
 
 
 def read_raw(root: Path, path: Path, out: _Collector) -> RawFile | None:
