@@ -61,6 +61,9 @@ def load_project(
             from .lint import run_lint
 
             diagnostics = [*diagnostics, *run_lint(site, now)]
+    from .reserved import reserved_problems
+
+    diagnostics = [*diagnostics, *reserved_problems(config_path, site, now)]
     return Project(
         root=root,
         config_path=config_path,
