@@ -226,9 +226,7 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
             names[f"{path}index.html"] = f"the page /{path}"
     names |= {name: "the sitemap" for name in (SITEMAP, f"{SITEMAP}.gz")}
     side = SideJob(empty, now, None, feeds.feed_specs(empty))
-    for item in range(side.count):
-        names |= {name: f"/{name}" for name in side.render(item)}
-    return names
+    return names | {name: f"/{name}" for name in side.output_names()}
 
 
 def render_incident(
@@ -340,6 +338,13 @@ class SideJob:
     @property
     def count(self) -> int:
         return len(self.specs) + 2
+
+    def output_names(self) -> list[str]:
+        """What `render` writes: the feeds named without formatting them, the rest rendered."""
+        names = [spec.output_name(kind) for spec in self.specs for kind in spec.formats]
+        for item in range(len(self.specs), self.count):
+            names += self.render(item)
+        return names
 
     def render(self, item: int) -> dict[str, bytes]:
         if item < len(self.specs):

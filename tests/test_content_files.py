@@ -7,6 +7,7 @@ command line about the same cases, so that `check` and `build` refuse them alike
 
 from __future__ import annotations
 
+import json
 import string
 import subprocess
 import sys
@@ -344,3 +345,37 @@ def test_the_example_content_is_within_the_rules() -> None:
     assert settings_ is not None
     _, diagnostics = load_site(REPO, settings_)
     assert [d for d in diagnostics if d.is_error] == []
+
+
+# --- names, ids and slugs end where they seem to -----------------------------------------
+
+
+@pytest.mark.parametrize("tail", ["\n", "\r\n", ".", " ", "\u202e"])
+def test_ids_names_and_durations_with_a_trailing_character_are_refused(
+    tail: str, tmp_path: Path
+) -> None:
+    """'$' in a pattern matches before a final newline: every pattern of a name, id, slug
+    or duration must refuse one."""
+    from statuspress.authoring import SLUG
+    from statuspress.clock import parse_duration
+    from statuspress.model.load import incident_folder_name
+    from statuspress.notify.config import ENV_NAME
+
+    assert incident_folder_name(FOLDER) and not incident_folder_name(FOLDER + tail)
+    assert SLUG.fullmatch("api-errors") and not SLUG.fullmatch("api-errors" + tail)
+    assert ENV_NAME.fullmatch("SMTP_PASSWORD") and not ENV_NAME.fullmatch("SMTP_PASSWORD" + tail)
+    assert parse_duration("1h30m") is not None
+    assert parse_duration("1h30m" + tail) is None or tail.strip() == ""
+    config = MINIMAL_CONFIG.replace("- id: api\n", f"- id: {json.dumps('api' + tail)}\n")
+    write_files(tmp_path, {"mkdocs.yml": config})
+    settings_, problems = load_settings(tmp_path / "mkdocs.yml")
+    assert settings_ is None and problems
+
+
+@pytest.mark.parametrize("tail", ["\n", ".", " "])
+def test_an_incident_folder_with_a_trailing_character_is_refused(tail: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = site(Path(tmp), {})
+        (root / "incidents" / FOLDER).rename(root / "incidents" / (FOLDER + tail))
+        shown = (FOLDER + tail).encode("unicode_escape").decode()
+        assert (f"incidents/{shown}", "bad-folder") in errors(root)
