@@ -340,11 +340,10 @@ class SideJob:
         return len(self.specs) + 2
 
     def output_names(self) -> list[str]:
-        """What `render` writes: the feeds named without formatting them, the rest rendered."""
+        """What `render` writes: feeds and calendar named without making them (only a
+        change in what they show does), the API and badges rendered."""
         names = [spec.output_name(kind) for spec in self.specs for kind in spec.formats]
-        for item in range(len(self.specs), self.count):
-            names += self.render(item)
-        return names
+        return [*names, calendar.FILE, *self.render(len(self.specs) + 1)]
 
     def render(self, item: int) -> dict[str, bytes]:
         if item < len(self.specs):

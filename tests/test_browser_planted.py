@@ -11,18 +11,15 @@ attack when it reaches the site behind the build's back, so that it can fail.
 from __future__ import annotations
 
 import shutil
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
 
 import pytest
-from conftest import EXAMPLE_NOW, REPO, copy_example
+from conftest import EXAMPLE_NOW, REPO, copy_example, served
 from statuspress.build import build_site
 from statuspress.project import load_project
 from test_browser import browser  # noqa: F401 - the module's Chromium, as a fixture
@@ -119,6 +116,8 @@ class Seen:
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    """A quiet static host that gives a file the type of its suffix, as Apache would."""
+
     extensions_map: ClassVar[dict[str, str]] = {
         **SimpleHTTPRequestHandler.extensions_map,
         **HOST_TYPES,
@@ -135,18 +134,6 @@ class _Handler(SimpleHTTPRequestHandler):
 
 class _Untyped(_Handler):
     typed = False  # no Content-Type: Chromium sniffs what the bytes look like
-
-
-@contextmanager
-def serving(directory: Path, handler: type[_Handler]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def visit(browser: Any, base: str, path: str) -> Seen:  # noqa: F811
@@ -225,7 +212,7 @@ def test_no_planted_file_runs_script(
     control = tmp_path / "site"
     shutil.copytree(site, control)
     (control / "control.xht").write_bytes(CONTENTS["xhtml"])
-    with serving(control, handler) as base:
+    with served(control, handler) as base:
         # The check catches a script that reaches the site by another way than the build.
         assert visit(browser, base, "control.xht").pwned
         ran = {}
@@ -256,7 +243,7 @@ def test_no_planted_image_or_link_reaches_another_site(
     control = root / "site" / "control.html"
     control.write_text('<!doctype html><img src="/\t/evil.example/p.png" alt="x">')
     pages = ["", f"{INCIDENT}/", f"{POSTMORTEM_INCIDENT}/postmortem/", "history/"]
-    with serving(root / "site", _Handler) as base:
+    with served(root / "site", _Handler) as base:
         # The browser itself reads '/<TAB>/host' as another site: the check can fail.
         assert any("evil.example" in url for url in visit(browser, base, "control.html").foreign)
         foreign = {page: visit(browser, base, page).foreign for page in pages}
