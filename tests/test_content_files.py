@@ -163,7 +163,7 @@ def test_each_allowed_type_is_published_as_it_is(tmp_path: Path, where: str) -> 
 
 def test_the_allowlist_is_what_these_tests_cover() -> None:
     assert set(GOOD_BYTES) == set(BY_SUFFIX)
-    assert {k.name for k in FILE_TYPES} >= {"PNG image", "PDF document", "plain text"}
+    assert {k.name for k in FILE_TYPES} >= {"PNG image", "PDF document", "plain text file"}
 
 
 @PROPERTIES

@@ -89,7 +89,7 @@ FILE_TYPES = (
     FileType("AVIF image", (".avif",), _avif),
     FileType("icon", (".ico",), _starts_with(b"\x00\x00\x01\x00")),
     FileType("PDF document", (".pdf",), _starts_with(b"%PDF-")),
-    FileType("plain text", (".txt",), _text),
+    FileType("plain text file", (".txt",), _text),
     FileType("CSV table", (".csv",), _text),
 )
 BY_SUFFIX = {suffix: kind for kind in FILE_TYPES for suffix in kind.suffixes}
