@@ -22,6 +22,7 @@ from .clock import iso, resolve_now
 from .commands.options import AwareTime, ComponentAssignment, config_option, now_option
 from .diagnostics import Diagnostic, count_errors, format_text
 from .model import ComponentState, Impact, Incident, Settings, Site, load_settings, load_site
+from .model.contentfiles import printable
 from .model.derive import is_open
 from .model.fields import did_you_mean
 from .model.source import split_front_matter
@@ -31,7 +32,7 @@ from .project import ConfigProblem, load_project
 BUNDLED_TEMPLATES = Path(__file__).parent / "templates"
 OVERRIDE_DIR = "templates"  # beside mkdocs.yml: files here replace the bundled templates
 CONFIG_NAME = "mkdocs.yml"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_LIMIT = 50
 POSTMORTEM_FILE = "postmortem.md"
 
@@ -255,9 +256,9 @@ def slugify(text: str) -> str:
 
 def checked_slug(slug: str | None, title: str) -> str:
     if slug is not None:
-        if not SLUG.match(slug):
+        if not SLUG.fullmatch(slug):
             raise click.BadParameter(
-                f"'{slug}' is not a slug; use lower-case letters, digits "
+                f"'{printable(slug)}' is not a slug; use lower-case letters, digits "
                 "and single hyphens, e.g. api-errors",
                 param_hint="'--slug'",
             )

@@ -14,6 +14,7 @@ import binascii
 import re
 import struct
 
+from .model.contentfiles import ALLOWED, FILE_TYPES
 from .readable import MAX_DECODED, Unscannable, inflated
 
 _ASCII_RUN = re.compile(rb"[\x20-\x7e\t\n\r]{4,}")
@@ -21,21 +22,11 @@ _UTF16LE_RUN = re.compile(rb"(?:[\x20-\x7e]\x00){4,}")
 _UTF16BE_RUN = re.compile(rb"(?:\x00[\x20-\x7e]){4,}")
 _UTF8_RUN = re.compile(rb"(?:[\x20-\x7e\t\n\r]|[\xc2-\xf4][\x80-\xbf]{1,3}){4,}")
 
-FORMATS = {
-    b"\x89PNG\r\n\x1a\n": "png",
-    b"\xff\xd8\xff": "jpeg",
-    b"GIF87a": "gif",
-    b"GIF89a": "gif",
-    b"%PDF-": "pdf",
-    b"\x00\x00\x01\x00": "ico",
-}
-
 
 def binary_format(data: bytes) -> str | None:
-    """The name of a format this module reads, from the file's first bytes."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return next((name for magic, name in FORMATS.items() if data.startswith(magic)), None)
+    """The binary file type of the allowlist that `data` is ("png", "jpg", "pdf"...), if any."""
+    kind = next((k for k in FILE_TYPES if k.is_binary and k.is_one(data)), None)
+    return kind.suffixes[0].lstrip(".") if kind else None
 
 
 def binary_text(data: bytes, strict: bool) -> str:
@@ -44,8 +35,8 @@ def binary_text(data: bytes, strict: bool) -> str:
     kind = binary_format(data)
     if kind is None and strict:
         raise Unscannable(
-            "it is a binary file of a kind the leak guard cannot read (images must be PNG, "
-            "JPEG, GIF, WebP or ICO; documents PDF or text)"
+            f"it is a binary file of a kind the leak guard cannot read (the content folder may "
+            f"hold {ALLOWED})"
         )
     texts = [printable_runs(data)]
     if kind == "png":

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .cache import OutputCache
 
 PRODID = "-//statuspress//maintenance calendar//EN"
+FILE = "maintenance.ics"
 LIMIT = 200  # the most recent windows: calendars need what is coming, not ten years back
 
 
@@ -37,7 +38,7 @@ def render(site: Site, now: datetime, cache: OutputCache | None = None) -> dict[
     data = cached_output(
         cache, "maintenance", "ics", [(i, None) for i in shown], partial(_calendar, site, shown)
     )
-    return {"maintenance.ics": data}
+    return {FILE: data}
 
 
 def _calendar(site: Site, shown: list[Incident]) -> bytes:

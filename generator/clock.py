@@ -7,12 +7,12 @@ import os
 import re
 from datetime import datetime, timedelta, timezone
 
-_DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
+_DURATION = re.compile(r"(?:(?P<d>[0-9]+)d)?(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?")
 
 
 def parse_duration(text: str) -> timedelta | None:
     """`30m`, `2h`, `1h30m`, `1d` -> timedelta; None when the text is not a duration."""
-    match = _DURATION.match(text.strip().lower())
+    match = _DURATION.fullmatch(text.strip().lower())
     if not match or not any(match.groupdict().values()):
         return None
     days, hours, minutes = (int(match.group(k) or 0) for k in ("d", "h", "m"))

@@ -46,6 +46,9 @@ class FeedSpec:
     choose: Callable[[Site], list[Item]]  # what the feed shows, newest first, at most LIMIT
     make: Callable[[Site, list[Item]], list[Entry]]
 
+    def output_name(self, kind: str) -> str:
+        return f"{self.path}.{kind}"
+
 
 def render_feed(site: Site, spec: FeedSpec, cache: OutputCache | None = None) -> dict[str, bytes]:
     """One feed in each of its formats, from `cache` when what it shows is unchanged; times
@@ -55,7 +58,7 @@ def render_feed(site: Site, spec: FeedSpec, cache: OutputCache | None = None) ->
     outputs = {}
     for kind in spec.formats:
         formatted = partial(_format_entries, site, spec, entries, kind)
-        outputs[f"{spec.path}.{kind}"] = cached_output(cache, spec.path, kind, items, formatted)
+        outputs[spec.output_name(kind)] = cached_output(cache, spec.path, kind, items, formatted)
     return outputs
 
 

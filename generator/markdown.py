@@ -7,12 +7,13 @@ import re
 import threading
 from contextlib import AbstractContextManager
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 
 import markdown as md
 import nh3
 
-from . import cache
+from . import cache, urls
 
 ALLOWED_TAGS = {
     "a",
@@ -73,10 +74,10 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
     "*": {"id"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = set(urls.SAFE_SCHEMES)
 LINK_REL = "noopener noreferrer nofollow"
 EXTENSIONS = ["tables", "fenced_code", "sane_lists", "smarty"]
-RENDERER_REVISION = 3  # raise when this module's rendering changes in a way not listed below
+RENDERER_REVISION = 4  # raise when this module's rendering changes in a way not listed below
 # Cached HTML is valid only for the renderer that produced it: these versions and settings.
 FINGERPRINT = hashlib.sha256(
     repr(
@@ -207,30 +208,31 @@ def sanitize(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_local_images,
+        attribute_filter=_allowed_url,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
     )
 
 
-_ABSOLUTE_URL = re.compile(r"\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")
+def _allowed_url(element: str, attribute: str, value: str) -> str | None:
+    """Images and other resources come from the site, never from another (no tracking pixel
+    in a contributed update); links lead anywhere through a safe scheme. See urls.py."""
+    return urls.allowed_url(attribute, value)
 
 
-def _local_images(element: str, attribute: str, value: str) -> str | None:
-    """Images come from beside the incident, never from another site: pages load nothing
-    from third parties (no tracking pixels in a contributed update)."""
-    if element == "img" and attribute == "src" and _ABSOLUTE_URL.match(value):
-        return None
-    return value
-
-
-_RELATIVE_URL = re.compile(r'(?P<attr>\b(?:src|href)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\?)')
+_URL_ATTRIBUTE = re.compile(r'(?P<attr>\b(?:src|href)=")(?P<value>[^"]*)"')
 
 
 def rebase_relative_urls(html: str, prefix: str) -> str:
     """Prefix relative links and images, for Markdown shown one folder below its source."""
-    return _RELATIVE_URL.sub(lambda match: match["attr"] + prefix, html)
+
+    def rebased(match: re.Match[str]) -> str:
+        if not urls.parse(unescape(match["value"])).beside_the_page:
+            return match[0]
+        return f'{match["attr"]}{prefix}{match["value"]}"'
+
+    return _URL_ATTRIBUTE.sub(rebased, html)
 
 
 def render_inline(text: str) -> str:

@@ -26,6 +26,7 @@ from .clock import resolve_now
 from .diagnostics import count_errors, format_text
 from .forking import Forked
 from .leakguard import TreeGuard, scan_tree
+from .model.load import loose_files
 from .model.settings import example_clock
 from .project import ConfigProblem, Project, load_project
 from .publish import Reuse, Stamp, bring_up_to_date, link_or_write
@@ -109,7 +110,7 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
             for incident in self.project.site.incidents
             for asset in incident.assets
         ]
-        sources += _loose_files(content)
+        sources += loose_files(content)
         for source in sources:
             files.append(File(source, str(content), config.site_dir, config.use_directory_urls))
         return files
@@ -194,18 +195,6 @@ def _load(config_path: Path, now: datetime) -> Project:
     if count_errors(project.diagnostics):
         raise ContentError(list(project.diagnostics))
     return project
-
-
-def _loose_files(content: Path) -> list[str]:
-    """Files beside the incident folders (a favicon, robots.txt), published as they are."""
-    with os.scandir(content) as entries:
-        return sorted(
-            entry.name
-            for entry in entries
-            if entry.is_file(follow_symlinks=False)
-            and not entry.name.startswith(".")
-            and not entry.name.endswith(".md")
-        )
 
 
 def _write_all(site_dir: Path, outputs: dict[str, bytes]) -> None:

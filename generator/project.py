@@ -62,8 +62,10 @@ def load_project(
 
             diagnostics = [*diagnostics, *run_lint(site, now)]
     from .publictext import config_leaks, theme_leaks
+    from .reserved import reserved_problems
 
     diagnostics += [*config_leaks(config_path, settings), *theme_leaks(config_path, settings)]
+    diagnostics += reserved_problems(config_path, site, now)
     return Project(
         root=root,
         config_path=config_path,

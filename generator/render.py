@@ -25,12 +25,20 @@ from .diagnostics import Diagnostic, error
 from .forking import SharedCounter, can_fork, helper_pool
 from .model import Incident, Site
 from .model.types import ETA_UNKNOWN
-from .pages import Page, UpdateView, build_pages, common_context, incident_pages
+from .pages import (
+    Page,
+    UpdateView,
+    build_pages,
+    common_context,
+    incident_page_names,
+    incident_pages,
+)
 from .project import Project
 
 if TYPE_CHECKING:
     from .leakguard import GuardState, TreeGuard
 
+SITEMAP = "sitemap.xml"
 FEEDS = (
     ("application/atom+xml", "Incident history (Atom)", "history.atom"),
     ("application/rss+xml", "Incident history (RSS)", "history.rss"),
@@ -206,6 +214,21 @@ def render_site(
     return dict(sorted(outputs.items()))
 
 
+def output_names(site: Site, now: datetime) -> dict[str, str]:
+    """Every file the build writes besides the theme's files, by path, with what it is.
+
+    The pages are named without rendering them; the feeds, calendar, API and badges are
+    rendered for no incidents, as incidents only add their own pages to the names."""
+    empty = Site(site.settings, ())
+    names = {page.output: f"the page /{page.path}" for page in build_pages(empty, now)}
+    for incident in site.incidents:
+        for path, _, _ in incident_page_names(incident):
+            names[f"{path}index.html"] = f"the page /{path}"
+    names |= {name: "the sitemap" for name in (SITEMAP, f"{SITEMAP}.gz")}
+    side = SideJob(empty, now, None, feeds.feed_specs(empty))
+    return names | {name: f"/{name}" for name in side.output_names()}
+
+
 def render_incident(
     env: jinja2.Environment, site: Site, incident: Incident, now: datetime, directory_urls: bool
 ) -> dict[str, bytes]:
@@ -251,8 +274,8 @@ class PageJob:
             for page in self.pages
             if page.in_sitemap
         ]
-        data = self.env.get_template("sitemap.xml").render(locations=locations).encode()
-        return {"sitemap.xml": data, "sitemap.xml.gz": gzip.compress(data, mtime=0)}
+        data = self.env.get_template(SITEMAP).render(locations=locations).encode()
+        return {SITEMAP: data, f"{SITEMAP}.gz": gzip.compress(data, mtime=0)}
 
     def _rendered(self, page: Page) -> bytes:
         try:
@@ -315,6 +338,12 @@ class SideJob:
     @property
     def count(self) -> int:
         return len(self.specs) + 2
+
+    def output_names(self) -> list[str]:
+        """What `render` writes: feeds and calendar named without making them (only a
+        change in what they show does), the API and badges rendered."""
+        names = [spec.output_name(kind) for spec in self.specs for kind in spec.formats]
+        return [*names, calendar.FILE, *self.render(len(self.specs) + 1)]
 
     def render(self, item: int) -> dict[str, bytes]:
         if item < len(self.specs):
@@ -403,7 +432,7 @@ def _shared_rendering(work: Work) -> Iterator[tuple[AsyncResult[Received], Share
         return
     counter = SharedCounter()
     _shared = work, counter
-    compile_templates(work.job.env, sorted({"sitemap.xml", *(p.template for p in work.job.pages)}))
+    compile_templates(work.job.env, sorted({SITEMAP, *(p.template for p in work.job.pages)}))
     try:
         with helper_pool() as pool:
             yield pool.apply_async(_helper_share), counter

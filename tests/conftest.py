@@ -135,10 +135,11 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def served(directory: Path) -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 on a free port; yields the base URL."""
-    handler = partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def served(directory: Path, handler: type[SimpleHTTPRequestHandler] | None = None) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 on a free port (with `handler`, a quiet one by
+    default); yields the base URL."""
+    make = partial(handler or _QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -306,6 +306,10 @@ def test_an_existing_incident_is_never_overwritten(site: Path) -> None:
         ),
         (["-c", "api=major_outage", "--at", "now"], "Invalid value for '--at'"),
         (["-c", "api=major_outage", "--slug", "API_errors"], "'API_errors' is not a slug"),
+        (["-c", "api=major_outage", "--slug", "api-errors\n"], "'api-errors\\n' is not a slug"),
+        (["-c", "api=major_outage", "--slug", "api-errors."], "'api-errors.' is not a slug"),
+        (["-c", "api=major_outage", "--slug", "api-errors "], "'api-errors ' is not a slug"),
+        (["-c", "api=major_outage", "--slug", "api\u202eerrors"], "'api\\u202eerrors' is not"),
         (["-c", "api=major_outage", "-m", "  "], "the message is empty"),
     ],
 )

@@ -207,21 +207,43 @@ def problems(root: Path) -> set[tuple[str, str]]:
 @pytest.mark.parametrize(
     "relative, data, rule",
     [
-        (f"{FOLDER}/notes.txt", utf16(f"key {KEY}"), "secret"),
+        (f"{FOLDER}/notes.txt", utf16(f"key {KEY}"), "file-content"),  # text must be UTF-8
         (f"{FOLDER}/diagram.png", ENCODED["png zTXt"][1], "secret"),
         (f"{FOLDER}/report.pdf", ENCODED["pdf kerned text"][1], "secret"),
         (f"{FOLDER}/photo.jpg", ENCODED["jpeg exif"][1], "secret"),
-        (f"{FOLDER}/archive.zip", UNREADABLE["zip"][1], "unscannable"),
+        (f"{FOLDER}/archive.zip", UNREADABLE["zip"][1], "active-file"),  # not on the allowlist
         (f"{FOLDER}/report.pdf", UNREADABLE["encrypted pdf"][1], "unscannable"),
-        ("incidents/robots.txt", f"Disallow: /{KEY}\n".encode("utf-16"), "secret"),
+        ("incidents/robots.txt", f"Disallow: /{KEY}\n".encode("utf-16"), "file-content"),
         ("incidents/favicon.ico", b"\x00\x00\x01\x00" + KEY.encode(), "secret"),
-        ("incidents/notes.bin", UNREADABLE["unknown binary"][1], "unscannable"),
+        ("incidents/notes.bin", UNREADABLE["unknown binary"][1], "active-file"),
     ],
 )
 def test_check_and_build_refuse_what_a_published_file_holds(
     tmp_path: Path, relative: str, data: bytes, rule: str
 ) -> None:
+    _refused_by_check_and_build(site(tmp_path, {relative: data}), relative, rule)
+
+
+@pytest.mark.parametrize(
+    "relative, data, rule",
+    [
+        (f"{FOLDER}/notes.txt", utf16(f"key {KEY}"), "secret"),
+        (f"{FOLDER}/archive.zip", UNREADABLE["zip"][1], "unscannable"),
+        ("incidents/robots.txt", f"Disallow: /{KEY}\n".encode("utf-16"), "secret"),
+        ("incidents/notes.bin", UNREADABLE["unknown binary"][1], "unscannable"),
+    ],
+)
+def test_with_every_file_type_allowed_the_guard_still_reads_or_refuses(
+    tmp_path: Path, relative: str, data: bytes, rule: str
+) -> None:
+    """`allow_raw_html: true` lifts the allowlist of file types, never the leak guard."""
     root = site(tmp_path, {relative: data})
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "      allow_raw_html: true\n")
+    _refused_by_check_and_build(root, relative, rule)
+
+
+def _refused_by_check_and_build(root: Path, relative: str, rule: str) -> None:
     assert (relative, rule) in problems(root)
     with pytest.raises(BuildFailed) as failed:
         build_site(root / "mkdocs.yml", now=EXAMPLE_NOW)

@@ -14,6 +14,7 @@ from typing import Any
 from .. import cache
 from ..diagnostics import Diagnostic, error, warning
 from . import fields as f
+from .contentfiles import Problem, file_name_problem, name_problem, printable, type_problem
 from .source import RawFile, decode, split_front_matter, strip_html_comments
 from .types import (
     CLOSING_STATUSES,
@@ -31,35 +32,8 @@ from .types import (
     Window,
 )
 
-INCIDENT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
-ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+INCIDENT_ID = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})-[a-z0-9]+(?:-[a-z0-9]+)*")
 POSTMORTEM_FILE = "postmortem.md"
-Problem = tuple[str, str, str]  # rule, message, hint
-# Files a browser runs as a document of the site's own origin, scripts included.
-ACTIVE_SUFFIXES = frozenset(
-    {
-        ".html",
-        ".htm",
-        ".xhtml",
-        ".shtml",
-        ".svg",
-        ".svgz",
-        ".xml",
-        ".xsl",
-        ".xslt",
-        ".js",
-        ".mjs",
-        ".swf",
-        ".mht",
-        ".mhtml",
-    }
-)
-_LOOSE_ACTIVE: Problem = (
-    "active-file",
-    "this file beside the incident folders would be published as a page that can run script",
-    "move it out of the content folder, or set 'allow_raw_html: true' in mkdocs.yml if every "
-    "contributor is trusted (a site-verification page, for instance)",
-)
 NOT_A_FILE: Problem = (
     "not-a-file",
     "this is a named pipe, socket or device, not an ordinary file",
@@ -152,18 +126,37 @@ def _relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def loose_files(content: Path) -> list[str]:
+    """Files beside the incident folders (a favicon, robots.txt), published as they are."""
+    with os.scandir(content) as entries:
+        return sorted(
+            entry.name
+            for entry in entries
+            if entry.is_file(follow_symlinks=False) and _published_loose(entry.name)
+        )
+
+
+def _published_loose(name: str) -> bool:
+    return not name.startswith(".") and not name.endswith(".md")
+
+
 def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) -> Incident | None:
-    rel = _relative(root, folder)
+    rel = printable(_relative(root, folder))
+    named = name_problem(folder.name, "folder" if folder.is_dir() else "file")
+    if named is not None:
+        rule = "bad-folder" if folder.is_dir() else "bad-file-name"
+        out.add(rel, 0, (rule, named, "rename it with letters, digits, '.', '_' and '-' only"))
+        return None
     if folder.name.startswith("."):
         return None
     if not (folder.is_dir() or folder.is_symlink()):
         if not folder.is_file():  # MkDocs would try to copy it and hang or fail
             out.add(rel, 0, NOT_A_FILE)
-        elif folder.suffix.lower() in ACTIVE_SUFFIXES and not settings.allow_raw_html:
-            out.add(rel, 0, _LOOSE_ACTIVE)
-        elif folder.suffix != ".md":
-            _check_loose_file(root, folder, rel, settings, out)
-        return None  # loose files beside the incident folders are published as they are
+        elif _published_loose(folder.name) and _check_published(
+            folder, folder.stat(), rel, settings, out
+        ):  # published as it is, beside the incident folders
+            _scan_loose_file(root, folder, rel, settings, out)
+        return None
     problem = _folder_problem(folder)
     if problem is not None:
         out.add(rel, 0, problem)
@@ -183,18 +176,11 @@ def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) 
     return incident
 
 
-def _check_loose_file(
-    root: Path, path: Path, rel: str, settings: Settings, out: _Collector
-) -> None:
-    """A file beside the incident folders is published as it is: the same size limit as an
-    incident's files, and the leak guard on its name and its bytes."""
+def _scan_loose_file(root: Path, path: Path, rel: str, settings: Settings, out: _Collector) -> None:
+    """The leak guard on the name and the bytes of a file published beside the folders."""
     from ..leakguard import build_scanner
     from ..publictext import Segment, file_leaks, segment_leaks
 
-    size = path.stat().st_size
-    if size > settings.max_file_bytes:
-        out.add(rel, 0, _too_large(size, settings))
-        return
     scanner = build_scanner(settings)
     name = [Segment(rel, 0, path.name)]
     out.diagnostics.extend(segment_leaks(scanner, rel, name, settings.allow_raw_html))
@@ -211,7 +197,7 @@ def _folder_problem(folder: Path) -> Problem | None:
     if not _valid_id(folder.name):
         return (
             "bad-folder",
-            f"'{folder.name}' is not a valid incident id",
+            f"'{printable(folder.name)}' is not a valid incident id",
             "name the folder YYYY-MM-DD-slug, with a real date and a lower-case slug of "
             "letters, digits and hyphens, e.g. 2026-11-20-api-errors",
         )
@@ -219,7 +205,7 @@ def _folder_problem(folder: Path) -> Problem | None:
 
 
 def _valid_id(name: str) -> bool:
-    match = INCIDENT_ID.match(name)
+    match = INCIDENT_ID.fullmatch(name)
     if not match:
         return False
     try:
@@ -236,9 +222,9 @@ def _scan_files(
     postmortem: Path | None = None
     assets: list[str] = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        rel = _relative(root, path)
-        if path.name.startswith("."):
-            continue
+        rel = printable(_relative(root, path))
+        if path.name.startswith(".") and name_problem(path.name) is None:
+            continue  # neither read nor published
         if not _safe_file(path, folder, rel, settings, out):
             continue
         if path.name == POSTMORTEM_FILE:
@@ -251,14 +237,20 @@ def _scan_files(
 
 
 def _safe_file(path: Path, folder: Path, rel: str, settings: Settings, out: _Collector) -> bool:
-    problem = _file_problem(path, folder, settings)
+    problem = _file_problem(path, folder)
     if problem is not None:
         out.add(rel, 0, problem)
-    return problem is None
+        return False
+    if path.name.endswith(".md"):
+        return _check_size(path.stat(), rel, settings, out)
+    return _check_published(path, path.stat(), rel, settings, out)
 
 
-def _file_problem(path: Path, folder: Path, settings: Settings) -> Problem | None:
-    """Symlinks that leave the folder, sub-folders, odd names and huge files are refused."""
+def _file_problem(path: Path, folder: Path) -> Problem | None:
+    """Odd names, symlinks that leave the folder, sub-folders and special files are refused."""
+    named = file_name_problem(path.name)
+    if named is not None:
+        return named
     info = path.lstat()  # one call for the link, folder, kind and size checks below
     if stat.S_ISLNK(info.st_mode):
         target = Path(os.path.realpath(path))
@@ -278,40 +270,60 @@ def _file_problem(path: Path, folder: Path, settings: Settings) -> Problem | Non
             "incident folders hold files, not sub-folders",
             "move the files up into the incident folder",
         )
-    if not ASSET_NAME.match(path.name):
-        return (
-            "bad-file-name",
-            f"'{path.name}' is not a safe file name",
-            "use letters, digits, '.', '_' and '-' only",
-        )
-    if path.suffix.lower() in ACTIVE_SUFFIXES and not settings.allow_raw_html:
-        return (
-            "active-file",
-            f"'{path.name}' would be published as a page that can run script",
-            "convert it to an image (PNG) or plain text, or set 'allow_raw_html: true' in "
-            "mkdocs.yml if every contributor is trusted",
-        )
     if not stat.S_ISREG(info.st_mode):
         return NOT_A_FILE  # reading a named pipe would wait forever
-    size = info.st_size
-    if size > settings.max_file_bytes:
-        return _too_large(size, settings)
     return None
 
 
-def _too_large(size: int, settings: Settings) -> Problem:
-    return (
-        "file-too-large",
-        f"the file is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
-        "shrink it (compress images), or raise 'max_file_bytes' in mkdocs.yml",
+def _check_size(info: os.stat_result, rel: str, settings: Settings, out: _Collector) -> bool:
+    if info.st_size <= settings.max_file_bytes:
+        return True
+    out.add(
+        rel,
+        0,
+        (
+            "file-too-large",
+            f"the file is {info.st_size:,} bytes, over the limit of {settings.max_file_bytes:,}",
+            "shrink it (compress images), or raise 'max_file_bytes' in mkdocs.yml",
+        ),
     )
+    return False
+
+
+def _check_published(
+    path: Path, info: os.stat_result, rel: str, settings: Settings, out: _Collector
+) -> bool:
+    """A file published as it is: a safe name, a size within the limit, and a type on the
+    allowlist whose bytes are what its name says (unless every contributor is trusted)."""
+    named = file_name_problem(path.name)
+    if named is not None:
+        out.add(rel, 0, named)
+        return False
+    if not _check_size(info, rel, settings, out):
+        return False
+    if settings.allow_raw_html:
+        return True
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        out.add(rel, 0, ("unreadable", f"cannot read the file: {exc.strerror}", _PERMISSIONS))
+        return False
+    found = type_problem(path.name, data)
+    if found is not None:
+        out.add(rel, *found)
+    return found is None
+
+
+_PERMISSIONS = "check the file's permissions"
 
 
 def _unpublished_target(path: Path, target: Path) -> Problem | None:
     """A link inside the folder may stand for another of its attachments, never for what
     the folder keeps from readers: a draft update, a draft postmortem, a hidden file."""
     if path.suffix == ".md" or not (
-        target.name.startswith(".") or target.suffix == ".md" or not ASSET_NAME.match(target.name)
+        target.name.startswith(".")
+        or target.suffix == ".md"
+        or file_name_problem(target.name) is not None
     ):
         return None
     return (
@@ -334,7 +346,7 @@ def read_raw(root: Path, path: Path, out: _Collector) -> RawFile | None:
                 0,
                 "unreadable",
                 f"cannot read the file: {exc.strerror}",
-                "check the file's permissions",
+                _PERMISSIONS,
             )
         )
         return None

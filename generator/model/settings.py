@@ -15,7 +15,7 @@ from .fields import did_you_mean
 from .source import decode, yaml_syntax_hint
 from .types import Component, Settings, UptimeWeights
 
-COMPONENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+COMPONENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 LEVELS = ("error", "warning", "off")
 OPTION_KEYS = (
     "company",
@@ -426,7 +426,7 @@ def _component(item: Any, index: int) -> Component:
         )
     texts = {key: _text(item.get(key)) for key in ("id", "name", "group", "description")}
     component_id = texts["id"] or ""
-    if not COMPONENT_ID.match(component_id):
+    if not COMPONENT_ID.fullmatch(component_id):
         raise OptionError(
             f"component id '{component_id}' is not valid (lower-case letters, digits, '-' and '_')",
             index,

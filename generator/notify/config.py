@@ -56,7 +56,7 @@ SECRET_VALUE_KEYS = {
     "username": "user_env",
     "password": "password_env",
 }
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SEE_GUIDE = "see the Notifications guide in the documentation"
 
 
@@ -239,7 +239,7 @@ def _env(
             "store it as a secret, pass it to the step in an environment variable "
             f"and write '{key}: {example}'",
         )
-    if not ENV_NAME.match(text):
+    if not ENV_NAME.fullmatch(text):
         raise _Invalid(
             (*where, key),
             f"{label}: '{text}' is not an environment variable name",
