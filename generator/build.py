@@ -18,7 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from .cache import OutputCache
-from .clock import resolve_now
+from .clock import OutOfRange, resolve_now
 from .diagnostics import Diagnostic, count_errors, error
 from .leakguard import TreeGuard, relative_files
 from .model import Settings, load_settings
@@ -88,7 +88,12 @@ def build_site(
     `progress` is told the name of each stage as it starts.
     """
     started = time.perf_counter()
-    clock = resolve_now(now)
+    try:
+        clock = resolve_now(now)
+    except OutOfRange as exc:
+        raise BuildFailed(
+            [error("SOURCE_DATE_EPOCH", 0, "time-range", str(exc), "pin a time in the range")]
+        ) from None
     config_path = Path(config_path)
     from .cache import used_by_build
 

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 
 from .build import CLOCK_WARNINGS
 from .cache import OutputCache
-from .clock import resolve_now
+from .clock import OutOfRange, resolve_now
 from .diagnostics import count_errors, format_text
 from .forking import Forked
 from .leakguard import TreeGuard
@@ -73,7 +73,10 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
         return [], []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        now = resolve_now(self.now)
+        try:
+            now = resolve_now(self.now)
+        except OutOfRange as exc:
+            raise PluginError(str(exc)) from None
         self.now = now
         self.failure = []
         if self.project is None or os.environ.get("STATUSPRESS_RELOAD"):

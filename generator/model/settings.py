@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..clock import parse_duration
+from ..clock import MAX_DAYS, RANGE_TEXT, OutOfRange, in_range, parse_duration
 from ..diagnostics import Diagnostic, error
 from .fields import did_you_mean
 from .source import decode
@@ -379,15 +379,22 @@ def _show(value: Any) -> str:
 
 
 def _start_date(value: Any, index: int) -> date | None:
-    if value is None or isinstance(value, date):
+    if value is None:
         return value
     try:
-        return date.fromisoformat(_show(value))
+        day = value if isinstance(value, date) else date.fromisoformat(_show(value))
     except ValueError:
         raise OptionError(
             f"component #{index + 1}: start_date '{_show(value)}' is not a date (write YYYY-MM-DD)",
             index,
         ) from None
+    if not in_range(datetime(day.year, day.month, day.day)):
+        raise OptionError(
+            f"component #{index + 1}: start_date {day} is outside the supported range, "
+            + RANGE_TEXT,
+            index,
+        )
+    return day
 
 
 def _lint(value: Any) -> dict[str, str]:
@@ -436,7 +443,10 @@ def _lint_thresholds(value: Any) -> dict[str, Any]:
 
 
 def _threshold_duration(name: str, value: Any) -> timedelta:
-    duration = parse_duration(_show(value))
+    try:
+        duration = parse_duration(_show(value))
+    except OutOfRange as exc:
+        raise OptionError(f"'{name}': {exc}", name) from None
     if duration is None or duration <= timedelta(0):
         raise OptionError(
             f"'{name}' must be a duration such as 10m or 2h, not '{_show(value)}'", name
@@ -444,11 +454,16 @@ def _threshold_duration(name: str, value: Any) -> timedelta:
     return duration
 
 
+MAX_COUNT = 10_000  # a factor or a number of words; larger ones would overflow durations
+
+
 def _positive_int_of(name: str, value: Any) -> int:
     try:
-        return _positive_int(value)
+        return _bounded_int(value, MAX_COUNT)
     except ValueError:
-        raise OptionError(f"'{name}' must be a whole number above 0", name) from None
+        raise OptionError(
+            f"'{name}' must be a whole number from 1 to {MAX_COUNT:,}", name
+        ) from None
 
 
 def _per_impact(name: str, value: Any) -> dict[str, Any]:
@@ -508,6 +523,18 @@ def _positive_int(value: Any) -> int:
     return value
 
 
+def _bounded_int(value: Any, most: int) -> int:
+    number = _positive_int(value)
+    if number > most:
+        raise ValueError(f"must be a whole number from 1 to {most:,}, not {number:,}")
+    return number
+
+
+def _days(value: Any) -> int:
+    """A number of days: bounded, so that the clock minus it stays a valid date."""
+    return _bounded_int(value, MAX_DAYS)
+
+
 def _weights(value: Any) -> UptimeWeights:
     if not isinstance(value, dict):
         raise ValueError("must map component states to a share of downtime between 0 and 1")
@@ -560,7 +587,7 @@ def _notify(value: Any) -> dict[str, Any]:
 _CHECKS = {
     "company": _required_text,
     "timezone": _timezone,
-    "uptime_days": _positive_int,
+    "uptime_days": _days,
     "components": _components,
     "lint": _lint,
     "lint_thresholds": _lint_thresholds,
@@ -568,9 +595,9 @@ _CHECKS = {
     "private_emails": _string_tuple,
     "uptime_weights": _weights,
     "feed_id_authority": _required_text,
-    "recent_days": _positive_int,
+    "recent_days": _days,
     "history_page_size": _positive_int,
-    "postmortem_due_days": _positive_int,
+    "postmortem_due_days": _days,
     "max_file_bytes": _positive_int,
     "allow_raw_html": _boolean,
     "notify": _notify,
