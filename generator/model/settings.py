@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..clock import MAX_DAYS, RANGE_TEXT, OutOfRange, in_range, parse_duration
 from ..diagnostics import Diagnostic, error
 from .fields import did_you_mean
-from .source import decode
+from .source import CONTROL_HINT, decode, unpublishable
 from .types import Component, Settings, UptimeWeights
 
 COMPONENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -171,6 +171,10 @@ def _refuse_hostile_value(top: Any, key_line: int, budget: list[int]) -> None:
                 " would build a Python object or run code",
                 "remove the tag; only '!!python/name:' and '!ENV' are allowed",
             )
+        if isinstance(node.value, str):
+            problem = unpublishable(node.value)  # a YAML escape such as "\e" in a name
+            if problem is not None:
+                raise _ConfigError(node.start_mark.line + 1, problem, CONTROL_HINT)
         if isinstance(node.value, list):
             for item in node.value:
                 stack.extend(item if isinstance(item, tuple) else (item,))
