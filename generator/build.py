@@ -38,6 +38,7 @@ from .publish import (
 )
 from .records import IncidentRecords
 from .render import TemplateProblem, page_environment
+from .sitedir import site_dir_problem
 
 RECORDS_FOLDER = "incidents"
 TEMPLATES_FOLDER = "templates"
@@ -47,6 +48,14 @@ Progress = Callable[[str], None]
 
 def _quiet(stage: str) -> None:
     pass
+
+
+class WriteFailed(Exception):
+    """The site could not be written (disk full, read-only folder); `site/` is as it was."""
+
+    def __init__(self, problem: OSError) -> None:
+        where = f" {problem.filename}" if problem.filename else ""
+        super().__init__(f"cannot write{where}: {problem.strerror or problem}")
 
 
 class BuildFailed(Exception):
@@ -99,17 +108,28 @@ def build_site(
 
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
     cache_dir = config_path.parent / settings.cache_dir
-    with _fewer_collections(), used_by_build(cache_dir):  # before loading: files are cached too
-        config = _mkdocs_config(config_path, strict)
-        # One for the whole build, its templates compiled by an earlier build where it can.
-        env = page_environment(config.theme.get_env(), cache_dir / TEMPLATES_FOLDER)
-        records = IncidentRecords(
-            cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls)
-        )
-        progress("reading and checking the content")
-        project = _validated(config_path, settings, clock, strict, records)
-        gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
-        return _render(project, config, records, site_dir, clock, started, progress)
+    try:
+        with _fewer_collections(), used_by_build(cache_dir):  # before loading: files are cached
+            config = _mkdocs_config(config_path, strict)
+            target = _target(Path(site_dir or config.site_dir), config_path, settings)
+            # One for the whole build, its templates compiled by an earlier build where it can.
+            env = page_environment(config.theme.get_env(), cache_dir / TEMPLATES_FOLDER)
+            records = IncidentRecords(
+                cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls)
+            )
+            progress("reading and checking the content")
+            project = _validated(config_path, settings, clock, strict, records)
+            gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
+            return _render(project, config, records, target, clock, started, progress)
+    except OSError as problem:  # a full disk, a read-only folder: nothing was published
+        raise WriteFailed(problem) from None
+
+
+def _target(site_dir: Path, config_path: Path, settings: Settings) -> Path:
+    problem = site_dir_problem(site_dir, config_path, settings)
+    if problem is not None:
+        raise BuildFailed([problem])
+    return site_dir
 
 
 # A build keeps the model of every incident to its end, and the model has no reference cycles:
@@ -200,12 +220,11 @@ def _render(
     project: Project,
     config: MkDocsConfig,
     records: IncidentRecords,
-    site_dir: Path | None,
+    target: Path,
     now: datetime,
     started: float,
     progress: Progress,
 ) -> BuildResult:
-    target = Path(site_dir) if site_dir else Path(config.site_dir)
     plugin = config.plugins["statuspress"]
     plugin.now, plugin.project = now, project  # type: ignore[attr-defined]
     plugin.rendered = records.pages  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from types import TracebackType
 
 import click
 
-from ..build import BuildFailed, build_site
+from ..build import BuildFailed, WriteFailed, build_site
 from ..cli import skip_teardown
 from ..diagnostics import format_text
 from .options import clock, config_option, now_option, strict_option
@@ -46,6 +46,12 @@ def command(config_file: Path, site_dir: Path | None, strict: bool, now: datetim
     except BuildFailed as failed:
         click.echo(format_text(failed.diagnostics))
         click.echo("Build failed: nothing was published; the previous site is unchanged.", err=True)
+        raise SystemExit(1) from None
+    except WriteFailed as failed:
+        click.echo(
+            f"Build failed: {failed}; nothing was published; the previous site is unchanged.",
+            err=True,
+        )
         raise SystemExit(1) from None
     except KeyboardInterrupt:
         click.echo(
