@@ -136,7 +136,5 @@ _LATEST_EPOCH = int(LATEST.timestamp())
 def _from_epoch(epoch: str) -> datetime:
     if len(epoch) > 12 or int(epoch) > _LATEST_EPOCH:
         shown = epoch if len(epoch) <= 40 else epoch[:40] + "…"
-        raise OutOfRange(
-            f"SOURCE_DATE_EPOCH={shown} is outside the supported range, {RANGE_TEXT}"
-        )
+        raise OutOfRange(f"SOURCE_DATE_EPOCH={shown} is outside the supported range, {RANGE_TEXT}")
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc)

@@ -33,6 +33,7 @@ from urllib.parse import unquote
 from .cache import KEY_BYTES, RenderCache
 from .diagnostics import Diagnostic, error, sort_diagnostics
 from .model.types import Settings
+from .userregex import compile_user_pattern
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ class Scanner:
     def matches(self, text: str) -> Iterator[tuple[Hit, int]]:
         """Each match and where it starts."""
         for rule in self.rules:
-            for match in _compiled(rule.regex).finditer(text):
+            pattern = compile_user_pattern(rule.regex) if rule.kind == "forbidden" else None
+            for match in (pattern or _compiled(rule.regex)).finditer(text):
                 yield Hit(rule.group, match.group()), match.start()
 
 

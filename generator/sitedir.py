@@ -38,8 +38,7 @@ def site_dir_problem(site_dir: Path, config_path: Path, settings: Settings) -> D
                 str(site_dir),
                 0,
                 "site-dir",
-                f"the site folder {relation} {name} ({folder}); building there would "
-                "move it aside",
+                f"the site folder {relation} {name} ({folder}); building there would move it aside",
                 SITE_DIR_HINT,
             )
     return None

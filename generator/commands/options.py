@@ -9,7 +9,15 @@ from typing import Any, TypeVar
 
 import click
 
-from ..clock import RANGE_TEXT, OutOfRange, checked, in_range, parse_duration, parse_time, resolve_now
+from ..clock import (
+    RANGE_TEXT,
+    OutOfRange,
+    checked,
+    in_range,
+    parse_duration,
+    parse_time,
+    resolve_now,
+)
 from ..model.types import ComponentState, Impact
 
 F = TypeVar("F", bound=Callable[..., Any])

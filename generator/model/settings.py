@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import MAX_DAYS, RANGE_TEXT, OutOfRange, in_range, parse_duration
 from ..diagnostics import Diagnostic, error
+from ..userregex import PatternProblem, compile_user_pattern
 from .fields import did_you_mean
 from .source import CONTROL_HINT, decode, unpublishable
 from .types import Component, Settings, UptimeWeights
@@ -503,11 +504,9 @@ def _patterns(value: Any) -> tuple[str, ...]:
         if isinstance(pattern, (dict, list)):
             raise OptionError(f"item #{index + 1} is not a regular expression", index)
         try:
-            re.compile(str(pattern))
-        except re.error as exc:
-            raise OptionError(
-                f"'{pattern}' is not a valid regular expression: {exc}", index
-            ) from None
+            compile_user_pattern(str(pattern))
+        except PatternProblem as exc:
+            raise OptionError(f"'{pattern}' is {exc}", index) from None
     return tuple(str(p) for p in value)
 
 
@@ -614,7 +613,8 @@ _HINTS = {
     "lint": "set each rule id to error, warning or off, e.g. 'generic-statement: warning'",
     "lint_thresholds": "see 'lint_thresholds' in the README's linter section, e.g. 'grace: 10m'",
     "uptime_weights": "e.g. 'partial_outage: 0.3' (0 = counts as up, 1 = counts as down)",
-    "forbidden_patterns": "list Python regular expressions, quoted in single quotes",
+    "forbidden_patterns": "list regular expressions in RE2 syntax, quoted in single quotes: "
+    "Python's syntax without backreferences (\\1) or lookaround ((?=...), (?<=...))",
     "notify": "see Notifications in the README; 'statuspress notify --dry-run' shows every "
     "problem with its line",
     **dict.fromkeys(

@@ -53,9 +53,7 @@ def _unpublishable_characters() -> str:
     """C0 and C1 controls but tab and line feed, DEL, lone surrogates and noncharacters: XML
     cannot hold them (the feeds and the API would fail), and pasted terminal escape sequences
     would reach readers' terminals."""
-    noncharacters = "".join(
-        f"\\U{plane:04x}fffe-\\U{plane:04x}ffff" for plane in range(17)
-    )
+    noncharacters = "".join(f"\\U{plane:04x}fffe-\\U{plane:04x}ffff" for plane in range(17))
     return f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufdd0-\\ufdef{noncharacters}]"
 
 
