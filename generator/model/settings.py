@@ -113,7 +113,67 @@ def _read_config(
         config, node = _parse_config(text)
     except _ConfigError as exc:
         return None, {}, [error(name, exc.line, "config", exc.message, exc.hint)]
+    problems = _inherited_problems(config_path, config, node)
+    if problems:
+        return None, {}, problems
     return config, option_lines(node), []
+
+
+MAX_INHERITANCE = 10
+
+
+def _inherited_problems(config_path: Path, config: dict[str, Any], node: Any) -> list[Diagnostic]:
+    """MkDocs loads the files named by `INHERIT:` with a loader that can run code: each is
+    checked as mkdocs.yml itself is, up the chain, before MkDocs reads any of them."""
+    seen = {config_path.resolve()}
+    current, current_node = config_path, node
+    while "INHERIT" in config:
+        line = _key_line(current_node, "INHERIT")
+        name = _shown(current, config_path)
+        parent_name = config["INHERIT"]
+        if not isinstance(parent_name, str) or not parent_name.strip():
+            return [error(name, line, "config", "'INHERIT' must name a file", _INHERIT_HINT)]
+        parent = current.parent / parent_name
+        if parent.resolve() in seen or len(seen) > MAX_INHERITANCE:
+            return [error(name, line, "config", "'INHERIT' goes round in a loop", _INHERIT_HINT)]
+        seen.add(parent.resolve())
+        loaded, problems = _parent_config(parent, _shown(parent, config_path), name, line)
+        if loaded is None:
+            return problems
+        (config, current_node), current = loaded, parent
+    return []
+
+
+_INHERIT_HINT = "name a YAML file beside mkdocs.yml, e.g. 'INHERIT: base.yml', that inherits no loop"
+
+
+def _parent_config(
+    parent: Path, shown: str, child: str, line: int
+) -> tuple[tuple[dict[str, Any], Any] | None, list[Diagnostic]]:
+    try:
+        data = parent.read_bytes()
+    except OSError as exc:
+        message = f"cannot read the inherited file '{shown}': {exc.strerror}"
+        return None, [error(child, line, "config", message, _INHERIT_HINT)]
+    text, problems = decode(shown, data)
+    if text is None:
+        return None, problems
+    try:
+        return _parse_config(text), []
+    except _ConfigError as exc:
+        return None, [error(shown, exc.line, "config", exc.message, exc.hint)]
+
+
+def _key_line(node: Any, key: str) -> int:
+    return next((k.start_mark.line + 1 for k, _ in node.value if k.value == key), 0)
+
+
+def _shown(path: Path, config_path: Path) -> str:
+    """`path` as messages name it: relative to the folder of mkdocs.yml when inside it."""
+    try:
+        return path.resolve().relative_to(config_path.parent.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _parse_config(text: str) -> tuple[dict[str, Any], Any]:
