@@ -12,7 +12,7 @@ from types import TracebackType
 import click
 
 from ..build import BuildFailed, WriteFailed, build_site
-from ..cli import skip_teardown
+from ..cli import raw_stderr, skip_teardown
 from ..diagnostics import format_text
 from .options import clock, config_option, now_option, strict_option
 
@@ -91,11 +91,13 @@ class TerminalProgress:
         if self.enabled:
             self._thread.join()
         if self._shown:
-            click.echo("\r\x1b[2K", nl=False, err=True)
+            click.echo("\r\x1b[2K", nl=False, file=raw_stderr())
 
     def _tick(self) -> None:
         while not self._done.wait(0.25):
             elapsed = time.monotonic() - self.started
             if elapsed >= QUIET_SECONDS:
                 self._shown = True
-                click.echo(f"\r\x1b[2KBuilding: {self.stage}… {elapsed:.0f} s", nl=False, err=True)
+                click.echo(
+                    f"\r\x1b[2KBuilding: {self.stage}… {elapsed:.0f} s", nl=False, file=raw_stderr()
+                )
