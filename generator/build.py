@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from .clock import OutOfRange, resolve_now
 from .diagnostics import Diagnostic, count_errors, error
 from .leakguard import TreeGuard, relative_files
 from .model import Settings, load_settings
+from .model.settings import read_config
 from .project import ConfigProblem, Project, load_project
 from .publish import (
     Published,
@@ -107,11 +109,11 @@ def build_site(
     from .cache import used_by_build
 
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
+    target = _target(site_dir, config_path, settings)
     cache_dir = config_path.parent / settings.cache_dir
     try:
         with _fewer_collections(), used_by_build(cache_dir):  # before loading: files are cached
             config = _mkdocs_config(config_path, strict)
-            target = _target(Path(site_dir or config.site_dir), config_path, settings)
             # One for the whole build, its templates compiled by an earlier build where it can.
             env = page_environment(config.theme.get_env(), cache_dir / TEMPLATES_FOLDER)
             records = IncidentRecords(
@@ -125,11 +127,17 @@ def build_site(
         raise WriteFailed(problem) from None
 
 
-def _target(site_dir: Path, config_path: Path, settings: Settings) -> Path:
-    problem = site_dir_problem(site_dir, config_path, settings)
+def _target(site_dir: Path | None, config_path: Path, settings: Settings) -> Path:
+    """`-d`, else mkdocs.yml's site_dir (as MkDocs reads it: beside mkdocs.yml), if the build
+    may write there; checked before MkDocs, which would stop with a bare 'Aborted'."""
+    if site_dir is None:
+        config, _ = read_config(config_path)
+        configured = str((config or {}).get("site_dir") or "site")
+        site_dir = Path(os.path.abspath(config_path.parent / configured))
+    problem = site_dir_problem(Path(site_dir), config_path, settings)
     if problem is not None:
         raise BuildFailed([problem])
-    return site_dir
+    return Path(site_dir)
 
 
 # A build keeps the model of every incident to its end, and the model has no reference cycles:

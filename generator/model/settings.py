@@ -144,7 +144,9 @@ def _inherited_problems(config_path: Path, config: dict[str, Any], node: Any) ->
     return []
 
 
-_INHERIT_HINT = "name a YAML file beside mkdocs.yml, e.g. 'INHERIT: base.yml', that inherits no loop"
+_INHERIT_HINT = (
+    "name a YAML file beside mkdocs.yml, e.g. 'INHERIT: base.yml', that inherits no loop"
+)
 
 
 def _parent_config(
