@@ -362,9 +362,9 @@ def test_site_dir_from_mkdocs_yml_is_checked_too(example: Path) -> None:
 
 
 def test_a_site_dir_beside_the_content_is_fine(example: Path) -> None:
-    for site_dir in ("public", "out/site", str(example.parent / "elsewhere")):
+    for site_dir in (example / "public", example / "out/site", example.parent / "elsewhere"):
         result = CliRunner().invoke(
-            main, ["build", "-f", str(example / "mkdocs.yml"), "-d", site_dir, "--now", NOW]
+            main, ["build", "-f", str(example / "mkdocs.yml"), "-d", str(site_dir), "--now", NOW]
         )
         assert result.exit_code == 0, result.output
 
