@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statuspress.cli import main, visible
 from statuspress.clock import MAX_DAYS, OutOfRange, parse_duration, resolve_now
+from statuspress.model.fields import POSTMORTEM_KEYS, UPDATE_KEYS
 
 NOW = "2026-11-22T10:00:00Z"
 PROGRAM = [sys.executable, "-c", "from statuspress.cli import run; run()"]
@@ -62,18 +63,7 @@ NASTY_TEXT = st.one_of(
     st.lists(st.sampled_from(NASTY), max_size=8).map("".join),
     st.text(alphabet=st.characters(exclude_categories=()), max_size=20),
 )
-FIELDS = [
-    *FIRST,
-    "started",
-    "eta",
-    "next_update",
-    "apology",
-    "cause",
-    "workaround",
-    "author",
-    "draft",
-    "kind",
-]
+FIELDS = [("update", key) for key in UPDATE_KEYS] + [("postmortem", k) for k in POSTMORTEM_KEYS]
 PROPERTIES = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -124,10 +114,18 @@ def lines(values: dict[str, str]) -> str:
 
 
 @PROPERTIES
-@given(field=st.sampled_from(FIELDS), value=NASTY_TEXT)
-def test_any_text_in_any_field_ends_cleanly(field: str, value: str) -> None:
+@given(field=st.sampled_from(FIELDS), value=NASTY_TEXT, raw=st.booleans())
+def test_any_text_in_any_field_ends_cleanly(field: tuple[str, str], value: str, raw: bool) -> None:
+    """Written as an escape in a double-quoted value, or as it is (YAML may refuse it)."""
+    kind, key = field
+    written = value.replace("\n", " ") if raw else quoted(value)
     with tempfile.TemporaryDirectory() as folder:
-        root = site(Path(folder), lines({**FIRST, field: quoted(value)}))
+        front = {**FIRST, **({key: written} if kind == "update" else {})}
+        root = site(Path(folder), lines(front))
+        if kind == "postmortem":
+            postmortem = root / FOLDER / "postmortem.md"
+            text = f"---\ntitle: Review\n{key}: {written}\n---\nWhat happened.\n"
+            postmortem.write_bytes(text.encode("utf-8", "surrogatepass"))
         assert_clean_end(invoke(root, "check"))
         assert_clean_end(invoke(root, "build"))
 
