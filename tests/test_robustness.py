@@ -24,12 +24,16 @@ NOW = "2026-11-22T10:00:00Z"
 PROGRAM = [sys.executable, "-c", "from statuspress.cli import run; run()"]
 FOLDER = "incidents/2026-11-20-api-errors"
 UPDATE = f"{FOLDER}/20261120T1405Z-investigating.md"
-FIRST = {
+FIRST = {  # builds without a lint error, so that a build goes as far as rendering
     "title": "API errors",
     "at": "2026-11-20T14:05:00Z",
     "status": "investigating",
     "impact": "major",
+    "components": "{api: major_outage}",
+    "next_update": "30m",
+    "apology": '"We\'re sorry: API requests fail, so your integrations cannot sync orders."',
 }
+BODY = "Since 13:50 UTC, 30% of API requests fail with errors.\n"
 NASTY = [
     "\x1b",
     "\x1b[2J",
@@ -97,7 +101,7 @@ def _escape(char: str) -> str:
     return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
 
 
-def site(root: Path, front_matter: str, body: str = "Requests fail.\n") -> Path:
+def site(root: Path, front_matter: str, body: str = BODY) -> Path:
     write_files(root, {"mkdocs.yml": MINIMAL_CONFIG})
     target = root / UPDATE
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +154,10 @@ def test_a_raw_control_character_in_the_body_is_an_error_at_its_line(
     for command in ("check", "build"):
         result = invoke(root, command)
         assert result.exit_code == 1, result.output
-        assert f"{UPDATE}:8: error[control-character]: the file contains the " in result.output
+        line = len(FIRST) + 4  # the body's second line
+        assert f"{UPDATE}:{line}: error[control-character]: the file contains the " in (
+            result.output
+        )
         assert f"U+{ord(char):04X}" in result.output
 
 
@@ -531,3 +538,11 @@ def test_a_full_disk_while_pages_are_written_is_one_line(
         "the previous site is unchanged.\n"
     )
     assert tree_bytes(example / "site") == before
+
+
+def test_the_content_the_properties_start_from_builds(tmp_path: Path) -> None:
+    """The properties above change one value of content that builds: a failure is theirs."""
+    root = site(tmp_path, lines(FIRST))
+    assert invoke(root, "check").exit_code == 0
+    result = invoke(root, "build")
+    assert result.exit_code == 0 and "Built " in result.output
