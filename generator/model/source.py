@@ -50,11 +50,13 @@ _FAST_UNSAFE = re.compile(
 
 
 def _unpublishable_characters() -> str:
-    """C0 and C1 controls but tab and line feed, DEL, lone surrogates and noncharacters: XML
+    """C0 and C1 controls but tab, line feed and carriage return (a YAML escape can write
+    one; the file's own are line ends), DEL, lone surrogates and noncharacters: XML
     cannot hold them (the feeds and the API would fail), and pasted terminal escape sequences
     would reach readers' terminals."""
     noncharacters = "".join(f"\\U{plane:04x}fffe-\\U{plane:04x}ffff" for plane in range(17))
-    return f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufdd0-\\ufdef{noncharacters}]"
+    controls = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+    return f"[{controls}\\ud800-\\udfff\\ufdd0-\\ufdef{noncharacters}]"
 
 
 UNPUBLISHABLE = re.compile(_unpublishable_characters())
