@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 _DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
 
@@ -43,8 +43,10 @@ def _too_long(text: str) -> str:
     return f"the duration '{shown}' is longer than {MAX_DAYS} days, the longest supported"
 
 
-def in_range(moment: datetime) -> bool:
-    """Whether an aware time is within EARLIEST..LATEST (a naive one is read as UTC)."""
+def in_range(moment: date) -> bool:
+    """Whether a time is within EARLIEST..LATEST (a naive one, or a date, is read as UTC)."""
+    if not isinstance(moment, datetime):
+        moment = datetime(moment.year, moment.month, moment.day)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     try:

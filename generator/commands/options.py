@@ -104,9 +104,7 @@ class DurationOrDate(click.ParamType):
         moment = self.moment(text)
         if moment is None:
             self.fail(self.failure.format(value=value), param, ctx)
-        if not in_range(
-            moment if isinstance(moment, datetime) else datetime(*moment.timetuple()[:3])
-        ):
+        if not in_range(moment):
             self.fail(f"'{value}' is outside the supported range, {RANGE_TEXT}", param, ctx)
         return moment
 

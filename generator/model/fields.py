@@ -220,7 +220,7 @@ def plain_date(key: str, value: Any) -> date:
         raise FieldError(
             "bad-time", f"'{key}' is not a date: '{raw}'", "write a date as YYYY-MM-DD", key
         ) from None
-    if not in_range(datetime(day.year, day.month, day.day)):
+    if not in_range(day):
         raise FieldError(
             "time-range", f"'{key}' {day} is outside the supported range", RANGE_HINT, key
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -455,7 +455,7 @@ def _start_date(value: Any, index: int) -> date | None:
             f"component #{index + 1}: start_date '{_show(value)}' is not a date (write YYYY-MM-DD)",
             index,
         ) from None
-    if not in_range(datetime(day.year, day.month, day.day)):
+    if not in_range(day):
         raise OptionError(
             f"component #{index + 1}: start_date {day} is outside the supported range, "
             + RANGE_TEXT,
