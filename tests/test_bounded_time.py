@@ -63,12 +63,13 @@ def largest_accepted(shape: Callable[[int], str]) -> int:
 
 
 def seconds(text: str) -> float:
-    """The best of five renderings: the least disturbed by other work on the machine."""
+    """The best of five renderings, in processor time: the least disturbed by other work on
+    the machine (time spent waiting for the processor does not count)."""
     best = float("inf")
     for _ in range(5):
-        started = time.perf_counter()
+        started = time.process_time()
         _render(text, False)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
@@ -201,15 +202,15 @@ def test_a_catastrophic_pattern_scans_in_linear_time(tmp_path: Path, pattern: st
 
     def scan_seconds(size: int) -> float:
         text = "a" * size + "!" + "x" * size
-        started = time.perf_counter()
+        started = time.process_time()
         list(compiled.finditer(text))
-        return time.perf_counter() - started
+        return time.process_time() - started
 
     # Texts larger than the processor's caches, so that both sizes run from memory.
     assert scan_seconds(4_000_000) < 5
     small = min(scan_seconds(1_000_000) for _ in range(3))
     large = min(scan_seconds(4_000_000) for _ in range(3))
-    assert large / max(small, 1e-3) < 9
+    assert large / max(small, 1e-3) < 10  # 16 if quadratic
 
 
 def test_the_leak_guard_finishes_on_a_catastrophic_pattern(tmp_path: Path) -> None:
