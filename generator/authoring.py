@@ -18,8 +18,8 @@ import click
 import jinja2
 import yaml
 
-from .clock import iso, resolve_now
-from .commands.options import AwareTime, ComponentAssignment, config_option, now_option
+from .clock import iso
+from .commands.options import AwareTime, ComponentAssignment, clock, config_option, now_option
 from .diagnostics import Diagnostic, count_errors, format_text
 from .model import ComponentState, Impact, Incident, Settings, Site, load_settings, load_site
 from .model.contentfiles import printable
@@ -774,7 +774,7 @@ def component_option(
 
 def times(at: datetime | None, now: datetime | None) -> tuple[datetime, datetime]:
     """(the update's `at`, the clock to check with): a future `--at` is checked at its time."""
-    clock_now = resolve_now(now)
+    clock_now = clock(now)
     moment = at.astimezone(timezone.utc) if at else clock_now
     return moment, max(moment, clock_now)
 

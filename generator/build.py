@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,11 +18,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
 from .cache import OutputCache
-from .clock import resolve_now
+from .clock import OutOfRange, resolve_now
 from .diagnostics import Diagnostic, count_errors, error, sort_diagnostics
 from .leakguard import TreeGuard, relative_files
 from .mkdocs_config import validate_mkdocs_config
 from .model import Settings, load_settings
+from .model.settings import read_config
 from .project import ConfigProblem, Project, load_project
 from .publish import (
     Published,
@@ -38,6 +40,7 @@ from .publish import (
 )
 from .records import IncidentRecords
 from .render import TemplateProblem, page_environment
+from .sitedir import site_dir_problem
 
 RECORDS_FOLDER = "incidents"
 TEMPLATES_FOLDER = "templates"
@@ -47,6 +50,14 @@ Progress = Callable[[str], None]
 
 def _quiet(stage: str) -> None:
     pass
+
+
+class WriteFailed(Exception):
+    """The site could not be written (disk full, read-only folder); `site/` is as it was."""
+
+    def __init__(self, problem: OSError) -> None:
+        where = f" {problem.filename}" if problem.filename else ""
+        super().__init__(f"cannot write{where}: {problem.strerror or problem}")
 
 
 class BuildFailed(Exception):
@@ -92,19 +103,45 @@ def build_site(
     from .cache import used_by_build
 
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
-    clock = resolve_now(now, example_as_of=settings.example_as_of)
+    clock = _clock(now, settings)
+    target = _target(site_dir, config_path, settings)
     cache_dir = config_path.parent / settings.cache_dir
-    with _fewer_collections(), used_by_build(cache_dir):  # before loading: files are cached too
-        config = _mkdocs_config(config_path, strict)
-        # One for the whole build, its templates compiled by an earlier build where it can.
-        env = page_environment(config.theme.get_env(), cache_dir / TEMPLATES_FOLDER)
-        records = IncidentRecords(
-            cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls)
-        )
-        progress("reading and checking the content")
-        project = _validated(config_path, settings, clock, strict, records)
-        gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
-        return _render(project, config, records, site_dir, clock, started, progress)
+    try:
+        with _fewer_collections(), used_by_build(cache_dir):  # before loading: files are cached
+            config = _mkdocs_config(config_path, strict)
+            # One for the whole build, its templates compiled by an earlier build where it can.
+            env = page_environment(config.theme.get_env(), cache_dir / TEMPLATES_FOLDER)
+            records = IncidentRecords(
+                cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls)
+            )
+            progress("reading and checking the content")
+            project = _validated(config_path, settings, clock, strict, records)
+            gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
+            return _render(project, config, records, target, clock, started, progress)
+    except OSError as problem:  # a full disk, a read-only folder: nothing was published
+        raise WriteFailed(problem) from None
+
+
+def _clock(now: datetime | None, settings: Settings) -> datetime:
+    try:
+        return resolve_now(now, example_as_of=settings.example_as_of)
+    except OutOfRange as exc:
+        raise BuildFailed(
+            [error("SOURCE_DATE_EPOCH", 0, "time-range", str(exc), "pin a time in the range")]
+        ) from None
+
+
+def _target(site_dir: Path | None, config_path: Path, settings: Settings) -> Path:
+    """`-d`, else mkdocs.yml's site_dir (as MkDocs reads it: beside mkdocs.yml), if the build
+    may write there; checked before MkDocs, which would stop with a bare 'Aborted'."""
+    if site_dir is None:
+        config, _ = read_config(config_path)
+        configured = str((config or {}).get("site_dir") or "site")
+        site_dir = Path(os.path.abspath(config_path.parent / configured))
+    problem = site_dir_problem(Path(site_dir), config_path, settings)
+    if problem is not None:
+        raise BuildFailed([problem])
+    return Path(site_dir)
 
 
 # A build keeps the model of every incident to its end, and the model has no reference cycles:
@@ -192,12 +229,11 @@ def _render(
     project: Project,
     config: MkDocsConfig,
     records: IncidentRecords,
-    site_dir: Path | None,
+    target: Path,
     now: datetime,
     started: float,
     progress: Progress,
 ) -> BuildResult:
-    target = Path(site_dir) if site_dir else Path(config.site_dir)
     plugin = config.plugins["statuspress"]
     plugin.now, plugin.project = now, project  # type: ignore[attr-defined]
     plugin.rendered = records.pages  # type: ignore[attr-defined]

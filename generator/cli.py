@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import re
 import sys
 from types import ModuleType
+from typing import Any, TextIO
 
 import click
 
@@ -51,8 +53,60 @@ def _module(name: str) -> ModuleType | None:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="statuspress")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Publish a status site from incident updates committed to git."""
+    show_controls_visibly(ctx)
+
+
+# Control characters a terminal would act on (escape sequences, bell, backspace) and those
+# that reorder the text shown (bidirectional overrides): what the program prints quotes
+# titles, names and paths from the content, so each is shown as `\x1b`, `\u202e`...
+_TERMINAL_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` with every terminal control written out as an escape (ESC as backslash x1b)."""
+    return _TERMINAL_CONTROLS.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+class _VisibleControls:
+    """A text stream that writes what it is given with `visible`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(visible(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def show_controls_visibly(ctx: click.Context) -> None:
+    """For the command's run: standard output and error show control characters as escapes.
+    (The build's own progress line writes its cursor controls to `raw_stderr()`.)"""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = _VisibleControls(sys.stdout)  # type: ignore[assignment]
+    sys.stderr = _VisibleControls(sys.stderr)  # type: ignore[assignment]
+
+    def restore() -> None:
+        sys.stdout, sys.stderr = saved
+
+    ctx.call_on_close(restore)
+
+
+def raw_stderr() -> TextIO:
+    """Standard error without `visible`: for the program's own terminal controls."""
+    stream = sys.stderr
+    return stream.stream if isinstance(stream, _VisibleControls) else stream
 
 
 _finished_with_everything_written = False

@@ -5,18 +5,64 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 _DURATION = re.compile(r"(?:(?P<d>[0-9]+)d)?(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?")
 
+# The supported range of every time: content, --now and SOURCE_DATE_EPOCH. Durations and day
+# counts are bounded too, so that a time in range plus or minus a few of them never leaves
+# what Python's datetime can hold (years 1 to 9999).
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9899, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+MAX_DAYS = 3660  # about ten years: the longest duration, and the largest day-count option
+MAX_DURATION = timedelta(days=MAX_DAYS)
+RANGE_TEXT = "from 1970-01-01 to 9899-12-31 (UTC)"
+
+
+class OutOfRange(ValueError):
+    """A time or duration outside the supported range; the message says which range."""
+
 
 def parse_duration(text: str) -> timedelta | None:
-    """`30m`, `2h`, `1h30m`, `1d` -> timedelta; None when the text is not a duration."""
+    """`30m`, `2h`, `1h30m`, `1d` -> timedelta; None when the text is not a duration.
+
+    Raises OutOfRange for a duration longer than MAX_DURATION."""
     match = _DURATION.fullmatch(text.strip().lower())
     if not match or not any(match.groupdict().values()):
         return None
-    days, hours, minutes = (int(match.group(k) or 0) for k in ("d", "h", "m"))
+    digits = [match.group(k) or "0" for k in ("d", "h", "m")]
+    if max(len(d.lstrip("0")) for d in digits) > 9:  # int() of thousands of digits is slow
+        raise OutOfRange(_too_long(text))
+    days, hours, minutes = (int(d) for d in digits)
+    if days * 1440 + hours * 60 + minutes > MAX_DAYS * 1440:
+        raise OutOfRange(_too_long(text))
     return timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def _too_long(text: str) -> str:
+    shown = text.strip() if len(text) <= 40 else text.strip()[:40] + "…"
+    return f"the duration '{shown}' is longer than {MAX_DAYS} days, the longest supported"
+
+
+def in_range(moment: date) -> bool:
+    """Whether a time is within EARLIEST..LATEST (a naive one, or a date, is read as UTC)."""
+    if not isinstance(moment, datetime):
+        moment = datetime(moment.year, moment.month, moment.day)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        return EARLIEST <= moment <= LATEST
+    except OverflowError:  # an offset that pushes year 1 or 9999 out of range
+        return False
+
+
+def checked(moment: datetime, what: str) -> datetime:
+    """`moment`, or OutOfRange naming `what` when it is outside the supported range."""
+    if not in_range(moment):
+        raise OutOfRange(
+            f"{what} ({moment.isoformat()}) is outside the supported range, {RANGE_TEXT}"
+        )
+    return moment
 
 
 def parse_time(text: str) -> datetime | None:
@@ -84,11 +130,21 @@ def resolve_now(
     """The clock of every command: an explicit time, else SOURCE_DATE_EPOCH, else an example
     site's `example: {as_of: ...}`, else now."""
     if now is not None:
-        return now.astimezone(timezone.utc)
+        return checked(now, "the time").astimezone(timezone.utc)
     env = os.environ if environ is None else environ
     epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        return _from_epoch(epoch)
     if example_as_of is not None:
-        return example_as_of.astimezone(timezone.utc)
-    return datetime.now(timezone.utc).replace(microsecond=0)
+        return checked(example_as_of, "the example's as_of").astimezone(timezone.utc)
+    return checked(datetime.now(timezone.utc).replace(microsecond=0), "the system clock")
+
+
+_LATEST_EPOCH = int(LATEST.timestamp())
+
+
+def _from_epoch(epoch: str) -> datetime:
+    if len(epoch) > 12 or int(epoch) > _LATEST_EPOCH:
+        shown = epoch if len(epoch) <= 40 else epoch[:40] + "…"
+        raise OutOfRange(f"SOURCE_DATE_EPOCH={shown} is outside the supported range, {RANGE_TEXT}")
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc)

@@ -39,6 +39,7 @@ from .binaries import binary_format, binary_text
 from .cache import KEY_BYTES, RenderCache
 from .diagnostics import Diagnostic, error, sort_diagnostics
 from .readable import MARKUP, Unscannable, decoded, gunzipped, markup_view, plain, unescape
+from .userregex import compile_user_pattern
 
 if TYPE_CHECKING:
     from .model.types import Settings
@@ -185,7 +186,8 @@ class Scanner:
     def matches(self, text: str) -> Iterator[tuple[Hit, int]]:
         """Each match and where it starts."""
         for rule in self.rules:
-            for match in _compiled(rule.regex).finditer(text):
+            pattern = compile_user_pattern(rule.regex) if rule.kind == "forbidden" else None
+            for match in (pattern or _compiled(rule.regex)).finditer(text):
                 yield Hit(rule.group, match.group()), match.start()
 
 

@@ -6,12 +6,14 @@ import hashlib
 import re
 import threading
 from contextlib import AbstractContextManager
-from functools import lru_cache
+from functools import lru_cache, partial
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import markdown as md
 import nh3
+from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 
 from . import cache, urls
 
@@ -77,7 +79,7 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = set(urls.SAFE_SCHEMES)
 LINK_REL = "noopener noreferrer nofollow"
 EXTENSIONS = ["tables", "fenced_code", "sane_lists", "smarty"]
-RENDERER_REVISION = 4  # raise when this module's rendering changes in a way not listed below
+RENDERER_REVISION = 5  # raise when this module's rendering changes in a way not listed below
 # Cached HTML is valid only for the renderer that produced it: these versions and settings.
 FINGERPRINT = hashlib.sha256(
     repr(
@@ -199,8 +201,59 @@ def _converter(allow_raw_html: bool) -> md.Markdown:
         if not allow_raw_html:
             converter.preprocessors.deregister("html_block")
             converter.inlinePatterns.deregister("html")
+        for processor in converter.inlinePatterns:
+            if isinstance(processor, LinkInlineProcessor):
+                processor.getText = partial(_link_text, processor)  # type: ignore[method-assign]
+            if isinstance(processor, InlineProcessor):
+                _look_within_window(processor)
         found[allow_raw_html] = converter
     return found[allow_raw_html]
+
+
+# Python-Markdown's link, image and code span processors scan from an opening `[` or `` ` ``
+# to the end of the paragraph for the closing one: a paragraph of unclosed openers takes time
+# quadratic in its length (minutes for a few dozen kilobytes). Each now sees only the next
+# INLINE_WINDOW characters, so a link or code span longer than that stays text.
+INLINE_WINDOW = 2_000
+_LOOKBEHIND = 16  # more than the longest lookbehind of the inline patterns
+
+
+def _link_text(processor: LinkInlineProcessor, data: str, index: int) -> tuple[str, int, bool]:
+    """LinkInlineProcessor.getText, scanning only up to the closing `]`: Python-Markdown's
+    own finds the closing bracket of every position of the text at each call."""
+    depth = 1
+    for position in range(index, len(data)):
+        char = data[position]
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if not depth:
+                return data[index:position], position + 1, True
+    return data[index:], len(data), False
+
+
+def _look_within_window(processor: InlineProcessor) -> None:
+    original = processor.handleMatch
+    pattern = processor.compiled_re
+
+    def handle_match(match: re.Match[str], data: str) -> Any:
+        start = match.start(0)
+        if len(data) - start <= INLINE_WINDOW or match.end(0) - start > INLINE_WINDOW:
+            return original(match, data)
+        offset = max(0, start - _LOOKBEHIND)
+        window = data[offset : start + INLINE_WINDOW]
+        local = pattern.match(window, start - offset)
+        if local is None or local.end(0) != match.end(0) - offset:
+            return original(match, data)
+        element, begin, end = original(local, window)
+        return (
+            element,
+            None if begin is None else begin + offset,
+            None if end is None else end + offset,
+        )
+
+    processor.handleMatch = handle_match  # type: ignore[method-assign]
 
 
 def sanitize(html: str) -> str:

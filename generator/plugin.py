@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 
 from .build import CLOCK_WARNINGS
 from .cache import OutputCache
-from .clock import resolve_now
+from .clock import OutOfRange, resolve_now
 from .diagnostics import count_errors, format_text
 from .forking import Forked
 from .leakguard import TreeGuard, scan_tree
@@ -77,7 +77,10 @@ class StatusPressPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_path = Path(config.config_file_path or "mkdocs.yml")
         example = example_clock(config_path) if self.now is None else None
-        now = resolve_now(self.now, example_as_of=example)
+        try:
+            now = resolve_now(self.now, example_as_of=example)
+        except OutOfRange as exc:
+            raise PluginError(str(exc)) from None
         self.now = now
         self.failure = []
         if self.project is None or os.environ.get("STATUSPRESS_RELOAD"):

@@ -549,8 +549,9 @@ CONFIG_EXPECTED = {
     ),
     "config-pattern": (
         "mkdocs.yml:10: error[config-option]: option 'forbidden_patterns': '[unclosed' "
-        "is not a valid regular expression: unterminated character set at position 0\n"
-        "  hint: list Python regular expressions, quoted in single quotes\n"
+        "is not a regular expression RE2 accepts (missing ]: [unclosed)\n"
+        "  hint: list regular expressions in RE2 syntax, quoted in single quotes: Python's "
+        "syntax without backreferences (\\1) or lookaround ((?=...), (?<=...))\n"
         "1 error in 1 file"
     ),
     "config-yaml": (

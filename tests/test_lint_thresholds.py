@@ -77,7 +77,7 @@ def test_every_threshold_can_be_set(write_tree) -> None:
     [
         ("{grace: soon}", "'grace' must be a duration"),
         ("{gracee: 5m}", "did you mean 'grace'"),
-        ("{cause_max_words: -1}", "'cause_max_words' must be a whole number above 0"),
+        ("{cause_max_words: -1}", "'cause_max_words' must be a whole number from 1 to 10,000"),
         ("{acknowledge: {severe: 5m}}", "unknown impact 'severe'"),
         ("{cadence: {major: [20m, 20m]}}", "must list three durations"),
         ("[grace]", "must map threshold names to values"),

@@ -11,8 +11,8 @@ from types import TracebackType
 
 import click
 
-from ..build import BuildFailed, build_site
-from ..cli import skip_teardown
+from ..build import BuildFailed, WriteFailed, build_site
+from ..cli import raw_stderr, skip_teardown
 from ..diagnostics import format_text
 from .options import clock, config_option, now_option, strict_option
 
@@ -46,6 +46,12 @@ def command(config_file: Path, site_dir: Path | None, strict: bool, now: datetim
     except BuildFailed as failed:
         click.echo(format_text(failed.diagnostics))
         click.echo("Build failed: nothing was published; the previous site is unchanged.", err=True)
+        raise SystemExit(1) from None
+    except WriteFailed as failed:
+        click.echo(
+            f"Build failed: {failed}; nothing was published; the previous site is unchanged.",
+            err=True,
+        )
         raise SystemExit(1) from None
     except KeyboardInterrupt:
         click.echo(
@@ -85,11 +91,13 @@ class TerminalProgress:
         if self.enabled:
             self._thread.join()
         if self._shown:
-            click.echo("\r\x1b[2K", nl=False, err=True)
+            click.echo("\r\x1b[2K", nl=False, file=raw_stderr())
 
     def _tick(self) -> None:
         while not self._done.wait(0.25):
             elapsed = time.monotonic() - self.started
             if elapsed >= QUIET_SECONDS:
                 self._shown = True
-                click.echo(f"\r\x1b[2KBuilding: {self.stage}… {elapsed:.0f} s", nl=False, err=True)
+                click.echo(
+                    f"\r\x1b[2KBuilding: {self.stage}… {elapsed:.0f} s", nl=False, file=raw_stderr()
+                )

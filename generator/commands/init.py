@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -78,7 +79,7 @@ def command(directory: Path, company: str, site_name: str | None, url: str) -> N
     context["requirement"] = provenance.requirement or f"{DISTRIBUTION}=={__version__}"
     context["origin"] = provenance.origin
     plan = planned_files()
-    existing = [p for p in plan if (directory / p.target).exists()]
+    existing = [p for p in plan if _taken(directory, p.target)]
     clashes = [p.target.as_posix() for p in existing if p.target.as_posix() not in OPTIONAL]
     if clashes:
         listed = ", ".join(clashes[:4]) + (
@@ -90,12 +91,34 @@ def command(directory: Path, company: str, site_name: str | None, url: str) -> N
         )
     env = _environment()
     kept = [p for p in plan if p in existing]
-    for item in plan:
-        if item not in kept:
+    written: list[Planned] = []
+    for item in (p for p in plan if p not in kept):
+        try:
             write_planned(directory, item, env, context)
+        except OSError as problem:
+            raise a.AuthoringError(
+                f"cannot write {a.shown(directory / item.target)}: "
+                f"{problem.strerror or problem}; {len(written)} of {len(plan) - len(kept)} "
+                "files were written",
+                "free some disk space or choose a folder you may write to, remove what was "
+                "written, and run it again",
+            ) from None
+        written.append(item)
     click.echo(_report(directory, [p for p in plan if p not in kept], kept))
     if provenance.requirement is None:
         click.echo(_not_installable(provenance, context["requirement"]), err=True)
+
+
+def _taken(directory: Path, target: Path) -> bool:
+    """Whether `target` or a folder on its way is already there as something else: a file, or
+    a symlink, dangling or not (writing through it would write elsewhere, or fail)."""
+    path = directory / target
+    if os.path.lexists(path):
+        return True
+    return any(
+        os.path.islink(folder) or (os.path.lexists(folder) and not folder.is_dir())
+        for folder in (directory / parent for parent in target.parents if parent != Path("."))
+    )
 
 
 def planned_files() -> list[Planned]:

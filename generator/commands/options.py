@@ -9,7 +9,15 @@ from typing import Any, TypeVar
 
 import click
 
-from ..clock import parse_duration, parse_time, resolve_now
+from ..clock import (
+    RANGE_TEXT,
+    OutOfRange,
+    checked,
+    in_range,
+    parse_duration,
+    parse_time,
+    resolve_now,
+)
 from ..model.types import ComponentState, Impact
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,7 +38,10 @@ class AwareTime(click.ParamType):
             self.fail(f"'{value}' is not a time; write e.g. 2026-11-20T14:05:00Z", param, ctx)
         if moment.tzinfo is None:
             self.fail(f"'{value}' has no UTC offset; add Z or an offset such as +02:00", param, ctx)
-        return moment
+        try:
+            return checked(moment, "the time")
+        except OutOfRange as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class Duration(click.ParamType):
@@ -43,7 +54,7 @@ class Duration(click.ParamType):
     ) -> timedelta:
         if isinstance(value, timedelta):
             return value
-        delta = parse_duration(str(value))
+        delta = duration_or_none(str(value), self, param, ctx)
         if delta is None or delta <= timedelta(0):
             self.fail(f"'{value}' is not a duration; write e.g. 30m, 2h, 1h30m or 1d", param, ctx)
         return delta
@@ -63,7 +74,7 @@ class TimeOrDuration(click.ParamType):
         text = str(value).strip()
         if self.allow_unknown and text.lower() == "unknown":
             return "unknown"
-        if parse_duration(text) is not None:
+        if duration_or_none(text, self, param, ctx) is not None:
             return Duration().convert(text, param, ctx)
         if parse_time(text) is not None:
             return AwareTime().convert(text, param, ctx)
@@ -87,16 +98,28 @@ class DurationOrDate(click.ParamType):
         if isinstance(value, (date, timedelta)):  # a datetime is a date too
             return value
         text = str(value).strip()
-        delta = parse_duration(text)
+        delta = duration_or_none(text, self, param, ctx)
         if delta is not None and delta > timedelta(0):
             return delta
         moment = self.moment(text)
         if moment is None:
             self.fail(self.failure.format(value=value), param, ctx)
+        if not in_range(moment):
+            self.fail(f"'{value}' is outside the supported range, {RANGE_TEXT}", param, ctx)
         return moment
 
     def moment(self, text: str) -> date | None:
         raise NotImplementedError
+
+
+def duration_or_none(
+    text: str, kind: click.ParamType, param: click.Parameter | None, ctx: click.Context | None
+) -> timedelta | None:
+    """parse_duration, with a too long duration a usage error of `param`."""
+    try:
+        return parse_duration(text)
+    except OutOfRange as exc:
+        kind.fail(str(exc), param, ctx)
 
 
 class ComponentAssignment(click.ParamType):
@@ -157,8 +180,12 @@ def strict_option(func: F) -> F:
 
 
 def clock(now: datetime | None, config_file: Path | None = None) -> datetime:
-    """`--now`, else SOURCE_DATE_EPOCH, else the as_of of an example site's config, else now."""
+    """`--now`, else SOURCE_DATE_EPOCH, else the as_of of an example site's config, else now;
+    a time out of range is an error, not a traceback."""
     from ..model.settings import example_clock
 
     example = example_clock(config_file) if now is None and config_file else None
-    return resolve_now(now, example_as_of=example)
+    try:
+        return resolve_now(now, example_as_of=example)
+    except OutOfRange as exc:
+        raise click.ClickException(str(exc)) from None

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..clock import parse_duration, parse_time
+from ..clock import RANGE_TEXT, OutOfRange, checked, in_range, parse_duration, parse_time
 from ..diagnostics import Diagnostic, error
 from .types import ETA_UNKNOWN, ComponentState, Impact
 
@@ -35,6 +35,7 @@ ACTION_ITEM_KEYS = ("what", "owner", "due", "status")
 NEEDS_AT = "needs-at"  # not a diagnostic: a relative time whose 'at' is unusable
 ZERO = timedelta(0)
 TIME_HINT = "write 2026-11-20T14:05:00Z (UTC) or add an offset such as +02:00"
+RANGE_HINT = f"statuspress supports times {RANGE_TEXT}; check the year"
 
 
 class FieldError(Exception):
@@ -96,13 +97,25 @@ def aware_time(key: str, value: Any) -> datetime:
         raise FieldError("bad-time", f"'{key}' is not a time: '{raw}'", TIME_HINT, key)
     if moment.tzinfo is None:
         raise FieldError("time-offset", f"'{key}' has no UTC offset: '{raw}'", TIME_HINT, key)
-    return moment
+    return _in_range(key, moment)
+
+
+def _in_range(key: str, moment: datetime) -> datetime:
+    try:
+        return checked(moment, f"'{key}'")
+    except OutOfRange as exc:
+        raise FieldError("time-range", str(exc), RANGE_HINT, key) from None
 
 
 def time_or_duration(key: str, value: Any, at: datetime | None) -> datetime:
     """An aware time, or a duration like `30m` counted from the update's `at`."""
     raw = text(key, value)
-    delta = parse_duration(raw)
+    try:
+        delta = parse_duration(raw)
+    except OutOfRange as exc:
+        raise FieldError(
+            "bad-duration", f"'{key}': {exc}", "write a shorter duration, or a time", key
+        ) from None
     if delta is not None:
         if at is None:  # 'at' is missing or bad, and that is reported already
             raise FieldError(NEEDS_AT, f"'{key}' is relative to 'at'", "fix 'at' first")
@@ -112,7 +125,7 @@ def time_or_duration(key: str, value: Any, at: datetime | None) -> datetime:
                 f"'{key}' is a duration of zero: '{raw}'",
                 "a promise points to the future: write e.g. 30m, 2h or 1d",
             )
-        return at + delta
+        return _in_range(key, at + delta)
     if parse_time(raw) is None and raw[:1].isdigit() and not raw[:4].isdigit():
         raise FieldError(
             "bad-duration",
@@ -202,11 +215,16 @@ def lint_ignore(key: str, value: Any) -> frozenset[str]:
 def plain_date(key: str, value: Any) -> date:
     raw = text(key, value)
     try:
-        return date.fromisoformat(raw[:10])
+        day = date.fromisoformat(raw[:10])
     except ValueError:
         raise FieldError(
             "bad-time", f"'{key}' is not a date: '{raw}'", "write a date as YYYY-MM-DD", key
         ) from None
+    if not in_range(day):
+        raise FieldError(
+            "time-range", f"'{key}' {day} is outside the supported range", RANGE_HINT, key
+        )
+    return day
 
 
 def check_after(key: str, moment: datetime | None, at: datetime) -> None:

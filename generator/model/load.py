@@ -15,6 +15,7 @@ from .. import cache
 from ..diagnostics import Diagnostic, error, warning
 from . import fields as f
 from .contentfiles import Problem, file_name_problem, name_problem, printable, type_problem
+from .limits import markdown_problem
 from .source import RawFile, decode, split_front_matter, strip_html_comments
 from .types import (
     CLOSING_STATUSES,
@@ -356,7 +357,28 @@ def read_raw(root: Path, path: Path, out: _Collector) -> RawFile | None:
         return None
     raw, problems = cache.front_matter(rel, text, split_front_matter)
     out.diagnostics.extend(problems)
+    if raw is not None and _too_complex(raw, out):
+        return None
     return raw
+
+
+_LIMIT_RULE = "markdown-limit"
+
+
+def _too_complex(raw: RawFile, out: _Collector) -> bool:
+    """Whether the body or a text value is over a limit of `limits`; reported if so."""
+    found = markdown_problem(raw.body)
+    line = raw.body_line + found[0] if found else 0
+    if found is None:
+        for key, value in raw.meta.items():
+            found = markdown_problem(value) if isinstance(value, str) else None
+            if found is not None:
+                line = raw.lines[key]
+                break
+    if found is None:
+        return False
+    out.diagnostics.append(error(raw.path, line, _LIMIT_RULE, found[1], found[2]))
+    return True
 
 
 _UPDATE_FIELDS = (

@@ -9,10 +9,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..clock import parse_duration, parse_time
+from ..clock import MAX_DAYS, RANGE_TEXT, OutOfRange, in_range, parse_duration, parse_time
 from ..diagnostics import Diagnostic, error
+from ..userregex import PatternProblem, compile_user_pattern
 from .fields import did_you_mean
-from .source import decode, yaml_syntax_hint
+from .source import CONTROL_HINT, decode, unpublishable, yaml_syntax_hint
 from .types import Component, Settings, UptimeWeights
 
 COMPONENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -113,6 +114,9 @@ def _read_config(
         config, node = _parse_config(text)
     except _ConfigError as exc:
         return None, {}, [error(name, exc.line, "config", exc.message, exc.hint)]
+    problems = _inherited_problems(config_path, config, node)
+    if problems:
+        return None, {}, problems
     return config, option_lines(node), []
 
 
@@ -129,6 +133,65 @@ def config_key_lines(config_path: Path) -> dict[str, int]:
     root = compose_config(config_path)
     pairs = root.value if root is not None and isinstance(root.value, list) else []
     return {str(key.value): key.start_mark.line + 1 for key, _ in pairs}
+
+
+MAX_INHERITANCE = 10
+
+
+def _inherited_problems(config_path: Path, config: dict[str, Any], node: Any) -> list[Diagnostic]:
+    """MkDocs loads the files named by `INHERIT:` with a loader that can run code: each is
+    checked as mkdocs.yml itself is, up the chain, before MkDocs reads any of them."""
+    seen = {config_path.resolve()}
+    current, current_node = config_path, node
+    while "INHERIT" in config:
+        line = _key_line(current_node, "INHERIT")
+        name = _shown(current, config_path)
+        parent_name = config["INHERIT"]
+        if not isinstance(parent_name, str) or not parent_name.strip():
+            return [error(name, line, "config", "'INHERIT' must name a file", _INHERIT_HINT)]
+        parent = current.parent / parent_name
+        if parent.resolve() in seen or len(seen) > MAX_INHERITANCE:
+            return [error(name, line, "config", "'INHERIT' goes round in a loop", _INHERIT_HINT)]
+        seen.add(parent.resolve())
+        loaded, problems = _parent_config(parent, _shown(parent, config_path), name, line)
+        if loaded is None:
+            return problems
+        (config, current_node), current = loaded, parent
+    return []
+
+
+_INHERIT_HINT = (
+    "name a YAML file beside mkdocs.yml, e.g. 'INHERIT: base.yml', that inherits no loop"
+)
+
+
+def _parent_config(
+    parent: Path, shown: str, child: str, line: int
+) -> tuple[tuple[dict[str, Any], Any] | None, list[Diagnostic]]:
+    try:
+        data = parent.read_bytes()
+    except OSError as exc:
+        message = f"cannot read the inherited file '{shown}': {exc.strerror}"
+        return None, [error(child, line, "config", message, _INHERIT_HINT)]
+    text, problems = decode(shown, data)
+    if text is None:
+        return None, problems
+    try:
+        return _parse_config(text), []
+    except _ConfigError as exc:
+        return None, [error(shown, exc.line, "config", exc.message, exc.hint)]
+
+
+def _key_line(node: Any, key: str) -> int:
+    return next((k.start_mark.line + 1 for k, _ in node.value if k.value == key), 0)
+
+
+def _shown(path: Path, config_path: Path) -> str:
+    """`path` as messages name it: relative to the folder of mkdocs.yml when inside it."""
+    try:
+        return path.resolve().relative_to(config_path.parent.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _parse_config(text: str) -> tuple[dict[str, Any], Any]:
@@ -188,6 +251,10 @@ def _refuse_hostile_value(top: Any, key_line: int, budget: list[int]) -> None:
                 " would build a Python object or run code",
                 "remove the tag; only '!!python/name:' and '!ENV' are allowed",
             )
+        if isinstance(node.value, str):
+            problem = unpublishable(node.value)  # a YAML escape such as "\e" in a name
+            if problem is not None:
+                raise _ConfigError(node.start_mark.line + 1, problem, CONTROL_HINT)
         if isinstance(node.value, list):
             for item in node.value:
                 stack.extend(item if isinstance(item, tuple) else (item,))
@@ -460,15 +527,22 @@ def _show(value: Any) -> str:
 
 
 def _start_date(value: Any, index: int) -> date | None:
-    if value is None or isinstance(value, date):
+    if value is None:
         return value
     try:
-        return date.fromisoformat(_show(value))
+        day = value if isinstance(value, date) else date.fromisoformat(_show(value))
     except ValueError:
         raise OptionError(
             f"component #{index + 1}: start_date '{_show(value)}' is not a date (write YYYY-MM-DD)",
             index,
         ) from None
+    if not in_range(day):
+        raise OptionError(
+            f"component #{index + 1}: start_date {day} is outside the supported range, "
+            + RANGE_TEXT,
+            index,
+        )
+    return day
 
 
 def _lint(value: Any) -> dict[str, str]:
@@ -518,7 +592,10 @@ def _lint_thresholds(value: Any) -> dict[str, Any]:
 
 
 def _threshold_duration(name: str, value: Any) -> timedelta:
-    duration = parse_duration(_show(value))
+    try:
+        duration = parse_duration(_show(value))
+    except OutOfRange as exc:
+        raise OptionError(f"'{name}': {exc}", name) from None
     if duration is None or duration <= timedelta(0):
         raise OptionError(
             f"'{name}' must be a duration such as 10m or 2h, not '{_show(value)}'", name
@@ -526,11 +603,16 @@ def _threshold_duration(name: str, value: Any) -> timedelta:
     return duration
 
 
+MAX_COUNT = 10_000  # a factor or a number of words; larger ones would overflow durations
+
+
 def _positive_int_of(name: str, value: Any) -> int:
     try:
-        return _positive_int(value)
+        return _bounded_int(value, MAX_COUNT)
     except ValueError:
-        raise OptionError(f"'{name}' must be a whole number above 0", name) from None
+        raise OptionError(
+            f"'{name}' must be a whole number from 1 to {MAX_COUNT:,}", name
+        ) from None
 
 
 def _per_impact(name: str, value: Any) -> dict[str, Any]:
@@ -566,11 +648,9 @@ def _patterns(value: Any) -> tuple[str, ...]:
         if isinstance(pattern, (dict, list)):
             raise OptionError(f"item #{index + 1} is not a regular expression", index)
         try:
-            re.compile(str(pattern))
-        except re.error as exc:
-            raise OptionError(
-                f"'{pattern}' is not a valid regular expression: {exc}", index
-            ) from None
+            compile_user_pattern(str(pattern))
+        except PatternProblem as exc:
+            raise OptionError(f"'{pattern}' is {exc}", index) from None
     return tuple(str(p) for p in value)
 
 
@@ -588,6 +668,18 @@ def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"must be a whole number of at least 1, not {_show(value)}")
     return value
+
+
+def _bounded_int(value: Any, most: int) -> int:
+    number = _positive_int(value)
+    if number > most:
+        raise ValueError(f"must be a whole number from 1 to {most:,}, not {number:,}")
+    return number
+
+
+def _days(value: Any) -> int:
+    """A number of days: bounded, so that the clock minus it stays a valid date."""
+    return _bounded_int(value, MAX_DAYS)
 
 
 def _weights(value: Any) -> UptimeWeights:
@@ -642,7 +734,7 @@ def _notify(value: Any) -> dict[str, Any]:
 _CHECKS = {
     "company": _required_text,
     "timezone": _timezone,
-    "uptime_days": _positive_int,
+    "uptime_days": _days,
     "components": _components,
     "lint": _lint,
     "lint_thresholds": _lint_thresholds,
@@ -650,9 +742,9 @@ _CHECKS = {
     "private_emails": _string_tuple,
     "uptime_weights": _weights,
     "feed_id_authority": _required_text,
-    "recent_days": _positive_int,
+    "recent_days": _days,
     "history_page_size": _positive_int,
-    "postmortem_due_days": _positive_int,
+    "postmortem_due_days": _days,
     "max_file_bytes": _positive_int,
     "allow_raw_html": _boolean,
     "notify": _notify,
@@ -667,7 +759,8 @@ _HINTS = {
     "lint_thresholds": "see 'Thresholds' in the documentation's lint rules reference, e.g. "
     "'grace: 10m'",
     "uptime_weights": "e.g. 'partial_outage: 0.3' (0 = counts as up, 1 = counts as down)",
-    "forbidden_patterns": "list Python regular expressions, quoted in single quotes",
+    "forbidden_patterns": "list regular expressions in RE2 syntax, quoted in single quotes: "
+    "Python's syntax without backreferences (\\1) or lookaround ((?=...), (?<=...))",
     "notify": "see the Notifications guide in the documentation; 'statuspress notify --dry-run' "
     "shows every problem with its line",
     "example": "write 'example: {as_of: 2026-11-22T10:00:00Z}', only in an example site",

@@ -8,6 +8,7 @@ nodes and turned into plain strings, lists and dicts here, each key with its lin
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,40 @@ _FAST_MAX_MARKS = 2_000  # bounds nesting depth: each level needs one of [ { - :
 _FAST_UNSAFE = re.compile(
     "[\t!&*?\u2028\u2029\x85\ufeff]|[|>][-+0-9]*#|^(%|---|\\.\\.\\.)", re.MULTILINE
 )
+
+
+def _unpublishable_characters() -> str:
+    """C0 and C1 controls but tab, line feed and carriage return (a YAML escape can write
+    one; the file's own are line ends), DEL, lone surrogates and noncharacters: XML
+    cannot hold them (the feeds and the API would fail), and pasted terminal escape sequences
+    would reach readers' terminals."""
+    noncharacters = "".join(f"\\U{plane:04x}fffe-\\U{plane:04x}ffff" for plane in range(17))
+    controls = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+    return f"[{controls}\\ud800-\\udfff\\ufdd0-\\ufdef{noncharacters}]"
+
+
+UNPUBLISHABLE = re.compile(_unpublishable_characters())
+CONTROL_HINT = (
+    "remove it (it is invisible in most editors: retype the text around it); terminal escape "
+    "sequences and other control characters cannot be published"
+)
+
+
+def character_name(char: str) -> str:
+    """`control character U+001B`: what the character is, for it cannot be shown as it is."""
+    kind = _CHARACTER_KINDS.get(unicodedata.category(char), "noncharacter")
+    return f"{kind} U+{ord(char):04X}"
+
+
+_CHARACTER_KINDS = {"Cc": "control character", "Cs": "lone surrogate"}
+
+
+def unpublishable(value: str) -> str | None:
+    """A message naming the first character of `value` that cannot be published, if any."""
+    found = UNPUBLISHABLE.search(value)
+    if found is None:
+        return None
+    return f"the {character_name(found.group())} is not allowed"
 
 
 @dataclass
@@ -102,7 +137,20 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
                 "save the file as UTF-8",
             )
         ]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = UNPUBLISHABLE.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        return None, [
+            error(
+                path,
+                line,
+                "control-character",
+                f"the file contains the {character_name(found.group())}",
+                CONTROL_HINT,
+            )
+        ]
+    return text, []
 
 
 def split_front_matter(path: str, text: str) -> tuple[RawFile | None, list[Diagnostic]]:
@@ -261,7 +309,16 @@ def _scalar_key(node: yaml.Node) -> str:
             "a key must be plain text",
             "write keys as plain words such as 'status:'",
         )
-    return str(node.value)
+    return _publishable(node)
+
+
+def _publishable(node: yaml.ScalarNode) -> str:
+    """The scalar's text; a YAML escape such as "\\e" can write what the file may not hold."""
+    value = str(node.value)
+    problem = unpublishable(value)
+    if problem is not None:
+        raise _YamlProblem(node.start_mark.line + 2, "control-character", problem, CONTROL_HINT)
+    return value
 
 
 def _plain(node: yaml.Node, budget: list[int], depth: int) -> Any:
@@ -286,7 +343,7 @@ def _plain(node: yaml.Node, budget: list[int], depth: int) -> Any:
     if isinstance(node, yaml.ScalarNode):
         if node.tag.endswith(":null") and not node.style:  # plain: None, or "" from libyaml
             return None
-        value = str(node.value)
+        value = _publishable(node)
         # A comment in a value is an internal note, as in the body: it is never published.
         return strip_html_comments(value) if _HTML_COMMENT_OPEN in value else value
     if isinstance(node, yaml.SequenceNode):

@@ -14,7 +14,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
-from ..clock import parse_duration
+from ..clock import OutOfRange, parse_duration
 from ..diagnostics import Diagnostic, error, sort_diagnostics
 from ..model.fields import did_you_mean
 
@@ -317,7 +317,10 @@ def _text(value: Any, where: tuple[str | int, ...], label: str) -> str | None:
 
 
 def _duration(value: Any) -> timedelta:
-    delta = parse_duration(str(value)) if isinstance(value, str) else None
+    try:
+        delta = parse_duration(str(value)) if isinstance(value, str) else None
+    except OutOfRange:
+        delta = None
     if delta is None or delta <= timedelta(0):
         raise _Invalid(
             ("max_age",),
