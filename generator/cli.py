@@ -94,8 +94,8 @@ def show_controls_visibly(ctx: click.Context) -> None:
     """For the command's run: standard output and error show control characters as escapes.
     (The build's own progress line writes its cursor controls to `raw_stderr()`.)"""
     saved = sys.stdout, sys.stderr
-    sys.stdout = _VisibleControls(sys.stdout)  # type: ignore[assignment]
-    sys.stderr = _VisibleControls(sys.stderr)  # type: ignore[assignment]
+    sys.stdout = _VisibleControls(sys.stdout)
+    sys.stderr = _VisibleControls(sys.stderr)
 
     def restore() -> None:
         sys.stdout, sys.stderr = saved

@@ -480,7 +480,12 @@ def _source_hits(scanner: Scanner, root: Path, settings: Settings) -> Iterator[_
         if path.suffix == ".md":
             public = _public_part(text, postmortem=path.name == "postmortem.md")
             unescaped = _unescaped(public)
-            variants = ((public, True), (unescaped, True), (plain(unescaped), True), (text, False))
+            variants: tuple[tuple[str, bool], ...] = (
+                (public, True),
+                (unescaped, True),
+                (plain(unescaped), True),
+                (text, False),
+            )
         else:  # the configuration names the very patterns and addresses it forbids
             lists = blank_block(blank_block(text, "private_emails"), "forbidden_patterns")
             variants = ((lists, True),)

@@ -8,6 +8,7 @@ import threading
 from contextlib import AbstractContextManager
 from functools import lru_cache, partial
 from html import unescape
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,7 @@ FINGERPRINT = hashlib.sha256(
     repr(
         (
             RENDERER_REVISION,
-            md.__version__,
+            version("markdown"),
             nh3.__version__,
             EXTENSIONS,
             sorted(ALLOWED_TAGS),
@@ -253,7 +254,8 @@ def _look_within_window(processor: InlineProcessor) -> None:
             None if end is None else end + offset,
         )
 
-    processor.handleMatch = handle_match  # type: ignore[method-assign]
+    # The stubs type handleMatch as the class's method; an instance's own bounded one replaces it.
+    processor.handleMatch = handle_match  # type: ignore[method-assign,assignment]
 
 
 def sanitize(html: str) -> str:

@@ -43,7 +43,7 @@ class UserPattern:
         self._compiled = compiled
 
     def finditer(self, text: str) -> Iterator[Any]:
-        return self._compiled.finditer(_encodable(text))  # type: ignore[no-any-return]
+        return self._compiled.finditer(_encodable(text))
 
     def search(self, text: str) -> Any:
         return self._compiled.search(_encodable(text))

@@ -613,7 +613,7 @@ def _chain(
     """Apply carry-forward across updates; None when any update cannot be used (reported)."""
     complete = _first_complete(items[0], kind, out)
     statuses = MAINTENANCE_STATUSES if kind is Kind.MAINTENANCE else INCIDENT_STATUSES
-    state = {"title": "", "impact": Impact.NONE, "components": {}, "window": None}
+    state: dict[str, Any] = {"title": "", "impact": Impact.NONE, "components": {}, "window": None}
     updates = [
         _one_update(incident_id, item, index, kind, statuses, state, out)
         for index, item in enumerate(items)

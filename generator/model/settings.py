@@ -9,6 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import yaml
+
 from ..clock import MAX_DAYS, RANGE_TEXT, OutOfRange, in_range, parse_duration, parse_time
 from ..diagnostics import Diagnostic, error
 from ..userregex import PatternProblem, compile_user_pattern
@@ -41,7 +43,7 @@ OPTION_KEYS = (
 COMPONENT_KEYS = ("id", "name", "group", "description", "start_date")
 
 
-class _ConfigLoader(__import__("yaml").SafeLoader):
+class _ConfigLoader(yaml.SafeLoader):
     """Safe loading of mkdocs.yml that tolerates MkDocs' own `!!python/name:` and `!ENV` tags."""
 
 
