@@ -40,7 +40,6 @@ from .records import IncidentRecords
 from .render import TemplateProblem, page_environment
 
 RECORDS_FOLDER = "incidents"
-TEMPLATES_FOLDER = "templates"
 
 Progress = Callable[[str], None]
 
@@ -96,8 +95,7 @@ def build_site(
     cache_dir = config_path.parent / settings.cache_dir
     with _fewer_collections(), used_by_build(cache_dir):  # before loading: files are cached too
         config = _mkdocs_config(config_path, strict)
-        # One for the whole build, its templates compiled by an earlier build where it can.
-        env = page_environment(config.theme.get_env(), cache_dir / TEMPLATES_FOLDER)
+        env = page_environment(config.theme.get_env())  # one for the whole build
         records = IncidentRecords(
             cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls)
         )

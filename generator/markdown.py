@@ -12,7 +12,7 @@ from pathlib import Path
 import markdown as md
 import nh3
 
-from . import cache
+from . import __version__, cache
 
 ALLOWED_TAGS = {
     "a",
@@ -77,11 +77,14 @@ URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"
 EXTENSIONS = ["tables", "fenced_code", "sane_lists", "smarty"]
 RENDERER_REVISION = 3  # raise when this module's rendering changes in a way not listed below
-# Cached HTML is valid only for the renderer that produced it: these versions and settings.
+# Cached HTML is valid only for the renderer that produced it: these versions and settings,
+# and this module's own code (so a changed sanitizer never publishes what the old one passed).
 FINGERPRINT = hashlib.sha256(
     repr(
         (
             RENDERER_REVISION,
+            __version__,
+            hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
             md.__version__,
             nh3.__version__,
             EXTENSIONS,

@@ -39,11 +39,10 @@ FEEDS = (
 )
 
 
-def page_environment(
-    theme_env: jinja2.Environment, compiled_dir: Path | None = None
-) -> jinja2.Environment:
-    """The theme's loader (so custom_dir overrides work) with autoescape on; with
-    `compiled_dir`, templates compiled by earlier builds are kept there and reused."""
+def page_environment(theme_env: jinja2.Environment) -> jinja2.Environment:
+    """The theme's loader (so custom_dir overrides work) with autoescape on. Templates are
+    compiled afresh by every build (about 30 ms for the theme's): compiled templates kept in
+    the cache folder would be code that a changed file there could make the build run."""
     # No auto_reload: a build's templates do not change while it runs (it would look at the
     # files' times for every page), and `serve` makes a new environment for each build.
     options: dict[str, Any] = {
@@ -52,10 +51,7 @@ def page_environment(
         "keep_trailing_newline": True,
         "auto_reload": False,
     }
-    compiled = (
-        CompiledTemplates(compiled_dir, repr(sorted(options.items()))) if compiled_dir else None
-    )
-    env = jinja2.Environment(loader=theme_env.loader, bytecode_cache=compiled, **options)
+    env = jinja2.Environment(loader=theme_env.loader, **options)
     env.filters["iso"] = iso
     env.filters["duration"] = format_duration
     env.globals.update(
@@ -143,31 +139,6 @@ def _snippet(
     if found is jinja2.utils.missing or found is context.environment.globals.get(f"{name}_tag"):
         return builtin
     return partial(context.call, found)
-
-
-class CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Templates compiled by earlier builds. Jinja compiles a template again when its source
-    changed; the key also covers Jinja's version and the environment's options, which shape
-    the compiled code. A cache that cannot be written only costs the next build time."""
-
-    def __init__(self, directory: Path, options: str) -> None:
-        with contextlib.suppress(OSError):
-            directory.mkdir(parents=True, exist_ok=True)
-        super().__init__(str(directory), "%s.jinja")
-        self.salt = f"{jinja2.__version__}\0{options}"
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return super().get_cache_key(f"{self.salt}\0{name}", filename)
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # a damaged file: Jinja's reader lets pickle's errors through
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
 
 
 def render_site(

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import parse_duration
 from ..diagnostics import Diagnostic, error
+from .cachedir import cache_dir_problems
 from .fields import did_you_mean
 from .source import decode
 from .types import Component, Settings, UptimeWeights
@@ -258,7 +259,10 @@ def load_settings(config_path: Path) -> tuple[Settings | None, list[Diagnostic]]
                 "write the options as 'key: value' lines under '- statuspress:'",
             )
         ]
-    return settings_from(config, options, config_path.name, lines)
+    settings, problems = settings_from(config, options, config_path.name, lines)
+    if settings is not None:
+        problems = cache_dir_problems(config_path, settings, lines.get("cache_dir", lines.get("", 0)))
+    return (None if problems else settings), problems
 
 
 class OptionError(ValueError):
