@@ -16,8 +16,9 @@ from ..diagnostics import Diagnostic, error
 from .types import Settings
 
 _HINT = (
-    "keep the build cache out of the content and out of git: remove 'cache_dir' to use "
-    ".statuspress-cache (listed in .gitignore), or name a folder outside the site"
+    "keep the build cache out of the content folder and out of git: list it in .gitignore "
+    "('statuspress init' does so for .statuspress-cache), or set 'cache_dir' to a folder "
+    "outside the site"
 )
 _GIT_SECONDS = 30
 
@@ -45,7 +46,7 @@ def cache_dir_problems(config_path: Path, settings: Settings, line: int) -> list
                 config_path,
                 line,
                 f"'{name}' holds files tracked by git ('{tracked}'), so a commit could bring "
-                "files into the build cache; run 'git rm -r --cached' on it",
+                f"files into the build cache; run 'git rm -r --cached {name}'",
             )
         ]
     return []

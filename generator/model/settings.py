@@ -261,7 +261,8 @@ def load_settings(config_path: Path) -> tuple[Settings | None, list[Diagnostic]]
         ]
     settings, problems = settings_from(config, options, config_path.name, lines)
     if settings is not None:
-        problems = cache_dir_problems(config_path, settings, lines.get("cache_dir", lines.get("", 0)))
+        line = lines.get("cache_dir", lines.get("", 0))
+        problems = cache_dir_problems(config_path, settings, line)
     return (None if problems else settings), problems
 
 
