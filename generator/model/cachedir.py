@@ -39,7 +39,8 @@ def cache_dir_problems(config_path: Path, settings: Settings, line: int) -> list
                 "so the content could bring files into the build cache",
             )
         ]
-    tracked = _tracked_file(root / settings.cache_dir) or _tracked_file(cache)
+    named = Path(os.path.abspath(root / settings.cache_dir))
+    tracked = _tracked_file(named) or (_tracked_file(cache) if cache != named else None)
     if tracked:
         return [
             _problem(
