@@ -23,10 +23,11 @@ from click.testing import CliRunner
 from conftest import EXAMPLE_NOW, copy_example, tree_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from statuspress import cache, cachekey, records
+from statuspress import cache, cachekey
 from statuspress.build import BuildFailed, build_site
 from statuspress.cli import main
 from statuspress.publish import PUBLISHED_FILE
+from test_records import spy
 
 CACHE = ".statuspress-cache"
 WARNING = "ignored the build cache file"
@@ -110,14 +111,7 @@ def test_the_warm_cache_is_used_and_gives_the_cold_bytes(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    made: list[records.IncidentRecords] = []
-    original = records.IncidentRecords.load_folders
-
-    def load_folders(self, *args):  # type: ignore[no-untyped-def]
-        made.append(self)
-        return original(self, *args)
-
-    monkeypatch.setattr(records.IncidentRecords, "load_folders", load_folders)
+    made = spy(monkeypatch)
     with caplog.at_level(logging.WARNING):
         assert build(site) == warm[1]
     assert made[0].computed == 0 and made[0].reused == 8
@@ -229,6 +223,29 @@ def test_corrupted_cache_files_never_change_the_site(
             records_kept.rename(site / CACHE / "incidents")
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    payload=st.binary(max_size=300),
+    name=st.sampled_from(["markdown.cache", "2026-11.pack", "0" * 32]),
+    position=st.integers(min_value=0),
+    mask=st.integers(1, 255),
+    cut=st.integers(min_value=1, max_value=400),
+    extra=st.binary(min_size=1, max_size=8),
+)
+def test_no_change_to_a_sealed_file_verifies(
+    payload: bytes, name: str, position: int, mask: int, cut: int, extra: bytes
+) -> None:
+    magic = b"statuspress-test 1\n"
+    sealed = cachekey.seal(magic, name, payload)
+    assert cachekey.unseal(sealed, magic, name) == payload
+    flipped = bytearray(sealed)
+    flipped[position % len(sealed)] ^= mask
+    for changed in (bytes(flipped), sealed[: max(0, len(sealed) - cut)], sealed + extra):
+        assert cachekey.unseal(changed, magic, name) is None
+    assert cachekey.unseal(sealed, magic, name + "x") is None
+    assert cachekey.unseal(sealed, b"statuspress-test 2\n", name) is None
+
+
 def _touching(marker: Path) -> bytes:
     """A pickle that creates `marker` when loaded by any unpickler that allows it."""
 
@@ -336,15 +353,21 @@ def test_the_key_is_kept_outside_the_site_and_its_cache(site: Path) -> None:
     assert not any(p.name == "key" for p in (site / CACHE).rglob("*"))
 
 
+def key_file(root: Path, monkeypatch: pytest.MonkeyPatch, content: str, mode: int) -> Path:
+    """A key file under `root`, the cache home from now on, holding `content`."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root))
+    path = root / "statuspress" / "key"
+    path.parent.mkdir()
+    path.write_text(content)
+    path.chmod(mode)
+    return path
+
+
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o606, 0o660])
 def test_a_key_others_can_read_or_write_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, mode: int
 ) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    path = tmp_path / "statuspress" / "key"
-    path.parent.mkdir()
-    path.write_text("ab" * 32 + "\n")
-    path.chmod(mode)
+    path = key_file(tmp_path, monkeypatch, "ab" * 32 + "\n", mode)
     with caplog.at_level(logging.WARNING):
         key = cachekey.machine_key()
     assert key != bytes.fromhex("ab" * 32)
@@ -355,11 +378,7 @@ def test_a_key_others_can_read_or_write_is_not_used(
 def test_a_key_file_that_is_no_key_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, content: str
 ) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    path = tmp_path / "statuspress" / "key"
-    path.parent.mkdir()
-    path.write_text(content)
-    path.chmod(0o600)
+    key_file(tmp_path, monkeypatch, content, 0o600)
     with caplog.at_level(logging.WARNING):
         cachekey.machine_key()
     assert "is not a statuspress cache key" in caplog.text
