@@ -93,7 +93,8 @@ def build_site(
 
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
     cache_dir = config_path.parent / settings.cache_dir
-    with _fewer_collections(), used_by_build(cache_dir):  # before loading: files are cached too
+    # Before loading: files are cached too.
+    with _fewer_collections(), used_by_build(cache_dir, config_path.parent):
         config = _mkdocs_config(config_path, strict)
         env = page_environment(config.theme.get_env())  # one for the whole build
         records = IncidentRecords(

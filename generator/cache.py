@@ -378,11 +378,12 @@ def opened(directory: Path, fingerprint: str) -> Iterator[RenderCache]:
 
 
 @contextmanager
-def used_by_build(directory: Path) -> Iterator[None]:
-    """Both caches for one build: front matter and Markdown from `directory`, saved after."""
+def used_by_build(directory: Path, site_root: Path | None = None) -> Iterator[None]:
+    """Both caches for one build: front matter and Markdown from `directory`, saved after.
+    `site_root`: the folder of mkdocs.yml, where the cache key must not be kept."""
     from .markdown import FINGERPRINT
 
-    start_build()
+    start_build(directory, *([site_root] if site_root is not None else []))
     sources = SourceCache(directory / SOURCES_FILE, source_fingerprint())
     with ExitStack() as stack:
         stack.enter_context(_opened(sources, _active_sources))

@@ -54,7 +54,7 @@ def machine_key() -> bytes:
         path = key_path()
     except RuntimeError:  # no home folder to keep it in
         return _key_for_this_process("there is no home folder to keep the cache key in")
-    return _key_from_file(str(path))
+    return _key_from_file(str(path), _kept_apart)
 
 
 @lru_cache(maxsize=4)
@@ -68,7 +68,13 @@ def _key_from_secret(secret: str) -> bytes:
 
 
 @lru_cache(maxsize=4)
-def _key_from_file(path: str) -> bytes:
+def _key_from_file(path: str, kept_apart: tuple[str, ...]) -> bytes:
+    real = os.path.realpath(path)
+    if any(os.path.commonpath((real, folder)) == folder for folder in kept_apart):
+        return _key_for_this_process(
+            f"the key file {path} is inside the site or its cache folder, where a commit or a "
+            f"restored cache could bring it; point XDG_CACHE_HOME elsewhere, or set {ENV_VAR}"
+        )
     try:
         return _read_or_make(Path(path))
     except KeyFileProblem as problem:
@@ -174,8 +180,14 @@ def _mac(magic: bytes, name: str, payload: bytes) -> bytes:
 _warned = mmap.mmap(-1, 1)
 
 
-def start_build() -> None:
-    """A new build may warn once more."""
+# Folders the key file must not be in (the site's, its cache folder), as real paths.
+_kept_apart: tuple[str, ...] = ()
+
+
+def start_build(*apart_from: Path) -> None:
+    """A new build, which may warn once more, of the site and cache folders `apart_from`."""
+    global _kept_apart
+    _kept_apart = tuple(os.path.realpath(folder) for folder in apart_from)
     _warned[0] = 0
 
 

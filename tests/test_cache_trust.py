@@ -357,7 +357,7 @@ def key_file(root: Path, monkeypatch: pytest.MonkeyPatch, content: str, mode: in
     """A key file under `root`, the cache home from now on, holding `content`."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(root))
     path = root / "statuspress" / "key"
-    path.parent.mkdir()
+    path.parent.mkdir(parents=True)
     path.write_text(content)
     path.chmod(mode)
     return path
@@ -372,6 +372,23 @@ def test_a_key_others_can_read_or_write_is_not_used(
         key = cachekey.machine_key()
     assert key != bytes.fromhex("ab" * 32)
     assert f"chmod 600 {path}" in caplog.text and "not used" in caplog.text
+
+
+@pytest.mark.parametrize("where", ["site", "cache"])
+def test_a_key_file_inside_the_site_or_its_cache_is_not_used(
+    site: Path,
+    warm: tuple[Path, dict[str, bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    where: str,
+) -> None:
+    """As when CI points XDG_CACHE_HOME into the workspace: the key would travel with it."""
+    home = site / ".xdg" if where == "site" else site / CACHE / "xdg"
+    key = key_file(home, monkeypatch, "ef" * 32 + "\n", 0o600)
+    with caplog.at_level(logging.WARNING):
+        assert build(site) == warm[1]
+    assert f"the key file {key} is inside the site or its cache folder" in caplog.text
+    assert len(warnings_in(caplog)) == 1  # the cache sealed with the real key is ignored
 
 
 @pytest.mark.parametrize("content", ["", "ab" * 31, "not a key at all\n", "AB" * 32])
