@@ -18,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from .cache import OutputCache
+from .cachekey import private_folder
 from .clock import resolve_now
 from .diagnostics import Diagnostic, count_errors, error
 from .leakguard import TreeGuard, relative_files
@@ -96,7 +97,8 @@ def build_site(
     # Before loading: files are cached too.
     with _fewer_collections(), used_by_build(cache_dir, config_path.parent):
         config = _mkdocs_config(config_path, strict)
-        env = page_environment(config.theme.get_env())  # one for the whole build
+        # One for the whole build; what Jinja makes of the templates is kept beside the key.
+        env = page_environment(config.theme.get_env(), private_folder("templates"))
         records = IncidentRecords(
             cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls)
         )

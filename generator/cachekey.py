@@ -151,6 +151,32 @@ def _refuse_loose(path: Path, info: os.stat_result) -> None:
         )
 
 
+def private_folder(name: str) -> Path | None:
+    """A folder beside the key file, for what must never come from the site's cache folder
+    (anyone who can write here can read the key too); None when there is no such place,
+    or it is not this user's alone."""
+    try:
+        home = key_path().parent
+    except RuntimeError:
+        return None
+    real = os.path.realpath(home)
+    if any(os.path.commonpath((real, folder)) == folder for folder in _kept_apart):
+        return None
+    folder = home / name
+    try:
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        for part in (home, folder):
+            info = os.stat(part, follow_symlinks=False)
+            if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o077:
+                return None
+            if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                return None
+    except OSError:
+        return None
+    return folder
+
+
 def seal(magic: bytes, name: str, payload: bytes) -> bytes:
     """`payload` behind its magic line and a MAC of all three under the machine's key; `name`
     (the file's) is part of what is signed, so a sealed file renamed no longer verifies."""

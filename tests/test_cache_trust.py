@@ -347,6 +347,43 @@ def test_a_missing_key_is_made_readable_by_its_owner_alone(
     assert cachekey.machine_key() == key  # read back, not made again
 
 
+def test_what_jinja_makes_of_templates_is_kept_beside_the_key_sealed_and_never_in_the_site(
+    site: Path,
+    warm: tuple[Path, dict[str, bytes]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert build(site) == warm[1]
+    folder = tmp_path / "xdg" / "statuspress" / "templates"
+    kept = sorted(folder.iterdir())
+    assert len(kept) >= 8
+    for part in (folder, folder.parent):
+        assert stat.S_IMODE(part.stat().st_mode) == 0o700
+    assert not list((site / CACHE).glob("templates/*"))
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def compiling(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        if raw:  # generating the Python, not compiling what was kept
+            compiled.append(name)
+        return original(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compiling)
+    assert build(site, "warm") == warm[1]
+    assert compiled == []
+    marker = tmp_path / "ran"
+    forged = f"import pathlib\npathlib.Path({str(marker)!r}).touch()\n".encode()
+    for path in kept:  # code that would run, sealed under another key
+        path.write_bytes(resealed(path, lambda _: forged, os.urandom(32)))
+    caplog.clear()  # the first build above ignored the site's cache: a new key
+    with caplog.at_level(logging.WARNING):
+        assert build(site, "forged") == warm[1]
+    assert not marker.exists() and len(warnings_in(caplog)) == 1
+    assert "status.html" in compiled
+
+
 def test_the_key_is_kept_outside_the_site_and_its_cache(site: Path) -> None:
     key = cachekey.key_path().resolve()
     assert not key.is_relative_to(site.resolve())
@@ -427,7 +464,7 @@ def test_the_environment_variable_is_the_key_and_no_file_is_made(
     monkeypatch.setenv(cachekey.ENV_VAR, "a" * 64)
     shutil.rmtree(site / CACHE)
     assert build(site, "one") == warm[1]
-    assert not (tmp_path / "xdg").exists()
+    assert not (tmp_path / "xdg" / "statuspress" / "key").exists()
     with caplog.at_level(logging.WARNING):
         assert build(site, "two") == warm[1]  # the same key: the cache is used quietly
         assert warnings_in(caplog) == []
