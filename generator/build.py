@@ -18,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
 from .cache import OutputCache
+from .cachekey import private_folder
 from .clock import OutOfRange, resolve_now
 from .diagnostics import Diagnostic, count_errors, error, sort_diagnostics
 from .leakguard import TreeGuard, relative_files
@@ -43,7 +44,6 @@ from .render import TemplateProblem, page_environment
 from .sitedir import site_dir_problem
 
 RECORDS_FOLDER = "incidents"
-TEMPLATES_FOLDER = "templates"
 
 Progress = Callable[[str], None]
 
@@ -107,10 +107,11 @@ def build_site(
     target = _target(site_dir, config_path, settings)
     cache_dir = config_path.parent / settings.cache_dir
     try:
-        with _fewer_collections(), used_by_build(cache_dir):  # before loading: files are cached
+        # Before loading: files are cached too.
+        with _fewer_collections(), used_by_build(cache_dir, config_path.parent):
             config = _mkdocs_config(config_path, strict)
-            # One for the whole build, its templates compiled by an earlier build where it can.
-            env = page_environment(config.theme.get_env(), cache_dir / TEMPLATES_FOLDER)
+            # One for the whole build; what Jinja makes of the templates is kept beside the key.
+            env = page_environment(config.theme.get_env(), private_folder("templates"))
             records = IncidentRecords(
                 cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls)
             )

@@ -5,15 +5,16 @@ Rendering and YAML parsing are most of the work of a build, and a history change
 files between two builds. Each rendered text is stored under a hash of its source (and of
 whether raw HTML was allowed), in one file stamped with a fingerprint of the renderer, so a
 new Markdown or sanitizer version, or new sanitizer settings, start from an empty cache. What
-is stored is the sanitized HTML, exactly as `render_markdown` returns it. A damaged, foreign
-or unreadable file is ignored and rewritten; a cache folder that cannot be written only
-makes the next build slower.
+is stored is the sanitized HTML, exactly as `render_markdown` returns it, and it is published
+as it is: so every file in the cache folder is sealed with this machine's key (`cachekey`),
+and one that does not verify is ignored, with a warning, as is a damaged or unreadable one.
+A cache folder that cannot be written only makes the next build slower.
 
-The Markdown file: a magic line, the renderer fingerprint, a checksum of the rest, the entry
-count; then all keys (16 bytes each), all lengths (in characters) and all HTML as one UTF-8
-text. The front matter file: a magic line, the parser fingerprint, a checksum, then JSON.
-Only files that parsed without a problem are stored, so every diagnostic is produced afresh.
-No code is ever loaded from either file.
+The Markdown file: a magic line, the MAC, the renderer fingerprint, the entry count; then all
+keys (16 bytes each), all lengths (in characters) and all HTML as one UTF-8 text. The front
+matter file: a magic line, the MAC, the parser fingerprint, then JSON. Only files that parsed
+without a problem are stored, so every diagnostic is produced afresh. No code is ever loaded
+from the cache folder.
 """
 
 from __future__ import annotations
@@ -32,17 +33,23 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .cachekey import rejected, seal, start_build, unseal
+
 if TYPE_CHECKING:
     from .model.types import Incident, Update
 
 FILE_NAME = "markdown.cache"
-MAGIC = b"statuspress-markdown-cache 1\n"
+MAGIC = b"statuspress-markdown-cache 2\n"
 KEY_BYTES = 16
 _LENGTHS = "I"  # unsigned 32-bit per entry, in characters
 
 
 class CacheFormatError(ValueError):
     """The cache file is not one this version wrote; it is ignored."""
+
+
+class StaleCache(CacheFormatError):
+    """A genuine cache file that an earlier version or other settings wrote: ignored quietly."""
 
 
 def cache_key(text: str, allow_raw_html: bool) -> bytes:
@@ -95,11 +102,22 @@ class RenderCache:
 
     def load(self) -> None:
         """Read the file; any problem leaves the cache empty (the build renders afresh)."""
+        self.stored = {}
+        body = read_sealed(self.path, self.magic)
+        if body is None:
+            return
         try:
-            data = self.path.read_bytes()
-            self.stored = decode(data, self.fingerprint, self.magic)
-        except (OSError, CacheFormatError, ValueError, UnicodeDecodeError, OverflowError):
-            self.stored = {}
+            self.stored = self.decode_body(body)
+        except StaleCache:
+            pass
+        except (CacheFormatError, ValueError, UnicodeDecodeError, OverflowError):
+            rejected(self.path)  # sealed here, yet not readable: treated as damaged
+
+    def decode_body(self, body: bytes) -> dict[bytes, Any]:
+        return decode_body(body, self.fingerprint)
+
+    def encode_body(self) -> bytes:
+        return encode_body(self.used, self.fingerprint)
 
     def save(self) -> bool:
         """Write the entries this build used (so stale ones drop out); False when it cannot.
@@ -108,30 +126,43 @@ class RenderCache:
         if self.lazy or (not self.changed and self.path.exists()):
             return True
         try:
-            atomic_write(self.path, encode(self.used, self.fingerprint, self.magic))
+            write_sealed(self.path, self.magic, self.encode_body())
         except OSError:
             return False
         return True
 
 
-def encode(entries: dict[bytes, str], fingerprint: str, magic: bytes = MAGIC) -> bytes:
+def encode(
+    entries: dict[bytes, str], fingerprint: str, magic: bytes = MAGIC, name: str = FILE_NAME
+) -> bytes:
+    """The sealed file of `entries`, as RenderCache writes it at a path named `name`."""
+    return seal(magic, name, encode_body(entries, fingerprint))
+
+
+def decode(
+    data: bytes, fingerprint: str, magic: bytes = MAGIC, name: str = FILE_NAME
+) -> dict[bytes, str]:
+    """The entries of a cache file; CacheFormatError when it is damaged or from elsewhere."""
+    body = unseal(data, magic, name)
+    if body is None:
+        raise CacheFormatError("not sealed by this machine's statuspress, or damaged")
+    return decode_body(body, fingerprint)
+
+
+def encode_body(entries: dict[bytes, str], fingerprint: str) -> bytes:
     keys = sorted(entries)
     texts = [entries[k] for k in keys]
     lengths = array(_LENGTHS, (len(t) for t in texts))
     payload = b"".join(keys) + lengths.tobytes() + "".join(texts).encode("utf-8", "surrogatepass")
-    head = f"{fingerprint}\n{hashlib.blake2b(payload).hexdigest()}\n{len(keys)}\n"
-    return magic + head.encode("ascii") + payload
+    return f"{fingerprint}\n{len(keys)}\n".encode("ascii") + payload
 
 
-def decode(data: bytes, fingerprint: str, magic: bytes = MAGIC) -> dict[bytes, str]:
-    """The entries of a cache file; CacheFormatError when it is damaged or from elsewhere."""
-    if not data.startswith(magic):
-        raise CacheFormatError("not a statuspress cache file of this kind")
-    head, payload = _split_head(data[len(magic) :])
-    stamp, checksum, count_text = head
+def decode_body(body: bytes, fingerprint: str) -> dict[bytes, str]:
+    """The entries of an unsealed body; StaleCache when another renderer wrote them."""
+    stamp, count_text, payload = _split_head(body)
     if stamp != fingerprint:
-        raise CacheFormatError("written by another renderer")
-    if hashlib.blake2b(payload).hexdigest() != checksum or not count_text.isdigit():
+        raise StaleCache("written by another renderer")
+    if not count_text.isdigit():
         raise CacheFormatError("damaged")
     count = int(count_text)
     lengths = array(_LENGTHS)
@@ -143,11 +174,11 @@ def decode(data: bytes, fingerprint: str, magic: bytes = MAGIC) -> dict[bytes, s
     return _entries(payload[:lengths_start], lengths, text)
 
 
-def _split_head(rest: bytes) -> tuple[list[str], bytes]:
-    parts = rest.split(b"\n", 3)
-    if len(parts) != 4:
+def _split_head(body: bytes) -> tuple[str, str, bytes]:
+    parts = body.split(b"\n", 2)
+    if len(parts) != 3:
         raise CacheFormatError("damaged")
-    return [p.decode("ascii") for p in parts[:3]], parts[3]
+    return parts[0].decode("ascii"), parts[1].decode("ascii"), parts[2]
 
 
 def _entries(keys: bytes, lengths: array, text: str) -> dict[bytes, str]:
@@ -159,21 +190,25 @@ def _entries(keys: bytes, lengths: array, text: str) -> dict[bytes, str]:
     return entries
 
 
-def framed(payload: bytes, magic: bytes) -> bytes:
-    """`payload` behind a magic line and a checksum line, as unframed reads it back."""
-    return magic + _checksum(payload) + b"\n" + payload
-
-
-def unframed(data: bytes, magic: bytes) -> bytes | None:
-    """The payload of a framed file; None when its magic line or checksum is wrong."""
-    if not data.startswith(magic):
+def read_sealed(path: Path, magic: bytes) -> bytes | None:
+    """The payload of the cache file at `path`, sealed by `write_sealed` on this machine; None
+    when there is none, or when it does not verify (then, once per build, a warning)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
         return None
-    checksum, _, payload = data[len(magic) :].partition(b"\n")
-    return payload if checksum == _checksum(payload) else None
+    except OSError:
+        rejected(path)
+        return None
+    payload = unseal(data, magic, path.name)
+    if payload is None:
+        rejected(path)
+    return payload
 
 
-def _checksum(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
+def write_sealed(path: Path, magic: bytes, payload: bytes) -> None:
+    """Seal `payload` for `path` and write it there whole; OSError when it cannot."""
+    atomic_write(path, seal(magic, path.name, payload))
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -190,45 +225,45 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 SOURCES_FILE = "sources.cache"
-SOURCES_MAGIC = b"statuspress-front-matter-cache 2\n"
+SOURCES_MAGIC = b"statuspress-front-matter-cache 3\n"
 
 
 class SourceCache(RenderCache):
     """Parsed front matter by content hash, as the JSON of the parser's result fields."""
 
-    def load(self) -> None:
-        try:
-            self.stored = decode_json(self.path.read_bytes(), self.fingerprint)
-        except (OSError, CacheFormatError, ValueError, UnicodeDecodeError):
-            self.stored = {}
+    def __init__(self, path: Path, fingerprint: str, magic: bytes = SOURCES_MAGIC) -> None:
+        super().__init__(path, fingerprint, magic)
 
-    def save(self) -> bool:
-        if self.lazy or (not self.changed and self.path.exists()):
-            return True
-        try:
-            atomic_write(self.path, encode_json(self.used, self.fingerprint))
-        except OSError:
-            return False
-        return True
+    def decode_body(self, body: bytes) -> dict[bytes, Any]:
+        return decode_json_body(body, self.fingerprint)
+
+    def encode_body(self) -> bytes:
+        return encode_json_body(self.used, self.fingerprint)
 
 
 def encode_json(entries: dict[bytes, Any], fingerprint: str) -> bytes:
-    payload = json.dumps(
-        {k.hex(): entries[k] for k in sorted(entries)}, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8", "surrogatepass")
-    head = f"{fingerprint}\n{hashlib.blake2b(payload).hexdigest()}\n"
-    return SOURCES_MAGIC + head.encode("ascii") + payload
+    return seal(SOURCES_MAGIC, SOURCES_FILE, encode_json_body(entries, fingerprint))
 
 
 def decode_json(data: bytes, fingerprint: str) -> dict[bytes, Any]:
-    if not data.startswith(SOURCES_MAGIC):
-        raise CacheFormatError("not a statuspress front matter cache")
-    parts = data[len(SOURCES_MAGIC) :].split(b"\n", 2)
-    if len(parts) != 3 or parts[0].decode("ascii") != fingerprint:
-        raise CacheFormatError("written by another parser")
-    if hashlib.blake2b(parts[2]).hexdigest() != parts[1].decode("ascii"):
-        raise CacheFormatError("damaged")
-    entries = json.loads(parts[2].decode("utf-8", "surrogatepass"))
+    body = unseal(data, SOURCES_MAGIC, SOURCES_FILE)
+    if body is None:
+        raise CacheFormatError("not sealed by this machine's statuspress, or damaged")
+    return decode_json_body(body, fingerprint)
+
+
+def encode_json_body(entries: dict[bytes, Any], fingerprint: str) -> bytes:
+    payload = json.dumps(
+        {k.hex(): entries[k] for k in sorted(entries)}, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8", "surrogatepass")
+    return f"{fingerprint}\n".encode("ascii") + payload
+
+
+def decode_json_body(body: bytes, fingerprint: str) -> dict[bytes, Any]:
+    stamp, _, payload = body.partition(b"\n")
+    if stamp.decode("ascii") != fingerprint:
+        raise StaleCache("written by another parser")
+    entries = json.loads(payload.decode("utf-8", "surrogatepass"))
     if not isinstance(entries, dict):
         raise CacheFormatError("damaged")
     return {bytes.fromhex(k): v for k, v in entries.items()}
@@ -343,10 +378,12 @@ def opened(directory: Path, fingerprint: str) -> Iterator[RenderCache]:
 
 
 @contextmanager
-def used_by_build(directory: Path) -> Iterator[None]:
-    """Both caches for one build: front matter and Markdown from `directory`, saved after."""
+def used_by_build(directory: Path, site_root: Path | None = None) -> Iterator[None]:
+    """Both caches for one build: front matter and Markdown from `directory`, saved after.
+    `site_root`: the folder of mkdocs.yml, where the cache key must not be kept."""
     from .markdown import FINGERPRINT
 
+    start_build(directory, *([site_root] if site_root is not None else []))
     sources = SourceCache(directory / SOURCES_FILE, source_fingerprint())
     with ExitStack() as stack:
         stack.enter_context(_opened(sources, _active_sources))
@@ -400,7 +437,7 @@ class OutputCache:
     output; a damaged one is made again.
     """
 
-    MAGIC = b"statuspress-output 1\n"
+    MAGIC = b"statuspress-output 2\n"
     FOLDER = "outputs"
 
     def __init__(self, cache_dir: Path, fingerprint: str, keys: Mapping[str, str]) -> None:
@@ -423,10 +460,7 @@ class OutputCache:
         return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
 
     def get(self, key: bytes) -> bytes | None:
-        try:
-            payload = unframed((self.directory / key.hex()).read_bytes(), self.MAGIC)
-        except OSError:
-            return None
+        payload = read_sealed(self.directory / key.hex(), self.MAGIC)
         if payload is not None:
             self.used.add(key.hex())
         return payload
@@ -434,7 +468,7 @@ class OutputCache:
     def put(self, key: bytes, data: bytes) -> None:
         self.used.add(key.hex())
         with contextlib.suppress(OSError):  # an unwritable cache only makes the next build slower
-            atomic_write(self.directory / key.hex(), framed(data, self.MAGIC))
+            write_sealed(self.directory / key.hex(), self.MAGIC, data)
 
     def prune(self) -> None:
         """Delete the outputs no part of this build used (`used` gathers every process's)."""

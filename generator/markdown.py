@@ -16,7 +16,7 @@ import markdown as md
 import nh3
 from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 
-from . import cache, urls
+from . import __version__, cache, urls
 
 ALLOWED_TAGS = {
     "a",
@@ -81,11 +81,14 @@ URL_SCHEMES = set(urls.SAFE_SCHEMES)
 LINK_REL = "noopener noreferrer nofollow"
 EXTENSIONS = ["tables", "fenced_code", "sane_lists", "smarty"]
 RENDERER_REVISION = 5  # raise when this module's rendering changes in a way not listed below
-# Cached HTML is valid only for the renderer that produced it: these versions and settings.
+# Cached HTML is valid only for the renderer that produced it: these versions and settings,
+# and this module's own code (so a changed sanitizer never publishes what the old one passed).
 FINGERPRINT = hashlib.sha256(
     repr(
         (
             RENDERER_REVISION,
+            __version__,
+            hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
             version("markdown"),
             nh3.__version__,
             EXTENSIONS,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import atomic_write
+from .cache import atomic_write, read_sealed, write_sealed
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -248,6 +248,7 @@ def _builder_running(pid: str) -> bool:
 # them: the next build links those files into its staging folder instead of writing them.
 # The same for the spare site, which the next build brings up to date.
 PUBLISHED_FILE = "published.json"
+PUBLISHED_MAGIC = b"statuspress-published 1\n"
 Stamp = tuple[str, int, int, int]  # record key (hex), size, modification time (ns), inode
 
 
@@ -291,8 +292,11 @@ def spare_worth_using(spare: Mapping[str, Stamp], wanted: Mapping[str, str]) -> 
 
 def read_published(cache_dir: Path, site_dir: Path) -> Published:
     """What the last build recorded of the site now at `site_dir`; empty when unknown."""
+    payload = read_sealed(cache_dir / PUBLISHED_FILE, PUBLISHED_MAGIC)
+    if payload is None:
+        return Published({}, {})
     try:
-        data = json.loads((cache_dir / PUBLISHED_FILE).read_text(encoding="utf-8"))
+        data = json.loads(payload.decode("utf-8"))
         if data["site"] != str(site_dir.resolve()):
             return Published({}, {})
         return Published(_stamps(data["files"]), _stamps(data.get("spare", {})))
@@ -310,7 +314,11 @@ def _stamps(files: dict[str, list[Any]]) -> dict[str, Stamp]:
 def write_published(cache_dir: Path, site_dir: Path, published: Published) -> None:
     data = {"site": str(site_dir.resolve()), "files": published.live, "spare": published.spare}
     with contextlib.suppress(OSError):  # only costs the next build the time to write its pages
-        atomic_write(cache_dir / PUBLISHED_FILE, json.dumps(data, separators=(",", ":")).encode())
+        write_sealed(
+            cache_dir / PUBLISHED_FILE,
+            PUBLISHED_MAGIC,
+            json.dumps(data, separators=(",", ":")).encode(),
+        )
 
 
 def bring_up_to_date(

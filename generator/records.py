@@ -16,13 +16,14 @@ recorded: the loader judges it afresh every time. Folders to redo are shared bet
 process and a forked helper when there are many, so a cold build uses both cores; in a long
 history, a forked process lists the folders while this one reads the records.
 
-Records are kept in one file per month of incident ids (`2026-11.pack`): a magic line, a
-checksum and a pickle, read back by an unpickler that builds only statuspress's own model
-types, dates and built-in values. Anything else, a damaged file or one from another version
-is ignored and its folders computed afresh. Records of folders gone are dropped. The
-rendered pages, most of the bytes, are kept apart (`2026-11.pages`, by record key) and read
-only by a process that must write a page the live site cannot give; a page whose file is
-missing or damaged is rendered again.
+Records are kept in one file per month of incident ids (`2026-11.pack`): a magic line, a MAC
+under this machine's cache key (`cachekey`) and a pickle. Only a file whose MAC verifies, so
+one this machine's statuspress wrote, is unpickled, and then by an unpickler that builds only
+statuspress's own model types, dates and built-in values. Anything else, a damaged file or
+one from another version is ignored and its folders computed afresh. Records of folders gone
+are dropped. The rendered pages, most of the bytes, are kept apart (`2026-11.pages`, by
+record key, sealed the same way) and read only by a process that must write a page the live
+site cannot give; a page whose file is missing or damaged is rendered again.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ from typing import Any
 import jinja2
 
 from . import cache
-from .cache import atomic_write, framed, unframed
+from .cache import read_sealed, write_sealed
+from .cachekey import rejected, seal, unseal
 from .diagnostics import Diagnostic
 from .forking import Forked, SharedCounter, can_fork, helper_pool
 from .leakguard import Scanner, build_scanner, page_is_clean
@@ -62,8 +64,8 @@ from .model.types import Incident, Settings, Site
 from .render import compile_templates, render_incident
 
 FOLDER = "incidents"
-MAGIC = b"statuspress-incident-records 4\n"
-PAGES_MAGIC = b"statuspress-incident-pages 1\n"
+MAGIC = b"statuspress-incident-records 5\n"
+PAGES_MAGIC = b"statuspress-incident-pages 2\n"
 # With this many folders to compute or more, a forked helper computes every other one.
 PARALLEL_MIN_FOLDERS = 200
 # With this many folders or more, a forked process lists them (the sizes, times and inodes
@@ -384,7 +386,7 @@ class _Packs:
         # pack ahead of the one being unpickled.
         self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statuspress-packs")
         self.payloads = {
-            path.name.removesuffix(".pack"): self.reader.submit(_payload_of, path)
+            path.name.removesuffix(".pack"): self.reader.submit(read_sealed, path, MAGIC)
             for path in sorted(_pack_files(directory))
         }
         self.reader.shutdown(wait=False)
@@ -416,7 +418,8 @@ class _Packs:
             return {}
         try:
             entries = unpickle(payload)
-        except RecordError:
+        except RecordError:  # sealed here, yet not readable: treated as damaged
+            rejected(self._path(month))
             return {}
         return entries if isinstance(entries, dict) else {}
 
@@ -433,8 +436,8 @@ class _Packs:
             for folder, entry in entries.items()
         }
         with contextlib.suppress(OSError):  # a folder that cannot be written only costs time
-            atomic_write(self.pages.path(month), encode(pages, PAGES_MAGIC))
-            atomic_write(self._path(month), encode(packed))
+            write_sealed(self.pages.path(month), PAGES_MAGIC, pickle.dumps(pages, protocol=5))
+            write_sealed(self._path(month), MAGIC, pickle.dumps(packed, protocol=5))
 
     def _prune(self, months: set[str]) -> None:
         for month in self.found - months:
@@ -467,10 +470,11 @@ class _PageFiles:
         return pages if stored_key == key else None
 
     def _read(self, month: str) -> Pages:
-        payload = _payload_of(self.path(month), PAGES_MAGIC)
+        payload = read_sealed(self.path(month), PAGES_MAGIC)
         try:
             value = unpickle(payload) if payload is not None else {}
-        except RecordError:
+        except RecordError:  # sealed here, yet not readable: treated as damaged
+            rejected(self.path(month))
             return {}
         return value if isinstance(value, dict) else {}
 
@@ -495,14 +499,6 @@ def _pack_files(directory: Path) -> list[Path]:
             return [Path(e.path) for e in listing if e.name.endswith(".pack")]
     except OSError:
         return []
-
-
-def _payload_of(path: Path, magic: bytes = MAGIC) -> bytes | None:
-    """The checked pickle of a pack or pages file; None when it cannot be read or is damaged."""
-    try:
-        return verified(path.read_bytes(), magic)
-    except (OSError, RecordError):
-        return None
 
 
 def _identities(entries: dict[str, Entry]) -> dict[str, tuple[bytes, Any]]:
@@ -565,19 +561,20 @@ class RecordError(ValueError):
     """A record file this version cannot use: damaged, foreign or holding other types."""
 
 
-def encode(value: Any, magic: bytes = MAGIC) -> bytes:
-    return framed(pickle.dumps(value, protocol=5), magic)
+def encode(value: Any, magic: bytes = MAGIC, name: str = "") -> bytes:
+    """A sealed pickle of `value`, as a helper process sends its records back."""
+    return seal(magic, name, pickle.dumps(value, protocol=5))
 
 
-def decode(data: bytes) -> Any:
-    return unpickle(verified(data))
+def decode(data: bytes, name: str = "") -> Any:
+    return unpickle(verified(data, MAGIC, name))
 
 
-def verified(data: bytes, magic: bytes = MAGIC) -> bytes:
-    """The pickle inside a record or pages file, when its magic line and checksum are right."""
-    payload = unframed(data, magic)
+def verified(data: bytes, magic: bytes = MAGIC, name: str = "") -> bytes:
+    """The pickle inside sealed records or pages, when this machine's key sealed it so."""
+    payload = unseal(data, magic, name)
     if payload is None:
-        raise RecordError("not an incident record of this version, or damaged")
+        raise RecordError("not incident records of this version sealed here, or damaged")
     return payload
 
 

@@ -124,6 +124,21 @@ def chromium() -> str:
     return require_tool("chromium", "/usr/bin/chromium")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The build cache's key lives in a folder of this test run, not in the user's."""
+    home = tmp_path_factory.mktemp("xdg-cache")
+    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "STATUSPRESS_CACHE_KEY")}
+    os.environ["XDG_CACHE_HOME"] = str(home)
+    os.environ.pop("STATUSPRESS_CACHE_KEY", None)
+    yield home
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site built once per test run with the example clock (read-only!)."""

@@ -322,12 +322,29 @@ def test_deploy_keeps_the_build_cache_between_runs(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", CHECKS)
-def test_pull_requests_read_the_build_cache_but_never_write_it(name: str) -> None:
+def test_pull_requests_neither_read_nor_write_the_build_cache_nor_get_its_key(name: str) -> None:
     workflow = load(name)
     for job_id in workflow["jobs"]:
         for step in steps(workflow, job_id):
-            if step.get("with", {}).get("path") == ".statuspress-cache":
-                assert step["uses"].startswith("actions/cache/restore@")
+            assert step.get("with", {}).get("path") != ".statuspress-cache"
+    assert "STATUSPRESS_CACHE_KEY" not in WORKFLOWS[name].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", DEPLOYS)
+def test_only_the_build_step_gets_the_cache_key_and_from_a_secret(name: str) -> None:
+    workflow = load(name)
+    given = [
+        (job_id, step.get("name"))
+        for job_id in workflow["jobs"]
+        for step in steps(workflow, job_id)
+        if "STATUSPRESS_CACHE_KEY" in step.get("env", {})
+    ]
+    assert [job for job, _ in given] == ["build"]
+    build = next(s for s in steps(workflow, "build") if s.get("name") == given[0][1])
+    assert build["run"] == "statuspress build --strict"
+    assert build["env"]["STATUSPRESS_CACHE_KEY"] == "${{ secrets.STATUSPRESS_CACHE_KEY }}"
+    assert "STATUSPRESS_CACHE_KEY" not in workflow.get("env", {})
+    assert "STATUSPRESS_CACHE_KEY" not in workflow["jobs"]["build"].get("env", {})
 
 
 @pytest.mark.parametrize("name", CHECKS)

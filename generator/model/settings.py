@@ -14,6 +14,7 @@ import yaml
 from ..clock import MAX_DAYS, RANGE_TEXT, OutOfRange, in_range, parse_duration, parse_time
 from ..diagnostics import Diagnostic, error
 from ..userregex import PatternProblem, compile_user_pattern
+from .cachedir import cache_dir_problems
 from .fields import did_you_mean
 from .source import CONTROL_HINT, decode, unpublishable, yaml_syntax_hint
 from .types import Component, Settings, UptimeWeights
@@ -344,7 +345,11 @@ def load_settings(config_path: Path) -> tuple[Settings | None, list[Diagnostic]]
                 "write the options as 'key: value' lines under '- statuspress:'",
             )
         ]
-    return settings_from(config, options, config_path.name, lines)
+    settings, problems = settings_from(config, options, config_path.name, lines)
+    if settings is not None:
+        line = lines.get("cache_dir", lines.get("", 0))
+        problems = cache_dir_problems(config_path, settings, line)
+    return (None if problems else settings), problems
 
 
 def example_clock(config_file: Path) -> datetime | None:
