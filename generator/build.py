@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
@@ -25,6 +24,8 @@ from .leakguard import TreeGuard, relative_files
 from .mkdocs_config import validate_mkdocs_config
 from .model import Settings, load_settings
 from .model.settings import read_config
+from .plan import CLOCK_WARNINGS, BuildPlan
+from .plugin import StatusPressPlugin
 from .project import ConfigProblem, Project, load_project
 from .publish import (
     Published,
@@ -219,7 +220,6 @@ def _validated(
 # Warnings that become true by the clock alone, with no change to the content: the page
 # itself shows them ("next update was due 10:25"). Failing a strict build on them would keep
 # the previous, staler page live, and scheduled rebuilds would stop until someone commits.
-CLOCK_WARNINGS = frozenset({"update-overdue", "maintenance-overrun", "postmortem-missing"})
 
 
 def _strict_failures(diagnostics: tuple[Diagnostic, ...]) -> list[Diagnostic]:
@@ -235,32 +235,27 @@ def _render(
     started: float,
     progress: Progress,
 ) -> BuildResult:
-    plugin = config.plugins["statuspress"]
-    plugin.now, plugin.project = now, project  # type: ignore[attr-defined]
-    plugin.rendered = records.pages  # type: ignore[attr-defined]
-    plugin.page_env = records.env  # type: ignore[attr-defined]
+    plugin = statuspress_plugin(config)
     cache_dir = project.root / project.settings.cache_dir
     published = read_published(cache_dir, target)
-    plugin.output_cache = OutputCache(
-        cache_dir,
-        records.fingerprint,  # type: ignore[attr-defined]
-        records.keys,
-    )
-    plugin.finish_later = True  # type: ignore[attr-defined]
     sweep_stale(target)
     wanted = wanted_pages(records.pages, records.keys)
     with staging(target, spare_worth_using(published.spare, wanted)) as stage:
-        plugin.reuse = Reuse(
+        config.site_dir = str(stage.made)
+        guard = TreeGuard(stage.path, project.root, project.settings, cache_dir=cache_dir)
+        reuse = Reuse(
             target,
             published.live,
-            records.keys,  # type: ignore[attr-defined]
+            records.keys,
             published.spare if stage.from_spare else None,
             wanted,
         )
-        plugin.pages_dir = stage.path  # type: ignore[attr-defined]
-        config.site_dir = str(stage.made)
-        guard = TreeGuard(stage.path, project.root, project.settings, cache_dir=cache_dir)
-        plugin.guard = guard  # type: ignore[attr-defined]
+        output_cache = OutputCache(cache_dir, records.fingerprint, records.keys)
+        plugin.use(
+            BuildPlan(
+                now, project, records.env, records.pages, output_cache, reuse, stage.path, guard
+            )
+        )
         progress("rendering pages, feeds and the API")
         _run_mkdocs(config)
         progress("scanning every file for leaks")
@@ -271,8 +266,8 @@ def _render(
         )  # the old site is about as large
     write_published(
         cache_dir, target, Published(plugin.published, published.live if kept_old else {})
-    )  # type: ignore[attr-defined]
-    outputs = plugin.outputs  # type: ignore[attr-defined]
+    )
+    outputs = plugin.outputs
     reused = [name for pages in records.pages.values() for name in pages]
     return BuildResult(
         site_dir=target,
@@ -285,14 +280,20 @@ def _render(
     )
 
 
-def _run_mkdocs(config: object) -> None:
+def statuspress_plugin(config: MkDocsConfig) -> StatusPressPlugin:
+    plugin = config.plugins["statuspress"]
+    assert isinstance(plugin, StatusPressPlugin)  # the site's configuration was checked for it
+    return plugin
+
+
+def _run_mkdocs(config: MkDocsConfig) -> None:
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    plugin = config.plugins.get("statuspress")  # type: ignore[attr-defined]
+    plugin = statuspress_plugin(config)
     reported = _Reported(plugin)
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addFilter(reported)
     try:
-        mkdocs_build(config)  # type: ignore[arg-type]
+        mkdocs_build(config)
     except BaseException as exc:  # also Ctrl-C, which MkDocs does not pass to the plugin
         plugin.stop_writing()
         if not isinstance(exc, Abort):
@@ -317,15 +318,17 @@ def _run_mkdocs(config: object) -> None:
 class _Reported(logging.Filter):
     """Drops MkDocs' own copy of an error the plugin raised: the build reports it once."""
 
-    def __init__(self, plugin: object) -> None:
+    def __init__(self, plugin: StatusPressPlugin) -> None:
         super().__init__()
         self.plugin = plugin
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.levelno >= logging.ERROR and self.plugin.failure)  # type: ignore[attr-defined]
+        return not (record.levelno >= logging.ERROR and self.plugin.failure)
 
 
-def _guard(stage: Stage, guard: TreeGuard, plugin: Any, known_clean: set[str]) -> list[str]:
+def _guard(
+    stage: Stage, guard: TreeGuard, plugin: StatusPressPlugin, known_clean: set[str]
+) -> list[str]:
     """Finish the leak guard's scan of the stage; the files of the site, as relative_files
     lists them.
 

@@ -90,7 +90,7 @@ FINGERPRINT = hashlib.sha256(
             __version__,
             hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
             version("markdown"),
-            nh3.__version__,
+            version("nh3"),
             EXTENSIONS,
             sorted(ALLOWED_TAGS),
             sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()),

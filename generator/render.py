@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import partial
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import jinja2
@@ -129,7 +129,7 @@ def _facts(view: UpdateView, time: Callable[[datetime], str]) -> str:
         "Not known yet — we will not guess"
         if u.eta == ETA_UNKNOWN
         else time(u.eta)
-        if u.eta
+        if isinstance(u.eta, datetime)
         else ""
     )
     facts = (
@@ -150,7 +150,8 @@ def _snippet(
     found = context.resolve_or_missing(name)
     if found is jinja2.utils.missing or found is context.environment.globals.get(f"{name}_tag"):
         return builtin
-    return partial(context.call, found)
+    # A macro of the theme's returns Markup, as the built-in does.
+    return cast(Callable[..., Markup], partial(context.call, found))
 
 
 class _Environment(jinja2.Environment):
@@ -162,7 +163,7 @@ class _Environment(jinja2.Environment):
 
     compiled_dir: Path | None = None
 
-    def compile(  # type: ignore[override]
+    def compile(
         self,
         source: Any,
         name: str | None = None,
@@ -170,8 +171,10 @@ class _Environment(jinja2.Environment):
         raw: bool = False,
         defer_init: bool = False,
     ) -> Any:
-        if self.compiled_dir is None or raw or not isinstance(source, str):
-            return super().compile(source, name, filename, raw, defer_init)
+        if raw:
+            return super().compile(source, name, filename, True, defer_init)
+        if self.compiled_dir is None or not isinstance(source, str):
+            return super().compile(source, name, filename, False, defer_init)
         path = self.compiled_dir / self._generated_key(source, name, filename, defer_init)
         stored = read_sealed(path, GENERATED_MAGIC)
         if stored is not None:

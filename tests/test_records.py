@@ -369,9 +369,9 @@ def test_a_folder_whose_files_cannot_be_hashed_is_built_but_not_recorded(
 def test_a_forked_process_writes_the_reused_pages_of_a_long_history(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from statuspress import plugin
+    from statuspress import writer
 
-    monkeypatch.setattr(plugin, "WRITER_PROCESS_MIN_PAGES", 1)
+    monkeypatch.setattr(writer, "WRITER_PROCESS_MIN_PAGES", 1)
     root = copy_example(tmp_path)
     first = build(root)
     inode = (first / CLOSED / "index.html").stat().st_ino
@@ -387,9 +387,9 @@ def test_a_leak_in_pages_scanned_while_reused_ones_are_written_still_stops_the_b
 ) -> None:
     """The rendered pages are scanned while the reused ones are written (by a process or a
     thread): a leak there stops the build, leaving neither staging folder nor changed site."""
-    from statuspress import plugin
+    from statuspress import writer
 
-    monkeypatch.setattr(plugin, "WRITER_PROCESS_MIN_PAGES", writer_process_min_pages)
+    monkeypatch.setattr(writer, "WRITER_PROCESS_MIN_PAGES", writer_process_min_pages)
     root = copy_example(tmp_path)
     expected = tree_bytes(build(root))
     update = sorted((root / "incidents" / OPEN).glob("*.md"))[0]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_NOW, calls_of, copy_example, tree_bytes
-from statuspress import plugin
+from statuspress import writer as page_writer
 from statuspress.build import BuildFailed, build_site
 from statuspress.leakguard import TreeGuard, relative_files
 from test_records import CLOSED, NO_POSTMORTEM, OPEN, build
@@ -17,7 +17,7 @@ PAGE = f"{CLOSED}/index.html"
 
 @pytest.fixture(params=[10_000, 1], ids=["writer thread", "writer process"])
 def writer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plugin, "WRITER_PROCESS_MIN_PAGES", request.param)
+    monkeypatch.setattr(page_writer, "WRITER_PROCESS_MIN_PAGES", request.param)
 
 
 def spare(root: Path) -> Path:
@@ -54,10 +54,10 @@ def test_a_rebuild_keeps_the_pages_the_spare_holds_and_matches_a_cold_build(
     root = copy_example(tmp_path)
     inode = (build(root) / PAGE).stat().st_ino
     build(root)
-    placed = calls_of(monkeypatch, plugin, "link_or_write", lambda stage, live, name, *_: name)
+    placed = calls_of(monkeypatch, page_writer, "link_or_write", lambda stage, live, name, *_: name)
     site = build(root)
     assert (site / PAGE).stat().st_ino == inode  # one file all along, never written again
-    if plugin.WRITER_PROCESS_MIN_PAGES > 1:  # a writer process's calls are not seen here
+    if page_writer.WRITER_PROCESS_MIN_PAGES > 1:  # a writer process's calls are not seen here
         assert placed == []
     assert tree_bytes(site) == cold(root)
 
@@ -121,7 +121,7 @@ def test_a_spare_of_stale_pages_is_set_aside_for_a_new_stage(
     twice(root)
     config = root / "mkdocs.yml"
     config.write_text(config.read_text().replace("site_name: ", "site_name: New "))
-    brought = calls_of(monkeypatch, plugin, "bring_up_to_date")
+    brought = calls_of(monkeypatch, page_writer, "bring_up_to_date")
     site = build(root)
     assert brought == []
     assert tree_bytes(site) == cold(root)
