@@ -23,7 +23,7 @@ from .diagnostics import Diagnostic, count_errors, error, sort_diagnostics
 from .leakguard import TreeGuard, relative_files
 from .mkdocs_config import validate_mkdocs_config
 from .model import Settings, load_settings
-from .model.settings import read_config
+from .model.configfile import read_config
 from .plan import CLOCK_WARNINGS, BuildPlan
 from .plugin import StatusPressPlugin
 from .project import ConfigProblem, Project, load_project

@@ -16,9 +16,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 
 from .diagnostics import Diagnostic, error, warning
+from .model.configfile import compose_config
 from .model.fields import did_you_mean
 from .model.load import missing_folder
-from .model.settings import compose_config
 
 RULE = "mkdocs-config"
 REFERENCE = "https://www.mkdocs.org/user-guide/configuration/"

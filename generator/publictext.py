@@ -28,7 +28,7 @@ from .leakguard import (
     text_view,
 )
 from .markdown import render_markdown
-from .model.settings import read_config
+from .model.configfile import read_config
 from .model.types import Incident, Postmortem, Settings, Update
 from .readable import Unscannable, markup_view, plain
 

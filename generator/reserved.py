@@ -18,8 +18,8 @@ from urllib.parse import unquote
 
 from .diagnostics import Diagnostic, error
 from .model import Site
+from .model.configfile import read_config
 from .model.load import loose_files
-from .model.settings import read_config
 
 RULE = "reserved-name"
 

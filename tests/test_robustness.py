@@ -521,7 +521,7 @@ def test_a_full_disk_while_pages_are_written_is_one_line(
     update.write_text(update.read_text() + "\nOne more line.\n")
     import builtins
 
-    import statuspress.plugin as plugin
+    import statuspress.writer as writer
 
     real_open = builtins.open
 
@@ -530,7 +530,7 @@ def test_a_full_disk_while_pages_are_written_is_one_line(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(plugin, "open", open_or_fail, raising=False)
+    monkeypatch.setattr(writer, "open", open_or_fail, raising=False)
     result = invoke(example, "build")
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert result.output == (

@@ -10,7 +10,8 @@ import click
 from ..diagnostics import FORMATTERS, Diagnostic, count_errors, sort_diagnostics, warning
 from ..mkdocs_config import validate_mkdocs_config
 from ..model import Settings
-from ..model.settings import config_key_lines, is_init_placeholder_url, read_config
+from ..model.configfile import config_key_lines, read_config
+from ..model.settings import is_init_placeholder_url
 from ..project import ConfigProblem, load_project
 from .options import clock, config_option, now_option, strict_option
 

@@ -10,7 +10,7 @@ from typing import NoReturn
 import click
 
 from ..diagnostics import Diagnostic, count_errors, format_text
-from ..model.settings import plugin_options, read_config
+from ..model.configfile import plugin_options, read_config
 from ..notify.config import (
     Channel,
     EmailChannel,

@@ -382,13 +382,13 @@ def notify_lines(config_path: Path) -> dict[tuple[str | int, ...], int]:
     """1-based line of every key and list item below the plugin's `notify:`, by key path."""
     import yaml
 
-    from ..model.settings import _plugin_node
+    from ..model.configfile import plugin_node
 
     try:
         node = yaml.compose(config_path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
-    options = _plugin_node(node)
+    options = plugin_node(node)
     if not isinstance(options, yaml.MappingNode):
         return {}
     for key, value in options.value:
