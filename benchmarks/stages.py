@@ -97,7 +97,7 @@ def measure(root: Path, cache_dir: Path) -> dict[str, float]:
         rendering._render_memoized.cache_clear()
         result["markdown baseline"] = seconds(render)
     for label in ("empty", "warm"):
-        with cache.used_by_build(cache_dir):
+        with cache.used_by_build(cache_dir, rendering.FINGERPRINT):
             result[f"load {label} cache"] = seconds(load)
             result[f"markdown {label} cache"] = seconds(render)
     return result

@@ -22,11 +22,11 @@ from .clock import OutOfRange, resolve_now
 from .diagnostics import Diagnostic, count_errors, error, sort_diagnostics
 from .leakguard import TreeGuard, relative_files
 from .mkdocs_config import validate_mkdocs_config
-from .model import Settings, load_settings
+from .model import Project, Settings, load_settings
 from .model.configfile import read_config
 from .plan import CLOCK_WARNINGS, BuildPlan
 from .plugin import StatusPressPlugin
-from .project import ConfigProblem, Project, load_project
+from .project import ConfigProblem, load_project
 from .publish import (
     Published,
     Reuse,
@@ -102,6 +102,7 @@ def build_site(
     started = time.perf_counter()
     config_path = Path(config_path)
     from .cache import used_by_build
+    from .markdown import FINGERPRINT
 
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
     clock = _clock(now, settings)
@@ -109,7 +110,7 @@ def build_site(
     cache_dir = config_path.parent / settings.cache_dir
     try:
         # Before loading: files are cached too.
-        with _fewer_collections(), used_by_build(cache_dir, config_path.parent):
+        with _fewer_collections(), used_by_build(cache_dir, FINGERPRINT, config_path.parent):
             config = _mkdocs_config(config_path, strict)
             # One for the whole build; what Jinja makes of the templates is kept beside the key.
             env = page_environment(config.theme.get_env(), private_folder("templates"))

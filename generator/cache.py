@@ -378,16 +378,17 @@ def opened(directory: Path, fingerprint: str) -> Iterator[RenderCache]:
 
 
 @contextmanager
-def used_by_build(directory: Path, site_root: Path | None = None) -> Iterator[None]:
+def used_by_build(
+    directory: Path, markdown_fingerprint: str, site_root: Path | None = None
+) -> Iterator[None]:
     """Both caches for one build: front matter and Markdown from `directory`, saved after.
-    `site_root`: the folder of mkdocs.yml, where the cache key must not be kept."""
-    from .markdown import FINGERPRINT
-
+    `markdown_fingerprint`: the renderer's (markdown.FINGERPRINT); `site_root`: the folder of
+    mkdocs.yml, where the cache key must not be kept."""
     start_build(directory, *([site_root] if site_root is not None else []))
     sources = SourceCache(directory / SOURCES_FILE, source_fingerprint())
     with ExitStack() as stack:
         stack.enter_context(_opened(sources, _active_sources))
-        stack.enter_context(opened(directory, FINGERPRINT))
+        stack.enter_context(opened(directory, markdown_fingerprint))
         yield
 
 

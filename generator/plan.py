@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from .cache import OutputCache
     from .leakguard import TreeGuard
-    from .project import Project
+    from .model import Project
     from .publish import Reuse
 
 # Warnings that only say what the clock says (a promise is overdue): outside MkDocs' loggers,

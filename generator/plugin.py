@@ -19,10 +19,11 @@ from mkdocs.structure.files import File, Files
 from .clock import OutOfRange, resolve_now
 from .diagnostics import Diagnostic, count_errors, format_text
 from .leakguard import scan_tree
+from .model import Project
 from .model.load import loose_files
 from .model.settings import example_clock
 from .plan import CLOCK_WARNINGS, BuildPlan
-from .project import ConfigProblem, Project, load_project
+from .project import ConfigProblem, load_project
 from .publish import Stamp
 from .writer import PageWriter, write_all
 

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, sort_diagnostics
-from .model import Settings, Site, load_settings, load_site
+from .model import Project, Settings, load_settings, load_site
 
 if TYPE_CHECKING:
     from .records import IncidentRecords
-
-
-@dataclass(frozen=True)
-class Project:
-    root: Path
-    config_path: Path
-    settings: Settings
-    site: Site
-    diagnostics: tuple[Diagnostic, ...]  # loading and lint, sorted
 
 
 class ConfigProblem(Exception):

@@ -24,7 +24,7 @@ from .cache import OutputCache, read_sealed, write_sealed
 from .clock import format_duration, iso
 from .diagnostics import Diagnostic, error
 from .forking import SharedCounter, can_fork, helper_pool
-from .model import Incident, Site
+from .model import Incident, Project, Site
 from .model.types import ETA_UNKNOWN
 from .pages import (
     Page,
@@ -34,7 +34,6 @@ from .pages import (
     incident_page_names,
     incident_pages,
 )
-from .project import Project
 
 if TYPE_CHECKING:
     from .leakguard import GuardState, TreeGuard

@@ -249,7 +249,7 @@ def test_front_matter_cache_loads_the_same_site_and_diagnostics(
     expected = load(site_root)
     cache_dir = tmp_path / "cache"
     for _ in range(2):
-        with cache.used_by_build(cache_dir):
+        with cache.used_by_build(cache_dir, rendering.FINGERPRINT):
             assert load(site_root) == expected
     stored = cache.decode_json(
         (cache_dir / cache.SOURCES_FILE).read_bytes(), cache.source_fingerprint()
@@ -262,12 +262,12 @@ def test_damaged_front_matter_cache_is_ignored(site_root: Path, tmp_path: Path) 
 
     write_files(site_root, BAD_FILES)
     expected = load(site_root)
-    with cache.used_by_build(tmp_path):
+    with cache.used_by_build(tmp_path, rendering.FINGERPRINT):
         load(site_root)
     path = tmp_path / cache.SOURCES_FILE
     for damage in (damage_truncated, damage_flipped_byte, damage_garbage):
         path.write_bytes(damage(path.read_bytes()))
-        with cache.used_by_build(tmp_path):
+        with cache.used_by_build(tmp_path, rendering.FINGERPRINT):
             assert load(site_root) == expected
 
 
@@ -291,7 +291,7 @@ def test_front_matter_from_the_cache_is_the_parsed_one(
     expected = split_front_matter("x.md", text)
     with tempfile.TemporaryDirectory() as directory:
         for _ in range(2):  # parsed and stored, then read back from the file
-            with cache.used_by_build(Path(directory)):
+            with cache.used_by_build(Path(directory), rendering.FINGERPRINT):
                 assert cache.front_matter("x.md", text, split_front_matter) == expected
         stored = cache.decode_json(
             (Path(directory) / cache.SOURCES_FILE).read_bytes(), cache.source_fingerprint()

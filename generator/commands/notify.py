@@ -10,6 +10,7 @@ from typing import NoReturn
 import click
 
 from ..diagnostics import Diagnostic, count_errors, format_text
+from ..model import Project
 from ..model.configfile import plugin_options, read_config
 from ..notify.config import (
     Channel,
@@ -24,7 +25,7 @@ from ..notify.live import FeedProblem, entry_ids, fetch_live_feed, live_feed_url
 from ..notify.message import plain_text
 from ..notify.plan import Plan, plan_chosen, plan_new, read_built_feed
 from ..notify.send import deliver
-from ..project import ConfigProblem, Project, load_project
+from ..project import ConfigProblem, load_project
 from .options import clock, config_option, now_option
 
 NOTHING_SENT = "Nothing was sent."

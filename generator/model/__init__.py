@@ -10,6 +10,7 @@ from .derive import (
     site_at,
 )
 from .load import load_site
+from .project import Project
 from .settings import load_settings, settings_from
 from .types import (
     ActionItem,
@@ -35,6 +36,7 @@ __all__ = [
     "Kind",
     "Phase",
     "Postmortem",
+    "Project",
     "Settings",
     "Site",
     "Update",
