@@ -68,45 +68,90 @@ def _format_entries(
     return _render_feed(site, spec, entries(), kind)
 
 
-def feed_specs(site: Site) -> list[FeedSpec]:
-    name = site.settings.site_name
-    recent = most_recent_first(site)  # once for the site and every component's feed
-    # An incident is in the site's feed and in each of its components': written once.
-    history_entries = partial(_history_entries, contents={})
-    specs = [
-        FeedSpec(
-            "history",
-            f"{name} – incident history",
-            ("atom", "rss"),
-            lambda s: history_items(recent),
-            history_entries,
-        ),
-        FeedSpec(
-            "updates",
-            f"{name} – every update",
-            ("atom", "rss"),
-            lambda s: update_items(recent),
-            update_entries,
-        ),
-        FeedSpec(
-            "postmortems", f"{name} – postmortems", ("atom",), postmortem_items, postmortem_entries
-        ),
+@dataclass(frozen=True)
+class Feed:
+    """A feed of the site: where it is, what it is called, and what it shows."""
+
+    path: str  # without extension
+    label: str  # what a page's link to it says, e.g. "Incident history"
+    title: str  # what the feed calls itself after the site's name
+    formats: tuple[str, ...]  # "atom", "rss"
+    # What it shows, newest first, at most LIMIT: from the site and its incidents, most
+    # recently active first (most_recent_first, found once for every feed).
+    choose: Callable[[Site, list[Incident]], list[Item]]
+    # Its entries; the dict holds the incidents' contents, written once for all feeds.
+    make: Callable[[Site, list[Item], dict[str, str]], list[Entry]]
+
+
+SITE_FEEDS = (
+    Feed(
+        "history",
+        "Incident history",
+        "incident history",
+        ("atom", "rss"),
+        lambda site, recent: history_items(recent),
+        lambda site, items, contents: _history_entries(site, items, contents),
+    ),
+    Feed(
+        "updates",
+        "Every update",
+        "every update",
+        ("atom", "rss"),
+        lambda site, recent: update_items(recent),
+        lambda site, items, contents: update_entries(site, items),
+    ),
+    Feed(
+        "postmortems",
+        "Postmortems",
+        "postmortems",
+        ("atom",),
+        lambda site, recent: postmortem_items(site),
+        lambda site, items, contents: postmortem_entries(site, items),
+    ),
+)
+MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+FORMAT_NAMES = {"atom": "Atom", "rss": "RSS"}
+
+
+def component_feed(component_id: str, name: str) -> Feed:
+    """The incident history of one component, linked from that component's page."""
+    return Feed(
+        f"components/{component_id}/history",
+        name,
+        name,
+        ("atom",),
+        lambda site, recent: history_items(recent, component_id),
+        lambda site, items, contents: _history_entries(site, items, contents),
+    )
+
+
+def page_links(component: tuple[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """(media type, title, path) of the feeds a page links to: the site's, and on a
+    component's page (`component`: its id and name) the component's."""
+    feeds = [*SITE_FEEDS, *([component_feed(*component)] if component else [])]
+    return [
+        (MEDIA_TYPES[kind], f"{feed.label} ({FORMAT_NAMES[kind]})", f"{feed.path}.{kind}")
+        for feed in feeds
+        for kind in feed.formats
     ]
-    for component in site.settings.components:
-        specs.append(
-            FeedSpec(
-                f"components/{component.id}/history",
-                f"{name} – {component.name}",
-                ("atom",),
-                _history_of(recent, component.id),
-                history_entries,
-            )
-        )
-    return specs
 
 
-def _history_of(recent: list[Incident], component_id: str) -> Callable[[Site], list[Item]]:
-    return lambda _site: history_items(recent, component_id)
+def feed_specs(site: Site) -> list[FeedSpec]:
+    """Every feed of the site, ready to render."""
+    recent = most_recent_first(site)
+    contents: dict[str, str] = {}
+    components = [component_feed(c.id, c.name) for c in site.settings.components]
+    return [_spec(site, feed, recent, contents) for feed in (*SITE_FEEDS, *components)]
+
+
+def _spec(site: Site, feed: Feed, recent: list[Incident], contents: dict[str, str]) -> FeedSpec:
+    return FeedSpec(
+        feed.path,
+        f"{site.settings.site_name} – {feed.title}",
+        feed.formats,
+        lambda s: feed.choose(s, recent),
+        lambda s, items: feed.make(s, items, contents),
+    )
 
 
 def _render_feed(site: Site, spec: FeedSpec, entries: list[Entry], kind: str) -> bytes:

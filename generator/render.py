@@ -39,12 +39,6 @@ if TYPE_CHECKING:
     from .leakguard import GuardState, TreeGuard
 
 SITEMAP = "sitemap.xml"
-FEEDS = (
-    ("application/atom+xml", "Incident history (Atom)", "history.atom"),
-    ("application/rss+xml", "Incident history (RSS)", "history.rss"),
-    ("application/atom+xml", "Every update (Atom)", "updates.atom"),
-    ("application/atom+xml", "Postmortems (Atom)", "postmortems.atom"),
-)
 
 
 def page_environment(
@@ -484,23 +478,16 @@ def _render_page(
     is_404 = page.output == "404.html"
     site_path = urlsplit(site_url).path or "/"
     base = site_path if is_404 else "../" * page.depth
-    feeds = [{"type": t, "title": title, "href": f"{base}{href}"} for t, title, href in FEEDS]
-    if page.template == "component.html":
-        component_id = page.path.split("/")[1]
-        feeds.append(
-            {
-                "type": "application/atom+xml",
-                "title": f"{page.title} (Atom)",
-                "href": f"{base}components/{component_id}/history.atom",
-            }
-        )
+    component = (page.path.split("/")[1], page.title) if page.template == "component.html" else None
+    links = feeds.page_links(component)
+    feed_links = [{"type": t, "title": title, "href": f"{base}{path}"} for t, title, path in links]
     context: dict[str, Any] = {
         **page.context,
         "base": base,
         "index": "" if directory_urls else "index.html",
         "page_path": page.path,
         "page_title": page.title,
-        "feeds": feeds,
+        "feeds": feed_links,
         "canonical": f"{site_url.rstrip('/')}/{page.path}" if site_url and not is_404 else "",
         "inline_css": css if page.path == "" else "",
         "site_root": site_path,

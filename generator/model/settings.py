@@ -19,26 +19,6 @@ from .types import Component, Settings, UptimeWeights
 
 COMPONENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 LEVELS = ("error", "warning", "off")
-OPTION_KEYS = (
-    "company",
-    "timezone",
-    "uptime_days",
-    "components",
-    "lint",
-    "lint_thresholds",
-    "forbidden_patterns",
-    "private_emails",
-    "uptime_weights",
-    "feed_id_authority",
-    "recent_days",
-    "history_page_size",
-    "postmortem_due_days",
-    "max_file_bytes",
-    "allow_raw_html",
-    "notify",
-    "cache_dir",
-    "example",
-)
 COMPONENT_KEYS = ("id", "name", "group", "description", "start_date")
 
 
@@ -480,6 +460,7 @@ _CHECKS = {
     "cache_dir": _required_text,
     "example": _example,
 }
+OPTION_KEYS = tuple(_CHECKS)  # every option statuspress reads, each with its check
 _HINTS = {
     "components": "list components as '- id: api' with 'name:', and optionally 'group:' and "
     "'description:'",
