@@ -149,7 +149,8 @@ class IncidentRecords:
             )
             for folder in entries
         ]
-        missing = [i for i, entry in enumerate(found) if entry is not None and entry.key == b""]
+        unkeyed = {i: e for i, e in enumerate(found) if e is not None and e.key == b""}
+        missing = list(unkeyed)
         worker = _Worker(
             root,
             settings,
@@ -158,7 +159,7 @@ class IncidentRecords:
             self.now,
             self.directory_urls,
             [entries[i] for i in missing],
-            frozenset(n for n, i in enumerate(missing) if not found[i].content),
+            frozenset(n for n, entry in enumerate(unkeyed.values()) if not entry.content),
         )
         unrecorded: dict[int, Record] = {}  # computed, but its files could not be hashed
         for index, (content, record) in zip(missing, worker.run(), strict=True):
