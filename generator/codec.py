@@ -28,9 +28,12 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import operator
 import sys
+import types
+import typing
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import Enum
 from typing import Any
@@ -45,7 +48,7 @@ _Encoder = Callable[[Any], Any]
 
 
 class Codec:
-    """Values made of `types` (frozen dataclasses and enums) and plain values, as JSON."""
+    """Values made of `types` (dataclasses and enums) and plain values, as JSON."""
 
     def __init__(self, types: Iterable[type]) -> None:
         self.builders: dict[str, _Builder] = dict(_PLAIN_BUILDERS)
@@ -61,7 +64,9 @@ class Codec:
             timedelta: _timedelta,
             timezone: _timezone,
         }
-        for kind in types:
+        kinds = tuple(types)
+        self.types = {kind.__name__: kind for kind in kinds}
+        for kind in kinds:
             self._register(kind)
 
     def _register(self, kind: type) -> None:
@@ -72,9 +77,11 @@ class Codec:
             self.builders[tag] = _member_builder(kind)
             self.encoders[kind] = _member_encoder(tag)
         elif dataclasses.is_dataclass(kind) and "__dict__" in dir(kind):
+            hints = typing.get_type_hints(kind)
             names = tuple(f.name for f in dataclasses.fields(kind))
-            self.builders[tag] = _dataclass_builder(kind, names)
-            self.encoders[kind] = self._dataclass_encoder(tag, names)
+            schemas = [self._schema(hints[name], f"{tag}.{name}") for name in names]
+            self.builders[tag] = _dataclass_builder(kind, names, schemas)
+            self.encoders[kind] = _dataclass_encoder(tag, names, schemas)
         else:
             raise TypeError(f"{kind.__qualname__} is no enum or dataclass with a __dict__")
 
@@ -126,11 +133,178 @@ class Codec:
             "{": [part for pair in value.items() for part in (encode(pair[0]), encode(pair[1]))]
         }
 
-    def _dataclass_encoder(self, tag: str, names: tuple[str, ...]) -> _Encoder:
-        def encoder(value: Any) -> Any:
-            return {tag: [self.encode(getattr(value, name)) for name in names]}
+    def _schema(self, hint: Any, where: str) -> Schema:
+        """How a dataclass field annotated `hint` is written and read: untagged where the
+        annotation says what the value is, which is most of the speed of decoding."""
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if hint in _JSON_TYPES:
+            return Schema(_same, (hint,))
+        if hint is Any or hint is object:
+            return Schema(self.encode, None)
+        if origin in (types.UnionType, typing.Union):
+            return self._union(args, where)
+        if hint in (datetime, date, bytes):
+            return _SCALARS[hint]
+        if isinstance(hint, type) and issubclass(hint, Enum) and hint.__name__ in self.types:
+            # A lookup made in C: an unknown or unhashable value raises, and `loads` says so.
+            return Schema(_value, hint._value2member_map_.__getitem__)
+        if dataclasses.is_dataclass(hint) and self.types.get(hint.__name__) is hint:
+            return Schema(self.encode, (hint,))  # tagged: the object hook builds it
+        if origin is tuple and args[1:] == (Ellipsis,):
+            return _sequence(tuple, self._schema(args[0], where))
+        if origin is frozenset and len(args) == 1:
+            return _sequence(frozenset, self._schema(args[0], where))
+        if origin in (dict, Mapping) and len(args) == 2:
+            return _mapping(self._schema(args[0], where), self._schema(args[1], where))
+        raise TypeError(f"{where}: the codec has no form for {hint!r}")
 
-        return encoder
+    def _union(self, args: tuple[Any, ...], where: str) -> Schema:
+        others = [arg for arg in args if arg is not type(None)]
+        if len(others) == 1:
+            inner = self._schema(others[0], where)
+            if isinstance(inner.read, tuple):
+                return Schema(inner.write, (*inner.read, type(None)))
+            return Schema(_or_none(inner.write), _or_none(inner.read))
+        if not all(self._known(arg) for arg in args):
+            raise TypeError(f"{where}: the codec has no form for a union of {args!r}")
+        # Tagged where need be, then checked: each member is a plain value or a tagged one.
+        return Schema(self.encode, args)
+
+    def _known(self, kind: Any) -> bool:
+        """A class whose values are JSON's own or tagged."""
+        return isinstance(kind, type) and (
+            kind in _JSON_TYPES or kind in self.encoders or self.types.get(kind.__name__) is kind
+        )
+
+
+class Schema(typing.NamedTuple):
+    """A field's form: `write` makes what JSON holds of a value; `read` makes the value
+    again, or is the tuple of types it must be (JSON's own or built by the object hook),
+    or None for any value the codec makes."""
+
+    write: Callable[[Any], Any]
+    read: Callable[[Any], Any] | tuple[type, ...] | None
+
+
+_JSON_TYPES = (str, int, float, bool, type(None))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _value(member: Enum) -> Any:
+    return member.value
+
+
+def _or_none(convert: Any) -> Any:
+    if convert is _read_datetime:
+        return _read_datetime_or_none  # the most frequent: one call the fewer
+    return lambda value: None if value is None else convert(value)
+
+
+def _sequence(kind: type, item: Schema) -> Schema:
+    write_item = item.write
+    read_item = item.read
+
+    def write(value: Any) -> Any:
+        if type(value) is not kind:
+            raise CodecError(f"{type(value).__name__} where a {kind.__name__} belongs")
+        return [write_item(part) for part in value]
+
+    if isinstance(read_item, tuple) or read_item is None:
+        allowed = frozenset(read_item) if read_item is not None else None
+
+        def read(body: Any) -> Any:
+            if type(body) is not list:
+                raise CodecError(f"no {kind.__name__}")
+            if allowed is not None and not allowed.issuperset(map(type, body)):
+                raise CodecError(f"a {kind.__name__} holding a value not allowed there")
+            return kind(body)
+
+    else:
+        convert = read_item
+
+        def read(body: Any) -> Any:
+            if type(body) is not list:
+                raise CodecError(f"no {kind.__name__}")
+            return kind([convert(part) for part in body])
+
+    return Schema(write, read)
+
+
+def _mapping(key: Schema, value: Schema) -> Schema:
+    write_key, write_value = key.write, value.write
+    read_key, read_value = key.read, value.read
+
+    def write(mapping: Any) -> Any:
+        if not isinstance(mapping, Mapping):
+            raise CodecError(f"{type(mapping).__name__} where a mapping belongs")
+        return [
+            part for pair in mapping.items() for part in (write_key(pair[0]), write_value(pair[1]))
+        ]
+
+    keys = frozenset(read_key) if isinstance(read_key, tuple) else None
+    values = frozenset(read_value) if isinstance(read_value, tuple) else None
+
+    def read(body: Any) -> Any:
+        if type(body) is not list or len(body) % 2:
+            raise CodecError("no mapping: not keys and values")
+        found_keys, found_values = body[0::2], body[1::2]
+        if keys is not None and not keys.issuperset(map(type, found_keys)):
+            raise CodecError("a mapping with a key not allowed there")
+        if values is not None and not values.issuperset(map(type, found_values)):
+            raise CodecError("a mapping with a value not allowed there")
+        if callable(read_key):
+            found_keys = map(read_key, found_keys)
+        if callable(read_value):
+            found_values = map(read_value, found_values)
+        return dict(zip(found_keys, found_values, strict=True))
+
+    return Schema(write, read)
+
+
+def _dataclass_encoder(tag: str, names: tuple[str, ...], schemas: list[Schema]) -> _Encoder:
+    writers = tuple(zip(names, (schema.write for schema in schemas), strict=True))
+
+    def encoder(value: Any) -> Any:
+        return {tag: [write(getattr(value, name)) for name, write in writers]}
+
+    return encoder
+
+
+def _dataclass_builder(kind: type, names: tuple[str, ...], schemas: list[Schema]) -> _Builder:
+    count = len(names)
+    make = object.__new__
+    # Fields that must be of the same few types are checked together, in one set operation.
+    by_types: dict[frozenset[type], list[int]] = {}
+    for i, schema in enumerate(schemas):
+        if isinstance(schema.read, tuple):
+            by_types.setdefault(frozenset(schema.read), []).append(i)
+    checks = tuple((allowed, _getter(indexes)) for allowed, indexes in by_types.items())
+    converts = tuple((i, s.read) for i, s in enumerate(schemas) if callable(s.read))
+
+    def builder(body: Any) -> Any:
+        if type(body) is not list or len(body) != count:
+            raise CodecError(f"no {kind.__name__}: not its {count} fields")
+        for allowed, fields in checks:
+            if not allowed.issuperset(map(type, fields(body))):
+                raise CodecError(f"a {kind.__name__} with a field of a type not allowed there")
+        for i, convert in converts:
+            body[i] = convert(body[i])
+        made = make(kind)
+        made.__dict__.update(zip(names, body, strict=True))
+        return made
+
+    return builder
+
+
+def _getter(indexes: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """What takes the items at `indexes` of a list, as a tuple (of one, for one index)."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda body: (body[index],)
+    return operator.itemgetter(*indexes)
 
 
 def _list_body(body: Any) -> list[Any]:
@@ -220,20 +394,6 @@ def _member_encoder(tag: str) -> _Encoder:
     return lambda member: {tag: member.value}
 
 
-def _dataclass_builder(kind: type, names: tuple[str, ...]) -> _Builder:
-    count = len(names)
-    make = object.__new__
-
-    def builder(body: Any) -> Any:
-        if type(body) is not list or len(body) != count:
-            raise CodecError(f"no {kind.__name__}: not its {count} fields")
-        made = make(kind)
-        made.__dict__.update(zip(names, body, strict=True))
-        return made
-
-    return builder
-
-
 def _bytes(value: bytes) -> Any:
     return {"b": base64.b64encode(value).decode("ascii")}
 
@@ -281,6 +441,44 @@ def _timezone(value: timezone) -> Any:
     plain = timezone(offset).tzname(None) == name
     return {"z": [_timedelta(offset), None if plain else name]}
 
+
+def _datetime_field(value: Any) -> Any:
+    if type(value) is not datetime:
+        raise CodecError(f"{type(value).__name__} where a datetime belongs")
+    return value.isoformat() if value.fold == 0 and _plain_zone(value.tzinfo) else _datetime(value)
+
+
+def _read_datetime(body: Any) -> datetime:
+    if type(body) is datetime:  # one with a named zone, tagged
+        return body
+    return datetime.fromisoformat(_str_body(body))
+
+
+def _read_datetime_or_none(body: Any) -> datetime | None:
+    if body is None:
+        return None
+    if type(body) is datetime:
+        return body
+    return datetime.fromisoformat(_str_body(body))
+
+
+def _date_field(value: Any) -> Any:
+    if type(value) is not date:
+        raise CodecError(f"{type(value).__name__} where a date belongs")
+    return value.isoformat()
+
+
+def _bytes_field(value: Any) -> Any:
+    if type(value) is not bytes:
+        raise CodecError(f"{type(value).__name__} where bytes belong")
+    return base64.b64encode(value).decode("ascii")
+
+
+_SCALARS = {
+    datetime: Schema(_datetime_field, _read_datetime),
+    date: Schema(_date_field, lambda body: date.fromisoformat(_str_body(body))),
+    bytes: Schema(_bytes_field, lambda body: base64.b64decode(_str_body(body), validate=True)),
+}
 
 _LENGTH = "I"  # unsigned, 32 bits on every platform statuspress runs on
 
