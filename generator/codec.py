@@ -125,7 +125,7 @@ class Codec:
         return {"[": [self.encode(item) for item in value]}
 
     def _frozenset(self, value: frozenset[Any]) -> Any:
-        return {"f": [self.encode(item) for item in value]}
+        return {"f": [self.encode(item) for item in _in_order(value)]}
 
     def _dict(self, value: dict[Any, Any]) -> Any:
         encode = self.encode
@@ -210,7 +210,7 @@ def _sequence(kind: type, item: Schema) -> Schema:
     def write(value: Any) -> Any:
         if type(value) is not kind:
             raise CodecError(f"{type(value).__name__} where a {kind.__name__} belongs")
-        return [write_item(part) for part in value]
+        return [write_item(part) for part in (_in_order(value) if kind is frozenset else value)]
 
     if isinstance(read_item, tuple) or read_item is None:
         allowed = frozenset(read_item) if read_item is not None else None
@@ -228,9 +228,17 @@ def _sequence(kind: type, item: Schema) -> Schema:
         def read(body: Any) -> Any:
             if type(body) is not list:
                 raise CodecError(f"no {kind.__name__}")
-            return kind([convert(part) for part in body])
+            return kind(map(convert, body))
 
     return Schema(write, read)
+
+
+def _in_order(items: frozenset[Any]) -> list[Any]:
+    """A set's items sorted, where they can be, so that equal records give equal files."""
+    try:
+        return sorted(items)
+    except TypeError:
+        return list(items)
 
 
 def _mapping(key: Schema, value: Schema) -> Schema:
