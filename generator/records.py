@@ -440,9 +440,10 @@ class _Packs:
         }
         # A folder that cannot be written, or a record holding a value the codec does not
         # know, only costs time: the month is computed afresh next time.
-        with contextlib.suppress(OSError, CodecError):
-            write_sealed(self.pages.path(month), PAGES_MAGIC, pages_payload(pages))
-            write_sealed(self._path(month), MAGIC, CODEC.dumps(packed))
+        with contextlib.suppress(OSError, CodecError, OverflowError):
+            pages_data, packed_data = pages_payload(pages), CODEC.dumps(packed)
+            write_sealed(self.pages.path(month), PAGES_MAGIC, pages_data)
+            write_sealed(self._path(month), MAGIC, packed_data)
 
     def _prune(self, months: set[str]) -> None:
         for month in self.found - months:
@@ -630,19 +631,17 @@ def decode_record(data: bytes) -> Record:
     """The record `encode_record` sealed; RecordError for anything else."""
     try:
         head, *pages = unframe(verified(data))
-    except CodecError as exc:
-        raise RecordError(str(exc)) from None
-    record = value_from(head)
-    if not isinstance(record, Record) or len(pages) % 2:
-        raise RecordError("not a record")
-    outputs = iter(pages)
-    return replace(
-        record,
-        pages={
-            path.decode("utf-8", "surrogateescape"): page
+        record = value_from(head)
+        outputs = iter(pages)
+        paths = {
+            path.decode("utf-8", "surrogatepass"): page
             for path, page in zip(outputs, outputs, strict=True)
-        },
-    )
+        }
+    except ValueError as exc:  # a CodecError, a RecordError, text that is no UTF-8
+        raise RecordError(str(exc)) from None
+    if not isinstance(record, Record):
+        raise RecordError("not a record")
+    return replace(record, pages=paths)
 
 
 def pages_payload(pages: Pages) -> bytes:
@@ -663,9 +662,9 @@ def pages_from(payload: bytes) -> Pages:
         pages: Pages = {}
         for folder in parts:
             key, count = next(parts), int(next(parts).decode("ascii"))
-            pages[folder.decode("utf-8", "surrogateescape")] = (
+            pages[folder.decode("utf-8", "surrogatepass")] = (
                 key,
-                {next(parts).decode("utf-8", "surrogateescape"): next(parts) for _ in range(count)},
+                {next(parts).decode("utf-8", "surrogatepass"): next(parts) for _ in range(count)},
             )
     except (CodecError, StopIteration, ValueError) as exc:
         raise RecordError(f"not a pages file: {exc}") from None
@@ -673,7 +672,7 @@ def pages_from(payload: bytes) -> Pages:
 
 
 def _utf8(text: str) -> bytes:
-    return text.encode("utf-8", "surrogateescape")
+    return text.encode("utf-8", "surrogatepass")
 
 
 class RecordError(ValueError):
