@@ -1,26 +1,29 @@
 """The explicit codecs of the incident records kept in the cache folder: nothing in a file
 can make anything but statuspress's own model types and plain values, and no code is run.
 
-`Codec`: JSON in which every value JSON has no form for is an object with one key, its tag,
-naming what to make of the tag's body:
+`Codec`: JSON. A registered dataclass is `{"Update": [its fields' values, in order]}` and
+each field is written as its annotation says, untagged: a datetime as its ISO text, an enum
+member as its value, a tuple or frozenset as an array, a dict as an array of keys and values
+in turn, bytes as base64, a nested dataclass tagged again. A value the annotation does not
+pin down (`Any`, a union of several types) is tagged, an object with one key naming what to
+make of its body:
 
     {"(": [...]}  a tuple        {"[": [...]}  a list         {"f": [...]}  a frozenset
     {"{": [key, value, key, value, ...]}  a dict (of any keys)
     {"b": "base64"}  bytes       {"D": "2026-11-20"}  a date
     {"T": "2026-11-20T14:05:00+00:00"}  a datetime; {"T+": [naive, zone, fold]} when its
-    zone is a named one; {"t": ...} and {"t+": ...} a time, alike
+    zone has a name of its own or its fold is 1; {"t": ...} and {"t+": ...} a time, alike
     {"td": [days, seconds, microseconds]}  a timedelta; {"z": [timedelta, name]} a timezone
-    {"Update": [values of its fields, in order]}  a registered dataclass
     {"Impact": "major"}  a registered enum's member, by value
 
-Strings, numbers, true, false and null are JSON's own; a JSON array is only ever a tag's
-body. Decoding is a single pass of the C JSON parser, whose object hook makes each value
-from its parts, already made: a registered dataclass gets its fields as its own `__dict__`,
-as a copy would, without running any of its code. A tag not in this list or in the
-registry, or a body of the wrong shape, is a CodecError.
+Decoding is one pass of the C JSON parser, whose object hook makes each tagged value from
+its parts, already made: a dataclass's fields are checked against their annotations (by
+type, in set operations) or read by them, then become its `__dict__`, as a copy would, with
+none of its code run. A tag not in this list or the registry, a value of a type its field
+does not allow, or a body of the wrong shape is a CodecError.
 
 `frame`/`unframe`: byte strings, most of them rendered pages, as a count, their lengths and
-their bytes one after another: no copy of a page is decoded but its own slice.
+their bytes one after another: a page is read as one slice, with nothing to unescape.
 """
 
 from __future__ import annotations
@@ -138,7 +141,7 @@ class Codec:
         annotation says what the value is, which is most of the speed of decoding."""
         origin, args = typing.get_origin(hint), typing.get_args(hint)
         if hint in _JSON_TYPES:
-            return Schema(_same, (hint,))
+            return Schema(_checked((hint,), _same), (hint,))
         if hint is Any or hint is object:
             return Schema(self.encode, None)
         if origin in (types.UnionType, typing.Union):
@@ -147,9 +150,9 @@ class Codec:
             return _SCALARS[hint]
         if isinstance(hint, type) and issubclass(hint, Enum) and hint.__name__ in self.types:
             # A lookup made in C: an unknown or unhashable value raises, and `loads` says so.
-            return Schema(_value, hint._value2member_map_.__getitem__)
+            return Schema(_checked((hint,), _value), hint._value2member_map_.__getitem__)
         if dataclasses.is_dataclass(hint) and self.types.get(hint.__name__) is hint:
-            return Schema(self.encode, (hint,))  # tagged: the object hook builds it
+            return Schema(_checked((hint,), self.encode), (hint,))  # tagged: the hook builds it
         if origin is tuple and args[1:] == (Ellipsis,):
             return _sequence(tuple, self._schema(args[0], where))
         if origin is frozenset and len(args) == 1:
@@ -163,12 +166,13 @@ class Codec:
         if len(others) == 1:
             inner = self._schema(others[0], where)
             if isinstance(inner.read, tuple):
-                return Schema(inner.write, (*inner.read, type(None)))
+                allowed = (*inner.read, type(None))
+                return Schema(_checked(allowed, self.encode), allowed)
             return Schema(_or_none(inner.write), _or_none(inner.read))
         if not all(self._known(arg) for arg in args):
             raise TypeError(f"{where}: the codec has no form for a union of {args!r}")
         # Tagged where need be, then checked: each member is a plain value or a tagged one.
-        return Schema(self.encode, args)
+        return Schema(_checked(args, self.encode), args)
 
     def _known(self, kind: Any) -> bool:
         """A class whose values are JSON's own or tagged."""
@@ -191,6 +195,19 @@ _JSON_TYPES = (str, int, float, bool, type(None))
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _checked(allowed: tuple[type, ...], write: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`write`, for values of the `allowed` types alone: a field holding another type (an
+    int where its annotation says float) is not written, rather than read back as other
+    than it was (then the record is only made afresh next time)."""
+
+    def checked(value: Any) -> Any:
+        if type(value) not in allowed:
+            raise CodecError(f"{type(value).__name__} is not allowed in a field of {allowed}")
+        return write(value)
+
+    return checked
 
 
 def _value(member: Enum) -> Any:

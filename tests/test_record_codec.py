@@ -13,11 +13,14 @@ import dataclasses
 import logging
 import pickle
 import shutil
+import types
 import typing
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import EXAMPLE_NOW, REPO, copy_example, tree_bytes
@@ -25,7 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statuspress import cachekey, codec, records
 from statuspress.build import RECORDS_FOLDER, build_site
+from statuspress.diagnostics import Diagnostic, Severity
 from statuspress.model import load_settings, load_site
+from statuspress.model.types import UptimeWeights
 from test_records import spy
 
 from benchmarks import corpus
@@ -78,13 +83,13 @@ def strategy(hint: Any) -> st.SearchStrategy[Any]:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint is Any or hint is object:
         return ANYTHING
-    if origin in (typing.Union, __import__("types").UnionType):
+    if origin in (typing.Union, types.UnionType):
         return st.one_of([strategy(arg) for arg in args])
     if origin is tuple:
         return st.lists(strategy(args[0]), max_size=3).map(tuple)
     if origin is frozenset:
         return st.frozensets(strategy(args[0]), max_size=3)
-    if origin in (dict, typing.Mapping, __import__("collections.abc").abc.Mapping):
+    if origin in (dict, Mapping):
         return st.dictionaries(strategy(args[0]), strategy(args[1]), max_size=3)
     if hint is datetime:
         return DATETIMES
@@ -227,7 +232,7 @@ def test_the_codec_writes_nothing_it_could_not_read_back() -> None:
         with pytest.raises(codec.CodecError, match="not allowed"):
             CODEC.dumps({"x": value})
     with pytest.raises(codec.CodecError):  # a zone ISO 8601 cannot name
-        CODEC.dumps(datetime(2026, 1, 1, tzinfo=__import__("zoneinfo").ZoneInfo("Europe/Berlin")))
+        CODEC.dumps(datetime(2026, 1, 1, tzinfo=ZoneInfo("Europe/Berlin")))
 
 
 def build(root: Path, site: str = "site") -> dict[str, bytes]:
@@ -240,6 +245,27 @@ def cold(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, byte
     return root, build(root)
 
 
+def restored(cold: tuple[Path, dict[str, bytes]], tmp_path: Path) -> Path:
+    """The cold build's site root with its cache and without its site, as CI restores it."""
+    root = tmp_path / "root"
+    shutil.copytree(cold[0], root, symlinks=True)
+    shutil.rmtree(root / "site")
+    return root
+
+
+def built_with_one_warning(
+    root: Path, files: str, magic: bytes, payload: bytes, caplog: pytest.LogCaptureFixture
+) -> dict[str, bytes]:
+    """The site built after every record file matching `files` was made to hold `payload`,
+    sealed with this machine's key; the build must warn once."""
+    for path in sorted((root / ".statuspress-cache" / RECORDS_FOLDER).glob(files)):
+        path.write_bytes(cachekey.seal(magic, path.name, payload))
+    with caplog.at_level(logging.WARNING):
+        built = build(root)
+    assert len([r for r in caplog.records if WARNING in r.getMessage()]) == 1
+    return built
+
+
 @pytest.mark.parametrize("payload", CRAFTED.values(), ids=list(CRAFTED))
 def test_a_crafted_pack_is_ignored_with_one_warning_and_the_build_goes_cold(
     cold: tuple[Path, dict[str, bytes]],
@@ -248,16 +274,9 @@ def test_a_crafted_pack_is_ignored_with_one_warning_and_the_build_goes_cold(
     caplog: pytest.LogCaptureFixture,
     payload: bytes,
 ) -> None:
-    root = tmp_path / "root"
-    shutil.copytree(cold[0], root, symlinks=True)
-    shutil.rmtree(root / "site")
-    folder = root / ".statuspress-cache" / RECORDS_FOLDER
-    for path in sorted(folder.glob("*.pack")):
-        path.write_bytes(cachekey.seal(records.MAGIC, path.name, payload))
+    root = restored(cold, tmp_path)
     made = spy(monkeypatch)
-    with caplog.at_level(logging.WARNING):
-        assert build(root) == cold[1]
-    assert len([r for r in caplog.records if WARNING in r.getMessage()]) == 1
+    assert built_with_one_warning(root, "*.pack", records.MAGIC, payload, caplog) == cold[1]
     assert made[0].reused == 0 and made[0].computed == 8
 
 
@@ -276,15 +295,8 @@ def test_a_crafted_pages_file_is_ignored_and_its_pages_rendered_again(
     caplog: pytest.LogCaptureFixture,
     payload: bytes,
 ) -> None:
-    root = tmp_path / "root"
-    shutil.copytree(cold[0], root, symlinks=True)
-    shutil.rmtree(root / "site")
-    folder = root / ".statuspress-cache" / RECORDS_FOLDER
-    for path in sorted(folder.glob("*.pages")):
-        path.write_bytes(cachekey.seal(records.PAGES_MAGIC, path.name, payload))
-    with caplog.at_level(logging.WARNING):
-        assert build(root) == cold[1]
-    assert len([r for r in caplog.records if WARNING in r.getMessage()]) == 1
+    root = restored(cold, tmp_path)
+    assert built_with_one_warning(root, "*.pages", records.PAGES_MAGIC, payload, caplog) == cold[1]
 
 
 def test_reading_the_cache_unpickles_nothing(
@@ -292,9 +304,7 @@ def test_reading_the_cache_unpickles_nothing(
 ) -> None:
     """A rebuild with no live site reads every pack and pages file; with every way to
     unpickle made to fail, it still gives the cold build's bytes."""
-    root = tmp_path / "root"
-    shutil.copytree(cold[0], root, symlinks=True)
-    shutil.rmtree(root / "site")
+    root = restored(cold, tmp_path)
 
     def refuse(*args: object, **kwargs: object) -> typing.NoReturn:
         raise AssertionError("something was unpickled")
@@ -337,3 +347,13 @@ def test_time_values_keep_their_zone_and_fold() -> None:
         time(1, 2, fold=1),
     ):
         same(CODEC.loads(CODEC.dumps(value)), value)
+
+
+def test_a_field_holding_another_type_than_its_annotation_is_not_written() -> None:
+    """Read back, it would not be what was written: the record is made afresh instead."""
+    weights = UptimeWeights(major_outage=1)  # type: ignore[arg-type]  # an int, not a float
+    for value in (weights, Diagnostic("p", "1", "r", Severity.ERROR, "m")):  # type: ignore[arg-type]
+        with pytest.raises(codec.CodecError, match="not allowed"):
+            CODEC.dumps(value)
+    with pytest.raises(codec.CodecError, match="not allowed"):
+        CODEC.dumps(Diagnostic("p", 1, "r", "error", "m"))  # type: ignore[arg-type]
