@@ -103,13 +103,13 @@ class Codec:
             raise CodecError(f"not a record: {exc}") from None
 
     def _build(self, tagged: dict[str, Any]) -> Any:
-        if len(tagged) != 1:
-            raise CodecError("an object that is no tagged value")
-        ((tag, body),) = tagged.items()
-        builder = self.builders.get(tag)
-        if builder is None:
-            raise CodecError(f"unknown tag {tag!r}")
-        return builder(body)
+        if len(tagged) == 1:
+            for tag, body in tagged.items():
+                builder = self.builders.get(tag)
+                if builder is None:
+                    raise CodecError(f"unknown tag {tag!r}")
+                return builder(body)
+        raise CodecError("an object that is no tagged value")
 
     def encode(self, value: Any) -> Any:
         """`value` as what `json.dumps` takes, every tagged value a one-key dict."""
@@ -232,7 +232,11 @@ def _sequence(kind: type, item: Schema) -> Schema:
     if isinstance(read_item, tuple) or read_item is None:
         allowed = frozenset(read_item) if read_item is not None else None
 
+        empty = kind()
+
         def read(body: Any) -> Any:
+            if not body and type(body) is list:
+                return empty  # most sets of names are empty: one object for all
             if type(body) is not list:
                 raise CodecError(f"no {kind.__name__}")
             if allowed is not None and not allowed.issuperset(map(type, body)):
@@ -272,19 +276,34 @@ def _mapping(key: Schema, value: Schema) -> Schema:
     keys = frozenset(read_key) if isinstance(read_key, tuple) else None
     values = frozenset(read_value) if isinstance(read_value, tuple) else None
 
-    def read(body: Any) -> Any:
-        if type(body) is not list or len(body) % 2:
-            raise CodecError("no mapping: not keys and values")
-        found_keys, found_values = body[0::2], body[1::2]
-        if keys is not None and not keys.issuperset(map(type, found_keys)):
-            raise CodecError("a mapping with a key not allowed there")
-        if values is not None and not values.issuperset(map(type, found_values)):
-            raise CodecError("a mapping with a value not allowed there")
-        if callable(read_key):
-            found_keys = map(read_key, found_keys)
-        if callable(read_value):
-            found_values = map(read_value, found_values)
-        return dict(zip(found_keys, found_values, strict=True))
+    if keys is not None and values is not None:  # the usual: names to numbers, names to text
+
+        def read(body: Any) -> Any:
+            if type(body) is not list or len(body) % 2:
+                raise CodecError("no mapping: not keys and values")
+            found_keys, found_values = body[0::2], body[1::2]
+            if not (
+                keys.issuperset(map(type, found_keys))
+                and values.issuperset(map(type, found_values))
+            ):
+                raise CodecError("a mapping with a key or value not allowed there")
+            return dict(zip(found_keys, found_values, strict=True))
+
+    else:
+
+        def read(body: Any) -> Any:
+            if type(body) is not list or len(body) % 2:
+                raise CodecError("no mapping: not keys and values")
+            found_keys, found_values = body[0::2], body[1::2]
+            if keys is not None and not keys.issuperset(map(type, found_keys)):
+                raise CodecError("a mapping with a key not allowed there")
+            if values is not None and not values.issuperset(map(type, found_values)):
+                raise CodecError("a mapping with a value not allowed there")
+            if callable(read_key):
+                found_keys = map(read_key, found_keys)
+            if callable(read_value):
+                found_values = map(read_value, found_values)
+            return dict(zip(found_keys, found_values, strict=True))
 
     return Schema(write, read)
 
