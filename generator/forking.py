@@ -65,7 +65,8 @@ class Forked(Generic[T]):
     """`function()` computed in a forked process while this one goes on; `result()` waits
     for it, `cancel()` stops it. Only for work that takes no lock another thread may hold
     (file system calls, hashing, the build's own data): the process has only the thread that
-    forked it. Its result comes back pickled."""
+    forked it. Its result comes back pickled, through a pipe from this very process's own
+    child: nothing anyone else wrote, and never a file (the cache folder holds no pickle)."""
 
     def __init__(self, function: Callable[[], T]) -> None:
         self.pipe, child_end = os.pipe()
@@ -89,7 +90,10 @@ class Forked(Generic[T]):
         _, status = os.waitpid(self.pid, 0)
         if status != 0 or not data:
             raise ChildProcessError("the forked process stopped")
-        value: T = pickle.loads(data)
+        try:
+            value: T = pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError) as exc:
+            raise ChildProcessError(f"the forked process sent no result: {exc}") from None
         return value
 
     def cancel(self) -> None:

@@ -17,23 +17,24 @@ process and a forked helper when there are many, so a cold build uses both cores
 history, a forked process lists the folders while this one reads the records.
 
 Records are kept in one file per month of incident ids (`2026-11.pack`): a magic line, a MAC
-under this machine's cache key (`cachekey`) and a pickle. Only a file whose MAC verifies, so
-one this machine's statuspress wrote, is unpickled, and then by an unpickler that builds only
-statuspress's own model types, dates and built-in values. Anything else, a damaged file or
-one from another version is ignored and its folders computed afresh. Records of folders gone
-are dropped. The rendered pages, most of the bytes, are kept apart (`2026-11.pages`, by
-record key, sealed the same way) and read only by a process that must write a page the live
-site cannot give; a page whose file is missing or damaged is rendered again.
+under this machine's cache key (`cachekey`) and the records in the JSON of `codec`, which
+can make only statuspress's own model types, dates and plain values: nothing read from the
+cache folder is ever unpickled or run. Only a file whose MAC verifies, so one this machine's
+statuspress wrote, is decoded. Anything else, a damaged file, one holding a tag the codec
+does not know, or one from another version, is ignored and its folders computed afresh.
+Records of folders gone are dropped. The rendered pages, most of the bytes, are kept apart
+(`2026-11.pages`: record keys, output paths and pages as length-prefixed byte strings,
+sealed the same way) and read only by a process that must write a page the live site cannot
+give; a page whose file is missing or damaged is rendered again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
-import io
 import os
-import pickle
 import platform
 import stat
 import struct
@@ -44,6 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import Enum
 from functools import cached_property, lru_cache, partial
 from importlib import metadata
 from pathlib import Path
@@ -54,22 +56,24 @@ import jinja2
 from . import cache
 from .cache import read_sealed, write_sealed
 from .cachekey import rejected, seal, unseal
-from .diagnostics import Diagnostic
+from .codec import Codec, CodecError, frame, unframe
+from .diagnostics import Diagnostic, Severity
 from .forking import Forked, SharedCounter, can_fork, helper_pool
 from .leakguard import Scanner, build_scanner, page_is_clean
 from .lint import incident_diagnostics, lint_context
 from .lintrules import Context
+from .model import types as model_types
 from .model.load import incident_folder_name, load_folder
 from .model.types import Incident, Settings, Site
 from .render import compile_templates, render_incident
 
 FOLDER = "incidents"
-MAGIC = b"statuspress-incident-records 5\n"
-PAGES_MAGIC = b"statuspress-incident-pages 2\n"
+MAGIC = b"statuspress-incident-records 6\n"
+PAGES_MAGIC = b"statuspress-incident-pages 3\n"
 # With this many folders to compute or more, a forked helper computes every other one.
 PARALLEL_MIN_FOLDERS = 200
 # With this many folders or more, a forked process lists them (the sizes, times and inodes
-# of their files) while this one unpickles the records: the two take about as long.
+# of their files) while this one decodes the records: the two take about as long.
 LISTING_PROCESS_MIN_FOLDERS = 1000
 _LIBRARIES = ("markdown", "nh3", "jinja2", "mkdocs", "PyYAML", "MarkupSafe")
 
@@ -310,7 +314,7 @@ def _list_signatures(
     def result() -> dict[str, bytes | None]:
         try:
             return listing.result()
-        except (ChildProcessError, OSError, pickle.UnpicklingError, EOFError):
+        except (ChildProcessError, OSError):
             return work()
 
     return result
@@ -384,7 +388,7 @@ class _Packs:
         self.pages = _PageFiles(directory)
         self.loaded: dict[str, dict[str, Entry]] = {}
         # Reading and checking a pack leaves the interpreter free: a thread does it for every
-        # pack ahead of the one being unpickled.
+        # pack ahead of the one being decoded.
         self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statuspress-packs")
         self.payloads = {
             path.name.removesuffix(".pack"): self.reader.submit(read_sealed, path, MAGIC)
@@ -418,11 +422,10 @@ class _Packs:
         if payload is None:
             return {}
         try:
-            entries = unpickle(payload)
+            return entries_from(payload)
         except RecordError:  # sealed here, yet not readable: treated as damaged
             rejected(self._path(month))
             return {}
-        return entries if isinstance(entries, dict) else {}
 
     def _write(self, month: str, entries: dict[str, Entry]) -> None:
         pages = {
@@ -436,9 +439,12 @@ class _Packs:
             )
             for folder, entry in entries.items()
         }
-        with contextlib.suppress(OSError):  # a folder that cannot be written only costs time
-            write_sealed(self.pages.path(month), PAGES_MAGIC, pickle.dumps(pages, protocol=5))
-            write_sealed(self._path(month), MAGIC, pickle.dumps(packed, protocol=5))
+        # A folder that cannot be written, or a record holding a value the codec does not
+        # know, only costs time: the month is computed afresh next time.
+        with contextlib.suppress(OSError, CodecError, OverflowError):
+            pages_data, packed_data = pages_payload(pages), CODEC.dumps(packed)
+            write_sealed(self.pages.path(month), PAGES_MAGIC, pages_data)
+            write_sealed(self._path(month), MAGIC, packed_data)
 
     def _prune(self, months: set[str]) -> None:
         for month in self.found - months:
@@ -473,16 +479,15 @@ class _PageFiles:
     def _read(self, month: str) -> Pages:
         payload = read_sealed(self.path(month), PAGES_MAGIC)
         try:
-            value = unpickle(payload) if payload is not None else {}
+            return pages_from(payload) if payload is not None else {}
         except RecordError:  # sealed here, yet not readable: treated as damaged
             rejected(self.path(month))
             return {}
-        return value if isinstance(value, dict) else {}
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Unpickling records makes objects that hold no reference cycles, hundreds of thousands
+    """Decoding records makes objects that hold no reference cycles, hundreds of thousands
     of them: the cycle collector would walk them over and over, for nothing (at 10,000
     incidents that is 0.1 s at the build's pace and 0.75 s at Python's default)."""
     enabled = gc.isenabled()
@@ -558,79 +563,121 @@ def _files_under(root: Path) -> Iterator[Path]:
                 yield Path(directory) / name
 
 
-class RecordError(ValueError):
-    """A record file this version cannot use: damaged, foreign or holding other types."""
+# Every type a record may hold: the content model's dataclasses and enums, the diagnostics'.
+CODEC = Codec(
+    (
+        *(
+            kind
+            for kind in vars(model_types).values()
+            if isinstance(kind, type)
+            and kind.__module__ == model_types.__name__
+            and (dataclasses.is_dataclass(kind) or issubclass(kind, Enum))
+        ),
+        Diagnostic,
+        Severity,
+        Record,
+        Entry,
+    )
+)
 
 
 def encode(value: Any, magic: bytes = MAGIC, name: str = "") -> bytes:
-    """A sealed pickle of `value`, as a helper process sends its records back."""
-    return seal(magic, name, pickle.dumps(value, protocol=5))
+    """`value` in the records' codec, sealed for a file `name` (or for a helper's pipe)."""
+    return seal(magic, name, CODEC.dumps(value))
 
 
 def decode(data: bytes, name: str = "") -> Any:
-    return unpickle(verified(data, MAGIC, name))
+    """The value `encode` sealed; RecordError when `data` is anything else."""
+    return value_from(verified(data, MAGIC, name))
 
 
 def verified(data: bytes, magic: bytes = MAGIC, name: str = "") -> bytes:
-    """The pickle inside sealed records or pages, when this machine's key sealed it so."""
+    """The payload of sealed records or pages, when this machine's key sealed it so."""
     payload = unseal(data, magic, name)
     if payload is None:
         raise RecordError("not incident records of this version sealed here, or damaged")
     return payload
 
 
-def unpickle(payload: bytes) -> Any:
+def value_from(payload: bytes) -> Any:
+    """A pack's entries or a record, decoded; RecordError for any other content."""
     try:
-        value = _ModelUnpickler(io.BytesIO(payload)).load()
-    except (
-        pickle.UnpicklingError,
-        EOFError,
-        TypeError,
-        ValueError,
-        AttributeError,
-        IndexError,
-        KeyError,
-    ) as exc:
+        value = CODEC.loads(payload)
+    except CodecError as exc:
         raise RecordError(str(exc)) from None
     if isinstance(value, dict) and all(isinstance(e, Entry) for e in value.values()):
         return value
-    if isinstance(value, Record) or _is_pages(value):
+    if isinstance(value, Record):
         return value
     raise RecordError("not a record")
 
 
-def _is_pages(value: Any) -> bool:
-    """A pages file's content: folder -> (record key, output path -> bytes)."""
-    return isinstance(value, dict) and all(
-        isinstance(folder, str)
-        and isinstance(stored, tuple)
-        and len(stored) == 2
-        and isinstance(stored[0], bytes)
-        and isinstance(stored[1], dict)
-        and all(isinstance(n, str) and isinstance(b, bytes) for n, b in stored[1].items())
-        for folder, stored in value.items()
-    )
+def entries_from(payload: bytes) -> dict[str, Entry]:
+    entries = value_from(payload)
+    if not isinstance(entries, dict):
+        raise RecordError("not a pack of records")
+    return entries
 
 
-_ALLOWED_MODULES = {
-    "statuspress.model.types": None,  # any class defined there
-    "statuspress.diagnostics": {"Diagnostic", "Severity"},
-    "statuspress.records": {"Record", "Entry"},
-    "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
-}
+def encode_record(record: Record) -> bytes:
+    """A record as a helper process sends it back, sealed: the codec's JSON of all but its
+    pages, then each page's output path and bytes (as bytes, not in JSON)."""
+    parts = [CODEC.dumps(replace(record, pages={}))]
+    for path, data in record.pages.items():
+        parts += (_utf8(path), data)
+    return seal(MAGIC, "", frame(parts))
 
 
-class _ModelUnpickler(pickle.Unpickler):
-    """Builds statuspress's model types, dates and built-in values; refuses anything else."""
+def decode_record(data: bytes) -> Record:
+    """The record `encode_record` sealed; RecordError for anything else."""
+    try:
+        head, *pages = unframe(verified(data))
+        record = value_from(head)
+        outputs = iter(pages)
+        paths = {
+            path.decode("utf-8", "surrogatepass"): page
+            for path, page in zip(outputs, outputs, strict=True)
+        }
+    except ValueError as exc:  # a CodecError, a RecordError, text that is no UTF-8
+        raise RecordError(str(exc)) from None
+    if not isinstance(record, Record):
+        raise RecordError("not a record")
+    return replace(record, pages=paths)
 
-    def find_class(self, module: str, name: str) -> Any:
-        names = _ALLOWED_MODULES.get(module, set())
-        if names is not None and name not in names:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a record")
-        found = super().find_class(module, name)
-        if not isinstance(found, type) or found.__module__ != module:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a record")
-        return found
+
+def pages_payload(pages: Pages) -> bytes:
+    """A pages file's content: for each folder its name, its record's key, the number of its
+    pages, then each page's output path and bytes, as `codec.frame` byte strings."""
+    parts: list[bytes] = []
+    for folder, (key, outputs) in pages.items():
+        parts += (_utf8(folder), key, str(len(outputs)).encode("ascii"))
+        for path, data in outputs.items():
+            parts += (_utf8(path), data)
+    return frame(parts)
+
+
+def pages_from(payload: bytes) -> Pages:
+    """What `pages_payload` made `payload` of; RecordError for anything else."""
+    try:
+        parts = iter(unframe(payload))
+        pages: Pages = {}
+        for folder in parts:
+            key, count = next(parts), int(next(parts).decode("ascii"))
+            pages[folder.decode("utf-8", "surrogatepass")] = (
+                key,
+                {next(parts).decode("utf-8", "surrogatepass"): next(parts) for _ in range(count)},
+            )
+    except (CodecError, StopIteration, ValueError) as exc:
+        raise RecordError(f"not a pages file: {exc}") from None
+    return pages
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+class RecordError(ValueError):
+    """A record file this version cannot use: damaged, foreign or holding other types."""
 
 
 @dataclass(frozen=True)
@@ -659,7 +706,7 @@ class _Worker:
                 helper = pool.apply_async(_helpers_share)
                 done = {i: self.done(i) for i in counter.take(count)}
                 shared, additions = helper.get()
-                done.update((i, (content, decode(data))) for i, content, data in shared)
+                done.update((i, (content, decode_record(data))) for i, content, data in shared)
                 cache.take_additions(additions)
         finally:
             _shared = None
@@ -705,7 +752,7 @@ def _helpers_share() -> tuple[list[tuple[int, bytes | None, bytes]], cache.Addit
     worker, counter = _shared
     mark = cache.watermark()
     shared = [
-        (i, content, encode(record))
+        (i, content, encode_record(record))
         for i in counter.take(len(worker.folders))
         for content, record in (worker.done(i),)
     ]

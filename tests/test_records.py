@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_NOW, calls_of, copy_example, tree_bytes
-from statuspress import publish, records
+from statuspress import cachekey, publish, records
 from statuspress.build import RECORDS_FOLDER, BuildFailed, build_site
+from statuspress.codec import CodecError
 
 CLOSED = "2026-10-14-api-and-dashboard-outage"  # resolved, with a postmortem
 NO_POSTMORTEM = "2026-11-17-card-payments-declined"  # resolved 17 Nov, major
@@ -243,8 +244,9 @@ def test_a_damaged_or_foreign_pack_is_ignored(tmp_path: Path) -> None:
     expected = tree_bytes(build(root))
     damaged, foreign = packs(root)[:2]
     damaged.write_bytes(damaged.read_bytes()[:-40])
-    # Sealed with this machine's key, yet holding a function: the unpickler refuses it.
-    foreign.write_bytes(records.encode({"x": os.system}, records.MAGIC, foreign.name))
+    # Sealed with this machine's key, yet naming a function: the codec refuses it.
+    crafted = b'{"{":["x",{"os.system":["id"]}]}'
+    foreign.write_bytes(cachekey.seal(records.MAGIC, foreign.name, crafted))
     assert tree_bytes(build(root)) == expected
     assert all(records.decode(p.read_bytes(), p.name) for p in packs(root))
 
@@ -281,18 +283,22 @@ def test_without_the_live_site_pages_come_from_the_pages_files_or_are_rendered_a
             path.write_bytes(path.read_bytes()[:-30])
     elif damage == "another record's":
         data = stored[0].read_bytes()
-        pages = records.unpickle(records.verified(data, records.PAGES_MAGIC, stored[0].name))
+        pages = records.pages_from(records.verified(data, records.PAGES_MAGIC, stored[0].name))
         other = {folder: (b"\0" * 20, found) for folder, (_, found) in pages.items()}
-        stored[0].write_bytes(records.encode(other, records.PAGES_MAGIC, stored[0].name))
+        payload = records.pages_payload(other)
+        stored[0].write_bytes(cachekey.seal(records.PAGES_MAGIC, stored[0].name, payload))
     rendered_again = calls_of(monkeypatch, records.IncidentRecords, "_render_again")
     shutil.rmtree(root / "site")
     assert tree_bytes(build(root)) == expected
     assert (rendered_again == []) == (damage == "none")
 
 
-def test_the_unpickler_builds_nothing_but_model_types() -> None:
-    data = records.encode([os.system])  # sealed with this machine's key, as if it leaked
-    with pytest.raises(records.RecordError, match="not allowed"):
+def test_the_codec_builds_nothing_but_model_types() -> None:
+    with pytest.raises(CodecError, match="not allowed"):
+        records.encode([os.system])
+    # Sealed with this machine's key, as if it had leaked.
+    data = cachekey.seal(records.MAGIC, "", b'{"(":[{"posix.system":["id"]}]}')
+    with pytest.raises(records.RecordError, match="unknown tag"):
         records.decode(data)
 
 
