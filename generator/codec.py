@@ -151,7 +151,11 @@ class Codec:
         if isinstance(hint, type) and issubclass(hint, Enum) and hint.__name__ in self.types:
             # A lookup made in C: an unknown or unhashable value raises, and `loads` says so.
             return Schema(_checked((hint,), _value), hint._value2member_map_.__getitem__)
-        if dataclasses.is_dataclass(hint) and self.types.get(hint.__name__) is hint:
+        if (
+            isinstance(hint, type)
+            and dataclasses.is_dataclass(hint)
+            and self.types.get(hint.__name__) is hint
+        ):
             return Schema(_checked((hint,), self.encode), (hint,))  # tagged: the hook builds it
         if origin is tuple and args[1:] == (Ellipsis,):
             return _sequence(tuple, self._schema(args[0], where))
@@ -227,7 +231,9 @@ def _sequence(kind: type, item: Schema) -> Schema:
     def write(value: Any) -> Any:
         if type(value) is not kind:
             raise CodecError(f"{type(value).__name__} where a {kind.__name__} belongs")
-        return [write_item(part) for part in (_in_order(value) if kind is frozenset else value)]
+        found: Any = value  # a `kind`, which the check above does not tell the type checker
+        parts: Iterable[Any] = _in_order(found) if kind is frozenset else found
+        return [write_item(part) for part in parts]
 
     if isinstance(read_item, tuple) or read_item is None:
         allowed = frozenset(read_item) if read_item is not None else None
@@ -281,7 +287,8 @@ def _mapping(key: Schema, value: Schema) -> Schema:
         def read(body: Any) -> Any:
             if type(body) is not list or len(body) % 2:
                 raise CodecError("no mapping: not keys and values")
-            found_keys, found_values = body[0::2], body[1::2]
+            found_keys: Iterable[Any] = body[0::2]
+            found_values: Iterable[Any] = body[1::2]
             if not (
                 keys.issuperset(map(type, found_keys))
                 and values.issuperset(map(type, found_values))
@@ -294,7 +301,8 @@ def _mapping(key: Schema, value: Schema) -> Schema:
         def read(body: Any) -> Any:
             if type(body) is not list or len(body) % 2:
                 raise CodecError("no mapping: not keys and values")
-            found_keys, found_values = body[0::2], body[1::2]
+            found_keys: Iterable[Any] = body[0::2]
+            found_values: Iterable[Any] = body[1::2]
             if keys is not None and not keys.issuperset(map(type, found_keys)):
                 raise CodecError("a mapping with a key not allowed there")
             if values is not None and not values.issuperset(map(type, found_values)):
@@ -336,7 +344,7 @@ def _dataclass_builder(kind: type, names: tuple[str, ...], schemas: list[Schema]
                 raise CodecError(f"a {kind.__name__} with a field of a type not allowed there")
         for i, convert in converts:
             body[i] = convert(body[i])
-        made = make(kind)
+        made: Any = make(kind)
         made.__dict__.update(zip(names, body, strict=True))
         return made
 
@@ -429,7 +437,7 @@ def _member_builder(kind: type[Enum]) -> _Builder:
         member = members.get(body)
         if member is None:
             raise CodecError(f"{body!r} is no {kind.__name__}")
-        return member  # type: ignore[return-value]
+        return member
 
     return builder
 
