@@ -90,7 +90,7 @@ SITE_FEEDS = (
         "incident history",
         ("atom", "rss"),
         lambda site, recent: history_items(recent),
-        lambda site, items, contents: _history_entries(site, items, contents),
+        lambda site, items, contents: _history_entries(site, items, contents),  # defined below
     ),
     Feed(
         "updates",
@@ -121,7 +121,7 @@ def component_feed(component_id: str, name: str) -> Feed:
         name,
         ("atom",),
         lambda site, recent: history_items(recent, component_id),
-        lambda site, items, contents: _history_entries(site, items, contents),
+        _history_entries,
     )
 
 

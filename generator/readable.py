@@ -39,9 +39,9 @@ _PLAIN = {
     **dict.fromkeys("‘’‚‛′‵‹›`´＇", "'"),
     **dict.fromkeys("‐‑‒–—―−﹣－", "-"),
 }
-_PLAIN_TABLE = str.maketrans(_PLAIN)
-# The same change as translate(_PLAIN_TABLE), about 15 times faster on a page's text: the
-# scan is in C, and Python runs only for the few characters that change.
+# Replacing each of these by a regex substitution is about 15 times faster on a page's text
+# than str.translate: the scan is in C, and Python runs only for the few characters that
+# change.
 _PLAIN_CHARS = re.compile("[" + re.escape("".join(_PLAIN)) + "]")
 _BACKSLASH = re.compile(r"\\(u[0-9a-fA-F]{4}|[^\sA-Za-z0-9]|[ntr])")
 _CONTROL = {"n": "\n", "t": "\t", "r": "\n"}
@@ -69,7 +69,7 @@ def _plain_char(match: re.Match[str]) -> str:
 def _unbackslashed(match: re.Match[str]) -> str:
     escaped = match.group(1)
     if escaped[0] == "u" and len(escaped) == 5:
-        return chr(int(escaped[1:], 16)).translate(_PLAIN_TABLE)
+        return _plain_chars(chr(int(escaped[1:], 16)))
     return _CONTROL.get(escaped, escaped)
 
 
