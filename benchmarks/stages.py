@@ -31,10 +31,11 @@ from unittest import mock
 import markdown as md
 from statuspress import cache
 from statuspress import markdown as rendering
-from statuspress.build import build_site
-from statuspress.leakguard import scan_tree
-from statuspress.model import Site, load_settings, load_site, source
-from statuspress.project import load_project
+from statuspress.configuration.settings import load_settings
+from statuspress.model import Site, load_site, source
+from statuspress.publishing.build import build_site
+from statuspress.publishing.leakguard import scan_tree
+from statuspress.publishing.loading import load_project
 
 from . import corpus
 from .run import REPO, parse_sizes

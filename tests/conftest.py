@@ -142,7 +142,7 @@ def cache_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site built once per test run with the example clock (read-only!)."""
-    from statuspress.build import build_site
+    from statuspress.publishing.build import build_site
 
     target = tmp_path_factory.mktemp("example") / "site"
     build_site(REPO / "mkdocs.yml", target, EXAMPLE_NOW)

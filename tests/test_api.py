@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import EXAMPLE_NOW, copy_example, require_tool, served
 from jsonschema import Draft202012Validator
-from statuspress.build import build_site
+from statuspress.publishing.build import build_site
 
 SCHEMA = json.loads((Path(__file__).parent / "data/statuspage-v2.schema.json").read_text())
 DEFINITIONS = {

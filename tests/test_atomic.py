@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE_NOW, REPO, copy_example
-from statuspress.build import build_site
 from statuspress.cli import main as cli
-from statuspress.publish import staging, sweep_stale
+from statuspress.publishing.build import build_site
+from statuspress.publishing.publish import staging, sweep_stale
 
 NOW = "2026-11-22T10:00:00Z"
 WEBHOOK_UPDATE = "incidents/2026-11-22-webhook-delays"

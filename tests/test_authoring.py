@@ -17,10 +17,10 @@ from conftest import MINIMAL_CONFIG
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from statuspress import authoring as a
-from statuspress.build import build_site
 from statuspress.cli import main
 from statuspress.model import ComponentState, Impact
 from statuspress.model.source import split_front_matter
+from statuspress.publishing.build import build_site
 
 NOW = "2026-11-20T14:05:00Z"
 NOW_DT = datetime(2026, 11, 20, 14, 5, tzinfo=timezone.utc)

@@ -11,8 +11,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import MINIMAL_CONFIG, write_files
 from statuspress.cli import main
-from statuspress.leakguard import scan_tree
-from statuspress.markdown import INLINE_WINDOW, _render
+from statuspress.configuration.userregex import (
+    MAX_PATTERN_CHARS,
+    PatternProblem,
+    compile_user_pattern,
+)
 from statuspress.model import Settings
 from statuspress.model.limits import (
     MAX_CHARS,
@@ -22,7 +25,8 @@ from statuspress.model.limits import (
     MAX_NESTING,
     markdown_problem,
 )
-from statuspress.userregex import MAX_PATTERN_CHARS, PatternProblem, compile_user_pattern
+from statuspress.outputs.markdown import INLINE_WINDOW, _render
+from statuspress.publishing.leakguard import scan_tree
 
 NOW = "2026-11-22T10:00:00Z"
 UPDATE = "incidents/2026-11-20-api-errors/20261120T1405Z-investigating.md"

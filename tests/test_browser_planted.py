@@ -20,8 +20,8 @@ from urllib.parse import quote
 
 import pytest
 from conftest import EXAMPLE_NOW, REPO, copy_example, served
-from statuspress.build import build_site
-from statuspress.project import load_project
+from statuspress.publishing.build import build_site
+from statuspress.publishing.loading import load_project
 from test_browser import browser  # noqa: F401 - the module's Chromium, as a fixture
 
 pytestmark = pytest.mark.browser

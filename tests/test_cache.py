@@ -223,7 +223,8 @@ BAD_FILES = {
 
 
 def load(root: Path) -> tuple[object, list[object]]:
-    from statuspress.model import load_settings, load_site
+    from statuspress.configuration.settings import load_settings
+    from statuspress.model import load_site
 
     settings, problems = load_settings(root / "mkdocs.yml")
     assert settings is not None, problems

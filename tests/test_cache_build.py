@@ -12,7 +12,9 @@ from conftest import EXAMPLE_NOW, REPO
 from statuspress import cache, records, render
 from statuspress import markdown as rendering
 
-build = pytest.importorskip("statuspress.build", reason="the site build is not there yet")
+build = pytest.importorskip(
+    "statuspress.publishing.build", reason="the site build is not there yet"
+)
 
 NEW_UPDATE = """\
 ---

@@ -24,9 +24,9 @@ from conftest import EXAMPLE_NOW, copy_example, tree_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statuspress import cache, cachekey
-from statuspress.build import BuildFailed, build_site
 from statuspress.cli import main
-from statuspress.publish import PUBLISHED_FILE
+from statuspress.publishing.build import BuildFailed, build_site
+from statuspress.publishing.publish import PUBLISHED_FILE
 from test_records import spy
 
 CACHE = ".statuspress-cache"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, REPO
 from icalendar import Calendar
-from statuspress.build import build_site
 from statuspress.model import Kind
-from statuspress.project import load_project
+from statuspress.publishing.build import build_site
+from statuspress.publishing.loading import load_project
 
 SVG = "{http://www.w3.org/2000/svg}"
 

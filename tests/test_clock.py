@@ -92,7 +92,7 @@ ZONES = [
 )
 def test_time_formatting_matches_strftime(moment: datetime, zone: str) -> None:
     """iso and the pages' times write the fields themselves, for speed: as strftime would."""
-    from statuspress.pages import Formatter
+    from statuspress.outputs.pages import Formatter
 
     assert iso(moment) == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     local = moment.astimezone(ZoneInfo(zone))

@@ -18,8 +18,8 @@ import pytest
 from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, REPO, copy_example, write_files
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from statuspress.build import build_site
-from statuspress.model import load_settings, load_site
+from statuspress.configuration.settings import load_settings
+from statuspress.model import load_site
 from statuspress.model.contentfiles import (
     BY_SUFFIX,
     FILE_TYPES,
@@ -27,8 +27,9 @@ from statuspress.model.contentfiles import (
     file_name_problem,
     type_problem,
 )
-from statuspress.project import load_project
-from statuspress.reserved import host_key
+from statuspress.publishing.build import build_site
+from statuspress.publishing.loading import load_project
+from statuspress.publishing.reserved import host_key
 
 PROPERTIES = settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -356,10 +357,10 @@ def test_ids_names_and_durations_with_a_trailing_character_are_refused(
 ) -> None:
     """'$' in a pattern matches before a final newline: every pattern of a name, id, slug
     or duration must refuse one."""
-    from statuspress.authoring import SLUG
     from statuspress.clock import parse_duration
+    from statuspress.commands.authoring import SLUG
+    from statuspress.configuration.notify import ENV_NAME
     from statuspress.model.load import incident_folder_name
-    from statuspress.notify.config import ENV_NAME
 
     assert incident_folder_name(FOLDER) and not incident_folder_name(FOLDER + tail)
     assert SLUG.fullmatch("api-errors") and not SLUG.fullmatch("api-errors" + tail)

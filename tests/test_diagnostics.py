@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_CONFIG
+from statuspress.configuration.settings import load_settings
 from statuspress.diagnostics import format_text, sort_diagnostics
-from statuspress.model import load_settings, load_site
+from statuspress.model import load_site
 
 F = "incidents/2026-11-20-api-errors/a.md"
 BASE = """---

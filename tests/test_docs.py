@@ -22,15 +22,15 @@ import pytest
 from conftest import REPO
 from docs_pages import DOCS, PAGES, anchor, first_cells, section, sections
 from statuspress.cli import main
-from statuspress.lintrules import RULES
-from statuspress.model.settings import (
+from statuspress.configuration.notify import CHANNEL_KEYS, CHANNEL_TYPES, NOTIFY_KEYS
+from statuspress.configuration.settings import (
     COMPONENT_KEYS,
     OPTION_KEYS,
     THRESHOLD_COUNTS,
     THRESHOLD_DURATIONS,
 )
+from statuspress.lint.rules import RULES
 from statuspress.model.types import UptimeWeights
-from statuspress.notify.config import CHANNEL_KEYS, CHANNEL_TYPES, NOTIFY_KEYS
 
 COMMANDS_PAGE = "reference/commands.md"
 CONFIG_PAGE = "reference/configuration.md"
@@ -210,7 +210,7 @@ def test_every_lint_rule_is_in_the_lint_rules_reference_with_its_level() -> None
     missing = [rule.id for rule in RULES.values() if rule.id not in rows]
     assert not missing, (
         f"lint rules {', '.join(missing)} not documented: add their rows to the table under "
-        f"'## {RULES_SECTION}' in docs/pages/{RULES_PAGE} (statuspress.lint.rules_table() "
+        f"'## {RULES_SECTION}' in docs/pages/{RULES_PAGE} (statuspress.lint.linter.rules_table() "
         "prints the whole table)"
     )
     wrong = {

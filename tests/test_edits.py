@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import MINIMAL_CONFIG, require_tool
 from statuspress.cli import main
-from statuspress.edits import adds_correction, edited_since
+from statuspress.commands.edits import adds_correction, edited_since
 
 Tree = Callable[[dict[str, str]], Path]
 NOW = "2026-11-20T15:00:00Z"

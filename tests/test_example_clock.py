@@ -13,7 +13,7 @@ from conftest import EXAMPLE_NOW, copy_example, without_example_clock
 from hypothesis import given
 from hypothesis import strategies as st
 from statuspress.cli import main
-from statuspress.model.settings import is_placeholder_url
+from statuspress.configuration.settings import is_placeholder_url
 
 NOTE = '<p class="example-note" role="note">'
 REAL_URL = "https://status.acme.com/"

@@ -13,7 +13,7 @@ from statuspress.model import Impact, Incident, Site
 from statuspress.model.derive import maintenance_phase, open_incidents
 from statuspress.model.fields import ACTION_ITEM_KEYS, POSTMORTEM_KEYS, UPDATE_KEYS
 from statuspress.model.source import decode, split_front_matter
-from statuspress.project import load_project
+from statuspress.publishing.loading import load_project
 
 FILE_NAME = re.compile(r"^(\d{8}T\d{4}Z)-([a-z_]+)\.md$")
 ACKNOWLEDGE_WITHIN = {Impact.CRITICAL: 10, Impact.MAJOR: 15, Impact.MINOR: 30, Impact.NONE: 30}

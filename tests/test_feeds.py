@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from conftest import EXAMPLE_NOW, REPO, copy_example, served
 from reader import make_reader
-from statuspress.build import build_site
+from statuspress.publishing.build import build_site
 
 FEEDS = ["history.atom", "history.rss", "updates.atom", "updates.rss", "postmortems.atom"]
 STATUSPAGE_ENTRY = re.compile(
@@ -192,7 +192,8 @@ def test_the_newest_updates_and_components_last_touched_match_a_full_scan(
 
     monkeypatch.syspath_prepend(str(REPO))
     from statuspress import api, feeds
-    from statuspress.model import load_settings, load_site
+    from statuspress.configuration.settings import load_settings
+    from statuspress.model import load_site
 
     from benchmarks import corpus
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE_NOW
 from golden.update import GOLDEN, build_example
-from statuspress.build import build_site
+from statuspress.publishing.build import build_site
 
 UPDATE = "python tests/golden/update.py"
 

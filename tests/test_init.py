@@ -17,12 +17,12 @@ import yaml
 from click.testing import CliRunner, Result
 from conftest import REPO
 from statuspress import __version__
-from statuspress.build import build_site
 from statuspress.cli import main
 from statuspress.commands import init
-from statuspress.provenance import Provenance
+from statuspress.commands.provenance import Provenance
+from statuspress.publishing.build import build_site
 
-SCAFFOLD_WORKFLOWS = REPO / "generator" / "scaffold" / "workflows"
+SCAFFOLD_WORKFLOWS = REPO / "generator" / "commands" / "scaffold" / "workflows"
 EXAMPLE = "incidents/2026-11-03-slow-dashboard"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 

@@ -16,11 +16,11 @@ import pytest
 from conftest import EXAMPLE_NOW, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from statuspress.build import BuildFailed, build_site
-from statuspress.leakguard import build_scanner, readable_text_of
 from statuspress.model import Settings
-from statuspress.project import load_project
-from statuspress.readable import plain
+from statuspress.publishing.build import BuildFailed, build_site
+from statuspress.publishing.leakguard import build_scanner, readable_text_of
+from statuspress.publishing.loading import load_project
+from statuspress.publishing.readable import plain
 from test_leakguard import GUARDED_CONFIG
 
 KEY = "AKIAIOSFODNN7EXAMPLE"

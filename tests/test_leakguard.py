@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, REPO, write_files
-from statuspress.build import BuildFailed, build_site
 from statuspress.diagnostics import Diagnostic
-from statuspress.leakguard import scan_tree
 from statuspress.model import Settings
+from statuspress.publishing.build import BuildFailed, build_site
+from statuspress.publishing.leakguard import scan_tree
 
 SECRETS = {
     "aws": "AKIAIOSFODNN7EXAMPLE",
@@ -290,7 +290,7 @@ def test_the_example_site_is_clean(tmp_path: Path) -> None:
     """How fast: python -m benchmarks.stages --guards."""
     site = tmp_path / "site"
     build_site(REPO / "mkdocs.yml", site, now=EXAMPLE_NOW)
-    from statuspress.project import load_project
+    from statuspress.publishing.loading import load_project
 
     project = load_project(REPO / "mkdocs.yml", EXAMPLE_NOW)
     assert scan_tree(site, project.root, project.settings) == []
@@ -666,7 +666,7 @@ def test_a_feed_is_read_entry_by_entry_and_only_changed_entries_are_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from conftest import calls_of
-    from statuspress.leakguard import Scanner
+    from statuspress.publishing.leakguard import Scanner
 
     def feed(*texts: str) -> str:
         entries = "".join(
@@ -693,7 +693,7 @@ def test_a_feed_is_read_entry_by_entry_and_only_changed_entries_are_read_again(
 
 
 def test_entities_are_decoded_one_level_at_a_time() -> None:
-    from statuspress.readable import unescape as _unescape
+    from statuspress.publishing.readable import unescape as _unescape
 
     for text in ("&amp;lt;p&amp;gt;", "a &amp; b &lt; c", "AT&T &amp;amp;", "x&#39;&amp;#39;"):
         assert _unescape(text) == html.unescape(text)
@@ -702,7 +702,7 @@ def test_entities_are_decoded_one_level_at_a_time() -> None:
 def test_relative_files_lists_what_os_walk_lists(tmp_path: Path) -> None:
     import os
 
-    from statuspress.leakguard import relative_files
+    from statuspress.publishing.leakguard import relative_files
 
     for name in ("a/b/c.html", "a/d.txt", "e.json", "f/g/h/i.atom"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

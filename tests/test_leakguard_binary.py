@@ -13,11 +13,11 @@ import pytest
 from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from statuspress.build import BuildFailed, build_site
-from statuspress.leakguard import build_scanner, readable_text_of
 from statuspress.model import Settings
-from statuspress.project import load_project
-from statuspress.readable import MAX_DECODED, Unscannable
+from statuspress.publishing.build import BuildFailed, build_site
+from statuspress.publishing.leakguard import build_scanner, readable_text_of
+from statuspress.publishing.loading import load_project
+from statuspress.publishing.readable import MAX_DECODED, Unscannable
 
 KEY = "AKIAIOSFODNN7EXAMPLE"
 GUARD = build_scanner(Settings(forbidden_patterns=(r"INC-\d{4}",)))
@@ -308,7 +308,7 @@ def test_a_link_to_a_file_that_is_not_published_is_refused(
 
 
 def test_a_built_file_that_cannot_be_read_stops_the_build_naming_it(tmp_path: Path) -> None:
-    from statuspress.leakguard import scan_tree
+    from statuspress.publishing.leakguard import scan_tree
 
     stage = tmp_path / ".site-build-x"
     stage.mkdir()

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from statuspress.leakguard import build_scanner, readable_text_of, scan_tree, text_view
 from statuspress.model import Settings
-from statuspress.publictext import Segment, segment_leaks
-from statuspress.readable import markup_view, plain
+from statuspress.publishing.leakguard import build_scanner, readable_text_of, scan_tree, text_view
+from statuspress.publishing.publictext import Segment, segment_leaks
+from statuspress.publishing.readable import markup_view, plain
 
 GUARDED = Settings(
     forbidden_patterns=(r"INC-\d{4}",), private_emails=("ops@acme.example", "@hr.acme.example")

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from statuspress.diagnostics import Diagnostic
-from statuspress.lint import run_lint
+from statuspress.lint.linter import run_lint
 from statuspress.model import Component, Impact, Incident, Kind, Settings, Site, Update
 from statuspress.model.types import ComponentState, Window
 
@@ -495,7 +495,7 @@ def test_person_blame_is_an_error_in_postmortems_only() -> None:
 PHRASES = {
     name: value
     for module in ("patterns", "phrases")
-    for name, value in vars(__import__(f"statuspress.lintrules.{module}", fromlist=["x"])).items()
+    for name, value in vars(__import__(f"statuspress.lint.rules.{module}", fromlist=["x"])).items()
     if type(value).__name__ == "Phrase"
 }
 
@@ -506,7 +506,7 @@ def test_every_text_a_phrase_matches_passes_its_word_gate(name: str) -> None:
     without one would never be found. Texts are generated from the regex itself."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
-    from statuspress.lintrules.patterns import words_of
+    from statuspress.lint.rules.patterns import words_of
 
     phrase = PHRASES[name]
 
@@ -525,7 +525,7 @@ def test_every_text_a_phrase_matches_passes_its_word_gate(name: str) -> None:
 def test_every_gate_word_is_one_a_text_can_have(name: str) -> None:
     """Texts are split into runs of letters (and ':' and '!'): a gate word with a digit or a
     hyphen ("auth0") would never be among a text's words."""
-    from statuspress.lintrules.patterns import words_of
+    from statuspress.lint.rules.patterns import words_of
 
     for keys, also in PHRASES[name].gates:
         for word in keys | also:

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, REPO
 from docs_pages import section
-from statuspress.build import BuildFailed, build_site
 from statuspress.cli import main
-from statuspress.lint import rules_table
-from statuspress.lintrules import RULES
+from statuspress.lint.linter import rules_table
+from statuspress.lint.rules import RULES
+from statuspress.publishing.build import BuildFailed, build_site
 
 Tree = Callable[[dict[str, str]], Path]
 NOW = "2026-11-20T15:00:00Z"

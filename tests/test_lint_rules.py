@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from statuspress.lintrules import RULES
+from statuspress.lint.rules import RULES
 from statuspress.model import ActionItem, Impact, Incident, Kind, Postmortem, Update
 from statuspress.model.types import ComponentState, Window
 from test_lint_phrases import (

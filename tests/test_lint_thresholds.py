@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_CONFIG
-from statuspress.lintrules import Thresholds
+from statuspress.lint.rules import Thresholds
 from statuspress.model import Impact
-from statuspress.project import ConfigProblem, load_project
+from statuspress.publishing.loading import ConfigProblem, load_project
 
 INCIDENT = {
     "incidents/2026-11-20-api-errors/20261120T1400Z-investigating.md": """\

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from statuspress.model import ComponentState, Impact, Kind, Site, load_settings, load_site
+from statuspress.configuration.settings import load_settings
+from statuspress.model import ComponentState, Impact, Kind, Site, load_site
 from statuspress.model.types import ETA_UNKNOWN, Window
 
 Tree = Callable[[dict[str, str]], Path]

@@ -8,8 +8,9 @@ from pathlib import Path
 from conftest import MINIMAL_CONFIG
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from statuspress.configuration.settings import load_settings
 from statuspress.diagnostics import format_text, sort_diagnostics
-from statuspress.model import load_settings, load_site
+from statuspress.model import load_site
 from statuspress.model.fields import POSTMORTEM_KEYS, UPDATE_KEYS
 
 FOLDER = "incidents/2026-11-20-fuzz"

@@ -27,7 +27,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner, Result
 from conftest import EXAMPLE_NOW, REPO, served
-from statuspress.build import build_site
 from statuspress.cli import main
 from statuspress.notify.delivery import (
     DeliveryFailed,
@@ -36,6 +35,7 @@ from statuspress.notify.delivery import (
     post,
     with_retries,
 )
+from statuspress.publishing.build import build_site
 
 NOW = "2026-11-22T10:00:00Z"
 INCIDENT = "2026-11-22-webhook-delays"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import MINIMAL_CONFIG
 from statuspress.cli import main
-from statuspress.notify.config import EmailChannel, HttpChannel, NotifyConfig, parse_notify
+from statuspress.configuration.notify import EmailChannel, HttpChannel, NotifyConfig, parse_notify
 
 Tree = Callable[[dict[str, str]], Path]
 BROKEN = """\

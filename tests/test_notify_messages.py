@@ -10,7 +10,7 @@ from email.utils import format_datetime
 import pytest
 from conftest import EXAMPLE_NOW, REPO
 from docs_pages import section
-from statuspress.notify.config import CHANNEL_KEYS, CHANNEL_TYPES, NOTIFY_KEYS
+from statuspress.configuration.notify import CHANNEL_KEYS, CHANNEL_TYPES, NOTIFY_KEYS
 from statuspress.notify.delivery import RetryPolicy, parse_retry_after
 from statuspress.notify.live import FeedProblem, entry_ids, new_entry_ids
 from statuspress.notify.mail import message_id
@@ -27,7 +27,7 @@ from statuspress.notify.payloads import (
     slack_mrkdwn,
     teams,
 )
-from statuspress.project import load_project
+from statuspress.publishing.loading import load_project
 
 TAG = "tag:status.acme.example,2005:update/"
 LONG = " ".join(f"word{n}" for n in range(3000))  # about 26,000 characters

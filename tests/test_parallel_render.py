@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE_NOW, calls_of, tree_bytes
 from statuspress import render
-from statuspress.build import build_site
+from statuspress.publishing.build import build_site
 
 from benchmarks.corpus import generate, write_site
 
@@ -59,7 +59,7 @@ def test_output_cache_entries_made_by_the_helper_are_kept_for_the_next_build(
 def test_a_leak_is_reported_alike_whichever_process_rendered_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from statuspress.build import BuildFailed
+    from statuspress.publishing.build import BuildFailed
 
     config = write_site(tmp_path / "src", generate(60))
     newest = max((config.parent / "incidents").iterdir())

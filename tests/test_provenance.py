@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from packaging.requirements import Requirement
-from statuspress.provenance import provenance_of, running_provenance
+from statuspress.commands.provenance import provenance_of, running_provenance
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 

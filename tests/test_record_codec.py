@@ -1,9 +1,9 @@
 """The records' codec: every model type comes back as it was, and nothing else comes back.
 
 The incident records in the cache folder are JSON of tagged values and length-prefixed
-bytes (statuspress.codec), never pickles: a file holding an unknown tag, a type that is not
-statuspress's own, or a value of the wrong shape is ignored, with one warning, and the build
-gives a cold build's bytes.
+bytes (statuspress.incremental.codec), never pickles: a file holding an unknown tag, a type
+that is not statuspress's own, or a value of the wrong shape is ignored, with one warning, and
+the build gives a cold build's bytes.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from conftest import EXAMPLE_NOW, REPO, copy_example, tree_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statuspress import cachekey, codec, records
-from statuspress.build import RECORDS_FOLDER, build_site
+from statuspress.configuration.settings import load_settings
 from statuspress.diagnostics import Diagnostic, Severity
-from statuspress.model import load_settings, load_site
+from statuspress.model import load_site
 from statuspress.model.types import UptimeWeights
+from statuspress.publishing.build import RECORDS_FOLDER, build_site
 from test_records import spy
 
 from benchmarks import corpus

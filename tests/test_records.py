@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE_NOW, calls_of, copy_example, tree_bytes
 from statuspress import cachekey, publish, records
-from statuspress.build import RECORDS_FOLDER, BuildFailed, build_site
-from statuspress.codec import CodecError
+from statuspress.incremental.codec import CodecError
+from statuspress.publishing.build import RECORDS_FOLDER, BuildFailed, build_site
 
 CLOSED = "2026-10-14-api-and-dashboard-outage"  # resolved, with a postmortem
 NO_POSTMORTEM = "2026-11-17-card-payments-declined"  # resolved 17 Nov, major
@@ -447,7 +447,8 @@ def footer_time(page: bytes) -> str:
 def test_lists_of_resolved_incidents_say_when_those_last_changed_and_not_the_build_time(
     tmp_path: Path,
 ) -> None:
-    from statuspress.model import load_settings, load_site
+    from statuspress.configuration.settings import load_settings
+    from statuspress.model import load_site
 
     root = paged(copy_example(tmp_path))
     site = build(root)

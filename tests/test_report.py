@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, REPO
 from statuspress.cli import main
-from statuspress.report import median, percentile
+from statuspress.lint.metrics import median, percentile
 
 Tree = Callable[[dict[str, str]], Path]
 NOW = EXAMPLE_NOW.strftime("%Y-%m-%dT%H:%M:%SZ")

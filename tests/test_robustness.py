@@ -382,13 +382,13 @@ def test_a_failed_write_is_one_line_and_the_old_site_survives(
     before = tree_bytes(example / "site")
     update = example / "incidents/2026-11-22-webhook-delays/20261122T1025Z-monitoring.md"
     update.write_text(update.read_text() + "\nOne more line.\n")
-    import statuspress.publish as publish
+    import statuspress.publishing.publish as publish
 
     def failing(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code), str(example / "site"))
 
     monkeypatch.setattr(publish, "swap_into_place", failing)
-    monkeypatch.setattr("statuspress.build.swap_into_place", failing)
+    monkeypatch.setattr("statuspress.publishing.build.swap_into_place", failing)
     result = invoke(example, "build")
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     message = f"Build failed: cannot write {example / 'site'}: {os.strerror(code)}; "
@@ -521,7 +521,7 @@ def test_a_full_disk_while_pages_are_written_is_one_line(
     update.write_text(update.read_text() + "\nOne more line.\n")
     import builtins
 
-    import statuspress.writer as writer
+    import statuspress.publishing.writer as writer
 
     real_open = builtins.open
 

@@ -18,10 +18,11 @@ import yaml
 from conftest import MINIMAL_CONFIG
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from statuspress.leakguard import readable_text, scan_tree
-from statuspress.markdown import render_markdown
-from statuspress.model import Settings, load_settings, load_site
+from statuspress.configuration.settings import load_settings
+from statuspress.model import Settings, load_site
 from statuspress.model.fields import POSTMORTEM_KEYS, UPDATE_KEYS
+from statuspress.outputs.markdown import render_markdown
+from statuspress.publishing.leakguard import readable_text, scan_tree
 
 FOLDER = "incidents/2026-11-20-props"
 PROPERTIES = settings(

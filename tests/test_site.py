@@ -14,8 +14,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE_NOW, REPO, copy_example, served, tree_bytes, without_example_clock
-from statuspress.build import BuildFailed, build_site
 from statuspress.cli import main as cli
+from statuspress.publishing.build import BuildFailed, build_site
 
 INCIDENT_IDS = sorted(p.name for p in (REPO / "incidents").iterdir() if p.is_dir())
 COMPONENT_IDS = ("api", "dashboard", "auth", "webhooks", "email", "payments", "database", "backups")

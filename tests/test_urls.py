@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from statuspress import urls
-from statuspress.markdown import ALLOWED_ATTRIBUTES, rebase_relative_urls, render_markdown
+from statuspress.outputs.markdown import ALLOWED_ATTRIBUTES, rebase_relative_urls, render_markdown
 
 PROPERTIES = settings(max_examples=150, deadline=None)
 HOST = "evil.example"

@@ -44,17 +44,18 @@ def test_the_wheel_ships_the_theme_and_package_data(wheel: Path) -> None:
     ):
         assert f"statuspress/theme/{template}" in names, template
     assert "statuspress/py.typed" in names
-    assert any(name.startswith("statuspress/lintrules/") for name in names)
-    for folder in ("templates", "scaffold"):
+    assert any(name.startswith("statuspress/lint/rules/") for name in names)
+    for folder in ("commands/templates", "commands/scaffold"):
         source = REPO / "generator" / folder
-        for path in source.rglob("*") if source.is_dir() else ():
+        assert source.is_dir(), source
+        for path in source.rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
                 relative = path.relative_to(REPO / "generator").as_posix()
                 assert f"statuspress/{relative}" in names, relative
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "statuspress = statuspress.theme" in text
-    assert "statuspress = statuspress.plugin:StatusPressPlugin" in text
+    assert "statuspress = statuspress.publishing.plugin:StatusPressPlugin" in text
 
 
 def test_the_installed_wheel_builds_the_example(wheel: Path, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 This repository's own `.github/workflows/` (deploy, check, release, and the documentation
 site's docs.yml) and the copies `statuspress init` writes into new status-site repositories
-(`generator/scaffold/workflows/`).
+(`generator/commands/scaffold/workflows/`).
 """
 
 from __future__ import annotations

@@ -228,8 +228,8 @@ def test_this_repositorys_pull_request_steps_pass(runner: Runner) -> None:
 def test_the_installed_package_carries_the_workflows_init_copies(runner: Runner) -> None:
     listing = runner.run(
         "python -c 'import importlib.resources as r; "
-        'print(*sorted(p.name for p in (r.files("statuspress") / "scaffold" / "workflows")'
-        ".iterdir()))'",
+        'scaffold = r.files("statuspress") / "commands" / "scaffold"; '
+        'print(*sorted(p.name for p in (scaffold / "workflows").iterdir()))\'',
         runner.checkout,
     )
     assert listing.stdout.split() == ["check.yml", "deploy.yml"]

@@ -19,9 +19,9 @@ import html5lib
 import pytest
 from conftest import EXAMPLE_NOW, REPO
 from icalendar import Calendar
-from statuspress.build import BuildFailed, BuildResult, build_site
 from statuspress.diagnostics import format_text
-from statuspress.markdown import render_markdown
+from statuspress.outputs.markdown import render_markdown
+from statuspress.publishing.build import BuildFailed, BuildResult, build_site
 
 PAYLOADS = [
     line

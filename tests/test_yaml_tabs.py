@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from statuspress.model.settings import load_settings
+from statuspress.configuration.settings import load_settings
 from statuspress.model.source import TAB_HINT, split_front_matter
 
 FRONT = (

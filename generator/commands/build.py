@@ -11,9 +11,9 @@ from types import TracebackType
 
 import click
 
-from ..build import BuildFailed, WriteFailed, build_site
 from ..cli import raw_stderr, skip_teardown
 from ..diagnostics import format_text
+from ..publishing.build import BuildFailed, WriteFailed, build_site
 from .options import clock, config_option, now_option, strict_option
 
 QUIET_SECONDS = 2.0  # short builds print only their summary

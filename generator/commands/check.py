@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
+from ..configuration.configfile import config_key_lines, read_config
+from ..configuration.mkdocs_config import validate_mkdocs_config
+from ..configuration.settings import is_init_placeholder_url
 from ..diagnostics import FORMATTERS, Diagnostic, count_errors, sort_diagnostics, warning
-from ..mkdocs_config import validate_mkdocs_config
 from ..model import Settings
-from ..model.configfile import config_key_lines, read_config
-from ..model.settings import is_init_placeholder_url
-from ..project import ConfigProblem, load_project
+from ..publishing.loading import ConfigProblem, load_project
 from .options import clock, config_option, now_option, strict_option
 
 
@@ -53,7 +53,7 @@ def command(
     # sorted without duplicates: a problem statuspress and MkDocs both find is reported once
     diagnostics = sort_diagnostics([*diagnostics, *mkdocs_problems(config_file)])
     if since:
-        from ..edits import edited_since
+        from .edits import edited_since
 
         diagnostics = sorted(
             [*diagnostics, *edited_since(config_file, since)],

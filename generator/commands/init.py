@@ -11,10 +11,10 @@ import click
 import jinja2
 
 from .. import __version__
-from .. import authoring as a
-from ..provenance import DISTRIBUTION, Provenance, running_provenance
+from . import authoring as a
+from .provenance import DISTRIBUTION, Provenance, running_provenance
 
-SCAFFOLD = Path(__file__).resolve().parent.parent / "scaffold"
+SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 WORKFLOWS = "workflows"  # scaffold/workflows/*.yml go to .github/workflows/
 TEMPLATE_SUFFIX = ".j2"  # rendered with the site's name, URL and company, then the suffix dropped
 OPTIONAL = {  # a new GitHub repository often has its own: kept, with a note

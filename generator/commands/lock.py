@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from .. import authoring as a
+from . import authoring as a
 
 REQUIREMENTS = Path("requirements.txt")
 DISTRIBUTION = "statuspress"

@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from .. import authoring as a
 from ..clock import iso
 from ..model.types import ComponentState, Window
+from . import authoring as a
 from .options import IMPACT, AwareTime, TimeOrDuration
 
 

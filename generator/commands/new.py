@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .. import authoring as a
 from ..model.types import CLOSING_STATUSES, INCIDENT_STATUSES, ComponentState, Impact
+from . import authoring as a
 from .options import IMPACT, AwareTime, Duration, TimeOrDuration
 
 # An incident opens unresolved: one written after the fact is opened with --at, then resolved.

@@ -9,10 +9,8 @@ from typing import NoReturn
 
 import click
 
-from ..diagnostics import Diagnostic, count_errors, format_text
-from ..model import Project
-from ..model.configfile import plugin_options, read_config
-from ..notify.config import (
+from ..configuration.configfile import plugin_options, read_config
+from ..configuration.notify import (
     Channel,
     EmailChannel,
     NotifyConfig,
@@ -20,12 +18,14 @@ from ..notify.config import (
     parse_notify,
     problem_diagnostics,
 )
+from ..diagnostics import Diagnostic, count_errors, format_text
+from ..model import Project
 from ..notify.delivery import RetryPolicy
 from ..notify.live import FeedProblem, entry_ids, fetch_live_feed, live_feed_url, read_saved_feed
 from ..notify.message import plain_text
 from ..notify.plan import Plan, plan_chosen, plan_new, read_built_feed
 from ..notify.send import deliver
-from ..project import ConfigProblem, load_project
+from ..publishing.loading import ConfigProblem, load_project
 from .options import clock, config_option, now_option
 
 NOTHING_SENT = "Nothing was sent."

@@ -182,7 +182,7 @@ def strict_option(func: F) -> F:
 def clock(now: datetime | None, config_file: Path | None = None) -> datetime:
     """`--now`, else SOURCE_DATE_EPOCH, else the as_of of an example site's config, else now;
     a time out of range is an error, not a traceback."""
-    from ..model.settings import example_clock
+    from ..configuration.settings import example_clock
 
     example = example_clock(config_file) if now is None and config_file else None
     try:

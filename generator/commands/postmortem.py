@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from .. import authoring as a
 from ..model.types import Incident
+from . import authoring as a
 from .options import clock as resolve_clock
 from .options import config_option, now_option
 

@@ -9,9 +9,9 @@ import click
 
 from ..clock import parse_time
 from ..diagnostics import format_text
-from ..project import ConfigProblem, load_project
-from ..report import build_report, format_html, format_json
-from ..report import format_text as report_text
+from ..lint.metrics import build_report, format_html, format_json
+from ..lint.metrics import format_text as report_text
+from ..publishing.loading import ConfigProblem, load_project
 from .options import DurationOrDate, clock, config_option, now_option
 
 

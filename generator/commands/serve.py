@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from .. import authoring as a
+from . import authoring as a
 from .options import config_option, now_option
 
 log = logging.getLogger("mkdocs.statuspress.serve")

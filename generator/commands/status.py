@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from .. import authoring as a
 from ..clock import format_duration
 from ..diagnostics import count_errors
 from ..model.derive import maintenance_phase, maintenances, open_incidents, overall, site_at
 from ..model.types import ETA_UNKNOWN, STATUS_LABELS, Impact, Incident, Phase, Site
+from . import authoring as a
 from .options import clock as resolve_clock
 from .options import config_option, now_option
 

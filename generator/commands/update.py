@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from .. import authoring as a
 from ..clock import iso
 from ..model.derive import current_status
 from ..model.types import (
@@ -19,6 +18,7 @@ from ..model.types import (
     Impact,
     Incident,
 )
+from . import authoring as a
 from .options import IMPACT, TimeOrDuration
 
 ALL_STATUSES = (*INCIDENT_STATUSES, *MAINTENANCE_STATUSES)

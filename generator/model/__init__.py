@@ -11,7 +11,6 @@ from .derive import (
 )
 from .load import load_site
 from .project import Project
-from .settings import load_settings, settings_from
 from .types import (
     ActionItem,
     Component,
@@ -44,11 +43,9 @@ __all__ = [
     "component_states",
     "current_status",
     "is_open",
-    "load_settings",
     "load_site",
     "maintenance_phase",
     "open_incidents",
     "overall",
-    "settings_from",
     "site_at",
 ]

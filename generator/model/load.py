@@ -11,8 +11,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .. import cache
 from ..diagnostics import Diagnostic, error, warning
+from ..incremental import cache
 from . import fields as f
 from .contentfiles import Problem, file_name_problem, name_problem, printable, type_problem
 from .limits import markdown_problem
@@ -171,7 +171,9 @@ def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) 
     parsed = [p for p in (_parse_update(root, path, settings, out) for path in updates) if p]
     incident = _assemble(folder.name, rel, parsed, postmortem_file, assets, root, settings, out)
     if incident is not None:
-        from ..publictext import incident_leaks  # the guard renders Markdown: loaded late
+        from ..publishing.publictext import (
+            incident_leaks,  # the guard renders Markdown: loaded late
+        )
 
         out.diagnostics.extend(incident_leaks(incident, root, settings))
     return incident
@@ -179,8 +181,8 @@ def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) 
 
 def _scan_loose_file(root: Path, path: Path, rel: str, settings: Settings, out: _Collector) -> None:
     """The leak guard on the name and the bytes of a file published beside the folders."""
-    from ..leakguard import build_scanner
-    from ..publictext import Segment, file_leaks, segment_leaks
+    from ..publishing.leakguard import build_scanner
+    from ..publishing.publictext import Segment, file_leaks, segment_leaks
 
     scanner = build_scanner(settings)
     name = [Segment(rel, 0, path.name)]

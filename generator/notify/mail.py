@@ -7,8 +7,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
-from ..ids import short_id
-from .config import EmailChannel
+from ..configuration.notify import EmailChannel
+from ..model.ids import short_id
 from .message import Notice, html_body, one_line, plain_text
 
 SUBJECT_PREFIX = "[Status]"

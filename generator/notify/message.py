@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..ids import update_entry_id
-from ..markdown import render_inline, render_markdown
+from ..model.ids import update_entry_id
 from ..model.types import ETA_UNKNOWN, ComponentState, Impact, Incident, Site, Update, Window
-from ..pages import Formatter
+from ..outputs.markdown import render_inline, render_markdown
+from ..outputs.pages import Formatter
 
 
 @dataclass(frozen=True)

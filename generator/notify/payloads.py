@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..clock import iso
-from ..markdown import render_markdown
 from ..model.types import Impact
+from ..outputs.markdown import render_markdown
 from .message import Notice, markdown_text, one_line, shorten
 
 PAYLOAD_VERSION = 1

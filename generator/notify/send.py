@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from .config import Channel, EmailChannel, HttpChannel
+from ..configuration.notify import Channel, EmailChannel, HttpChannel
 from .delivery import (
     DeliveryFailed,
     RetryPolicy,

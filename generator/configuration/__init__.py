@@ -1,0 +1,1 @@
+"""Reading and validating mkdocs.yml: the plugin's settings, the notify schema, MkDocs' checks."""

@@ -1,0 +1,1 @@
+"""What makes a rebuild fast: incident records, the sealed output cache, forked helpers."""

@@ -1,0 +1,1 @@
+"""The communication linter: its runner, its rules and the metrics of `statuspress report`."""

@@ -1,0 +1,1 @@
+"""Everything a build writes, rendered in memory: pages, feeds, the API, badges, the calendar."""

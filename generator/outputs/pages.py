@@ -1,0 +1,394 @@
+"""Generated pages: what each one shows, as plain data for the theme's templates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from ..clock import MONTH_ABBREVIATIONS, format_duration
+from ..model import derive
+from ..model.types import (
+    STATE_LABELS,
+    ComponentState,
+    Incident,
+    Phase,
+    Settings,
+    Site,
+    Update,
+)
+from .markdown import rebase_relative_urls, render_inline, render_markdown
+
+if TYPE_CHECKING:
+    from ..incremental.cache import OutputCache
+
+UPTIME_UNKNOWN = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output page: where it goes, which template renders it, and its context."""
+
+    path: str  # directory URL relative to the site root: "" for /, "history/page/2/"
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    in_sitemap: bool = True
+    rendered: bool = False  # rendered earlier (a resolved incident's page, reused)
+    data: bytes | None = None  # the page as an earlier build rendered it, from the cache
+    cache_key: bytes | None = None  # where the cache keeps the page once rendered
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+    @property
+    def output(self) -> str:
+        return f"{self.path}index.html" if not self.path.endswith(".html") else self.path
+
+
+class Formatter:
+    """Times and durations as readers see them, in the configured zone, from the build clock."""
+
+    def __init__(self, zone: str, now: datetime) -> None:
+        self.zone = ZoneInfo(zone)
+        self.now = now
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def when(self, moment: datetime) -> str:
+        local = self.local(moment)
+        return (
+            f"{local.day} {MONTH_ABBREVIATIONS[local.month - 1]} {local.year}, "
+            f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
+        )
+
+    def clock(self, moment: datetime) -> str:
+        local = self.local(moment)
+        return f"{local:%H:%M} {local.tzname()}"
+
+    def relative(self, moment: datetime) -> str:
+        delta = moment - self.now
+        if abs(delta) < timedelta(minutes=1):
+            return "now"
+        text = format_duration(abs(delta))
+        return f"in {text}" if delta > timedelta(0) else f"{text} ago"
+
+
+def state_icon(state: ComponentState) -> str:
+    return _ICONS[state]
+
+
+_ICONS = {
+    ComponentState.OPERATIONAL: "✓",
+    ComponentState.DEGRADED_PERFORMANCE: "◐",
+    ComponentState.PARTIAL_OUTAGE: "▲",
+    ComponentState.MAJOR_OUTAGE: "✕",
+    ComponentState.UNDER_MAINTENANCE: "⚙",
+}
+
+
+def markdown(site: Site, text: str | None) -> str:
+    return render_markdown(text, site.settings.allow_raw_html) if text else ""
+
+
+def inline(text: str | None) -> str:
+    return render_inline(text) if text else ""
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    update: Update
+    body: str
+    apology: str
+    cause: str
+    workaround: str
+
+
+def update_views(site: Site, incident: Incident) -> list[UpdateView]:
+    """Every update, newest first, with its Markdown rendered once."""
+    return [
+        UpdateView(
+            u, markdown(site, u.body), inline(u.apology), inline(u.cause), inline(u.workaround)
+        )
+        for u in reversed(incident.updates)
+    ]
+
+
+def history_months(incidents: list[Incident], fmt: Formatter) -> list[tuple[str, list[Incident]]]:
+    """Incidents grouped by the month of their start, newest first."""
+    months: dict[str, list[Incident]] = {}
+    for incident in incidents:
+        months.setdefault(f"{fmt.local(incident.started):%B %Y}", []).append(incident)
+    return list(months.items())
+
+
+def newest_first(site: Site) -> list[Incident]:
+    return sorted(site.incidents, key=lambda i: (i.started, i.id), reverse=True)
+
+
+def paginate(items: list[Incident], size: int) -> Iterator[tuple[int, list[Incident]]]:
+    for number, start in enumerate(range(0, max(len(items), 1), size), start=1):
+        yield number, items[start : start + size]
+
+
+def history_path(number: int) -> str:
+    return "history/" if number == 1 else f"history/page/{number}/"
+
+
+def uptime_rows(site: Site, now: datetime) -> dict[str, dict[str, Any]]:
+    """Per component: daily uptime (oldest first) and the percentage, from one pass."""
+    settings = site.settings
+    # A day more than shown, as days are counted in the configured zone.
+    since = now - timedelta(days=settings.uptime_days + 1)
+    intervals = derive.component_intervals(site, now, since)
+    zone = ZoneInfo(settings.timezone)
+    rows = {}
+    for component in settings.components:
+        days = derive.uptime_days(
+            intervals[component.id], now, settings.uptime_days, settings.uptime_weights, zone
+        )
+        rows[component.id] = {
+            "days": days,
+            "percent": derive.uptime_percent(days),
+            "bad_days": [
+                (i, d) for i, d in enumerate(days) if d.worst is not ComponentState.OPERATIONAL
+            ],
+        }
+    return rows
+
+
+def common_context(settings: Settings, now: datetime) -> dict[str, Any]:
+    """What every template is given besides its page's own data."""
+    return {
+        "fmt": Formatter(settings.timezone, now),
+        "settings": settings,
+        "now": now,
+        "derive": derive,
+        "Phase": Phase,
+        "state_labels": STATE_LABELS,
+        "state_icon": state_icon,
+        "as_of": None,
+    }
+
+
+def build_pages(
+    site: Site, now: datetime, rendered: Collection[str] = (), stored: OutputCache | None = None
+) -> list[Page]:
+    """Every generated page of the site, in a stable order.
+
+    The pages of the incidents in `rendered` are already rendered: they come without context.
+    With `stored`, a page that lists only resolved incidents comes from it when an earlier
+    build rendered the same list, else with the key to keep it under once rendered.
+    """
+    settings = site.settings
+    common = common_context(settings, now)
+    ordered = newest_first(site)
+    states = derive.component_states(site, now)
+    uptime = uptime_rows(site, now)
+    pages = [_status_page(site, now, ordered, states, uptime, common)]
+    for incident in ordered:
+        if incident.id in rendered:
+            pages += [
+                Page(path, template, title=title, rendered=True)
+                for path, template, title in incident_page_names(incident)
+            ]
+        else:
+            pages += incident_pages(site, incident, common)
+    pages += _history_pages(site, ordered, common, stored)
+    with_postmortem = [i for i in ordered if i.postmortem is not None]
+    pages.append(
+        _list_page(
+            "postmortems/",
+            "postmortems.html",
+            "Postmortems",
+            with_postmortem,
+            {"incidents": with_postmortem},
+            common,
+            stored,
+        )
+    )
+    pages += _component_pages(site, ordered, states, uptime, common)
+    pages.append(Page("404.html", "404.html", dict(common), "Page not found", in_sitemap=False))
+    return pages
+
+
+def _status_page(
+    site: Site,
+    now: datetime,
+    ordered: list[Incident],
+    states: dict[str, ComponentState],
+    uptime: dict[str, Any],
+    common: dict[str, Any],
+) -> Page:
+    settings = site.settings
+    recent_since = now - timedelta(days=settings.recent_days)
+    open_ = derive.open_incidents(site, now)
+    recent = list(
+        islice(
+            (
+                i
+                for i in ordered
+                if not i.is_maintenance and i.is_closed and (i.closed_at or now) >= recent_since
+            ),
+            10,
+        )
+    )
+    context = {
+        **common,
+        "overall": derive.overall(site, now),
+        "open_incidents": [(i, update_views(site, i)[0]) for i in open_],
+        "active_maintenance": derive.maintenances(site, now, Phase.IN_PROGRESS, Phase.OVERDUE),
+        "upcoming_maintenance": derive.maintenances(site, now, Phase.UPCOMING),
+        "states": states,
+        "uptime": uptime,
+        "recent": recent,
+    }
+    return Page("", "status.html", context, settings.site_name)
+
+
+def incident_page_names(incident: Incident) -> list[tuple[str, str, str]]:
+    """(path, template, title) of the incident's page and of its postmortem's."""
+    names = [(f"{incident.id}/", "incident.html", incident.title)]
+    postmortem = incident.postmortem
+    if postmortem is not None:
+        title = postmortem.title or f"Postmortem: {incident.title}"
+        names.append((f"{incident.id}/postmortem/", "postmortem.html", title))
+    return names
+
+
+def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> list[Page]:
+    """The incident's page and its postmortem's.
+
+    A resolved incident's pages say when it was last updated instead of when the site was
+    built, so they stay the same from build to build and a rebuild can reuse them.
+    """
+    (path, template, title), *postmortem_name = incident_page_names(incident)
+    as_of = incident.latest.at if incident.is_closed else None
+    context = {
+        **common,
+        "incident": incident,
+        "updates": update_views(site, incident),
+        "as_of": as_of,
+    }
+    pages = [Page(path, template, context, title)]
+    postmortem = incident.postmortem
+    if postmortem is not None:
+        pm_path, pm_template, pm_title = postmortem_name[0]
+        pm_context = {
+            **context,
+            "postmortem": postmortem,
+            "body": rebase_relative_urls(markdown(site, postmortem.body), "../"),
+            "summary": inline(postmortem.summary),
+            "as_of": settled_as_of([incident]),
+        }
+        pages.append(Page(pm_path, pm_template, pm_context, pm_title))
+    return pages
+
+
+def _history_pages(
+    site: Site, ordered: list[Incident], common: dict[str, Any], stored: OutputCache | None
+) -> list[Page]:
+    size = site.settings.history_page_size
+    chunks = list(paginate(ordered, size))
+    total = len(chunks)
+    pages = []
+    for number, chunk in chunks:
+        title = "Incident history" + (f" — page {number}" if number > 1 else "")
+        context = partial(_history_context, chunk, number, total, common["fmt"])
+        pages.append(
+            _list_page(
+                history_path(number),
+                "history.html",
+                title,
+                chunk,
+                context,
+                common,
+                stored,
+                f"{number}/{total}",
+            )
+        )
+    return pages
+
+
+def _history_context(
+    chunk: list[Incident], number: int, total: int, fmt: Formatter
+) -> dict[str, Any]:
+    return {
+        "months": history_months(chunk, fmt),
+        "number": number,
+        "total": total,
+        "history_path": history_path,
+    }
+
+
+def _list_page(
+    path: str,
+    template: str,
+    title: str,
+    incidents: list[Incident],
+    own: dict[str, Any] | Callable[[], dict[str, Any]],
+    common: dict[str, Any],
+    stored: OutputCache | None,
+    variant: str = "",
+) -> Page:
+    """A page listing `incidents`. Once they are all resolved it says when they last changed
+    rather than when the site was built, as their own pages do: it stays the same from build
+    to build, and comes from `stored` when an earlier build rendered it. `own` is the page's
+    own context, or what makes it (only called when the page is rendered); `variant`, what
+    else besides the incidents tells two renderings of the page apart."""
+    as_of = settled_as_of(incidents)
+    key = (
+        stored.key(path, f"page {template} {variant}", [(i, None) for i in incidents])
+        if stored is not None and as_of is not None
+        else None
+    )
+    data = stored.get(key) if stored is not None and key is not None else None
+    if data is not None:
+        return Page(path, template, title=title, data=data)
+    context = {**common, **(own() if callable(own) else own), "as_of": as_of}
+    return Page(path, template, context, title, cache_key=key)
+
+
+def settled_as_of(incidents: list[Incident]) -> datetime | None:
+    """When the last of `incidents` last changed, its postmortem included, once all are
+    resolved; None while one is open (or for none at all)."""
+    if not incidents or not all(incident.is_closed for incident in incidents):
+        return None
+    return max(_last_change(incident) for incident in incidents)
+
+
+def _last_change(incident: Incident) -> datetime:
+    at = incident.latest.at
+    published = incident.postmortem.published if incident.postmortem is not None else None
+    return max(at, published) if published is not None else at
+
+
+def _component_pages(
+    site: Site,
+    ordered: list[Incident],
+    states: dict[str, ComponentState],
+    uptime: dict[str, Any],
+    common: dict[str, Any],
+) -> list[Page]:
+    by_component: dict[str, list[Incident]] = {c: [] for c in site.settings.component_ids}
+    for incident in ordered:
+        for component_id in incident.affected:
+            if component_id in by_component:
+                by_component[component_id].append(incident)
+    pages = []
+    for component in site.settings.components:
+        context = {
+            **common,
+            "component": component,
+            "state_value": states[component.id],
+            "uptime": uptime[component.id],
+            "incidents": by_component[component.id][: site.settings.history_page_size],
+        }
+        pages.append(Page(f"components/{component.id}/", "component.html", context, component.name))
+    return pages

@@ -1,0 +1,38 @@
+"""The contract between `statuspress build` and the MkDocs plugin: what the build prepares
+before MkDocs runs, handed to the plugin once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from ..incremental.cache import OutputCache
+    from ..model import Project
+    from .leakguard import TreeGuard
+    from .publish import Reuse
+
+# Warnings that only say what the clock says (a promise is overdue): outside MkDocs' loggers,
+# so that `--strict` never fails a build on the time it runs.
+CLOCK_WARNINGS = frozenset({"update-overdue", "maintenance-overrun", "postmortem-missing"})
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """Everything `statuspress build` made before MkDocs runs. Without one (plain `mkdocs
+    build` or `serve`) the plugin loads the project itself, with the same validation, and scans
+    what it wrote with the same leak guard."""
+
+    now: datetime
+    project: Project
+    page_env: jinja2.Environment  # its templates compiled already
+    rendered: Mapping[str, Mapping[str, bytes]]  # incident id -> pages built by earlier builds
+    output_cache: OutputCache  # feeds and lists whose input did not change
+    reuse: Reuse  # pages to link from the live site instead of writing them again
+    pages_dir: Path  # the stage, where the reused pages go
+    guard: TreeGuard  # scans the outputs as they are rendered

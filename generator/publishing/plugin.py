@@ -1,0 +1,206 @@
+"""The MkDocs plugin: validate in on_config, keep update files out of MkDocs, render the site."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from ..clock import OutOfRange, resolve_now
+from ..configuration.settings import example_clock
+from ..diagnostics import Diagnostic, count_errors, format_text
+from ..model import Project
+from ..model.load import loose_files
+from .leakguard import scan_tree
+from .loading import ConfigProblem, load_project
+from .plan import CLOCK_WARNINGS, BuildPlan
+from .publish import Stamp
+from .writer import PageWriter, write_all
+
+log = logging.getLogger("mkdocs.plugins.statuspress")
+clock_log = logging.getLogger("statuspress.clock")
+
+
+class ContentError(PluginError):
+    """The content has errors: nothing is built, the old site stays as it was."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(format_text(diagnostics))
+        self.diagnostics = diagnostics
+
+
+class StatusPressPlugin(BasePlugin):
+    """Turns incidents/ into the status site; options are validated by statuspress itself."""
+
+    def __init__(self) -> None:
+        self.raw_options: dict[str, Any] = {}
+        self.plan: BuildPlan | None = None  # handed over by `statuspress build`, see use()
+        self.now: datetime | None = None
+        self.project: Project | None = None
+        self.outputs: dict[str, bytes] = {}
+        self.content_dir = ""
+        self._empty_dir = ""
+        self.failure: list[Diagnostic] = []  # what stopped the build: MkDocs says only "Aborted"
+        self._writer: PageWriter | None = None
+        self.published: dict[str, Stamp] = {}  # after a build: what it published, for the next
+        self.stage_files: list[str] | None = None  # after a build: what the writer left there
+
+    def use(self, plan: BuildPlan) -> None:
+        """Build from what `statuspress build` prepared. The build then scans the rendered
+        files for leaks while the reused pages are still being written, and calls
+        finish_writing itself."""
+        self.plan, self.now, self.project = plan, plan.now, plan.project
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[list[Any], list[Any]]:
+        self.raw_options = dict(options)
+        self.config = dict(options)  # checked by statuspress itself
+        return [], []
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.failure = []
+        if self.plan is None and (self.project is None or os.environ.get("STATUSPRESS_RELOAD")):
+            self.now, self.project = self._own_project(config)
+        assert self.project is not None
+        for diagnostic in self.project.diagnostics:
+            if not diagnostic.is_error:
+                # Outside MkDocs' loggers, so that `--strict` does not count them either.
+                logger = clock_log if diagnostic.rule in CLOCK_WARNINGS else log
+                logger.warning(diagnostic.render())
+
+        # MkDocs would list every file of the content folder (tens of thousands in a long
+        # history) only for on_files to drop the updates: it lists an empty folder instead.
+        self.content_dir = config.docs_dir
+        config.docs_dir = self._empty_dir = tempfile.mkdtemp(prefix="statuspress-empty-")
+        return config
+
+    def _own_project(self, config: MkDocsConfig) -> tuple[datetime, Project]:
+        """Plain `mkdocs build` and `serve`: the clock and the project, validated as
+        `statuspress build` validates them."""
+        config_path = Path(config.config_file_path or "mkdocs.yml")
+        example = example_clock(config_path) if self.now is None else None
+        try:
+            now = resolve_now(self.now, example_as_of=example)
+        except OutOfRange as exc:
+            raise PluginError(str(exc)) from None
+        try:
+            return now, _load(config_path, now)
+        except ContentError as problem:
+            self._fail(problem.diagnostics)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """The theme's files, the published incidents' assets and loose top-level files."""
+        self._restore_docs_dir(config)
+        # MkDocs has emptied site_dir by now: pages rendered earlier (a long history's
+        # resolved incidents) are written while the rest of the site is rendered.
+        plan = self.plan
+        if plan is not None:
+            self._writer = PageWriter(plan.pages_dir, plan.rendered, plan.reuse)
+        assert self.project is not None
+        content = Path(self.content_dir)
+        sources = [
+            f"{incident.id}/{asset}"
+            for incident in self.project.site.incidents
+            for asset in incident.assets
+        ]
+        sources += loose_files(content)
+        for source in sources:
+            files.append(File(source, str(content), config.site_dir, config.use_directory_urls))
+        return files
+
+    def _fail(self, diagnostics: list[Diagnostic]) -> NoReturn:
+        """Stop the build; MkDocs turns the error into a bare Abort, so keep what it said."""
+        self.failure = diagnostics
+        raise ContentError(diagnostics) from None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.stop_writing()
+        if self._empty_dir:
+            shutil.rmtree(self._empty_dir, ignore_errors=True)
+
+    def finish_writing(self) -> None:
+        """Wait until the reused pages are written; `published` then says where they are."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.join()
+            self.published, self.stage_files = writer.published, writer.files
+
+    def stop_writing(self) -> None:
+        """Stop writing reused pages (the build failed or was interrupted) and wait for it."""
+        if self._writer is not None:
+            self._writer.stop()
+            self._writer = None
+
+    def _restore_docs_dir(self, config: MkDocsConfig) -> None:
+        config.docs_dir = self.content_dir
+        shutil.rmtree(self._empty_dir, ignore_errors=True)
+        self._empty_dir = ""
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        from ..outputs.render import TemplateProblem, page_environment, render_site
+
+        assert self.project is not None and self.now is not None
+        plan = self.plan
+        env = plan.page_env if plan else page_environment(config.theme.get_env())
+        rendered: Mapping[str, Mapping[str, bytes]] = plan.rendered if plan else {}
+        try:
+            self.outputs = render_site(
+                self.project,
+                self.now,
+                env,
+                config,
+                rendered,
+                plan.output_cache if plan else None,
+                plan.guard if plan else None,
+            )
+        except TemplateProblem as problem:
+            self._fail([problem.diagnostic])
+        if plan is not None:
+            plan.output_cache.prune()
+        write_all(Path(config.site_dir), self.outputs)  # the writer puts `rendered`
+        if plan is None:
+            self._guard_written_site(Path(config.site_dir))
+        if os.environ.get("STATUSPRESS_RELOAD"):
+            self.project = None
+
+    def _guard_written_site(self, site_dir: Path) -> None:
+        """`mkdocs build` and `serve` write straight into the site folder, with no stage to
+        scan first: every file is scanned once written, and a site that leaks is emptied
+        before the build fails (MkDocs emptied it before writing, so nothing older is lost)."""
+        assert self.project is not None
+        project = self.project
+        cache_dir = project.root / project.settings.cache_dir
+        problems = scan_tree(site_dir, project.root, project.settings, cache_dir=cache_dir)
+        if problems:
+            _empty(site_dir)
+            self._fail(problems)
+
+
+def _empty(folder: Path) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+
+
+def _load(config_path: Path, now: datetime) -> Project:
+    try:
+        project = load_project(config_path, now)
+    except ConfigProblem as problem:
+        raise ContentError(problem.diagnostics) from None
+    if count_errors(project.diagnostics):
+        raise ContentError(list(project.diagnostics))
+    return project
