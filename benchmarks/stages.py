@@ -29,10 +29,10 @@ from pathlib import Path
 from unittest import mock
 
 import markdown as md
-from statuspress import cache
-from statuspress import markdown as rendering
 from statuspress.configuration.settings import load_settings
+from statuspress.incremental import cache
 from statuspress.model import Site, load_site, source
+from statuspress.outputs import markdown as rendering
 from statuspress.publishing.build import build_site
 from statuspress.publishing.leakguard import scan_tree
 from statuspress.publishing.loading import load_project

@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 from conftest import MINIMAL_CONFIG
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from statuspress import authoring as a
 from statuspress.cli import main
+from statuspress.commands import authoring as a
 from statuspress.model import ComponentState, Impact
 from statuspress.model.source import split_front_matter
 from statuspress.publishing.build import build_site

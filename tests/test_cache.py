@@ -10,8 +10,8 @@ import markdown as md
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from statuspress import cache
-from statuspress import markdown as rendering
+from statuspress.incremental import cache
+from statuspress.outputs import markdown as rendering
 
 TEXTS = [
     "We are investigating **elevated errors** on the API.",

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_NOW, REPO
-from statuspress import cache, records, render
-from statuspress import markdown as rendering
+from statuspress.incremental import cache, records
+from statuspress.outputs import markdown as rendering
+from statuspress.outputs import render
 
 build = pytest.importorskip(
     "statuspress.publishing.build", reason="the site build is not there yet"

@@ -23,8 +23,8 @@ from click.testing import CliRunner
 from conftest import EXAMPLE_NOW, copy_example, tree_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from statuspress import cache, cachekey
 from statuspress.cli import main
+from statuspress.incremental import cache, cachekey
 from statuspress.publishing.build import BuildFailed, build_site
 from statuspress.publishing.publish import PUBLISHED_FILE
 from test_records import spy

@@ -191,9 +191,9 @@ def test_the_newest_updates_and_components_last_touched_match_a_full_scan(
     import heapq
 
     monkeypatch.syspath_prepend(str(REPO))
-    from statuspress import api, feeds
     from statuspress.configuration.settings import load_settings
     from statuspress.model import load_site
+    from statuspress.outputs import api, feeds
 
     from benchmarks import corpus
 

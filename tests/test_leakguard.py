@@ -604,7 +604,7 @@ def test_a_leak_stops_the_build_at_its_source_and_keeps_the_old_site(
 
 
 def test_a_rebuild_scans_only_what_changed_and_still_finds_a_leak(tmp_path: Path) -> None:
-    from statuspress import leakguard
+    from statuspress.publishing import leakguard
 
     root = write_files(tmp_path, CANARY_SITE)
     build_site(root / "mkdocs.yml", now=EXAMPLE_NOW)
@@ -630,7 +630,7 @@ def test_a_rebuild_scans_only_what_changed_and_still_finds_a_leak(tmp_path: Path
 
 
 def test_a_damaged_clean_list_is_ignored(tmp_path: Path) -> None:
-    from statuspress import leakguard
+    from statuspress.publishing import leakguard
 
     root = write_files(tmp_path, CANARY_SITE)
     cache = root / ".statuspress-cache" / leakguard.CLEAN_FILE

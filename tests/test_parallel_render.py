@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_NOW, calls_of, tree_bytes
-from statuspress import render
+from statuspress.outputs import render
 from statuspress.publishing.build import build_site
 
 from benchmarks.corpus import generate, write_site
@@ -34,7 +34,8 @@ def test_output_cache_entries_made_by_the_helper_are_kept_for_the_next_build(
     import os
     import time
 
-    from statuspress import feeds, forking
+    from statuspress.incremental import forking
+    from statuspress.outputs import feeds
 
     config = write_site(tmp_path / "src", generate(60))
     parent = os.getpid()

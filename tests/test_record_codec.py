@@ -26,9 +26,9 @@ import pytest
 from conftest import EXAMPLE_NOW, REPO, copy_example, tree_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from statuspress import cachekey, codec, records
 from statuspress.configuration.settings import load_settings
 from statuspress.diagnostics import Diagnostic, Severity
+from statuspress.incremental import cachekey, codec, records
 from statuspress.model import load_site
 from statuspress.model.types import UptimeWeights
 from statuspress.publishing.build import RECORDS_FOLDER, build_site

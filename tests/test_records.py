@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_NOW, calls_of, copy_example, tree_bytes
-from statuspress import cachekey, publish, records
+from statuspress.incremental import cachekey, records
 from statuspress.incremental.codec import CodecError
+from statuspress.publishing import publish
 from statuspress.publishing.build import RECORDS_FOLDER, BuildFailed, build_site
 
 CLOSED = "2026-10-14-api-and-dashboard-outage"  # resolved, with a postmortem
@@ -375,7 +376,7 @@ def test_a_folder_whose_files_cannot_be_hashed_is_built_but_not_recorded(
 def test_a_forked_process_writes_the_reused_pages_of_a_long_history(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from statuspress import writer
+    from statuspress.publishing import writer
 
     monkeypatch.setattr(writer, "WRITER_PROCESS_MIN_PAGES", 1)
     root = copy_example(tmp_path)
@@ -393,7 +394,7 @@ def test_a_leak_in_pages_scanned_while_reused_ones_are_written_still_stops_the_b
 ) -> None:
     """The rendered pages are scanned while the reused ones are written (by a process or a
     thread): a leak there stops the build, leaving neither staging folder nor changed site."""
-    from statuspress import writer
+    from statuspress.publishing import writer
 
     monkeypatch.setattr(writer, "WRITER_PROCESS_MIN_PAGES", writer_process_min_pages)
     root = copy_example(tmp_path)
@@ -410,7 +411,7 @@ def test_a_leak_in_pages_scanned_while_reused_ones_are_written_still_stops_the_b
 def test_feeds_are_formatted_again_only_when_an_incident_in_them_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from statuspress import feeds
+    from statuspress.outputs import feeds
 
     root = copy_example(tmp_path)
     expected = tree_bytes(build(root))
@@ -478,7 +479,7 @@ def test_lists_of_resolved_incidents_say_when_those_last_changed_and_not_the_bui
 def test_a_rebuild_renders_again_only_the_lists_whose_incidents_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from statuspress import render
+    from statuspress.outputs import render
 
     root = paged(copy_example(tmp_path))
     build(root)
@@ -515,7 +516,7 @@ def test_a_damaged_output_file_is_made_again_and_unused_ones_are_deleted(tmp_pat
 def test_a_broken_template_is_reported_when_two_processes_render(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str
 ) -> None:
-    from statuspress import render
+    from statuspress.outputs import render
 
     monkeypatch.setattr(records, "PARALLEL_MIN_FOLDERS", 1)
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 1)
@@ -550,7 +551,7 @@ def test_folders_computed_in_two_processes_give_the_same_site(
 def test_the_calendar_is_made_again_only_when_a_maintenance_in_it_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from statuspress import calendar
+    from statuspress.outputs import calendar
 
     root = copy_example(tmp_path)
     expected = tree_bytes(build(root))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_NOW, calls_of, copy_example, tree_bytes
-from statuspress import writer as page_writer
+from statuspress.publishing import writer as page_writer
 from statuspress.publishing.build import BuildFailed, build_site
 from statuspress.publishing.leakguard import TreeGuard, relative_files
 from test_records import CLOSED, NO_POSTMORTEM, OPEN, build

@@ -8,7 +8,7 @@ import html5lib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from statuspress import urls
+from statuspress.outputs import urls
 from statuspress.outputs.markdown import ALLOWED_ATTRIBUTES, rebase_relative_urls, render_markdown
 
 PROPERTIES = settings(max_examples=150, deadline=None)

@@ -17,7 +17,7 @@ GOLDEN = HERE / "site"
 sys.path.insert(0, str(HERE.parent))
 
 from conftest import EXAMPLE_NOW, copy_example  # noqa: E402
-from statuspress.build import build_site  # noqa: E402
+from statuspress.publishing.build import build_site  # noqa: E402
 
 
 def build_example(root: Path) -> Path:
