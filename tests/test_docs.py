@@ -210,7 +210,7 @@ def test_every_lint_rule_is_in_the_lint_rules_reference_with_its_level() -> None
     missing = [rule.id for rule in RULES.values() if rule.id not in rows]
     assert not missing, (
         f"lint rules {', '.join(missing)} not documented: add their rows to the table under "
-        f"'## {RULES_SECTION}' in docs/pages/{RULES_PAGE} (statuspress.lint.rules_table() "
+        f"'## {RULES_SECTION}' in docs/pages/{RULES_PAGE} (statuspress.lint.linter.rules_table() "
         "prints the whole table)"
     )
     wrong = {
