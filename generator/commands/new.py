@@ -9,6 +9,7 @@ import click
 
 from ..model.types import CLOSING_STATUSES, INCIDENT_STATUSES, ComponentState, Impact
 from . import authoring as a
+from . import templates_named as named
 from .options import IMPACT, AwareTime, Duration, TimeOrDuration
 
 # An incident opens unresolved: one written after the fact is opened with --at, then resolved.
@@ -32,7 +33,7 @@ class _Started(click.ParamType):
 
 
 @click.command("new")
-@click.argument("title")
+@click.argument("title", required=False)
 @a.component_option(
     "An affected component and its state, e.g. api=major_outage; repeat for each. At least one."
 )
@@ -46,9 +47,8 @@ class _Started(click.ParamType):
     "-s",
     "--status",
     type=click.Choice(OPENING_STATUSES),
-    default="investigating",
-    show_default=True,
-    help="Where things stand.",
+    default=None,
+    help="Where things stand (default: the template's, else investigating).",
 )
 @click.option(
     "--started",
@@ -75,12 +75,20 @@ class _Started(click.ParamType):
 @click.option(
     "--slug", default=None, help="The folder name after the date (default: from the title)."
 )
+@click.option(
+    "-t",
+    "--template",
+    "template_name",
+    default=None,
+    metavar="NAME",
+    help="Start from templates/incidents/NAME.md; options given here win.",
+)
 @a.writing_options
 def command(
-    title: str,
+    title: str | None,
     component_pairs: tuple[tuple[str, ComponentState], ...],
     impact: str | None,
-    status: str,
+    status: str | None,
     started: datetime | timedelta | None,
     eta: datetime | timedelta | str | None,
     next_update: datetime | timedelta | None,
@@ -88,6 +96,7 @@ def command(
     cause: str | None,
     workaround: str | None,
     slug: str | None,
+    template_name: str | None,
     config_file: Path,
     now: datetime | None,
     at: datetime | None,
@@ -108,9 +117,23 @@ def command(
     """
     ws = a.open_workspace(config_file)
     at, clock = a.times(at, now)
+    template = named.for_command(ws, template_name, clock)
+    title = title or (template.title if template else None)
+    if title is None:
+        raise click.UsageError("give the incident's TITLE, or a --template that has a title")
     if not title.strip():
         raise click.BadParameter("the title is empty", param_hint="TITLE")
+    status = status or (template.status if template else None) or "investigating"
     states = a.checked_components(ws.settings, component_pairs)
+    if template:
+        listed = tuple(template.components.items())
+        states = {**a.checked_components(ws.settings, listed), **states}
+        impact = impact or template.impact
+        eta = eta if eta is not None else template.eta
+        next_update = next_update or template.next_update
+        apology, cause = apology or template.apology, cause or template.cause
+        workaround, author = workaround or template.workaround, author or template.author
+        message = message or template.body
     a.require_components(ws.settings, states, "=major_outage")
     chosen_impact = Impact(impact) if impact else a.impact_for(states.values())
     promise = _next_update(next_update, chosen_impact, status)
@@ -141,6 +164,7 @@ def command(
         "draft": draft,
         "message": a.message_text(message),
         "company": ws.settings.company,
+        "internal": template.internal if template else None,
     }
     path = folder / a.update_file_name(at, status)
     text = a.render(ws, "new.md.j2", context, ws.rel(path))
