@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
+from ..model.extras import AlertRoute
 from ..model.types import CLOSING_STATUSES, INCIDENT_STATUSES, ComponentState, Impact
+from . import alerts
 from . import authoring as a
 from . import templates_named as named
 from .options import IMPACT, AwareTime, Duration, TimeOrDuration
@@ -83,6 +86,15 @@ class _Started(click.ParamType):
     metavar="NAME",
     help="Start from templates/incidents/NAME.md; options given here win.",
 )
+@click.option(
+    "--from-alert",
+    "alert_file",
+    type=click.File("rb"),
+    default=None,
+    metavar="FILE|-",
+    help="Write a draft from an alerting tool's webhook payload (- reads standard input), "
+    "routed by 'alerts:' in mkdocs.yml.",
+)
 @a.writing_options
 def command(
     title: str | None,
@@ -97,6 +109,7 @@ def command(
     workaround: str | None,
     slug: str | None,
     template_name: str | None,
+    alert_file: BinaryIO | None,
     config_file: Path,
     now: datetime | None,
     at: datetime | None,
@@ -117,7 +130,18 @@ def command(
     """
     ws = a.open_workspace(config_file)
     at, clock = a.times(at, now)
-    template = named.for_command(ws, template_name, clock)
+    alert = _alert_draft(ws, alert_file, at)
+    if alert:
+        route = alert.route
+        template_name = template_name or route.template
+        component_pairs = (*route.components, *component_pairs)
+        impact = impact or (alert.impact.value if alert.impact else None)
+        started = started or alert.started
+        draft = not route.publish
+    template = named.for_command(ws, template_name, clock, strict=bool(alert and not draft))
+    if alert and not title:
+        title = alert.route.title or (template.title if template else None)
+        title = title or _title_from(ws, alert.route)
     title = title or (template.title if template else None)
     if title is None:
         raise click.UsageError("give the incident's TITLE, or a --template that has a title")
@@ -164,7 +188,7 @@ def command(
         "draft": draft,
         "message": a.message_text(message),
         "company": ws.settings.company,
-        "internal": template.internal if template else None,
+        "internal": _internal(template, alert),
     }
     path = folder / a.update_file_name(at, status)
     text = a.render(ws, "new.md.j2", context, ws.rel(path))
@@ -177,6 +201,36 @@ def command(
     output, code = a.finish(ws, written, clock, edit=edit, next_step=steps)
     click.echo(output)
     raise SystemExit(code)
+
+
+def _alert_draft(
+    ws: a.Workspace, stream: BinaryIO | None, at: datetime
+) -> alerts.AlertDraft | None:
+    """The routed alert, or None without --from-alert; an unrouted alert writes nothing."""
+    if stream is None:
+        return None
+    given = getattr(stream, "name", "-")
+    name = a.shown(Path(given)) if isinstance(given, str) and given[:1] not in "<-" else "the input"
+    try:
+        return alerts.draft_for(ws.settings, stream, name, at)
+    except alerts.AlertError as exc:
+        raise a.AuthoringError(f"{exc.message}; nothing was written", exc.hint) from None
+    except alerts.UnroutedAlert as exc:
+        raise a.AuthoringError(
+            f"no draft: {exc}; nothing was written",
+            "add a route under 'alerts:' in mkdocs.yml whose 'match' names the alert's labels "
+            "(see the 'From alert to draft' guide)",
+        ) from None
+
+
+def _title_from(ws: a.Workspace, route: AlertRoute) -> str:
+    """A public title from the route's components alone: `Partial outage of Payments`."""
+    return a.capfirst(a.problems(a.component_facts(ws.settings, route.states)))
+
+
+def _internal(template: named.NamedTemplate | None, alert: alerts.AlertDraft | None) -> str | None:
+    notes = [n for n in (template.internal if template else None, alert and alert.internal) if n]
+    return "\n\n".join(notes) or None
 
 
 def _started_at(started: datetime | timedelta | None, at: datetime) -> datetime | None:

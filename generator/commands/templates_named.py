@@ -255,14 +255,18 @@ def _states(value: Any) -> dict[str, ComponentState]:
     return {str(k): known[str(v)] for k, v in value.items() if str(v) in known}
 
 
-def for_command(ws: a.Workspace, name: str | None, now: datetime) -> NamedTemplate | None:
-    """The template `--template` names, refused with every error it has (as `check` shows)."""
+def for_command(
+    ws: a.Workspace, name: str | None, now: datetime, strict: bool = False
+) -> NamedTemplate | None:
+    """The template `--template` names, refused with every error it has (as `check` shows);
+    `strict`: with any finding at all (text published without review must be clean)."""
     if name is None:
         return None
     template, problems = read_template(ws.root, ws.settings, name)
     if template is not None:
         text = template_path(ws.root, name).read_text(encoding="utf-8")
-        problems = [d for d in as_update_problems(template, text, ws.settings, now) if d.is_error]
+        found = as_update_problems(template, text, ws.settings, now)
+        problems = found if strict else [d for d in found if d.is_error]
     if problems:
         raise a.AuthoringError(
             f"the template '{name}' cannot be used:\n{format_text(sort_diagnostics(problems))}",
