@@ -3,16 +3,17 @@ nothing of an alert reaches public text."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from click.testing import CliRunner
 from conftest import MINIMAL_CONFIG, write_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statuspress.cli import main
 from statuspress.commands.alerts import AlertError, alerts_in
 from statuspress.model.source import split_front_matter
@@ -208,10 +209,8 @@ def test_odd_but_valid_shapes_do_not_crash() -> None:
         {"event": {"event_type": "incident.triggered", "data": {"service": "x", "teams": 3}}},
         {"alert": {"tags": None, "createdAt": 10**30}, "action": "Create"},
     ):
-        try:
+        with contextlib.suppress(AlertError):
             alerts_in(payload)
-        except AlertError:
-            pass
 
 
 _JSON = st.recursive(
@@ -262,7 +261,7 @@ def test_adversarial_labels_never_reach_the_built_site(site: Path) -> None:
     payload["alerts"][0]["generatorURL"] = "http://10.20.30.40:9090/graph"
     code, output = from_alert(site, json.dumps(payload))
     assert code == 0, output
-    ((meta, body),) = written(site)
+    ((meta, _body),) = written(site)
     assert meta["title"] == "An outage of API" and meta["draft"] is True
     # the on-call person publishes the draft as it is: nothing of the alert is public
     (path,) = (site / "incidents").rglob("*.md")
@@ -285,3 +284,20 @@ def test_adversarial_labels_never_reach_the_built_site(site: Path) -> None:
         "ProbeFailure",
     ):
         assert needle not in public, needle
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("just text", "no '### Title' answer"),
+        ("### Title\n\nX\n\n### Components\n\napi=broken\n", "not a component state"),
+        ("### Title\n\nX\n\n### Components\n\napi=major_outage\n\n### Impact\n\nhuge\n", "impact"),
+        ("### Title\n\nX\n\n### Components\n\nnosuch=major_outage\n", "unknown component"),
+    ],
+)
+def test_a_bad_issue_report_writes_nothing(site: Path, body: str, problem: str) -> None:
+    result = CliRunner().invoke(
+        main, ["new", "-f", str(site / "mkdocs.yml"), "--from-issue", "-", "--now", NOW], input=body
+    )
+    assert result.exit_code != 0 and problem in result.output, result.output
+    assert written(site) == []

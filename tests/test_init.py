@@ -59,6 +59,7 @@ def test_init_writes_a_site_that_checks_clean_and_builds(tmp_path: Path) -> None
         f"  {EXAMPLE}/20261103T1412Z-investigating.md",
         f"  {EXAMPLE}/20261103T1438Z-identified.md",
         f"  {EXAMPLE}/20261103T1501Z-resolved.md",
+        "  .github/ISSUE_TEMPLATE/report-incident.yml",
         "  mkdocs.yml",
         "  requirements.txt",
         *named_templates(),

@@ -10,7 +10,7 @@ import click
 
 from ..model.extras import AlertRoute
 from ..model.types import CLOSING_STATUSES, INCIDENT_STATUSES, ComponentState, Impact
-from . import alerts
+from . import alerts, issue_form
 from . import authoring as a
 from . import templates_named as named
 from .options import IMPACT, AwareTime, Duration, TimeOrDuration
@@ -95,6 +95,14 @@ class _Started(click.ParamType):
     help="Write a draft from an alerting tool's webhook payload (- reads standard input), "
     "routed by 'alerts:' in mkdocs.yml.",
 )
+@click.option(
+    "--from-issue",
+    "issue_file",
+    type=click.File("rb"),
+    default=None,
+    metavar="FILE|-",
+    help="Write a draft from the body of a 'Report an incident' issue form.",
+)
 @a.writing_options
 def command(
     title: str | None,
@@ -110,6 +118,7 @@ def command(
     slug: str | None,
     template_name: str | None,
     alert_file: BinaryIO | None,
+    issue_file: BinaryIO | None,
     config_file: Path,
     now: datetime | None,
     at: datetime | None,
@@ -130,6 +139,12 @@ def command(
     """
     ws = a.open_workspace(config_file)
     at, clock = a.times(at, now)
+    if issue_file is not None:
+        report = _issue_report(issue_file)
+        title = title or report.title
+        component_pairs = (*report.components, *component_pairs)
+        impact, template_name = impact or report.impact, template_name or report.template
+        message, draft = message or report.message, True
     alert = _alert_draft(ws, alert_file, at)
     if alert:
         route = alert.route
@@ -220,6 +235,16 @@ def _alert_draft(
             f"no draft: {exc}; nothing was written",
             "add a route under 'alerts:' in mkdocs.yml whose 'match' names the alert's labels "
             "(see the 'From alert to draft' guide)",
+        ) from None
+
+
+def _issue_report(stream: BinaryIO) -> issue_form.IssueReport:
+    try:
+        return issue_form.read_report(stream)
+    except issue_form.IssueFormError as exc:
+        raise a.AuthoringError(
+            f"the issue cannot be used: {exc}; nothing was written",
+            "open the issue with the 'Report an incident' form and fill in its fields",
         ) from None
 
 
