@@ -26,6 +26,7 @@ from ..incremental.cache import OutputCache
 from ..incremental.cachekey import private_folder
 from ..incremental.records import IncidentRecords
 from ..model import Project, Settings
+from ..outputs import vendors
 from ..outputs.render import TemplateProblem, page_environment
 from .leakguard import TreeGuard, relative_files
 from .loading import ConfigProblem, load_project
@@ -95,10 +96,12 @@ def build_site(
     now: datetime | None = None,
     strict: bool = False,
     progress: Progress = _quiet,
+    offline: bool = False,
 ) -> BuildResult:
     """Build the site; raises BuildFailed and leaves `site_dir` untouched on any problem.
 
-    `progress` is told the name of each stage as it starts.
+    `progress` is told the name of each stage as it starts. `offline`: third-party services
+    are shown as last read, without asking them.
     """
     started = time.perf_counter()
     config_path = Path(config_path)
@@ -121,7 +124,10 @@ def build_site(
             progress("reading and checking the content")
             project = _validated(config_path, settings, clock, strict, records)
             gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
-            return _render(project, config, records, target, clock, started, progress)
+            if settings.vendors:
+                progress("reading third-party services")
+            with vendors.reading(settings, cache_dir, clock, offline):
+                return _render(project, config, records, target, clock, started, progress)
     except OSError as problem:  # a full disk, a read-only folder: nothing was published
         raise WriteFailed(problem) from None
 
