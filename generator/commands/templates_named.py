@@ -195,7 +195,8 @@ def _parse(name: str, rel: str, text: str) -> tuple[NamedTemplate | None, list[D
         internal=_text(raw.meta.get("internal")),
         body=body,
     )
-    return template, problems, _commented_out(text, raw.lines, bad)
+    top = {key: line for key, line in raw.lines.items() if key in raw.meta}
+    return template, problems, _commented_out(text, top, bad)
 
 
 def _commented_out(text: str, key_lines: dict[str, int], keys: set[str]) -> str:

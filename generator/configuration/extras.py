@@ -18,7 +18,7 @@ from ..model.types import ComponentState, Impact, Settings
 ROUTE_KEYS = ("match", "components", "template", "title", "impact", "publish")
 VENDOR_KEYS = ("name", "summary", "components", "page", "counts")
 AUDIENCE_KEYS = ("id", "title", "components", "site_dir", "site_url")
-AUDIENCE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+AUDIENCE_ID = re.compile(r"[a-z][a-z0-9-]*")  # a letter first: incident folders start with a date
 TEMPLATE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_TIMEOUT = 60.0
 
@@ -203,8 +203,8 @@ def _audience(item: dict[str, Any], index: int) -> Audience:
     audience_id = _scalar(item, "id", index, required=True) or ""
     if not AUDIENCE_ID.fullmatch(audience_id):
         raise ItemError(
-            f"item #{index + 1}: id '{audience_id}' is not valid (lower-case letters, digits "
-            "and '-'; it is the audience site's folder)",
+            f"item #{index + 1}: id '{audience_id}' is not valid (a lower-case letter, then "
+            "letters, digits and '-'; it is the audience site's folder)",
             index,
         )
     site_url = _scalar(item, "site_url", index)
@@ -241,7 +241,7 @@ def cross_problems(settings: Settings) -> list[tuple[str, int, str]]:
 
 
 _RESERVED_FOLDERS = frozenset(
-    {"api", "assets", "components", "history", "incidents", "feeds", "badges", "search"}
+    {"api", "assets", "components", "history", "incidents", "postmortems", "search", "site"}
 )
 
 
