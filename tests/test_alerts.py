@@ -301,3 +301,34 @@ def test_a_bad_issue_report_writes_nothing(site: Path, body: str, problem: str) 
     )
     assert result.exit_code != 0 and problem in result.output, result.output
     assert written(site) == []
+
+
+def test_check_reports_a_route_whose_template_is_missing(site: Path) -> None:
+    (site / "templates/incidents/api-errors.md").unlink()
+    result = CliRunner().invoke(main, ["check", "-f", str(site / "mkdocs.yml"), "--now", NOW])
+    assert result.exit_code == 1
+    line = MINIMAL_CONFIG.count("\n") + 4  # the second route
+    assert f"mkdocs.yml:{line}: error[config-option]: option 'alerts': item #2" in result.output
+    assert "no template named 'api-errors'" in result.output
+
+
+_ROUTE = "        - match: {a: b}\n          components: {api: major_outage}\n"
+
+
+@pytest.mark.parametrize(
+    ("route", "problem"),
+    [
+        ("        - components: {api: major_outage}\n", "'match' must map"),
+        ("        - match: {a: b}\n          components: {api: down}\n", "not a component state"),
+        (_ROUTE + "          publish: true\n", "needs a 'template'"),
+        (_ROUTE + "          impact: huge\n", "impact 'huge'"),
+    ],
+)
+def test_bad_routes_are_reported_at_their_line(tmp_path: Path, route: str, problem: str) -> None:
+    write_files(tmp_path, {"mkdocs.yml": MINIMAL_CONFIG + "      alerts:\n" + route})
+    (tmp_path / "incidents").mkdir()
+    result = CliRunner().invoke(main, ["check", "-f", str(tmp_path / "mkdocs.yml"), "--now", NOW])
+    assert result.exit_code == 1
+    line = MINIMAL_CONFIG.count("\n") + 2
+    assert f"mkdocs.yml:{line}: error[config-option]: option 'alerts'" in result.output
+    assert problem in result.output

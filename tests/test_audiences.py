@@ -4,21 +4,19 @@ a real Statuspage client, badges, the calendar, and the leak guard."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import feedparser
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE_NOW, copy_example, require_tool, served
+from conftest import EXAMPLE_NOW, copy_example
 from icalendar import Calendar
 from jsonschema import Draft202012Validator
 from statuspress.cli import main
 from statuspress.publishing.build import BuildFailed, build_site
-from test_api import CLIENT, DEFINITIONS, SCHEMA, TOOLS
+from test_api import DEFINITIONS, SCHEMA, read_with_client
 
 AUDIENCES = """\
       audiences:
@@ -135,22 +133,8 @@ def test_a_separate_host_is_not_under_the_public_site(built: Path) -> None:
 
 
 def test_a_real_statuspage_client_reads_an_audience_api(built: Path, tmp_path: Path) -> None:
-    node = require_tool("node")
-    require_tool("statuspage.io", str(TOOLS / "node_modules/statuspage.io/package.json"))
-    script = tmp_path / "client.js"
-    script.write_text(CLIENT)
     site = built / "site" / "merchants"
-    with served(site) as root:
-        result = subprocess.run(
-            [node, str(script), root.rstrip("/")],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-            env={**os.environ, "NODE_PATH": str(TOOLS / "node_modules")},
-        )
-    assert result.returncode == 0, result.stderr
-    read = json.loads(result.stdout)
+    read = read_with_client(site, tmp_path)
     assert read["summary"] == api(site, "summary.json")
     assert read["unresolved"]["incidents"] == []
 

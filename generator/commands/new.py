@@ -78,14 +78,7 @@ class _Started(click.ParamType):
 @click.option(
     "--slug", default=None, help="The folder name after the date (default: from the title)."
 )
-@click.option(
-    "-t",
-    "--template",
-    "template_name",
-    default=None,
-    metavar="NAME",
-    help="Start from templates/incidents/NAME.md; options given here win.",
-)
+@named.template_option("Start from templates/incidents/NAME.md; options given here win.")
 @click.option(
     "--from-alert",
     "alert_file",

@@ -15,35 +15,26 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import click
 
 from ..clock import OutOfRange, iso, parse_duration
+from ..configuration.configfile import read_config_and_lines
 from ..diagnostics import Diagnostic, error, format_text, sort_diagnostics
-from ..model.fields import did_you_mean
+from ..model.fields import UPDATE_KEYS, did_you_mean
 from ..model.load import load_folder
 from ..model.source import decode, split_front_matter, strip_html_comments
 from ..model.types import CLOSING_STATUSES, INCIDENT_STATUSES, ComponentState, Impact, Settings
 from . import authoring as a
 
+F = TypeVar("F", bound=Callable[..., Any])
 NAMED_DIR = "templates/incidents"  # beside mkdocs.yml
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-TEMPLATE_KEYS = (
-    "title",
-    "status",
-    "impact",
-    "components",
-    "eta",
-    "next_update",
-    "apology",
-    "cause",
-    "workaround",
-    "author",
-    "internal",
-    "lint",
-)
 # Keys of an update that a template cannot know in advance, and why.
 _TIMED_KEYS = {
     "at": "the update's time comes from the command ('--at', or now)",
@@ -52,6 +43,8 @@ _TIMED_KEYS = {
     "kind": "a named template opens an incident; plan maintenance with 'statuspress maintenance'",
     "window": "a named template opens an incident; plan maintenance with 'statuspress maintenance'",
 }
+# A template has every key of an update but those fixed when it is written.
+TEMPLATE_KEYS = tuple(k for k in UPDATE_KEYS if k not in _TIMED_KEYS)
 OPENING = tuple(s for s in INCIDENT_STATUSES if s not in CLOSING_STATUSES)
 TEMPLATE_HINT = "see 'Named templates' in the documentation's guide to writing updates"
 
@@ -74,6 +67,13 @@ class NamedTemplate:
     author: str | None = None
     internal: str | None = None
     body: str = ""
+
+
+def template_option(help_text: str) -> Callable[[F], F]:
+    """`-t` / `--template NAME`, the same on `new` and `update`."""
+    return click.option(
+        "-t", "--template", "template_name", default=None, metavar="NAME", help=help_text
+    )
 
 
 def template_path(root: Path, name: str) -> Path:
@@ -274,6 +274,23 @@ def for_command(
             "fix the template ('statuspress check' shows every problem), or leave --template out",
         )
     return template
+
+
+def route_problems(root: Path, settings: Settings, config_file: Path) -> list[Diagnostic]:
+    """`alerts:` routes naming a template that is not there, at the route's line."""
+    lines = read_config_and_lines(config_file)[1]
+    return [
+        error(
+            config_file.name,
+            lines.get(f"alerts.{index}", lines.get("alerts", 0)),
+            "config-option",
+            f"option 'alerts': item #{index + 1}: no template named '{route.template}' "
+            f"(no {NAMED_DIR}/{route.template}.md)",
+            "create the template, or correct its name",
+        )
+        for index, route in enumerate(settings.alerts)
+        if route.template and not template_path(root, route.template).is_file()
+    ]
 
 
 # --- check: a template as the update it becomes ----------------------------------------------

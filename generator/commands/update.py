@@ -56,13 +56,8 @@ ALL_STATUSES = (*INCIDENT_STATUSES, *MAINTENANCE_STATUSES)
 @click.option("--apology", default=None, help="An apology, when there is more to apologize for.")
 @click.option("--title", default=None, help="Rename the incident.")
 @click.option("--impact", type=IMPACT, default=None, help="Change the impact.")
-@click.option(
-    "-t",
-    "--template",
-    "template_name",
-    default=None,
-    metavar="NAME",
-    help="Take the text and values of templates/incidents/NAME.md; options given here win.",
+@named.template_option(
+    "Take the text and values of templates/incidents/NAME.md; options given here win."
 )
 @a.writing_options
 def command(

@@ -68,6 +68,22 @@ def _names(item: dict[str, Any], key: str, index: int, required: bool) -> tuple[
     return tuple(str(v) for v in value)
 
 
+def _flag(item: dict[str, Any], key: str, index: int) -> bool:
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        raise ItemError(f"item #{index + 1}: '{key}' must be true or false", index)
+    return value
+
+
+def _once(names: list[str], message: str) -> None:
+    """Refuse the second item with a name already taken (`message` formats the name)."""
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            raise ItemError(message.format(name), index)
+        seen.add(name)
+
+
 def _web_address(text: str, key: str, index: int) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -104,9 +120,7 @@ def _route(item: dict[str, Any], index: int) -> AlertRoute:
     template = _scalar(item, "template", index)
     if template is not None and not TEMPLATE_NAME.fullmatch(template):
         raise ItemError(f"item #{index + 1}: '{template}' is not a template name", index)
-    publish = item.get("publish", False)
-    if not isinstance(publish, bool):
-        raise ItemError(f"item #{index + 1}: 'publish' must be true or false", index)
+    publish = _flag(item, "publish", index)
     if publish and template is None:
         raise ItemError(
             f"item #{index + 1}: 'publish: true' needs a 'template': only prepared, checked "
@@ -154,19 +168,13 @@ def _states(value: Any, index: int) -> tuple[tuple[str, ComponentState], ...]:
 
 def vendors(value: Any) -> tuple[Vendor, ...]:
     found = tuple(_vendor(item, i) for i, item in enumerate(_items(value, "vendors")))
-    names = [v.name for v in found]
-    for index, name in enumerate(names):
-        if name in names[:index]:
-            raise ItemError(f"vendor '{name}' is listed twice", index)
+    _once([v.name for v in found], "vendor '{}' is listed twice")
     return found
 
 
 def _vendor(item: dict[str, Any], index: int) -> Vendor:
     _known_keys(item, VENDOR_KEYS, index)
     page = _scalar(item, "page", index)
-    counts = item.get("counts", False)
-    if not isinstance(counts, bool):
-        raise ItemError(f"item #{index + 1}: 'counts' must be true or false", index)
     return Vendor(
         name=_scalar(item, "name", index, required=True) or "",
         summary=_web_address(
@@ -174,7 +182,7 @@ def _vendor(item: dict[str, Any], index: int) -> Vendor:
         ),
         components=_names(item, "components", index, required=False),
         page=_web_address(page, "page", index) if page else None,
-        counts=counts,
+        counts=_flag(item, "counts", index),
     )
 
 
@@ -191,10 +199,7 @@ def vendor_timeout(value: Any) -> float:
 
 def audiences(value: Any) -> tuple[Audience, ...]:
     found = tuple(_audience(item, i) for i, item in enumerate(_items(value, "audiences")))
-    ids = [a.id for a in found]
-    for index, audience_id in enumerate(ids):
-        if audience_id in ids[:index]:
-            raise ItemError(f"audience id '{audience_id}' is given twice", index)
+    _once([a.id for a in found], "audience id '{}' is given twice")
     return found
 
 

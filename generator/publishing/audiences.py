@@ -127,8 +127,9 @@ def audience_config(config_path: Path, settings: Settings, audience: Audience) -
     ]
     config["plugins"] = _with_options(config.get("plugins"), options)
     config["site_name"] = audience.title
+    base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
     config["site_url"] = audience.site_url or (
-        urljoin(settings.site_url, f"{audience.id}/") if settings.site_url else ""
+        urljoin(base, f"{audience.id}/") if settings.site_url else ""
     )
     config.pop("site_dir", None)
     root = config_path.parent.resolve()
