@@ -145,7 +145,7 @@ def command(
         component_pairs = (*route.components, *component_pairs)
         impact = impact or (alert.impact.value if alert.impact else None)
         started = started or alert.started
-        draft = not route.publish
+        draft = draft or not route.publish
     template = named.for_command(ws, template_name, clock, strict=bool(alert and not draft))
     if alert and not title:
         title = alert.route.title or (template.title if template else None)
