@@ -12,9 +12,13 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE_NOW, copy_example
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 from jsonschema import Draft202012Validator
 from statuspress.cli import main
+from statuspress.model.source import split_front_matter
+from statuspress.publishing import audiences
 from statuspress.publishing.build import BuildFailed, build_site
 from test_api import DEFINITIONS, SCHEMA, read_with_client
 
@@ -227,3 +231,37 @@ def test_a_site_dir_inside_the_public_site_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BuildFailed) as failed:
         build_site(root / "mkdocs.yml", root / "site", EXAMPLE_NOW)
     assert "inside the public site's folder" in failed.value.diagnostics[0].message
+
+
+_EXAMPLE_UPDATES = sorted(
+    p
+    for p in (Path(__file__).parent.parent / "incidents").rglob("*.md")
+    if p.name != "postmortem.md"
+)
+_IDS = ["api", "dashboard", "auth", "webhooks", "email", "payments", "database", "backups"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    update=st.sampled_from(_EXAMPLE_UPDATES),
+    shown=st.sets(st.sampled_from(_IDS)),
+)
+def test_an_updates_components_are_narrowed_and_nothing_else_moves(
+    update: Path, shown: set[str]
+) -> None:
+    text = update.read_text(encoding="utf-8")
+    raw, _ = split_front_matter("x", text)
+    assert raw is not None
+    states = raw.meta.get("components") or {}
+    wanted = {k: str(v) for k, v in states.items() if k in shown}
+    top = {k: line for k, line in raw.lines.items() if k in raw.meta}
+    narrowed = audiences._with_components(text, top, wanted)
+    again, problems = split_front_matter("x", narrowed)
+    assert again is not None and not problems
+    assert {k: str(v) for k, v in (again.meta.get("components") or {}).items()} == wanted
+    assert {k: v for k, v in again.meta.items() if k != "components"} == {
+        k: v for k, v in raw.meta.items() if k != "components"
+    }
+    if "components" in raw.meta:
+        assert narrowed.count("\n") == text.count("\n")
+        assert again.body == raw.body and again.body_line == raw.body_line
