@@ -154,12 +154,13 @@ client.setApiUrl(process.argv[2]);
 """
 
 
-def test_a_real_statuspage_client_reads_the_api(example_site: Path, tmp_path: Path) -> None:
+def read_with_client(site: Path, tmp_path: Path) -> dict[str, Any]:
+    """What the statuspage.io client reads from `site`, served over HTTP."""
     node = require_tool("node")
     require_tool("statuspage.io", str(TOOLS / "node_modules/statuspage.io/package.json"))
     script = tmp_path / "client.js"
     script.write_text(CLIENT)
-    with served(example_site) as root:
+    with served(site) as root:
         result = subprocess.run(
             [node, str(script), root.rstrip("/")],
             capture_output=True,
@@ -169,7 +170,12 @@ def test_a_real_statuspage_client_reads_the_api(example_site: Path, tmp_path: Pa
             env={**os.environ, "NODE_PATH": str(TOOLS / "node_modules")},
         )
     assert result.returncode == 0, result.stderr
-    read = json.loads(result.stdout)
+    read: dict[str, Any] = json.loads(result.stdout)
+    return read
+
+
+def test_a_real_statuspage_client_reads_the_api(example_site: Path, tmp_path: Path) -> None:
+    read = read_with_client(example_site, tmp_path)
     assert read["summary"] == load(example_site, "summary.json")
     assert read["status"]["status"]["indicator"] == "major"
     assert read["components"] == load(example_site, "components.json")

@@ -36,6 +36,11 @@ def run_init(tmp_path: Path, *args: str) -> Result:
         os.chdir(old)
 
 
+def named_templates() -> list[str]:
+    folder = SCAFFOLD_WORKFLOWS.parent / "templates" / "incidents"
+    return [f"  templates/incidents/{p.name}" for p in sorted(folder.glob("*.md"))]
+
+
 def workflow_names() -> list[str]:
     return sorted(p.name for p in SCAFFOLD_WORKFLOWS.glob("*.yml"))
 
@@ -54,8 +59,10 @@ def test_init_writes_a_site_that_checks_clean_and_builds(tmp_path: Path) -> None
         f"  {EXAMPLE}/20261103T1412Z-investigating.md",
         f"  {EXAMPLE}/20261103T1438Z-identified.md",
         f"  {EXAMPLE}/20261103T1501Z-resolved.md",
+        "  .github/ISSUE_TEMPLATE/report-incident.yml",
         "  mkdocs.yml",
         "  requirements.txt",
+        *named_templates(),
         *workflows,
     ]
     assert "  cd acme-status" in result.output

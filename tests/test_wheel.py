@@ -40,6 +40,7 @@ def test_the_wheel_ships_the_theme_and_package_data(wheel: Path) -> None:
         "statuspress.css",
         "mkdocs_theme.yml",
         "partials/macros.html",
+        "partials/vendors.html",
         "sitemap.xml",
     ):
         assert f"statuspress/theme/{template}" in names, template

@@ -398,8 +398,10 @@ def test_a_new_site_deploys_when_its_requirements_change() -> None:
     assert "requirements.txt" in triggers(load("scaffold-deploy"))["push"]["paths"]
 
 
-def test_init_copies_exactly_the_two_workflows() -> None:
-    assert sorted(path.name for path in SCAFFOLD.iterdir()) == ["check.yml", "deploy.yml"]
+def test_init_copies_exactly_the_four_workflows() -> None:
+    # alert-draft.yml and issue-draft.yml: tests/test_workflows_alert.py
+    names = sorted(path.name for path in SCAFFOLD.iterdir())
+    assert names == ["alert-draft.yml", "check.yml", "deploy.yml", "issue-draft.yml"]
 
 
 # ---------------------------------------------------------------------------------------------

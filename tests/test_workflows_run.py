@@ -43,6 +43,9 @@ Done = list[Run]
 VERSION = version("statuspress")
 INIT = "statuspress init acme-status --company Acme --url https://status.acme.example/"
 
+# What `statuspress init` writes into .github/workflows/ (test_workflows_alert.py: the two drafts).
+SCAFFOLD_WORKFLOWS = ["alert-draft.yml", "check.yml", "deploy.yml", "issue-draft.yml"]
+
 
 @dataclass(frozen=True)
 class Runner:
@@ -232,7 +235,7 @@ def test_the_installed_package_carries_the_workflows_init_copies(runner: Runner)
         'print(*sorted(p.name for p in (scaffold / "workflows").iterdir()))\'',
         runner.checkout,
     )
-    assert listing.stdout.split() == ["check.yml", "deploy.yml"]
+    assert listing.stdout.split() == SCAFFOLD_WORKFLOWS
     assert (
         str(runner.venv)
         in runner.run(
@@ -243,7 +246,7 @@ def test_the_installed_package_carries_the_workflows_init_copies(runner: Runner)
 
 def test_init_writes_the_workflows_unchanged(new_site: Path) -> None:
     written = new_site / ".github" / "workflows"
-    assert sorted(path.name for path in written.iterdir()) == ["check.yml", "deploy.yml"]
+    assert sorted(path.name for path in written.iterdir()) == SCAFFOLD_WORKFLOWS
     for path in written.iterdir():
         assert path.read_bytes() == (SCAFFOLD / path.name).read_bytes()
 

@@ -30,7 +30,14 @@ QUIET_SECONDS = 2.0  # short builds print only their summary
 )
 @strict_option
 @now_option
-def command(config_file: Path, site_dir: Path | None, strict: bool, now: datetime | None) -> None:
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Show third-party services as last read, without asking them.",
+)
+def command(
+    config_file: Path, site_dir: Path | None, strict: bool, now: datetime | None, offline: bool
+) -> None:
     """Validate the content, then build the site into site/.
 
     The old site/ stays exactly as it was when anything fails, including Ctrl-C.
@@ -42,7 +49,8 @@ def command(config_file: Path, site_dir: Path | None, strict: bool, now: datetim
     """
     try:
         with TerminalProgress(enabled=sys.stderr.isatty()) as progress:
-            result = build_site(config_file, site_dir, clock(now, config_file), strict, progress)
+            moment = clock(now, config_file)
+            result = build_site(config_file, site_dir, moment, strict, progress, offline)
     except BuildFailed as failed:
         click.echo(format_text(failed.diagnostics))
         click.echo("Build failed: nothing was published; the previous site is unchanged.", err=True)

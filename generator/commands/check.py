@@ -14,6 +14,7 @@ from ..diagnostics import FORMATTERS, Diagnostic, count_errors, sort_diagnostics
 from ..model import Settings
 from ..publishing.loading import ConfigProblem, load_project
 from .options import clock, config_option, now_option, strict_option
+from .templates_named import check_templates, route_problems
 
 
 @click.command("check")
@@ -46,8 +47,11 @@ def command(
       statuspress check --format github --strict
     """
     try:
-        project = load_project(config_file, clock(now, config_file))
+        project_clock = clock(now, config_file)
+        project = load_project(config_file, project_clock)
         diagnostics = [*project.diagnostics, *site_warnings(project.settings, config_file)]
+        diagnostics += check_templates(project.root, project.settings, project_clock)
+        diagnostics += route_problems(project.root, project.settings, config_file)
     except ConfigProblem as problem:
         diagnostics = list(problem.diagnostics)
     # sorted without duplicates: a problem statuspress and MkDocs both find is reported once

@@ -16,6 +16,7 @@ from .provenance import DISTRIBUTION, Provenance, running_provenance
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 WORKFLOWS = "workflows"  # scaffold/workflows/*.yml go to .github/workflows/
+ISSUE_FORMS = "issue_forms"  # scaffold/issue_forms/*.yml go to .github/ISSUE_TEMPLATE/
 TEMPLATE_SUFFIX = ".j2"  # rendered with the site's name, URL and company, then the suffix dropped
 OPTIONAL = {  # a new GitHub repository often has its own: kept, with a note
     "README.md": "Kept your README.md.",
@@ -128,13 +129,17 @@ def planned_files() -> list[Planned]:
         relative = source.relative_to(SCAFFOLD)
         if not source.is_file() or "__pycache__" in relative.parts:
             continue
-        if relative.parts[0] == WORKFLOWS:
+        if relative.parts[0] in _GITHUB_FOLDERS:
             if source.suffix == ".yml" and len(relative.parts) == 2:
-                plan.append(Planned(source, Path(".github", "workflows", source.name)))
+                folder = _GITHUB_FOLDERS[relative.parts[0]]
+                plan.append(Planned(source, Path(".github", folder, source.name)))
             continue
         target = relative.with_suffix("") if source.suffix == TEMPLATE_SUFFIX else relative
         plan.append(Planned(source, target))
     return plan
+
+
+_GITHUB_FOLDERS = {WORKFLOWS: "workflows", ISSUE_FORMS: "ISSUE_TEMPLATE"}
 
 
 def _environment() -> jinja2.Environment:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
+from ..model.extras import AlertRoute
 from ..model.types import CLOSING_STATUSES, INCIDENT_STATUSES, ComponentState, Impact
+from . import alerts, issue_form
 from . import authoring as a
+from . import templates_named as named
 from .options import IMPACT, AwareTime, Duration, TimeOrDuration
 
 # An incident opens unresolved: one written after the fact is opened with --at, then resolved.
@@ -32,7 +36,7 @@ class _Started(click.ParamType):
 
 
 @click.command("new")
-@click.argument("title")
+@click.argument("title", required=False)
 @a.component_option(
     "An affected component and its state, e.g. api=major_outage; repeat for each. At least one."
 )
@@ -46,9 +50,8 @@ class _Started(click.ParamType):
     "-s",
     "--status",
     type=click.Choice(OPENING_STATUSES),
-    default="investigating",
-    show_default=True,
-    help="Where things stand.",
+    default=None,
+    help="Where things stand (default: the template's, else investigating).",
 )
 @click.option(
     "--started",
@@ -75,12 +78,30 @@ class _Started(click.ParamType):
 @click.option(
     "--slug", default=None, help="The folder name after the date (default: from the title)."
 )
+@named.template_option("Start from templates/incidents/NAME.md; options given here win.")
+@click.option(
+    "--from-alert",
+    "alert_file",
+    type=click.File("rb"),
+    default=None,
+    metavar="FILE|-",
+    help="Write a draft from an alerting tool's webhook payload (- reads standard input), "
+    "routed by 'alerts:' in mkdocs.yml.",
+)
+@click.option(
+    "--from-issue",
+    "issue_file",
+    type=click.File("rb"),
+    default=None,
+    metavar="FILE|-",
+    help="Write a draft from the body of a 'Report an incident' issue form.",
+)
 @a.writing_options
 def command(
-    title: str,
+    title: str | None,
     component_pairs: tuple[tuple[str, ComponentState], ...],
     impact: str | None,
-    status: str,
+    status: str | None,
     started: datetime | timedelta | None,
     eta: datetime | timedelta | str | None,
     next_update: datetime | timedelta | None,
@@ -88,6 +109,9 @@ def command(
     cause: str | None,
     workaround: str | None,
     slug: str | None,
+    template_name: str | None,
+    alert_file: BinaryIO | None,
+    issue_file: BinaryIO | None,
     config_file: Path,
     now: datetime | None,
     at: datetime | None,
@@ -108,9 +132,40 @@ def command(
     """
     ws = a.open_workspace(config_file)
     at, clock = a.times(at, now)
+    if issue_file is not None:
+        report = _issue_report(issue_file)
+        title = title or report.title
+        component_pairs = (*report.components, *component_pairs)
+        impact, template_name = impact or report.impact, template_name or report.template
+        message, draft = message or report.message, True
+    alert = _alert_draft(ws, alert_file, at)
+    if alert:
+        route = alert.route
+        template_name = template_name or route.template
+        component_pairs = (*route.components, *component_pairs)
+        impact = impact or (alert.impact.value if alert.impact else None)
+        started = started or alert.started
+        draft = draft or not route.publish
+    template = named.for_command(ws, template_name, clock, strict=bool(alert and not draft))
+    if alert and not title:
+        title = alert.route.title or (template.title if template else None)
+        title = title or _title_from(ws, alert.route)
+    title = title or (template.title if template else None)
+    if title is None:
+        raise click.UsageError("give the incident's TITLE, or a --template that has a title")
     if not title.strip():
         raise click.BadParameter("the title is empty", param_hint="TITLE")
+    status = status or (template.status if template else None) or "investigating"
     states = a.checked_components(ws.settings, component_pairs)
+    if template:
+        listed = tuple(template.components.items())
+        states = {**a.checked_components(ws.settings, listed), **states}
+        impact = impact or template.impact
+        eta = eta if eta is not None else template.eta
+        next_update = next_update or template.next_update
+        apology, cause = apology or template.apology, cause or template.cause
+        workaround, author = workaround or template.workaround, author or template.author
+        message = message or template.body
     a.require_components(ws.settings, states, "=major_outage")
     chosen_impact = Impact(impact) if impact else a.impact_for(states.values())
     promise = _next_update(next_update, chosen_impact, status)
@@ -141,6 +196,7 @@ def command(
         "draft": draft,
         "message": a.message_text(message),
         "company": ws.settings.company,
+        "internal": _internal(template, alert),
     }
     path = folder / a.update_file_name(at, status)
     text = a.render(ws, "new.md.j2", context, ws.rel(path))
@@ -153,6 +209,46 @@ def command(
     output, code = a.finish(ws, written, clock, edit=edit, next_step=steps)
     click.echo(output)
     raise SystemExit(code)
+
+
+def _alert_draft(
+    ws: a.Workspace, stream: BinaryIO | None, at: datetime
+) -> alerts.AlertDraft | None:
+    """The routed alert, or None without --from-alert; an unrouted alert writes nothing."""
+    if stream is None:
+        return None
+    given = getattr(stream, "name", "-")
+    name = a.shown(Path(given)) if isinstance(given, str) and given[:1] not in "<-" else "the input"
+    try:
+        return alerts.draft_for(ws.settings, stream, name, at)
+    except alerts.AlertError as exc:
+        raise a.AuthoringError(f"{exc.message}; nothing was written", exc.hint) from None
+    except alerts.UnroutedAlert as exc:
+        raise a.AuthoringError(
+            f"no draft: {exc}; nothing was written",
+            "add a route under 'alerts:' in mkdocs.yml whose 'match' names the alert's labels "
+            "(see the 'From alert to draft' guide)",
+        ) from None
+
+
+def _issue_report(stream: BinaryIO) -> issue_form.IssueReport:
+    try:
+        return issue_form.read_report(stream)
+    except issue_form.IssueFormError as exc:
+        raise a.AuthoringError(
+            f"the issue cannot be used: {exc}; nothing was written",
+            "open the issue with the 'Report an incident' form and fill in its fields",
+        ) from None
+
+
+def _title_from(ws: a.Workspace, route: AlertRoute) -> str:
+    """A public title from the route's components alone: `Partial outage of Payments`."""
+    return a.capfirst(a.problems(a.component_facts(ws.settings, route.states)))
+
+
+def _internal(template: named.NamedTemplate | None, alert: alerts.AlertDraft | None) -> str | None:
+    notes = [n for n in (template.internal if template else None, alert and alert.internal) if n]
+    return "\n\n".join(notes) or None
 
 
 def _started_at(started: datetime | timedelta | None, at: datetime) -> datetime | None:

@@ -19,6 +19,7 @@ from ..model.types import (
     Incident,
 )
 from . import authoring as a
+from . import templates_named as named
 from .options import IMPACT, TimeOrDuration
 
 ALL_STATUSES = (*INCIDENT_STATUSES, *MAINTENANCE_STATUSES)
@@ -55,6 +56,9 @@ ALL_STATUSES = (*INCIDENT_STATUSES, *MAINTENANCE_STATUSES)
 @click.option("--apology", default=None, help="An apology, when there is more to apologize for.")
 @click.option("--title", default=None, help="Rename the incident.")
 @click.option("--impact", type=IMPACT, default=None, help="Change the impact.")
+@named.template_option(
+    "Take the text and values of templates/incidents/NAME.md; options given here win."
+)
 @a.writing_options
 def command(
     ident: str | None,
@@ -67,6 +71,7 @@ def command(
     apology: str | None,
     title: str | None,
     impact: str | None,
+    template_name: str | None,
     config_file: Path,
     now: datetime | None,
     at: datetime | None,
@@ -90,8 +95,18 @@ def command(
     at, clock = a.times(at, now)
     incident = a.choose_incident(ws, ident, clock)
     a.later_than_latest(incident, at)
-    status = _status(incident, status, at)
+    template = named.for_command(ws, template_name, clock)
     states = a.checked_components(ws.settings, component_pairs)
+    if template:
+        status = status or template.status
+        listed = tuple(template.components.items())
+        states = {**a.checked_components(ws.settings, listed), **states}
+        eta = eta if eta is not None else template.eta
+        next_update = next_update or template.next_update
+        apology, cause = apology or template.apology, cause or template.cause
+        workaround, author = workaround or template.workaround, author or template.author
+        message = message or template.body
+    status = _status(incident, status, at)
     promise = next_update or _default_next_update(incident, impact, status, at)
     eta = eta if eta is not None else _carried_eta(incident, status, at)
     a.after_at(eta, at, "'--eta'")

@@ -13,6 +13,7 @@ from ..clock import MAX_DAYS, RANGE_TEXT, OutOfRange, in_range, parse_duration, 
 from ..diagnostics import Diagnostic, error
 from ..model.fields import did_you_mean
 from ..model.types import Component, Settings, UptimeWeights
+from . import extras
 from .cachedir import cache_dir_problems
 from .configfile import plugin_options, read_config_and_lines
 from .userregex import PatternProblem, compile_user_pattern
@@ -117,13 +118,24 @@ def settings_from(
     values["example_as_of"] = values.pop("example", None)
     site_url = str(config.get("site_url") or "")
     authority = values.pop("feed_id_authority", "") or urlsplit(site_url).hostname or "localhost"
-    return Settings(
+    settings = Settings(
         site_name=str(config.get("site_name") or "Status"),
         site_url=site_url,
         docs_dir=str(config.get("docs_dir") or "docs"),
         feed_id_authority=authority,
         **values,
-    ), []
+    )
+    crossed = [
+        error(
+            path,
+            lines.get(f"{key}.{item}", lines.get(key, 0)),
+            "config-option",
+            f"option '{key}': item #{item + 1}: {message}",
+            _HINTS[key],
+        )
+        for key, item, message in extras.cross_problems(settings)
+    ]
+    return (None, crossed) if crossed else (settings, [])
 
 
 # Domains reserved for examples and tests (RFC 2606, RFC 6761): no real site is published there.
@@ -459,6 +471,10 @@ _CHECKS = {
     "notify": _notify,
     "cache_dir": _required_text,
     "example": _example,
+    "alerts": extras.alerts,
+    "vendors": extras.vendors,
+    "vendor_timeout": extras.vendor_timeout,
+    "audiences": extras.audiences,
 }
 OPTION_KEYS = tuple(_CHECKS)  # every option statuspress reads, each with its check
 _HINTS = {
@@ -474,6 +490,13 @@ _HINTS = {
     "notify": "see the Notifications guide in the documentation; 'statuspress notify --dry-run' "
     "shows every problem with its line",
     "example": "write 'example: {as_of: 2026-11-22T10:00:00Z}', only in an example site",
+    "alerts": "see the 'From alert to draft' guide, e.g. '- match: {service: payments-api}' "
+    "with 'components: {payments: partial_outage}'",
+    "vendors": "see the 'Audiences and third-party services' guide, e.g. '- name: CloudPay' "
+    "with 'summary: https://status.cloudpay.example/api/v2/summary.json'",
+    "vendor_timeout": "write a number of seconds such as 5",
+    "audiences": "see the 'Audiences and third-party services' guide, e.g. '- id: merchants' "
+    "with 'title:' and 'components: [payments]'",
     **dict.fromkeys(
         (
             "uptime_days",

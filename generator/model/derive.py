@@ -195,6 +195,10 @@ def overall(site: Site, now: datetime) -> Overall:
     return Overall(state=state, indicator=indicator, description=_DESCRIPTIONS[state])
 
 
+def state_description(state: ComponentState) -> str:
+    return _DESCRIPTIONS[state]
+
+
 def indicator_description(indicator: str) -> str:
     return _INDICATOR_DESCRIPTIONS[indicator]
 

@@ -285,6 +285,10 @@ class Settings:
     docs_dir: str = "incidents"
     cache_dir: str = ".statuspress-cache"
     notify: dict[str, object] = field(default_factory=dict)
+    alerts: tuple[Any, ...] = ()  # model.extras.AlertRoute
+    vendors: tuple[Any, ...] = ()  # model.extras.Vendor
+    vendor_timeout: float = 5.0  # seconds for each vendor's summary
+    audiences: tuple[Any, ...] = ()  # model.extras.Audience
     # An example site's clock (`example: {as_of: ...}`): pages say they are an example as of then.
     example_as_of: datetime | None = None
 

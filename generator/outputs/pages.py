@@ -21,6 +21,7 @@ from ..model.types import (
     Site,
     Update,
 )
+from . import vendors
 from .markdown import rebase_relative_urls, render_inline, render_markdown
 
 if TYPE_CHECKING:
@@ -239,9 +240,11 @@ def _status_page(
             10,
         )
     )
+    found = vendors.current()
     context = {
         **common,
-        "overall": derive.overall(site, now),
+        "overall": vendors.with_vendors(derive.overall(site, now), found),
+        "vendors": found,
         "open_incidents": [(i, update_views(site, i)[0]) for i in open_],
         "active_maintenance": derive.maintenances(site, now, Phase.IN_PROGRESS, Phase.OVERDUE),
         "upcoming_maintenance": derive.maintenances(site, now, Phase.UPCOMING),

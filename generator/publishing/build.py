@@ -8,7 +8,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -26,7 +26,9 @@ from ..incremental.cache import OutputCache
 from ..incremental.cachekey import private_folder
 from ..incremental.records import IncidentRecords
 from ..model import Project, Settings
+from ..outputs import vendors
 from ..outputs.render import TemplateProblem, page_environment
+from . import audiences
 from .leakguard import TreeGuard, relative_files
 from .loading import ConfigProblem, load_project
 from .plan import CLOCK_WARNINGS, BuildPlan
@@ -95,10 +97,12 @@ def build_site(
     now: datetime | None = None,
     strict: bool = False,
     progress: Progress = _quiet,
+    offline: bool = False,
 ) -> BuildResult:
     """Build the site; raises BuildFailed and leaves `site_dir` untouched on any problem.
 
-    `progress` is told the name of each stage as it starts.
+    `progress` is told the name of each stage as it starts. `offline`: third-party services
+    are shown as last read, without asking them.
     """
     started = time.perf_counter()
     config_path = Path(config_path)
@@ -109,6 +113,7 @@ def build_site(
     clock = _clock(now, settings)
     target = _target(site_dir, config_path, settings)
     cache_dir = config_path.parent / settings.cache_dir
+    audience_sites = _audiences(config_path, settings, target, clock, strict, progress)
     try:
         # Before loading: files are cached too.
         with _fewer_collections(), used_by_build(cache_dir, FINGERPRINT, config_path.parent):
@@ -121,9 +126,46 @@ def build_site(
             progress("reading and checking the content")
             project = _validated(config_path, settings, clock, strict, records)
             gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
-            return _render(project, config, records, target, clock, started, progress)
+            if settings.vendors:
+                progress("reading third-party services")
+            with vendors.reading(settings, cache_dir, clock, offline):
+                return _render(
+                    project, config, records, target, clock, started, progress, audience_sites
+                )
     except OSError as problem:  # a full disk, a read-only folder: nothing was published
         raise WriteFailed(problem) from None
+
+
+def _audiences(
+    config_path: Path,
+    settings: Settings,
+    target: Path,
+    clock: datetime,
+    strict: bool,
+    progress: Progress,
+) -> list[audiences.AudienceSite]:
+    """Build each audience's site first, as a site of its own; a failure names the audience
+    and leaves the public site as it was."""
+    if not settings.audiences:
+        return []
+    progress("building the audience sites")
+
+    def build(audience_config: Path, audience_target: Path) -> None:
+        try:
+            build_site(audience_config, audience_target, clock, strict)
+        except BuildFailed as failed:
+            name = audience_config.parent.name
+            raise BuildFailed(
+                [
+                    replace(d, message=f"in the site for audience '{name}': {d.message}")
+                    for d in failed.diagnostics
+                ]
+            ) from None
+
+    try:
+        return audiences.build_all(config_path, settings, target, build)
+    except audiences.AudienceProblem as problem:
+        raise BuildFailed(problem.diagnostics) from None
 
 
 def _clock(now: datetime | None, settings: Settings) -> datetime:
@@ -236,6 +278,7 @@ def _render(
     now: datetime,
     started: float,
     progress: Progress,
+    audience_sites: list[audiences.AudienceSite],
 ) -> BuildResult:
     plugin = statuspress_plugin(config)
     cache_dir = project.root / project.settings.cache_dir
@@ -261,7 +304,8 @@ def _render(
         progress("rendering pages, feeds and the API")
         _run_mkdocs(config)
         progress("scanning every file for leaks")
-        files = _guard(stage, guard, plugin, records.clean)
+        copied = audiences.copy_into(stage.path, audience_sites)
+        files = _guard(stage, guard, plugin, records.clean, copied)
         progress("publishing")
         kept_old = swap_into_place(
             stage.path, target, old_files=len(files)
@@ -329,7 +373,11 @@ class _Reported(logging.Filter):
 
 
 def _guard(
-    stage: Stage, guard: TreeGuard, plugin: StatusPressPlugin, known_clean: set[str]
+    stage: Stage,
+    guard: TreeGuard,
+    plugin: StatusPressPlugin,
+    known_clean: set[str],
+    copied: list[str],
 ) -> list[str]:
     """Finish the leak guard's scan of the stage; the files of the site, as relative_files
     lists them.
@@ -345,7 +393,7 @@ def _guard(
         raise
     moved = move_into(stage.made, stage.path)
     listed = plugin.stage_files  # what the writer left in the stage, before the move
-    files = sorted({*listed, *moved}) if listed is not None else relative_files(stage.path)
+    files = sorted({*listed, *moved, *copied}) if listed is not None else relative_files(stage.path)
     guard.scan(files, {}, known_clean)  # what MkDocs copied: assets, loose files, the theme's
     problems = guard.finish(files)
     if problems:
