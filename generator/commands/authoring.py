@@ -104,7 +104,7 @@ def open_workspace(config_file: Path, lint_at: datetime | None = None) -> Worksp
             project = load_project(config_path, lint_at)
         except ConfigProblem as problem:
             raise _config_error(problem.diagnostics) from None
-        return Workspace(config_path, project.settings, project.site, project.diagnostics)
+        return Workspace(config_path, project.settings, project.content, project.diagnostics)
     settings, problems = load_settings(config_path)
     if settings is None:
         raise _config_error(problems)

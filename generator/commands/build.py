@@ -58,6 +58,8 @@ def command(config_file: Path, site_dir: Path | None, strict: bool, now: datetim
             "\nBuild interrupted: nothing was published; the previous site is unchanged.", err=True
         )
         raise SystemExit(130) from None
+    for note in result.notes:
+        click.echo(note.render())
     click.echo(result.summary())
     skip_teardown()
 

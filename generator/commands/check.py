@@ -10,7 +10,14 @@ import click
 from ..configuration.configfile import config_key_lines, read_config
 from ..configuration.mkdocs_config import validate_mkdocs_config
 from ..configuration.settings import is_init_placeholder_url
-from ..diagnostics import FORMATTERS, Diagnostic, count_errors, sort_diagnostics, warning
+from ..diagnostics import (
+    FORMATTERS,
+    Diagnostic,
+    count_errors,
+    problems,
+    sort_diagnostics,
+    warning,
+)
 from ..model import Settings
 from ..publishing.loading import ConfigProblem, load_project
 from .options import clock, config_option, now_option, strict_option
@@ -39,7 +46,8 @@ def command(
 ) -> None:
     """Validate every file and run the communication lint.
 
-    Exit code 0 when clean, 1 when errors are found (or warnings with --strict).
+    Exit code 0 when clean, 1 when errors are found (or warnings with --strict). Updates
+    and postmortems dated after the clock are noted with the time they go live.
 
     \b
     Example:
@@ -61,7 +69,7 @@ def command(
         )
     click.echo(FORMATTERS[output_format](diagnostics))
     errors = count_errors(diagnostics)
-    if errors or (strict and diagnostics):
+    if errors or (strict and problems(diagnostics)):
         raise SystemExit(1)
 
 

@@ -62,11 +62,7 @@ class Formatter:
         return moment.astimezone(self.zone)
 
     def when(self, moment: datetime) -> str:
-        local = self.local(moment)
-        return (
-            f"{local.day} {MONTH_ABBREVIATIONS[local.month - 1]} {local.year}, "
-            f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
-        )
+        return local_when(moment, self.zone)
 
     def clock(self, moment: datetime) -> str:
         local = self.local(moment)
@@ -78,6 +74,20 @@ class Formatter:
             return "now"
         text = format_duration(abs(delta))
         return f"in {text}" if delta > timedelta(0) else f"{text} ago"
+
+
+def local_when(moment: datetime, zone: ZoneInfo) -> str:
+    """`7 Dec 2026, 07:05 UTC`: a time as every page and channel writes it, in `zone`."""
+    local = moment.astimezone(zone)
+    return (
+        f"{local.day} {MONTH_ABBREVIATIONS[local.month - 1]} {local.year}, "
+        f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
+    )
+
+
+def site_when(settings: Settings) -> Callable[[datetime], str]:
+    """`local_when` in the site's zone, for channels that need no clock (feeds, the API)."""
+    return partial(local_when, zone=ZoneInfo(settings.timezone))
 
 
 def state_icon(state: ComponentState) -> str:
