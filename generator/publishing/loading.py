@@ -82,8 +82,8 @@ def going_live(site: Site, now: datetime) -> list[Diagnostic]:
             "scheduled",
             f"this {item.what} is dated {iso(item.at)}: it is published by the first build "
             f"at or after then, not before",
-            "the scheduled rebuild publishes it (up to one schedule interval late); to publish "
-            "it now, set its time to now or earlier",
+            "the deploy workflow's scheduled rebuild (every 15 minutes, and GitHub may start "
+            "it a few minutes late) publishes it; to publish it now, set its time to now",
         )
         for item in scheduled(site, now)
     ]
