@@ -32,7 +32,9 @@ CONTRADICTIONS = [
 
 
 @pytest.mark.parametrize(
-    ("text", "fields", "level", "words"), CONTRADICTIONS, ids=case_ids([c[0] for c in CONTRADICTIONS])
+    ("text", "fields", "level", "words"),
+    CONTRADICTIONS,
+    ids=case_ids([c[0] for c in CONTRADICTIONS]),
 )
 def test_a_time_in_the_text_that_the_field_contradicts(
     text: str, fields: dict[str, object], level: str, words: str
@@ -81,7 +83,8 @@ def test_a_level_set_in_the_configuration_wins() -> None:
     update = make_update(30, "identified", "We will post the next update by 10:05 UTC.")
     settings = replace(SETTINGS, lint={"promise-mismatch": "warning"})
     [finding] = [
-        d for d in lint(make_incident(opened(), update), settings=settings)
+        d
+        for d in lint(make_incident(opened(), update), settings=settings)
         if d.rule == "promise-mismatch"
     ]
     assert finding.severity.value == "warning"

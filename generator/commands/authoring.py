@@ -170,13 +170,21 @@ def impact_for(states: Iterable[ComponentState]) -> Impact:
 # --- choosing an incident --------------------------------------------------------------------
 
 
-def choose_incident(ws: Workspace, ident: str | None, now: datetime) -> Incident:
-    """The incident an ID names (the folder or a unique part of it), or the only open one."""
+def choose_incident(
+    ws: Workspace, ident: str | None, now: datetime, *, reopen: bool | None = None
+) -> Incident:
+    """The incident an ID names (the folder or a unique part of it), or the only open one.
+
+    With `reopen` False (an update without `--reopen`), a resolved incident is never chosen:
+    a part of an ID matches open incidents only, and naming a resolved one is an error that
+    says how to reopen it."""
     if ident is None:
         return _only_open(ws, now)
     names = _folder_names(ws)
     needle = ident.strip().strip("/").rsplit("/", 1)[-1].lower()
     matches = [n for n in names if n == needle] or [n for n in names if needle in n]
+    if reopen is False and matches:
+        matches = _unless_resolved(ws, ident, matches)
     if not matches:
         raise click.BadParameter(
             f"no incident folder in {ws.settings.docs_dir}/ matches "
@@ -194,6 +202,23 @@ def choose_incident(ws: Workspace, ident: str | None, now: datetime) -> Incident
     if incident is None:
         raise _unreadable(ws, matches[0])
     return incident
+
+
+def _unless_resolved(ws: Workspace, ident: str, matches: list[str]) -> list[str]:
+    """The matches that are not resolved; an error naming the resolved ones when that leaves
+    none (an exact name is kept only if open)."""
+    resolved = [i for n in matches if (i := ws.site.incident(n)) is not None and i.is_closed]
+    open_ones = [n for n in matches if n not in {i.id for i in resolved}]
+    if open_ones or not resolved:
+        return open_ones
+    which = "is" if len(resolved) == 1 else "are"
+    raise click.UsageError(
+        f"'{ident}' names only {'a ' if len(resolved) == 1 else ''}resolved "
+        f"incident{'s' if len(resolved) > 1 else ''}, which an update would reopen."
+        f"{_listing('Resolved', resolved)}\n"
+        f"If it {which} back, reopen it on purpose: statuspress update "
+        f"{resolved[0].id} --reopen -c COMPONENT=STATE (name what is affected now)."
+    )
 
 
 def _folder_names(ws: Workspace) -> list[str]:
@@ -392,6 +417,7 @@ def incident_facts(
     """What the update, resolve and postmortem templates know about an incident."""
     latest = incident.latest
     end = incident.closed_at or at
+    now = component_facts(ws.settings, {**latest.components, **extra})
     return {
         "id": incident.id,
         "title": incident.title,
@@ -403,8 +429,11 @@ def incident_facts(
         "end": end,
         "duration": max(timedelta(0), end - incident.started),
         "window": incident.window,
+        # The worst each component was (what a resolution or a postmortem tells of) ...
         "problems": _problems(component_facts(ws.settings, worst_states(incident, extra))),
-        "components": component_facts(ws.settings, {**latest.components, **extra}),
+        # ... and what the new update leaves it at (what an update says is wrong now).
+        "problems_now": _problems(now),
+        "components": now,
         "updates": update_facts(incident),
         "cause": next((u.cause for u in reversed(incident.updates) if u.cause), None),
         "workaround": next(

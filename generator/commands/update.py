@@ -55,6 +55,12 @@ ALL_STATUSES = (*INCIDENT_STATUSES, *MAINTENANCE_STATUSES)
 @click.option("--apology", default=None, help="An apology, when there is more to apologize for.")
 @click.option("--title", default=None, help="Rename the incident.")
 @click.option("--impact", type=IMPACT, default=None, help="Change the impact.")
+@click.option(
+    "--reopen",
+    is_flag=True,
+    default=False,
+    help="Reopen a resolved incident: without it, ID matches open incidents only.",
+)
 @a.writing_options
 def command(
     ident: str | None,
@@ -67,6 +73,7 @@ def command(
     apology: str | None,
     title: str | None,
     impact: str | None,
+    reopen: bool,
     config_file: Path,
     now: datetime | None,
     at: datetime | None,
@@ -77,8 +84,9 @@ def command(
 ) -> None:
     """Add an update to an incident (or a maintenance).
 
-    ID is the incident's folder name or a unique part of it; leave it out when exactly one
-    incident is open. The text says what changed and when the next update comes.
+    ID is the incident's folder name or a unique part of it, among open incidents; leave it
+    out when exactly one incident is open. A resolved incident is reopened only with
+    --reopen. The text says what changed; the page shows when the next update comes.
 
     \b
     Example:
@@ -88,7 +96,7 @@ def command(
     """
     ws = a.open_workspace(config_file)
     at, clock = a.times(at, now)
-    incident = a.choose_incident(ws, ident, clock)
+    incident = a.choose_incident(ws, ident, clock, reopen=reopen)
     a.later_than_latest(incident, at)
     status = _status(incident, status, at)
     states = a.checked_components(ws.settings, component_pairs)
