@@ -169,10 +169,11 @@ def postmortem_unfinished(
     for where, text, line in texts:
         yield from _placeholders(postmortem, where, text, lambda offset, line=line: line)
     body = postmortem.body
+    prose = postmortem_prose(postmortem).segment("body")  # code and quotes blanked
     yield from _placeholders(
         postmortem,
         "text",
-        body,
+        prose.cleaned if prose else body,
         lambda offset: postmortem.body_line + body.count("\n", 0, offset),
     )
     for heading, line in empty_sections(body):
