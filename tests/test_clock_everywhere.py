@@ -354,3 +354,40 @@ def test_a_rebuild_at_a_later_clock_reuses_nothing_stale(tmp_path: Path) -> None
                 marker,
                 clock,
             )
+
+
+def test_an_update_written_for_later_waits_for_its_time(tmp_path: Path) -> None:
+    """`new --at` a month ahead: the command says when it goes live; until then the page, the
+    API and the badge stay as they were."""
+    root = write_files(tmp_path, {"mkdocs.yml": CONFIG})
+    config = str(root / "mkdocs.yml")
+    runner = CliRunner()
+    written = runner.invoke(
+        main,
+        [
+            "new",
+            "Planned outage",
+            "-c",
+            "api=major_outage",
+            "-f",
+            config,
+            "--at",
+            "2027-01-01T02:00:00Z",
+            "--now",
+            "2026-12-07T10:00:00Z",
+        ],
+    )
+    assert written.exit_code == 0, written.output
+    assert (
+        "It is dated 2027-01-01T02:00:00Z: no build publishes it before then; the first build "
+        "at or after then does (the scheduled rebuild, every 15 minutes)."
+    ) in written.output
+    for clock, outage in (("2026-12-07T10:00:00Z", False), ("2027-01-01T02:00:00Z", True)):
+        build = runner.invoke(main, ["build", "-f", config, "--now", clock])
+        assert build.exit_code == 0, build.output
+        assert ("info[scheduled]" in build.output) is not outage
+        out = _outputs(root / "site")
+        status = json.loads(out["api/v2/status.json"])["status"]["indicator"]
+        assert status == ("critical" if outage else "none")
+        assert ("Planned outage" in out["index.html"]) is outage
+        assert ("major outage" in out["components/api/badge.svg"]) is outage

@@ -729,13 +729,22 @@ def finish(
     return "\n".join(lines), 0
 
 
-def publish_steps(folder: Path, message: str) -> list[str]:
-    """The next step after writing an update: review, then commit and push."""
-    return [
+def publish_steps(
+    folder: Path, message: str, at: datetime | None = None, now: datetime | None = None
+) -> list[str]:
+    """The next step after writing an update: review, then commit and push; for an update
+    dated after the clock (`at`, `now` as given), when it goes live."""
+    steps = [
         "Next: read it over (preview with 'statuspress serve'), then publish it:",
         f"  git add {shlex.quote(shown(folder))} && git commit -m {shlex.quote(message)} "
         "&& git push",
     ]
+    if at is not None and at > clock(now):
+        steps.append(
+            f"It is dated {iso(at)}: no build publishes it before then; the first build at or "
+            "after then does (the scheduled rebuild, every 15 minutes)."
+        )
+    return steps
 
 
 def after_at(value: datetime | timedelta | str | None, at: datetime, param_hint: str) -> None:
