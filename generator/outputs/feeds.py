@@ -277,14 +277,14 @@ def update_entries(site: Site, items: list[Item]) -> list[Entry]:
     for incident, update in items:
         assert update is not None
         content = render_markdown(update.body) if update.body else ""
-        promised = promise_text(update, when)
-        if promised:
-            content += f"<p>{escape(promised)}</p>"
         for label, value in (("Cause", update.cause), ("Workaround", update.workaround)):
             if value:
                 content += f"<p><strong>{label}:</strong> {_flat_html(value)}</p>"
         if update.apology:
             content += f"<p>{_flat_html(update.apology)}</p>"
+        promised = promise_text(update, when)
+        if promised:  # last, as the page and the API put it
+            content += f"<p>{escape(promised)}</p>"
         link = f"{_incident_link(site, incident)}#{update.file.removesuffix('.md')}"
         entries.append(
             Entry(
