@@ -288,7 +288,7 @@ def test_a_part_of_an_id_prefers_the_open_incident(site: Path) -> None:
 def test_generated_text_never_calls_an_operational_component_broken(site: Path) -> None:
     """Every sentence the update template writes against the states the update writes."""
     open_incident(site)
-    for status in ("investigating", "identified", "monitoring"):
+    for minute, status in ((10, "investigating"), (15, "identified"), (20, "monitoring")):
         result = run(
             site,
             "update",
@@ -297,7 +297,7 @@ def test_generated_text_never_calls_an_operational_component_broken(site: Path) 
             "-c",
             "api=operational",
             "--at",
-            f"2026-11-20T14:{10 + 5 * ['investigating', 'identified', 'monitoring'].index(status)}:00Z",
+            f"2026-11-20T14:{minute}:00Z",
             "--now",
             "2026-11-20T14:30:00Z",
         )

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import write_files
-
 from statuspress.cli import main
 from statuspress.model.types import Site
 from statuspress.notify.message import plain_text

@@ -8,12 +8,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from statuspress.model import ActionItem, Postmortem
+from statuspress.outputs.pages import split_after_changes
 from test_authoring import in_site, run
 from test_authoring_postmortem import PATH, resolved_incident
 from test_lint_phrases import NOW, at, lint, make_incident, make_update
-
-from statuspress.model import ActionItem, Postmortem
-from statuspress.outputs.pages import split_after_changes
 
 _site = pytest.fixture(in_site, name="site")
 

@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 import pytest
-from test_lint_phrases import at, case_ids, text_findings
-
 from statuspress.model.types import ETA_UNKNOWN
+from test_lint_phrases import at, case_ids, text_findings
 
 # The update is at 09:30 UTC; next_update is 10:30 UTC (next_in 60), eta 11:00 UTC.
 ETA = {"eta": at(120)}

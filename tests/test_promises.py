@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from test_lint_phrases import SETTINGS, at, make_update
-
 from statuspress.model.types import ETA_UNKNOWN
 from statuspress.outputs.pages import site_when
 from statuspress.outputs.promises import promise_text, promises
+from test_lint_phrases import SETTINGS, at, make_update
 
 BERLIN = site_when(replace(SETTINGS, timezone="Europe/Berlin"))
 

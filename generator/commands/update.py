@@ -123,7 +123,9 @@ def command(
         "reopened": incident.is_closed,
         "company": ws.settings.company,
     }
-    steps = a.publish_steps(ws.content / incident.id, f"{title or incident.title}: {status}", at, now)
+    steps = a.publish_steps(
+        ws.content / incident.id, f"{title or incident.title}: {status}", at, now
+    )
     if incident.is_closed:
         steps.insert(0, f"This reopens {incident.id}, closed at {iso(incident.latest.at)}.")
     output, code = a.write_update(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from functools import partial
 
 from ...model.types import Impact, Incident, Kind, Postmortem
 from ...outputs.pages import CHANGES_HEADINGS
@@ -167,7 +168,7 @@ def postmortem_unfinished(
         for item in postmortem.action_items
     ]
     for where, text, line in texts:
-        yield from _placeholders(postmortem, where, text, lambda offset, line=line: line)
+        yield from _placeholders(postmortem, where, text, partial(_same, line))
     body = postmortem.body
     prose = postmortem_prose(postmortem).segment("body")  # code and quotes blanked
     yield from _placeholders(
@@ -185,6 +186,11 @@ def postmortem_unfinished(
             f"the section '{heading}' is empty",
             "write it, or remove the heading if it does not apply",
         )
+
+
+def _same(line: int, offset: int) -> int:
+    """A one-line field's line, wherever in it the placeholder is."""
+    return line
 
 
 def _placeholders(
