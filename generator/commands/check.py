@@ -53,8 +53,9 @@ def command(
     Example:
       statuspress check --format github --strict
     """
+    moment = clock(now, config_file)
     try:
-        project = load_project(config_file, clock(now, config_file))
+        project = load_project(config_file, moment)
         diagnostics = [*project.diagnostics, *site_warnings(project.settings, config_file)]
     except ConfigProblem as problem:
         diagnostics = list(problem.diagnostics)
@@ -64,7 +65,7 @@ def command(
         from .edits import edited_since
 
         diagnostics = sorted(
-            [*diagnostics, *edited_since(config_file, since)],
+            [*diagnostics, *edited_since(config_file, since, moment)],
             key=lambda d: (d.path, d.line, d.rule),
         )
     click.echo(FORMATTERS[output_format](diagnostics))
