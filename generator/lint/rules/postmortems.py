@@ -126,18 +126,18 @@ def postmortem_incomplete(
 
 
 # Words a draft leaves for its author to replace. Certain: a marker no finished text keeps
-# (TODO, "replace this", "lorem ipsum", template braces, "[insert ...]"). Not certain:
-# phrases a finished text may use ("to be confirmed", "fill in").
+# (TODO, "replace this", "lorem ipsum", "[insert ...]"). Not certain: what a finished text
+# may hold ("to be confirmed", "fill in", template braces quoted from a configuration).
 PLACEHOLDER = re.compile(
     r"(?<![\w-])(?:TODO|TBD|TBC|FIXME|XXX+)(?![\w-])"
     r"|(?i:\breplace\s+(?:this|me)\b|\blorem\s+ipsum\b|\bplaceholder\b)"
-    r"|\{\{.*?\}\}|\{%.*?%\}"
     r"|(?i:\[\s*(?:insert|add|describe|fill|write|your|enter)\b[^\]\n]{0,80}\])"
     r"|(?i:<\s*(?:insert|add|describe|fill|write|enter)\s[^>\n]{0,80}>)"
 )
 PLACEHOLDER_UNSURE = re.compile(
     r"(?i:\bfill\s+(?:this\s+|it\s+)?in\b|\bto\s+be\s+(?:written|completed|added|confirmed|"
     r"determined|decided)\b|\bcoming\s+soon\b)"
+    r"|\{\{.*?\}\}|\{%.*?%\}"
 )
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 
@@ -157,8 +157,8 @@ def postmortem_unfinished(
     incident: Incident, postmortem: Postmortem, ctx: Context
 ) -> Iterator[Finding]:
     """A draft left in a published postmortem: a placeholder (TODO, TBD, "Replace this
-    ...", "[insert ...]", template braces) or a heading with nothing under it (a warning for
-    phrases a finished text may use: "to be confirmed", "fill in")."""
+    ...", "[insert ...]") or a heading with nothing under it (a warning for what a finished
+    text may hold: "to be confirmed", "fill in", template braces)."""
     texts = [
         ("title", postmortem.title, postmortem.lines.get("title", 1)),
         ("summary", postmortem.summary or "", postmortem.lines.get("summary", 1)),
@@ -203,6 +203,7 @@ def _placeholders(
                 postmortem,
                 line_of(match.start()),
                 f"the {where} still holds the placeholder '{_short(words)}'",
+                "replace it with what you mean (keep `draft: true` until it is finished)",
                 approximate=approximate,
             )
 
