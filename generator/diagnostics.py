@@ -69,18 +69,18 @@ def count_errors(diagnostics: Iterable[Diagnostic]) -> int:
 def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
     found = problems(diagnostics)
     infos = len(diagnostics) - len(found)
-    scheduled = f"; {infos} note{'s' if infos != 1 else ''}" if infos else ""
+    noted = f"; {infos} note{'s' if infos != 1 else ''}" if infos else ""
     errors = count_errors(found)
     warnings = len(found) - errors
     files = len({d.path for d in found})
     if not found:
-        return "no problems found" + scheduled
+        return "no problems found" + noted
     parts = []
     if errors:
         parts.append(f"{errors} error{'s' if errors != 1 else ''}")
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return f"{' and '.join(parts)} in {files} file{'s' if files != 1 else ''}{scheduled}"
+    return f"{' and '.join(parts)} in {files} file{'s' if files != 1 else ''}{noted}"
 
 
 def format_text(diagnostics: Sequence[Diagnostic]) -> str:
