@@ -11,6 +11,7 @@ from enum import Enum
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # what the content will do, not a problem: never fails check or build
 
 
 @dataclass(frozen=True, order=True)
@@ -28,6 +29,11 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def is_problem(self) -> bool:
+        """An error or a warning; an info is not."""
+        return self.severity is not Severity.INFO
+
     def render(self) -> str:
         location = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{location}: {self.severity.value}[{self.rule}]: {self.message}"
@@ -42,6 +48,15 @@ def warning(path: str, line: int, rule: str, message: str, hint: str = "") -> Di
     return Diagnostic(path, line, rule, Severity.WARNING, message, hint)
 
 
+def info(path: str, line: int, rule: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(path, line, rule, Severity.INFO, message, hint)
+
+
+def problems(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Errors and warnings, without the infos."""
+    return [d for d in diagnostics if d.is_problem]
+
+
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Sorted by path, line and rule, with exact duplicates removed."""
     return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.rule, d.message))
@@ -52,17 +67,20 @@ def count_errors(diagnostics: Iterable[Diagnostic]) -> int:
 
 
 def summary_line(diagnostics: Sequence[Diagnostic]) -> str:
-    errors = count_errors(diagnostics)
-    warnings = len(diagnostics) - errors
-    files = len({d.path for d in diagnostics})
-    if not diagnostics:
-        return "no problems found"
+    found = problems(diagnostics)
+    infos = len(diagnostics) - len(found)
+    noted = f"; {infos} note{'s' if infos != 1 else ''}" if infos else ""
+    errors = count_errors(found)
+    warnings = len(found) - errors
+    files = len({d.path for d in found})
+    if not found:
+        return "no problems found" + noted
     parts = []
     if errors:
         parts.append(f"{errors} error{'s' if errors != 1 else ''}")
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return f"{' and '.join(parts)} in {files} file{'s' if files != 1 else ''}"
+    return f"{' and '.join(parts)} in {files} file{'s' if files != 1 else ''}{noted}"
 
 
 def format_text(diagnostics: Sequence[Diagnostic]) -> str:
@@ -82,7 +100,7 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> str:
     """GitHub workflow commands, so findings show as annotations on the changed lines."""
     lines = []
     for d in diagnostics:
-        level = "error" if d.is_error else "warning"
+        level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
         props = f"file={_escape_github(d.path, property_value=True)}"
         if d.line:
             props += f",line={d.line}"

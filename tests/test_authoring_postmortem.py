@@ -103,6 +103,14 @@ def test_the_finished_postmortem_passes_the_checks(site: Path) -> None:
         "<!-- How it was fixed, and how we confirmed the recovery. -->",
         "We rolled the change back region by region.",
     )
+    text = text.replace(
+        "<!-- What helped: detection, tools, decisions, communication. -->",
+        "Alerts fired within two minutes.",
+    )
+    text = text.replace(
+        "<!-- What made it worse or longer, including our communication. -->",
+        "The rollback waited for a manual approval.",
+    )
     path.write_text(text, encoding="utf-8")
     assert_publishable(site, NOW)
     built = (

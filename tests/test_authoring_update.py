@@ -46,7 +46,6 @@ def test_update_carries_the_incident_forward(site: Path) -> None:
         "We have found the cause of the outage of API and the degraded performance of Dashboard "
         "and are working on a fix.\n"
         "We do not know yet how long the fix will take.\n"
-        "We will post the next update by 14:40 UTC.\n"
     )
     assert_publishable(site, LATER)
 
@@ -241,7 +240,14 @@ def test_an_update_after_resolution_reopens(site: Path) -> None:
     open_incident(site)
     run(site, "resolve", "--now", LATER)
     result = run(
-        site, "update", "elevated", "-c", "api=partial_outage", "--now", "2026-11-20T16:00:00Z"
+        site,
+        "update",
+        "elevated",
+        "--reopen",
+        "-c",
+        "api=partial_outage",
+        "--now",
+        "2026-11-20T16:00:00Z",
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1] == (
@@ -249,7 +255,58 @@ def test_an_update_after_resolution_reopens(site: Path) -> None:
     )
     meta, body = read(site, f"{FOLDER}/20261120T1600Z-investigating.md")
     assert meta["status"] == "investigating"
-    assert "have come back, and we are investigating again." in body
+    # Only what this update says is wrong now: the dashboard stays operational.
+    assert "The partial outage of API has come back, and we are investigating again." in body
+    assert "Dashboard" not in body
+
+
+def test_a_part_of_an_id_never_reopens_a_resolved_incident(site: Path) -> None:
+    open_incident(site)
+    run(site, "resolve", "--now", LATER)
+    for ident in ("elevated", "2026-11-20-elevated-api-error-rates"):
+        result = run(site, "update", ident, "-s", "identified", "--now", "2026-12-20T16:00:00Z")
+        assert result.exit_code == 2, result.output
+        assert "resolved incident" in result.output
+        assert "2026-11-20-elevated-api-error-rates  (resolved)" in result.output
+        assert "--reopen" in result.output
+    assert sorted(p.name for p in (site / FOLDER).iterdir()) == sorted(
+        [Path(FIRST).name, "20261120T1420Z-resolved.md"]
+    )
+
+
+def test_a_part_of_an_id_prefers_the_open_incident(site: Path) -> None:
+    open_incident(site)
+    run(site, "resolve", "--now", LATER)
+    run(
+        site, "new", "API errors again", "-c", "api=partial_outage", "--now", "2026-11-21T09:00:00Z"
+    )
+    result = run(site, "update", "api", "-s", "identified", "--now", "2026-11-21T09:20:00Z")
+    assert result.exit_code == 0, result.output
+    assert "2026-11-21-api-errors-again/20261121T0920Z-identified.md" in result.output
+
+
+def test_generated_text_never_calls_an_operational_component_broken(site: Path) -> None:
+    """Every sentence the update template writes against the states the update writes."""
+    open_incident(site)
+    for minute, status in ((10, "investigating"), (15, "identified"), (20, "monitoring")):
+        result = run(
+            site,
+            "update",
+            "-s",
+            status,
+            "-c",
+            "api=operational",
+            "--at",
+            f"2026-11-20T14:{minute}:00Z",
+            "--now",
+            "2026-11-20T14:30:00Z",
+        )
+        assert result.exit_code in (0, 1), result.output
+        written = result.output.splitlines()[0].removeprefix("Wrote ")
+        meta, body = read(site, written)
+        assert meta["components"]["api"] == "operational"
+        text = body.split("-->", 1)[-1]
+        assert "outage of API" not in text and "degraded performance of API" not in text
 
 
 def test_an_update_that_breaks_the_rules_is_reported(site: Path) -> None:

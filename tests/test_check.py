@@ -65,6 +65,10 @@ def test_every_problem_of_every_file_is_reported_in_one_run(write_tree: Tree) ->
         "closed\n"
         "  hint: add a '---' line after the last YAML key; without it the keys would be "
         "published as text\n"
+        "incidents/2026-11-23-state/a.md:3: info[scheduled]: this update is dated "
+        "2026-11-23T14:05:00Z: it is published by the first build at or after then, not before\n"
+        "  hint: the deploy workflow's scheduled rebuild (every 15 minutes, and GitHub may "
+        "start it a few minutes late) publishes it; to publish it now, set its time to now\n"
         "incidents/2026-11-23-state/a.md:7: error[unknown-state]: 'slow' is not a component "
         "state (component 'api')\n"
         "  hint: use one of: operational, degraded_performance, partial_outage, major_outage, "
@@ -72,7 +76,7 @@ def test_every_problem_of_every_file_is_reported_in_one_run(write_tree: Tree) ->
         "incidents/not-a-date: error[bad-folder]: 'not-a-date' is not a valid incident id\n"
         "  hint: name the folder YYYY-MM-DD-slug, with a real date and a lower-case slug of "
         "letters, digits and hyphens, e.g. 2026-11-20-api-errors\n"
-        "5 errors in 5 files\n"
+        "5 errors in 5 files; 1 note\n"
     )
 
 
@@ -84,19 +88,24 @@ def test_github_annotations(write_tree: Tree) -> None:
         "::error file=incidents/2026-11-20-api-errors/a.md,line=8,title=statuspress "
         "unknown-key::unknown key 'apolgy'%0Adid you mean 'apology'?"
     )
-    assert lines[4] == (
+    assert lines[3].startswith(
+        "::notice file=incidents/2026-11-23-state/a.md,line=3,title=statuspress "
+        "scheduled::this update is dated 2026-11-23T14:05:00Z"
+    )
+    assert lines[5] == (
         "::error file=incidents/not-a-date,title=statuspress bad-folder::'not-a-date' is not a "
         "valid incident id%0Aname the folder YYYY-MM-DD-slug, with a real date and a lower-case "
         "slug of letters, digits and hyphens, e.g. 2026-11-20-api-errors"
     )
-    assert lines[5] == "5 errors in 5 files"
+    assert lines[6] == "5 errors in 5 files; 1 note"
 
 
 def test_json_output(write_tree: Tree) -> None:
     result = check(write_tree(BROKEN), "--now", NOW, "--format", "json")
     assert result.exit_code == 1
     rows = json.loads(result.output)
-    assert len(rows) == 5
+    assert len(rows) == 6
+    assert [row["rule"] for row in rows if row["severity"] == "info"] == ["scheduled"]
     assert rows[0] == {
         "path": "incidents/2026-11-20-api-errors/a.md",
         "line": 8,

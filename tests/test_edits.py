@@ -33,7 +33,7 @@ About 5% of API requests fail with HTTP 503. Retrying is safe.
 """
 POSTMORTEM = """\
 ---
-published: 2026-11-25T10:00:00Z
+published: 2026-11-20T14:50:00Z
 summary: For 35 minutes, 5% of API requests failed.
 action_items:
   - what: Alert when the API error rate passes 2% for 5 minutes
@@ -244,3 +244,27 @@ def test_outside_a_repository_is_a_clear_error(write_tree: Tree, tmp_path: Path)
     assert "error[since]:" in result.output
     assert "is not in a git repository" in result.output
     assert "hint: run it inside a git checkout, or leave out --since" in result.output
+
+
+def test_a_file_dated_later_is_not_published_yet_so_editing_it_is_no_silent_edit(
+    repo: Path,
+) -> None:
+    later = repo / FOLDER / "20261120T1600Z-identified.md"
+    later.write_text(
+        UPDATE.replace("2026-11-20T14:05:00Z", "2026-11-20T16:00:00Z").replace(
+            "status: investigating", "status: identified"
+        ),
+        encoding="utf-8",
+    )
+    commit(repo, "schedule an update for 16:00")
+    git(repo, "tag", "scheduled")
+    later.write_text(later.read_text().replace("Retrying is safe.", "Retry after a second."))
+    commit(repo, "reword it before it goes live")
+    # At 15:00 the version at REV (dated 16:00) was never published: rewording it is fine.
+    assert "silent-edit" not in check(repo, "--since", "scheduled").output
+    # At 16:30 the version at REV went live at 16:00: changing it now is a silent edit.
+    config = str(repo / "mkdocs.yml")
+    later_check = CliRunner().invoke(
+        main, ["check", "-f", config, "--now", "2026-11-20T16:30:00Z", "--since", "scheduled"]
+    )
+    assert "silent-edit" in later_check.output

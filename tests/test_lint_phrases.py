@@ -310,7 +310,7 @@ GOOD: dict[str, list[str]] = {
         '> A customer wrote: "Nothing works!"\n\nThat was the case for 12 minutes.',
     ],
     "eta-in-text": [
-        "We will post another update in 30 minutes.",
+        "We will post another update in an hour.",
         "We'll be back with another update shortly.",
         "Please check back shortly for updates.",
         "Codes now arrive within 2 minutes.",

@@ -149,10 +149,15 @@ def postmortem(payload: str, published: str) -> str:
     )
 
 
+# Announced before the build's clock (a later announcement would not be published yet), for
+# windows after it.
+ANNOUNCED = date(2026, 11, 21)
+
+
 def maintenance(payload: str, day: date) -> str:
     title = quoted("Maintenance " + payload)
     return (
-        f"---\nkind: maintenance\ntitle: {title}\nat: {day}T00:00:00Z\n"
+        f"---\nkind: maintenance\ntitle: {title}\nat: {ANNOUNCED}T00:00:00Z\n"
         f"status: scheduled\nwindow:\n  start: {day}T02:00:00Z\n  end: {day}T03:00:00Z\n"
         f"components:\n  c0: under_maintenance\n---\n{payload}\n"
     )
@@ -175,7 +180,7 @@ def write_site(root: Path, allow_raw_html: bool) -> int:
             (folder / name).write_text(text, encoding="utf-8")
     for index, payload in enumerate(PAYLOADS[:8]):
         day = date(2026, 11, 23) + timedelta(days=index)
-        folder = root / "incidents" / f"{day.isoformat()}-m{index}"
+        folder = root / "incidents" / f"{ANNOUNCED.isoformat()}-m{index}"
         folder.mkdir(parents=True)
         (folder / "a.md").write_text(maintenance(payload, day), encoding="utf-8")
     return len(PAYLOADS) + 8
@@ -381,7 +386,7 @@ def test_calendar_has_only_its_own_events_and_properties(built: Path) -> None:
 
 def test_a_line_break_in_a_title_cannot_add_calendar_properties(tmp_path: Path) -> None:
     write_site(tmp_path, allow_raw_html=False)
-    folder = tmp_path / "incidents" / "2026-11-23-m0"
+    folder = tmp_path / "incidents" / f"{ANNOUNCED.isoformat()}-m0"
     injected = "Upgrade\r\nATTACH:https://evil.example/x\r\nEND:VEVENT\r\nBEGIN:VEVENT"
     (folder / "a.md").write_text(maintenance(injected, date(2026, 11, 23)), encoding="utf-8")
     build(tmp_path)

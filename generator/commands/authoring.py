@@ -104,7 +104,7 @@ def open_workspace(config_file: Path, lint_at: datetime | None = None) -> Worksp
             project = load_project(config_path, lint_at)
         except ConfigProblem as problem:
             raise _config_error(problem.diagnostics) from None
-        return Workspace(config_path, project.settings, project.site, project.diagnostics)
+        return Workspace(config_path, project.settings, project.content, project.diagnostics)
     settings, problems = load_settings(config_path)
     if settings is None:
         raise _config_error(problems)
@@ -170,13 +170,21 @@ def impact_for(states: Iterable[ComponentState]) -> Impact:
 # --- choosing an incident --------------------------------------------------------------------
 
 
-def choose_incident(ws: Workspace, ident: str | None, now: datetime) -> Incident:
-    """The incident an ID names (the folder or a unique part of it), or the only open one."""
+def choose_incident(
+    ws: Workspace, ident: str | None, now: datetime, *, reopen: bool | None = None
+) -> Incident:
+    """The incident an ID names (the folder or a unique part of it), or the only open one.
+
+    With `reopen` False (an update without `--reopen`), a resolved incident is never chosen:
+    a part of an ID matches open incidents only, and naming a resolved one is an error that
+    says how to reopen it."""
     if ident is None:
         return _only_open(ws, now)
     names = _folder_names(ws)
     needle = ident.strip().strip("/").rsplit("/", 1)[-1].lower()
     matches = [n for n in names if n == needle] or [n for n in names if needle in n]
+    if reopen is False and matches:
+        matches = _unless_resolved(ws, ident, matches)
     if not matches:
         raise click.BadParameter(
             f"no incident folder in {ws.settings.docs_dir}/ matches "
@@ -194,6 +202,23 @@ def choose_incident(ws: Workspace, ident: str | None, now: datetime) -> Incident
     if incident is None:
         raise _unreadable(ws, matches[0])
     return incident
+
+
+def _unless_resolved(ws: Workspace, ident: str, matches: list[str]) -> list[str]:
+    """The matches that are not resolved; an error naming the resolved ones when that leaves
+    none (an exact name is kept only if open)."""
+    resolved = [i for n in matches if (i := ws.site.incident(n)) is not None and i.is_closed]
+    open_ones = [n for n in matches if n not in {i.id for i in resolved}]
+    if open_ones or not resolved:
+        return open_ones
+    which = "is" if len(resolved) == 1 else "are"
+    raise click.UsageError(
+        f"'{ident}' names only {'a ' if len(resolved) == 1 else ''}resolved "
+        f"incident{'s' if len(resolved) > 1 else ''}, which an update would reopen."
+        f"{_listing('Resolved', resolved)}\n"
+        f"If it {which} back, reopen it on purpose: statuspress update "
+        f"{resolved[0].id} --reopen -c COMPONENT=STATE (name what is affected now)."
+    )
 
 
 def _folder_names(ws: Workspace) -> list[str]:
@@ -392,6 +417,7 @@ def incident_facts(
     """What the update, resolve and postmortem templates know about an incident."""
     latest = incident.latest
     end = incident.closed_at or at
+    now = component_facts(ws.settings, {**latest.components, **extra})
     return {
         "id": incident.id,
         "title": incident.title,
@@ -403,8 +429,11 @@ def incident_facts(
         "end": end,
         "duration": max(timedelta(0), end - incident.started),
         "window": incident.window,
+        # The worst each component was (what a resolution or a postmortem tells of) ...
         "problems": _problems(component_facts(ws.settings, worst_states(incident, extra))),
-        "components": component_facts(ws.settings, {**latest.components, **extra}),
+        # ... and what the new update leaves it at (what an update says is wrong now).
+        "problems_now": _problems(now),
+        "components": now,
         "updates": update_facts(incident),
         "cause": next((u.cause for u in reversed(incident.updates) if u.cause), None),
         "workaround": next(
@@ -700,13 +729,22 @@ def finish(
     return "\n".join(lines), 0
 
 
-def publish_steps(folder: Path, message: str) -> list[str]:
-    """The next step after writing an update: review, then commit and push."""
-    return [
+def publish_steps(
+    folder: Path, message: str, at: datetime | None = None, now: datetime | None = None
+) -> list[str]:
+    """The next step after writing an update: review, then commit and push; for an update
+    dated after the clock (`at`, `now` as given), when it goes live."""
+    steps = [
         "Next: read it over (preview with 'statuspress serve'), then publish it:",
         f"  git add {shlex.quote(shown(folder))} && git commit -m {shlex.quote(message)} "
         "&& git push",
     ]
+    if at is not None and at > clock(now):
+        steps.append(
+            f"It is dated {iso(at)}: no build publishes it before then; the first build at or "
+            "after then does (the scheduled rebuild, every 15 minutes)."
+        )
+    return steps
 
 
 def after_at(value: datetime | timedelta | str | None, at: datetime, param_hint: str) -> None:

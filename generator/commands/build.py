@@ -66,6 +66,8 @@ def command(
             "\nBuild interrupted: nothing was published; the previous site is unchanged.", err=True
         )
         raise SystemExit(130) from None
+    for note in result.notes:
+        click.echo(note.render())
     click.echo(result.summary())
     skip_teardown()
 

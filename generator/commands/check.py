@@ -10,7 +10,14 @@ import click
 from ..configuration.configfile import config_key_lines, read_config
 from ..configuration.mkdocs_config import validate_mkdocs_config
 from ..configuration.settings import is_init_placeholder_url
-from ..diagnostics import FORMATTERS, Diagnostic, count_errors, sort_diagnostics, warning
+from ..diagnostics import (
+    FORMATTERS,
+    Diagnostic,
+    count_errors,
+    problems,
+    sort_diagnostics,
+    warning,
+)
 from ..model import Settings
 from ..publishing.loading import ConfigProblem, load_project
 from .options import clock, config_option, now_option, strict_option
@@ -40,17 +47,18 @@ def command(
 ) -> None:
     """Validate every file and run the communication lint.
 
-    Exit code 0 when clean, 1 when errors are found (or warnings with --strict).
+    Exit code 0 when clean, 1 when errors are found (or warnings with --strict). Updates
+    and postmortems dated after the clock are noted with the time they go live.
 
     \b
     Example:
       statuspress check --format github --strict
     """
+    moment = clock(now, config_file)
     try:
-        project_clock = clock(now, config_file)
-        project = load_project(config_file, project_clock)
+        project = load_project(config_file, moment)
         diagnostics = [*project.diagnostics, *site_warnings(project.settings, config_file)]
-        diagnostics += check_templates(project.root, project.settings, project_clock)
+        diagnostics += check_templates(project.root, project.settings, moment)
         diagnostics += route_problems(project.root, project.settings, config_file)
     except ConfigProblem as problem:
         diagnostics = list(problem.diagnostics)
@@ -60,12 +68,12 @@ def command(
         from .edits import edited_since
 
         diagnostics = sorted(
-            [*diagnostics, *edited_since(config_file, since)],
+            [*diagnostics, *edited_since(config_file, since, moment)],
             key=lambda d: (d.path, d.line, d.rule),
         )
     click.echo(FORMATTERS[output_format](diagnostics))
     errors = count_errors(diagnostics)
-    if errors or (strict and diagnostics):
+    if errors or (strict and problems(diagnostics)):
         raise SystemExit(1)
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 import subprocess
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..clock import parse_time
 from ..configuration.settings import load_settings
 from ..diagnostics import Diagnostic, Severity, error
 from ..lint.rules import OFF, RULES
@@ -66,8 +68,9 @@ class Published:
     ignore: frozenset[str]
 
 
-def edited_since(config_path: Path, rev: str) -> list[Diagnostic]:
-    """Findings for files published at `rev` whose public content changed since."""
+def edited_since(config_path: Path, rev: str, now: datetime | None = None) -> list[Diagnostic]:
+    """Findings for files published at `rev` whose public content changed since; with `now`
+    (the clock of `check`), a file dated after it at `rev` was never published."""
     settings, _ = load_settings(config_path)
     if settings is None:
         return []  # `check` reports the broken configuration
@@ -82,7 +85,7 @@ def edited_since(config_path: Path, rev: str) -> list[Diagnostic]:
         return [error(config_path.name, 0, "since", message, hint)]
     if level == OFF:
         return []
-    found = [_judge(root, top, rev, status, path) for status, path in changed]
+    found = [_judge(root, top, rev, status, path, now) for status, path in changed]
     return [
         Diagnostic(d.path, d.line, RULE_ID, Severity(level), d.message, d.hint)
         for d in found
@@ -126,7 +129,9 @@ def _changed_files(root: Path, top: Path, rev: str, content: Path) -> list[tuple
     return [(status[0], path) for status, path in pairs if path.endswith(".md")]
 
 
-def _judge(root: Path, top: Path, rev: str, status: str, repo_path: str) -> Diagnostic | None:
+def _judge(
+    root: Path, top: Path, rev: str, status: str, repo_path: str, now: datetime | None
+) -> Diagnostic | None:
     if status == "A":
         return None  # new since REV: not published then
     site_path = (top / repo_path).relative_to(root).as_posix()
@@ -134,8 +139,8 @@ def _judge(root: Path, top: Path, rev: str, status: str, repo_path: str) -> Diag
         before = _published(site_path, _git(top, "show", f"{rev}:{repo_path}"))
     except GitProblem:
         return None
-    if before is None:
-        return None  # a draft (or a broken file) at REV: never published
+    if before is None or (now is not None and _dated_after(before, now)):
+        return None  # a draft, a broken file or one dated later at REV: never published
     current = top / repo_path
     if status == "D" or not current.is_file():
         return _finding(
@@ -190,6 +195,13 @@ def _published(path: str, text: str) -> Published | None:
     fields = {key: _normal(raw.meta[key]) for key in keys if key in raw.meta}
     body = "\n\n".join(_paragraphs(strip_html_comments(raw.body)))
     return Published(fields, body, raw.lines, raw.body_line, _ignored(raw))
+
+
+def _dated_after(published: Published, now: datetime) -> bool:
+    """Whether the file's `at` (or a postmortem's `published`) lies after `now`."""
+    text = published.fields.get("at") or published.fields.get("published") or ""
+    moment = parse_time(text)
+    return moment is not None and moment.tzinfo is not None and moment > now
 
 
 def _is_draft(raw: RawFile) -> bool:

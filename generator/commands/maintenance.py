@@ -99,7 +99,7 @@ def command(
         a.render(ws, "maintenance.md.j2", context, ws.rel(path)),
         "pass --slug to name this maintenance differently",
     )
-    steps = a.publish_steps(folder, f"Maintenance scheduled: {title.strip()}")
+    steps = a.publish_steps(folder, f"Maintenance scheduled: {title.strip()}", at, now)
     steps.append(
         f"When it begins: statuspress update {folder.name} -s in_progress; when it "
         f"is done: statuspress resolve {folder.name}"

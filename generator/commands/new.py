@@ -201,7 +201,7 @@ def command(
     path = folder / a.update_file_name(at, status)
     text = a.render(ws, "new.md.j2", context, ws.rel(path))
     written = a.create_file(path, text, "choose another --slug")
-    steps = a.publish_steps(folder, f"{title.strip()}: {status}")
+    steps = a.publish_steps(folder, f"{title.strip()}: {status}", at, now)
     if not impact:
         steps.insert(
             0, f"Impact: {chosen_impact.value}, from the component states; change it with --impact."

@@ -98,7 +98,7 @@ def command(
         "postmortem_by": due,
         "company": ws.settings.company,
     }
-    steps = a.publish_steps(ws.content / incident.id, f"{incident.title}: {status}")
+    steps = a.publish_steps(ws.content / incident.id, f"{incident.title}: {status}", at, now)
     if due is not None:
         steps.append(
             f"Then write the postmortem by {due.isoformat()}: statuspress postmortem {incident.id}"

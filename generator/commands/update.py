@@ -59,6 +59,12 @@ ALL_STATUSES = (*INCIDENT_STATUSES, *MAINTENANCE_STATUSES)
 @named.template_option(
     "Take the text and values of templates/incidents/NAME.md; options given here win."
 )
+@click.option(
+    "--reopen",
+    is_flag=True,
+    default=False,
+    help="Reopen a resolved incident: without it, ID matches open incidents only.",
+)
 @a.writing_options
 def command(
     ident: str | None,
@@ -72,6 +78,7 @@ def command(
     title: str | None,
     impact: str | None,
     template_name: str | None,
+    reopen: bool,
     config_file: Path,
     now: datetime | None,
     at: datetime | None,
@@ -82,8 +89,9 @@ def command(
 ) -> None:
     """Add an update to an incident (or a maintenance).
 
-    ID is the incident's folder name or a unique part of it; leave it out when exactly one
-    incident is open. The text says what changed and when the next update comes.
+    ID is the incident's folder name or a unique part of it, among open incidents; leave it
+    out when exactly one incident is open. A resolved incident is reopened only with
+    --reopen. The text says what changed; the page shows when the next update comes.
 
     \b
     Example:
@@ -93,7 +101,7 @@ def command(
     """
     ws = a.open_workspace(config_file)
     at, clock = a.times(at, now)
-    incident = a.choose_incident(ws, ident, clock)
+    incident = a.choose_incident(ws, ident, clock, reopen=reopen)
     a.later_than_latest(incident, at)
     template = named.for_command(ws, template_name, clock)
     states = a.checked_components(ws.settings, component_pairs)
@@ -130,7 +138,9 @@ def command(
         "reopened": incident.is_closed,
         "company": ws.settings.company,
     }
-    steps = a.publish_steps(ws.content / incident.id, f"{title or incident.title}: {status}")
+    steps = a.publish_steps(
+        ws.content / incident.id, f"{title or incident.title}: {status}", at, now
+    )
     if incident.is_closed:
         steps.insert(0, f"This reopens {incident.id}, closed at {iso(incident.latest.at)}.")
     output, code = a.write_update(

@@ -57,6 +57,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..lint.linter import incident_diagnostics, lint_context
 from ..lint.rules import Context
 from ..model import types as model_types
+from ..model.derive import whole_at
 from ..model.load import incident_folder_name, load_folder
 from ..model.types import Incident, Settings, Site
 from ..outputs.render import compile_templates, render_incident
@@ -185,8 +186,11 @@ class IncidentRecords:
             }
         )
         for entry in found:
-            if entry is not None and entry.record.incident is not None:
-                self.keys[entry.record.incident.id] = entry.key.hex()
+            incident = entry.record.incident if entry is not None else None
+            # An incident with updates after the clock is published cut short: the key of
+            # the whole folder does not describe it, so no output is reused for it.
+            if entry is not None and incident is not None and whole_at(incident, self.now):
+                self.keys[incident.id] = entry.key.hex()
         return [
             self._result(entry.record if entry else unrecorded.get(i) or worker.compute(folder))
             for i, (folder, entry) in enumerate(zip(entries, found, strict=True))
@@ -238,7 +242,9 @@ class IncidentRecords:
         return render_incident(self.env, site, incident, self.now, self.directory_urls)
 
     def _result(self, record: Record) -> tuple[Incident | None, list[Diagnostic]]:
-        if record.incident is not None and record.pages:
+        """The folder's incident and findings; its rendered pages kept for the build only
+        when all of it is published at the clock (they show it whole)."""
+        if record.incident is not None and record.pages and whole_at(record.incident, self.now):
             self.pages[record.incident.id] = record.pages
             if record.clean:
                 self.clean.update(record.pages)

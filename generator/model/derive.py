@@ -81,9 +81,48 @@ def visible_at(incident: Incident, now: datetime) -> bool:
 
 
 def site_at(site: Site, now: datetime) -> Site:
-    """The site as it stood at `now`: later updates and postmortems do not exist yet."""
-    at_now = (incident_at(incident, now) for incident in site.incidents)
+    """The site as it stood at `now`: later updates and postmortems do not exist yet.
+
+    The one cut of the model at the clock: the project loader hands every output (pages,
+    feeds, API, badges, calendar, notifications) this site, never the one as written."""
+    at_now = tuple(incident_at(incident, now) for incident in site.incidents)
+    if all(cut is whole for cut, whole in zip(at_now, site.incidents, strict=True)):
+        return site  # nothing lies ahead: the site as written, and the answers it remembers
     return replace(site, incidents=tuple(i for i in at_now if i is not None))
+
+
+def whole_at(incident: Incident, now: datetime) -> bool:
+    """Nothing of the incident lies after `now`: it is published as it is written."""
+    return incident_at(incident, now) is incident
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """An update or postmortem written with a time after the clock: published by a build at
+    or after `at`."""
+
+    path: str
+    line: int
+    at: datetime
+    what: str  # "update" | "postmortem"
+
+
+def scheduled(site: Site, now: datetime) -> list[Scheduled]:
+    """What is written but not published at `now`, soonest first."""
+    found = []
+    for incident in site.incidents:
+        if whole_at(incident, now):
+            continue
+        found += [
+            Scheduled(u.path, u.line_of("at"), u.at, "update")
+            for u in incident.updates
+            if u.at > now
+        ]
+        postmortem = incident.postmortem
+        if postmortem and postmortem.published and postmortem.published > now:
+            line = postmortem.lines.get("published", 1)
+            found.append(Scheduled(postmortem.path, line, postmortem.published, "postmortem"))
+    return sorted(found, key=lambda s: (s.at, s.path))
 
 
 def incident_at(incident: Incident, now: datetime) -> Incident | None:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..model.ids import update_entry_id
-from ..model.types import ETA_UNKNOWN, ComponentState, Impact, Incident, Site, Update, Window
+from ..model.types import ComponentState, Impact, Incident, Site, Update, Window
 from ..outputs.markdown import render_inline, render_markdown
 from ..outputs.pages import Formatter
+from ..outputs.promises import Promise, promises
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Notice:
     next_update: datetime | None
     components: tuple[ComponentNote, ...]
     fmt: Formatter
+    promised: tuple[Promise, ...] = ()  # what the update promised, as the page says it
 
     @property
     def is_first(self) -> bool:
@@ -70,10 +72,9 @@ class Notice:
         return self.fmt.when(moment)
 
     @property
-    def eta_text(self) -> str | None:
-        if isinstance(self.eta, datetime):
-            return self.when(self.eta)
-        return "not known yet" if self.eta == ETA_UNKNOWN else None
+    def promise_text(self) -> str:
+        """The promises as sentences ("Next update by …"), as feeds and the API say them."""
+        return " ".join(promise.sentence for promise in self.promised)
 
     @property
     def components_text(self) -> str:
@@ -88,10 +89,7 @@ class Notice:
             )
         if self.components:
             rows.append(("Components", self.components_text))
-        if self.eta_text:
-            rows.append(("Expected resolution", self.eta_text))
-        if self.next_update:
-            rows.append(("Next update", f"by {self.when(self.next_update)}"))
+        rows += [(promise.label, promise.value) for promise in self.promised]
         return rows
 
     def extras(self) -> list[tuple[str, str]]:
@@ -148,6 +146,7 @@ def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> No
         next_update=update.next_update,
         components=components,
         fmt=fmt,
+        promised=tuple(promises(update, fmt.when)),
     )
 
 

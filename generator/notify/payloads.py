@@ -75,6 +75,7 @@ def generic(notice: Notice) -> dict[str, Any]:
             "workaround": notice.workaround,
             "eta": eta,
             "next_update": iso(notice.next_update) if notice.next_update else None,
+            "promise": notice.promise_text,
         },
     }
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 from ..model import derive
 from ..model.ids import short_id
 from ..model.types import ComponentState, Incident, Kind, Phase, Site, Update
+from .pages import site_when
+from .promises import promise_text
 
 LIMIT = 50
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -74,6 +77,7 @@ class Api:
     def __init__(self, site: Site, now: datetime) -> None:
         self.site, self.now = site, now
         settings = site.settings
+        self.when = site_when(settings)
         self.page_id = short_id("page", settings.site_url or settings.site_name)
         self.states = derive.component_states(site, now)
         self.touched = _last_touched(site)
@@ -198,7 +202,7 @@ class Api:
         return {
             "id": short_id("update", update.uid),
             "status": update.status,
-            "body": _plain_body(update),
+            "body": _plain_body(update, self.when),
             "incident_id": incident_key,
             "created_at": at,
             "updated_at": at,
@@ -226,14 +230,16 @@ class Api:
         return rows
 
 
-def _plain_body(update: Update) -> str:
-    """The update's text as Statuspage clients expect it: plain text with the key facts."""
+def _plain_body(update: Update, when: Callable[[datetime], str]) -> str:
+    """The update's text as Statuspage clients expect it: plain text with the key facts and,
+    last, what it promised (`body` is a plain string to them: no other key is added)."""
     parts = [update.body.strip()]
     for label, value in (("Cause", update.cause), ("Workaround", update.workaround)):
         if value:
             parts.append(f"{label}: {value}")
     if update.apology:
         parts.append(update.apology)
+    parts.append(promise_text(update, when))
     return "\n\n".join(p for p in parts if p)
 
 

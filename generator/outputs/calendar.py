@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from ..incremental.cache import cached_output
 from ..model.types import Incident, Site
+from .pages import site_when
+from .promises import promise_text
 
 if TYPE_CHECKING:
     from icalendar import Event
@@ -81,6 +83,9 @@ def _event(site: Site, incident: Incident) -> Event:
     event.add("url", f"{site.settings.site_url.rstrip('/')}/{incident.id}/")
     names = [_name(site, cid) for cid in incident.affected]
     description = incident.first.body.strip()
+    promised = promise_text(incident.latest, site_when(site.settings))
+    if promised:
+        description += f"\n\n{promised}"
     if names:
         description += f"\n\nAffected: {', '.join(names)}"
     event.add("description", description)

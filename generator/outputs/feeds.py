@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache as cache_result
 from functools import partial
+from html import escape
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,8 @@ from ..incremental.cache import OutputCache, cached_output
 from ..model.ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
 from ..model.types import Incident, Site, Update
 from .markdown import render_markdown
+from .pages import site_when
+from .promises import promise_text
 
 LIMIT = 100  # entries per feed: the most recent activity
 EMPTY_FEED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -204,8 +207,11 @@ def _flat_html(markdown_text: str) -> str:
 def incident_content(site: Site, incident: Incident) -> str:
     """Every update newest first: `<p><small>time</small><br><strong>Status</strong> - text</p>`."""
     parts = []
+    when = site_when(site.settings)
     for update in reversed(incident.updates):
         text = _flat_html(update.body) if update.body else ""
+        promised = promise_text(update, when)
+        text += f"<br><br>{escape(promised)}" if text and promised else escape(promised)
         parts.append(
             f"<p><small>{_short_time(site, update.at)}</small><br>"
             f"<strong>{update.status_label}</strong> - {text}</p>"
@@ -267,6 +273,7 @@ def update_items(recent: list[Incident]) -> list[Item]:
 
 def update_entries(site: Site, items: list[Item]) -> list[Entry]:
     entries = []
+    when = site_when(site.settings)
     for incident, update in items:
         assert update is not None
         content = render_markdown(update.body) if update.body else ""
@@ -275,6 +282,9 @@ def update_entries(site: Site, items: list[Item]) -> list[Entry]:
                 content += f"<p><strong>{label}:</strong> {_flat_html(value)}</p>"
         if update.apology:
             content += f"<p>{_flat_html(update.apology)}</p>"
+        promised = promise_text(update, when)
+        if promised:  # last, as the page and the API put it
+            content += f"<p>{escape(promised)}</p>"
         link = f"{_incident_link(site, incident)}#{update.file.removesuffix('.md')}"
         entries.append(
             Entry(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -63,11 +64,7 @@ class Formatter:
         return moment.astimezone(self.zone)
 
     def when(self, moment: datetime) -> str:
-        local = self.local(moment)
-        return (
-            f"{local.day} {MONTH_ABBREVIATIONS[local.month - 1]} {local.year}, "
-            f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
-        )
+        return local_when(moment, self.zone)
 
     def clock(self, moment: datetime) -> str:
         local = self.local(moment)
@@ -79,6 +76,20 @@ class Formatter:
             return "now"
         text = format_duration(abs(delta))
         return f"in {text}" if delta > timedelta(0) else f"{text} ago"
+
+
+def local_when(moment: datetime, zone: ZoneInfo) -> str:
+    """`7 Dec 2026, 07:05 UTC`: a time as every page and channel writes it, in `zone`."""
+    local = moment.astimezone(zone)
+    return (
+        f"{local.day} {MONTH_ABBREVIATIONS[local.month - 1]} {local.year}, "
+        f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
+    )
+
+
+def site_when(settings: Settings) -> Callable[[datetime], str]:
+    """`local_when` in the site's zone, for channels that need no clock (feeds, the API)."""
+    return partial(local_when, zone=ZoneInfo(settings.timezone))
 
 
 def state_icon(state: ComponentState) -> str:
@@ -255,6 +266,47 @@ def _status_page(
     return Page("", "status.html", context, settings.site_name)
 
 
+# Headings of the section that says what changes after an incident ("What we are changing",
+# "Action items", "Next steps" ...): the linter counts it as that section, and the
+# postmortem page puts the action items there.
+CHANGES_HEADINGS = (
+    r"what we(?: are|'re| will| have)? chang(?:e|ed|ing)",
+    r"what we(?: are|'re)? doing",
+    r"changes?",
+    r"action items?",
+    "next steps",
+    r"follow[- ]?ups?",
+    r"prevent\w*",
+    "remediation",
+    r"lessons(?: learned)?",
+    r"what(?: is|'s) next",
+    "improvements",
+    r"corrective (?:actions?|measures?)",
+    r"going forward",
+)
+_CHANGES_HEADING = re.compile(
+    r"(?<![\w@])(?:" + "|".join(h.replace(" ", r"\s+") for h in CHANGES_HEADINGS) + r")(?![\w])",
+    re.IGNORECASE,
+)
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def split_after_changes(body: str) -> tuple[str, str | None]:
+    """The rendered body up to the end of its first "What we are changing" section, and the
+    rest (None when it has no such section)."""
+    headings = list(_HTML_HEADING.finditer(body))
+    for index, heading in enumerate(headings):
+        if not _CHANGES_HEADING.search(_TAG.sub("", heading.group(2))):
+            continue
+        level = int(heading.group(1))
+        end = next(
+            (h.start() for h in headings[index + 1 :] if int(h.group(1)) <= level), len(body)
+        )
+        return body[:end], body[end:]
+    return body, None
+
+
 def incident_page_names(incident: Incident) -> list[tuple[str, str, str]]:
     """(path, template, title) of the incident's page and of its postmortem's."""
     names = [(f"{incident.id}/", "incident.html", incident.title)]
@@ -283,10 +335,17 @@ def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> li
     postmortem = incident.postmortem
     if postmortem is not None:
         pm_path, pm_template, pm_title = postmortem_name[0]
+        body = rebase_relative_urls(markdown(site, postmortem.body), "../")
+        # The action items go into the author's own "What we are changing" section, if any,
+        # at its end: the page shows that section once.
+        body_after_changes = None
+        if postmortem.action_items:
+            body, body_after_changes = split_after_changes(body)
         pm_context = {
             **context,
             "postmortem": postmortem,
-            "body": rebase_relative_urls(markdown(site, postmortem.body), "../"),
+            "body": body,
+            "body_after_changes": body_after_changes,
             "summary": inline(postmortem.summary),
             "as_of": settled_as_of([incident]),
         }

@@ -25,7 +25,6 @@ from ..incremental import cache
 from ..incremental.cache import OutputCache, read_sealed, write_sealed
 from ..incremental.forking import SharedCounter, can_fork, helper_pool
 from ..model import Incident, Project, Site
-from ..model.types import ETA_UNKNOWN
 from . import api, badges, calendar, feeds
 from .pages import (
     Page,
@@ -35,6 +34,7 @@ from .pages import (
     incident_page_names,
     incident_pages,
 )
+from .promises import EXPECTED_RESOLUTION, NEXT_UPDATE, promises
 
 if TYPE_CHECKING:
     from ..publishing.leakguard import GuardState, TreeGuard
@@ -119,21 +119,12 @@ def _facts(view: UpdateView, time: Callable[[datetime], str]) -> str:
     u = view.update
     if not (view.cause or view.workaround or u.eta or u.next_update):
         return ""
-    eta = (
-        "Not known yet — we will not guess"
-        if u.eta == ETA_UNKNOWN
-        else time(u.eta)
-        if isinstance(u.eta, datetime)
-        else ""
-    )
-    facts = (
+    facts = [
         f"<dt>Cause</dt><dd>{view.cause}</dd>" if view.cause else "",
         f"<dt>Workaround</dt><dd>{view.workaround}</dd>" if view.workaround else "",
-        f"<dt>Expected resolution</dt><dd>{eta}</dd>" if u.eta else "",
-        f"<dt>Next update</dt><dd>by {time(u.next_update)}</dd>"
-        if u.next_update and not u.is_closing
-        else "",
-    )
+    ]
+    promised = {p.label: f"<dt>{p.label}</dt><dd>{p.value}</dd>" for p in promises(u, time)}
+    facts += [promised.get(EXPECTED_RESOLUTION, ""), promised.get(NEXT_UPDATE, "")]
     return '<dl class="facts">\n' + "\n".join(facts) + "\n</dl>"
 
 

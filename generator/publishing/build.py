@@ -21,7 +21,7 @@ from ..configuration.configfile import read_config
 from ..configuration.mkdocs_config import validate_mkdocs_config
 from ..configuration.settings import load_settings
 from ..configuration.sitedir import site_dir_problem
-from ..diagnostics import Diagnostic, count_errors, error, sort_diagnostics
+from ..diagnostics import Diagnostic, count_errors, error, problems, sort_diagnostics
 from ..incremental.cache import OutputCache
 from ..incremental.cachekey import private_folder
 from ..incremental.records import IncidentRecords
@@ -81,6 +81,7 @@ class BuildResult:
     files: int
     warnings: int
     seconds: float
+    notes: tuple[Diagnostic, ...] = ()  # infos: what goes live at a later build
 
     def summary(self) -> str:
         return (
@@ -267,7 +268,7 @@ def _validated(
 
 
 def _strict_failures(diagnostics: tuple[Diagnostic, ...]) -> list[Diagnostic]:
-    return [d for d in diagnostics if d.is_error or d.rule not in CLOCK_WARNINGS]
+    return [d for d in problems(diagnostics) if d.is_error or d.rule not in CLOCK_WARNINGS]
 
 
 def _render(
@@ -321,8 +322,9 @@ def _render(
         pages=sum(1 for name in [*outputs, *reused] if name.endswith(".html")),
         feeds=sum(1 for name in outputs if name.endswith((".atom", ".rss", ".ics"))),
         files=len(files),
-        warnings=len(project.diagnostics),
+        warnings=len(problems(project.diagnostics)),
         seconds=time.perf_counter() - started,
+        notes=tuple(d for d in project.diagnostics if not d.is_problem),
     )
 
 

@@ -6,9 +6,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..clock import iso
 from ..configuration.settings import load_settings
-from ..diagnostics import Diagnostic, sort_diagnostics
-from ..model import Project, Settings, load_site
+from ..diagnostics import Diagnostic, info, sort_diagnostics
+from ..model import Project, Settings, Site, load_site
+from ..model.derive import scheduled, site_at
 
 if TYPE_CHECKING:
     from ..incremental.records import IncidentRecords
@@ -31,6 +33,9 @@ def load_project(
     settings: Settings | None = None,
 ) -> Project:
     """Load settings and content, then lint; raises ConfigProblem only for a broken config.
+
+    The project's `site` is the content as published at `now` (`site_at`): what is dated
+    later is linted, and said when it goes live, but not published.
 
     With `records`, unchanged incident folders are not loaded, linted or rendered again
     (always linted: the records keep the findings). `settings`: those of `config_path`, when
@@ -57,10 +62,28 @@ def load_project(
 
     diagnostics += [*config_leaks(config_path, settings), *theme_leaks(config_path, settings)]
     diagnostics += reserved_problems(config_path, site, now)
+    diagnostics += going_live(site, now)
     return Project(
         root=root,
         config_path=config_path,
         settings=settings,
-        site=site,
+        site=site_at(site, now),
         diagnostics=tuple(sort_diagnostics(diagnostics)),
+        written=site,
     )
+
+
+def going_live(site: Site, now: datetime) -> list[Diagnostic]:
+    """An info for each update and postmortem dated after `now`: when it goes live."""
+    return [
+        info(
+            item.path,
+            item.line,
+            "scheduled",
+            f"this {item.what} is dated {iso(item.at)}: it is published by the first build "
+            f"at or after then, not before",
+            "the deploy workflow's scheduled rebuild (every 15 minutes, and GitHub may start "
+            "it a few minutes late) publishes it; to publish it now, set its time to now",
+        )
+        for item in scheduled(site, now)
+    ]

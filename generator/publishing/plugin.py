@@ -74,7 +74,9 @@ class StatusPressPlugin(BasePlugin):
             self.now, self.project = self._own_project(config)
         assert self.project is not None
         for diagnostic in self.project.diagnostics:
-            if not diagnostic.is_error:
+            if not diagnostic.is_problem:
+                log.info(diagnostic.render())
+            elif not diagnostic.is_error:
                 # Outside MkDocs' loggers, so that `--strict` does not count them either.
                 logger = clock_log if diagnostic.rule in CLOCK_WARNINGS else log
                 logger.warning(diagnostic.render())

@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     content,
     phrases,
     postmortems,
+    promises,
     timing,
 )
 from .registry import (
@@ -47,6 +48,7 @@ ORDER = (  # the order of COMMS_RULES.md, used by the docs and `--help`
     "cadence-gap",
     "eta-while-investigating",
     "eta-in-text",
+    "promise-mismatch",
     "maintenance-overrun",
     "apology-missing",
     "rote-apology",
@@ -63,6 +65,7 @@ ORDER = (  # the order of COMMS_RULES.md, used by the docs and `--help`
     "followup-missing",
     "postmortem-missing",
     "postmortem-incomplete",
+    "postmortem-unfinished",
     "action-item-owner",
     "action-item-vague",
     "action-item-people",

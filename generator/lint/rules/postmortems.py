@@ -4,10 +4,12 @@ items change systems, have an owner and get done."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from functools import partial
 
 from ...model.types import Impact, Incident, Kind, Postmortem
+from ...outputs.pages import CHANGES_HEADINGS
 from .content import internal_details, max_impact
 from .patterns import phrase
 from .phrases import blamed_people
@@ -73,21 +75,7 @@ SECTIONS = {
         "what caused",
         "analysis",
     ),
-    "what we are changing": phrase(
-        r"what we(?: are|'re| will| have)? chang(?:e|ed|ing)",
-        r"what we(?: are|'re)? doing",
-        r"changes?",
-        r"action items?",
-        "next steps",
-        r"follow[- ]?ups?",
-        r"prevent\w*",
-        "remediation",
-        r"lessons(?: learned)?",
-        r"what(?: is|'s) next",
-        "improvements",
-        r"corrective (?:actions?|measures?)",
-        r"going forward",
-    ),
+    "what we are changing": phrase(*CHANGES_HEADINGS),
 }
 
 
@@ -135,6 +123,119 @@ def postmortem_incomplete(
             "the postmortem has no section " + ", ".join(f"'{name}'" for name in missing),
             "add a heading for each, e.g. '## " + missing[0].capitalize() + "'",
         )
+
+
+# Words a draft leaves for its author to replace. Certain: a marker no finished text keeps
+# (TODO, "replace this", "lorem ipsum", "[insert ...]"). Not certain: what a finished text
+# may hold ("to be confirmed", "fill in", template braces quoted from a configuration).
+PLACEHOLDER = re.compile(
+    r"(?<![\w-])(?:TODO|TBD|TBC|FIXME|XXX+)(?![\w-])"
+    r"|(?i:\breplace\s+(?:this|me)\b|\blorem\s+ipsum\b|\bplaceholder\b)"
+    r"|(?i:\[\s*(?:insert|add|describe|fill|write|your|enter)\b[^\]\n]{0,80}\])"
+    r"|(?i:<\s*(?:insert|add|describe|fill|write|enter)\s[^>\n]{0,80}>)"
+)
+PLACEHOLDER_UNSURE = re.compile(
+    r"(?i:\bfill\s+(?:this\s+|it\s+)?in\b|\bto\s+be\s+(?:written|completed|added|confirmed|"
+    r"determined|decided)\b|\bcoming\s+soon\b)"
+    r"|\{\{.*?\}\}|\{%.*?%\}"
+)
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
+@rule(
+    "postmortem-unfinished",
+    ERROR,
+    Scope.POSTMORTEM,
+    approximate_level=WARNING,
+    reason="A postmortem is read once, carefully, by the customers who were hurt: a "
+    "placeholder or an empty section tells them it was published to tick a box (SPEC §2.13, "
+    '§4.4; Google SRE workbook, "Postmortem Culture").',
+    advice="write the section or remove its heading, and replace every placeholder before "
+    "publishing (keep `draft: true` until then)",
+)
+def postmortem_unfinished(
+    incident: Incident, postmortem: Postmortem, ctx: Context
+) -> Iterator[Finding]:
+    """A draft left in a published postmortem: a placeholder (TODO, TBD, "Replace this
+    ...", "[insert ...]") or a heading with nothing under it (a warning for what a finished
+    text may hold: "to be confirmed", "fill in", template braces)."""
+    texts = [
+        ("title", postmortem.title, postmortem.lines.get("title", 1)),
+        ("summary", postmortem.summary or "", postmortem.lines.get("summary", 1)),
+    ]
+    texts += [
+        ("action item", f"{item.what} {item.owner or ''}", item.line)
+        for item in postmortem.action_items
+    ]
+    for where, text, line in texts:
+        yield from _placeholders(postmortem, where, text, partial(_same, line))
+    body = postmortem.body
+    prose = postmortem_prose(postmortem).segment("body")  # code and quotes blanked
+    yield from _placeholders(
+        postmortem,
+        "text",
+        prose.cleaned if prose else body,
+        lambda offset: postmortem.body_line + body.count("\n", 0, offset),
+    )
+    for heading, line in empty_sections(body):
+        if postmortem.action_items and SECTIONS["what we are changing"].search(heading):
+            continue  # the page puts the action items under it
+        yield postmortem_finding(
+            postmortem,
+            postmortem.body_line + line,
+            f"the section '{heading}' is empty",
+            "write it, or remove the heading if it does not apply",
+        )
+
+
+def _same(line: int, offset: int) -> int:
+    """A one-line field's line, wherever in it the placeholder is."""
+    return line
+
+
+def _placeholders(
+    postmortem: Postmortem, where: str, text: str, line_of: Callable[[int], int]
+) -> Iterator[Finding]:
+    for pattern, approximate in ((PLACEHOLDER, False), (PLACEHOLDER_UNSURE, True)):
+        for match in pattern.finditer(text):
+            words = " ".join(match.group(0).split())
+            yield postmortem_finding(
+                postmortem,
+                line_of(match.start()),
+                f"the {where} still holds the placeholder '{_short(words)}'",
+                "replace it with what you mean (keep `draft: true` until it is finished)",
+                approximate=approximate,
+            )
+
+
+def empty_sections(body: str) -> list[tuple[str, int]]:
+    """(heading, line offset in the body) of every heading with no text before the next
+    heading of the same or a higher level (code blocks are text: their `#` are no heading)."""
+    lines = body.split("\n")
+    headings: list[tuple[int, int, str]] = []  # (line index, level, text)
+    fence = ""
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if fence:
+            fence = "" if stripped.startswith(fence) else fence
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        match = _ATX_HEADING.match(line)
+        if match:
+            headings.append((index, len(match.group(1)), match.group(2)))
+    empty = []
+    for position, (index, level, text) in enumerate(headings):
+        later = [h for h in headings[position + 1 :] if h[1] <= level]
+        end = later[0][0] if later else len(lines)
+        inside = [h[0] for h in headings[position + 1 :] if h[0] < end]
+        content = [
+            line for i, line in enumerate(lines[index + 1 : end], index + 1) if i not in inside
+        ]
+        if not "".join(content).strip() and not inside:
+            empty.append((text, index))
+    return empty
 
 
 @rule(

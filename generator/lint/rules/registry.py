@@ -33,14 +33,19 @@ class Finding:
     hint: str = ""  # empty: the rule's advice
     ignore: frozenset[str] = frozenset()  # the rules silenced in the file concerned
     in_postmortem: bool = False
+    approximate: bool = False  # the rule is not certain: its `approximate_level` applies
 
 
-def update_finding(update: Update, line: int, message: str, hint: str = "") -> Finding:
-    return Finding(update.path, line, message, hint, update.lint_ignore)
+def update_finding(
+    update: Update, line: int, message: str, hint: str = "", *, approximate: bool = False
+) -> Finding:
+    return Finding(update.path, line, message, hint, update.lint_ignore, approximate=approximate)
 
 
-def postmortem_finding(postmortem: Postmortem, line: int, message: str, hint: str = "") -> Finding:
-    return Finding(postmortem.path, line, message, hint, postmortem.lint_ignore, True)
+def postmortem_finding(
+    postmortem: Postmortem, line: int, message: str, hint: str = "", *, approximate: bool = False
+) -> Finding:
+    return Finding(postmortem.path, line, message, hint, postmortem.lint_ignore, True, approximate)
 
 
 @dataclass(frozen=True)
@@ -158,10 +163,13 @@ class Rule:
     clock: bool = False  # reads the build clock: judged afresh by every build
     postmortem_level: str | None = None  # a different default inside postmortems
     postmortem_check: Check | None = None  # the same rule applied to postmortems
+    approximate_level: str | None = None  # the default of a finding the rule is unsure of
 
     def level_for(self, finding: Finding, configured: dict[str, str]) -> str:
         if self.id in configured:
             return configured[self.id]
+        if finding.approximate and self.approximate_level:
+            return self.approximate_level
         if finding.in_postmortem and self.postmortem_level:
             return self.postmortem_level
         return self.level
@@ -170,6 +178,8 @@ class Rule:
     def level_label(self) -> str:
         if self.postmortem_level:
             return f"{self.level} ({self.postmortem_level} in postmortems)"
+        if self.approximate_level:
+            return f"{self.level} ({self.approximate_level} when not certain)"
         return self.level
 
 
@@ -186,6 +196,7 @@ def rule(
     timing: bool = False,
     clock: bool = False,
     postmortem_level: str | None = None,
+    approximate_level: str | None = None,
 ) -> Callable[[Check], Check]:
     """Register the decorated function as the check of rule `rule_id`; its docstring says
     what the rule checks."""
@@ -204,6 +215,7 @@ def rule(
             timing=timing,
             clock=clock,
             postmortem_level=postmortem_level,
+            approximate_level=approximate_level,
         )
         return check
 
