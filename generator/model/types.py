@@ -126,6 +126,9 @@ class Update:
     author: str | None = None
     started: datetime | None = None  # first update only
     window: Window | None = None  # maintenance: carried forward
+    # `<source>:<incident id>[/<update id>]` when `statuspress import` wrote it: the ids are
+    # public on the old page, kept so its links can be redirected and its history not re-sent
+    imported_from: str | None = None
     explicit: frozenset[str] = frozenset()  # frontmatter keys written in this file
     lint_ignore: frozenset[str] = frozenset()
     lines: dict[str, int] = field(default_factory=dict)  # key -> 1-based line in the file
