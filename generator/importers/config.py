@@ -10,6 +10,7 @@ import yaml
 
 from ..commands.authoring import yaml_scalar
 from ..configuration.configfile import plugin_node
+from ..configuration.settings import load_settings
 from ..model.types import Component
 from .history import SourceError
 
@@ -53,12 +54,19 @@ def declare_components(config_path: Path, components: list[Component]) -> None:
         raise _cannot_edit(config_path, components)
     lines[at:at] = new
     config_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings, _ = load_settings(config_path)
+    declared = set(settings.component_ids) if settings else set()
+    if not {c.id for c in components} <= declared:
+        config_path.write_text(text, encoding="utf-8")
+        raise _cannot_edit(config_path, components)
 
 
 def _end_line(node: Any, lines: list[str]) -> int:
     """The index after the node's last line with content (trailing blank and comment lines
     belong to whatever follows)."""
-    end = node.end_mark.line if node.end_mark.column == 0 else node.end_mark.line + 1
+    mark = node.end_mark
+    before = lines[mark.line][: mark.column] if mark.line < len(lines) else ""
+    end = mark.line if not before.strip() else mark.line + 1
     while end > node.start_mark.line + 1 and not _content(lines[end - 1]):
         end -= 1
     return end

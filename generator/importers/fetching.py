@@ -31,6 +31,7 @@ def get_json(url: str, headers: dict[str, str] | None = None) -> Any:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             data = response.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as exc:
+        exc.close()
         raise SourceError(_shown(url), f"HTTP {exc.code} {exc.reason}", _http_hint(exc.code)) from None
     except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
         reason = getattr(exc, "reason", exc)
