@@ -21,9 +21,7 @@ NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 
 
 def run(config: Path, *args: str) -> Result:
-    return CliRunner().invoke(
-        main, ["import", *args, "-f", str(config), "--now", NOW.isoformat()]
-    )
+    return CliRunner().invoke(main, ["import", *args, "-f", str(config), "--now", NOW.isoformat()])
 
 
 # --- cState ----------------------------------------------------------------------------------
@@ -209,7 +207,12 @@ def test_upptime_issues_and_sites_import(tmp_path: Path) -> None:
     (tmp_path / "issues.json").write_text(json.dumps(upptime_issues()), encoding="utf-8")
     (tmp_path / ".upptimerc.yml").write_text(UPPTIMERC, encoding="utf-8")
     config = fresh_site(tmp_path / "fresh")
-    args = ["upptime", str(tmp_path / "issues.json"), "--upptimerc", str(tmp_path / ".upptimerc.yml")]
+    args = [
+        "upptime",
+        str(tmp_path / "issues.json"),
+        "--upptimerc",
+        str(tmp_path / ".upptimerc.yml"),
+    ]
     result = run(config, *args)
     assert result.exit_code == 0, result.output
     assert "2 incidents, 1 maintenances, 2 components" in result.output
@@ -221,7 +224,9 @@ def test_upptime_issues_and_sites_import(tmp_path: Path) -> None:
     assert down.updates[0].components == {"google": "major_outage"}
     assert "Is it down for everyone" not in " ".join(u.body for u in down.updates)
     slow = next(i for i in site.incidents if i.title.startswith("Hacker News"))
-    assert slow.impact.value == "minor" and slow.updates[0].components == {"hacker-news": "degraded_performance"}
+    assert slow.impact.value == "minor" and slow.updates[0].components == {
+        "hacker-news": "degraded_performance"
+    }
     upgrade = next(i for i in site.incidents if i.is_maintenance)
     assert upgrade.window is not None and upgrade.window.start.hour == 2
     assert upgrade.updates[0].components == {"google": "under_maintenance"}
@@ -234,7 +239,10 @@ def test_an_upptime_export_that_is_not_a_list_is_a_clear_error(tmp_path: Path) -
     (tmp_path / ".upptimerc.yml").write_text(UPPTIMERC, encoding="utf-8")
     result = run(
         fresh_site(tmp_path / "fresh"),
-        "upptime", str(tmp_path / "issues.json"), "--upptimerc", str(tmp_path / ".upptimerc.yml"),
+        "upptime",
+        str(tmp_path / "issues.json"),
+        "--upptimerc",
+        str(tmp_path / ".upptimerc.yml"),
     )
     assert result.exit_code == 1
     assert "gh issue list --state all" in result.output
@@ -294,7 +302,9 @@ def test_instatus_incidents_and_components_import(tmp_path: Path) -> None:
     (tmp_path / "incidents.json").write_text(json.dumps(INSTATUS_INCIDENTS), encoding="utf-8")
     (tmp_path / "components.json").write_text(json.dumps(INSTATUS_COMPONENTS), encoding="utf-8")
     config = fresh_site(tmp_path / "fresh")
-    result = run(config, "instatus", str(tmp_path / "incidents.json"), str(tmp_path / "components.json"))
+    result = run(
+        config, "instatus", str(tmp_path / "incidents.json"), str(tmp_path / "components.json")
+    )
     assert result.exit_code == 0, result.output
     site = load_project(config, NOW).site
     (incident,) = site.incidents
@@ -333,5 +343,5 @@ def test_plain_text_is_kept_as_it_is() -> None:
 def test_no_raw_html_ever_comes_out(markup: str) -> None:
     out = to_markdown("<p>" + markup)
     rendered = __import__("statuspress.outputs.markdown", fromlist=["x"]).render_markdown(out)
-    assert "<script" not in rendered and "<a href=\"javascript" not in rendered
+    assert "<script" not in rendered and '<a href="javascript' not in rendered
     assert not any(tag in out for tag in ("<p", "<script", "<a ", "<img", "<b>"))

@@ -120,9 +120,7 @@ def cstate_command(directory: Path, config_file: Path, now: datetime | None) -> 
 )
 @config_option
 @now_option
-def upptime_command(
-    issues: Path, upptimerc: Path, config_file: Path, now: datetime | None
-) -> None:
+def upptime_command(issues: Path, upptimerc: Path, config_file: Path, now: datetime | None) -> None:
     """Import Upptime's incidents: a JSON export of the status repository's issues.
 
     \b
@@ -236,4 +234,3 @@ def _progress_counter(label: str) -> Iterator[Callable[[int], None]]:
     yield show
     if shown_any:
         click.echo("", err=True)
-

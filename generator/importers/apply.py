@@ -104,7 +104,9 @@ def _replanned(planned: list[PlannedFile], manifest: Manifest, report: Report) -
         if item.path in report.silenced:
             base = _without_ignored(item.text)
             result.append(
-                PlannedFile(item.path, with_ignored(base, manifest.silenced[item.path]), item.source_key)
+                PlannedFile(
+                    item.path, with_ignored(base, manifest.silenced[item.path]), item.source_key
+                )
             )
     return result
 

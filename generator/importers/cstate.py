@@ -10,7 +10,6 @@ Drafts are not published by cState and are not imported.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone, tzinfo
 from pathlib import Path
@@ -26,7 +25,7 @@ from .markup import to_markdown
 from .reading import read_text, read_yaml
 
 SOURCE = "cstate"
-CONFIG_NAMES = ("config.yml", "config.yaml", "hugo.yml", "hugo.yaml", "config.toml", "hugo.toml")
+CONFIG_NAMES = ("config.yml", "config.yaml", "hugo.yml", "hugo.yaml")  # cState's are YAML
 SEVERITY = {  # cState severity -> (impact, state of the affected systems)
     "down": (Impact.MAJOR, ComponentState.MAJOR_OUTAGE),
     "disrupted": (Impact.MINOR, ComponentState.PARTIAL_OUTAGE),
@@ -50,7 +49,8 @@ def from_site(directory: Path) -> History:
     if not directory.is_dir():
         raise SourceError(str(directory), "no such folder", "pass the cState site's folder")
     config, config_name = _config(directory)
-    params = config.get("params") if isinstance(config.get("params"), dict) else {}
+    found = config.get("params")
+    params: dict[str, Any] = found if isinstance(found, dict) else {}
     zone = _zone(config.get("timeZone") or config.get("timezone"), config_name)
     history = History(SOURCE)
     for system in _systems(config, params, config_name):
@@ -75,20 +75,13 @@ def _config(directory: Path) -> tuple[dict[str, Any], str]:
     for name in CONFIG_NAMES:
         path = directory / name
         if path.is_file():
-            data = _toml(path) if name.endswith(".toml") else read_yaml(path)
+            data = read_yaml(path)
             if not isinstance(data, dict):
                 raise SourceError(str(path), "not a cState configuration (expected a mapping)")
             return data, str(path)
     raise SourceError(
-        str(directory), "no config.yml (or hugo.yml, config.toml)", "pass the cState site's folder"
+        str(directory), "no config.yml (or hugo.yml)", "pass the cState site's folder"
     )
-
-
-def _toml(path: Path) -> Any:
-    try:
-        return tomllib.loads(read_text(path))
-    except tomllib.TOMLDecodeError as exc:
-        raise SourceError(str(path), f"not valid TOML: {exc}") from None
 
 
 def _zone(value: Any, where: str) -> tzinfo:
@@ -121,7 +114,9 @@ def _systems(config: dict[str, Any], params: dict[str, Any], where: str) -> list
                 )
             )
         else:
-            raise SourceError(where, f"a system is neither a name nor a mapping with 'name': {item!r}")
+            raise SourceError(
+                where, f"a system is neither a name nor a mapping with 'name': {item!r}"
+            )
     return systems
 
 
@@ -174,12 +169,11 @@ def _front_matter(path: Path) -> tuple[dict[str, Any], str]:
     match = _FRONT.match(text)
     if match is None:
         raise SourceError(str(path), "no front matter", "a cState issue starts with '---'")
+    if match.group(1) == "+++":
+        raise SourceError(str(path), "TOML front matter", "cState writes YAML front matter (---)")
     try:
-        if match.group(1) == "+++":
-            meta = tomllib.loads(match.group(2))
-        else:
-            meta = yaml.safe_load(match.group(2))
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        meta = yaml.safe_load(match.group(2))
+    except yaml.YAMLError as exc:
         raise SourceError(str(path), f"the front matter cannot be read: {exc}") from None
     if not isinstance(meta, dict):
         raise SourceError(str(path), "the front matter is not a mapping")

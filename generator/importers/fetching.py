@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from typing import Any
@@ -32,8 +31,10 @@ def get_json(url: str, headers: dict[str, str] | None = None) -> Any:
             data = response.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as exc:
         exc.close()
-        raise SourceError(_shown(url), f"HTTP {exc.code} {exc.reason}", _http_hint(exc.code)) from None
-    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
+        raise SourceError(
+            _shown(url), f"HTTP {exc.code} {exc.reason}", _http_hint(exc.code)
+        ) from None
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         reason = getattr(exc, "reason", exc)
         raise SourceError(
             _shown(url), f"cannot be reached ({reason})", "check the address and the network"

@@ -85,7 +85,9 @@ def _component(item: dict[str, Any], where: str) -> SourceComponent:
         key=_id(item, where),
         name=_text(item.get("name"), "name", where),
         group=group_name.strip() if isinstance(group_name, str) and group_name.strip() else None,
-        description=description.strip() if isinstance(description, str) and description.strip() else None,
+        description=description.strip()
+        if isinstance(description, str) and description.strip()
+        else None,
     )
 
 
@@ -128,13 +130,19 @@ def _update(item: Any, where: str) -> SourceUpdate:
     status = STATUSES.get(str(item.get("status") or ""))
     if status is None:
         raise SourceError(
-            here, f"'{item.get('status')}' is not an incident status", "expected " + ", ".join(STATUSES)
+            here,
+            f"'{item.get('status')}' is not an incident status",
+            "expected " + ", ".join(STATUSES),
         )
     at = _optional_time(item.get("started") or item.get("createdAt"), f"{here}: started")
     if at is None:
         raise SourceError(here, "has no time ('started' or 'createdAt')")
     html = item.get("messageHtml")
-    text = to_markdown(html) if isinstance(html, str) and html.strip() else to_markdown(item.get("message"))
+    text = (
+        to_markdown(html)
+        if isinstance(html, str) and html.strip()
+        else to_markdown(item.get("message"))
+    )
     return SourceUpdate(key, at, status, text)
 
 

@@ -26,7 +26,9 @@ def json_files(paths: Iterable[Path]) -> list[Path]:
             raise SourceError(str(path), "no such file or folder")
     if not found:
         raise SourceError(
-            ", ".join(str(p) for p in paths) or ".", "no JSON files found", "pass the export's files"
+            ", ".join(str(p) for p in paths) or ".",
+            "no JSON files found",
+            "pass the export's files",
         )
     return found
 

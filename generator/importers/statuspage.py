@@ -84,10 +84,8 @@ def from_manage_api(
             groups[group["id"]] = _text(group.get("name"), "component group name", root)
     components = list(_paged(f"{root}/components", headers, fetch))
     read_components(components, f"{root}/components", history, groups)
-    count = 0
-    for incident in _paged(f"{root}/incidents", headers, fetch):
+    for count, incident in enumerate(_paged(f"{root}/incidents", headers, fetch), start=1):
         history.add_incident(read_incident(incident, f"{root}/incidents", history, None))
-        count += 1
         progress(count)
     return history
 
@@ -141,9 +139,7 @@ def read_document(document: Any, where: str, history: History) -> None:
         )
 
 
-def read_components(
-    items: list[Any], where: str, history: History, groups: dict[str, str]
-) -> None:
+def read_components(items: list[Any], where: str, history: History, groups: dict[str, str]) -> None:
     objects = [_object(item, "component", where) for item in items]
     names = dict(groups)
     for item in objects:
@@ -163,9 +159,7 @@ def read_components(
         )
 
 
-def read_incident(
-    item: Any, where: str, history: History, kind: Kind | None
-) -> SourceIncident:
+def read_incident(item: Any, where: str, history: History, kind: Kind | None) -> SourceIncident:
     incident = _object(item, "incident", where)
     key = _id(incident, where)
     here = f"{where}: incident {key}"
@@ -174,7 +168,9 @@ def read_incident(
         maintenance = incident.get("impact") == "maintenance" or window is not None
         kind = Kind.MAINTENANCE if maintenance else Kind.INCIDENT
     if kind is Kind.MAINTENANCE and window is None:
-        raise SourceError(here, "a scheduled maintenance without 'scheduled_for' and 'scheduled_until'")
+        raise SourceError(
+            here, "a scheduled maintenance without 'scheduled_for' and 'scheduled_until'"
+        )
     for component in _list(incident.get("components") or [], "components", here):
         if isinstance(component, dict) and component.get("group") is not True:
             name = _text(component.get("name"), "component name", here)
@@ -333,5 +329,5 @@ def _optional_time(value: Any, key: str, where: str) -> datetime | None:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "text"}.get(type(value), type(value).__name__)
-
+    names: dict[type, str] = {dict: "an object", list: "a list", str: "text"}
+    return names.get(type(value), type(value).__name__)

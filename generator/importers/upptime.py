@@ -29,7 +29,9 @@ INCIDENT_LABEL = "status"
 MAINTENANCE_LABEL = "maintenance"
 TRUSTED = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
 _EMOJI_PREFIX = re.compile(r"^[^\w(\[]+", re.UNICODE)
-_MAINTENANCE_FIELDS = re.compile(r"^\s*(start|end|expectedDown|expectedDegraded)\s*:\s*(.*?)\s*$", re.MULTILINE)
+_MAINTENANCE_FIELDS = re.compile(
+    r"^\s*(start|end|expectedDown|expectedDegraded)\s*:\s*(.*?)\s*$", re.MULTILINE
+)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 
 
@@ -69,7 +71,8 @@ def _sites(config: Any, where: str) -> dict[str, SourceComponent]:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise SourceError(where, f"a site without a 'name': {item!r}")
         name = item["name"].strip()
-        slug = item.get("slug") if isinstance(item.get("slug"), str) else _slug(name)
+        given = item.get("slug")
+        slug = given if isinstance(given, str) and given else _slug(name)
         sites[slug] = SourceComponent(slug, name)
     return sites
 
@@ -102,13 +105,17 @@ def _issue(
     )
     opened = _time(item.get("createdAt"), f"{where}: createdAt")
     updates = [
-        SourceUpdate("body", opened, "investigating", _body(item.get("body")), dict.fromkeys(affected, state))
+        SourceUpdate(
+            "body", opened, "investigating", _body(item.get("body")), dict.fromkeys(affected, state)
+        )
     ]
     updates += _comments(item, where, history)
     closed = item.get("state") == "CLOSED"
     if closed and updates[-1].status != "resolved":
         at = _time(item.get("closedAt"), f"{where}: closedAt")
-        updates.append(SourceUpdate("closed", max(at, updates[-1].at), "resolved", "This is resolved."))
+        updates.append(
+            SourceUpdate("closed", max(at, updates[-1].at), "resolved", "This is resolved.")
+        )
     return SourceIncident(
         key=str(item.get("number")),
         kind=Kind.INCIDENT,
@@ -139,8 +146,8 @@ def _comments(item: dict[str, Any], where: str, history: History) -> list[Source
 
 
 def _trusted(comment: dict[str, Any]) -> bool:
-    author = comment.get("author") if isinstance(comment.get("author"), dict) else {}
-    login = str(author.get("login") or "")
+    author = comment.get("author")
+    login = str(author.get("login") or "") if isinstance(author, dict) else ""
     is_bot = login.endswith("[bot]") or login in ("github-actions", "upptime-bot")
     return comment.get("authorAssociation") in TRUSTED or is_bot
 
@@ -152,7 +159,8 @@ def _maintenance(
     sites: dict[str, SourceComponent],
     history: History,
 ) -> SourceIncident:
-    raw_body = item.get("body") if isinstance(item.get("body"), str) else ""
+    given = item.get("body")
+    raw_body = given if isinstance(given, str) else ""
     fields: dict[str, str] = {}
     for comment in _COMMENT.findall(raw_body):
         fields.update(dict(_MAINTENANCE_FIELDS.findall(comment)))
@@ -166,7 +174,9 @@ def _maintenance(
     updates = [SourceUpdate("body", opened, "scheduled", _body(raw_body), states)]
     if item.get("state") == "CLOSED":
         closed = _time(item.get("closedAt"), f"{where}: closedAt")
-        updates.append(SourceUpdate("closed", max(closed, opened), "completed", "The maintenance is complete."))
+        updates.append(
+            SourceUpdate("closed", max(closed, opened), "completed", "The maintenance is complete.")
+        )
     return SourceIncident(
         key=str(item.get("number")),
         kind=Kind.MAINTENANCE,

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..clock import iso
 from ..commands.authoring import incident_id, slugify, update_file_name, yaml_scalar
-from ..model.types import CLOSING_STATUSES, ComponentState, Component, Kind
+from ..model.types import CLOSING_STATUSES, Component, ComponentState, Kind
 from .history import History, SourceComponent, SourceError, SourceIncident, SourceUpdate
 
 MANIFEST = ".statuspress-import.json"
@@ -62,7 +62,8 @@ class Manifest:
         silenced = data.get("silenced", {})
         if not all(isinstance(m, dict) and _all_text(m) for m in maps) or not _all_lists(silenced):
             raise SourceError(MANIFEST, "the import manifest is damaged", "restore it from git")
-        return cls(*maps, silenced=silenced)  # type: ignore[arg-type]
+        components, incidents, files, hashes = maps
+        return cls(components, incidents, files, hashes, silenced)  # type: ignore[arg-type]
 
     def write(self, root: Path) -> bool:
         """Write it when it changed; True when it did."""
