@@ -7,10 +7,8 @@ import hashlib
 import json
 import shutil
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -315,7 +313,7 @@ def test_bad_files_are_clear_errors(tmp_path: Path, content: str, expected: str)
     assert isinstance(result.exception, SystemExit)
 
 
-class _Failing(BaseHTTPRequestHandler):
+class _Failing(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         self.send_response(503)
         self.end_headers()
@@ -326,11 +324,11 @@ class _Failing(BaseHTTPRequestHandler):
 
 def test_http_errors_and_unreachable_pages_are_clear_errors(tmp_path: Path) -> None:
     config = fresh_site(tmp_path / "fresh")
-    with _server(_Failing) as url:
+    with served(tmp_path, _Failing) as url:
         failing = run_import(config, "--url", url)
     assert failing.exit_code == 1
     assert "HTTP 503" in failing.output and "try again later" in failing.output
-    with _server(_Failing) as url:
+    with served(tmp_path, _Failing) as url:
         pass  # closed: nothing listens there now
     unreachable = run_import(config, "--url", url)
     assert unreachable.exit_code == 1
@@ -351,10 +349,10 @@ class ManageApi:
         self.lists = {"components": components, "component-groups": groups, "incidents": incidents}
         self.requests: list[str] = []
 
-    def handler(self) -> type[BaseHTTPRequestHandler]:
+    def handler(self) -> type[SimpleHTTPRequestHandler]:
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(SimpleHTTPRequestHandler):
             def do_GET(self) -> None:
                 api.requests.append(self.path)
                 parts = urlsplit(self.path)
@@ -400,18 +398,6 @@ def manage_api_documents(config: Path, now: datetime) -> ManageApi:
     return ManageApi(components, groups, incidents)
 
 
-@contextmanager
-def _server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def whole_history(config: Path, now: datetime) -> list[dict[str, Any]]:
     project = load_project(config, now)
     api = Api(project.site, now)
@@ -428,8 +414,8 @@ def test_a_whole_history_of_1000_incidents_round_trips_through_the_manage_api(
     original = corpus.write_site(tmp_path / "original", corpus.generate(1000))
     served_api = manage_api_documents(original, corpus.NOW)
     config = fresh_site(tmp_path / "fresh")
-    with _server(served_api.handler()) as base:
-        arguments = ["--page-id", PAGE_ID, "--api-base", f"{base}/v1"]
+    with served(tmp_path, served_api.handler()) as base:
+        arguments = ["--page-id", PAGE_ID, "--api-base", f"{base}v1"]
         result = run_import(config, *arguments, env={"STATUSPAGE_API_KEY": API_KEY})
         assert result.exit_code == 0, result.output
         pages = [r for r in served_api.requests if "/incidents?" in r]
@@ -453,13 +439,13 @@ def test_the_api_key_comes_only_from_the_environment(tmp_path: Path) -> None:
     assert "STATUSPAGE_API_KEY" in missing.output
     flag = run_import(config, "--page-id", PAGE_ID, "--api-key", API_KEY)
     assert flag.exit_code == 2
-    with _server(ManageApi([], [], []).handler()) as base:
+    with served(tmp_path, ManageApi([], [], []).handler()) as base:
         wrong = run_import(
             config,
             "--page-id",
             PAGE_ID,
             "--api-base",
-            f"{base}/v1",
+            f"{base}v1",
             env={"STATUSPAGE_API_KEY": "wrong"},
         )
     assert wrong.exit_code == 1
