@@ -450,3 +450,58 @@ def test_the_api_key_comes_only_from_the_environment(tmp_path: Path) -> None:
         )
     assert wrong.exit_code == 1
     assert "HTTP 401" in wrong.output and "check the API key" in wrong.output
+
+
+# --- redirects from the old page -------------------------------------------------------------
+
+
+def test_redirects_send_the_old_incident_urls_to_the_new_pages(tmp_path: Path) -> None:
+    config = fresh_site(tmp_path / "fresh")
+    config.write_text(config.read_text() + "      redirects: true\n", encoding="utf-8")
+    assert run_import(config, str(CAPTURES)).exit_code == 0
+    site = tmp_path / "built"
+    build_site(config, site, EXAMPLE_NOW)
+    lines = (site / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 9
+    assert (
+        "/incidents/x0ljvc9m1wxj /2019-02-20-intermittent-navigation-sending-trouble-for-some/ 301"
+        in lines
+    )
+    page = (site / "incidents/x0ljvc9m1wxj/index.html").read_text(encoding="utf-8")
+    target = "../../2019-02-20-intermittent-navigation-sending-trouble-for-some/"
+    assert f'content="0; url={target}"' in page
+    assert (site / "incidents/x0ljvc9m1wxj" / target / "index.html").resolve().is_file()
+    assert "incidents/x0ljvc9m1wxj" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_redirects_go_through_the_leak_guard_and_the_reserved_names(tmp_path: Path) -> None:
+    from statuspress.publishing.build import BuildFailed
+
+    config = fresh_site(tmp_path / "fresh")
+    config.write_text(
+        config.read_text() + "      redirects:\n        statuspage: /old/{id}\n"
+        "      forbidden_patterns:\n        - 'x0ljvc9m1wxj'\n",
+        encoding="utf-8",
+    )
+    assert run_import(config, str(CAPTURES)).exit_code == 0
+    with pytest.raises(BuildFailed) as failed:
+        build_site(config, tmp_path / "built", EXAMPLE_NOW)
+    assert any(
+        d.rule == "forbidden-pattern" and "_redirects" in d.message
+        for d in failed.value.diagnostics
+    )
+    config.write_text(
+        config.read_text().replace("        - 'x0ljvc9m1wxj'\n", "        - 'never-x'\n")
+    )
+    (config.parent / "incidents" / "_redirects").write_text("/a /b 301\n", encoding="utf-8")
+    check = CliRunner().invoke(main, ["check", "-f", str(config), "--now", NOW])
+    assert check.exit_code == 1
+    assert "incidents/_redirects: error[reserved-name]" in check.output
+
+
+def test_a_bad_redirects_option_is_a_clear_error(tmp_path: Path) -> None:
+    config = fresh_site(tmp_path / "fresh")
+    config.write_text(config.read_text() + "      redirects: {statuspage: incidents}\n")
+    check = CliRunner().invoke(main, ["check", "-f", str(config), "--now", NOW])
+    assert check.exit_code == 1
+    assert "option 'redirects': the path of 'statuspage' must start with /" in check.output

@@ -440,6 +440,40 @@ def _notify(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
+# Where each source published an incident; `{id}` is its id there (see the Importing guide).
+REDIRECT_PATHS = {
+    "statuspage": "/incidents/{id}",
+    "cstate": "/issues/{id}/",
+    "upptime": "/incident/{id}",
+    "instatus": "/incident/{id}",
+}
+
+
+def _redirects(value: Any) -> dict[str, str]:
+    """`true` for the default old paths; a mapping of source to path replaces some of them."""
+    if value is None or value is False:
+        return {}
+    if value is True:
+        return dict(REDIRECT_PATHS)
+    if not isinstance(value, dict):
+        raise OptionError("must be true, false, or a mapping of import source to old path")
+    paths = dict(REDIRECT_PATHS)
+    for source, path in value.items():
+        if source not in REDIRECT_PATHS:
+            raise OptionError(
+                f"'{source}' is not an import source ({did_you_mean(str(source), list(REDIRECT_PATHS))})",
+                str(source),
+            )
+        if not isinstance(path, str) or not path.startswith("/") or path.count("{id}") != 1:
+            raise OptionError(
+                f"the path of '{source}' must start with / and hold {{id}} once, "
+                "e.g. /incidents/{id}",
+                str(source),
+            )
+        paths[source] = path
+    return paths
+
+
 _CHECKS = {
     "company": _required_text,
     "timezone": _timezone,
@@ -459,6 +493,7 @@ _CHECKS = {
     "notify": _notify,
     "cache_dir": _required_text,
     "example": _example,
+    "redirects": _redirects,
 }
 OPTION_KEYS = tuple(_CHECKS)  # every option statuspress reads, each with its check
 _HINTS = {
@@ -474,6 +509,8 @@ _HINTS = {
     "notify": "see the Notifications guide in the documentation; 'statuspress notify --dry-run' "
     "shows every problem with its line",
     "example": "write 'example: {as_of: 2026-11-22T10:00:00Z}', only in an example site",
+    "redirects": "write 'redirects: true', or map a source to its old path in lines below "
+    "'redirects:', e.g. 'cstate: /issues/{id}/'",
     **dict.fromkeys(
         (
             "uptime_days",

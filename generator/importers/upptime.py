@@ -139,7 +139,8 @@ def _comments(item: dict[str, Any], where: str, history: History) -> list[Source
         at = _time(comment.get("createdAt"), f"{where}: comment {index + 1} createdAt")
         body = _body(comment.get("body"))
         status = "resolved" if body.lstrip("*_ ").lower().startswith("resolved") else "identified"
-        key = str(comment.get("id") or comment.get("url") or f"comment-{index + 1}")
+        given = comment.get("id")
+        key = given if isinstance(given, str) and "/" not in given else f"comment-{index + 1}"
         updates.append(SourceUpdate(key, at, status, body))
     updates.sort(key=lambda u: u.at)
     return updates

@@ -288,6 +288,8 @@ class Settings:
     docs_dir: str = "incidents"
     cache_dir: str = ".statuspress-cache"
     notify: dict[str, object] = field(default_factory=dict)
+    # `redirects:`: the old page's incident path per import source, e.g. /incidents/{id}
+    redirects: dict[str, str] = field(default_factory=dict)
     # An example site's clock (`example: {as_of: ...}`): pages say they are an example as of then.
     example_as_of: datetime | None = None
 
