@@ -220,7 +220,7 @@ def test_upptime_issues_and_sites_import(tmp_path: Path) -> None:
     assert "comment 1 is by someone outside the team" in result.output
     site = load_project(config, NOW).site
     down = next(i for i in site.incidents if i.title == "Google is down")
-    assert [u.status for u in down.updates] == ["investigating", "identified", "resolved"]
+    assert [u.status for u in down.updates] == ["investigating", "investigating", "resolved"]
     assert down.updates[0].components == {"google": "major_outage"}
     assert "Is it down for everyone" not in " ".join(u.body for u in down.updates)
     slow = next(i for i in site.incidents if i.title.startswith("Hacker News"))

@@ -460,10 +460,8 @@ def _redirects(value: Any) -> dict[str, str]:
     paths = dict(REDIRECT_PATHS)
     for source, path in value.items():
         if source not in REDIRECT_PATHS:
-            raise OptionError(
-                f"'{source}' is not an import source ({did_you_mean(str(source), list(REDIRECT_PATHS))})",
-                str(source),
-            )
+            hint = did_you_mean(str(source), list(REDIRECT_PATHS))
+            raise OptionError(f"'{source}' is not an import source ({hint})", str(source))
         if not isinstance(path, str) or not path.startswith("/") or path.count("{id}") != 1:
             raise OptionError(
                 f"the path of '{source}' must start with / and hold {{id}} once, "

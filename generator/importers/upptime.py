@@ -126,10 +126,11 @@ def _issue(
 
 
 def _comments(item: dict[str, Any], where: str, history: History) -> list[SourceUpdate]:
+    """The team's comments in time order, each an update; "Resolved..." resolves."""
     comments = item.get("comments") or []
     if not isinstance(comments, list):
         raise SourceError(where, "'comments' must be a list")
-    updates = []
+    timed = []
     for index, comment in enumerate(comments):
         if not isinstance(comment, dict):
             raise SourceError(where, "a comment is not a JSON object")
@@ -137,12 +138,15 @@ def _comments(item: dict[str, Any], where: str, history: History) -> list[Source
             history.refused.append(f"{where}: comment {index + 1} is by someone outside the team")
             continue
         at = _time(comment.get("createdAt"), f"{where}: comment {index + 1} createdAt")
-        body = _body(comment.get("body"))
-        status = "resolved" if body.lstrip("*_ ").lower().startswith("resolved") else "identified"
         given = comment.get("id")
         key = given if isinstance(given, str) and "/" not in given else f"comment-{index + 1}"
+        timed.append((at, index, key, _body(comment.get("body"))))
+    updates = []
+    status = "investigating"
+    for at, _, key, body in sorted(timed):
+        if body.lstrip("*_ ").lower().startswith("resolved"):
+            status = "resolved"
         updates.append(SourceUpdate(key, at, status, body))
-    updates.sort(key=lambda u: u.at)
     return updates
 
 
