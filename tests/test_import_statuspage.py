@@ -70,7 +70,14 @@ def api_view(documents: dict[str, Any]) -> dict[str, Any]:
     names = {c["id"]: c["name"] for c in components}
     view: dict[str, Any] = {
         "components": [
-            (c["name"], c["group"], c["description"], c["position"], names.get(c["group_id"]))
+            (
+                c["name"],
+                c["group"],
+                c["description"],
+                c["position"],
+                c["start_date"],
+                names.get(c["group_id"]),
+            )
             for c in components
         ],
         "status": documents["status.json"]["status"],
@@ -505,3 +512,67 @@ def test_a_bad_redirects_option_is_a_clear_error(tmp_path: Path) -> None:
     check = CliRunner().invoke(main, ["check", "-f", str(config), "--now", NOW])
     assert check.exit_code == 1
     assert "option 'redirects': the path of 'statuspage' must start with /" in check.output
+
+
+def manage_incident(key: str, published: str | None, body: str) -> dict[str, Any]:
+    return {
+        "id": key,
+        "name": f"Incident {key}",
+        "impact": "major",
+        "metadata": {"jira": {"ticket": "OPS-SECRET-1"}},
+        "postmortem_body": body,
+        "postmortem_published_at": published,
+        "incident_updates": [
+            {
+                "id": f"{key}u1",
+                "status": "resolved",
+                "body": "<p>Fixed.</p>",
+                "display_at": "2024-05-02T10:00:00Z",
+                "affected_components": [
+                    {
+                        "code": "c1",
+                        "name": "API",
+                        "old_status": "major_outage",
+                        "new_status": "operational",
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_internal_fields_and_draft_postmortems_are_left_out(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    export.mkdir()
+    incidents = [
+        manage_incident("aaa", "2024-05-03T09:00:00Z", "<p>What happened.</p>"),
+        manage_incident("bbb", None, "<p>DRAFT-POSTMORTEM not ready</p>"),
+    ]
+    (export / "incidents.json").write_text(json.dumps(incidents), encoding="utf-8")
+    components = {
+        "components": [
+            {
+                "id": "c1",
+                "name": "API",
+                "group": False,
+                "group_id": None,
+                "description": None,
+                "start_date": "2021-03-01",
+                "automation_email": "component+c1@notifications.statuspage.io",
+            }
+        ]
+    }
+    (export / "components.json").write_text(json.dumps(components), encoding="utf-8")
+    config = fresh_site(tmp_path / "fresh")
+    result = run_import(config, str(export))
+    assert result.exit_code == 0, result.output
+    assert "incident bbb: the postmortem is an unpublished draft" in result.output
+    written = "".join(p.read_text() for p in (config.parent / "incidents").rglob("*.md"))
+    everything = (
+        written + config.read_text() + (config.parent / ".statuspress-import.json").read_text()
+    )
+    for secret in ("DRAFT-POSTMORTEM", "OPS-SECRET-1", "notifications.statuspage.io"):
+        assert secret not in everything
+    assert "What happened." in written
+    assert "          start_date: 2021-03-01" in config.read_text()
+    assert len(list((config.parent / "incidents").rglob("postmortem.md"))) == 1

@@ -26,6 +26,8 @@ def component_yaml(components: list[Component], indent: int) -> list[str]:
             lines.append(f"{pad}  group: {yaml_scalar(component.group)}")
         if component.description:
             lines.append(f"{pad}  description: {yaml_scalar(component.description)}")
+        if component.start_date:
+            lines.append(f"{pad}  start_date: {component.start_date.isoformat()}")
     return lines
 
 

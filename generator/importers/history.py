@@ -4,7 +4,7 @@ already in statuspress's own vocabulary (statuses, component states, impacts).""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from ..model.types import ComponentState, Impact, Kind, Window
 
@@ -23,6 +23,7 @@ class SourceComponent:
     name: str
     group: str | None = None
     description: str | None = None
+    start_date: date | None = None  # when the component started being used
 
 
 @dataclass(frozen=True)

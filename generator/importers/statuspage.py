@@ -10,7 +10,7 @@ an incident's `metadata`, tweet and notification settings and everything else ar
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +155,7 @@ def read_components(items: list[Any], where: str, history: History, groups: dict
                 name=_text(item.get("name"), "component name", where),
                 group=names.get(group_id) if isinstance(group_id, str) else None,
                 description=_optional_text(item.get("description")),
+                start_date=_start_date(item.get("start_date"), where),
             )
         )
 
@@ -187,7 +188,7 @@ def read_incident(item: Any, where: str, history: History, kind: Kind | None) ->
         updates=tuple(updates),
         started=_optional_time(incident.get("started_at"), "started_at", here),
         window=window,
-        postmortem=_postmortem(incident, postmortem_text, here),
+        postmortem=_postmortem(incident, postmortem_text, here, history),
     )
 
 
@@ -274,15 +275,28 @@ def _window(incident: dict[str, Any], where: str) -> Window | None:
 
 
 def _postmortem(
-    incident: dict[str, Any], from_update: str | None, where: str
+    incident: dict[str, Any], from_update: str | None, where: str, history: History
 ) -> SourcePostmortem | None:
-    body = to_markdown(_optional_text(incident.get("postmortem_body"))) or from_update
-    if not body:
-        return None
+    """The published postmortem; a draft (a body the Manage API returns with no
+    `postmortem_published_at`) is not public and is left out."""
     published = _optional_time(
         incident.get("postmortem_published_at"), "postmortem_published_at", where
     )
-    return SourcePostmortem(body, published)
+    body = to_markdown(_optional_text(incident.get("postmortem_body")))
+    if body and published is None and from_update is None:
+        history.refused.append(f"{where}: the postmortem is an unpublished draft")
+        body = ""
+    body = body or from_update or ""
+    return SourcePostmortem(body, published) if body else None
+
+
+def _start_date(value: Any, where: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise SourceError(where, f"start_date '{value}' is not a date") from None
 
 
 # --- values ----------------------------------------------------------------------------------

@@ -142,7 +142,9 @@ def map_components(
 
 
 def _component(component_id: str, source: SourceComponent) -> Component:
-    return Component(component_id, source.name, source.group, source.description)
+    return Component(
+        component_id, source.name, source.group, source.description, start_date=source.start_date
+    )
 
 
 def _new_component_id(source: SourceComponent, taken: set[str]) -> str:
