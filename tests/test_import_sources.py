@@ -4,7 +4,11 @@ format, and the HTML-to-Markdown conversion every import shares."""
 from __future__ import annotations
 
 import json
+import os
+import pty
 import random
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statuspress.cli import main
 from statuspress.importers.markup import to_markdown
+from statuspress.outputs.markdown import render_markdown
 from statuspress.publishing.build import build_site
 from statuspress.publishing.loading import load_project
 from test_import_statuspage import fresh_site
@@ -342,6 +347,52 @@ def test_plain_text_is_kept_as_it_is() -> None:
 @given(st.text(alphabet=st.sampled_from(list("<>/&;\"'= abpiscrtlhfy\n")), max_size=80))
 def test_no_raw_html_ever_comes_out(markup: str) -> None:
     out = to_markdown("<p>" + markup)
-    rendered = __import__("statuspress.outputs.markdown", fromlist=["x"]).render_markdown(out)
+    rendered = render_markdown(out)
     assert "<script" not in rendered and '<a href="javascript' not in rendered
     assert not any(tag in out for tag in ("<p", "<script", "<a ", "<img", "<b>"))
+
+
+def _import_on_a_terminal(config: Path, source: Path, ci: bool) -> str:
+    """The import's standard error when it is a terminal (a pseudo-terminal here)."""
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    if ci:
+        env["CI"] = "true"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from statuspress.cli import run; run()",
+            "import",
+            "cstate",
+            str(source),
+            "-f",
+            str(config),
+            "--now",
+            NOW.isoformat(),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(leader)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_a_long_import_shows_a_bar_on_a_terminal_and_nothing_in_ci(tmp_path: Path) -> None:
+    source = cstate_site(tmp_path / "cstate", 80)  # 240 files
+    shown = _import_on_a_terminal(fresh_site(tmp_path / "a"), source, ci=False)
+    assert "Writing files" in shown
+    quiet = _import_on_a_terminal(fresh_site(tmp_path / "b"), source, ci=True)
+    assert "Writing files" not in quiet
