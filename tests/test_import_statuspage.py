@@ -576,3 +576,12 @@ def test_internal_fields_and_draft_postmortems_are_left_out(tmp_path: Path) -> N
     assert "What happened." in written
     assert "          start_date: 2021-03-01" in config.read_text()
     assert len(list((config.parent / "incidents").rglob("postmortem.md"))) == 1
+
+
+def test_a_full_public_list_says_older_incidents_need_the_manage_api(tmp_path: Path) -> None:
+    incidents = [manage_incident(f"i{n:02d}", None, "") for n in range(50)]
+    (tmp_path / "incidents.json").write_text(json.dumps({"incidents": incidents}))
+    result = run_import(fresh_site(tmp_path / "fresh"), str(tmp_path / "incidents.json"))
+    assert result.exit_code == 0, result.output
+    assert "holds the latest 50: the public API shows no more" in result.output
+    assert "--page-id" in result.output

@@ -182,6 +182,8 @@ def _summary(history: History, report: Report) -> str:
         lines.append(f"  kept {path}: {why}")
     for reason in report.refused:
         lines.append(f"  left out: {reason}")
+    for note in report.notes:
+        lines.append(f"Note: {note}")
     if report.silenced:
         lines.append(
             "Old text that breaks a lint rule of level error is published as it was; "

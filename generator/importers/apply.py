@@ -52,7 +52,7 @@ def import_history(
     manifest = Manifest.read(root)
     mapping, added = map_components(history, settings.components, manifest)
     planned = plan_files(history, root, settings.docs_dir, mapping, manifest)
-    report = Report(refused=list(history.refused))
+    report = Report(refused=list(history.refused), notes=list(history.notes))
     declare_components(config_path, added)
     report.components_added = added
     with progress(len(planned)) as step:

@@ -64,6 +64,7 @@ class History:
     components: list[SourceComponent] = field(default_factory=list)
     incidents: list[SourceIncident] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # what was left out on purpose, and why
+    notes: list[str] = field(default_factory=list)  # what the reader should know of the source
     _incident_index: dict[str, int] = field(default_factory=dict, repr=False)
     _component_index: dict[str, int] = field(default_factory=dict, repr=False)
     _named_only: set[str] = field(default_factory=set, repr=False)

@@ -44,6 +44,7 @@ PUBLIC_FILES = (
 )
 MANAGE_API = "https://api.statuspage.io/v1"
 PER_PAGE = 100
+PUBLIC_LIMIT = 50  # incidents and maintenances the public API lists
 MAX_PAGES = 10_000  # a million incidents: past this the server is not paging
 POSTMORTEM_STATUS = "postmortem"  # an update Statuspage writes when a postmortem is published
 
@@ -127,8 +128,14 @@ def read_document(document: Any, where: str, history: History) -> None:
         known = True
     for key, kind in (("incidents", None), ("scheduled_maintenances", Kind.MAINTENANCE)):
         if key in document:
-            for item in _list(document[key], key, where):
+            items = _list(document[key], key, where)
+            for item in items:
                 history.add_incident(read_incident(item, where, history, kind))
+            if len(items) >= PUBLIC_LIMIT:
+                history.notes.append(
+                    f"{where} holds the latest {PUBLIC_LIMIT}: the public API shows no more; "
+                    "import the whole history with --page-id (the Manage API)"
+                )
             known = True
     if not known and "status" not in document:
         raise SourceError(

@@ -101,6 +101,7 @@ class Report:
     kept: list[tuple[str, str]] = field(default_factory=list)  # (file, why it was not written)
     components_added: list[Component] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     silenced: dict[str, list[str]] = field(default_factory=dict)  # newly, by this import
 
     @property
