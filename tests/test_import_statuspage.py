@@ -585,3 +585,35 @@ def test_a_full_public_list_says_older_incidents_need_the_manage_api(tmp_path: P
     assert result.exit_code == 0, result.output
     assert "holds the latest 50: the public API shows no more" in result.output
     assert "--page-id" in result.output
+
+
+def test_a_tampered_manifest_never_writes_outside_the_content(
+    example_api: Path, tmp_path: Path
+) -> None:
+    config = fresh_site(tmp_path / "fresh")
+    run_import(config, str(example_api))
+    manifest_path = config.parent / ".statuspress-import.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    key = next(iter(manifest["files"]))
+    manifest["files"][key] = "incidents/../../outside.md"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    result = run_import(config, str(example_api))
+    assert result.exit_code == 1
+    assert "the import manifest is damaged" in result.output
+    assert not (tmp_path / "outside.md").exists()
+
+
+def test_a_symbolic_link_in_the_way_is_not_written_through(
+    example_api: Path, tmp_path: Path
+) -> None:
+    config = fresh_site(tmp_path / "fresh")
+    run_import(config, str(example_api))
+    folder = config.parent / "incidents/2026-11-22-webhook-deliveries-delayed"
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(folder, elsewhere)
+    for file in elsewhere.iterdir():
+        file.unlink()
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    result = run_import(config, str(example_api))
+    assert "a symbolic link is in the way" in result.output
+    assert list(elsewhere.iterdir()) == []

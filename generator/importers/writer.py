@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,6 +22,7 @@ from typing import Any
 
 from ..clock import iso
 from ..commands.authoring import incident_id, slugify, update_file_name, yaml_scalar
+from ..model.load import INCIDENT_ID
 from ..model.types import CLOSING_STATUSES, Component, ComponentState, Kind
 from .history import History, SourceComponent, SourceError, SourceIncident, SourceUpdate
 
@@ -180,6 +182,7 @@ def plan_files(
     manifest: Manifest,
 ) -> list[PlannedFile]:
     """Every file the history becomes, named as the last import named it when it did."""
+    _check_manifest(manifest, content_dir)
     planned: list[PlannedFile] = []
     content = root / content_dir
     used_folders = set(manifest.incidents.values())
@@ -202,6 +205,34 @@ def plan_files(
             taken.update(entry.name for entry in (root / folder).iterdir())
         planned.extend(_incident_files(incident, source_key, folder, components, manifest, taken))
     return planned
+
+
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.md")
+
+
+def _check_manifest(manifest: Manifest, content_dir: str) -> None:
+    """Every folder and file the manifest names is one the import could have written: an
+    incident folder of the content folder and a Markdown file in it, never a path elsewhere."""
+    for folder in manifest.incidents.values():
+        if not INCIDENT_ID.fullmatch(folder):
+            raise _damaged(f"'{folder}' is not an incident folder name")
+    for path in manifest.files.values():
+        parts = path.split("/")
+        if (
+            len(parts) != 3
+            or parts[0] != content_dir
+            or not INCIDENT_ID.fullmatch(parts[1])
+            or not _FILE_NAME.fullmatch(parts[2])
+        ):
+            raise _damaged(f"'{path}' is not a file of an incident folder in {content_dir}/")
+
+
+def _damaged(problem: str) -> SourceError:
+    return SourceError(
+        MANIFEST,
+        f"the import manifest is damaged: {problem}",
+        "restore it from git (if docs_dir was renamed, rename it in the manifest too)",
+    )
 
 
 def _new_folder(incident: SourceIncident, used: set[str]) -> str:
@@ -354,6 +385,9 @@ def write_files(
 
 def _write_one(root: Path, item: PlannedFile, manifest: Manifest, report: Report) -> None:
     path = root / item.path
+    if path.is_symlink() or path.parent.is_symlink() or path.parent.parent.is_symlink():
+        report.kept.append((item.path, "a symbolic link is in the way; nothing written there"))
+        return
     wanted = digest(item.text)
     recorded = manifest.hashes.get(item.path)
     current = _current_digest(path)
