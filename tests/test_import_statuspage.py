@@ -617,3 +617,16 @@ def test_a_symbolic_link_in_the_way_is_not_written_through(
     result = run_import(config, str(example_api))
     assert "a symbolic link is in the way" in result.output
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_written_is_a_clear_error(
+    example_api: Path, tmp_path: Path
+) -> None:
+    config = fresh_site(tmp_path / "fresh")
+    content = config.parent / "incidents"
+    content.rmdir()
+    content.write_text("a file where the content folder should be\n", encoding="utf-8")
+    result = run_import(config, str(example_api))
+    assert result.exit_code == 1
+    assert "Import failed:" in result.output and "incidents" in result.output
+    assert "Traceback" not in result.output

@@ -161,6 +161,14 @@ def _run(config_file: Path, now: datetime | None, read: Callable[[], History]) -
         click.echo(message + (f"\n  hint: {problem.hint}" if problem.hint else ""), err=True)
         click.echo("Nothing more was written.", err=True)
         raise SystemExit(1) from None
+    except OSError as exc:  # the site's own files: a full disk, a read-only folder
+        where = exc.filename or "the site"
+        click.echo(f"Import failed: {where}: {exc.strerror or exc}", err=True)
+        click.echo(
+            "The files written so far are complete; run the import again once it can write.",
+            err=True,
+        )
+        raise SystemExit(1) from None
     click.echo(_summary(history, report))
     raise SystemExit(_findings(findings))
 
