@@ -396,3 +396,53 @@ def test_a_long_import_shows_a_bar_on_a_terminal_and_nothing_in_ci(tmp_path: Pat
     assert "Writing files" in shown
     quiet = _import_on_a_terminal(fresh_site(tmp_path / "b"), source, ci=True)
     assert "Writing files" not in quiet
+
+
+def test_cstate_issues_in_their_older_and_freer_shapes(tmp_path: Path) -> None:
+    source = tmp_path / "old"
+    issues = source / "content" / "issues"
+    issues.mkdir(parents=True)
+    (source / "config.yml").write_text(
+        "params:\n  categories:\n    - name: Uncategorized\n      untitled: true\n"
+        "  systems:\n    - name: Gateway A\n      displayName: Gateway\n"
+        "      category: Uncategorized\n    - name: Maps\n      category: Uncategorized\n",
+        encoding="utf-8",
+    )
+    (issues / "2017-06-29-maps.md").write_text(
+        '+++\ntitle = "Map tiles failing"\ndate = "2017-06-29T16:10:00Z"\n'
+        'severity = "down"\naffectedsystems = ["Maps"]\nresolved = true\n'
+        'resolvedWhen = "2017-06-29T17:00:00Z"\n+++\n'
+        'Tiles fail to load for many users. {{< track "2017-06-29T16:18:00.000Z" >}}\n\n'
+        '**Update**: We found a full disk. {{< track "2017-06-29T16:27:00.000Z" >}}\n',
+        encoding="utf-8",
+    )
+    (issues / "2018-04-13-gateway.md").write_text(
+        "---\ntitle: Gateway unreachable\ndate: 2018-04-13 15:00:00\nresolved: true\n"
+        "resolvedWhen: 2018-04-13 17:30:00\nseverity: disrupted\naffected:\n  - Gateway A\n"
+        "section: issue\n---\n\n*Post-mortem*\n\nA database primary went offline.\n\n---\n\n"
+        '*Update* - Fixed for everyone. {{< track "2018-04-13 17:30:00" >}}\n\n'
+        '<!-- *Identified* - DRAFT-NOTE never published {{< track "2018-04-13 16:00:00" >}} -->\n\n'
+        '*Monitoring* - Logins recover. {{< track "2018-04-13 16:50:00" >}}\n\n'
+        '*Investigating* - Users cannot connect. {{< track "2018-04-13 15:05:00" >}}\n',
+        encoding="utf-8",
+    )
+    config = fresh_site(tmp_path / "fresh")
+    result = run(config, "cstate", str(source))
+    assert result.exit_code == 0, result.output
+    project = load_project(config, NOW)
+    maps, gateway = project.site.incidents
+    assert [(u.status, u.body) for u in maps.updates] == [
+        ("investigating", "Tiles fail to load for many users."),
+        ("investigating", "We found a full disk."),
+        ("resolved", "This issue is resolved."),
+    ]
+    assert maps.updates[0].components == {"maps": "major_outage"}
+    statuses = [u.status for u in gateway.updates]
+    assert statuses == ["investigating", "monitoring", "monitoring", "resolved"]
+    assert gateway.updates[2].body == "Fixed for everyone."
+    written = "".join(p.read_text() for p in (config.parent / "incidents").rglob("*.md"))
+    assert "DRAFT-NOTE" not in written
+    assert gateway.postmortem is not None
+    assert "A database primary went offline." in gateway.postmortem.body
+    components = {c.id: (c.name, c.group) for c in project.settings.components}
+    assert components == {"gateway": ("Gateway", None), "maps": ("Maps", None)}

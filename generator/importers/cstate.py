@@ -10,6 +10,7 @@ Drafts are not published by cState and are not imported.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone, tzinfo
 from pathlib import Path
@@ -18,9 +19,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 from ..clock import parse_time
 from ..model.types import ComponentState, Impact, Kind
-from .history import History, SourceComponent, SourceError, SourceIncident, SourceUpdate
+from .history import (
+    History,
+    SourceComponent,
+    SourceError,
+    SourceIncident,
+    SourcePostmortem,
+    SourceUpdate,
+)
 from .markup import to_markdown
 from .reading import read_text, read_yaml
 
@@ -42,6 +55,10 @@ STATUS_WORDS = {
 _UPDATE_START = re.compile(r"^\s*(\*{1,2}|_{1,2})([^*_\n]{1,40})\1\s*[-–—:]\s*", re.MULTILINE)
 _TRACK = re.compile(r"\{\{[<%]\s*track\s+\"([^\"]*)\"\s*[>%]\}\}")
 _SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.DOTALL)
+_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)  # commented-out text is not published
+_POSTMORTEM = re.compile(
+    r"^\s*(\*{1,2}|_{1,2}|#{1,6}\s*)post[- ]?mortem(\1)?\s*:?\s*$", re.IGNORECASE | re.MULTILINE
+)
 _FRONT = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?)\n\1[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -53,7 +70,7 @@ def from_site(directory: Path) -> History:
     params: dict[str, Any] = found if isinstance(found, dict) else {}
     zone = _zone(config.get("timeZone") or config.get("timezone"), config_name)
     history = History(SOURCE)
-    for system in _systems(config, params, config_name):
+    for system in _systems(config, params, config_name, _untitled(params, config)):
         history.add_component(system)
     issues = directory / "content" / "issues"
     if not issues.is_dir():
@@ -93,7 +110,21 @@ def _zone(value: Any, where: str) -> tzinfo:
         raise SourceError(where, f"timeZone '{value}' is not a time zone") from None
 
 
-def _systems(config: dict[str, Any], params: dict[str, Any], where: str) -> list[SourceComponent]:
+def _untitled(params: dict[str, Any], config: dict[str, Any]) -> set[str]:
+    """Categories cState shows without their name (`untitled: true`): no group here either."""
+    categories = params.get("categories", config.get("categories")) or []
+    if not isinstance(categories, list):
+        return set()
+    return {
+        str(c["name"]).strip()
+        for c in categories
+        if isinstance(c, dict) and c.get("untitled") is True and c.get("name")
+    }
+
+
+def _systems(
+    config: dict[str, Any], params: dict[str, Any], where: str, untitled: set[str]
+) -> list[SourceComponent]:
     raw = params.get("systems", config.get("systems")) or []
     if not isinstance(raw, list):
         raise SourceError(where, "'systems' must be a list")
@@ -103,13 +134,15 @@ def _systems(config: dict[str, Any], params: dict[str, Any], where: str) -> list
             systems.append(SourceComponent(item.strip(), item.strip()))
         elif isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
             name = item["name"].strip()
+            shown = item.get("displayName")
             category = item.get("category")
+            group = category.strip() if isinstance(category, str) else ""
             description = item.get("description")
             systems.append(
                 SourceComponent(
                     name,
-                    name,
-                    category.strip() if isinstance(category, str) and category.strip() else None,
+                    shown.strip() if isinstance(shown, str) and shown.strip() else name,
+                    group if group and group not in untitled else None,
                     description.strip() if isinstance(description, str) else None,
                 )
             )
@@ -146,9 +179,10 @@ def _issue(path: Path, key: str, zone: tzinfo, history: History) -> SourceIncide
     if severity not in SEVERITY:
         raise SourceError(where, f"severity '{severity}' is not down, disrupted or notice")
     impact, state = SEVERITY[severity]
-    affected = _affected(meta.get("affected"), where, history)
+    affected = _affected(meta.get("affected", meta.get("affectedsystems")), where, history)
     resolved = meta.get("resolved") is True
     resolved_at = _moment(meta.get("resolvedWhen"), zone, f"{where}: 'resolvedWhen'")
+    body, postmortem = _postmortem(_COMMENTS.sub("", body))
     updates = _updates(body, opened, zone, where)
     updates = _closed(updates, resolved, resolved_at or updates[-1].at)
     states = dict.fromkeys(affected, state)
@@ -161,7 +195,21 @@ def _issue(path: Path, key: str, zone: tzinfo, history: History) -> SourceIncide
         impact=impact,
         updates=tuple(updates),
         started=opened if opened < updates[0].at else None,
+        postmortem=SourcePostmortem(postmortem, resolved_at) if postmortem else None,
     )
+
+
+def _postmortem(body: str) -> tuple[str, str]:
+    """(the updates, the postmortem): a part that starts `*Post-mortem*` (or `Postmortem`)
+    and ends at a `---` line or the end of the body."""
+    match = _POSTMORTEM.search(body)
+    if match is None:
+        return body, ""
+    rest = body[match.end() :]
+    end = re.search(r"^\s*-{3,}\s*$", rest, re.MULTILINE)
+    text = rest[: end.start()] if end else rest
+    remainder = body[: match.start()] + (rest[end.end() :] if end else "")
+    return remainder, to_markdown(_SHORTCODE.sub("", text))
 
 
 def _front_matter(path: Path) -> tuple[dict[str, Any], str]:
@@ -169,11 +217,12 @@ def _front_matter(path: Path) -> tuple[dict[str, Any], str]:
     match = _FRONT.match(text)
     if match is None:
         raise SourceError(str(path), "no front matter", "a cState issue starts with '---'")
-    if match.group(1) == "+++":
-        raise SourceError(str(path), "TOML front matter", "cState writes YAML front matter (---)")
     try:
-        meta = yaml.safe_load(match.group(2))
-    except yaml.YAMLError as exc:
+        if match.group(1) == "+++":  # older cState sites
+            meta = tomllib.loads(match.group(2))
+        else:
+            meta = yaml.safe_load(match.group(2))
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         raise SourceError(str(path), f"the front matter cannot be read: {exc}") from None
     if not isinstance(meta, dict):
         raise SourceError(str(path), "the front matter is not a mapping")
