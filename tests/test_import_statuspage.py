@@ -630,3 +630,23 @@ def test_a_folder_that_cannot_be_written_is_a_clear_error(
     assert result.exit_code == 1
     assert "Import failed:" in result.output and "incidents" in result.output
     assert "Traceback" not in result.output
+
+
+def test_updates_in_the_same_second_keep_their_order(tmp_path: Path) -> None:
+    incident = manage_incident("ccc", None, "")
+    incident["incident_updates"] = [
+        {"id": f"u{n}", "status": status, "body": text, "display_at": at}
+        for n, (status, text, at) in enumerate(
+            [
+                ("identified", "Second.", "2024-05-02T10:00:19.900Z"),
+                ("investigating", "First.", "2024-05-02T10:00:19.418Z"),
+            ]
+        )
+    ]
+    (tmp_path / "incidents.json").write_text(json.dumps([incident]), encoding="utf-8")
+    config = fresh_site(tmp_path / "fresh")
+    assert run_import(config, str(tmp_path / "incidents.json")).exit_code == 0
+    (loaded,) = load_project(config, EXAMPLE_NOW).site.incidents
+    assert [u.body for u in loaded.updates] == ["First.", "Second."]
+    later = (config.parent / "incidents" / loaded.id / "20240502T1000Z-identified.md").read_text()
+    assert "at: 2024-05-02T10:00:19.900Z" in later

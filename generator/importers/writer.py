@@ -254,6 +254,7 @@ def _incident_files(
     files: list[PlannedFile] = []
     carried: dict[str, ComponentState] = {}
     title = incident.title
+    previous: datetime | None = None
     for index, update in enumerate(incident.updates):
         key = f"{source_key}/{update.key}"
         path = manifest.files.get(key)
@@ -269,10 +270,12 @@ def _incident_files(
         carried.update(states)
         renamed = update.title if update.title and update.title != title else None
         title = renamed or title
+        at = _written_at(update.at, previous)
+        previous = update.at
         text = (
-            _first_update_text(incident, update, written, key)
+            _first_update_text(incident, update, at, written, key)
             if index == 0
-            else _later_update_text(update, written, renamed, key)
+            else _later_update_text(update, at, written, renamed, key)
         )
         files.append(PlannedFile(path, with_ignored(text, manifest.silenced.get(path)), key))
     if incident.postmortem is not None:
@@ -301,15 +304,27 @@ def _new_file_name(update: SourceUpdate, taken: set[str]) -> str:
     return name
 
 
+def _written_at(moment: datetime, previous: datetime | None) -> str:
+    """The time to the second, as a person writes it; with its fraction when the update
+    before fell in the same second, so that the order stays the source's."""
+    if previous is None or _time(previous) != _time(moment) or previous == moment:
+        return _time(moment)
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _first_update_text(
-    incident: SourceIncident, update: SourceUpdate, states: dict[str, ComponentState], key: str
+    incident: SourceIncident,
+    update: SourceUpdate,
+    at: str,
+    states: dict[str, ComponentState],
+    key: str,
 ) -> str:
     lines = []
     if incident.kind is Kind.MAINTENANCE:
         lines.append("kind: maintenance")
     lines += [
         f"title: {yaml_scalar(update.title or incident.title)}",
-        f"at: {_time(update.at)}",
+        f"at: {at}",
         f"status: {update.status}",
         f"impact: {incident.impact.value}",
     ]
@@ -327,10 +342,14 @@ def _first_update_text(
 
 
 def _later_update_text(
-    update: SourceUpdate, states: dict[str, ComponentState], title: str | None, key: str
+    update: SourceUpdate,
+    at: str,
+    states: dict[str, ComponentState],
+    title: str | None,
+    key: str,
 ) -> str:
     lines = [f"title: {yaml_scalar(title)}"] if title else []
-    lines += [f"at: {_time(update.at)}", f"status: {update.status}"]
+    lines += [f"at: {at}", f"status: {update.status}"]
     lines += _component_lines(states)
     lines.append(f"imported_from: {yaml_scalar(key)}")
     return _document(lines, update.body)
