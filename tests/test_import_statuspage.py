@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import EXAMPLE_NOW, REPO, served
+from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, REPO, served
 from statuspress.cli import main
 from statuspress.model.types import Kind
 from statuspress.outputs.api import Api
@@ -26,17 +26,7 @@ from benchmarks import corpus
 
 NOW = "2026-11-22T10:00:00Z"
 CAPTURES = REPO.parent.parent / "shared" / "statuspage-api" / "examples"
-FRESH_CONFIG = """\
-site_name: Acme Status
-site_url: https://status.acme.example/
-docs_dir: incidents
-theme:
-  name: statuspress
-plugins:
-  - statuspress:
-      company: Acme
-      timezone: UTC
-"""
+FRESH_CONFIG = MINIMAL_CONFIG.split("      components:", 1)[0]  # no components yet
 
 
 def fresh_site(root: Path) -> Path:
@@ -136,6 +126,17 @@ def example_api(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site / "api" / "v2"
 
 
+@pytest.fixture
+def imported(example_api: Path, tmp_path: Path) -> Path:
+    """A fresh site with the example imported once; its configuration."""
+    config = fresh_site(tmp_path / "fresh")
+    assert run_import(config, str(example_api)).exit_code == 0
+    return config
+
+
+WEBHOOKS_FOLDER = "incidents/2026-11-22-webhook-deliveries-delayed"
+
+
 def test_the_example_round_trips_through_its_own_api(example_api: Path, tmp_path: Path) -> None:
     config = fresh_site(tmp_path / "fresh")
     result = run_import(config, str(example_api))
@@ -145,9 +146,8 @@ def test_the_example_round_trips_through_its_own_api(example_api: Path, tmp_path
     assert api_view(read_api(tmp_path / "rebuilt")) == api_view(read_api(example_api.parent.parent))
 
 
-def test_a_second_import_changes_no_file(example_api: Path, tmp_path: Path) -> None:
-    config = fresh_site(tmp_path / "fresh")
-    assert run_import(config, str(example_api)).exit_code == 0
+def test_a_second_import_changes_no_file(example_api: Path, imported: Path) -> None:
+    config = imported
     before = tree(config.parent)
     again = run_import(config, str(example_api))
     assert again.exit_code == 0, again.output
@@ -155,10 +155,9 @@ def test_a_second_import_changes_no_file(example_api: Path, tmp_path: Path) -> N
     assert tree(config.parent) == before
 
 
-def test_files_are_written_as_a_person_would(example_api: Path, tmp_path: Path) -> None:
-    config = fresh_site(tmp_path / "fresh")
-    run_import(config, str(example_api))
-    first = config.parent / "incidents/2026-11-22-webhook-deliveries-delayed"
+def test_files_are_written_as_a_person_would(imported: Path) -> None:
+    config = imported
+    first = config.parent / WEBHOOKS_FOLDER
     names = sorted(p.name for p in first.iterdir())
     assert names == [
         "20261122T0904Z-investigating.md",
@@ -177,11 +176,10 @@ def test_files_are_written_as_a_person_would(example_api: Path, tmp_path: Path) 
 
 
 def test_a_person_s_edit_is_kept_and_a_deleted_file_not_written_again(
-    example_api: Path, tmp_path: Path
+    example_api: Path, imported: Path
 ) -> None:
-    config = fresh_site(tmp_path / "fresh")
-    run_import(config, str(example_api))
-    folder = config.parent / "incidents/2026-11-22-webhook-deliveries-delayed"
+    config = imported
+    folder = config.parent / WEBHOOKS_FOLDER
     edited = folder / "20261122T0904Z-investigating.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nA sentence a person added.\n")
     deleted = folder / "20261122T0955Z-identified.md"
@@ -588,10 +586,9 @@ def test_a_full_public_list_says_older_incidents_need_the_manage_api(tmp_path: P
 
 
 def test_a_tampered_manifest_never_writes_outside_the_content(
-    example_api: Path, tmp_path: Path
+    example_api: Path, imported: Path, tmp_path: Path
 ) -> None:
-    config = fresh_site(tmp_path / "fresh")
-    run_import(config, str(example_api))
+    config = imported
     manifest_path = config.parent / ".statuspress-import.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     key = next(iter(manifest["files"]))
@@ -604,11 +601,10 @@ def test_a_tampered_manifest_never_writes_outside_the_content(
 
 
 def test_a_symbolic_link_in_the_way_is_not_written_through(
-    example_api: Path, tmp_path: Path
+    example_api: Path, imported: Path, tmp_path: Path
 ) -> None:
-    config = fresh_site(tmp_path / "fresh")
-    run_import(config, str(example_api))
-    folder = config.parent / "incidents/2026-11-22-webhook-deliveries-delayed"
+    config = imported
+    folder = config.parent / WEBHOOKS_FOLDER
     elsewhere = tmp_path / "elsewhere"
     shutil.move(folder, elsewhere)
     for file in elsewhere.iterdir():
