@@ -186,7 +186,8 @@ def upptime_issues() -> list[dict[str, object]]:
             "number": 14,
             "title": "Database upgrade",
             "body": "<!--\nstart: 2024-04-01T02:00:00Z\nend: 2024-04-01T03:00:00Z\n"
-            "expectedDown: google\n-->\nWe upgrade the database behind the checks.",
+            "expectedDown: Google\nexpectedDegraded: hn\n-->\n"
+            "We upgrade the database behind the checks.",
             "state": "CLOSED",
             "createdAt": "2024-03-25T09:00:00Z",
             "closedAt": "2024-04-01T03:00:00Z",
@@ -234,7 +235,10 @@ def test_upptime_issues_and_sites_import(tmp_path: Path) -> None:
     }
     upgrade = next(i for i in site.incidents if i.is_maintenance)
     assert upgrade.window is not None and upgrade.window.start.hour == 2
-    assert upgrade.updates[0].components == {"google": "under_maintenance"}
+    assert upgrade.updates[0].components == {
+        "google": "under_maintenance",
+        "hacker-news": "degraded_performance",
+    }
     assert "start:" not in upgrade.updates[0].body
     assert run(config, *args).output.count("0 created, 0 changed") == 1
 

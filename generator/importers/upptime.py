@@ -6,8 +6,8 @@
 Upptime opens an issue labelled `status` and the site's slug when a site goes down
 ("🛑 API is down") or slows ("⚠️ API has degraded performance"), and closes it when the site
 is back, with a comment that starts "**Resolved:**". A scheduled maintenance is an issue
-labelled `maintenance` whose body holds `start:`, `end:` and `expectedDown:` in an HTML
-comment. Other issues are not incidents and are left out, and so are comments by people
+labelled `maintenance` whose body holds `start:`, `end:`, `expectedDown:` and
+`expectedDegraded:` in an HTML comment. Other issues are not incidents and are left out, and so are comments by people
 who are not owners, members or collaborators of the repository (nor Upptime's bot).
 """
 
@@ -173,8 +173,14 @@ def _maintenance(
     end = _time(fields.get("end"), f"{where}: end")
     if end < start:
         raise SourceError(where, "the maintenance ends before it starts")
-    down = _slugs(fields.get("expectedDown", ""), sites) or [s for s in sites if s in labels]
-    states = dict.fromkeys(down, ComponentState.UNDER_MAINTENANCE)
+    down = _slugs(fields.get("expectedDown", ""), sites)
+    degraded = _slugs(fields.get("expectedDegraded", ""), sites)
+    if not down and not degraded:
+        down = [slug for slug in sites if slug in labels]
+    states = {
+        **dict.fromkeys(degraded, ComponentState.DEGRADED_PERFORMANCE),
+        **dict.fromkeys(down, ComponentState.UNDER_MAINTENANCE),
+    }
     opened = _time(item.get("createdAt"), f"{where}: createdAt")
     updates = [SourceUpdate("body", opened, "scheduled", _body(raw_body), states)]
     if item.get("state") == "CLOSED":
@@ -193,7 +199,8 @@ def _maintenance(
 
 
 def _slugs(text: str, sites: dict[str, SourceComponent]) -> list[str]:
-    return [s.strip() for s in text.split(",") if s.strip() in sites]
+    """The sites a comma-separated list names, by slug (Upptime slugifies each entry)."""
+    return [_slug(item) for item in text.split(",") if _slug(item) in sites]
 
 
 def _labels(item: dict[str, Any], where: str) -> set[str]:
