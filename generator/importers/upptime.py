@@ -7,8 +7,9 @@ Upptime opens an issue labelled `status` and the site's slug when a site goes do
 ("🛑 API is down") or slows ("⚠️ API has degraded performance"), and closes it when the site
 is back, with a comment that starts "**Resolved:**". A scheduled maintenance is an issue
 labelled `maintenance` whose body holds `start:`, `end:`, `expectedDown:` and
-`expectedDegraded:` in an HTML comment. Other issues are not incidents and are left out, and so are comments by people
-who are not owners, members or collaborators of the repository (nor Upptime's bot).
+`expectedDegraded:` in an HTML comment. Other issues are not incidents and are left out, and
+so are comments by people who are not owners, members or collaborators of the repository
+(nor Upptime's bot).
 """
 
 from __future__ import annotations
