@@ -646,3 +646,33 @@ def test_updates_in_the_same_second_keep_their_order(tmp_path: Path) -> None:
     assert [u.body for u in loaded.updates] == ["First.", "Second."]
     later = (config.parent / "incidents" / loaded.id / "20240502T1000Z-identified.md").read_text()
     assert "at: 2024-05-02T10:00:19.900Z" in later
+
+
+class _NotPaging(SimpleHTTPRequestHandler):
+    """Answers every page with the same full page, as a server that ignores `page` would."""
+
+    def do_GET(self) -> None:
+        items = [manage_incident(f"r{n:03d}", None, "") for n in range(100)]
+        data = json.dumps(items if "/incidents" in self.path else []).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_server_that_does_not_page_is_a_clear_error(tmp_path: Path) -> None:
+    config = fresh_site(tmp_path / "fresh")
+    with served(tmp_path, _NotPaging) as base:
+        result = run_import(
+            config,
+            "--page-id",
+            PAGE_ID,
+            "--api-base",
+            f"{base}v1",
+            env={"STATUSPAGE_API_KEY": API_KEY},
+        )
+    assert result.exit_code == 1
+    assert "page 2 repeats what earlier pages held" in result.output

@@ -94,6 +94,8 @@ def from_manage_api(
 def _paged(
     address: str, headers: dict[str, str], fetch: Callable[..., Any], optional: bool = False
 ) -> Iterable[Any]:
+    """Every item of a paged list: `?page=N&per_page=100` until a page comes back short."""
+    seen: set[str] = set()
     for page in range(1, MAX_PAGES + 1):
         try:
             items = fetch(f"{address}?page={page}&per_page={PER_PAGE}", headers=headers)
@@ -105,6 +107,14 @@ def _paged(
             raise SourceError(
                 address, "expected a JSON list of objects", "check the page id and the API base URL"
             )
+        ids = {str(i["id"]) for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
+        if items and ids and ids <= seen:
+            raise SourceError(
+                address,
+                f"page {page} repeats what earlier pages held: the server does not page",
+                "check the API base URL",
+            )
+        seen |= ids
         yield from items
         if len(items) < PER_PAGE:
             return
