@@ -28,7 +28,9 @@ COMMANDS = (
     "report",
     "notify",
     "lock",
+    "import",
 )
+MODULES = {"import": "importing"}  # a command whose name is a Python keyword
 
 
 class LazyGroup(click.Group):
@@ -44,9 +46,10 @@ class LazyGroup(click.Group):
 
 def _module(name: str) -> ModuleType | None:
     try:
-        return importlib.import_module(f"statuspress.commands.{name}")
+        module = MODULES.get(name, name)
+        return importlib.import_module(f"statuspress.commands.{module}")
     except ModuleNotFoundError as exc:
-        if exc.name == f"statuspress.commands.{name}":
+        if exc.name == f"statuspress.commands.{MODULES.get(name, name)}":
             return None
         raise
 

@@ -231,6 +231,12 @@ def _plan(
         _fail(message=problem.message, hint=problem.hint)
     for notice in plan.too_old:
         click.echo(f"Not sent, older than max_age ({notice.when(notice.at)}): {notice.update_id}")
+    if plan.imported:
+        count = len(plan.imported)
+        click.echo(
+            f"Not sent: {count} imported update{'s' if count != 1 else ''} "
+            "(their subscribers heard of them on the old page)."
+        )
     if not plan.send:
         click.echo(f"No new updates since {source}: nothing to send.")
         return None

@@ -452,6 +452,38 @@ def _notify(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
+# Where each source published an incident; `{id}` is its id there (see the Importing guide).
+REDIRECT_PATHS = {
+    "statuspage": "/incidents/{id}",
+    "cstate": "/issues/{id}/",
+    "upptime": "/incident/{id}",
+    "instatus": "/incident/{id}",
+}
+
+
+def _redirects(value: Any) -> dict[str, str]:
+    """`true` for the default old paths; a mapping of source to path replaces some of them."""
+    if value is None or value is False:
+        return {}
+    if value is True:
+        return dict(REDIRECT_PATHS)
+    if not isinstance(value, dict):
+        raise OptionError("must be true, false, or a mapping of import source to old path")
+    paths = dict(REDIRECT_PATHS)
+    for source, path in value.items():
+        if source not in REDIRECT_PATHS:
+            hint = did_you_mean(str(source), list(REDIRECT_PATHS))
+            raise OptionError(f"'{source}' is not an import source ({hint})", str(source))
+        if not isinstance(path, str) or not path.startswith("/") or path.count("{id}") != 1:
+            raise OptionError(
+                f"the path of '{source}' must start with / and hold {{id}} once, "
+                "e.g. /incidents/{id}",
+                str(source),
+            )
+        paths[source] = path
+    return paths
+
+
 _CHECKS = {
     "company": _required_text,
     "timezone": _timezone,
@@ -475,6 +507,7 @@ _CHECKS = {
     "vendors": extras.vendors,
     "vendor_timeout": extras.vendor_timeout,
     "audiences": extras.audiences,
+    "redirects": _redirects,
 }
 OPTION_KEYS = tuple(_CHECKS)  # every option statuspress reads, each with its check
 _HINTS = {
@@ -497,6 +530,8 @@ _HINTS = {
     "vendor_timeout": "write a number of seconds such as 5",
     "audiences": "see the 'Audiences and third-party services' guide, e.g. '- id: merchants' "
     "with 'title:' and 'components: [payments]'",
+    "redirects": "write 'redirects: true', or map a source to its old path in lines below "
+    "'redirects:', e.g. 'cstate: /issues/{id}/'",
     **dict.fromkeys(
         (
             "uptime_days",

@@ -29,8 +29,18 @@ UPDATE_KEYS = (
     "lint",
     "kind",
     "window",
+    "imported_from",
 )
-POSTMORTEM_KEYS = ("title", "published", "authors", "summary", "action_items", "lint", "draft")
+POSTMORTEM_KEYS = (
+    "title",
+    "published",
+    "authors",
+    "summary",
+    "action_items",
+    "lint",
+    "draft",
+    "imported_from",
+)
 ACTION_ITEM_KEYS = ("what", "owner", "due", "status")
 NEEDS_AT = "needs-at"  # not a diagnostic: a relative time whose 'at' is unusable
 ZERO = timedelta(0)
@@ -244,6 +254,7 @@ SIMPLE_UPDATE_FIELDS: dict[str, Parser] = {
     "cause": optional_text,
     "workaround": optional_text,
     "author": optional_text,
+    "imported_from": optional_text,
     "draft": boolean,
     "internal": lambda key, value: None,  # read and dropped: never enters the model
     "lint": lint_ignore,

@@ -681,7 +681,7 @@ def _one_update(
     return _update(incident_id, item, status, state, first=index == 0)
 
 
-_TEXT_FIELDS = ("eta", "next_update", "apology", "cause", "workaround", "author")
+_TEXT_FIELDS = ("eta", "next_update", "apology", "cause", "workaround", "author", "imported_from")
 
 
 def _update(

@@ -126,6 +126,9 @@ class Update:
     author: str | None = None
     started: datetime | None = None  # first update only
     window: Window | None = None  # maintenance: carried forward
+    # `<source>:<incident id>[/<update id>]` when `statuspress import` wrote it: the ids are
+    # public on the old page, kept so its links can be redirected and its history not re-sent
+    imported_from: str | None = None
     explicit: frozenset[str] = frozenset()  # frontmatter keys written in this file
     lint_ignore: frozenset[str] = frozenset()
     lines: dict[str, int] = field(default_factory=dict)  # key -> 1-based line in the file
@@ -289,6 +292,8 @@ class Settings:
     vendors: tuple[Any, ...] = ()  # model.extras.Vendor
     vendor_timeout: float = 5.0  # seconds for each vendor's summary
     audiences: tuple[Any, ...] = ()  # model.extras.Audience
+    # `redirects:`: the old page's incident path per import source, e.g. /incidents/{id}
+    redirects: dict[str, str] = field(default_factory=dict)
     # An example site's clock (`example: {as_of: ...}`): pages say they are an example as of then.
     example_as_of: datetime | None = None
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ..model.ids import update_entry_id
 from ..model.types import Site
 from .live import FEED, FeedProblem, entry_ids, new_entry_ids
 from .message import Notice, notices, update_index
@@ -16,6 +17,8 @@ from .message import Notice, notices, update_index
 class Plan:
     send: tuple[Notice, ...]  # oldest first
     too_old: tuple[Notice, ...]  # new, but older than max_age: never sent
+    # new, but imported from another status page, whose subscribers heard of it there
+    imported: tuple[str, ...] = ()
 
 
 def read_built_feed(site_dir: Path) -> list[str]:
@@ -42,12 +45,24 @@ def plan_new(
             f"the built feed has an update that is not in the content: {unknown[0]}",
             "build the site from this checkout, then notify",
         )
-    found = notices(site, fresh, now)
+    imported = imported_entry_ids(site)
+    found = notices(site, [entry for entry in fresh if entry not in imported], now)
     since = now - max_age
     return Plan(
         send=tuple(n for n in found if n.at >= since),
         too_old=tuple(n for n in found if n.at < since),
+        imported=tuple(entry for entry in fresh if entry in imported),
     )
+
+
+def imported_entry_ids(site: Site) -> set[str]:
+    """The feed ids of updates `statuspress import` wrote (they carry `imported_from`)."""
+    return {
+        update_entry_id(site.settings, update)
+        for incident in site.incidents
+        for update in incident.updates
+        if update.imported_from
+    }
 
 
 def plan_chosen(site: Site, update_ids: tuple[str, ...], now: datetime) -> Plan:

@@ -25,7 +25,7 @@ from ..incremental import cache
 from ..incremental.cache import OutputCache, read_sealed, write_sealed
 from ..incremental.forking import SharedCounter, can_fork, helper_pool
 from ..model import Incident, Project, Site
-from . import api, badges, calendar, feeds
+from . import api, badges, calendar, feeds, redirects
 from .pages import (
     Page,
     UpdateView,
@@ -237,6 +237,7 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
         for path, _, _ in incident_page_names(incident):
             names[f"{path}index.html"] = f"the page /{path}"
     names |= {name: "the sitemap" for name in (SITEMAP, f"{SITEMAP}.gz")}
+    names |= {name: f"a redirect from the old page, /{name}" for name in redirects.names(site)}
     side = SideJob(empty, now, None, feeds.feed_specs(empty))
     return names | {name: f"/{name}" for name in side.output_names()}
 
@@ -364,6 +365,7 @@ class SideJob:
             return calendar.render(self.site, self.now, self.output_cache)
         outputs = api.render(self.site, self.now)
         outputs.update(badges.render(self.site, self.now))
+        outputs.update(redirects.render(self.site))
         return outputs
 
 
