@@ -456,6 +456,7 @@ _CHECKS = {
     "postmortem_due_days": _days,
     "max_file_bytes": _positive_int,
     "allow_raw_html": _boolean,
+    "local_times": _boolean,
     "notify": _notify,
     "cache_dir": _required_text,
     "example": _example,

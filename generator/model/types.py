@@ -282,6 +282,7 @@ class Settings:
     postmortem_due_days: int = 7
     max_file_bytes: int = 1_000_000
     allow_raw_html: bool = False
+    local_times: bool = False  # a script shows the pages' times in the reader's own zone
     docs_dir: str = "incidents"
     cache_dir: str = ".statuspress-cache"
     notify: dict[str, object] = field(default_factory=dict)

@@ -26,7 +26,7 @@ from ..incremental.cache import OutputCache, read_sealed, write_sealed
 from ..incremental.forking import SharedCounter, can_fork, helper_pool
 from ..model import Incident, Project, Site
 from ..model.types import ETA_UNKNOWN
-from . import api, badges, calendar, feeds
+from . import api, badges, calendar, favicon, feeds, localtime
 from .pages import (
     Page,
     UpdateView,
@@ -373,6 +373,8 @@ class SideJob:
             return calendar.render(self.site, self.now, self.output_cache)
         outputs = api.render(self.site, self.now)
         outputs.update(badges.render(self.site, self.now))
+        outputs.update(favicon.render(self.site, self.now))
+        outputs.update(localtime.render(self.site))
         return outputs
 
 
