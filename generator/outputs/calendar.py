@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import partial
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from ..incremental.cache import cached_output
 from ..model.types import Incident, Site
 
 if TYPE_CHECKING:
-    from icalendar import Event
+    from icalendar import Event, vRecur
 
     from ..incremental.cache import OutputCache
 
@@ -51,6 +52,7 @@ def _calendar(site: Site, shown: list[Incident]) -> bytes:
     calendar.add("x-wr-calname", f"{site.settings.site_name} – scheduled maintenance")
     for incident in shown:
         calendar.add_component(_event(site, incident))
+    calendar.add_missing_timezones()  # a VTIMEZONE for each zone a window is written in
     return bytes(calendar.to_ical())
 
 
@@ -62,6 +64,30 @@ def is_cancelled(incident: Incident) -> bool:
     )
 
 
+def held_windows(incident: Incident) -> int:
+    """How many windows of a series took place: a `completed` update ends the series."""
+    window = incident.window
+    assert window is not None
+    if incident.latest.status != "completed":
+        return len(window.occurrences)
+    return sum(1 for w in window.occurrences if w.start < incident.latest.at)
+
+
+def _rule(incident: Incident) -> vRecur:
+    """The series' RRULE; one that a `completed` update cut short ends with the last window
+    that took place."""
+    from icalendar import vRecur
+
+    window = incident.window
+    assert window is not None and window.repeat
+    rule = vRecur.from_ical(window.repeat.strip().removeprefix("RRULE:"))
+    held = held_windows(incident)
+    if held < len(window.occurrences):
+        rule.pop("UNTIL", None)
+        rule["COUNT"] = [held]
+    return rule
+
+
 def _event(site: Site, incident: Incident) -> Event:
     from icalendar import Event
 
@@ -70,8 +96,11 @@ def _event(site: Site, incident: Incident) -> Event:
     event = Event()
     event.add("uid", f"maintenance-{incident.id}@{site.settings.feed_id_authority}")
     event.add("summary", incident.title)
-    event.add("dtstart", window.start.astimezone(timezone.utc))
-    event.add("dtend", window.end.astimezone(timezone.utc))
+    zone = ZoneInfo(window.zone) if window.zone else timezone.utc
+    event.add("dtstart", window.start.astimezone(zone))
+    event.add("dtend", window.end.astimezone(zone))
+    if window.repeat and not is_cancelled(incident):
+        event.add("rrule", _rule(incident))
     event.add("dtstamp", incident.latest.at.astimezone(timezone.utc))
     event.add("created", incident.first.at.astimezone(timezone.utc))
     event.add("last-modified", incident.latest.at.astimezone(timezone.utc))

@@ -216,6 +216,12 @@ def incident_content(site: Site, incident: Incident) -> str:
             f"<p><strong>THIS IS A SCHEDULED EVENT {_short_time(site, window.start)}"
             f" - {_short_time(site, window.end)}</strong></p>"
         )
+        if window.repeat:
+            parts.append(
+                f"<p>It repeats: {len(window.occurrences)} windows, the last "
+                f"{_short_time(site, window.last.start)} - {_short_time(site, window.last.end)}"
+                "</p>"
+            )
     return "".join(parts)
 
 
