@@ -98,6 +98,8 @@ def settings_from(
             line = lines.get(f"{key}.{getattr(exc, 'item', None)}", lines.get(key, 0))
             hint = _HINTS.get(key, f"see '{key}' in the documentation's configuration reference")
             problems.append(error(path, line, "config-option", f"option '{key}': {exc}", hint))
+    if "notify" in values:
+        problems.extend(_notify_components(values, path, lines))
     problems.extend(_site_problems(config, path))
     if "example" in values and not problems and not is_placeholder_url(config.get("site_url")):
         problems.append(
@@ -438,6 +440,25 @@ def _notify(value: Any) -> dict[str, Any]:
     if problems:
         raise OptionError(problems[0].message, problems[0].where[0] if problems[0].where else None)
     return dict(value)
+
+
+def _notify_components(
+    values: dict[str, Any], path: str, lines: dict[str, int]
+) -> list[Diagnostic]:
+    """A channel's `components` must name components of this site."""
+    from .notify import parse_notify
+
+    known = tuple(component.id for component in values.get("components", ()))
+    return [
+        error(
+            path,
+            lines.get("notify.channels", lines.get("notify", 0)),
+            "config-option",
+            f"option 'notify': {problem.message}",
+            problem.hint,
+        )
+        for problem in parse_notify(values["notify"], known)[1]
+    ]
 
 
 _CHECKS = {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ..configuration.notify import DEFAULT_REMINDER
 from ..model.types import Site
 from .live import FEED, FeedProblem, entry_ids, new_entry_ids
 from .message import Notice, notices, update_index
@@ -16,6 +17,9 @@ from .message import Notice, notices, update_index
 class Plan:
     send: tuple[Notice, ...]  # oldest first
     too_old: tuple[Notice, ...]  # new, but older than max_age: never sent
+    # New maintenance notices overtaken by the next one (a reminder once its window started,
+    # a start notice once the window ended), e.g. after scheduled runs were missed: never sent.
+    overtaken: tuple[Notice, ...] = ()
 
 
 def read_built_feed(site_dir: Path) -> list[str]:
@@ -31,28 +35,42 @@ def read_built_feed(site_dir: Path) -> list[str]:
 
 
 def plan_new(
-    site: Site, built: list[str], live: list[str], now: datetime, max_age: timedelta
+    site: Site,
+    built: list[str],
+    live: list[str],
+    now: datetime,
+    max_age: timedelta,
+    reminder: timedelta = DEFAULT_REMINDER,
 ) -> Plan:
-    """The built feed's entries that are not live, as notices; old ones are held back."""
+    """The built feed's entries that are not live, as notices; old ones are held back, and
+    maintenance notices that the clock has overtaken."""
     fresh = new_entry_ids(built, live)
-    known = set(update_index(site).values())
+    known = set(update_index(site, now, reminder).values())
     unknown = [entry for entry in fresh if entry not in known]
     if unknown:
         raise FeedProblem(
             f"the built feed has an update that is not in the content: {unknown[0]}",
             "build the site from this checkout, then notify",
         )
-    found = notices(site, fresh, now)
+    found = notices(site, fresh, now, reminder)
     since = now - max_age
+    overtaken = tuple(n for n in found if n.stale_after is not None and now >= n.stale_after)
+    current = [n for n in found if n not in overtaken]
     return Plan(
-        send=tuple(n for n in found if n.at >= since),
-        too_old=tuple(n for n in found if n.at < since),
+        send=tuple(n for n in current if n.at >= since),
+        too_old=tuple(n for n in current if n.at < since),
+        overtaken=overtaken,
     )
 
 
-def plan_chosen(site: Site, update_ids: tuple[str, ...], now: datetime) -> Plan:
+def plan_chosen(
+    site: Site,
+    update_ids: tuple[str, ...],
+    now: datetime,
+    reminder: timedelta = DEFAULT_REMINDER,
+) -> Plan:
     """The updates named with --update (`<incident id>/<file name>`), whatever is live."""
-    index = update_index(site)
+    index = update_index(site, now, reminder)
     chosen = []
     for update_id in update_ids:
         key = update_id.removesuffix(".md").strip("/")
@@ -66,5 +84,5 @@ def plan_chosen(site: Site, update_ids: tuple[str, ...], now: datetime) -> Plan:
                 "2026-11-20-api-errors/20261120T1405Z-investigating",
             )
         chosen.append(index[key])
-    found = notices(site, list(dict.fromkeys(chosen)), now)
+    found = notices(site, list(dict.fromkeys(chosen)), now, reminder)
     return Plan(send=tuple(sorted(found, key=lambda n: (n.at, n.update_id))), too_old=())

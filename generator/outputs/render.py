@@ -222,9 +222,8 @@ def render_site(
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
     job = PageJob(env, pages, settings.site_url, directory_urls, css, output_cache)
-    work = Work(
-        job, SideJob(project.site, now, output_cache, feeds.feed_specs(project.site)), guard
-    )
+    side = SideJob(project.site, now, output_cache, feeds.feed_specs(project.site, now))
+    work = Work(job, side, guard)
     with _shared_rendering(work) as shared:
         if shared is None:
             outputs = work.do(range(work.count))
