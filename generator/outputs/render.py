@@ -363,7 +363,7 @@ class SideJob:
         """What `render` writes: feeds and calendar named without making them (only a
         change in what they show does), the API and badges rendered."""
         names = [spec.output_name(kind) for spec in self.specs for kind in spec.formats]
-        return [*names, calendar.FILE, *self.render(len(self.specs) + 1)]
+        return [*names, *calendar.file_names(self.site), *self.render(len(self.specs) + 1)]
 
     def render(self, item: int) -> dict[str, bytes]:
         if item < len(self.specs):
