@@ -273,7 +273,7 @@ def test_the_notices_say_what_happens_when_in_the_sites_zone(
     assert reminder["type"] == "maintenance.reminder"
     assert reminder["update"]["status_label"] == "Reminder"
     assert reminder["update"]["text"] == (
-        "This maintenance starts in 1 d: from 1 Dec 2026, 02:00 UTC to 1 Dec 2026, 04:00 UTC."
+        "This maintenance starts in 24 hours: from 1 Dec 2026, 02:00 UTC to 1 Dec 2026, 04:00 UTC."
     )
     assert reminder["incident"]["window"] == {
         "start": "2026-12-01T02:00:00Z",
@@ -304,7 +304,7 @@ def test_reminders_can_be_turned_off_or_moved(tmp_path: Path) -> None:
         build_site(root / "mkdocs.yml", root / "site", clock)
         feed = (root / "site" / "updates.atom").read_text(encoding="utf-8")
         assert ("reminder-20261201T0200Z" in feed) is present, setting
-        assert "This maintenance starts in 2 h" in feed or not present
+        assert "This maintenance starts in 2 hours" in feed or not present
 
 
 def test_a_bad_reminder_or_limit_is_an_error_at_its_line(tmp_path: Path) -> None:

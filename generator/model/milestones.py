@@ -83,6 +83,17 @@ def _due(
                 yield kind, window, at
 
 
+def lead_text(lead: timedelta) -> str:
+    """`24 hours`, `2 days`, `1 hour`, or `1 h 30 min`: how a reminder says how soon."""
+    minutes = int(lead.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    if rest:
+        return format_duration(lead)
+    if hours >= 48 and hours % 24 == 0:
+        return f"{hours // 24} days"
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
 def _update(
     incident: Incident,
     kind: str,
@@ -93,7 +104,7 @@ def _update(
 ) -> MilestoneUpdate:
     latest = incident.latest
     texts = {
-        REMINDER: f"This maintenance starts in {format_duration(reminder)}: from "
+        REMINDER: f"This maintenance starts in {lead_text(reminder)}: from "
         f"{when(window.start)} to {when(window.end)}.",
         STARTED: f"The maintenance window has begun. It is planned to end at {when(window.end)}.",
         ENDED: f"The maintenance window ended at {when(window.end)}.",
