@@ -4,10 +4,14 @@ the build writes with and without the option, and the icons' formats."""
 from __future__ import annotations
 
 import gzip
+import re
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import html5lib
 import pytest
 import rjsmin
 from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, write_files
@@ -76,3 +80,33 @@ def test_each_state_has_an_svg_and_an_ico_holding_a_png(name: str) -> None:
     middle = raw[16 * stride + 1 + 16 * 4 : 16 * stride + 1 + 17 * 4]
     assert middle == bytes((*favicon._rgb(favicon.ICONS[name][1]), 255))
     assert raw[1 + 3] == 0  # the top-left pixel's alpha
+
+
+CLOCK_TEXT = re.compile(r"\b\d{1,2}:\d{2}\b")
+
+
+def test_every_time_on_every_page_is_a_time_element(example_site: Path) -> None:
+    """The script can only move what is marked: a clock time the theme writes outside
+    `<time datetime>` would stay in the site's zone. (What authors write is theirs.)"""
+    outside = []
+    for page in sorted(example_site.rglob("*.html")):
+        root = html5lib.parse(page.read_text(encoding="utf-8"), namespaceHTMLElements=False)
+        for element in _theme_elements(root):
+            for text in (element.text, *(child.tail for child in element)):
+                if text and CLOCK_TEXT.search(text):
+                    outside.append(f"{page.relative_to(example_site)}: {text.strip()[:80]}")
+    assert outside == []
+    assert CLOCK_TEXT.search("since 09:55 UTC")  # the pattern finds a clock time
+
+
+AUTHORED = frozenset({"text", "apology", "summary", "facts"})  # authors' Markdown is inside
+
+
+def _theme_elements(element: Any) -> Iterator[Any]:
+    """Every element the theme writes, without what is inside a <time> or authors' text."""
+    classes = set((element.get("class") or "").split())
+    if element.tag in ("time", "script", "style") or classes & AUTHORED:
+        return
+    yield element
+    for child in element:
+        yield from _theme_elements(child)

@@ -402,7 +402,7 @@ def incident_facts(
         "first_at": incident.first.at,
         "end": end,
         "duration": max(timedelta(0), end - incident.started),
-        "window": incident.window,
+        "window": incident.window.at(at) if incident.window else None,  # of a series: `at`'s
         "problems": _problems(component_facts(ws.settings, worst_states(incident, extra))),
         "components": component_facts(ws.settings, {**latest.components, **extra}),
         "updates": update_facts(incident),
