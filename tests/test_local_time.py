@@ -110,3 +110,15 @@ def _theme_elements(element: Any) -> Iterator[Any]:
     yield element
     for child in element:
         yield from _theme_elements(child)
+
+
+@pytest.mark.parametrize("name", ["favicon.svg", "favicon.ico", "local-time.js"])
+def test_content_cannot_take_the_names_of_these_files(tmp_path: Path, name: str) -> None:
+    write_files(tmp_path, {"mkdocs.yml": MINIMAL_CONFIG + "      local_times: true\n"})
+    (tmp_path / "incidents").mkdir()
+    (tmp_path / "incidents" / name).write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    with pytest.raises(BuildFailed) as failed:
+        build_site(tmp_path / "mkdocs.yml", tmp_path / "site", EXAMPLE_NOW)
+    reserved = [d for d in failed.value.diagnostics if d.rule == "reserved-name"]
+    assert [d.path for d in reserved] == [f"incidents/{name}"]
+    assert f"where the site writes /{name}" in reserved[0].message

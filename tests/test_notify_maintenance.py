@@ -12,13 +12,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from conftest import MINIMAL_CONFIG, served, write_files
 from statuspress.cli import main
+from statuspress.model.milestones import lead_text
 from statuspress.notify.mail import message_id
 from statuspress.publishing.build import build_site
 from test_notify import Mailbox, Receiver, mailbox, receiver  # noqa: F401 - fixtures
@@ -333,3 +334,17 @@ def test_a_bad_reminder_or_limit_is_an_error_at_its_line(tmp_path: Path) -> None
     assert f"mkdocs.yml:{line_of('huge')}: error[config-option]" in result.output
     check = CliRunner().invoke(main, ["check", "-f", str(root / "mkdocs.yml")])
     assert check.exit_code == 1 and "maintenance_reminder" in check.output
+
+
+@pytest.mark.parametrize(
+    ("lead", "text"),
+    [
+        (timedelta(hours=24), "24 hours"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(days=3), "3 days"),
+        (timedelta(hours=36), "36 hours"),
+        (timedelta(minutes=90), "1 h 30 min"),
+    ],
+)
+def test_a_reminder_says_how_soon_in_words(lead: timedelta, text: str) -> None:
+    assert lead_text(lead) == text
