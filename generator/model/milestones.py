@@ -69,17 +69,20 @@ def _due(
     written = [u for u in incident.updates if u.at <= now]
     completed = next((u.at for u in written if u.status == "completed"), None)
     announced = incident.first.at
+    by_hand: dict[Window, set[str]] = {}  # the statuses written for each window
+    for update in written:
+        by_hand.setdefault(series.at(update.at), set()).add(update.status)
     for window in series.occurrences:
         if window.start - reminder > now:
             break  # this window and every later one are still ahead
         if completed is not None and completed <= window.start:
             break  # cancelled, and the series with it
-        by_hand = {u.status for u in written if series.at(u.at) == window}
+        statuses = by_hand.get(window, set())
         moments = ((REMINDER, window.start - reminder), (STARTED, window.start))
         for kind, at in (*moments, (ENDED, window.end)):
             if kind == REMINDER and not reminder:
                 continue
-            if announced <= at <= now and not by_hand & REPLACED_BY.get(kind, frozenset()):
+            if announced <= at <= now and not statuses & REPLACED_BY.get(kind, frozenset()):
                 yield kind, window, at
 
 

@@ -107,7 +107,7 @@ def _expand(rule: str, first: datetime) -> list[datetime]:
     from dateutil.rrule import rrule, rrulestr  # only for a repeating window
 
     text = rule.strip().removeprefix("RRULE:")
-    if not text or "\n" in text or ":" in text.replace("UNTIL=", ""):
+    if not text or "\n" in text or ":" in text:  # e.g. a DTSTART line: 'start' says that
         raise RecurrenceError(f"'repeat' is not one RRULE: '{rule}'", _RULE_HINT)
     if not _BOUND.search(text):
         raise RecurrenceError(
@@ -133,6 +133,7 @@ def _expand(rule: str, first: datetime) -> list[datetime]:
         raise RecurrenceError(f"'repeat: {rule}' makes no window at all", _RULE_HINT)
     if not in_range(found[-1]):
         raise RecurrenceError(
-            f"'repeat: {rule}' makes windows after the latest supported time", RANGE_TEXT
+            f"'repeat: {rule}' makes windows after the latest supported time",
+            f"keep every window within {RANGE_TEXT}: lower COUNT or bring UNTIL closer",
         )
     return found

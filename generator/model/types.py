@@ -122,10 +122,14 @@ class Window:
     def last(self) -> Window:
         return self.occurrences[-1]
 
+    @cached_property
+    def _ends(self) -> list[datetime]:
+        return [w.end for w in self.occurrences]
+
     def at(self, moment: datetime) -> Window:
         """The window under way at `moment`, else the next one, else the last."""
         windows = self.occurrences
-        index = bisect.bisect_right([w.end for w in windows], moment)
+        index = bisect.bisect_right(self._ends, moment)
         return windows[min(index, len(windows) - 1)]
 
     def upcoming(self, moment: datetime) -> tuple[Window, ...]:
