@@ -9,11 +9,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 from conftest import MINIMAL_CONFIG, write_files
 from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
+from statuspress.cli import main
 from statuspress.model import derive
 from statuspress.model.recurrence import MAX_OCCURRENCES, RecurrenceError, check_rule, occurrences
 from statuspress.model.types import Phase, Window
@@ -249,3 +251,49 @@ def test_every_window_starts_at_the_first_ones_wall_time(
     window = Window(found[0][0], found[0][1], zone, rule)
     for begin, _ in found:
         assert window.at(begin).start == begin
+
+
+def test_the_maintenance_command_writes_a_repeating_window_in_local_time(tmp_path: Path) -> None:
+    root = write_files(tmp_path, {"mkdocs.yml": MINIMAL_CONFIG})
+    (root / "incidents").mkdir()
+    args = [
+        *("maintenance", "Weekly tuning", "-f", str(root / "mkdocs.yml")),
+        *("--start", "2027-03-14T09:00:00Z", "--end", "90m", "-c", "api"),
+        *("--zone", "Europe/Berlin", "--repeat", "FREQ=WEEKLY;BYDAY=SU;COUNT=4"),
+        *("--now", "2026-11-20T10:00:00Z", "-m", "Every Sunday we tune the database."),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    (written,) = (root / "incidents").glob("*/*.md")
+    text = written.read_text(encoding="utf-8")
+    assert (
+        "  start: 2027-03-14T10:00 Europe/Berlin\n  end: 2027-03-14T11:30 Europe/Berlin\n" in text
+    )
+    assert "  repeat: FREQ=WEEKLY;BYDAY=SU;COUNT=4\n" in text
+    window = load_project(root / "mkdocs.yml", ANNOUNCED).site.incidents[0].window
+    assert window is not None and len(window.occurrences) == 4
+    assert {w.start.astimezone(BERLIN).hour for w in window.occurrences} == {10}
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--repeat", "FREQ=WEEKLY;BYDAY=SU", "never ends"),
+        ("--repeat", "FREQ=WEEKLY;BYDAY=MO;COUNT=2", "not an occurrence"),
+        ("--zone", "Europe/Berlim", "unknown time zone"),
+    ],
+)
+def test_the_maintenance_command_refuses_a_bad_rule_or_zone(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    root = write_files(tmp_path, {"mkdocs.yml": MINIMAL_CONFIG})
+    (root / "incidents").mkdir()
+    args = [
+        *("maintenance", "Weekly tuning", "-f", str(root / "mkdocs.yml"), option, value),
+        *("--start", "2027-03-14T09:00:00Z", "--end", "90m", "-c", "api"),
+        *("--now", "2026-11-20T10:00:00Z"),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}'" in result.output and message in result.output
+    assert list((root / "incidents").iterdir()) == []
