@@ -29,7 +29,7 @@ import yaml
 from conftest import EXAMPLE_NOW, REPO, require_tool
 
 OWN = REPO / ".github" / "workflows"
-SCAFFOLD = REPO / "generator" / "scaffold" / "workflows"
+SCAFFOLD = REPO / "generator" / "commands" / "scaffold" / "workflows"
 WORKFLOWS = {
     "deploy": OWN / "deploy.yml",
     "check": OWN / "check.yml",
