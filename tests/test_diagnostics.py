@@ -422,8 +422,9 @@ EXPECTED = {
     ),
     "bad-window-naive": (
         "incidents/2026-11-18-database-upgrade/a.md:7: error[time-offset]: "
-        "'window.start' has no UTC offset: '2026-11-22 02:00'\n"
-        "  hint: write 2026-11-20T14:05:00Z (UTC) or add an offset such as +02:00\n"
+        "'window.start' has no UTC offset or zone: '2026-11-22 02:00'\n"
+        "  hint: write 2026-11-20T14:05:00Z (UTC) or add an offset such as +02:00, "
+        "or a local time and a zone: 2026-11-29T02:00 Europe/Berlin\n"
         "1 error in 1 file"
     ),
     "bad-value": (

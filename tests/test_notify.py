@@ -662,7 +662,7 @@ def test_changed_feed_ids_send_nothing_rather_than_the_whole_history(
     with served(tmp_path) as url:
         result = notify(sites.config, "--live-url", url, env=environment(receiver, mailbox))
     assert result.exit_code == 1
-    assert "error: none of the 27 entries of the live feed is in the new build" in result.stderr
+    assert "error: none of the 28 entries of the live feed is in the new build" in result.stderr
     assert receiver.requests == []
 
 
@@ -759,7 +759,7 @@ def test_save_live_before_deploying_then_notify_from_the_saved_feed(
     result = notify(sites.config, "--live-url", live, "--save-live", str(saved))
     assert (result.exit_code, result.output) == (
         0,
-        f"Saved the live feed (27 entries) to {saved}.\n",
+        f"Saved the live feed (28 entries) to {saved}.\n",
     )
     assert saved.read_bytes() == (sites.live_dir / "updates.atom").read_bytes()
     result = notify(sites.config, "--live-feed", str(saved), env=environment(receiver, mailbox))

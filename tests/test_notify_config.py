@@ -109,7 +109,11 @@ def test_every_notify_problem_is_reported_at_its_line(write_tree: Tree) -> None:
             "channel #7 (mattermost): 'url_env' is missing",
             "name the environment variable that holds it, e.g. 'url_env: MATTERMOST_WEBHOOK_URL'",
         ),
-        (47, "channel #8 (slack): unknown key 'colour'", "known keys: type, name, url_env"),
+        (
+            47,
+            "channel #8 (slack): unknown key 'colour'",
+            "known keys: type, name, url_env, components, min_impact",
+        ),
         (
             50,
             "channel #9 (list): 'nobody' is not an e-mail address",

@@ -317,7 +317,7 @@ def test_build_command_prints_a_summary(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert re.search(
-        r"8 incidents, \d+ pages, 14 feeds, \d+ files, 0 warnings in [\d.]+ s", result.output
+        r"8 incidents, \d+ pages, 22 feeds, \d+ files, 0 warnings in [\d.]+ s", result.output
     )
 
 

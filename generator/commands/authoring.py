@@ -428,7 +428,7 @@ def incident_facts(
         "first_at": incident.first.at,
         "end": end,
         "duration": max(timedelta(0), end - incident.started),
-        "window": incident.window,
+        "window": incident.window.at(at) if incident.window else None,  # of a series: `at`'s
         # The worst each component was (what a resolution or a postmortem tells of) ...
         "problems": _problems(component_facts(ws.settings, worst_states(incident, extra))),
         # ... and what the new update leaves it at (what an update says is wrong now).

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
 from ..clock import iso
+from ..model import recurrence
 from ..model.types import ComponentState, Window
 from . import authoring as a
 from .options import IMPACT, AwareTime, TimeOrDuration
@@ -35,6 +37,19 @@ from .options import IMPACT, AwareTime, TimeOrDuration
     show_default=True,
     help="How much customers will notice.",
 )
+@click.option(
+    "--repeat",
+    metavar="RRULE",
+    default=None,
+    help="Repeat the window by an RFC 5545 rule that ends, e.g. FREQ=WEEKLY;BYDAY=SU;COUNT=8.",
+)
+@click.option(
+    "--zone",
+    metavar="ZONE",
+    default=None,
+    help="Write the window in this IANA zone's local time (e.g. Europe/Berlin); a repeating "
+    "window keeps it across daylight-saving changes.",
+)
 @click.option("--workaround", default=None, help="What customers can do before or during it.")
 @click.option(
     "--slug", default=None, help="The folder name after the date (default: from the title)."
@@ -46,6 +61,8 @@ def command(
     end: datetime | timedelta,
     component_pairs: tuple[tuple[str, ComponentState], ...],
     impact: str,
+    repeat: str | None,
+    zone: str | None,
     workaround: str | None,
     slug: str | None,
     config_file: Path,
@@ -70,7 +87,7 @@ def command(
     at, clock = a.times(at, now)
     if not title.strip():
         raise click.BadParameter("the title is empty", param_hint="TITLE")
-    window = _window(start, end, at, explicit_at=at_given)
+    window = _series(_window(start, end, at, explicit_at=at_given), zone, repeat)
     states = a.checked_components(ws.settings, component_pairs)
     a.require_components(ws.settings, states, "")
     folder = ws.content / a.incident_id(at, a.checked_slug(slug, title))
@@ -85,6 +102,11 @@ def command(
         "status": "scheduled",
         "impact": impact,
         "window": window,
+        "window_start": window_time(window.start, window.zone),
+        "window_end": window_time(window.end, window.zone),
+        "repeat": window.repeat,
+        "windows": len(window.occurrences),
+        "last_window": window.last,
         "components": a.component_facts(ws.settings, states),
         "next_update": iso(window.start) if window.start > at else None,
         "workaround": workaround,
@@ -103,6 +125,7 @@ def command(
     steps.append(
         f"When it begins: statuspress update {folder.name} -s in_progress; when it "
         f"is done: statuspress resolve {folder.name}"
+        + (" (after the last window: that ends the series)" if repeat else "")
     )
     output, code = a.finish(ws, written, clock, edit=edit, next_step=steps)
     click.echo(output)
@@ -125,3 +148,30 @@ def _window(
             param_hint="'--end'",
         )
     return Window(start.astimezone(finish.tzinfo), finish)
+
+
+def _series(window: Window, zone: str | None, repeat: str | None) -> Window:
+    """The window in `zone`'s local time, repeating by `repeat`; refused as the loader would."""
+    try:
+        if zone:
+            for moment in (window.start, window.end):
+                local = moment.astimezone(recurrence.zone_named(zone)).replace(tzinfo=None)
+                if recurrence.in_zone(local, zone) != moment:
+                    raise recurrence.RecurrenceError(
+                        f"{local:%Y-%m-%d %H:%M} comes twice in {zone} (the clocks go back)",
+                        "choose a time outside that hour",
+                    )
+        if repeat:
+            recurrence.check_rule(window.start, window.end, zone, repeat.strip())
+    except recurrence.RecurrenceError as exc:
+        hint = "'--repeat'" if repeat and "zone" not in exc.message else "'--zone'"
+        raise click.BadParameter(f"{exc.message}; {exc.hint}", param_hint=hint) from None
+    return Window(window.start, window.end, zone, repeat.strip() if repeat else None)
+
+
+def window_time(moment: datetime, zone: str | None) -> str:
+    """A window's time as the file says it: UTC, or the zone's local time and its name."""
+    if zone is None:
+        return iso(moment)
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local.replace(tzinfo=None).isoformat(timespec='minutes')} {zone}"

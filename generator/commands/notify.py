@@ -147,7 +147,13 @@ def _notify_config(config_file: Path) -> tuple[NotifyConfig, dict[str, object]]:
     options = plugin_options(data)
     if not isinstance(options, dict):
         return NotifyConfig(), data
-    config, notify_problems = parse_notify(options.get("notify"))
+    components = options.get("components")
+    known = tuple(
+        str(c.get("id"))
+        for c in (components if isinstance(components, list) else [])
+        if isinstance(c, dict)
+    )
+    config, notify_problems = parse_notify(options.get("notify"), known)
     if config is None:
         _fail(problem_diagnostics(notify_problems, config_file))
     return config, data
@@ -214,7 +220,7 @@ def _plan(
     site = project.site
     try:
         if update_ids:
-            return plan_chosen(site, update_ids, now)
+            return plan_chosen(site, update_ids, now, config.maintenance_reminder)
         built = read_built_feed(site_dir or _default_site_dir(config_file))
         source = str(live_feed) if live_feed else live_feed_url(base_url)
         live = (
@@ -226,7 +232,9 @@ def _plan(
                 "notified of the updates it publishes."
             )
             return None
-        plan = plan_new(site, built, entry_ids(live, source), now, config.max_age)
+        plan = plan_new(
+            site, built, entry_ids(live, source), now, config.max_age, config.maintenance_reminder
+        )
     except FeedProblem as problem:
         _fail(message=problem.message, hint=problem.hint)
     for notice in plan.too_old:
@@ -236,6 +244,11 @@ def _plan(
         click.echo(
             f"Not sent: {count} imported update{'s' if count != 1 else ''} "
             "(their subscribers heard of them on the old page)."
+        )
+    for notice in plan.overtaken:
+        click.echo(
+            f"Not sent, overtaken by the maintenance window since "
+            f"({notice.when(notice.stale_after or notice.at)}): {notice.update_id}"
         )
     if not plan.send:
         click.echo(f"No new updates since {source}: nothing to send.")

@@ -10,7 +10,14 @@ import click
 
 from ..clock import format_duration
 from ..diagnostics import count_errors
-from ..model.derive import maintenance_phase, maintenances, open_incidents, overall, site_at
+from ..model.derive import (
+    current_window,
+    maintenance_phase,
+    maintenances,
+    open_incidents,
+    overall,
+    site_at,
+)
 from ..model.types import ETA_UNKNOWN, STATUS_LABELS, Impact, Incident, Phase, Site
 from . import authoring as a
 from .options import clock as resolve_clock
@@ -126,7 +133,7 @@ def _maintenance_rows(ws: a.Workspace, site: Site, now: datetime, summary: Summa
     times = a.Times(ws.settings.timezone)
     rows = []
     for incident in maintenances(site, now, Phase.IN_PROGRESS, Phase.OVERDUE, Phase.UPCOMING):
-        window = incident.window
+        window = current_window(incident, now)
         if window is None:
             continue
         phase = maintenance_phase(incident, now)

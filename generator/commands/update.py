@@ -179,7 +179,7 @@ def _default_next_update(
     """Incidents follow the update cadence; a maintenance promises its window's next edge."""
     if not incident.is_maintenance:
         return a.default_next_update(Impact(impact) if impact else incident.impact, status)
-    window = incident.window
+    window = incident.window.at(at) if incident.window else None
     edge = {
         "scheduled": window.start if window else None,
         "in_progress": window.end if window else None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -17,11 +17,13 @@ from typing import Any
 from ..clock import OutOfRange, parse_duration
 from ..diagnostics import Diagnostic, error, sort_diagnostics
 from ..model.fields import did_you_mean
+from ..model.types import Impact
 
 HTTP_TYPES = ("webhook", "slack", "mattermost", "discord", "teams")
 CHANNEL_TYPES = (*HTTP_TYPES, "email")
-NOTIFY_KEYS = ("channels", "max_age", "retries", "retry_delay", "timeout")
-HTTP_KEYS = ("type", "name", "url_env")
+NOTIFY_KEYS = ("channels", "max_age", "maintenance_reminder", "retries", "retry_delay", "timeout")
+FILTER_KEYS = ("components", "min_impact")  # every channel may be limited by these
+HTTP_KEYS = ("type", "name", "url_env", *FILTER_KEYS)
 CHANNEL_KEYS = {
     "webhook": (*HTTP_KEYS, "secret_env"),
     **dict.fromkeys(("slack", "mattermost", "discord", "teams"), HTTP_KEYS),
@@ -35,6 +37,7 @@ CHANNEL_KEYS = {
         "user_env",
         "password_env",
         "starttls",
+        *FILTER_KEYS,
     ),
 }
 EXAMPLE_ENV = {
@@ -58,6 +61,7 @@ SECRET_VALUE_KEYS = {
 }
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SEE_GUIDE = "see the Notifications guide in the documentation"
+DEFAULT_REMINDER = timedelta(hours=24)  # before each maintenance window
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class HttpChannel:
     type: str
     url_env: str
     secret_env: str | None = None  # generic webhook: HMAC-SHA256 signing key
+    components: tuple[str, ...] | None = None  # only what touches these; None: everything
+    min_impact: Impact | None = None  # only incidents at least this bad
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,8 @@ class EmailChannel:
     password_env: str | None = None
     starttls: bool = True
     type: str = "email"
+    components: tuple[str, ...] | None = None
+    min_impact: Impact | None = None
 
 
 Channel = HttpChannel | EmailChannel
@@ -92,6 +100,8 @@ Channel = HttpChannel | EmailChannel
 class NotifyConfig:
     channels: tuple[Channel, ...] = ()
     max_age: timedelta = timedelta(days=1)  # older updates are never sent, e.g. after an import
+    # How long before each maintenance window its reminder goes out; zero: no reminders.
+    maintenance_reminder: timedelta = DEFAULT_REMINDER
     retries: int = 4  # after the first attempt
     retry_delay: float = 1.0  # seconds before the first retry; doubles each time
     timeout: float = 10.0  # seconds per request
@@ -112,8 +122,11 @@ class _Invalid(Exception):
         self.problem = Problem(where, message, hint)
 
 
-def parse_notify(value: Any) -> tuple[NotifyConfig | None, list[Problem]]:
-    """Validate the `notify:` mapping; every problem is collected."""
+def parse_notify(
+    value: Any, component_ids: tuple[str, ...] | None = None
+) -> tuple[NotifyConfig | None, list[Problem]]:
+    """Validate the `notify:` mapping; every problem is collected. With `component_ids`, a
+    channel's `components` must name configured components."""
     if value is None:
         return NotifyConfig(), []
     if not isinstance(value, dict):
@@ -132,14 +145,16 @@ def parse_notify(value: Any) -> tuple[NotifyConfig | None, list[Problem]]:
                 values[key] = check(value[key])
             except _Invalid as exc:
                 problems.append(exc.problem)
-    channels, channel_problems = _channels(value.get("channels"))
+    channels, channel_problems = _channels(value.get("channels"), component_ids)
     problems.extend(channel_problems)
     if problems:
         return None, problems
     return NotifyConfig(channels=channels, **values), []
 
 
-def _channels(value: Any) -> tuple[tuple[Channel, ...], list[Problem]]:
+def _channels(
+    value: Any, component_ids: tuple[str, ...] | None
+) -> tuple[tuple[Channel, ...], list[Problem]]:
     if value is None:
         return (), []
     if not isinstance(value, list):
@@ -155,7 +170,7 @@ def _channels(value: Any) -> tuple[tuple[Channel, ...], list[Problem]]:
     seen: set[str] = set()
     for index, item in enumerate(value):
         try:
-            channel = _channel(item, index)
+            channel = _channel(item, index, component_ids)
         except _Invalid as exc:
             problems.append(exc.problem)
             continue
@@ -172,7 +187,7 @@ def _channels(value: Any) -> tuple[tuple[Channel, ...], list[Problem]]:
     return tuple(channels), problems
 
 
-def _channel(item: Any, index: int) -> Channel:
+def _channel(item: Any, index: int, component_ids: tuple[str, ...] | None) -> Channel:
     where: tuple[str | int, ...] = ("channels", index)
     if not isinstance(item, dict) or "type" not in item:
         raise _Invalid(
@@ -189,14 +204,56 @@ def _channel(item: Any, index: int) -> Channel:
     for key in item:
         _check_key(str(key), kind, label, (*where, str(key)))
     name = _text(item.get("name"), (*where, "name"), label) or kind
+    components = _components(item.get("components"), (*where, "components"), label, component_ids)
+    min_impact = _impact(item.get("min_impact"), (*where, "min_impact"), label)
     if kind == "email":
-        return _email_channel(item, name, label, where)
+        channel = _email_channel(item, name, label, where)
+        return replace(channel, components=components, min_impact=min_impact)
     return HttpChannel(
         name=name,
         type=kind,
         url_env=_env(item, "url_env", label, where, EXAMPLE_ENV[kind]),
         secret_env=_optional_env(item, "secret_env", label, where),
+        components=components,
+        min_impact=min_impact,
     )
+
+
+def _components(
+    value: Any,
+    where: tuple[str | int, ...],
+    label: str,
+    known: tuple[str, ...] | None,
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise _Invalid(
+            where,
+            f"{label}: 'components' must be a list of component ids",
+            "write e.g. 'components: [api, dashboard]'",
+        )
+    for index, component_id in enumerate(value):
+        if known is not None and component_id not in known:
+            raise _Invalid(
+                (*where, index),
+                f"{label}: unknown component '{component_id}'",
+                did_you_mean(component_id, known).replace("known keys", "known components"),
+            )
+    return tuple(value)
+
+
+def _impact(value: Any, where: tuple[str | int, ...], label: str) -> Impact | None:
+    if value is None:
+        return None
+    names = tuple(impact.value for impact in Impact)
+    if not isinstance(value, str) or value not in names:
+        raise _Invalid(
+            where,
+            f"{label}: 'min_impact' must be one of {', '.join(names)}, not {value!r}",
+            "write e.g. 'min_impact: major' to hear only of major and critical incidents",
+        )
+    return Impact(value)
 
 
 def _check_key(key: str, kind: str, label: str, where: tuple[str | int, ...]) -> None:
@@ -316,18 +373,19 @@ def _text(value: Any, where: tuple[str | int, ...], label: str) -> str | None:
     return str(value).strip()
 
 
-def _duration(value: Any) -> timedelta:
-    try:
-        delta = parse_duration(str(value)) if isinstance(value, str) else None
-    except OutOfRange:
-        delta = None
-    if delta is None or delta <= timedelta(0):
-        raise _Invalid(
-            ("max_age",),
-            f"'max_age' is not a duration: {value!r}",
-            "write e.g. 12h or 1d: older updates are never sent",
-        )
-    return delta
+def _duration(key: str, hint: str, may_be_off: bool = False) -> Callable[[Any], timedelta]:
+    def check(value: Any) -> timedelta:
+        if may_be_off and value is False:
+            return timedelta(0)
+        try:
+            delta = parse_duration(str(value)) if isinstance(value, str) else None
+        except OutOfRange:
+            delta = None
+        if delta is None or delta <= timedelta(0):
+            raise _Invalid((key,), f"'{key}' is not a duration: {value!r}", hint)
+        return delta
+
+    return check
 
 
 def _number(key: str, low: float, high: float, whole: bool = False) -> Callable[[Any], Any]:
@@ -347,7 +405,12 @@ def _number(key: str, low: float, high: float, whole: bool = False) -> Callable[
 
 _DEFAULTS = {"retries": 4, "retry_delay": 1, "timeout": 10}
 _SETTINGS: dict[str, Callable[[Any], Any]] = {
-    "max_age": _duration,
+    "max_age": _duration("max_age", "write e.g. 12h or 1d: older updates are never sent"),
+    "maintenance_reminder": _duration(
+        "maintenance_reminder",
+        "write e.g. 24h or 2d before each window, or 'false' for no reminders",
+        may_be_off=True,
+    ),
     "retries": _number("retries", 0, 10, whole=True),
     "retry_delay": _number("retry_delay", 0, 60),
     "timeout": _number("timeout", 1, 120),
@@ -411,6 +474,12 @@ def _walk(node: Any, where: tuple[str | int, ...], lines: dict[tuple[str | int, 
     for path, marker, value in children:
         lines[path] = marker.start_mark.line + 1
         _walk(value, path, lines)
+
+
+def reminder_lead(notify: dict[str, object]) -> timedelta:
+    """`maintenance_reminder` of the site's validated `notify:` option (24 hours if unset)."""
+    config, _ = parse_notify(notify or None)
+    return (config or NotifyConfig()).maintenance_reminder
 
 
 def environment_names(channel: Channel) -> tuple[str, ...]:

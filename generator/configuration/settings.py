@@ -99,6 +99,8 @@ def settings_from(
             line = lines.get(f"{key}.{getattr(exc, 'item', None)}", lines.get(key, 0))
             hint = _HINTS.get(key, f"see '{key}' in the documentation's configuration reference")
             problems.append(error(path, line, "config-option", f"option '{key}': {exc}", hint))
+    if "notify" in values:
+        problems.extend(_notify_components(values, path, lines))
     problems.extend(_site_problems(config, path))
     if "example" in values and not problems and not is_placeholder_url(config.get("site_url")):
         problems.append(
@@ -484,6 +486,25 @@ def _redirects(value: Any) -> dict[str, str]:
     return paths
 
 
+def _notify_components(
+    values: dict[str, Any], path: str, lines: dict[str, int]
+) -> list[Diagnostic]:
+    """A channel's `components` must name components of this site."""
+    from .notify import parse_notify
+
+    known = tuple(component.id for component in values.get("components", ()))
+    return [
+        error(
+            path,
+            lines.get("notify.channels", lines.get("notify", 0)),
+            "config-option",
+            f"option 'notify': {problem.message}",
+            problem.hint,
+        )
+        for problem in parse_notify(values["notify"], known)[1]
+    ]
+
+
 _CHECKS = {
     "company": _required_text,
     "timezone": _timezone,
@@ -500,6 +521,7 @@ _CHECKS = {
     "postmortem_due_days": _days,
     "max_file_bytes": _positive_int,
     "allow_raw_html": _boolean,
+    "local_times": _boolean,
     "notify": _notify,
     "cache_dir": _required_text,
     "example": _example,

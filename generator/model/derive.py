@@ -19,6 +19,7 @@ from .types import (
     Phase,
     Site,
     UptimeWeights,
+    Window,
 )
 
 Interval = tuple[datetime, datetime, ComponentState]
@@ -48,15 +49,68 @@ def _remembered(query: _Query) -> _Query:
 
 
 def maintenance_phase(incident: Incident, now: datetime) -> Phase:
-    """A maintenance's phase from its updates and its window."""
-    if incident.latest.status == "completed":
+    """A maintenance's phase from its updates and its window (the window of its series that is
+    under way at `now`, else the next one). A status written by hand (`in_progress`,
+    `verifying`) holds for the window it was written for."""
+    latest = incident.latest
+    if latest.status == "completed":
         return Phase.COMPLETED
     window = incident.window
-    if incident.latest.status in ("in_progress", "verifying"):
-        return Phase.OVERDUE if window and now >= window.end else Phase.IN_PROGRESS
-    if window is None or now < window.start:
+    by_hand = latest.status in ("in_progress", "verifying")
+    if window is None:
+        return Phase.IN_PROGRESS if by_hand else Phase.UPCOMING
+    current = window.at(now)
+    if by_hand and window.at(latest.at) == current:
+        return Phase.OVERDUE if now >= current.end else Phase.IN_PROGRESS
+    if now < current.start:
         return Phase.UPCOMING
-    return Phase.IN_PROGRESS if now < window.end else Phase.OVERDUE
+    return Phase.IN_PROGRESS if now < current.end else Phase.OVERDUE
+
+
+def upcoming_windows(site: Site, now: datetime) -> list[tuple[Incident, Window]]:
+    """Every window still to begin, soonest first: a maintenance's own, and each later window
+    of a series, also of one under way now."""
+    found = []
+    open_phases = (Phase.UPCOMING, Phase.IN_PROGRESS, Phase.OVERDUE)
+    for incident in maintenances(site, now, *open_phases):
+        window = incident.window
+        if window is None:
+            continue
+        current = window.at(now)
+        under_way = maintenance_phase(incident, now) is not Phase.UPCOMING
+        found += [
+            (incident, w)
+            for w in window.upcoming(now)
+            if w.start > current.start or (w == current and not under_way)
+        ]
+    return sorted(found, key=lambda pair: (pair[1].start, pair[0].id))
+
+
+def series(incident: Incident, now: datetime) -> list[tuple[Window, str]]:
+    """Each window of a repeating maintenance with where it stands at `now`: past, now, next,
+    later, or cancelled (after a `completed` update ended the series)."""
+    window = incident.window
+    if window is None or not window.repeat:
+        return []
+    completed = incident.latest.at if incident.latest.status == "completed" else None
+    current = window.at(now)
+    rows = []
+    for occurrence in window.occurrences:
+        if completed is not None and occurrence.start >= completed:
+            label = "cancelled"
+        elif occurrence.end <= now:
+            label = "past"
+        elif occurrence.start <= now:
+            label = "now"
+        else:
+            label = "next" if occurrence == current else "later"
+        rows.append((occurrence, label))
+    return rows
+
+
+def current_window(incident: Incident, now: datetime) -> Window | None:
+    """The window of a maintenance under way at `now`, else its next, else its last."""
+    return incident.window.at(now) if incident.window else None
 
 
 def current_status(incident: Incident, now: datetime) -> str:
@@ -148,7 +202,12 @@ def open_incidents(site: Site, now: datetime) -> list[Incident]:
 def maintenances(site: Site, now: datetime, *phases: Phase) -> list[Incident]:
     """Maintenances in the given phases, soonest window first."""
     found = [i for i in site.incidents if i.is_maintenance and maintenance_phase(i, now) in phases]
-    return sorted(found, key=lambda i: (i.window.start if i.window else i.first.at, i.id))
+    return sorted(found, key=lambda i: (_window_start(i, now), i.id))
+
+
+def _window_start(incident: Incident, now: datetime) -> datetime:
+    window = current_window(incident, now)
+    return window.start if window else incident.first.at
 
 
 def incident_states(incident: Incident, now: datetime) -> dict[str, ComponentState]:
@@ -262,13 +321,36 @@ def component_intervals(
     return spans
 
 
+def _maintenance_spans(
+    incident: Incident, now: datetime
+) -> Iterator[tuple[datetime, datetime, dict[str, ComponentState]]]:
+    """Each window that has begun, until its end or `now`; a `completed` update ends the work
+    (a single window's even when it runs over, a series' from then on)."""
+    window = incident.window
+    completed = incident.latest.at if incident.latest.status == "completed" else None
+    if window is None or (completed is None and now < window.start):
+        return
+    states = {c: ComponentState.UNDER_MAINTENANCE for c in incident.affected}
+    if not window.repeat:
+        end = completed or min(now, window.end)
+        if window.start < end:
+            yield window.start, end, states
+        return
+    for occurrence in window.occurrences:
+        end = min(occurrence.end, now, completed or occurrence.end)
+        if occurrence.start >= end:
+            break
+        yield occurrence.start, end, states
+
+
 def may_reach(incident: Incident, since: datetime) -> bool:
     """Whether a span of `_incident_spans` can end at `since` or later."""
     if incident.latest.at >= since:
         return True
     if incident.is_maintenance:
         window = incident.window
-        return incident.latest.status != "completed" and window is not None and window.end >= since
+        ongoing = incident.latest.status != "completed"
+        return ongoing and window is not None and window.last.end >= since
     return not incident.is_closed or bool(lingering(incident))
 
 
@@ -277,13 +359,7 @@ def _incident_spans(
 ) -> Iterator[tuple[datetime, datetime, dict[str, ComponentState]]]:
     """(start, end, states) for each stretch between updates, clipped to `now`."""
     if incident.is_maintenance:
-        window = incident.window
-        if window is None or (incident.latest.status != "completed" and now < window.start):
-            return
-        end = incident.latest.at if incident.latest.status == "completed" else min(now, window.end)
-        states = {c: ComponentState.UNDER_MAINTENANCE for c in incident.affected}
-        if window.start < end:
-            yield window.start, end, states
+        yield from _maintenance_spans(incident, now)
         return
     updates = incident.updates
     for index, update in enumerate(updates):

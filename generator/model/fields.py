@@ -9,6 +9,7 @@ from typing import Any
 
 from ..clock import RANGE_TEXT, OutOfRange, checked, in_range, parse_duration, parse_time
 from ..diagnostics import Diagnostic, error
+from . import recurrence
 from .types import ETA_UNKNOWN, ComponentState, Impact
 
 UPDATE_KEYS = (
@@ -108,6 +109,37 @@ def aware_time(key: str, value: Any) -> datetime:
     if moment.tzinfo is None:
         raise FieldError("time-offset", f"'{key}' has no UTC offset: '{raw}'", TIME_HINT, key)
     return _in_range(key, moment)
+
+
+def window_time(key: str, value: Any, zone: str | None) -> tuple[datetime, str | None]:
+    """A window's time: with an offset (`2026-11-29T01:00:00Z`), or a local time and an IANA
+    zone (`2026-11-29T02:00 Europe/Berlin`); without either, in `zone` (the start's)."""
+    raw = text(key, value)
+    local, named = recurrence.split_zone(raw)
+    moment = parse_time(local)
+    if moment is None:
+        raise FieldError("bad-time", f"'{key}' is not a time: '{raw}'", ZONED_TIME_HINT, key)
+    if named and moment.tzinfo is not None:
+        raise FieldError(
+            "bad-time",
+            f"'{key}' has both an offset and a zone: '{raw}'",
+            "write the local time and the zone, e.g. 2026-11-29T02:00 Europe/Berlin",
+            key,
+        )
+    named = named or (zone if moment.tzinfo is None else None)
+    if moment.tzinfo is None and named is None:
+        raise FieldError(
+            "time-offset", f"'{key}' has no UTC offset or zone: '{raw}'", ZONED_TIME_HINT, key
+        )
+    if named:
+        try:
+            moment = recurrence.in_zone(moment, named)
+        except recurrence.RecurrenceError as exc:
+            raise FieldError("bad-time", f"'{key}': {exc.message}", exc.hint, key) from None
+    return _in_range(key, moment), named
+
+
+ZONED_TIME_HINT = f"{TIME_HINT}, or a local time and a zone: 2026-11-29T02:00 Europe/Berlin"
 
 
 def _in_range(key: str, moment: datetime) -> datetime:

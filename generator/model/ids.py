@@ -20,7 +20,10 @@ def incident_entry_id(settings: Settings, incident_id: str) -> str:
 
 
 def update_entry_id(settings: Settings, update: Update) -> str:
-    return tag_uri(settings, "update", update.incident_id, update.file.removesuffix(".md"))
+    """An update's id; a notice of the clock's (a maintenance reminder, start or end) has one
+    of its own kind, `maintenance/<incident>/<what>-<window start>`."""
+    kind = "maintenance" if getattr(update, "milestone", "") else "update"
+    return tag_uri(settings, kind, update.incident_id, update.file.removesuffix(".md"))
 
 
 def postmortem_entry_id(settings: Settings, incident_id: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, error, warning
 from ..incremental import cache
 from . import fields as f
+from . import recurrence
 from .contentfiles import Problem, file_name_problem, name_problem, printable, type_problem
 from .limits import markdown_problem
 from .source import RawFile, decode, split_front_matter, strip_html_comments
@@ -481,14 +482,22 @@ def _component_hint(component_id: str, settings: Settings) -> str:
 
 
 def _window(value: Any) -> Window:
-    if not isinstance(value, dict) or set(value) != {"start", "end"}:
+    if not isinstance(value, dict) or not {"start", "end"} <= set(value) <= WINDOW_KEYS:
         raise f.FieldError(
             "bad-window",
-            "'window' must have exactly 'start' and 'end'",
-            "write 'window:' with 'start:' and 'end:' times below it",
+            "'window' must have 'start' and 'end', and may have 'repeat'",
+            "write 'window:' with 'start:' and 'end:' times below it, and 'repeat:' with an "
+            "RFC 5545 rule for a series, e.g. 'FREQ=WEEKLY;BYDAY=SU;COUNT=8'",
         )
-    start = f.aware_time("window.start", value["start"])
-    end = f.aware_time("window.end", value["end"])
+    start, start_zone = f.window_time("window.start", value["start"], None)
+    end, end_zone = f.window_time("window.end", value["end"], start_zone)
+    if start_zone and end_zone and start_zone != end_zone:
+        raise f.FieldError(
+            "bad-window",
+            f"the window starts in {start_zone} and ends in {end_zone}",
+            "write both times in the same zone",
+            "window.end",
+        )
     if end <= start:
         raise f.FieldError(
             "bad-window",
@@ -496,7 +505,18 @@ def _window(value: Any) -> Window:
             "make 'end' later than 'start'",
             "window.end",
         )
-    return Window(start, end)
+    repeat = f.optional_text("window.repeat", value.get("repeat"))
+    zone = start_zone or end_zone
+    if repeat:
+        try:
+            recurrence.check_rule(start, end, zone, repeat)
+        except recurrence.RecurrenceError as exc:
+            raise f.FieldError("bad-window", exc.message, exc.hint, "window.repeat") from None
+    # Kept in UTC: Python compares and subtracts two times of one zone by their wall clocks.
+    return Window(start.astimezone(timezone.utc), end.astimezone(timezone.utc), zone, repeat)
+
+
+WINDOW_KEYS = {"start", "end", "repeat"}
 
 
 def _check_order(parsed: _Parsed, out: _Collector) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import cached_property
 from typing import Any
+
+from . import recurrence
 
 
 class Impact(str, Enum):
@@ -94,12 +97,44 @@ class Component:
 
 @dataclass(frozen=True)
 class Window:
+    """A maintenance window; with `repeat` (an RFC 5545 RRULE) the first of a series. With
+    `zone` (written `2026-11-29T02:00 Europe/Berlin`) every window of the series keeps that
+    zone's wall time across daylight-saving changes."""
+
     start: datetime
     end: datetime
+    zone: str | None = None
+    repeat: str | None = None
 
     @property
     def duration(self) -> timedelta:
         return self.end - self.start
+
+    @cached_property
+    def occurrences(self) -> tuple[Window, ...]:
+        """Every window of the series, in order; just this one when it does not repeat."""
+        if not self.repeat:
+            return (self,)
+        found = recurrence.occurrences(self.start, self.end, self.zone, self.repeat)
+        return tuple(Window(start, end, self.zone) for start, end in found)
+
+    @property
+    def last(self) -> Window:
+        return self.occurrences[-1]
+
+    @cached_property
+    def _ends(self) -> list[datetime]:
+        return [w.end for w in self.occurrences]
+
+    def at(self, moment: datetime) -> Window:
+        """The window under way at `moment`, else the next one, else the last."""
+        windows = self.occurrences
+        index = bisect.bisect_right(self._ends, moment)
+        return windows[min(index, len(windows) - 1)]
+
+    def upcoming(self, moment: datetime) -> tuple[Window, ...]:
+        """The windows that have not ended at `moment`."""
+        return tuple(w for w in self.occurrences if w.end > moment)
 
 
 ETA_UNKNOWN = "unknown"
@@ -285,6 +320,7 @@ class Settings:
     postmortem_due_days: int = 7
     max_file_bytes: int = 1_000_000
     allow_raw_html: bool = False
+    local_times: bool = False  # a script shows the pages' times in the reader's own zone
     docs_dir: str = "incidents"
     cache_dir: str = ".statuspress-cache"
     notify: dict[str, object] = field(default_factory=dict)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from ..configuration.notify import DEFAULT_REMINDER
 from ..model.ids import update_entry_id
+from ..model.milestones import is_milestone, milestone_updates
 from ..model.types import ComponentState, Impact, Incident, Site, Update, Window
 from ..outputs.markdown import render_inline, render_markdown
 from ..outputs.pages import Formatter
@@ -55,6 +57,21 @@ class Notice:
     components: tuple[ComponentNote, ...]
     fmt: Formatter
     promised: tuple[Promise, ...] = ()  # what the update promised, as the page says it
+    affected: tuple[str, ...] = ()  # every component the incident named up to this update
+    peak_impact: Impact = Impact.NONE  # the worst impact the incident reached up to this update
+    milestone: str = ""  # a maintenance notice of the clock's: reminder | started | ended
+    stale_after: datetime | None = None  # such a notice is not sent after this
+
+    def reaches(self, components: tuple[str, ...] | None, min_impact: Impact | None) -> bool:
+        """Whether a channel limited to `components` and `min_impact` gets this notice; an
+        impact limit holds for incidents (a maintenance is announced, not rated)."""
+        if components is not None and not set(components) & set(self.affected):
+            return False
+        return (
+            min_impact is None
+            or self.kind != "incident"
+            or self.peak_impact.rank >= min_impact.rank
+        )
 
     @property
     def is_first(self) -> bool:
@@ -101,16 +118,28 @@ class Notice:
         ]
 
 
-def notices(site: Site, entry_ids: list[str], zone_now: datetime) -> list[Notice]:
+def notices(
+    site: Site, entry_ids: list[str], zone_now: datetime, reminder: timedelta = DEFAULT_REMINDER
+) -> list[Notice]:
     """Notices for feed entry ids, in the given order; unknown ids raise KeyError."""
     fmt = Formatter(site.settings.timezone, zone_now)
-    by_id = {update_entry_id(site.settings, u): (i, u) for i in site.incidents for u in i.updates}
+    by_id = {update_entry_id(site.settings, u): (i, u) for i, u in _published(site, fmt, reminder)}
     return [notice(site, *by_id[entry_id], fmt) for entry_id in entry_ids]
 
 
-def update_index(site: Site) -> dict[str, str]:
-    """Feed entry id by `<incident id>/<file stem>`, for `--update`."""
-    return {u.uid: update_entry_id(site.settings, u) for i in site.incidents for u in i.updates}
+def update_index(
+    site: Site, now: datetime, reminder: timedelta = DEFAULT_REMINDER
+) -> dict[str, str]:
+    """Feed entry id by `<incident id>/<file stem>` (or `<incident id>/<notice>` for a
+    maintenance's reminder, start or end), for `--update`."""
+    fmt = Formatter(site.settings.timezone, now)
+    return {u.uid: update_entry_id(site.settings, u) for _, u in _published(site, fmt, reminder)}
+
+
+def _published(site: Site, fmt: Formatter, reminder: timedelta) -> list[tuple[Incident, Update]]:
+    """Every update, and every maintenance notice due by the formatter's clock."""
+    updates = [(i, u) for i in site.incidents for u in i.updates]
+    return updates + list(milestone_updates(site, fmt.now, reminder, fmt.when))
 
 
 def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> Notice:
@@ -120,6 +149,8 @@ def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> No
         ComponentNote(cid, (settings.component(cid) or _unnamed(cid)).name, state)
         for cid, state in update.components.items()
     )
+    so_far = [u for u in incident.updates if u.at <= update.at] or [incident.first]
+    anchor = "" if is_milestone(update) else f"#{update.file.removesuffix('.md')}"
     return Notice(
         key=update_entry_id(settings, update),
         thread_key=update_entry_id(settings, incident.first),
@@ -137,7 +168,7 @@ def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> No
         status=update.status,
         status_label=update.status_label,
         at=update.at,
-        url=f"{incident_url}#{update.file.removesuffix('.md')}",
+        url=f"{incident_url}{anchor}",
         text=update.body.strip(),
         apology=update.apology,
         cause=update.cause,
@@ -147,6 +178,10 @@ def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> No
         components=components,
         fmt=fmt,
         promised=tuple(promises(update, fmt.when)),
+        affected=tuple(dict.fromkeys(c for u in so_far for c in u.components)),
+        peak_impact=max((u.impact for u in so_far), key=lambda i: i.rank),
+        milestone=getattr(update, "milestone", ""),
+        stale_after=getattr(update, "stale_after", None),
     )
 
 

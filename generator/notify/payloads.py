@@ -46,7 +46,7 @@ def generic(notice: Notice) -> dict[str, Any]:
     eta = notice.eta if isinstance(notice.eta, str) or notice.eta is None else iso(notice.eta)
     return {
         "version": PAYLOAD_VERSION,
-        "type": "update.published",
+        "type": f"maintenance.{notice.milestone}" if notice.milestone else "update.published",
         "idempotency_key": notice.key,
         "site": {"name": notice.site_name, "url": notice.site_url},
         "incident": {

@@ -29,6 +29,7 @@ class ChannelResult:
     channel: Channel
     sent: list[Notice] = field(default_factory=list)
     failure: str | None = None
+    planned: int = 0  # the notices for this channel (its `components` and `min_impact`)
 
     @property
     def ok(self) -> bool:
@@ -51,7 +52,7 @@ class Report:
             return f"sent {updates} to {_plural(channels, 'channel')}"
         reached = channels - len(self.failed)
         reasons = "; ".join(
-            f"{r.channel.name} ({r.failure}; {len(r.sent)} of {len(self.notices)} sent)"
+            f"{r.channel.name} ({r.failure}; {len(r.sent)} of {r.planned} sent)"
             for r in self.failed
         )
         return (
@@ -79,13 +80,12 @@ def deliver(
     """Send each notice, oldest first, to each channel; a channel stops at its first failure."""
     results = []
     for channel in channels:
-        result = ChannelResult(channel)
+        chosen = [n for n in notices if n.reaches(channel.components, channel.min_impact)]
+        result = ChannelResult(channel, planned=len(chosen))
+        if len(chosen) < len(notices):
+            log(f"{channel.name}: {len(notices) - len(chosen)} not for this channel (its limits)")
         try:
-            sender = _sender(channel, environ, policy, timeout)
-            for notice in notices:
-                attempts = sender(notice)
-                result.sent.append(notice)
-                log(f"{channel.name}: sent '{notice.headline}'{_after(attempts)}")
+            _send_all(channel, chosen, _sender(channel, environ, policy, timeout), result, log)
         except DeliveryFailed as failed:
             result.failure = f"{failed.reason}{_after(failed.attempts)}"
             log(f"{channel.name}: FAILED: {result.failure}")
@@ -94,6 +94,15 @@ def deliver(
 
 
 Sender = Callable[[Notice], int]  # sends one notice; returns the number of attempts
+
+
+def _send_all(
+    channel: Channel, notices: list[Notice], sender: Sender, result: ChannelResult, log: Log
+) -> None:
+    for notice in notices:
+        attempts = sender(notice)
+        result.sent.append(notice)
+        log(f"{channel.name}: sent '{notice.headline}'{_after(attempts)}")
 
 
 def _sender(

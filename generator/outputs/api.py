@@ -7,9 +7,10 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from ..clock import iso
 from ..model import derive
 from ..model.ids import short_id
-from ..model.types import ComponentState, Incident, Kind, Phase, Site, Update
+from ..model.types import ComponentState, Incident, Kind, Phase, Site, Update, Window
 from .pages import site_when
 from .promises import promise_text
 
@@ -49,7 +50,9 @@ def render(site: Site, now: datetime) -> dict[str, bytes]:
         },
         "scheduled-maintenances/upcoming.json": {
             "page": api.page,
-            "scheduled_maintenances": [api.maintenance(m) for m in upcoming],
+            "scheduled_maintenances": [
+                api.maintenance(m, window) for m, window in derive.upcoming_windows(site, now)
+            ],
         },
         "scheduled-maintenances/active.json": {
             "page": api.page,
@@ -185,12 +188,19 @@ class Api:
             "components": self.components(incident.affected),
         }
 
-    def maintenance(self, incident: Incident) -> dict[str, Any]:
+    def maintenance(self, incident: Incident, window: Window | None = None) -> dict[str, Any]:
+        """A maintenance as of one of its windows (by default the one under way, else the
+        next): each window of a series is a maintenance of its own, with its own id."""
         document = self.incident(incident)
-        window = incident.window
-        assert window is not None
+        current = derive.current_window(incident, self.now)
+        assert current is not None and incident.window is not None
+        window = window or current
         document["scheduled_for"] = stamp(window.start)
         document["scheduled_until"] = stamp(window.end)
+        if incident.window.repeat:
+            document["id"] = short_id("incident", f"{incident.id}/{iso(window.start)}")
+        if window != current:
+            document["status"] = "scheduled"
         return document
 
     def _link(self, incident: Incident) -> str:

@@ -16,11 +16,13 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from .. import __version__
+from ..configuration.notify import reminder_lead
 from ..incremental.cache import OutputCache, cached_output
 from ..model.ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
+from ..model.milestones import is_milestone, milestone_updates
 from ..model.types import Incident, Site, Update
 from .markdown import render_markdown
-from .pages import site_when
+from .pages import Formatter, site_when
 from .promises import promise_text
 
 LIMIT = 100  # entries per feed: the most recent activity
@@ -79,9 +81,9 @@ class Feed:
     label: str  # what a page's link to it says, e.g. "Incident history"
     title: str  # what the feed calls itself after the site's name
     formats: tuple[str, ...]  # "atom", "rss"
-    # What it shows, newest first, at most LIMIT: from the site and its incidents, most
-    # recently active first (most_recent_first, found once for every feed).
-    choose: Callable[[Site, list[Incident]], list[Item]]
+    # What it shows, newest first, at most LIMIT: from the site, its incidents, most
+    # recently active first (most_recent_first, found once for every feed), and the clock.
+    choose: Callable[[Site, list[Incident], datetime | None], list[Item]]
     # Its entries; the dict holds the incidents' contents, written once for all feeds.
     make: Callable[[Site, list[Item], dict[str, str]], list[Entry]]
 
@@ -92,7 +94,7 @@ SITE_FEEDS = (
         "Incident history",
         "incident history",
         ("atom", "rss"),
-        lambda site, recent: history_items(recent),
+        lambda site, recent, now: history_items(recent),
         lambda site, items, contents: _history_entries(site, items, contents),  # defined below
     ),
     Feed(
@@ -100,7 +102,7 @@ SITE_FEEDS = (
         "Every update",
         "every update",
         ("atom", "rss"),
-        lambda site, recent: update_items(recent),
+        lambda site, recent, now: update_items(recent, milestone_items(site, now)),
         lambda site, items, contents: update_entries(site, items),
     ),
     Feed(
@@ -108,7 +110,7 @@ SITE_FEEDS = (
         "Postmortems",
         "postmortems",
         ("atom",),
-        lambda site, recent: postmortem_items(site),
+        lambda site, recent, now: postmortem_items(site),
         lambda site, items, contents: postmortem_entries(site, items),
     ),
 )
@@ -123,7 +125,7 @@ def component_feed(component_id: str, name: str) -> Feed:
         name,
         name,
         ("atom",),
-        lambda site, recent: history_items(recent, component_id),
+        lambda site, recent, now: history_items(recent, component_id),
         _history_entries,
     )
 
@@ -139,22 +141,38 @@ def page_links(component: tuple[str, str] | None = None) -> list[tuple[str, str,
     ]
 
 
-def feed_specs(site: Site) -> list[FeedSpec]:
-    """Every feed of the site, ready to render."""
+def feed_specs(site: Site, now: datetime | None = None) -> list[FeedSpec]:
+    """Every feed of the site, ready to render; with `now`, the maintenance notices due by
+    then are among the updates."""
     recent = most_recent_first(site)
     contents: dict[str, str] = {}
     components = [component_feed(c.id, c.name) for c in site.settings.components]
-    return [_spec(site, feed, recent, contents) for feed in (*SITE_FEEDS, *components)]
+    return [_spec(site, feed, recent, contents, now) for feed in (*SITE_FEEDS, *components)]
 
 
-def _spec(site: Site, feed: Feed, recent: list[Incident], contents: dict[str, str]) -> FeedSpec:
+def _spec(
+    site: Site,
+    feed: Feed,
+    recent: list[Incident],
+    contents: dict[str, str],
+    now: datetime | None,
+) -> FeedSpec:
     return FeedSpec(
         feed.path,
         f"{site.settings.site_name} – {feed.title}",
         feed.formats,
-        lambda s: feed.choose(s, recent),
+        lambda s: feed.choose(s, recent, now),
         lambda s, items: feed.make(s, items, contents),
     )
+
+
+def milestone_items(site: Site, now: datetime | None) -> list[tuple[Incident, Update]]:
+    """The maintenance notices due by `now` (reminders, starts, ends), oldest first."""
+    if now is None:
+        return []
+    lead = reminder_lead(site.settings.notify)
+    when = Formatter(site.settings.timezone, now).when
+    return list(milestone_updates(site, now, lead, when))
 
 
 def _render_feed(site: Site, spec: FeedSpec, entries: list[Entry], kind: str) -> bytes:
@@ -222,6 +240,12 @@ def incident_content(site: Site, incident: Incident) -> str:
             f"<p><strong>THIS IS A SCHEDULED EVENT {_short_time(site, window.start)}"
             f" - {_short_time(site, window.end)}</strong></p>"
         )
+        if window.repeat:
+            parts.append(
+                f"<p>It repeats: {len(window.occurrences)} windows, the last "
+                f"{_short_time(site, window.last.start)} - {_short_time(site, window.last.end)}"
+                "</p>"
+            )
     return "".join(parts)
 
 
@@ -255,11 +279,13 @@ def _history_entries(site: Site, items: list[Item], contents: dict[str, str]) ->
     return entries
 
 
-def update_items(recent: list[Incident]) -> list[Item]:
+def update_items(
+    recent: list[Incident], milestones: list[tuple[Incident, Update]] | None = None
+) -> list[Item]:
     """The newest updates: those of the incidents most recently active (`recent`, from
     most_recent_first), until no other incident's latest update is as new as the oldest of
-    the newest so far."""
-    pairs: list[tuple[Incident, Update]] = []
+    the newest so far; and the newest of the maintenance notices (`milestones`)."""
+    pairs: list[tuple[Incident, Update]] = list(milestones or [])
     floor = None
     for incident in recent:
         if floor is not None and incident.latest.at < floor:
@@ -285,7 +311,8 @@ def update_entries(site: Site, items: list[Item]) -> list[Entry]:
         promised = promise_text(update, when)
         if promised:  # last, as the page and the API put it
             content += f"<p>{escape(promised)}</p>"
-        link = f"{_incident_link(site, incident)}#{update.file.removesuffix('.md')}"
+        anchor = "" if is_milestone(update) else f"#{update.file.removesuffix('.md')}"
+        link = f"{_incident_link(site, incident)}{anchor}"
         entries.append(
             Entry(
                 update_entry_id(site.settings, update),

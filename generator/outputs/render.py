@@ -25,7 +25,7 @@ from ..incremental import cache
 from ..incremental.cache import OutputCache, read_sealed, write_sealed
 from ..incremental.forking import SharedCounter, can_fork, helper_pool
 from ..model import Incident, Project, Site
-from . import api, badges, calendar, feeds, redirects
+from . import api, badges, calendar, favicon, feeds, localtime, redirects
 from .pages import (
     Page,
     UpdateView,
@@ -213,9 +213,8 @@ def render_site(
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
     job = PageJob(env, pages, settings.site_url, directory_urls, css, output_cache)
-    work = Work(
-        job, SideJob(project.site, now, output_cache, feeds.feed_specs(project.site)), guard
-    )
+    side = SideJob(project.site, now, output_cache, feeds.feed_specs(project.site, now))
+    work = Work(job, side, guard)
     with _shared_rendering(work) as shared:
         if shared is None:
             outputs = work.do(range(work.count))
@@ -356,7 +355,7 @@ class SideJob:
         """What `render` writes: feeds and calendar named without making them (only a
         change in what they show does), the API and badges rendered."""
         names = [spec.output_name(kind) for spec in self.specs for kind in spec.formats]
-        return [*names, calendar.FILE, *self.render(len(self.specs) + 1)]
+        return [*names, *calendar.file_names(self.site), *self.render(len(self.specs) + 1)]
 
     def render(self, item: int) -> dict[str, bytes]:
         if item < len(self.specs):
@@ -366,6 +365,8 @@ class SideJob:
         outputs = api.render(self.site, self.now)
         outputs.update(badges.render(self.site, self.now))
         outputs.update(redirects.render(self.site))
+        outputs.update(favicon.render(self.site, self.now))
+        outputs.update(localtime.render(self.site))
         return outputs
 
 

@@ -220,10 +220,12 @@ def eta_while_investigating(incident: Incident, ctx: Context) -> Iterator[Findin
 )
 def maintenance_overrun(incident: Incident, ctx: Context) -> Iterator[Finding]:
     """A maintenance window has ended without a `completed` update."""
-    window = incident.window
-    if incident.kind is not Kind.MAINTENANCE or window is None:
+    series = incident.window
+    if incident.kind is not Kind.MAINTENANCE or series is None:
         return
     latest = incident.latest
+    # The window under way (or next) now; for a completed one, the window it completed.
+    window = series.at(latest.at if latest.status == "completed" else ctx.now)
     late_after = window.end + ctx.thresholds.grace
     if maintenance_phase(incident, ctx.now) is Phase.OVERDUE:
         yield update_finding(
