@@ -11,7 +11,6 @@ the rules that fired on it: per rule and overall, precision and recall.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 from collections import defaultdict
@@ -181,7 +180,9 @@ def scored_rules(entry: dict[str, Any]) -> list[str]:
 
 
 def _yaml_text(text: str) -> str:
-    return yaml.safe_dump(text, allow_unicode=True, width=10_000).strip().removesuffix("...")
+    return (
+        yaml.safe_dump(text, allow_unicode=True, width=10_000).strip().removesuffix("...").strip()
+    )
 
 
 def _stamp(moment: datetime) -> str:

@@ -7,9 +7,13 @@ lint rules reference's).
 from __future__ import annotations
 
 from . import (  # noqa: F401
+    blame,
     content,
     phrases,
     postmortems,
+    scope,
+    silence,
+    substance,
     timing,
 )
 from .registry import (
@@ -45,6 +49,7 @@ ORDER = (  # the order of COMMS_RULES.md, used by the docs and `--help`
     "promise-broken",
     "slow-acknowledgement",
     "cadence-gap",
+    "long-silence",
     "eta-while-investigating",
     "eta-in-text",
     "maintenance-overrun",
@@ -55,14 +60,21 @@ ORDER = (  # the order of COMMS_RULES.md, used by the docs and `--help`
     "vendor-blame",
     "person-blame",
     "evasive-apology",
+    "no-new-information",
+    "status-mismatch",
+    "hedged-cause",
+    "minimising",
     "cause-too-long",
+    "cause-jargon",
     "internal-detail",
     "impact-missing",
+    "impact-underrated",
     "exclamation",
     "resolution-incomplete",
     "followup-missing",
     "postmortem-missing",
     "postmortem-incomplete",
+    "postmortem-apology-missing",
     "action-item-owner",
     "action-item-vague",
     "action-item-people",

@@ -359,11 +359,36 @@ FOLLOWUP = phrase(
     "rca",
     r"root[- ]cause analysis",
     r"retrospective",
-    r"(?:full|detailed|written) (?:report|"
-    r"analysis|account|write-?up)",
+    r"(?:full|detailed|written|complete|thorough|public) (?:report|analysis|account|write-?up|"
+    r"explanation|summary|breakdown|review|blog post)",
     r"write-?up",
     r"(?:share|publish|post) (?:our|the|a|more)"
-    r" (?:\w+ )?(?:findings|details|analysis)",
+    r" (?:\w+ )?(?:findings|details|analysis|explanation)",
+    r"blog post (?:describing|explaining|about)",
+    r"(?:explain|share|publish) (?:more about |in detail )?(?:what happened|what went wrong|why "
+    r"(?:it|this) happened)",
+)
+
+
+def carries_writeup(prose: Prose) -> bool:
+    """The text itself is the write-up (as many resolving updates are, instead of a separate
+    postmortem): it gives a known cause, and what changes or enough detail to stand alone."""
+    from .postmortems import SECTIONS
+
+    text = " ".join(segment.cleaned for segment in prose.segments)
+    _, cause = SECTIONS["root cause"]
+    _, change = SECTIONS["what we are changing"]
+    if not cause.search(text) or _CAUSE_UNKNOWN.search(text):
+        return False
+    return bool(change.search(text)) or len(text.split()) >= WRITEUP_WORDS
+
+
+# A resolving update this long that gives the cause is a write-up, with or without changes.
+WRITEUP_WORDS = 60
+_CAUSE_UNKNOWN = re.compile(
+    r"\b(?:root )?causes? (?:\w+ ){0,5}?(?:is|are|remains?) (?:still )?(?:under investigation|"
+    r"unknown|not (?:yet )?(?:known|clear|understood))",
+    re.IGNORECASE,
 )
 
 
@@ -378,12 +403,15 @@ FOLLOWUP = phrase(
     'by <the resolution date plus `postmortem_due_days`>."',
 )
 def followup_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
-    """The resolving update of a `major`+ incident neither links a postmortem nor says when
-    one will come."""
+    """The resolving update of a `major`+ incident neither links a postmortem, nor says
+    when one (or "a full explanation") will come, nor carries the write-up itself (why it
+    happened and what changes)."""
     incident = view.incident
     if not _is_final_resolution(view) or max_impact(incident).rank < Impact.MAJOR.rank:
         return
     if incident.postmortem is None and not view.prose.has(FOLLOWUP):
+        if carries_writeup(view.prose):
+            return  # the update is the write-up
         due = view.update.at + timedelta(days=ctx.settings.postmortem_due_days)
         local = due.astimezone(ZoneInfo(ctx.settings.timezone))
         yield update_finding(

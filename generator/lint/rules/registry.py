@@ -33,14 +33,19 @@ class Finding:
     hint: str = ""  # empty: the rule's advice
     ignore: frozenset[str] = frozenset()  # the rules silenced in the file concerned
     in_postmortem: bool = False
+    level: str | None = None  # this finding's own default level, when the rule has two
 
 
-def update_finding(update: Update, line: int, message: str, hint: str = "") -> Finding:
-    return Finding(update.path, line, message, hint, update.lint_ignore)
+def update_finding(
+    update: Update, line: int, message: str, hint: str = "", level: str | None = None
+) -> Finding:
+    return Finding(update.path, line, message, hint, update.lint_ignore, level=level)
 
 
-def postmortem_finding(postmortem: Postmortem, line: int, message: str, hint: str = "") -> Finding:
-    return Finding(postmortem.path, line, message, hint, postmortem.lint_ignore, True)
+def postmortem_finding(
+    postmortem: Postmortem, line: int, message: str, hint: str = "", level: str | None = None
+) -> Finding:
+    return Finding(postmortem.path, line, message, hint, postmortem.lint_ignore, True, level)
 
 
 @dataclass(frozen=True)
@@ -158,18 +163,21 @@ class Rule:
     clock: bool = False  # reads the build clock: judged afresh by every build
     postmortem_level: str | None = None  # a different default inside postmortems
     postmortem_check: Check | None = None  # the same rule applied to postmortems
+    level_note: str = ""  # when some findings have another default level: which ones
 
     def level_for(self, finding: Finding, configured: dict[str, str]) -> str:
         if self.id in configured:
             return configured[self.id]
         if finding.in_postmortem and self.postmortem_level:
             return self.postmortem_level
-        return self.level
+        return finding.level or self.level
 
     @property
     def level_label(self) -> str:
         if self.postmortem_level:
             return f"{self.level} ({self.postmortem_level} in postmortems)"
+        if self.level_note:
+            return f"{self.level} ({self.level_note})"
         return self.level
 
 
@@ -186,6 +194,7 @@ def rule(
     timing: bool = False,
     clock: bool = False,
     postmortem_level: str | None = None,
+    level_note: str = "",
 ) -> Callable[[Check], Check]:
     """Register the decorated function as the check of rule `rule_id`; its docstring says
     what the rule checks."""
@@ -204,6 +213,7 @@ def rule(
             timing=timing,
             clock=clock,
             postmortem_level=postmortem_level,
+            level_note=level_note,
         )
         return check
 
