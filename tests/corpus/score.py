@@ -23,7 +23,11 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
-PARTS = {"texts": HERE / "texts.yaml", "holdout": HERE / "holdout.yaml"}
+PARTS = {
+    "texts": HERE / "texts.yaml",
+    "holdout": HERE / "holdout.yaml",
+    "fresh": HERE / "fresh.yaml",
+}
 TIMING = HERE / "timing.yaml"
 
 # Rules judged on the texts: every rule that reads words and is on by default. The others

@@ -52,13 +52,15 @@ NAMED_PROVIDERS = (
     "render",
     "joyent",
     "zuora",
+    "mongodb",
 )
 _GENERIC_PROVIDER = (
     r"(?:third[- ]?part(?:y|ies)|3rd[- ]?part(?:y|ies)|upstream(?: \w+)?|vendors?|"
     r"(?:\w+ )?providers?|suppliers?|(?:\w+ )?partners?(?!ships?)|carriers?|isps?)"
 )
 _POSSESSIVE_END = (
-    r"on (?!our\b|my\b)(?:their|the \w+'s|[A-Z][\w.]*'s|\w+ [A-Z][\w.]*'s) (?:end|side)"
+    r"on (?:(?!our\b|my\b)(?:their|the \w+'s|[A-Z][\w.]*'s|\w+ [A-Z][\w.]*'s)|our (?:\w+ )?"
+    r"(?:provider|vendor|supplier|partner|host|carrier)'s) (?:end|side)"
 )
 # Cause words after which the cause is told: "due to <provider>".
 _BEFORE_CAUSE = re.compile(
@@ -70,7 +72,9 @@ _BEFORE_CAUSE = re.compile(
 # Cause words before which the cause was told: "<provider> ... led to".
 _AFTER_CAUSE = re.compile(
     r"\b(?:led to|leads to|lead to|leading to|resulted in|resulting in|causing|caused|affecting|"
-    r"impacting|which (?:is|was) (?:affecting|impacting)|(?:has|have) been the cause|"
+    r"impacting|(?:which|that) (?:is |was |can |could |may |might |will |has |have )?"
+    r"(?:affect|affects|affected|affecting|impact|impacts|impacted|impacting)|"
+    r"(?:has|have) been the cause|"
     r"(?:is|was|are|were) (?:currently )?(?:experiencing|having|suffering)|suffered|"
     r"experienced (?:an? )?(?:outage|degradation|incident|failure|issue|problem|interruption))\b",
     re.IGNORECASE,
@@ -79,6 +83,8 @@ _PLAIN_BLAME = phrase(
     r"(?:outside|beyond) (?:of )?our (?:direct |immediate )?control",
     r"not (?:our|the company's) fault",
     r"upstream (?:from|of) (?:our|us)",
+    r"(?:for|affected|impacted|hit|affecting|impacting) us and (?:many |several )?(?:other|others "
+    r"of their) (?:clients|customers|companies|users|services)",
     r"(?:through )?no fault of (?:our|ours|our own)",
     r"(?:our|the|a) (?:\w+ )?(?:provider|vendor|supplier|partner) (?:is|was) "
     r"(?:entirely |solely |fully )?(?:responsible|to blame|at fault)",
@@ -97,6 +103,7 @@ _PLAIN_BLAME = phrase(
         "rely",
         "depend",
         "upstream",
+        "us",
     ),
 )
 _WINDOW = 15  # words between the cause word and the provider
@@ -109,7 +116,7 @@ def _providers(company: str, site_name: str) -> tuple[re.Pattern[str], frozenset
     named = [n for n in NAMED_PROVIDERS if not set(words_of(n)) <= own]
     names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in named)
     pattern = re.compile(
-        rf"(?<![\w@.-])(?:{_GENERIC_PROVIDER}|(?:{names})(?:'s)?(?![\w.-])|{_POSSESSIVE_END}|"
+        rf"(?<![\w@.-])(?:{_GENERIC_PROVIDER}|(?:{names})(?:'s)?(?![\w-]|\.\w)|{_POSSESSIVE_END}|"
         r"(?:depends?|depended|rel(?:y|ies|ied)) on [A-Z][\w.]+)",
         re.IGNORECASE,
     )
@@ -167,7 +174,11 @@ def blamed_providers(segment: Segment, ctx: Context) -> Iterator[tuple[int, str]
             before = sentence[: provider.start()]
             after = sentence[provider.end() :]
             cause = next((m for m in reversed(list(_BEFORE_CAUSE.finditer(before)))), None)
-            if cause is not None and _within(before[cause.end() :], _WINDOW):
+            if (
+                cause is not None
+                and _within(before[cause.end() :], _WINDOW)
+                and not re.search(r"[,;]", before[cause.end() :])
+            ):
                 yield begin + cause.start(), sentence[cause.start() : provider.end()]
                 break
             effect = _AFTER_CAUSE.search(after)

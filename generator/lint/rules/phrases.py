@@ -23,24 +23,35 @@ _APOLOGY_LEAD = (
 # Harm named by a word that fits every incident: the apology could be pasted anywhere.
 _STOCK_HARM = (
     r"(?:inconveniences?|trouble|troubles|disruptions?|issues|problems|impact|frustration|"
-    r"confusion|difficult(?:y|ies)|hassle)"
+    r"confusion|difficult(?:y|ies)|hassle|effects?)"
 )
 # What may follow without naming a harm: "this may have caused", "to your work day", "here".
 _GENERIC_TAIL = (
     r"(?:\s+(?:that|this|it|these|which|the|any)(?:\s+[\w-]+){0,3}?\s+(?:may\s+|might\s+|"
-    r"could\s+|will\s+|would\s+)?(?:have\s+|has\s+)?(?:caused|created|brought))?"
+    r"could\s+|will\s+|would\s+)?(?:have\s+|has\s+)?(?:caused|created|brought|had))?"
     r"(?:\s+(?:caused|created)(?:\s+by\s+(?:this|the|our)(?:\s+[\w-]+){1,3})?)?"
-    r"(?:\s+(?:to|for|on)\s+(?:you|everyone|all\s+of\s+you|your\s+(?:[\w-]+\s+)?[\w-]+|"
-    r"our\s+(?:customers|users|community)))?"
+    r"(?:\s+(?:to|for|on)\s+(?:you|everyone|all\s+of\s+you|your\s+(?:(?:work\s+)?day|work|"
+    r"business(?:es)?|workflows?|teams?|operations|productivity|customers|users|experience|"
+    r"plans|schedule)|our\s+(?:customers|users|community)))?"
     r"(?:\s+(?:here|today|tonight|this\s+(?:morning|afternoon|evening|week)))?"
+)
+_HARM = (
+    rf"(?:(?:possible|potential|negative|resulting|unexpected|temporary)\s+)?{_STOCK_HARM}"
+    rf"(?:\s+(?:or|and)\s+{_STOCK_HARM})?"
+)
+# After "any", the harm is hypothetical whatever it is said to touch: "any negative effect
+# this has had on your deliveries".
+_ANY_TAIL = _GENERIC_TAIL.replace(
+    r"your\s+(?:(?:work\s+)?day|", r"your\s+(?:[\w-]+\s+)?[\w-]+|your\s+(?:(?:work\s+)?day|"
 )
 # Where the apology's clause ends: nothing specific was said about the harm.
 _CLAUSE_END = r"(?=\s*(?:[.!?;:,)(]|$|\s(?:and|but|if|as|while|we|please|thank)\b))"
 ROTE_APOLOGY = Phrase(
     re.compile(
-        rf"(?<![\w@])(?:{_APOLOGY_LEAD})(?:any|all|the|all\s+the)\s+(?:(?:possible|potential|"
-        rf"negative|resulting|unexpected|temporary)\s+)?{_STOCK_HARM}(?:\s+(?:or|and)\s+"
-        rf"{_STOCK_HARM})?{_GENERIC_TAIL}{_CLAUSE_END}",
+        rf"(?<![\w@])(?:(?:{_APOLOGY_LEAD})(?:any\s+{_HARM}{_ANY_TAIL}|(?:all|the|all\s+the)\s+"
+        rf"{_HARM}{_GENERIC_TAIL}){_CLAUSE_END}|(?:any|the)\s+(?:inconvenience|disruption|"
+        r"trouble)\s+(?:this|that|it)(?:\s+[\w-]+)?\s+(?:may\s+|might\s+|could\s+)?(?:have\s+|"
+        r"has\s+)?caused(?!\w))",
         re.IGNORECASE,
     ),
     gates=(
@@ -49,6 +60,8 @@ ROTE_APOLOGY = Phrase(
                 "apologize",
                 "apologise",
                 "apologized",
+                "apologizes",
+                "apologises",
                 "apologies",
                 "apology",
                 "sorry",
@@ -74,8 +87,11 @@ ROTE_APOLOGY = Phrase(
                 "difficulty",
                 "difficulties",
                 "hassle",
+                "effect",
+                "effects",
             ),
         ),
+        (("inconvenience", "disruption", "trouble"), ("caused",)),
     ),
 )
 
@@ -407,7 +423,12 @@ RESOLVE_WORDS = (
     "online",
     "take",
     "takes",
+    "taking",
+    "need",
+    "needs",
     "estimate",
+    "estimates",
+    "estimating",
 )
 _VAGUE_TIME = (
     r"(?:shortly|soon|momentarily|imminently|any (?:minute|moment)(?: now)?|"
@@ -441,7 +462,7 @@ ETA_CONCRETE = phrase(
     rf"(?:take|takes|taking|need|needs) (?:another |about |around |roughly |approximately |"
     rf"up to |a further )?{_AMOUNT} (?:more )?(?:minutes?|mins?|hours?|hrs?) "
     r"(?:for|until|before|to)",
-    rf"estimat\w* (?:(?:another|about|around|roughly|approximately) )?(?:{_AMOUNT} )?"
+    rf"estimat(?:e|es|ed|ing) (?:(?:another|about|around|roughly|approximately) )?(?:{_AMOUNT} )?"
     r"(?:more )?(?:minutes?|mins?|hours?|hrs?) (?:until|before|for|to|of)",
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:with)?in the (?:next |coming )?(?:few |couple of )?"
     r"(?:hour|half hour|minutes|hours)",

@@ -79,7 +79,7 @@ SECTIONS: dict[str, tuple[Phrase, re.Pattern[str]]] = {
             r"\b(?:outages?|unavailab\w+|fail(?:ed|ing|ures?)|errors?|degrad\w+|delay(?:s|ed)?|"
             r"could not|couldn't|unable|disruptions?|downtime|latency|timeouts?|issues?|"
             r"problems?|crash\w*|impact\w*|affect\w*|interrupt\w*|inaccessible|unreachable|"
-            r"experienced|down for)\b",
+            r"experienced|down for|late|slow(?:er|ly|ness)?|lost|missing|stuck|went down)\b",
             re.IGNORECASE,
         ),
     ),
@@ -123,18 +123,24 @@ SECTIONS: dict[str, tuple[Phrase, re.Pattern[str]]] = {
             r"why it won't happen again",
         ),
         re.compile(
-            r"\bwe(?:'ve|'ll| have| are| will| plan to| intend to| are going to)?"
-            r"(?:[\s,]+[\w-]+){0,8}?[\s,]+(?:add(?:ed|ing)?|implement\w*|introduc\w+|chang(?:ed|ing)|buil[dt]\w*|"
-            r"remov(?:ed|ing)|increas(?:ed|ing)|updat(?:ed|ing)|improv(?:ed|ing)|adjust\w*|"
-            r"tun(?:ed|ing)|lock(?:ed|ing)|audit\w*|deploy(?:ed|ing)|split|creat(?:ed|ing)|"
-            r"replac\w+|upgrad\w+|migrat\w+|mov(?:ed|ing)|disabl\w+|enabl\w+|reconfigur\w+|"
-            r"rewr\w+|refactor\w*|automat\w+|mirror\w*|decoupl\w+|prioriti[sz]\w+|"
-            r"invest\w*|validat\w+|monitor(?:ing)?\b(?= \w+ more)|working on (?:a )?(?:fix|"
-            r"change|improvement))|"
+            r"\bwe(?:'ll| will| are going to| plan to| intend to)\s+(?!(?:continue to )?"
+            r"(?:provide|post|share|keep you|update you|follow up)\b)\w+|"
+            r"\b(?:we|team)(?:'ve|'re|'s| have| are| is| has)?(?:[\s,]+[\w-]+){0,8}?[\s,]+(?:"
+            r"add(?:s|ed|ing)?|implement\w*|introduc\w+|chang(?:e|es|ed|ing)|buil[dt]\w*|"
+            r"remov(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|updat(?:e|es|ed|ing)|"
+            r"improv(?:e|es|ed|ing)|adjust\w*|tun(?:e|es|ed|ing)|lock(?:s|ed|ing)?|audit\w*|"
+            r"deploy\w*|split|creat(?:e|es|ed|ing)|replac\w+|upgrad\w+|migrat\w+|"
+            r"mov(?:e|es|ed|ing)|disabl\w+|enabl\w+|reconfigur\w+|rewr\w+|refactor\w*|"
+            r"automat\w+|mirror\w*|decoupl\w+|prioriti[sz]\w+|invest\w*|validat\w+|"
+            r"design\w*|develop\w*|extend\w*|expand\w*|harden\w*|redesign\w*|rework\w*|"
+            r"rearchitect\w*|separat\w+|isolat\w+|shard\w*|scal(?:e|ed|ing)|"
+            r"working on (?:a )?(?:fix|change|improvement))|"
             r"\b(?:to prevent|to avoid (?:a |this |similar |future |repeating )|going forward|"
             r"moving forward|in the future|from happening again|(?:prevent|avoid) (?:a )?"
             r"recurrence|will be (?:put in place|added|implemented)|(?:is|are) implementing|"
-            r"(?:has|have) been (?:replaced|upgraded|fixed|added|implemented|removed))\b",
+            r"(?:has|have) been (?:replaced|upgraded|fixed|added|implemented|removed)|"
+            r"(?:deploy\w*|ship\w*|roll\w* out|made|making) (?:a |the )?(?:change|fix|workaround)"
+            r"s?)\b",
             re.IGNORECASE,
         ),
     ),
@@ -247,13 +253,15 @@ def action_item_owner(
 
 
 VAGUE_START = re.compile(
-    r"^\W*(?:[\w ]{1,30}:\s*)?(?:we(?:'ll|'re| will| are| shall)?(?: also)? )?(?:"
+    r"^\W*(?:[\w ]{1,30}:\s*)?(?:(?:we|our (?:[\w-]+ )?teams?|the (?:[\w-]+ )?teams?)(?:'ll|'re|"
+    r" will| are| is| shall)?(?: also)?(?: be)? )?(?:"
     r"improv(?:e|es|ing|ements?)|enhanc(?:e|es|ing|ements?)|investigat(?:e|es|ing)|"
     r"look(?:ing)? (?:into|at)|review(?:s|ing)?|ensur(?:e|es|ing)|monitor(?:s|ing)?|"
     r"consider(?:s|ing)?|explor(?:e|es|ing)|evaluat(?:e|es|ing)|assess(?:es|ing)?|"
     r"analy[sz](?:e|es|ing)|continu(?:e|es|ing)|work(?:s|ing)? (?:to|on|towards)|"
     r"strengthen(?:s|ing)?|tun(?:e|es|ing)|adjust(?:s|ing)?|optimi[sz](?:e|es|ing)|"
-    r"better|run(?:s|ning)? (?:additional|more)|increas(?:e|ing) (?:visibility|awareness))\b",
+    r"address(?:es|ing)?|better|run(?:s|ning)? (?:additional|more)|"
+    r"increas(?:e|ing) (?:visibility|awareness))\b",
     re.IGNORECASE,
 )
 MEASURABLE = re.compile(

@@ -51,8 +51,9 @@ _DATES = re.compile(
 _DOING = re.compile(
     r"\b(?:when|while|trying to|unable to|not able to|cannot|can't|could not|couldn't|"
     r"failed to|fail to|fails to)\s+\w+|"
-    r"\b(?:is|are|was|were|isn't|aren't|wasn't|weren't)\s+(?:not\s+)?(?:being\s+)?\w+ed\b|"
-    r"\b(?:with|in|from|on)\s+(?!(?:our|the|your|its|their)\s+(?:services?|platform|systems?|"
+    r"\b(?:is|are|was|were)\s+not\s+(?:being\s+)?\w+ed\b|"
+    r"\b(?:isn't|aren't|wasn't|weren't)\s+(?:being\s+)?\w+ed\b|"
+    r"\b(?:with|in|from|on|to)\s+(?!(?:our|the|your|its|their)\s+(?:services?|platform|systems?|"
     r"site|website|apps?|application|products?|accounts?|end)\b)(?!(?:multiple|several|some|"
     r"various|certain|a number of|many|core|all|other|our|the|this|it|these)\b)\w{3,}",
     re.IGNORECASE,

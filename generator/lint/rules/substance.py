@@ -29,14 +29,17 @@ _AUX = (
     r"remains|currently|still|actively|now|also|continuing to|working to|closely|further|"
     r"going to|be))*"
 )
-_VERB = (
-    r"(?:investigat\w*|look\w* into|work\w* on|monitor\w*|keep\w* an eye on|"
-    r"(?:restor|resolv|fix|mitigat|address|evaluat|assess|review|examin|diagnos|analy[sz])\w*)"
+_ONE_VERB = (
+    r"(?:investigat\w*|look\w* into|work\w* on(?: (?:fixing|resolving|restoring|mitigating|"
+    r"addressing))?|monitor\w*|keep\w* an eye on|(?:restor|resolv|fix|mitigat|address|evaluat|"
+    r"assess|review|examin|diagnos|analy[sz]|remediat)\w*)"
 )
+_VERB = rf"(?:{_ONE_VERB}(?:,?\s+and\s+{_ONE_VERB})?)"
 _OBJECT = (
-    r"(?:\s+(?:this|the|these|an?|all|any|our|a fix for|a resolution for|the cause of)?\s*"
+    r"(?:\s+(?:(?:this|the|these)\s+[\w-]+\s+(?=(?:issues?|problems?|incident|errors?)\b)|"
+    r"(?:this|the|these|an?|all|any|our|a fix for|a resolution for|the cause of)?\s*"
     r"(?:(?:underlying|reported|ongoing|current|affected|impacted|same|above|root|related|"
-    r"intermittent|such|remaining|potential)\s+)?(?:issues?|situation|problems?|incident|matter|"
+    r"intermittent|such|remaining|potential)\s+)?)(?:issues?|situation|problems?|incident|matter|"
     r"fix|results?|services?|systems?|recovery|cause|root cause|reports?|it|this|things|impact|"
     r"errors?))?"
 )
@@ -83,6 +86,8 @@ _FILLER = [
     r"(?:there is )?(?:no|nothing) (?:new|further|additional)(?: information| updates?| news| to "
     r"report)?(?: (?:to share|at this time|yet|to report))?",
     r"we (?:don't|do not) expect (?:any )?(?:further|more|additional) (?:issues|problems|impact)",
+    r"(?:the )?(?:affected )?(?:components|services|systems|impact|situation|scope)(?: affected)? "
+    r"(?:are|is|remain|remains) (?:still )?(?:the same|unchanged)",
     r"(?:(?:for|if) (?:customers|users|you)[\w\s]{0,60},\s*)?please (?:subscribe|reach out|"
     r"contact|get in touch|let us know|stay tuned|monitor|check|follow)\b.*",
 ]
@@ -149,6 +154,8 @@ def no_new_information(view: UpdateView, ctx: Context) -> Iterator[Finding]:
 
 _SAYS_FIXED = re.compile(
     r"\b(?:has|have|had) (?:now )?been (?:fully )?(?:resolved|mitigated|fixed)\b|"
+    r"\bwe(?:'ve| have) (?:now )?(?:addressed|fixed|resolved|mitigated|remediated) (?:the|this) "
+    r"(?:root cause|cause|issue|problem)\b|"
     r"\bwe(?:'ve| have) (?:deployed|implemented|rolled out|applied) (?:a|the) fix\b|"
     r"\b(?:are|is|we're) (?:now )?monitoring (?:the (?:results|fix|recovery)|recovery)\b|"
     r"\b(?:issue|problem|impact|errors?|loss) (?:has |have )?(?:subsided|stopped|ceased)\b|"
@@ -265,7 +272,7 @@ def hedged_cause(prose: Prose, ctx: Context) -> Iterator[Hit]:
 JARGON = re.compile(
     r"\b(?:redis|memcached?|kafka|zookeeper|etcd|consul|kubernetes|k8s|pods?|crash-?loop\w*|"
     r"sidekiq|haproxy|nginx|envoy|istio|bgp|mpls|lacp|rstp|control[- ]plane|data[- ]plane|"
-    r"ingress|hot (?:keys?|partitions?|shards?)|shard(?:s|ing|ed)?|replica ?sets?|replicas?|"
+    r"ingress|hot (?:keys?|partitions?|shards?)|shard(?:s|ing|ed)?|replica ?sets?|read replicas?|"
     r"write (?:master|primary)|autovacuum\w*|vacuum(?:ing)?|iowait|hpa|oom|out[- ]of[- ]memory|"
     r"gc pauses?|garbage collect\w*|mutex\w*|deadlocks?|thundering herd|split[- ]brain|"
     r"cache nodes?|couchdb|mongodb|cassandra|elasticsearch|containerd|load[- ]shedding|"
