@@ -11,8 +11,8 @@ from statuspress.model import ActionItem, Impact, Incident, Kind, Postmortem, Up
 from statuspress.model.types import ComponentState, Window
 from test_lint_phrases import (
     INCIDENT_ID,
-    SETTINGS,
     NOW,
+    SETTINGS,
     at,
     found,
     lint,
