@@ -62,7 +62,8 @@ def test_a_finding_in_the_text_format(write_tree: Tree) -> None:
     result = check(site(write_tree), "--now", NOW)
     assert result.exit_code == 1
     assert result.output == (
-        f"{FIRST}:11: error[rote-apology]: 'apologize for any inconvenience' is a rote apology\n"
+        f"{FIRST}:11: error[rote-apology]: 'apologize for any inconvenience' is a rote "
+        "apology: it names no harm\n"
         "  hint: apologize for the actual harm, e.g. \"We're sorry: since 14:05 UTC you cannot "
         'sign in to the dashboard."\n'
         "1 error in 1 file\n"

@@ -5,7 +5,7 @@ in a site of its company's own, which the real loader reads and the real linter 
 `statuspress check` and `statuspress report` would. A text's expected rules are compared with
 the rules that fired on it: per rule and overall, precision and recall.
 
-    python -m tests.corpus.score [--details] [--part texts|holdout|timing]
+    python -m tests.corpus.score [--details] [--docs] [--part texts|holdout|fresh|timing]
 """
 
 from __future__ import annotations
@@ -135,9 +135,18 @@ class Tally:
 class Score:
     rules: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     mistakes: list[str] = field(default_factory=list)
+    error_false_positives: list[str] = field(default_factory=list)
     texts: int = 0
 
-    def add(self, label: str, scored: Iterable[str], expected: set[str], found: set[str]) -> None:
+    def add(
+        self,
+        label: str,
+        scored: Iterable[str],
+        expected: set[str],
+        found: set[str],
+        errors: frozenset[str] = frozenset(),
+    ) -> None:
+        """`errors`: the rules among `found` that fired at error level."""
         for rule in scored:
             tally = self.rules[rule]
             if rule in expected and rule in found:
@@ -145,6 +154,8 @@ class Score:
             elif rule in found:
                 tally.fp += 1
                 self.mistakes.append(f"false positive {rule}: {label}")
+                if rule in errors:
+                    self.error_false_positives.append(f"{rule}: {label}")
             elif rule in expected:
                 tally.fn += 1
                 self.mistakes.append(f"false negative {rule}: {label}")
@@ -378,18 +389,15 @@ def score_texts(entries: list[dict[str, Any]]) -> Score:
             written = [write_text_entry(root, index, entry) for index, entry in enumerate(group)]
             latest = max(datetime.fromisoformat(str(e["date"])) for e in group)
             now = latest.replace(tzinfo=timezone.utc) + timedelta(days=3)
-            found: dict[tuple[str, int], set[str]] = defaultdict(set)
-            for diagnostic in _findings(root, now):
-                found[(diagnostic.path, diagnostic.line)].add(diagnostic.rule)
+            diagnostics = _findings(root, now)
             for text in written:
-                fired = set().union(
-                    *(
-                        rules
-                        for (path, line), rules in found.items()
-                        if path == text.path and (text.line is None or line == text.line)
-                    )
-                )
-                score.add(text.label, text.scored, text.expected, fired)
+                mine = [
+                    d
+                    for d in diagnostics
+                    if d.path == text.path and (text.line is None or d.line == text.line)
+                ]
+                errors = frozenset(d.rule for d in mine if d.is_error)
+                score.add(text.label, text.scored, text.expected, {d.rule for d in mine}, errors)
     return score
 
 
@@ -426,12 +434,12 @@ def score_timing(incidents: list[dict[str, Any]]) -> Score:
                 paths.append((_relative(root, path), set(update["expect"])))
             last = datetime.fromisoformat(incident["updates"][-1]["at"].replace("Z", "+00:00"))
             project = load_project(root / "mkdocs.yml", last + timedelta(days=1))
-            found: dict[str, set[str]] = defaultdict(set)
-            for _, diagnostic in history_findings(project.site, last + timedelta(days=1)):
-                found[diagnostic.path].add(diagnostic.rule)
+            history = [d for _, d in history_findings(project.site, last + timedelta(days=1))]
             for index, (path, expected) in enumerate(paths):
                 label = f"{incident['id']} update {index + 1} ({incident['source']})"
-                score.add(label, TIMING_RULES, expected, found[path])
+                mine = [d for d in history if d.path == path]
+                errors = frozenset(d.rule for d in mine if d.is_error)
+                score.add(label, TIMING_RULES, expected, {d.rule for d in mine}, errors)
                 score.texts += 1
     return score
 
@@ -454,10 +462,60 @@ def table(score: Score, rules: Iterable[str]) -> Iterator[str]:
     )
 
 
+def score_all() -> dict[str, Score]:
+    """Every part: the texts of each part, and the timelines."""
+    scores = {part: score_texts(load(path)) for part, path in PARTS.items()}
+    scores["timing"] = score_timing(load(TIMING))
+    return scores
+
+
+PART_NAMES = {
+    "texts": "development",
+    "holdout": "held out",
+    "fresh": "second held out",
+    "timing": "timelines",
+}
+
+
+def _cell(tally: Tally | None) -> str:
+    if tally is None or tally.tp + tally.fp + tally.fn == 0:
+        return "–"
+    return f"{tally.precision:.2f} / {tally.recall:.2f} ({tally.tp + tally.fn})"
+
+
+def docs_table(scores: dict[str, Score]) -> str:
+    """The lint rules reference's table of measured precision and recall, per rule and part."""
+    text_parts = [p for p in PARTS if p in scores]
+    head = " | ".join(PART_NAMES[p] for p in text_parts)
+    rows = [
+        f"| rule | {head} |",
+        "| --- |" + " --- |" * len(text_parts),
+    ]
+    for rule in TEXT_RULES:
+        cells = [_cell(scores[p].rules.get(rule)) for p in text_parts]
+        if set(cells) != {"–"}:
+            rows.append(f"| `{rule}` | " + " | ".join(cells) + " |")
+    rows.append(
+        "| **text rules** | "
+        + " | ".join(_cell(scores[p].overall(TEXT_RULES)) for p in text_parts)
+        + " |"
+    )
+    timing = scores.get("timing")
+    if timing is not None:
+        rows += ["", "| timing rule | timelines, replayed update by update |", "| --- | --- |"]
+        for rule in TIMING_RULES:
+            cell = _cell(timing.rules.get(rule))
+            if cell != "–":
+                rows.append(f"| `{rule}` | {cell} |")
+        rows.append(f"| **timing rules** | {_cell(timing.overall(TIMING_RULES))} |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--details", action="store_true", help="list every mistake")
     parser.add_argument("--part", choices=[*PARTS, "timing"], action="append")
+    parser.add_argument("--docs", action="store_true", help="print the reference's table too")
     args = parser.parse_args(argv)
     for part in args.part or [*PARTS, "timing"]:
         if part == "timing":
@@ -468,6 +526,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(table(score, rules)))
         if args.details:
             print("\n".join(["", *sorted(score.mistakes)]))
+    if args.docs:
+        print("\n" + docs_table(score_all()))
     return 0
 
 
