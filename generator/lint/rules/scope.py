@@ -144,7 +144,8 @@ def vague_scope(prose: Prose, ctx: Context) -> Iterator[Hit]:
 _WHOLE = re.compile(
     r"\b(?:complete|total|full|global|widespread|site-?wide|platform-?wide|major)\s+"
     r"(?:outage|unavailability|downtime)\b|"
-    r"\b(?:unavailable|down|inaccessible|unreachable|failing|errors?|timeouts?)\b[^.;]{0,80}?"
+    r"\b(?:unavailable|down|inaccessible|unreachable|fail(?:s|ed|ing)?|errors?|timeouts?)\b"
+    r"[^.;]{0,80}?"
     r"\b(?:for|to)\s+(?:everyone|all\s+(?:of\s+)?(?:our\s+)?(?:users|customers)|every\s+"
     r"(?:user|customer))\b|"
     r"\b100\s?%\s+of\s+(?:requests|users|customers|traffic)\b",
