@@ -223,12 +223,17 @@ def test_this_repositorys_deploy_steps_install_from_source_and_build(runner: Run
     assert "### Communication findings" in summary and "no problems found" in summary
 
 
+def new_api_errors_update(site_runner: Runner, new_site: Path) -> Path:
+    """The first update of a new incident, made with `statuspress new` as a user would."""
+    made = site_runner.run('statuspress new "API errors" -c api=major_outage', new_site)
+    assert made.returncode == 0, made.stdout + made.stderr
+    return next(p for p in (new_site / "incidents").glob("*/*.md") if "api-errors" in str(p))
+
+
 def test_a_deploy_publishes_despite_a_communication_error_and_lists_it(
     site_runner: Runner, new_site: Path
 ) -> None:
-    made = site_runner.run('statuspress new "API errors" -c api=major_outage', new_site)
-    assert made.returncode == 0, made.stdout + made.stderr
-    update = next(p for p in (new_site / "incidents").glob("*/*.md") if "api-errors" in str(p))
+    update = new_api_errors_update(site_runner, new_site)
     text = update.read_text(encoding="utf-8")
     update.write_text(text.rstrip() + "\n\nWe apologize for any inconvenience.\n", "utf-8")
     workflow = new_site / ".github" / "workflows" / "deploy.yml"
@@ -290,9 +295,7 @@ def test_a_new_sites_deploy_and_check_steps_install_the_same_statuspress_and_pas
 def test_a_bad_update_is_annotated_on_its_line_and_fails_the_check(
     site_runner: Runner, new_site: Path
 ) -> None:
-    made = site_runner.run('statuspress new "API errors" -c api=major_outage', new_site)
-    assert made.returncode == 0, made.stdout + made.stderr
-    update = next(p for p in (new_site / "incidents").glob("*/*.md") if "api-errors" in str(p))
+    update = new_api_errors_update(site_runner, new_site)
     lines = update.read_text(encoding="utf-8").splitlines(keepends=True)
     update.write_text("".join([lines[0], BAD_KEY, *lines[1:]]), encoding="utf-8")
     workflow = new_site / ".github" / "workflows" / "check.yml"

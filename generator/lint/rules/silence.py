@@ -4,10 +4,11 @@ promise of when the next update comes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from itertools import pairwise
 
 from ...clock import format_duration
-from ...model.types import Incident, Kind
+from ...model.types import Incident, Kind, Update
 from .registry import WARNING, Context, Finding, Scope, rule, update_finding
 from .timing import cadence_limit
 
@@ -28,36 +29,30 @@ def long_silence(incident: Incident, ctx: Context) -> Iterator[Finding]:
     without an update, after an update that promised none."""
     if incident.kind is Kind.MAINTENANCE:
         return
-    grace = ctx.thresholds.grace
     if ctx.history:
         for previous, update in pairwise(incident.updates):
-            limit = cadence_limit(previous, incident.started, ctx.thresholds)
-            if previous.next_update is not None or previous.is_closing or limit is None:
-                continue
-            silent = update.at - previous.at
-            if silent > limit + grace:
-                yield update_finding(
-                    update,
-                    update.line_of("at"),
-                    f"{format_duration(silent)} passed without an update after one that "
-                    f"promised none (a {previous.impact.value} incident that is "
-                    f"{previous.status} should update within {format_duration(limit)})",
-                    f"update within {format_duration(limit)} and promise the next update "
-                    "with `next_update:`",
-                )
+            yield from _silence(incident, previous, update, update.at, ctx)
         return
-    latest = incident.latest
-    limit = cadence_limit(latest, incident.started, ctx.thresholds)
-    if latest.is_closing or latest.next_update is not None or limit is None:
+    yield from _silence(incident, incident.latest, incident.latest, ctx.now, ctx)
+
+
+def _silence(
+    incident: Incident, quiet: Update, judged: Update, until: datetime, ctx: Context
+) -> Iterator[Finding]:
+    """A finding on `judged` when nothing came from `quiet` (which promised no next update)
+    until `until`, for longer than the cadence allows."""
+    limit = cadence_limit(quiet, incident.started, ctx.thresholds)
+    if quiet.is_closing or quiet.next_update is not None or limit is None:
         return
-    silent = ctx.now - latest.at
-    if silent > limit + grace:
-        yield update_finding(
-            latest,
-            latest.line_of("at"),
-            f"no update for {format_duration(silent)}, and this one promised none (a "
-            f"{latest.impact.value} incident that is {latest.status} should update within "
-            f"{format_duration(limit)})",
-            f"post an update now and promise the next one, e.g. `next_update: "
-            f"{int(limit.total_seconds() // 60)}m`",
-        )
+    silent = until - quiet.at
+    if silent <= limit + ctx.thresholds.grace:
+        return
+    yield update_finding(
+        judged,
+        judged.line_of("at"),
+        f"{format_duration(silent)} without an update after one that promised none (a "
+        f"{quiet.impact.value} incident that is {quiet.status} should update within "
+        f"{format_duration(limit)})",
+        f"post an update and promise the next one, e.g. `next_update: "
+        f"{int(limit.total_seconds() // 60)}m`",
+    )
