@@ -20,6 +20,7 @@ from .registry import (
     rule,
     update_finding,
 )
+from .sections import carries_writeup
 from .text import Prose, Segment
 
 _RANK = {impact: rank for rank, impact in enumerate(Impact)}
@@ -367,28 +368,6 @@ FOLLOWUP = phrase(
     r"blog post (?:describing|explaining|about)",
     r"(?:explain|share|publish) (?:more about |in detail )?(?:what happened|what went wrong|why "
     r"(?:it|this) happened)",
-)
-
-
-def carries_writeup(prose: Prose) -> bool:
-    """The text itself is the write-up (as many resolving updates are, instead of a separate
-    postmortem): it gives a known cause, and what changes or enough detail to stand alone."""
-    from .postmortems import SECTIONS
-
-    text = " ".join(segment.cleaned for segment in prose.segments)
-    _, cause = SECTIONS["root cause"]
-    _, change = SECTIONS["what we are changing"]
-    if not cause.search(text) or _CAUSE_UNKNOWN.search(text):
-        return False
-    return bool(change.search(text)) or len(text.split()) >= WRITEUP_WORDS
-
-
-# A resolving update this long that gives the cause is a write-up, with or without changes.
-WRITEUP_WORDS = 60
-_CAUSE_UNKNOWN = re.compile(
-    r"\b(?:root )?causes? (?:\w+ ){0,5}?(?:is|are|remains?) (?:still )?(?:under investigation|"
-    r"unknown|not (?:yet )?(?:known|clear|understood))",
-    re.IGNORECASE,
 )
 
 
