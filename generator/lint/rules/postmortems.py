@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from ...model.types import Impact, Incident, Kind, Postmortem
-from .content import internal_details, max_impact
+from .content import FOLLOWUP, internal_details, max_impact
 from .patterns import APOLOGY
 from .registry import (
     ERROR,
@@ -49,8 +49,9 @@ def postmortem_missing(incident: Incident, ctx: Context) -> Iterator[Finding]:
     due_days = ctx.settings.postmortem_due_days
     if ctx.now > closed + timedelta(days=due_days):
         resolving = incident.latest
-        if carries_writeup(update_prose(resolving)):
-            return  # the resolving update is the write-up: what happened, why, what changes
+        prose = update_prose(resolving)
+        if carries_writeup(prose) and not prose.has(FOLLOWUP):
+            return  # the resolving update is the write-up, and promised no other
         yield update_finding(
             resolving,
             resolving.line_of("status"),

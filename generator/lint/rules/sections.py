@@ -74,7 +74,7 @@ SECTIONS: dict[str, tuple[Phrase, re.Pattern[str]]] = {
         ),
         re.compile(
             r"\bwe(?:'ll| will| are going to| plan to| intend to)\s+(?!(?:continue to )?"
-            r"(?:provide|post|share|keep you|update you|follow up)\b)\w+|"
+            r"(?:provide|post|share|publish|keep you|update you|follow up)\b)\w+|"
             r"\b(?:we|team)(?:'ve|'re|'s| have| are| is| has)?(?:[\s,]+[\w-]+){0,8}?[\s,]+(?:"
             r"add(?:s|ed|ing)?|implement\w*|introduc\w+|chang(?:e|es|ed|ing)|buil[dt]\w*|"
             r"remov(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|updat(?:e|es|ed|ing)|"
