@@ -158,7 +158,8 @@ POSTMORTEM_SECTIONS = (
     ("What happened", "{symptom_cap} in {region}. {detail}"),
     (
         "Impact",
-        "For {duration}, customers of {name} saw failed or slow requests. No data was lost.",
+        "For {duration}, customers of {name} saw failed or slow requests. No data was lost. "
+        "We are sorry that your work with {name} was interrupted.",
     ),
     ("Root cause", "{cause} {detail}"),
     ("Resolution", "We reverted the change and confirmed recovery on every region."),

@@ -156,15 +156,14 @@ BAD: dict[str, list[str]] = {
     ],
     "vague-scope": [
         "Some users are experiencing issues.",
-        "Some customers may be unable to log in.",
-        "Certain customers are seeing errors when they save changes.",
-        "A subset of users cannot open their invoices.",
         "We are aware that a small number of customers are affected.",
+        "Some Cloud customers across multiple products are affected.",
+        "A few active customers reported problems.",
+        "Some customers may be affected since the 1st of the month.",
         "Users may be experiencing issues with our service.",
         "A few customers have reported slow page loads.",
         "We are investigating reports of errors for some of our customers.",
         "Customers may be experiencing intermittent errors.",
-        "A portion of our customer base cannot log in.",
         "Some customers are experiencing issues with our service.",
         "We are experiencing issues.",
     ],
@@ -273,6 +272,12 @@ GOOD: dict[str, list[str]] = {
         "We are currently experiencing disruptions to logins and page loads.",
         "Users are experiencing errors when they upload files larger than 2 GB.",
         "A small number of customers, 14 accounts in total, were charged twice.",
+        # what those affected cannot do says who they are
+        "Some customers may be unable to log in.",
+        "Certain customers are seeing errors when they save changes.",
+        "A subset of users cannot open their invoices.",
+        "A small number of users are reporting latency, including delays in sending messages.",
+        "For some customers, images are not served from the cache.",
     ],
     "vendor-blame": [
         "Card payments fail because the certificate for our payment connection expired.",
@@ -291,7 +296,7 @@ GOOD: dict[str, list[str]] = {
         "Follow @AcmeStatus for updates.",
         "This was not human error: our deploy tool had no safety check.",
         "Our engineers have rolled the change back in every region.",
-        "User error rates on the API are back to normal.",
+        "User error rates on the API are falling.",
         "Send questions to billing@acme.example.",
     ],
     "evasive-apology": [
@@ -406,7 +411,9 @@ def test_good_writing_is_left_alone(rule: str, text: str) -> None:
     ids=[t[:40] for ts in GOOD.values() for t in ts],
 )
 def test_good_writing_has_no_finding_at_all(text: str) -> None:
-    assert [d.render() for d in text_findings(text)] == []
+    # With one fact beside it, so that an update about updates still says something.
+    news = f"{text}\n\nAbout 5% of API requests fail with HTTP 503."
+    assert [d.render() for d in text_findings(news)] == []
 
 
 def test_phrases_are_found_in_every_public_field() -> None:
@@ -430,7 +437,7 @@ def test_a_finding_quotes_the_phrase_and_points_at_its_line() -> None:
     [finding] = text_findings(text)
     assert finding.render() == (
         f"incidents/{INCIDENT_ID}/20261122T0930Z-identified.md:12: error[rote-apology]: "
-        "'apologize for any inconvenience' is a rote apology\n"
+        "'apologize for any inconvenience' is a rote apology: it names no harm\n"
         "  hint: apologize for the actual harm, e.g. \"We're sorry: since 14:05 UTC you "
         'cannot sign in to the dashboard."'
     )

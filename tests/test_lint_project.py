@@ -62,7 +62,8 @@ def test_a_finding_in_the_text_format(write_tree: Tree) -> None:
     result = check(site(write_tree), "--now", NOW)
     assert result.exit_code == 1
     assert result.output == (
-        f"{FIRST}:11: error[rote-apology]: 'apologize for any inconvenience' is a rote apology\n"
+        f"{FIRST}:11: error[rote-apology]: 'apologize for any inconvenience' is a rote "
+        "apology: it names no harm\n"
         "  hint: apologize for the actual harm, e.g. \"We're sorry: since 14:05 UTC you cannot "
         'sign in to the dashboard."\n'
         "1 error in 1 file\n"
@@ -154,23 +155,90 @@ def test_timing_findings_of_closed_incidents_stay_out_of_check(write_tree: Tree)
     assert "warning[update-overdue]" in open_then.output
 
 
-def test_errors_stop_the_build_and_warnings_stop_a_strict_one(
+def test_communication_errors_never_stop_a_build_but_fail_check(
     write_tree: Tree, tmp_path: Path
 ) -> None:
     root = site(write_tree)
     target = tmp_path / "out"
+    result = build_site(root / "mkdocs.yml", target, EXAMPLE_NOW)
+    assert (result.errors, result.warnings) == (1, 0)
+    assert "1 communication error (published" in result.summary()
+    assert "API errors" in (target / "index.html").read_text(encoding="utf-8")
+    failed = check(root, "--now", NOW)
+    assert failed.exit_code == 1 and "error[rote-apology]" in failed.output
+
+
+def test_strict_and_lint_blocks_build_restore_blocking(write_tree: Tree, tmp_path: Path) -> None:
+    root = site(write_tree)
+    target = tmp_path / "out"
+    with pytest.raises(BuildFailed) as strict:
+        build_site(root / "mkdocs.yml", target, EXAMPLE_NOW, strict=True)
+    assert [d.rule for d in strict.value.diagnostics] == ["rote-apology"]
+    blocking = site(write_tree, config=MINIMAL_CONFIG + "      lint_blocks_build: true\n")
     with pytest.raises(BuildFailed) as failed:
-        build_site(root / "mkdocs.yml", target, EXAMPLE_NOW)
+        build_site(blocking / "mkdocs.yml", target, EXAMPLE_NOW)
     assert [d.rule for d in failed.value.diagnostics] == ["rote-apology"]
     assert not target.exists()
     (root / FIRST).write_text(
         UPDATE.replace("We apologize for any inconvenience.", "Rest assured."), encoding="utf-8"
     )
-    with pytest.raises(BuildFailed) as strict:
+    with pytest.raises(BuildFailed) as warned:
         build_site(root / "mkdocs.yml", target, EXAMPLE_NOW, strict=True)
-    assert [d.rule for d in strict.value.diagnostics] == ["generic-statement"]
+    assert [d.rule for d in warned.value.diagnostics] == ["generic-statement"]
     result = build_site(root / "mkdocs.yml", target, EXAMPLE_NOW)
     assert result.warnings == 1 and (target / "index.html").is_file()
+
+
+def test_lint_blocks_build_must_be_a_boolean(write_tree: Tree) -> None:
+    root = site(write_tree, config=MINIMAL_CONFIG + "      lint_blocks_build: sometimes\n")
+    result = check(root, "--now", NOW)
+    assert result.exit_code == 1
+    assert "option 'lint_blocks_build': must be true or false" in result.output
+
+
+def test_invalid_content_still_stops_the_build(write_tree: Tree, tmp_path: Path) -> None:
+    root = site(write_tree, update=UPDATE.replace("status: investigating", "status: pondering"))
+    with pytest.raises(BuildFailed) as failed:
+        build_site(root / "mkdocs.yml", tmp_path / "out", EXAMPLE_NOW)
+    assert any(d.is_error and d.rule not in RULES for d in failed.value.diagnostics)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_build_command_prints_and_annotates_findings_in_ci(
+    write_tree: Tree, tmp_path: Path
+) -> None:
+    root = site(write_tree)
+    args = ["build", "-f", str(root / "mkdocs.yml"), "-d", str(tmp_path / "out"), "--now", NOW]
+    result = CliRunner().invoke(main, args, env={"GITHUB_ACTIONS": "true"})
+    assert result.exit_code == 0, result.output
+    assert "::error file=incidents/" in result.output
+    assert "title=statuspress rote-apology::" in result.output
+    assert "1 communication error" in result.output
+    plain = CliRunner().invoke(main, args, env={"GITHUB_ACTIONS": ""})
+    assert plain.exit_code == 0 and "::error" not in plain.output
+
+
+def test_plain_mkdocs_build_publishes_despite_communication_errors(
+    write_tree: Tree, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    root = site(write_tree)
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")]
+    built = subprocess.run(
+        [*mkdocs, "-d", str(tmp_path / "a")], capture_output=True, text=True, check=False
+    )
+    assert built.returncode == 0, built.stderr
+    assert "error[rote-apology]" in built.stderr and (tmp_path / "a" / "index.html").is_file()
+    (root / "mkdocs.yml").write_text(
+        MINIMAL_CONFIG + "      lint_blocks_build: true\n", encoding="utf-8"
+    )
+    blocked = subprocess.run(
+        [*mkdocs, "-d", str(tmp_path / "b")], capture_output=True, text=True, check=False
+    )
+    assert blocked.returncode != 0 and "rote-apology" in blocked.stderr + blocked.stdout
+    assert not (tmp_path / "b" / "index.html").exists()
 
 
 def test_the_example_content_has_no_findings(tmp_path: Path) -> None:

@@ -119,6 +119,7 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
         "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
         "VIRTUAL_ENV": str(venv),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "GITHUB_STEP_SUMMARY": str(tmp_path_factory.mktemp("summary") / "step_summary.md"),
     }
     for inherited in ("PYTHONPATH", "SOURCE_DATE_EPOCH"):
         env.pop(inherited, None)
@@ -139,6 +140,7 @@ def clean_runner(place: Path, checkout: Path, index: Path) -> Runner:
         "VIRTUAL_ENV": str(venv),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "PIP_FIND_LINKS": str(index),
+        "GITHUB_STEP_SUMMARY": str(place / "step_summary.md"),
     }
     for inherited in ("PYTHONPATH", "SOURCE_DATE_EPOCH", "PIP_REQUIRE_VIRTUALENV"):
         env.pop(inherited, None)
@@ -220,6 +222,28 @@ def test_this_repositorys_deploy_steps_install_from_source_and_build(runner: Run
     done = runner.run_job(WORKFLOWS["deploy"], INSTALLS["deploy"], runner.checkout)
     assert_succeeded(done, WORKFLOWS["deploy"], INSTALLS["deploy"])
     assert_built_site(runner.checkout)
+    summary = Path(runner.env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert "### Communication findings" in summary and "no problems found" in summary
+
+
+def new_api_errors_update(site_runner: Runner, new_site: Path) -> Path:
+    """The first update of a new incident, made with `statuspress new` as a user would."""
+    made = site_runner.run('statuspress new "API errors" -c api=major_outage', new_site)
+    assert made.returncode == 0, made.stdout + made.stderr
+    return next(p for p in (new_site / "incidents").glob("*/*.md") if "api-errors" in str(p))
+
+
+def test_a_deploy_publishes_despite_a_communication_error_and_lists_it(
+    site_runner: Runner, new_site: Path
+) -> None:
+    update = new_api_errors_update(site_runner, new_site)
+    text = update.read_text(encoding="utf-8")
+    update.write_text(text.rstrip() + "\n\nWe apologize for any inconvenience.\n", "utf-8")
+    workflow = new_site / ".github" / "workflows" / "deploy.yml"
+    assert_succeeded(site_runner.run_job(workflow, "build", new_site), workflow, "build")
+    assert_built_site(new_site)
+    summary = Path(site_runner.env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert "error[rote-apology]" in summary
 
 
 def test_this_repositorys_pull_request_steps_pass(runner: Runner) -> None:
@@ -274,9 +298,7 @@ def test_a_new_sites_deploy_and_check_steps_install_the_same_statuspress_and_pas
 def test_a_bad_update_is_annotated_on_its_line_and_fails_the_check(
     site_runner: Runner, new_site: Path
 ) -> None:
-    made = site_runner.run('statuspress new "API errors" -c api=major_outage', new_site)
-    assert made.returncode == 0, made.stdout + made.stderr
-    update = next(p for p in (new_site / "incidents").glob("*/*.md") if "api-errors" in str(p))
+    update = new_api_errors_update(site_runner, new_site)
     lines = update.read_text(encoding="utf-8").splitlines(keepends=True)
     update.write_text("".join([lines[0], BAD_KEY, *lines[1:]]), encoding="utf-8")
     workflow = new_site / ".github" / "workflows" / "check.yml"

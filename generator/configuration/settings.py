@@ -512,6 +512,7 @@ _CHECKS = {
     "components": _components,
     "lint": _lint,
     "lint_thresholds": _lint_thresholds,
+    "lint_blocks_build": _boolean,
     "forbidden_patterns": _patterns,
     "private_emails": _string_tuple,
     "uptime_weights": _weights,

@@ -311,6 +311,7 @@ class Settings:
     components: tuple[Component, ...] = ()
     lint: dict[str, str] = field(default_factory=dict)
     lint_thresholds: dict[str, Any] = field(default_factory=dict)  # validated overrides
+    lint_blocks_build: bool = False  # communication errors stop `build` too, not only `check`
     forbidden_patterns: tuple[str, ...] = ()
     private_emails: tuple[str, ...] = ()
     uptime_weights: UptimeWeights = UptimeWeights()

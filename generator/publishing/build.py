@@ -29,9 +29,10 @@ from ..model import Project, Settings
 from ..outputs import vendors
 from ..outputs.render import TemplateProblem, page_environment
 from . import audiences
+from .gate import build_blockers
 from .leakguard import TreeGuard, relative_files
 from .loading import ConfigProblem, load_project
-from .plan import CLOCK_WARNINGS, BuildPlan
+from .plan import BuildPlan
 from .plugin import StatusPressPlugin
 from .publish import (
     Published,
@@ -82,11 +83,18 @@ class BuildResult:
     warnings: int
     seconds: float
     notes: tuple[Diagnostic, ...] = ()  # infos: what goes live at a later build
+    errors: int = 0  # communication errors: published anyway, `check` fails on them
 
     def summary(self) -> str:
+        errors = (
+            f"{self.errors} communication error{'' if self.errors == 1 else 's'} "
+            "(published; `statuspress check` fails on them), "
+            if self.errors
+            else ""
+        )
         return (
             f"Built {self.site_dir}: {self.incidents} incidents, {self.pages} pages, "
-            f"{self.feeds} feeds, {self.files} files, {self.warnings} "
+            f"{self.feeds} feeds, {self.files} files, {errors}{self.warnings} "
             f"warning{'' if self.warnings == 1 else 's'} "
             f"in {self.seconds:.2f} s"
         )
@@ -257,18 +265,9 @@ def _validated(
         raise BuildFailed(problem.diagnostics) from None
     except TemplateProblem as problem:  # rendering a resolved incident's pages
         raise BuildFailed([problem.diagnostic]) from None
-    if count_errors(project.diagnostics) or (strict and _strict_failures(project.diagnostics)):
+    if build_blockers(project.diagnostics, settings, strict):
         raise BuildFailed(list(project.diagnostics))
     return project
-
-
-# Warnings that become true by the clock alone, with no change to the content: the page
-# itself shows them ("next update was due 10:25"). Failing a strict build on them would keep
-# the previous, staler page live, and scheduled rebuilds would stop until someone commits.
-
-
-def _strict_failures(diagnostics: tuple[Diagnostic, ...]) -> list[Diagnostic]:
-    return [d for d in problems(diagnostics) if d.is_error or d.rule not in CLOCK_WARNINGS]
 
 
 def _render(
@@ -322,7 +321,8 @@ def _render(
         pages=sum(1 for name in [*outputs, *reused] if name.endswith(".html")),
         feeds=sum(1 for name in outputs if name.endswith((".atom", ".rss", ".ics"))),
         files=len(files),
-        warnings=len(problems(project.diagnostics)),
+        warnings=len(problems(project.diagnostics)) - count_errors(project.diagnostics),
+        errors=count_errors(project.diagnostics),
         seconds=time.perf_counter() - started,
         notes=tuple(d for d in project.diagnostics if not d.is_problem),
     )

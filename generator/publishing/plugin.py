@@ -18,9 +18,10 @@ from mkdocs.structure.files import File, Files
 
 from ..clock import OutOfRange, resolve_now
 from ..configuration.settings import example_clock
-from ..diagnostics import Diagnostic, count_errors, format_text
+from ..diagnostics import Diagnostic, format_text
 from ..model import Project
 from ..model.load import loose_files
+from .gate import build_blockers, github_annotations
 from .leakguard import scan_tree
 from .loading import ConfigProblem, load_project
 from .plan import CLOCK_WARNINGS, BuildPlan
@@ -73,19 +74,27 @@ class StatusPressPlugin(BasePlugin):
         if self.plan is None and (self.project is None or os.environ.get("STATUSPRESS_RELOAD")):
             self.now, self.project = self._own_project(config)
         assert self.project is not None
-        for diagnostic in self.project.diagnostics:
-            if not diagnostic.is_problem:
-                log.info(diagnostic.render())
-            elif not diagnostic.is_error:
-                # Outside MkDocs' loggers, so that `--strict` does not count them either.
-                logger = clock_log if diagnostic.rule in CLOCK_WARNINGS else log
-                logger.warning(diagnostic.render())
+        self._show_findings(self.project.diagnostics)
 
         # MkDocs would list every file of the content folder (tens of thousands in a long
         # history) only for on_files to drop the updates: it lists an empty folder instead.
         self.content_dir = config.docs_dir
         config.docs_dir = self._empty_dir = tempfile.mkdtemp(prefix="statuspress-empty-")
         return config
+
+    def _show_findings(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        """Every finding that did not stop the build, communication errors included: the site
+        is published, and the team sees what to improve (annotated on its line in CI)."""
+        for diagnostic in diagnostics:
+            if not diagnostic.is_problem:  # a note: what goes live at a later build
+                log.info(diagnostic.render())
+                continue
+            # Outside MkDocs' loggers, so that `--strict` does not count them either.
+            logger = clock_log if diagnostic.rule in CLOCK_WARNINGS else log
+            logger.warning(diagnostic.render())
+        annotations = github_annotations(list(diagnostics))
+        if annotations:
+            print(annotations, flush=True)
 
     def _own_project(self, config: MkDocsConfig) -> tuple[datetime, Project]:
         """Plain `mkdocs build` and `serve`: the clock and the project, validated as
@@ -203,6 +212,6 @@ def _load(config_path: Path, now: datetime) -> Project:
         project = load_project(config_path, now)
     except ConfigProblem as problem:
         raise ContentError(problem.diagnostics) from None
-    if count_errors(project.diagnostics):
+    if build_blockers(project.diagnostics, project.settings):
         raise ContentError(list(project.diagnostics))
     return project

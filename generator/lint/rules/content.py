@@ -20,6 +20,7 @@ from .registry import (
     rule,
     update_finding,
 )
+from .sections import carries_writeup
 from .text import Prose, Segment
 
 _RANK = {impact: rank for rank, impact in enumerate(Impact)}
@@ -359,11 +360,14 @@ FOLLOWUP = phrase(
     "rca",
     r"root[- ]cause analysis",
     r"retrospective",
-    r"(?:full|detailed|written) (?:report|"
-    r"analysis|account|write-?up)",
+    r"(?:full|detailed|written|complete|thorough|public) (?:report|analysis|account|write-?up|"
+    r"explanation|summary|breakdown|review|blog post)",
     r"write-?up",
     r"(?:share|publish|post) (?:our|the|a|more)"
-    r" (?:\w+ )?(?:findings|details|analysis)",
+    r" (?:\w+ )?(?:findings|details|analysis|explanation)",
+    r"blog post (?:describing|explaining|about)",
+    r"(?:explain|share|publish) (?:more about |in detail )?(?:what happened|what went wrong|why "
+    r"(?:it|this) happened)",
 )
 
 
@@ -378,12 +382,15 @@ FOLLOWUP = phrase(
     'by <the resolution date plus `postmortem_due_days`>."',
 )
 def followup_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
-    """The resolving update of a `major`+ incident neither links a postmortem nor says when
-    one will come."""
+    """The resolving update of a `major`+ incident neither links a postmortem, nor says
+    when one (or "a full explanation") will come, nor carries the write-up itself (why it
+    happened and what changes)."""
     incident = view.incident
     if not _is_final_resolution(view) or max_impact(incident).rank < Impact.MAJOR.rank:
         return
     if incident.postmortem is None and not view.prose.has(FOLLOWUP):
+        if carries_writeup(view.prose):
+            return  # the update is the write-up
         due = view.update.at + timedelta(days=ctx.settings.postmortem_due_days)
         local = due.astimezone(ZoneInfo(ctx.settings.timezone))
         yield update_finding(

@@ -75,7 +75,13 @@ APOLOGY = phrase(
     "sorry",
     "regret(?:s|ted)? (?:that|the|any|this|what)",
 )
-THANKS = phrase(r"thanks?", r"thank(?:s|ed|ing)? you", "grateful", "appreciate(?:d)?", "gratitude")
+THANKS = phrase(
+    r"thanks?",
+    r"thank(?:s|ed|ing)? you",
+    "grateful",
+    r"appreciat(?:e|ed|ive)",
+    "gratitude",
+)
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     "forty|fifty|sixty|hundred|thousand|half|a third|a quarter|dozen"

@@ -1,4 +1,8 @@
-"""Phrase rules: words that say nothing, hedge, blame or shout, found in the public text."""
+"""Phrase rules: words that say nothing, hedge, blame or shout, found in every public text.
+
+Each rule is a text rule (`textrule.text_rule`): it reads updates and postmortems alike, and
+every finding quotes the words it is about.
+"""
 
 from __future__ import annotations
 
@@ -6,71 +10,113 @@ import re
 from collections.abc import Iterator
 
 from ...model.types import Kind
-from .patterns import APOLOGY, NUMBER, REGION, REGION_CODE, Phrase, phrase, words_of
+from .patterns import APOLOGY, Phrase, phrase
 from .registry import ERROR, WARNING, Context, Finding, Scope, UpdateView, rule, update_finding
 from .text import Prose, Segment
+from .textrule import Hit, quote, text_rule
 
-_APOLOGY_LEAD = r"(?:apologi[sz]e|apologies|apology|sorry|regret)(?:\W+\w+){0,5}?\W+"
-APOLOGY_LEAD_WORDS = ("apologize", "apologise", "apologies", "apology", "sorry", "regret")
-
-ROTE_APOLOGY = phrase(
-    _APOLOGY_LEAD + r"(?:for |about )?(?:any|all|the) (?:\w+ )?inconveniences?",
-    _APOLOGY_LEAD + r"for any (?:negative )?(?:disruption|trouble|issues?|problems?|"
-    r"difficult(?:y|ies)|impact|effects?|frustration|confusion)",
-    r"(?:any|the) (?:inconvenience|disruption|trouble|issues?|impact) (?:this|that|it) "
-    r"(?:may|might|could) (?:have )?caused?",
-    r"(?:any|the) inconvenience (?:this|that|it) (?:has )?caused",
-    _APOLOGY_LEAD + r"for the (?:trouble|disruption|issues?|problems?)(?=\s*(?:[.!;,]|$))",
+_APOLOGY_LEAD = (
+    r"(?:apologi[sz]e[sd]?|apologi[sz]ing|apologies|apology|sorry|regret(?:s|ted)?)"
+    r"(?:\s+(?!and\b|but\b)[\w']+){0,5}?\s+(?:for|about)\s+"
+    r"|(?:regret(?:s|ted)?)\s+(?=(?:any|all|the)\s)"
+)
+# Harm named by a word that fits every incident: the apology could be pasted anywhere.
+_STOCK_HARM = (
+    r"(?:inconveniences?|trouble|troubles|disruptions?|issues|problems|impact|frustration|"
+    r"confusion|difficult(?:y|ies)|hassle|effects?)"
+)
+# What may follow without naming a harm: "this may have caused", "to your work day", "here".
+_GENERIC_TAIL = (
+    r"(?:\s+(?:that|this|it|these|which|the|any)(?:\s+[\w-]+){0,3}?\s+(?:may\s+|might\s+|"
+    r"could\s+|will\s+|would\s+)?(?:have\s+|has\s+)?(?:caused|created|brought|had))?"
+    r"(?:\s+(?:caused|created)(?:\s+by\s+(?:this|the|our)(?:\s+[\w-]+){1,3})?)?"
+    r"(?:\s+(?:to|for|on)\s+(?:you|everyone|all\s+of\s+you|your\s+(?:(?:work\s+)?day|work|"
+    r"business(?:es)?|workflows?|teams?|operations|productivity|customers|users|experience|"
+    r"plans|schedule)|our\s+(?:customers|users|community)))?"
+    r"(?:\s+(?:here|today|tonight|this\s+(?:morning|afternoon|evening|week)))?"
+)
+_HARM = (
+    rf"(?:(?:possible|potential|negative|resulting|unexpected|temporary)\s+)?{_STOCK_HARM}"
+    rf"(?:\s+(?:or|and)\s+{_STOCK_HARM})?"
+)
+# After "any", the harm is hypothetical whatever it is said to touch: "any negative effect
+# this has had on your deliveries".
+_ANY_TAIL = _GENERIC_TAIL.replace(
+    r"your\s+(?:(?:work\s+)?day|", r"your\s+(?:[\w-]+\s+)?[\w-]+|your\s+(?:(?:work\s+)?day|"
+)
+# Where the apology's clause ends: nothing specific was said about the harm.
+_CLAUSE_END = r"(?=\s*(?:[.!?;:,)(]|$|\s(?:and|but|if|as|while|we|please|thank)\b))"
+ROTE_APOLOGY = Phrase(
+    re.compile(
+        rf"(?<![\w@])(?:(?:{_APOLOGY_LEAD})(?:any\s+{_HARM}{_ANY_TAIL}|(?:all|the|all\s+the)\s+"
+        rf"{_HARM}{_GENERIC_TAIL}){_CLAUSE_END}|(?:any|the)\s+(?:inconvenience|disruption|"
+        r"trouble)\s+(?:this|that|it)(?:\s+[\w-]+)?\s+(?:may\s+|might\s+|could\s+)?(?:have\s+|"
+        r"has\s+)?caused(?!\w))",
+        re.IGNORECASE,
+    ),
     gates=(
         (
-            APOLOGY_LEAD_WORDS,
+            (
+                "apologize",
+                "apologise",
+                "apologized",
+                "apologizes",
+                "apologises",
+                "apologies",
+                "apology",
+                "sorry",
+                "regret",
+                "apologizing",
+                "apologising",
+                "apologised",
+                "regrets",
+                "regretted",
+            ),
             (
                 "inconvenience",
                 "inconveniences",
-                "any",
                 "trouble",
+                "troubles",
                 "disruption",
-                "issue",
+                "disruptions",
                 "issues",
-                "problem",
                 "problems",
+                "impact",
+                "frustration",
+                "confusion",
+                "difficulty",
+                "difficulties",
+                "hassle",
+                "effect",
+                "effects",
             ),
         ),
-        (
-            ("cause", "caused"),
-            ("inconvenience", "disruption", "trouble", "issue", "issues", "impact"),
-        ),
+        (("inconvenience", "disruption", "trouble"), ("caused",)),
     ),
 )
 
 
-def _quote(match: re.Match[str]) -> str:
-    return " ".join(match.group(0).split())
-
-
-def _phrase_findings(
-    view: UpdateView, pattern: Phrase, message: str, fields: tuple[str, ...] | None = None
-) -> Iterator[Finding]:
-    """One finding per match, quoting what was written; `message` has a {quote} slot."""
-    for segment, match in view.prose.find(pattern, fields):
-        yield update_finding(
-            view.update, segment.line_at(match.start()), message.format(quote=_quote(match))
-        )
-
-
-@rule(
+@text_rule(
     "rote-apology",
-    ERROR,
-    Scope.UPDATE,
+    WARNING,
+    level_note='error for "any inconvenience"',
     reason="A rote apology tells customers nothing and reads as indifference (SPEC §2.2, "
     "§2.11; Atlassian's Statuspage communication tips; PagerDuty's external-communication "
-    "guide).",
+    'guide). The classic "inconvenience" apology is an error: it is never anything else.',
     advice="apologize for the actual harm, e.g. \"We're sorry: since 14:05 UTC you cannot "
     'sign in to the dashboard."',
 )
-def rote_apology(view: UpdateView, ctx: Context) -> Iterator[Finding]:
-    """A stock apology: "we apologize for any inconvenience", "sorry for any inconvenience"."""
-    yield from _phrase_findings(view, ROTE_APOLOGY, "'{quote}' is a rote apology")
+def rote_apology(prose: Prose, ctx: Context) -> Iterator[Hit]:
+    """A stock apology that names no harm: "we apologize for any inconvenience", "sorry for
+    the trouble", "apologies for any disruption this may have caused"."""
+    for segment, match in prose.find(ROTE_APOLOGY):
+        level = ERROR if "inconvenience" in match.group(0).lower() else None
+        yield Hit(
+            segment,
+            match.start(),
+            f"'{quote(match)}' is a rote apology: it names no harm",
+            level=level,
+        )
 
 
 GENERIC = phrase(
@@ -83,12 +129,21 @@ GENERIC = phrase(
     "rest assured",
     "please be advised",
     "we regret to inform",
-    r"(?:is|are) (?:very |extremely |incredibly )?important to us",
+    r"(?:is|are) (?:very |extremely |incredibly |really )?important to (?:us|our (?:users|"
+    r"customers|community))",
     r"we value your (?:business|custom|trust|loyalty)",
-    "committed to providing",
+    r"(?:a |our )?valued customers?",
+    r"committed to (?:providing|ensuring|delivering|making continuous improvements|"
+    r"continuous improvement|continuously improving)",
     r"doing everything (?:we can|in our power|possible)",
-    r"(?:our|the|a) (?:top|highest|number one|first) priority",
+    r"(?:our|the|a|with the|with a) (?:utmost|top|highest|number one|first) priority",
+    r"(?:our )?utmost priority",
     r"we understand (?:how frustrating|the frustration|your frustration)",
+    r"tak(?:e|es|ing|en) (?:the |all )?(?:necessary|appropriate|immediate|all necessary|"
+    r"all possible|every possible) (?:steps|measures|actions?)",
+    r"tak(?:e|es|ing|en) steps to (?:prevent|avoid|ensure|improve)",
+    r"(?:steps|measures|actions) to (?:ensure|make sure) (?:that )?(?:this|it|that|such an? "
+    r"\w+) (?:doesn't|does not|won't|will not|never|can't|cannot) (?:happen|occur) again",
     keys=(
         "seriously",
         "hard",
@@ -102,222 +157,33 @@ GENERIC = phrase(
         "inform",
         "important",
         "value",
+        "valued",
         "committed",
         "everything",
         "priority",
         "frustrating",
         "frustration",
+        "steps",
+        "measures",
+        "actions",
+        "action",
     ),
 )
 
 
-@rule(
+@text_rule(
     "generic-statement",
     WARNING,
-    Scope.UPDATE,
     reason="Boilerplate takes the place of facts customers need (SPEC §2.11; PagerDuty's "
     "external-communication guide; GitLab's incident-communication handbook).",
-    advice="replace it with a fact: what is affected, what you are doing now, what happens next",
+    advice="replace it with a fact: what is affected, what you are doing now, what happens "
+    "next, or the concrete change you are making",
 )
-def generic_statement(view: UpdateView, ctx: Context) -> Iterator[Finding]:
-    """Empty boilerplate: "we take ... seriously", "working hard", "rest assured"."""
-    yield from _phrase_findings(view, GENERIC, "'{quote}' is a generic statement")
-
-
-VAGUE_SCOPE = phrase(
-    r"(?:some|certain|several|select|a few|a (?:small |limited |large )?(?:number|subset|"
-    r"portion|fraction|percentage|handful|group|set) of) (?:of )?(?:our |the )?(?:users|customers"
-    r"|accounts|clients|merchants|tenants|organi[sz]ations|workspaces|teams|people|members|"
-    r"customer base|user base)",
-    r"a subset of",
-    r"(?:may be |are |is |be |been )?experiencing (?:some |intermittent |ongoing )?"
-    r"(?:issues|problems|difficulties|disruptions?|errors|degradation)",
-    keys=(
-        "some",
-        "certain",
-        "several",
-        "select",
-        "few",
-        "subset",
-        "number",
-        "portion",
-        "fraction",
-        "percentage",
-        "handful",
-        "group",
-        "set",
-        "experiencing",
-    ),
-)
-
-
-def _is_specific(segment: Segment, start: int, end: int, ctx: Context) -> bool:
-    """A number, a region or a component (or another proper name) in the same sentence."""
-    begin, finish = segment.sentence(start, end)
-    sentence = segment.original[begin:finish]
-    if NUMBER.search(sentence) or REGION.search(sentence) or REGION_CODE.search(sentence):
-        return True
-    lowered = sentence.lower()
-    if any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered) for word in ctx.scope_words):
-        return True
-    return _names_something(sentence, ctx)
-
-
-_SAYS_WHAT = re.compile(
-    r"\s+(?:with|to|in|on|when|while|for)\s+(?!(?:our|the|your)\s+(?:services?|platform|"
-    r"systems?|site|website|app|application|products?|account)\b)(?!(?:some|certain|our|the|"
-    r"a)\s*[.,;]|it\b|this\b)\w",
-    re.IGNORECASE,
-)
-_ASKED = re.compile(
-    r"\s+(?:have\s+|had\s+)?(?:asked|wondered|requested|suggested|wrote in)\b", re.IGNORECASE
-)
-_WORD = re.compile(r"[A-Za-z][\w-]*")
-_NOT_NAMES = frozenset(
-    {
-        "I",
-        "We",
-        "Our",
-        "You",
-        "Your",
-        "The",
-        "This",
-        "These",
-        "Some",
-        "A",
-        "Customers",
-        "Users",
-        "If",
-        "It",
-        "They",
-        "Status",
-        "Service",
-    }
-)
-
-
-def _names_something(sentence: str, ctx: Context) -> bool:
-    """A capitalised word after the first, such as "SAML" or "Enterprise plan"."""
-    ignored = _NOT_NAMES | set(
-        re.findall(r"\w+", f"{ctx.settings.company} {ctx.settings.site_name}")
-    )
-    words = [m.group(0) for m in _WORD.finditer(sentence)][1:]
-    return any(w[0].isupper() and w not in ignored for w in words)
-
-
-@rule(
-    "vague-scope",
-    WARNING,
-    Scope.UPDATE,
-    reason='Customers need to know whether they are affected; "some users" does not tell '
-    "them (SPEC §2.3, §2.11; Atlassian's incident handbook).",
-    advice='say who and how many: a share ("about 8% of API requests"), a region '
-    '("customers in the EU region") or a component ("sign-in with SSO")',
-)
-def vague_scope(view: UpdateView, ctx: Context) -> Iterator[Finding]:
-    """ "some users", "a subset of", "experiencing issues" with no number, region or component
-    in the same sentence."""
-    for segment, match in view.prose.find(VAGUE_SCOPE):
-        if _ASKED.match(segment.cleaned, match.end()):
-            continue  # "some customers asked whether ..." is not about who is affected
-        if "experiencing" in match.group(0).lower() and _SAYS_WHAT.match(
-            segment.cleaned, match.end()
-        ):
-            continue  # "experiencing disruptions to logins": it says what fails
-        if not _is_specific(segment, match.start(), match.end(), ctx):
-            yield update_finding(
-                view.update,
-                segment.line_at(match.start()),
-                f"'{_quote(match)}' does not say who is affected",
-            )
-
-
-NAMED_PROVIDERS = (
-    "aws",
-    "amazon",
-    "azure",
-    "microsoft",
-    "gcp",
-    "google",
-    "cloudflare",
-    "fastly",
-    "akamai",
-    "digitalocean",
-    "heroku",
-    "github",
-    "twilio",
-    "sendgrid",
-    "mailgun",
-    "stripe",
-    "okta",
-    "auth0",
-    "hetzner",
-    "ovh",
-    "linode",
-    "vercel",
-    "netlify",
-    "salesforce",
-    "atlassian",
-    "slack",
-    "zendesk",
-    "datadog",
-)
-_PROVIDER = (
-    r"(?:third[- ]party|upstream|external|cloud|hosting|network|dns|cdn|payment|"
-    r"infrastructure|data ?cent(?:er|re)|isp) "
-)
-VENDOR_BLAME = phrase(
-    r"(?:due to|caused by|because of|the result of|resulted from|stem(?:s|med|ming) from|"
-    r"originat\w* (?:at|with|from)|(?:was|is) on) (?:an? |our |the |one of our )?"
-    r"(?:[\w'-]+ ){0,5}?(?:third[- ]party|upstream|vendors?|providers?|suppliers?|partners?|isp|"
-    r"carriers?)(?:'s)?",
-    r"(?:due to|caused by|because of|the result of|resulted from|stem(?:s|med|ming) from) "
-    r"(?:an? |the )?(?:[\w'-]+ ){0,3}?(?:(?:at|with|in|from|by|on) )?(?:"
-    + "|".join(NAMED_PROVIDERS)
-    + r")(?:'s)?(?: (?:web services|cloud|platform))?",
-    r"(?:outside|beyond) (?:of )?our (?:direct |immediate )?control",
-    r"not (?:our|the company's) fault",
-    r"(?:through )?no fault of (?:our|ours|our own)",
-    r"on (?:their|the (?:provider|vendor|supplier|partner)'?s?|our (?:\w+ )?(?:provider|vendor"
-    r"|supplier|partner)'s) (?:end|side)",
-    rf"(?:our|the|a) (?:{_PROVIDER})?(?:provider|vendor|supplier|partner) (?:is|was) "
-    r"(?:entirely |solely |fully )?(?:responsible|to blame|at fault)",
-    keys=(
-        *(word for name in NAMED_PROVIDERS for word in words_of(name)),  # "auth0": "auth"
-        "third",
-        "upstream",
-        "vendor",
-        "vendors",
-        "provider",
-        "providers",
-        "supplier",
-        "suppliers",
-        "partner",
-        "partners",
-        "isp",
-        "carrier",
-        "carriers",
-        "control",
-        "fault",
-        "end",
-        "side",
-    ),
-)
-
-
-@rule(
-    "vendor-blame",
-    WARNING,
-    Scope.UPDATE,
-    reason="Customers chose you, not your vendors; pointing at a provider reads as dodging "
-    "responsibility (SPEC §2.8; PagerDuty's external-communication guide; Atlassian's "
-    "incident handbook).",
-    advice='own it: say what failed for customers and what you are doing about it ("our '
-    'payment processing failed"), without pointing at a provider',
-)
-def vendor_blame(view: UpdateView, ctx: Context) -> Iterator[Finding]:
-    """ "due to a third-party provider", "outside our control", "not our fault"."""
-    yield from _phrase_findings(view, VENDOR_BLAME, "'{quote}' blames a provider")
+def generic_statement(prose: Prose, ctx: Context) -> Iterator[Hit]:
+    """Empty boilerplate: "we take ... seriously", "working hard", "our utmost priority",
+    "taking the necessary steps"."""
+    for segment, match in prose.find(GENERIC):
+        yield Hit(segment, match.start(), f"'{quote(match)}' is a generic statement")
 
 
 _STAFF = (
@@ -395,7 +261,7 @@ def blamed_people(prose: Prose) -> Iterator[tuple[Segment, int, str]]:
     """(segment, offset, what) for each phrase, @handle or personal e-mail address."""
     for segment, match in prose.find(PERSON_BLAME):
         if not _NEGATED.search(segment.cleaned[max(0, match.start() - 40) : match.start()]):
-            yield segment, match.start(), f"'{_quote(match)}' blames people"
+            yield segment, match.start(), f"'{quote(match)}' blames people"
     for segment in prose.segments:
         if "@" not in segment.cleaned:
             continue
@@ -407,10 +273,9 @@ def blamed_people(prose: Prose) -> Iterator[tuple[Segment, int, str]]:
                 yield segment, match.start(), f"'{match.group(0)}' names a person"
 
 
-@rule(
+@text_rule(
     "person-blame",
     WARNING,
-    Scope.UPDATE,
     postmortem_level=ERROR,
     reason="People are never the root cause: systems let a slip become an outage; naming "
     'people stops others from speaking up (SPEC §2.8; Google SRE book, "Postmortem '
@@ -418,10 +283,10 @@ def blamed_people(prose: Prose) -> Iterator[tuple[Segment, int, str]]:
     advice='describe what the system allowed ("a configuration change reached all regions '
     'at once"), not who did it; name teams, not people',
 )
-def person_blame(view: UpdateView, ctx: Context) -> Iterator[Finding]:
+def person_blame(prose: Prose, ctx: Context) -> Iterator[Hit]:
     """People as causes: "human error", "an engineer forgot", @handles, e-mail addresses."""
-    for segment, offset, message in blamed_people(view.prose):
-        yield update_finding(view.update, segment.line_at(offset), message)
+    for segment, offset, message in blamed_people(prose):
+        yield Hit(segment, offset, message)
 
 
 EVASIVE = phrase(
@@ -434,34 +299,43 @@ EVASIVE = phrase(
     keys=("made", "if", "feel", "felt"),
 )
 CONDITIONAL_AFFECTED = phrase(  # evasive only inside an apology
-    r"if (?:you|your \w+) (?:were|was|have been|has been|are|may have been|might have been) "
-    r"(?:\w+ )?(?:affected|impacted)",
+    r"if (?:you|your \w+) (?:were|was|have been|has been|had been|are|may have been|"
+    r"might have been) (?:\w+ )?(?:affected|impacted|unable|not able)",
+    r"if (?:you|your \w+) (?:had|have had|experienced|saw|ran into|encountered|noticed) "
+    r"(?:any )?(?:issues|problems|trouble|errors|difficulties)",
     r"(?:anyone|those|any (?:customers|users)|customers|users|you|some \w+) (?:who )?"
     r"(?:may|might) have been (?:affected|impacted|inconvenienced)",
-    keys=("affected", "impacted", "inconvenienced"),
+    keys=(
+        "affected",
+        "impacted",
+        "inconvenienced",
+        "unable",
+        "able",
+        "issues",
+        "problems",
+        "trouble",
+        "errors",
+        "difficulties",
+    ),
 )
 
 
-@rule(
+@text_rule(
     "evasive-apology",
     WARNING,
-    Scope.UPDATE,
     reason="A conditional or passive apology avoids saying what went wrong and who owns it "
     "(SPEC §2.2, §2.8; PagerDuty's external-communication guide).",
     advice="apologize without conditions and in the active voice: \"We're sorry: our "
     'configuration change made checkout fail for 40 minutes."',
 )
-def evasive_apology(view: UpdateView, ctx: Context) -> Iterator[Finding]:
+def evasive_apology(prose: Prose, ctx: Context) -> Iterator[Hit]:
     """ "mistakes were made", "we regret if", "if you were affected" in an apology."""
-    yield from _phrase_findings(view, EVASIVE, "'{quote}' is an evasive apology")
-    for segment, match in view.prose.find(CONDITIONAL_AFFECTED):
+    for segment, match in prose.find(EVASIVE):
+        yield Hit(segment, match.start(), f"'{quote(match)}' is an evasive apology")
+    for segment, match in prose.find(CONDITIONAL_AFFECTED):
         begin, end = segment.sentence(match.start(), match.end())
         if APOLOGY.search(segment.cleaned[begin:end]):
-            yield update_finding(
-                view.update,
-                segment.line_at(match.start()),
-                f"'{_quote(match)}' makes the apology conditional",
-            )
+            yield Hit(segment, match.start(), f"'{quote(match)}' makes the apology conditional")
 
 
 JUDGEMENT = phrase(
@@ -484,32 +358,33 @@ JUDGEMENT = phrase(
         "debacle",
     ),
 )
+
+
 EXCLAMATION = Phrase(re.compile(r"!(?!\[)(?!=)"), ("!",))
 
 
-@rule(
+@text_rule(
     "exclamation",
     WARNING,
-    Scope.UPDATE,
     reason="Exclamation marks and judgement words sound alarmed or flippant; a status page "
     "speaks in one calm voice (SPEC §2.9; Atlassian's Statuspage communication tips).",
     advice="state the facts calmly, with a full stop, and let the facts carry the weight",
 )
-def exclamation(view: UpdateView, ctx: Context) -> Iterator[Finding]:
+def exclamation(prose: Prose, ctx: Context) -> Iterator[Hit]:
     """Exclamation marks and judgement words ("disaster", "nightmare", "ridiculous")."""
-    for segment, match in view.prose.find(EXCLAMATION):
-        yield update_finding(
-            view.update, segment.line_at(match.start()), "an exclamation mark in public text"
-        )
+    for segment, match in prose.find(EXCLAMATION):
+        yield Hit(segment, match.start(), "an exclamation mark in public text")
         break
-    yield from _phrase_findings(view, JUDGEMENT, "'{quote}' is a judgement word")
+    for segment, match in prose.find(JUDGEMENT):
+        yield Hit(segment, match.start(), f"'{quote(match)}' is a judgement word")
 
 
 _RESOLVE = (
     r"(?:fix(?:ed|es)?|resolv(?:e|ed|es|ing)|resolution|restor(?:e|ed|es|ing)|"
-    r"recover(?:ed|s|ing)?|"
+    r"recover(?:ed|s|ing|y)?|"
     r"clear(?:ed|s)?|mitigat(?:e|ed)|back (?:up|online|to normal)|back|up and running|"
-    r"(?:available|working|operational|online|normal) again)"
+    r"(?:available|working|operational|online|normal) again|complet(?:e|ed|ion)|"
+    r"(?:all |fully )?(?:processed|caught up))"
 )
 RESOLVE_WORDS = (
     "fix",
@@ -539,14 +414,29 @@ RESOLVE_WORDS = (
     "eta",
     "estimated",
     "expected",
+    "recovery",
+    "complete",
+    "completed",
+    "completion",
+    "processed",
+    "caught",
+    "online",
+    "take",
+    "takes",
+    "taking",
+    "need",
+    "needs",
+    "estimate",
+    "estimates",
+    "estimating",
 )
 _VAGUE_TIME = (
     r"(?:shortly|soon|momentarily|imminently|any (?:minute|moment)(?: now)?|"
     r"in no time|in a (?:few|couple of) (?:minutes|moments))"
 )
 _AMOUNT = (
-    r"(?:\d+|a few|a couple of|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|"
-    r"forty-five|sixty|ninety)"
+    r"(?:\d+(?:\s*-\s*\d+)?|a few|a couple of|half an?|an?|one|two|three|four|five|ten|"
+    r"fifteen|twenty|thirty|forty-five|sixty|ninety)"
 )
 ETA_VAGUE = phrase(
     rf"{_RESOLVE}(?: \w+){{0,4}}? {_VAGUE_TIME}(?! (?:after|afterwards|before|thereafter|as))",
@@ -567,8 +457,13 @@ ETA_CONCRETE = phrase(
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:with)?in (?:the next |about |around |approximately |"
     rf"roughly |another |under |less than |the coming )*{_AMOUNT} (?:more )?"
     r"(?:minutes?|mins?|hours?|hrs?)",
-    rf"{_RESOLVE}(?: \w+){{0,5}}? (?:by|before|around|at|until) (?:about |approximately |"
-    r"around )?\d{1,2}(?::\d{2}|\s?[ap]\.?m\.?)",
+    rf"{_RESOLVE}(?:[ ,]+[\w'-]+){{0,12}}?,? (?:by|before|around|at|until) (?:about |"
+    r"approximately |around )?\d{1,2}(?::\d{2}|\s?[ap]\.?m\.?)",
+    rf"(?:take|takes|taking|need|needs) (?:another |about |around |roughly |approximately |"
+    rf"up to |a further )?{_AMOUNT} (?:more )?(?:minutes?|mins?|hours?|hrs?) "
+    r"(?:for|until|before|to)",
+    rf"estimat(?:e|es|ed|ing) (?:(?:another|about|around|roughly|approximately) )?(?:{_AMOUNT} )?"
+    r"(?:more )?(?:minutes?|mins?|hours?|hrs?) (?:until|before|for|to|of)",
     rf"{_RESOLVE}(?: \w+){{0,5}}? (?:with)?in the (?:next |coming )?(?:few |couple of )?"
     r"(?:hour|half hour|minutes|hours)",
     rf"(?:estimated|expected) (?:time|resolution)(?: \w+){{0,6}}?:? ?~?(?:with)?(?:in )?"
@@ -606,6 +501,7 @@ _FUTURE = re.compile(
     r"plan\w*|estimat\w*|likely|going to|on track|eta)\b",
     re.IGNORECASE,
 )
+_ABOUT_UPDATES = re.compile(r"\bupdates?\b|\bpost\b|\bnews\b", re.IGNORECASE)
 _SERVICE_BACK = re.compile(
     r"\b(?:be|been|is|are|was|were|'s|'re|come|comes|coming|get|gets|"
     r"getting)\s+$",
@@ -642,16 +538,18 @@ def eta_in_text(view: UpdateView, ctx: Context) -> Iterator[Finding]:
             yield update_finding(
                 update,
                 segment.line_at(match.start()),
-                f"'{_quote(match)}' promises a resolution time in the text",
+                f"'{quote(match)}' promises a resolution time in the text",
             )
     if update.eta is not None:
         return  # a time in the text that restates `eta` is fine
     for segment, match in view.prose.find(ETA_CONCRETE):
         begin, _ = segment.sentence(match.start(), match.end())
+        if _ABOUT_UPDATES.search(match.group(0)):
+            continue  # "back with an update at 10:30" promises an update, not a fix
         if _FUTURE.search(segment.cleaned[begin : match.end()]) and _promises_time(segment, match):
             yield update_finding(
                 update,
                 segment.line_at(match.start()),
-                f"'{_quote(match)}' promises a resolution time in the text",
+                f"'{quote(match)}' promises a resolution time in the text",
                 "put the time into `eta:` so it is shown and tracked",
             )

@@ -10,11 +10,11 @@ from functools import partial
 
 from ...model.types import Impact, Incident, Kind, Postmortem
 from ...outputs.pages import CHANGES_HEADINGS
-from .content import internal_details, max_impact
-from .patterns import phrase
-from .phrases import blamed_people
+from .content import FOLLOWUP, internal_details, max_impact
+from .patterns import APOLOGY, phrase
 from .registry import (
     ERROR,
+    OFF,
     WARNING,
     Context,
     Finding,
@@ -24,7 +24,9 @@ from .registry import (
     rule,
     update_finding,
 )
-from .text import Prose, postmortem_prose
+from .sections import HEADING, SECTIONS, carries_writeup
+from .text import update_prose
+from .textrule import postmortem_text
 
 
 @rule(
@@ -49,6 +51,9 @@ def postmortem_missing(incident: Incident, ctx: Context) -> Iterator[Finding]:
     due_days = ctx.settings.postmortem_due_days
     if ctx.now > closed + timedelta(days=due_days):
         resolving = incident.latest
+        prose = update_prose(resolving)
+        if carries_writeup(prose) and not prose.has(FOLLOWUP):
+            return  # the resolving update is the write-up, and promised no other
         yield update_finding(
             resolving,
             resolving.line_of("status"),
@@ -57,71 +62,58 @@ def postmortem_missing(incident: Incident, ctx: Context) -> Iterator[Finding]:
         )
 
 
-HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.+?)\s*#*\s*$|^(.+)\n {0,3}(?:=+|-+)\s*$", re.MULTILINE)
-SECTIONS = {
-    "what happened": phrase(
-        r"what happened",
-        "timeline",
-        r"(?:sequence|chain) of events",
-        "overview",
-        r"incident (?:summary|description)",
-        "description",
-        r"what went wrong",
-    ),
-    "root cause": phrase(
-        r"(?:root )?causes?",
-        r"why (?:it|this) happened",
-        "contributing factors",
-        "what caused",
-        "analysis",
-    ),
-    "what we are changing": phrase(*CHANGES_HEADINGS),
-}
+CHANGES_HEADING = phrase(*CHANGES_HEADINGS)  # the page adds the action items under it
 
 
-def missing_sections(body: str) -> list[str]:
+def missing_parts(postmortem: Postmortem) -> list[str]:
+    """The parts (what happened, root cause, what we are changing) that neither a heading
+    nor any sentence of the summary, body or action items gives."""
+    body = postmortem.body
     headings = [(m.group(1) or m.group(2) or "") for m in HEADING.finditer(body)]
-    return [
-        name
-        for name, pattern in SECTIONS.items()
-        if not any(pattern.search(heading) for heading in headings)
-    ]
+    text = " ".join(segment.cleaned for segment in postmortem_text(postmortem).segments)
+    missing = []
+    for name, (heading, sentence) in SECTIONS.items():
+        if name == "what we are changing" and postmortem.action_items:
+            continue
+        if any(heading.search(h) for h in headings) or sentence.search(text):
+            continue
+        missing.append(name)
+    return missing
 
 
 @rule(
     "postmortem-incomplete",
-    ERROR,
+    WARNING,
     Scope.POSTMORTEM,
+    level_note="error when it has no text at all",
     reason="A postmortem tells what happened, why, and what changes; without any of them it "
     'does not do its job (SPEC §2.13, §4.4; Google SRE book and workbook, "Postmortem '
-    'Culture").',
-    advice='add a `summary:`, `action_items:` and the sections "What happened", "Root '
-    'cause" and "What we are changing" (`statuspress postmortem ID` scaffolds them)',
+    'Culture"). The parts are recognised by meaning, under any heading or none.',
+    advice="say what happened, why, and what you are changing, in any words or headings "
+    '(`statuspress postmortem ID` scaffolds "What happened", "Root cause" and "What we '
+    'are changing"); `action_items:` count as what changes',
 )
 def postmortem_incomplete(
     incident: Incident, postmortem: Postmortem, ctx: Context
 ) -> Iterator[Finding]:
-    """No `summary`, or no action items ("what changes"), or missing sections: what
-    happened, root cause, what we are changing."""
-    if not (postmortem.summary or "").strip():
-        yield postmortem_finding(
-            postmortem, postmortem.lines.get("summary", 1), "the postmortem has no summary"
-        )
-    if not postmortem.action_items:
+    """It does not say what happened, why (the root cause), or what changes: by a heading,
+    a sentence ("was caused by", "we will add") or action items."""
+    if not (postmortem.body.strip() or (postmortem.summary or "").strip()):
         yield postmortem_finding(
             postmortem,
-            postmortem.lines.get("action_items", 1),
-            "the postmortem has no action items",
-            "list what changes under `action_items:`, each with `what`, "
-            "`owner`, `due` and `status`",
+            postmortem.body_line,
+            "the postmortem has no text",
+            "write what happened, why, and what you are changing",
+            level=ERROR,
         )
-    missing = missing_sections(postmortem.body)
+        return
+    missing = missing_parts(postmortem)
     if missing:
         yield postmortem_finding(
             postmortem,
             postmortem.body_line,
-            "the postmortem has no section " + ", ".join(f"'{name}'" for name in missing),
-            "add a heading for each, e.g. '## " + missing[0].capitalize() + "'",
+            "the postmortem does not say " + ", ".join(_ASKS[name] for name in missing),
+            "add it in a sentence or under a heading, e.g. '## " + missing[0].capitalize() + "'",
         )
 
 
@@ -146,7 +138,7 @@ _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
     "postmortem-unfinished",
     ERROR,
     Scope.POSTMORTEM,
-    approximate_level=WARNING,
+    level_note="warning when not certain",
     reason="A postmortem is read once, carefully, by the customers who were hurt: a "
     "placeholder or an empty section tells them it was published to tick a box (SPEC §2.13, "
     '§4.4; Google SRE workbook, "Postmortem Culture").',
@@ -170,7 +162,7 @@ def postmortem_unfinished(
     for where, text, line in texts:
         yield from _placeholders(postmortem, where, text, partial(_same, line))
     body = postmortem.body
-    prose = postmortem_prose(postmortem).segment("body")  # code and quotes blanked
+    prose = postmortem_text(postmortem).segment("body")  # code and quotes blanked
     yield from _placeholders(
         postmortem,
         "text",
@@ -178,7 +170,7 @@ def postmortem_unfinished(
         lambda offset: postmortem.body_line + body.count("\n", 0, offset),
     )
     for heading, line in empty_sections(body):
-        if postmortem.action_items and SECTIONS["what we are changing"].search(heading):
+        if postmortem.action_items and CHANGES_HEADING.search(heading):
             continue  # the page puts the action items under it
         yield postmortem_finding(
             postmortem,
@@ -204,7 +196,7 @@ def _placeholders(
                 line_of(match.start()),
                 f"the {where} still holds the placeholder '{_short(words)}'",
                 "replace it with what you mean (keep `draft: true` until it is finished)",
-                approximate=approximate,
+                WARNING if approximate else None,
             )
 
 
@@ -238,12 +230,46 @@ def empty_sections(body: str) -> list[tuple[str, int]]:
     return empty
 
 
+_ASKS = {
+    "what happened": "what happened (what customers saw, and when)",
+    "root cause": "why it happened (no root cause, and no sentence such as 'caused by')",
+    "what we are changing": "what changes (no action items, and no sentence such as 'we will add')",
+}
+
+
+@rule(
+    "postmortem-apology-missing",
+    WARNING,
+    Scope.POSTMORTEM,
+    reason="After a major outage the postmortem is read by the customers who were hurt; "
+    "explaining without apologizing reads as indifference (SPEC §2.2, §2.13; PagerDuty's "
+    "external-communication guide).",
+    advice="apologize for the actual harm, once, near the start: \"We're sorry: for 40 "
+    'minutes you could not deploy."',
+)
+def postmortem_apology_missing(
+    incident: Incident, postmortem: Postmortem, ctx: Context
+) -> Iterator[Finding]:
+    """The postmortem of a `major` or `critical` incident does not apologize."""
+    if max_impact(incident).rank < Impact.MAJOR.rank:
+        return
+    if postmortem_text(postmortem).has(APOLOGY):
+        return
+    yield postmortem_finding(
+        postmortem,
+        postmortem.lines.get("summary", postmortem.body_line),
+        f"the postmortem of a {max_impact(incident).value} incident does not apologize",
+    )
+
+
 @rule(
     "action-item-owner",
-    ERROR,
+    OFF,
     Scope.POSTMORTEM,
     reason='An action item nobody owns does not get done (Google SRE workbook, "Postmortem '
-    "Culture\"; Atlassian's incident handbook).",
+    "Culture\"; Atlassian's incident handbook). Off by default: public postmortems rarely "
+    "name owners, who belong in the team's own tracker; turn it on with "
+    "`lint: {action-item-owner: warning}`.",
     advice="add `owner:` with the team that will do it",
 )
 def action_item_owner(
@@ -258,8 +284,15 @@ def action_item_owner(
 
 
 VAGUE_START = re.compile(
-    r"^\W*(?:improve|investigate|look (?:into|at)|review|ensure|monitor|"
-    r"consider|explore)\b",
+    r"^\W*(?:[\w ]{1,30}:\s*)?(?:(?:we|our (?:[\w-]+ )?teams?|the (?:[\w-]+ )?teams?)(?:'ll|'re|"
+    r" will| are| is| shall)?(?: also)?(?: be)? )?(?:"
+    r"improv(?:e|es|ing|ements?)|enhanc(?:e|es|ing|ements?)|investigat(?:e|es|ing)|"
+    r"look(?:ing)? (?:into|at)|review(?:s|ing)?|ensur(?:e|es|ing)|monitor(?:s|ing)?|"
+    r"consider(?:s|ing)?|explor(?:e|es|ing)|evaluat(?:e|es|ing)|assess(?:es|ing)?|"
+    r"analy[sz](?:e|es|ing)|continu(?:e|es|ing)|work(?:s|ing)? (?:to|on|towards)|"
+    r"strengthen(?:s|ing)?|tun(?:e|es|ing)|adjust(?:s|ing)?|optimi[sz](?:e|es|ing)|"
+    r"address(?:es|ing)?|better|run(?:s|ning)? (?:additional|more)|"
+    r"increas(?:e|ing) (?:visibility|awareness))\b",
     re.IGNORECASE,
 )
 MEASURABLE = re.compile(
@@ -282,8 +315,8 @@ MEASURABLE = re.compile(
 def action_item_vague(
     incident: Incident, postmortem: Postmortem, ctx: Context
 ) -> Iterator[Finding]:
-    """An action item starts with "improve", "investigate", "look into", "review", "ensure",
-    "monitor" and has no measurable object."""
+    """An action item starts with "improve", "enhance", "investigate", "review", "ensure",
+    "monitor", "work to" (or their "-ing" forms) and has no measurable result."""
     for item in postmortem.action_items:
         if VAGUE_START.match(item.what) and not MEASURABLE.search(item.what):
             yield postmortem_finding(
@@ -353,32 +386,12 @@ def action_item_overdue(
             )
 
 
-@also_in_postmortems("person-blame")
-def person_blame_in_postmortem(
-    incident: Incident, postmortem: Postmortem, ctx: Context
-) -> Iterator[Finding]:
-    for segment, offset, message in blamed_people(_prose(postmortem)):
-        yield postmortem_finding(postmortem, segment.line_at(offset), message)
-
-
 @also_in_postmortems("internal-detail")
 def internal_detail_in_postmortem(
     incident: Incident, postmortem: Postmortem, ctx: Context
 ) -> Iterator[Finding]:
-    for segment, offset, what in internal_details(_prose(postmortem), False):
+    for segment, offset, what in internal_details(postmortem_text(postmortem), False):
         yield postmortem_finding(postmortem, segment.line_at(offset), f"{what} in public text")
-
-
-_last_prose: list[tuple[Postmortem, Prose]] = []
-
-
-def _prose(postmortem: Postmortem) -> Prose:
-    """The postmortem's prepared text, shared by the rules that read it one after another."""
-    cached = _last_prose[0] if _last_prose else None
-    if cached is None or cached[0] is not postmortem:
-        cached = (postmortem, postmortem_prose(postmortem))
-        _last_prose[:] = [cached]
-    return cached[1]
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -110,7 +110,7 @@ class Promised:
     "promise-mismatch",
     ERROR,
     Scope.UPDATE,
-    approximate_level=WARNING,
+    level_note="warning when not certain",
     reason="The page, the feeds, the API and every notification show `next_update` and "
     "`eta`; a different time in the text gives customers two promises, and whichever one "
     "you keep, you broke the other (SPEC §2.4, §2.5; Atlassian's incident handbook).",
@@ -136,7 +136,7 @@ def promise_mismatch(view: UpdateView, ctx: Context) -> Iterator[Finding]:
                 update,
                 promised.line,
                 f"the text promises '{promised.words}' but {contradiction}",
-                approximate=not promised.certain,
+                level=None if promised.certain else WARNING,
             )
 
 

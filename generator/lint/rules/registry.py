@@ -33,19 +33,19 @@ class Finding:
     hint: str = ""  # empty: the rule's advice
     ignore: frozenset[str] = frozenset()  # the rules silenced in the file concerned
     in_postmortem: bool = False
-    approximate: bool = False  # the rule is not certain: its `approximate_level` applies
+    level: str | None = None  # this finding's own default level, when the rule has two
 
 
 def update_finding(
-    update: Update, line: int, message: str, hint: str = "", *, approximate: bool = False
+    update: Update, line: int, message: str, hint: str = "", level: str | None = None
 ) -> Finding:
-    return Finding(update.path, line, message, hint, update.lint_ignore, approximate=approximate)
+    return Finding(update.path, line, message, hint, update.lint_ignore, level=level)
 
 
 def postmortem_finding(
-    postmortem: Postmortem, line: int, message: str, hint: str = "", *, approximate: bool = False
+    postmortem: Postmortem, line: int, message: str, hint: str = "", level: str | None = None
 ) -> Finding:
-    return Finding(postmortem.path, line, message, hint, postmortem.lint_ignore, True, approximate)
+    return Finding(postmortem.path, line, message, hint, postmortem.lint_ignore, True, level)
 
 
 @dataclass(frozen=True)
@@ -163,23 +163,21 @@ class Rule:
     clock: bool = False  # reads the build clock: judged afresh by every build
     postmortem_level: str | None = None  # a different default inside postmortems
     postmortem_check: Check | None = None  # the same rule applied to postmortems
-    approximate_level: str | None = None  # the default of a finding the rule is unsure of
+    level_note: str = ""  # when some findings have another default level: which ones
 
     def level_for(self, finding: Finding, configured: dict[str, str]) -> str:
         if self.id in configured:
             return configured[self.id]
-        if finding.approximate and self.approximate_level:
-            return self.approximate_level
         if finding.in_postmortem and self.postmortem_level:
             return self.postmortem_level
-        return self.level
+        return finding.level or self.level
 
     @property
     def level_label(self) -> str:
         if self.postmortem_level:
             return f"{self.level} ({self.postmortem_level} in postmortems)"
-        if self.approximate_level:
-            return f"{self.level} ({self.approximate_level} when not certain)"
+        if self.level_note:
+            return f"{self.level} ({self.level_note})"
         return self.level
 
 
@@ -196,7 +194,7 @@ def rule(
     timing: bool = False,
     clock: bool = False,
     postmortem_level: str | None = None,
-    approximate_level: str | None = None,
+    level_note: str = "",
 ) -> Callable[[Check], Check]:
     """Register the decorated function as the check of rule `rule_id`; its docstring says
     what the rule checks."""
@@ -215,7 +213,7 @@ def rule(
             timing=timing,
             clock=clock,
             postmortem_level=postmortem_level,
-            approximate_level=approximate_level,
+            level_note=level_note,
         )
         return check
 

@@ -8,6 +8,7 @@ line number, stays where it was in the original text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -54,6 +55,16 @@ class Segment:
         if self.field != "body":
             return self.line
         return self.line + self.original.count("\n", 0, offset)
+
+    def sentences(self) -> Iterator[tuple[int, int]]:
+        """(start, end) of each sentence, list item or paragraph of the cleaned text."""
+        begin = 0
+        for match in _SENTENCE_END.finditer(self.cleaned):
+            if self.cleaned[begin : match.start()].strip():
+                yield begin, match.start()
+            begin = match.end()
+        if self.cleaned[begin:].strip():
+            yield begin, len(self.cleaned)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """The bounds of the sentence (or list item, or paragraph) around [start, end)."""
@@ -114,12 +125,18 @@ def update_prose(update: Update) -> Prose:
 
 
 def postmortem_prose(postmortem: Postmortem) -> Prose:
+    """Everything a postmortem publishes: its summary, its body and its action items."""
     segments = []
     if postmortem.summary:
         segments.append(
             _field_segment("summary", postmortem.summary, postmortem.lines.get("summary", 1))
         )
     segments.append(body_segment(postmortem.body, postmortem.body_line))
+    segments += [
+        _field_segment("action_items", item.what, item.line)
+        for item in postmortem.action_items
+        if item.what.strip()
+    ]
     return Prose(tuple(segments))
 
 
