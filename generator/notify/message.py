@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..language.marker import N_
 from ..model.ids import update_entry_id
 from ..model.types import ETA_UNKNOWN, ComponentState, Impact, Incident, Site, Update, Window
 from ..outputs.markdown import render_inline, render_markdown
-from ..outputs.pages import Formatter
+from ..language.core import Formatter, Language, site_language
+from ..outputs.pages import impact_label
+from ..outputs.pages import status_label as translated_status
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,15 @@ class Notice:
         return self.status in ("resolved", "completed")
 
     @property
+    def lang(self) -> Language:
+        return self.fmt.lang
+
+    def _(self, message: str, **values: str) -> str:
+        return self.lang.gettext(message, **values)
+
+    @property
     def headline(self) -> str:
-        return f"{self.status_label}: {self.title}"
+        return self._("%(status)s: %(title)s", status=self.status_label, title=self.title)
 
     def when(self, moment: datetime) -> str:
         return self.fmt.when(moment)
@@ -73,39 +83,51 @@ class Notice:
     def eta_text(self) -> str | None:
         if isinstance(self.eta, datetime):
             return self.when(self.eta)
-        return "not known yet" if self.eta == ETA_UNKNOWN else None
+        return self._("not known yet") if self.eta == ETA_UNKNOWN else None
 
     @property
     def components_text(self) -> str:
-        return ", ".join(f"{c.name}: {c.state.label.lower()}" for c in self.components)
+        return ", ".join(
+            self._("%(component)s: %(state)s", component=c.name, state=self._(c.state.label))
+            for c in self.components
+        )
 
     def facts(self) -> list[tuple[str, str]]:
         """Short labelled values shown beside the text: impact, components, times."""
-        rows = [("Impact", self.impact.value.capitalize())] if self.kind == "incident" else []
+        _ = self._
+        impact = impact_label(self.lang, self.impact.value)
+        rows = [(_("Impact"), impact)] if self.kind == "incident" else []
         if self.window:
-            rows.append(
-                ("Window", f"{self.when(self.window.start)} – {self.when(self.window.end)}")
-            )
+            start, end = self.when(self.window.start), self.when(self.window.end)
+            rows.append((_("Window"), f"{start} – {end}"))
         if self.components:
-            rows.append(("Components", self.components_text))
+            rows.append((_("Components"), self.components_text))
         if self.eta_text:
-            rows.append(("Expected resolution", self.eta_text))
+            rows.append((_("Expected resolution"), self.eta_text))
         if self.next_update:
-            rows.append(("Next update", f"by {self.when(self.next_update)}"))
+            rows.append((_("Next update"), _("by %(time)s", time=self.when(self.next_update))))
         return rows
 
     def extras(self) -> list[tuple[str, str]]:
         """Optional Markdown fields after the text: cause, workaround."""
         return [
-            (label, value)
-            for label, value in (("Cause", self.cause), ("Workaround", self.workaround))
+            (self._(label), value)
+            for label, value in ((N_("Cause"), self.cause), (N_("Workaround"), self.workaround))
             if value
         ]
+
+    @property
+    def details(self) -> str:
+        return self._("Details and every update")
+
+    @property
+    def read_more(self) -> str:
+        return self._("Read more")
 
 
 def notices(site: Site, entry_ids: list[str], zone_now: datetime) -> list[Notice]:
     """Notices for feed entry ids, in the given order; unknown ids raise KeyError."""
-    fmt = Formatter(site.settings.timezone, zone_now)
+    fmt = Formatter(site.settings.timezone, zone_now, site_language(site.settings))
     by_id = {update_entry_id(site.settings, u): (i, u) for i in site.incidents for u in i.updates}
     return [notice(site, *by_id[entry_id], fmt) for entry_id in entry_ids]
 
@@ -137,7 +159,7 @@ def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> No
         window=update.window,
         update_id=update.uid,
         status=update.status,
-        status_label=update.status_label,
+        status_label=translated_status(fmt.lang, update.status),
         at=update.at,
         url=f"{incident_url}#{update.file.removesuffix('.md')}",
         text=update.body.strip(),
@@ -170,7 +192,7 @@ def plain_text(notice: Notice) -> str:
     facts = "\n".join(f"{label}: {value}" for label, value in notice.facts())
     if facts:
         parts.append(facts)
-    parts.append(f"Details and every update: {notice.url}")
+    parts.append(f"{notice.details}: {notice.url}")
     return "\n\n".join(parts) + "\n"
 
 
@@ -198,14 +220,15 @@ def html_body(notice: Notice) -> str:
     apology = f"<p><em>{render_inline(notice.apology)}</em></p>" if notice.apology else ""
     body = render_markdown(notice.text) if notice.text else ""
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{notice.lang.tag}" dir="{notice.lang.direction}"><head>'
+        '<meta charset="utf-8">'
         f'<title>{esc(notice.headline)}</title></head>\n<body style="font-family:sans-serif;'
         'line-height:1.5;max-width:40em">\n'
         f'<h1 style="font-size:1.3em">{esc(notice.headline)}</h1>\n'
         f'<p style="color:#555">{esc(notice.site_name)} · {esc(notice.when(notice.at))}</p>\n'
         f"{body}\n{extras}{apology}\n"
         f"<table>{facts}</table>\n"
-        f'<p><a href="{esc(notice.url)}">Details and every update</a></p>\n'
+        f'<p><a href="{esc(notice.url)}">{esc(notice.details)}</a></p>\n'
         "</body></html>\n"
     )
 

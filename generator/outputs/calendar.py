@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ..incremental.cache import cached_output
+from ..language.core import site_language
 from ..model.types import Incident, Site
 
 if TYPE_CHECKING:
@@ -48,7 +49,11 @@ def _calendar(site: Site, shown: list[Incident]) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{site.settings.site_name} – scheduled maintenance")
+    lang = site_language(site.settings)
+    calendar.add(
+        "x-wr-calname",
+        lang.gettext("%(site)s – scheduled maintenance", site=site.settings.site_name),
+    )
     for incident in shown:
         calendar.add_component(_event(site, incident))
     return bytes(calendar.to_ical())
@@ -82,6 +87,9 @@ def _event(site: Site, incident: Incident) -> Event:
     names = [_name(site, cid) for cid in incident.affected]
     description = incident.first.body.strip()
     if names:
-        description += f"\n\nAffected: {', '.join(names)}"
+        affected = site_language(site.settings).gettext(
+            "Affected: %(components)s", components=", ".join(names)
+        )
+        description += f"\n\n{affected}"
     event.add("description", description)
     return event

@@ -10,15 +10,18 @@ from datetime import datetime, timezone
 from functools import cache as cache_result
 from functools import partial
 from itertools import islice
-from zoneinfo import ZoneInfo
+from html import escape
 
 from feedgen.feed import FeedGenerator
 
 from .. import __version__
 from ..incremental.cache import OutputCache, cached_output
 from ..model.ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
+from ..language.core import Formatter, Language, site_language
+from ..language.marker import N_
 from ..model.types import Incident, Site, Update
 from .markdown import render_markdown
+from .pages import status_label
 
 LIMIT = 100  # entries per feed: the most recent activity
 EMPTY_FEED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -86,24 +89,24 @@ class Feed:
 SITE_FEEDS = (
     Feed(
         "history",
-        "Incident history",
-        "incident history",
+        N_("Incident history"),
+        N_("incident history"),
         ("atom", "rss"),
         lambda site, recent: history_items(recent),
         lambda site, items, contents: _history_entries(site, items, contents),  # defined below
     ),
     Feed(
         "updates",
-        "Every update",
-        "every update",
+        N_("Every update"),
+        N_("every update"),
         ("atom", "rss"),
         lambda site, recent: update_items(recent),
         lambda site, items, contents: update_entries(site, items),
     ),
     Feed(
         "postmortems",
-        "Postmortems",
-        "postmortems",
+        N_("Postmortems"),
+        N_("postmortems"),
         ("atom",),
         lambda site, recent: postmortem_items(site),
         lambda site, items, contents: postmortem_entries(site, items),
@@ -114,7 +117,8 @@ FORMAT_NAMES = {"atom": "Atom", "rss": "RSS"}
 
 
 def component_feed(component_id: str, name: str) -> Feed:
-    """The incident history of one component, linked from that component's page."""
+    """The incident history of one component, linked from that component's page (its name is
+    the site's own words, not translated)."""
     return Feed(
         f"components/{component_id}/history",
         name,
@@ -125,15 +129,23 @@ def component_feed(component_id: str, name: str) -> Feed:
     )
 
 
-def page_links(component: tuple[str, str] | None = None) -> list[tuple[str, str, str]]:
+def page_links(
+    lang: Language, component: tuple[str, str] | None = None
+) -> list[tuple[str, str, str]]:
     """(media type, title, path) of the feeds a page links to: the site's, and on a
     component's page (`component`: its id and name) the component's."""
-    feeds = [*SITE_FEEDS, *([component_feed(*component)] if component else [])]
+    links = [(_label(lang, feed.label), feed) for feed in SITE_FEEDS]
+    if component:
+        links.append((component[1], component_feed(*component)))
     return [
-        (MEDIA_TYPES[kind], f"{feed.label} ({FORMAT_NAMES[kind]})", f"{feed.path}.{kind}")
-        for feed in feeds
+        (MEDIA_TYPES[kind], f"{label} ({FORMAT_NAMES[kind]})", f"{feed.path}.{kind}")
+        for label, feed in links
         for kind in feed.formats
     ]
+
+
+def _label(lang: Language, text: str) -> str:
+    return lang.gettext(text)
 
 
 def feed_specs(site: Site) -> list[FeedSpec]:
@@ -145,9 +157,11 @@ def feed_specs(site: Site) -> list[FeedSpec]:
 
 
 def _spec(site: Site, feed: Feed, recent: list[Incident], contents: dict[str, str]) -> FeedSpec:
+    own = feed.path.startswith("components/")  # a component's name is the site's own words
+    title = feed.title if own else site_language(site.settings).gettext(feed.title)
     return FeedSpec(
         feed.path,
-        f"{site.settings.site_name} – {feed.title}",
+        f"{site.settings.site_name} – {title}",
         feed.formats,
         lambda s: feed.choose(s, recent),
         lambda s, items: feed.make(s, items, contents),
@@ -162,8 +176,10 @@ def _render_feed(site: Site, spec: FeedSpec, entries: list[Entry], kind: str) ->
     fg.title(spec.title)
     fg.link(href=f"{base}{spec.path}.{kind}", rel="self")
     fg.link(href=base, rel="alternate")  # last, so RSS takes it as the channel link
-    fg.description(f"Status updates from {settings.company or settings.site_name}")
-    fg.language("en")
+    lang = site_language(settings)
+    name = settings.company or settings.site_name
+    fg.description(lang.gettext("Status updates from %(name)s", name=name))
+    fg.language(lang.tag)
     fg.generator("statuspress", __version__)
     newest = max((e.updated for e in entries), default=EMPTY_FEED_TIME)
     fg.updated(newest)
@@ -189,8 +205,12 @@ def _incident_link(site: Site, incident: Incident) -> str:
 
 
 def _short_time(site: Site, moment: datetime) -> str:
-    local = moment.astimezone(ZoneInfo(site.settings.timezone))
-    return f"{local:%b} {local.day:>2}, {local:%H:%M} {local.tzname()}"
+    return _formatter(site.settings.timezone, site_language(site.settings)).short(moment)
+
+
+@cache_result
+def _formatter(zone: str, lang: Language) -> Formatter:
+    return Formatter(zone, EMPTY_FEED_TIME, lang)  # times only: no relative ones, no clock
 
 
 def _flat_html(markdown_text: str) -> str:
@@ -203,19 +223,22 @@ def _flat_html(markdown_text: str) -> str:
 
 def incident_content(site: Site, incident: Incident) -> str:
     """Every update newest first: `<p><small>time</small><br><strong>Status</strong> - text</p>`."""
+    lang = site_language(site.settings)
     parts = []
     for update in reversed(incident.updates):
         text = _flat_html(update.body) if update.body else ""
         parts.append(
             f"<p><small>{_short_time(site, update.at)}</small><br>"
-            f"<strong>{update.status_label}</strong> - {text}</p>"
+            f"<strong>{escape(status_label(lang, update.status))}</strong> - {text}</p>"
         )
     if incident.is_maintenance and incident.window:
         window = incident.window
-        parts.append(
-            f"<p><strong>THIS IS A SCHEDULED EVENT {_short_time(site, window.start)}"
-            f" - {_short_time(site, window.end)}</strong></p>"
+        scheduled = lang.gettext(
+            "THIS IS A SCHEDULED EVENT %(start)s - %(end)s",
+            start=_short_time(site, window.start),
+            end=_short_time(site, window.end),
         )
+        parts.append(f"<p><strong>{escape(scheduled)}</strong></p>")
     return "".join(parts)
 
 
@@ -266,20 +289,28 @@ def update_items(recent: list[Incident]) -> list[Item]:
 
 
 def update_entries(site: Site, items: list[Item]) -> list[Entry]:
+    lang = site_language(site.settings)
+    labelled = (N_("Cause: %(text)s"), N_("Workaround: %(text)s"))
     entries = []
     for incident, update in items:
         assert update is not None
         content = render_markdown(update.body) if update.body else ""
-        for label, value in (("Cause", update.cause), ("Workaround", update.workaround)):
+        for label, value in zip(labelled, (update.cause, update.workaround)):
             if value:
-                content += f"<p><strong>{label}:</strong> {_flat_html(value)}</p>"
+                head, _, tail = lang.gettext(label).partition("%(text)s")
+                content += f"<p><strong>{escape(head.strip())}</strong> {_flat_html(value)}"
+                content += f"{escape(tail)}</p>"
         if update.apology:
             content += f"<p>{_flat_html(update.apology)}</p>"
         link = f"{_incident_link(site, incident)}#{update.file.removesuffix('.md')}"
         entries.append(
             Entry(
                 update_entry_id(site.settings, update),
-                f"{update.status_label}: {update.title}",
+                lang.gettext(
+                    "%(status)s: %(title)s",
+                    status=status_label(lang, update.status),
+                    title=update.title,
+                ),
                 link,
                 update.at,
                 update.at,
@@ -298,6 +329,7 @@ def postmortem_items(site: Site) -> list[Item]:
 
 
 def postmortem_entries(site: Site, items: list[Item]) -> list[Entry]:
+    lang = site_language(site.settings)
     entries = []
     for incident, _ in items:
         postmortem = incident.postmortem
@@ -307,7 +339,7 @@ def postmortem_entries(site: Site, items: list[Item]) -> list[Entry]:
         entries.append(
             Entry(
                 postmortem_entry_id(site.settings, incident.id),
-                postmortem.title or f"Postmortem: {incident.title}",
+                postmortem.title or lang.gettext("Postmortem: %(title)s", title=incident.title),
                 f"{_incident_link(site, incident)}postmortem/",
                 published,
                 published,
