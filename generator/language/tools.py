@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -36,10 +36,15 @@ def _theme_folder() -> Path:
     return Path(statuspress.theme.__file__).resolve().parent
 
 
-def extracted() -> Catalog:
-    """Every msgid of statuspress's code and theme, as a template."""
+def sources() -> list[Path]:
+    """Where statuspress's strings are: its package and its theme."""
+    return [PACKAGE, _theme_folder()]
+
+
+def extracted(folders: Sequence[Path] | None = None) -> Catalog:
+    """Every msgid of statuspress's code and theme (or of `folders`), as a template."""
     catalog = Catalog(domain=DOMAIN, project="statuspress", fuzzy=False)
-    for folder in (PACKAGE, _theme_folder()):
+    for folder in folders or sources():
         found = extract_from_dir(folder, METHODS, OPTIONS, strip_comment_tags=True)
         for _name, _line, message, comments, context in found:
             catalog.add(message, None, auto_comments=comments, context=context)
@@ -91,17 +96,18 @@ def missing() -> int:
     return count
 
 
-def problems() -> list[str]:
+def problems(catalogs: Path = CATALOGS, folders: Sequence[Path] | None = None) -> list[str]:
     """What makes the catalogs incomplete: a string of the code or theme not in the template,
     a template msgid a catalog lacks or leaves untranslated, a placeholder mismatch."""
     found: list[str] = []
-    template = read_catalog(TEMPLATE, "en")
-    wanted = {m.id for m in extracted() if m.id}
+    template = read_catalog(catalogs / TEMPLATE.name, "en")
+    wanted = {m.id for m in extracted(folders) if m.id}
     have = {m.id for m in template if m.id}
     found += [f"{TEMPLATE.name}: missing {m!r} (run extract)" for m in sorted(wanted - have, key=str)]
     found += [f"{TEMPLATE.name}: stale {m!r} (run extract)" for m in sorted(have - wanted, key=str)]
-    for code in shipped_languages():
-        catalog = read_catalog(CATALOGS / f"{code}.po", code)
+    for path in sorted(catalogs.glob("*.po")):
+        code = path.stem
+        catalog = read_catalog(path, code)
         ids = {m.id for m in catalog if m.id}
         found += [f"{code}.po: lacks {m!r} (run update)" for m in sorted(have - ids, key=str)]
         found += [f"{code}.po: untranslated {m.id!r}" for m in untranslated(catalog)]

@@ -579,11 +579,12 @@ def _render_page(
     component = (page.path.split("/")[1], page.title) if page.template == "component.html" else None
     links = feeds.page_links(page.context["lang"], component)
     alternates = tree_links.alternates(page, base) if tree_links is not None else []
-    # The API is the site's once, at its root: a language's pages link there.
+    # The stylesheet and the API are the site's once, at its root: a language's pages link
+    # there (`site_base`), and to their own tree's pages and feeds (`base`).
     prefix = tree_links.tree.prefix if tree_links is not None else ""
-    api_base = base if is_404 or not prefix else base + "../" * prefix.count("/")
-    if is_404 and prefix:
-        api_base = site_path[: -len(prefix)] if site_path.endswith(prefix) else site_path
+    site_base = base + "../" * prefix.count("/")
+    if is_404:
+        site_base = site_path.removesuffix(prefix) if prefix else site_path
     feed_links = [{"type": t, "title": title, "href": f"{base}{path}"} for t, title, path in links]
     context: dict[str, Any] = {
         **page.context,
@@ -597,6 +598,6 @@ def _render_page(
         "site_root": site_path,
         "alternates": alternates,
         "switcher": [a for a in alternates if a["hreflang"] != "x-default"],
-        "api_base": api_base,
+        "site_base": site_base,
     }
     return env.get_template(page.template).render(context)

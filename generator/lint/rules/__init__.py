@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     phrases,
     postmortems,
     timing,
+    translations,
 )
 from .registry import (
     ERROR,
@@ -67,6 +68,7 @@ ORDER = (  # the order of COMMS_RULES.md, used by the docs and `--help`
     "action-item-vague",
     "action-item-people",
     "action-item-overdue",
+    "translation-missing",
     "silent-edit",
 )
 _registered = dict(RULES)
