@@ -287,16 +287,24 @@ class Links:
                     "hreflang": lang.tag,
                     "name": lang.name,
                     "href": self.href(other, page.path, to_root),
+                    # The switcher's links stay on the host the reader is on (a preview too).
+                    "local": self.local_href(other, page.path, to_root),
                     "current": other == self.tree,
                 }
             )
         default = self.href(self.trees[0], page.path, to_root)
-        return [*found, {"hreflang": "x-default", "name": "", "href": default, "current": False}]
+        x_default = {"hreflang": "x-default", "name": "", "href": default, "current": False}
+        return [*found, x_default]
 
     def href(self, tree: Tree, path: str, to_root: str = "") -> str:
-        page = path + ("" if self.directory_urls or not path else "index.html")
+        """The page's address in `tree`: absolute where the site has a site_url."""
         if self.site_url:
+            page = path + ("" if self.directory_urls or not path else "index.html")
             return f"{self.site_url.rstrip('/')}/{tree.prefix}{page}"
+        return self.local_href(tree, path, to_root)
+
+    def local_href(self, tree: Tree, path: str, to_root: str) -> str:
+        page = path + ("" if self.directory_urls else "index.html")
         return f"{to_root}{tree.prefix}{page}" or "./"
 
 
