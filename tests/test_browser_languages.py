@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLE_NOW, copy_example, require_tool, served
-from test_browser import AXE, DESKTOP, LAUNCH_ARGS, PHONE, SCREENSHOTS, WCAG_AA
-
 from statuspress.publishing.build import build_site
+from test_browser import AXE, DESKTOP, LAUNCH_ARGS, PHONE, SCREENSHOTS, WCAG_AA
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +42,9 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module", params=["ar", "he"])
-def rtl_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def rtl_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     code = request.param
     site = _built(tmp_path_factory.mktemp(code), f"  language: {code}\n")
     with served(site) as url:
@@ -104,7 +105,9 @@ def test_uptime_bars_read_oldest_to_newest_from_right_to_left(browser: Any, rtl_
     assert newer["x"] > svg["x"]  # within the bar, the newest nearer its left end
 
 
-@pytest.mark.parametrize("path", ["", "2026-11-22-webhook-delays/", "history/", "components/webhooks/"])
+@pytest.mark.parametrize(
+    "path", ["", "2026-11-22-webhook-delays/", "history/", "components/webhooks/"]
+)
 def test_a_right_to_left_site_has_no_wcag_aa_violations(
     browser: Any, rtl_site: str, path: str
 ) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import EXAMPLE_NOW, REPO
-
 from statuspress.language import core, tools
 from statuspress.language.core import CATALOGS, Formatter, language
 

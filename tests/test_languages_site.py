@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, copy_example, write_files
-
 from statuspress.cli import main
 from statuspress.configuration.settings import load_settings
 from statuspress.publishing.build import BuildFailed, build_site
@@ -73,7 +72,9 @@ def test_every_page_names_its_alternates_and_offers_a_switcher(site: Path) -> No
             "ja": f"{base}ja/{path}",
             "x-default": base + path,
         }
-        switcher = re.search(r'<nav class="languages" aria-label="[^"]+"><ul>(.*?)</ul></nav>', text, re.S)
+        switcher = re.search(
+            r'<nav class="languages" aria-label="[^"]+"><ul>(.*?)</ul></nav>', text, re.S
+        )
         assert switcher is not None and "<script" not in text, page
         assert switcher.group(1).count("<a ") == 3 and 'aria-current="true"' in switcher.group(1)
 
@@ -100,12 +101,17 @@ def test_a_translated_update_and_an_untranslated_one(site: Path) -> None:
     assert '<p class="untranslated">Pas encore traduit' in untranslated
     assert '<div class="text" lang="en"><p>The rollback is complete' in untranslated
     japanese = (site / "ja" / "2026-11-22-webhook-delays" / "index.html").read_text()
-    assert "Livraison" not in japanese and japanese.count('class="untranslated"') == 3  # the updates published by then
+    assert (
+        "Livraison" not in japanese and japanese.count('class="untranslated"') == 3
+    )  # the updates published by then
     english = (site / "2026-11-22-webhook-delays" / "index.html").read_text()
     assert "Livraison" not in english and "untranslated" not in english
     feed = (site / "fr" / "updates.atom").read_text(encoding="utf-8")
     assert "Analyse en cours : Livraison des webhooks retardée" in feed
-    assert 'xml:lang="fr"' in feed or "<language>fr</language>" in (site / "fr/updates.rss").read_text()
+    assert (
+        'xml:lang="fr"' in feed
+        or "<language>fr</language>" in (site / "fr/updates.rss").read_text()
+    )
 
 
 def test_a_translation_is_accepted_only_for_a_language_the_site_publishes(
@@ -123,12 +129,13 @@ def test_a_translation_is_accepted_only_for_a_language_the_site_publishes(
     with pytest.raises(BuildFailed) as failed:
         build_site(root / "mkdocs.yml", root / "site", EXAMPLE_NOW)
     found = {(d.path.rpartition("/")[2], d.rule): d.message for d in failed.value.diagnostics}
-    assert "'es', which is not one of the site's other languages" in (
-        found["20261122T0904Z-investigating.es.md", "translation-language"]
+    assert (
+        "'es', which is not one of the site's other languages"
+        in (found["20261122T0904Z-investigating.es.md", "translation-language"])
     )
     assert "not in the folder" in found["20261122T9999Z-gone.fr.md", "translation-orphan"]
-    assert "'status' cannot be translated" in (
-        found["20261122T0930Z-identified.fr.md", "unknown-key"]
+    assert (
+        "'status' cannot be translated" in (found["20261122T0930Z-identified.fr.md", "unknown-key"])
     )
     assert not (root / "site").exists()
 
@@ -149,9 +156,7 @@ def _check(root: Path) -> Result:
 
 
 def test_require_translations_makes_check_fail_for_each_missing_one(tmp_path: Path) -> None:
-    root = _multilingual(
-        tmp_path, "      languages: [fr, ja]\n      require_translations: true\n"
-    )
+    root = _multilingual(tmp_path, "      languages: [fr, ja]\n      require_translations: true\n")
     result = _check(root)
     assert result.exit_code == 1, result.output
     assert "translation-missing" in result.output
@@ -164,7 +169,11 @@ def test_require_translations_makes_check_fail_for_each_missing_one(tmp_path: Pa
 
 def test_languages_are_checked_against_cldr_and_the_catalogs(site_root: Path) -> None:
     config = site_root / "mkdocs.yml"
-    config.write_text(MINIMAL_CONFIG.replace("  name: statuspress\n", "  name: statuspress\n  language: xx-nope\n"))
+    config.write_text(
+        MINIMAL_CONFIG.replace(
+            "  name: statuspress\n", "  name: statuspress\n  language: xx-nope\n"
+        )
+    )
     settings, problems = load_settings(config)
     assert settings is None and "not a language code CLDR knows" in problems[0].message
     config.write_text(MINIMAL_CONFIG + "      languages: [fr, sv, fr]\n")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import copy
 import io
-from decimal import Decimal
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,8 +45,7 @@ def parse_code(code: str) -> Locale:
         return Locale.parse(code.replace("-", "_"))
     except (ValueError, UnknownLocaleError, TypeError):
         raise LanguageError(
-            f"'{code}' is not a language code CLDR knows; use one such as de, fr, pt_BR or "
-            "zh_Hans"
+            f"'{code}' is not a language code CLDR knows; use one such as de, fr, pt_BR or zh_Hans"
         ) from None
 
 
@@ -63,12 +63,23 @@ def normal_code(code: str) -> str:
     return code.replace("-", "_")
 
 
-def available(code: str, locale_dir: str = "") -> bool:
-    """Whether a catalog exists for `code`: English, a shipped one, or the site's own."""
+def catalog_codes(code: str) -> tuple[str, ...]:
+    """The catalogs a code reads, most specific first: `de_AT` reads `de_AT`, then `de`
+    (gettext's fallback); its dates and numbers are still CLDR's for `de_AT`."""
     code = normal_code(code)
-    if code == SOURCE_LANGUAGE or catalog_path(code).is_file():
-        return True
-    return bool(locale_dir) and (Path(locale_dir) / f"{code}.po").is_file()
+    base = code.split("_")[0]
+    return (code,) if base == code else (code, base)
+
+
+def available(code: str, locale_dir: str = "") -> bool:
+    """Whether a catalog exists for `code` or its language: English, a shipped one, or the
+    site's own."""
+    for name in catalog_codes(code):
+        if name == SOURCE_LANGUAGE or catalog_path(name).is_file():
+            return True
+        if locale_dir and (Path(locale_dir) / f"{name}.po").is_file():
+            return True
+    return False
 
 
 def check_language(code: str, locale_dir: str = "") -> str:
@@ -105,20 +116,21 @@ def _compiled(catalog: Catalog) -> Translations:
 
 @lru_cache(maxsize=32)
 def translations(code: str, locale_dir: str = "") -> NullTranslations:
-    """statuspress's catalog for `code`, each message the site's own catalog translates
-    replacing statuspress's (`locale_dir`: `<custom_dir>/locales`)."""
-    code = normal_code(code)
-    merged: NullTranslations = NullTranslations()
-    shipped = catalog_path(code)
-    if shipped.is_file():
-        merged = _compiled(read_catalog(shipped, code))
-    own = Path(locale_dir) / f"{code}.po" if locale_dir else None
-    if own is not None and own.is_file():
-        site = _compiled(read_catalog(own, code))
-        if isinstance(merged, Translations):
-            site.add_fallback(merged)
-        merged = site
-    return merged
+    """statuspress's catalog for `code` (or its language's), each message the site's own
+    catalog translates replacing statuspress's (`locale_dir`: `<custom_dir>/locales`)."""
+    found: list[Translations] = []
+    for name in catalog_codes(code):  # the site's own first, the most specific first
+        own = Path(locale_dir) / f"{name}.po" if locale_dir else None
+        if own is not None and own.is_file():
+            found.append(_compiled(read_catalog(own, name)))
+    for name in catalog_codes(code):
+        if catalog_path(name).is_file():
+            found.append(_compiled(read_catalog(catalog_path(name), name)))
+    if not found:
+        return NullTranslations()
+    for first, then in itertools.pairwise(found):
+        first.add_fallback(then)
+    return found[0]
 
 
 @dataclass(frozen=True)
@@ -154,7 +166,7 @@ class Language:
         return text % {"num": self.number(count), **values}
 
     def pgettext(self, context: str, message: str, /, **values: Any) -> str:
-        text = self.messages.pgettext(context, message)
+        text = str(self.messages.pgettext(context, message))
         return text % values if values else text
 
     def number(self, value: float) -> str:
@@ -175,7 +187,9 @@ class Language:
             "_": gettext,
             "gettext": gettext,
             "ngettext": _jinja_ngettext(self.messages.ngettext, self.number),
-            "pgettext": _jinja_pgettext(self.messages.pgettext),
+            "pgettext": _jinja_pgettext(
+                lambda where, text: str(self.messages.pgettext(where, text))
+            ),
         }
 
 

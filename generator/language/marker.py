@@ -2,5 +2,5 @@
 shown (a table of labels is made once, read in every language)."""
 
 
-def N_(text: str) -> str:  # noqa: N802 (gettext's conventional name, which extraction looks for)
+def N_(text: str) -> str:
     return text

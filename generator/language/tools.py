@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 import sys
@@ -31,9 +32,9 @@ OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n"}}
 
 
 def _theme_folder() -> Path:
-    import statuspress.theme  # the installed theme, wherever it was installed
-
-    return Path(statuspress.theme.__file__).resolve().parent
+    """The installed theme, wherever it was installed."""
+    theme = importlib.import_module(f"{__package__.rpartition('.')[0]}.theme")
+    return Path(str(theme.__file__)).resolve().parent
 
 
 def sources() -> list[Path]:
@@ -103,7 +104,9 @@ def problems(catalogs: Path = CATALOGS, folders: Sequence[Path] | None = None) -
     template = read_catalog(catalogs / TEMPLATE.name, "en")
     wanted = {m.id for m in extracted(folders) if m.id}
     have = {m.id for m in template if m.id}
-    found += [f"{TEMPLATE.name}: missing {m!r} (run extract)" for m in sorted(wanted - have, key=str)]
+    found += [
+        f"{TEMPLATE.name}: missing {m!r} (run extract)" for m in sorted(wanted - have, key=str)
+    ]
     found += [f"{TEMPLATE.name}: stale {m!r} (run extract)" for m in sorted(have - wanted, key=str)]
     for path in sorted(catalogs.glob("*.po")):
         code = path.stem
@@ -120,11 +123,16 @@ def problems(catalogs: Path = CATALOGS, folders: Sequence[Path] | None = None) -
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
+def _texts(value: object) -> list[str]:
+    """A message's id or string: one text, or a plural's several."""
+    return [str(v) for v in value] if isinstance(value, (tuple, list)) else [str(value or "")]
+
+
 def _formats(message: Message) -> Iterator[str]:
     """Each translation names the very placeholders of its msgid, and formats with them
     (Babel's checker lets a translation drop one, and does not try a stray `%`)."""
-    ids = message.id if isinstance(message.id, tuple) else (message.id,)
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    ids = _texts(message.id)
+    strings = _texts(message.string)
     wanted = set(_PLACEHOLDER.findall(ids[-1]))
     for text in (s for s in strings if s):
         if set(_PLACEHOLDER.findall(text)) != wanted:

@@ -17,6 +17,7 @@ from . import fields as f
 from .contentfiles import Problem, file_name_problem, name_problem, printable, type_problem
 from .limits import markdown_problem
 from .source import RawFile, decode, split_front_matter, strip_html_comments
+from .translations import split_translations, update_text, with_translations
 from .types import (
     CLOSING_STATUSES,
     INCIDENT_STATUSES,
@@ -33,7 +34,6 @@ from .types import (
     UpdateText,
     Window,
 )
-from .translations import split_translations, update_text, with_translations
 
 INCIDENT_ID = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})-[a-z0-9]+(?:-[a-z0-9]+)*")
 POSTMORTEM_FILE = "postmortem.md"
@@ -724,7 +724,12 @@ def _update(
         lint_ignore=values.get("lint", frozenset()),
         lines=dict(raw.lines),
         body_line=raw.body_line,
-        **{key: values.get(key) for key in _TEXT_FIELDS},
+        eta=values.get("eta"),
+        next_update=values.get("next_update"),
+        apology=values.get("apology"),
+        cause=values.get("cause"),
+        workaround=values.get("workaround"),
+        author=values.get("author"),
     )
 
 

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..language.core import Formatter, Language, site_language
 from ..language.marker import N_
 from ..model.ids import update_entry_id
 from ..model.types import ETA_UNKNOWN, ComponentState, Impact, Incident, Site, Update, Window
 from ..outputs.markdown import render_inline, render_markdown
-from ..language.core import Formatter, Language, site_language
 from ..outputs.pages import impact_label
 from ..outputs.pages import status_label as translated_status
 

@@ -255,9 +255,7 @@ def teams(notice: Notice) -> dict[str, Any]:
         "version": "1.4",
         "msteams": {"width": "Full"},
         "body": body,
-        "actions": [
-            {"type": "Action.OpenUrl", "title": notice.details, "url": notice.url}
-        ],
+        "actions": [{"type": "Action.OpenUrl", "title": notice.details, "url": notice.url}],
     }
     return {
         "type": "message",

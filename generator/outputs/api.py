@@ -232,7 +232,10 @@ def _plain_body(update: Update, lang: Language) -> str:
     """The update's text as Statuspage clients expect it: plain text with the key facts, in
     the site's language (the API's fixed values stay Statuspage's English)."""
     parts = [update.body.strip()]
-    labelled = ((N_("Cause: %(text)s"), update.cause), (N_("Workaround: %(text)s"), update.workaround))
+    labelled = (
+        (N_("Cause: %(text)s"), update.cause),
+        (N_("Workaround: %(text)s"), update.workaround),
+    )
     for label, value in labelled:
         if value:
             parts.append(lang.gettext(label, text=value))

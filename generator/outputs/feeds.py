@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache as cache_result
 from functools import partial
-from itertools import islice
 from html import escape
+from itertools import islice
 
 from feedgen.feed import FeedGenerator
 
 from .. import __version__
 from ..incremental.cache import OutputCache, cached_output
-from ..model.ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
 from ..language.core import Formatter, Language, site_language
 from ..language.marker import N_
+from ..model.ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
 from ..model.types import Incident, Site, Update
 from .markdown import render_markdown
 from .pages import status_label
@@ -295,7 +295,7 @@ def update_entries(site: Site, items: list[Item]) -> list[Entry]:
     for incident, update in items:
         assert update is not None
         content = render_markdown(update.body) if update.body else ""
-        for label, value in zip(labelled, (update.cause, update.workaround)):
+        for label, value in zip(labelled, (update.cause, update.workaround), strict=True):
             if value:
                 head, _, tail = lang.gettext(label).partition("%(text)s")
                 content += f"<p><strong>{escape(head.strip())}</strong> {_flat_html(value)}"

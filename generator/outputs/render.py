@@ -24,11 +24,10 @@ from ..diagnostics import Diagnostic, error
 from ..incremental import cache
 from ..incremental.cache import OutputCache, read_sealed, write_sealed
 from ..incremental.forking import SharedCounter, can_fork, helper_pool
-from ..model import Incident, Project, Site
 from ..language.core import Language, language
+from ..model import Incident, Project, Site
 from ..model.types import ETA_UNKNOWN
 from . import api, badges, calendar, feeds
-from .trees import Tree, tree_site, trees
 from .pages import (
     Page,
     UpdateView,
@@ -37,6 +36,7 @@ from .pages import (
     incident_page_names,
     incident_pages,
 )
+from .trees import Tree, tree_site, trees
 
 if TYPE_CHECKING:
     from ..publishing.leakguard import GuardState, TreeGuard
@@ -116,7 +116,7 @@ def update_article_tag(
     lines = [
         f'\n<article class="update" id="{escape(u.file).replace(".md", "")}">',
         f'<{tag}>{badge(label, u.status)} <span class="at">{time(u.at)}</span></{tag}>',
-        f'<p class="untranslated">{untranslated}</p>' if own else "",
+        *([f'<p class="untranslated">{untranslated}</p>'] if own else []),
         f'<div class="text"{own}>{view.body}</div>' if view.body else "",
         f'<p class="apology"{own}>{view.apology}</p>' if view.apology else "",
     ]
@@ -245,7 +245,9 @@ def render_site(
     outputs: dict[str, bytes] = {}
     for tree in all_trees:  # the site's own language, then each other one under /<tag>/
         site = tree_site(project.site, tree)
-        cache = output_cache.scoped(tree.prefix) if output_cache and not tree.is_root else output_cache
+        cache = (
+            output_cache.scoped(tree.prefix) if output_cache and not tree.is_root else output_cache
+        )
         pages = build_pages(site, now, rendered if tree.is_root else {}, cache)
         links = Links(project.settings.site_url, directory_urls, tree, tuple(all_trees))
         job = PageJob(env, pages, site.settings.site_url, directory_urls, css, cache, links)
@@ -306,7 +308,6 @@ class Links:
     def local_href(self, tree: Tree, path: str, to_root: str) -> str:
         page = path + ("" if self.directory_urls else "index.html")
         return f"{to_root}{tree.prefix}{page}" or "./"
-
 
 
 def output_names(site: Site, now: datetime) -> dict[str, str]:

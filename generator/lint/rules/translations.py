@@ -42,8 +42,7 @@ def translation_missing(view: UpdateView, ctx: Context) -> Iterator[Finding]:
             yield update_finding(
                 update,
                 1,
-                f"the translation into {code} ({text.path}) leaves out "
-                + ", ".join(left_out),
+                f"the translation into {code} ({text.path}) leaves out " + ", ".join(left_out),
                 "translate every field the update has, so no reader sees a mix of languages",
             )
 
