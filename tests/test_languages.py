@@ -243,3 +243,31 @@ def test_a_german_site_reads_dates_and_numbers_as_germans_do(german_site: Path) 
     assert "Betriebsbereit" in badge
     summary = (site / "api" / "v2" / "summary.json").read_text(encoding="utf-8")
     assert "Partial System Outage" in summary  # Statuspage's own fixed values stay its English
+
+
+def test_notifications_speak_the_site_language(german_site: Path) -> None:
+    from statuspress.notify.mail import subject
+    from statuspress.notify.message import html_body, notices, plain_text
+    from statuspress.notify.payloads import slack
+    from statuspress.publishing.loading import load_project
+
+    site = load_project(german_site / "mkdocs.yml", EXAMPLE_NOW).site
+    update = next(
+        u for i in site.incidents for u in i.updates if u.uid.endswith("0930Z-identified")
+    )
+    entry = f"tag:status.acme.example,2005:update/{update.uid}"
+    (notice,) = notices(site, [entry], EXAMPLE_NOW)
+    text = plain_text(notice)
+    assert text.startswith("Ursache erkannt: Webhook deliveries delayed\n")
+    for words in (
+        "Ursache: ",
+        "Behelfslösung: ",
+        "Auswirkung: Schwer",
+        "Nächste Aktualisierung: bis 22. Nov. 2026",
+        "Voraussichtliche Behebung: noch nicht bekannt",
+    ):
+        assert words in text, words
+    assert "Details und alle Aktualisierungen: https://" in text
+    assert subject(notice) == "[Status] Ursache erkannt: Webhook deliveries delayed"
+    assert '<html lang="de" dir="ltr">' in html_body(notice)
+    assert "Details und alle Aktualisierungen auf Acme Status" in str(slack(notice))
