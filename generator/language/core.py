@@ -242,6 +242,13 @@ def site_language(settings: Settings) -> Language:
     return language(settings.language, settings.locale_dir)
 
 
+@lru_cache(maxsize=64)
+def formatter(zone: str, now: datetime, code: str, locale_dir: str = "") -> Formatter:
+    """One Formatter per zone, clock and language, for every page of a build (it remembers
+    what it formatted)."""
+    return Formatter(zone, now, language(code, locale_dir))
+
+
 class Formatter:
     """Times, durations and relative times as readers of one language see them, in the site's
     zone, from the build clock: CLDR's patterns through Babel."""
@@ -253,12 +260,24 @@ class Formatter:
         locale = self.lang.locale
         self._joined = str(locale.datetime_formats["medium"])
         self._list = _pair_pattern(locale)
+        # A page shows the same few hundred times and durations over and over, and every
+        # language's tree shows them again: each is formatted once (Babel's are slow).
+        self._when: dict[datetime, str] = {}
+        self._durations: dict[int, str] = {}
+        self._short: dict[datetime, str] = {}
+        self._days: dict[date, str] = {}
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
 
     def when(self, moment: datetime) -> str:
         """Date and time with the zone's abbreviation: `22 Nov 2026, 10:00 UTC`."""
+        shown = self._when.get(moment)
+        if shown is None:
+            shown = self._when[moment] = self._format_when(moment)
+        return shown
+
+    def _format_when(self, moment: datetime) -> str:
         local = self.local(moment)
         locale = self.lang.locale
         day = format_skeleton("yMMMd", local, locale=locale)
@@ -267,11 +286,21 @@ class Formatter:
 
     def day(self, value: date) -> str:
         """A calendar day (no zone): `22 Nov 2026`."""
-        pattern = self.lang.locale.datetime_skeletons.get("yMMMd")
-        return format_date(value, pattern or "medium", locale=self.lang.locale)
+        shown = self._days.get(value)
+        if shown is None:
+            pattern = self.lang.locale.datetime_skeletons.get("yMMMd")
+            shown = format_date(value, pattern or "medium", locale=self.lang.locale)
+            self._days[value] = shown
+        return shown
 
     def short(self, moment: datetime) -> str:
         """Month, day and time, as Statuspage's feeds write them: `Nov 22, 10:00 UTC`."""
+        shown = self._short.get(moment)
+        if shown is None:
+            shown = self._short[moment] = self._format_short(moment)
+        return shown
+
+    def _format_short(self, moment: datetime) -> str:
         local = self.local(moment)
         day = format_skeleton("MMMd", local, locale=self.lang.locale)
         joined = self._joined.replace("{1}", day).replace("{0}", self._time(local))
@@ -291,6 +320,12 @@ class Formatter:
     def duration(self, delta: timedelta) -> str:
         """Days and hours, or hours and minutes, in CLDR's short units: `2 h 5 min`."""
         minutes = max(0, int(delta.total_seconds() // 60))
+        shown = self._durations.get(minutes)
+        if shown is None:
+            shown = self._durations[minutes] = self._format_duration(minutes)
+        return shown
+
+    def _format_duration(self, minutes: int) -> str:
         days, rest = divmod(minutes, 24 * 60)
         hours, mins = divmod(rest, 60)
         if days:

@@ -248,7 +248,10 @@ def render_site(
         cache = (
             output_cache.scoped(tree.prefix) if output_cache and not tree.is_root else output_cache
         )
-        pages = build_pages(site, now, rendered if tree.is_root else {}, cache)
+        if tree.is_root:
+            pages = build_pages(site, now, rendered, cache)
+        else:  # the incident records keep the root's pages; the cache keeps a tree's
+            pages = build_pages(site, now, (), cache, reuse_resolved=True)
         links = Links(project.settings.site_url, directory_urls, tree, tuple(all_trees))
         job = PageJob(env, pages, site.settings.site_url, directory_urls, css, cache, links)
         side = SideJob(site, now, cache, feeds.feed_specs(site), with_api=tree.is_root)
