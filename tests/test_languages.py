@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import EXAMPLE_NOW, REPO
 from statuspress.language import core, tools
 from statuspress.language.core import CATALOGS, Formatter, language
@@ -141,6 +143,23 @@ def test_plural_forms_follow_cldr(code: str) -> None:
     }
     expected = {"ja": 1, "zh_Hans": 1, "ko": 1, "pl": 3, "ar": 4, "he": 2}.get(code, 2)
     assert len(forms) >= min(expected, 2)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    code=st.sampled_from(LANGUAGES),
+    minutes=st.integers(min_value=0, max_value=3660 * 1440),
+    offset=st.integers(min_value=-3660 * 1440, max_value=3660 * 1440),
+)
+def test_every_language_formats_any_duration_and_time(code: str, minutes: int, offset: int) -> None:
+    """Any duration up to the longest supported, and any time ten years either side, format
+    in every shipped language."""
+    fmt = Formatter("America/New_York", EXAMPLE_NOW, language(code))
+    shown = fmt.duration(timedelta(minutes=minutes))
+    assert shown.strip() and "{" not in shown  # Hebrew writes two hours as a word: no digit
+    moment = EXAMPLE_NOW + timedelta(minutes=offset)
+    assert str(fmt.local(moment).year) in fmt.when(moment)
+    assert fmt.relative(moment)
 
 
 def test_dates_durations_and_numbers_come_from_cldr() -> None:

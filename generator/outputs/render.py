@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -64,6 +64,7 @@ def page_environment(
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.compiled_dir = compiled_dir
     env.filters["iso"] = iso
+    env.filters["duration"] = _duration  # a site's copy of an older template may use it
     env.globals.update(
         time_tag=time_tag,
         state_tag=state_tag,
@@ -71,6 +72,12 @@ def page_environment(
         update_article_tag=update_article_tag,
     )
     return env
+
+
+@jinja2.pass_context
+def _duration(context: jinja2.runtime.Context, delta: timedelta) -> str:
+    """`{{ delta | duration }}`: the page's language's `fmt.duration`."""
+    return str(context["fmt"].duration(delta))
 
 
 # The theme's most used snippets, as functions: a page of updates calls them dozens of times,
