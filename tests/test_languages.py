@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import EXAMPLE_NOW, REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import EXAMPLE_NOW, REPO
 from statuspress.language import core, tools
 from statuspress.language.core import CATALOGS, Formatter, language
 
