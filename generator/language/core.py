@@ -272,17 +272,20 @@ class Formatter:
 
     def when(self, moment: datetime) -> str:
         """Date and time with the zone's abbreviation: `22 Nov 2026, 10:00 UTC`."""
-        shown = self._when.get(moment)
-        if shown is None:
-            shown = self._when[moment] = self._format_when(moment)
-        return shown
+        return self._remembered(self._when, moment, "yMMMd")
 
-    def _format_when(self, moment: datetime) -> str:
-        local = self.local(moment)
-        locale = self.lang.locale
-        day = format_skeleton("yMMMd", local, locale=locale)
-        joined = self._joined.replace("{1}", day).replace("{0}", self._time(local))
-        return f"{joined} {local.tzname()}"
+    def short(self, moment: datetime) -> str:
+        """Month, day and time, as Statuspage's feeds write them: `Nov 22, 10:00 UTC`."""
+        return self._remembered(self._short, moment, "MMMd")
+
+    def _remembered(self, seen: dict[datetime, str], moment: datetime, skeleton: str) -> str:
+        shown = seen.get(moment)
+        if shown is None:
+            local = self.local(moment)
+            day = format_skeleton(skeleton, local, locale=self.lang.locale)
+            joined = self._joined.replace("{1}", day).replace("{0}", self._time(local))
+            shown = seen[moment] = f"{joined} {local.tzname()}"
+        return shown
 
     def day(self, value: date) -> str:
         """A calendar day (no zone): `22 Nov 2026`."""
@@ -292,19 +295,6 @@ class Formatter:
             shown = format_date(value, pattern or "medium", locale=self.lang.locale)
             self._days[value] = shown
         return shown
-
-    def short(self, moment: datetime) -> str:
-        """Month, day and time, as Statuspage's feeds write them: `Nov 22, 10:00 UTC`."""
-        shown = self._short.get(moment)
-        if shown is None:
-            shown = self._short[moment] = self._format_short(moment)
-        return shown
-
-    def _format_short(self, moment: datetime) -> str:
-        local = self.local(moment)
-        day = format_skeleton("MMMd", local, locale=self.lang.locale)
-        joined = self._joined.replace("{1}", day).replace("{0}", self._time(local))
-        return f"{joined} {local.tzname()}"
 
     def clock(self, moment: datetime) -> str:
         local = self.local(moment)
