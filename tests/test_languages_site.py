@@ -209,3 +209,24 @@ def test_a_site_adds_a_language_and_overrides_a_string_without_forking(tmp_path:
     assert "Components" in swedish  # what the site's catalog does not translate stays English
     german = (root / "site" / "de" / "index.html").read_text(encoding="utf-8")
     assert "Aktuelle Störungen" in german and "Komponenten" in german
+
+
+def test_a_rebuild_reuses_every_language_s_pages_of_resolved_incidents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The incident records keep a resolved incident's pages in every language, so a second
+    language costs a rebuild only the pages that changed, as the first does."""
+    from conftest import calls_of
+
+    from statuspress.outputs import render
+
+    root = _multilingual(tmp_path)
+    build_site(root / "mkdocs.yml", root / "site", EXAMPLE_NOW)
+    first = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    rendered = calls_of(
+        monkeypatch, render, "_render_page", lambda env, page, url, *rest: (url, page.template)
+    )
+    build_site(root / "mkdocs.yml", root / "site", EXAMPLE_NOW)
+    incident_pages = [url for url, template in rendered if template == "incident.html"]
+    assert len(incident_pages) == 2 * 3  # the open incident and the upcoming maintenance
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == first

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from itertools import islice
@@ -186,15 +186,12 @@ def build_pages(
     now: datetime,
     rendered: Collection[str] = (),
     stored: OutputCache | None = None,
-    reuse_resolved: bool = False,
 ) -> list[Page]:
     """Every generated page of the site, in a stable order.
 
     The pages of the incidents in `rendered` are already rendered: they come without context.
     With `stored`, a page that lists only resolved incidents comes from it when an earlier
-    build rendered the same list, else with the key to keep it under once rendered; with
-    `reuse_resolved` too, so do a resolved incident's own pages (a language's tree, whose
-    incident pages the incident records do not keep).
+    build rendered the same list, else with the key to keep it under once rendered.
     """
     settings = site.settings
     common = common_context(settings, now)
@@ -208,8 +205,6 @@ def build_pages(
                 Page(path, template, title=title, rendered=True)
                 for path, template, title in incident_page_names(incident, common["lang"])
             ]
-        elif reuse_resolved and stored is not None and incident.is_closed:
-            pages += _stored_incident_pages(site, incident, common, stored)
         else:
             pages += incident_pages(site, incident, common)
     pages += _history_pages(site, ordered, common, stored)
@@ -305,24 +300,6 @@ def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> li
         }
         pages.append(Page(pm_path, pm_template, pm_context, pm_title))
     return pages
-
-
-def _stored_incident_pages(
-    site: Site, incident: Incident, common: dict[str, Any], stored: OutputCache
-) -> list[Page]:
-    """A resolved incident's pages from `stored` when an earlier build rendered them from the
-    same incident (they say when it was last updated, not when the site was built), else to
-    render and keep."""
-    names = incident_page_names(incident, common["lang"])
-    keys = [stored.key(path, f"page {template}", [(incident, None)]) for path, template, _ in names]
-    found = [stored.get(key) if key is not None else None for key in keys]
-    if all(data is not None for data in found):
-        return [
-            Page(path, template, title=title, data=data)
-            for (path, template, title), data in zip(names, found, strict=True)
-        ]
-    pages = incident_pages(site, incident, common)
-    return [replace(page, cache_key=key) for page, key in zip(pages, keys, strict=True)]
 
 
 def _history_pages(

@@ -255,10 +255,8 @@ def render_site(
         cache = (
             output_cache.scoped(tree.prefix) if output_cache and not tree.is_root else output_cache
         )
-        if tree.is_root:
-            pages = build_pages(site, now, rendered, cache)
-        else:  # the incident records keep the root's pages; the cache keeps a tree's
-            pages = build_pages(site, now, (), cache, reuse_resolved=True)
+        # The incident records hold the pages of `rendered` in every language.
+        pages = build_pages(site, now, rendered, cache)
         links = Links(project.settings.site_url, directory_urls, tree, tuple(all_trees))
         job = PageJob(env, pages, site.settings.site_url, directory_urls, css, cache, links)
         side = SideJob(site, now, cache, feeds.feed_specs(site), with_api=tree.is_root)
@@ -341,12 +339,17 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
 def render_incident(
     env: jinja2.Environment, site: Site, incident: Incident, now: datetime, directory_urls: bool
 ) -> dict[str, bytes]:
-    """The pages of one incident, as `render_site` renders them; `env` from page_environment."""
-    pages = incident_pages(site, incident, common_context(site.settings, now))
+    """The pages of one incident in every language of the site, as `render_site` renders
+    them; `env` from page_environment."""
     all_trees = tuple(trees(site.settings))
-    links = Links(site.settings.site_url, directory_urls, all_trees[0], all_trees)
-    job = PageJob(env, pages, site.settings.site_url, directory_urls, "", links=links)
-    return job.render(range(len(pages)))
+    outputs: dict[str, bytes] = {}
+    for tree in all_trees:  # in every language: the incident records keep them all
+        shown = tree_site(Site(site.settings, (incident,)), tree)
+        pages = incident_pages(shown, shown.incidents[0], common_context(shown.settings, now))
+        links = Links(site.settings.site_url, directory_urls, tree, all_trees)
+        job = PageJob(env, pages, shown.settings.site_url, directory_urls, "", links=links)
+        outputs.update(job.render(range(len(pages))))
+    return outputs
 
 
 @dataclass(frozen=True)
