@@ -124,6 +124,7 @@ def test_a_translation_is_accepted_only_for_a_language_the_site_publishes(
             f"{FIRST}.es.md": TRANSLATION,  # Spanish: not one of the site's languages
             f"{WEBHOOKS}/20261122T9999Z-gone.fr.md": TRANSLATION,  # of no update
             f"{WEBHOOKS}/20261122T0930Z-identified.fr.md": "---\nstatus: resolved\n---\nTexte.\n",
+            f"{WEBHOOKS}/20261122T0955Z-identified.qq.md": TRANSLATION,  # no language at all
         },
     )
     with pytest.raises(BuildFailed) as failed:
@@ -136,6 +137,10 @@ def test_a_translation_is_accepted_only_for_a_language_the_site_publishes(
     assert "not in the folder" in found["20261122T9999Z-gone.fr.md", "translation-orphan"]
     assert (
         "'status' cannot be translated" in (found["20261122T0930Z-identified.fr.md", "unknown-key"])
+    )
+    assert (
+        "'qq' is not a language code CLDR knows"
+        in (found["20261122T0955Z-identified.qq.md", "translation-language"])
     )
     assert not (root / "site").exists()
 
@@ -217,7 +222,6 @@ def test_a_rebuild_reuses_every_language_s_pages_of_resolved_incidents(
     """The incident records keep a resolved incident's pages in every language, so a second
     language costs a rebuild only the pages that changed, as the first does."""
     from conftest import calls_of
-
     from statuspress.outputs import render
 
     root = _multilingual(tmp_path)

@@ -10,7 +10,7 @@ leaks exactly as the update it translates.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,16 +26,18 @@ TRANSLATION_KEYS = (*TRANSLATED_FIELDS, "internal", "lint")
 Report = Callable[[str, int, Problem], None]
 
 
-def language_of_name(name: str) -> tuple[str, str] | None:
-    """(the update's file name, the language) when `name` reads as a translation's."""
+def language_of_name(name: str, names: Collection[str]) -> tuple[str, str, bool] | None:
+    """(the update's file name, the language, whether CLDR knows it) when `name` reads as a
+    translation's: `<update>.<code>.md` beside that update, or with a code CLDR knows."""
     match = TRANSLATION_NAME.fullmatch(name)
     if match is None:
         return None
+    original = f"{match['stem']}.md"
     try:
         parse_code(match["code"])
     except LanguageError:
-        return None
-    return f"{match['stem']}.md", normal_code(match["code"])
+        return (original, match["code"], False) if original in names else None
+    return original, normal_code(match["code"]), True
 
 
 def split_translations(
@@ -47,17 +49,31 @@ def split_translations(
     updates: list[Path] = []
     translations: dict[str, list[tuple[Path, str]]] = {}
     for path in files:
-        found = language_of_name(path.name)
+        found = language_of_name(path.name, names)
         if found is None:
             updates.append(path)
             continue
-        original, code = found
-        problem = _translation_problem(path.name, original, code, original in names, settings)
+        original, code, known = found
+        problem = (
+            _translation_problem(path.name, original, code, original in names, settings)
+            if known
+            else _unknown_language(path.name, code)
+        )
         if problem is not None:
             report(rel(path), 0, problem)
             continue
         translations.setdefault(original, []).append((path, code))
     return updates, translations
+
+
+def _unknown_language(name: str, code: str) -> Problem:
+    return (
+        "translation-language",
+        f"'{printable(name)}' is named as a translation, but '{printable(code)}' is not a "
+        "language code CLDR knows",
+        "name a translation <update file name without .md>.<language>.md with a code such "
+        "as fr, pt_BR or zh_Hans, one of the site's 'languages:'",
+    )
 
 
 def _translation_problem(
