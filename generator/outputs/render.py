@@ -24,7 +24,7 @@ from ..diagnostics import Diagnostic, error
 from ..incremental import cache
 from ..incremental.cache import OutputCache, read_sealed, write_sealed
 from ..incremental.forking import SharedCounter, can_fork, helper_pool
-from ..language.core import Language, language
+from ..language.core import Language
 from ..model import Incident, Project, Site
 from ..model.types import ETA_UNKNOWN
 from . import api, badges, calendar, feeds
@@ -36,7 +36,7 @@ from .pages import (
     incident_page_names,
     incident_pages,
 )
-from .trees import Tree, tree_site, trees
+from .trees import Links, Tree, tree_site, trees
 
 if TYPE_CHECKING:
     from ..publishing.leakguard import GuardState, TreeGuard
@@ -272,50 +272,6 @@ def _render_work(work: Work) -> dict[str, bytes]:
         outputs = work.do(counter.take(work.count))
         outputs.update(work.receive(helper.get()))
         return outputs
-
-
-@dataclass(frozen=True)
-class Links:
-    """Where a tree's pages are, and the same page in every language (`hreflang`)."""
-
-    site_url: str  # the site's root address, the same for every tree
-    directory_urls: bool
-    tree: Tree
-    trees: tuple[Tree, ...]
-
-    def alternates(self, page: Page, base: str) -> list[dict[str, Any]]:
-        """The page in each language, for `<link rel="alternate" hreflang>` and the
-        switcher; none on a site in one language."""
-        if len(self.trees) < 2 or page.output == "404.html":
-            return []
-        to_root = base + "../" * self.tree.prefix.count("/")
-        found = []
-        for other in self.trees:
-            lang = language(other.code)
-            found.append(
-                {
-                    "hreflang": lang.tag,
-                    "name": lang.name,
-                    "href": self.href(other, page.path, to_root),
-                    # The switcher's links stay on the host the reader is on (a preview too).
-                    "local": self.local_href(other, page.path, to_root),
-                    "current": other == self.tree,
-                }
-            )
-        default = self.href(self.trees[0], page.path, to_root)
-        x_default = {"hreflang": "x-default", "name": "", "href": default, "current": False}
-        return [*found, x_default]
-
-    def href(self, tree: Tree, path: str, to_root: str = "") -> str:
-        """The page's address in `tree`: absolute where the site has a site_url."""
-        if self.site_url:
-            page = path + ("" if self.directory_urls or not path else "index.html")
-            return f"{self.site_url.rstrip('/')}/{tree.prefix}{page}"
-        return self.local_href(tree, path, to_root)
-
-    def local_href(self, tree: Tree, path: str, to_root: str) -> str:
-        page = path + ("" if self.directory_urls else "index.html")
-        return f"{to_root}{tree.prefix}{page}" or "./"
 
 
 def output_names(site: Site, now: datetime) -> dict[str, str]:

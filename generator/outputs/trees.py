@@ -4,9 +4,11 @@ under /<tag>/ (/fr/, /pt-br/), from the same loaded content."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-from ..language.core import Language, language
+from ..language.core import language
 from ..model.types import TRANSLATED_FIELDS, Incident, Settings, Site, Update
+from .pages import Page
 
 
 @dataclass(frozen=True)
@@ -25,10 +27,6 @@ def trees(settings: Settings) -> list[Tree]:
     """The site's own language at the root, then each other language, in the given order."""
     others = [Tree(code, f"{code.replace('_', '-').lower()}/") for code in settings.languages]
     return [Tree(settings.language, ""), *others]
-
-
-def tree_language(settings: Settings, tree: Tree) -> Language:
-    return language(tree.code, settings.locale_dir)
 
 
 def tree_site(site: Site, tree: Tree) -> Site:
@@ -58,3 +56,47 @@ def _translated(incident: Incident, code: str, original: str) -> Incident:
         values["title"] = title_of.get(update.title, update.title)
         updates.append(replace(update, body=text.body or update.body, **values))
     return replace(incident, updates=tuple(updates))
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where a tree's pages are, and the same page in every language (`hreflang`)."""
+
+    site_url: str  # the site's root address, the same for every tree
+    directory_urls: bool
+    tree: Tree
+    trees: tuple[Tree, ...]
+
+    def alternates(self, page: Page, base: str) -> list[dict[str, Any]]:
+        """The page in each language, for `<link rel="alternate" hreflang>` and the
+        switcher; none on a site in one language."""
+        if len(self.trees) < 2 or page.output == "404.html":
+            return []
+        to_root = base + "../" * self.tree.prefix.count("/")
+        found = []
+        for other in self.trees:
+            lang = language(other.code)
+            found.append(
+                {
+                    "hreflang": lang.tag,
+                    "name": lang.name,
+                    "href": self.href(other, page.path, to_root),
+                    # The switcher's links stay on the host the reader is on (a preview too).
+                    "local": self.local_href(other, page.path, to_root),
+                    "current": other == self.tree,
+                }
+            )
+        default = self.href(self.trees[0], page.path, to_root)
+        x_default = {"hreflang": "x-default", "name": "", "href": default, "current": False}
+        return [*found, x_default]
+
+    def href(self, tree: Tree, path: str, to_root: str = "") -> str:
+        """The page's address in `tree`: absolute where the site has a site_url."""
+        if self.site_url:
+            page = path + ("" if self.directory_urls or not path else "index.html")
+            return f"{self.site_url.rstrip('/')}/{tree.prefix}{page}"
+        return self.local_href(tree, path, to_root)
+
+    def local_href(self, tree: Tree, path: str, to_root: str) -> str:
+        page = path + ("" if self.directory_urls else "index.html")
+        return f"{to_root}{tree.prefix}{page}" or "./"
