@@ -234,3 +234,24 @@ def test_a_rebuild_reuses_every_language_s_pages_of_resolved_incidents(
     incident_pages = [url for url, template in rendered if template == "incident.html"]
     assert len(incident_pages) == 2 * 3  # the open incident and the upcoming maintenance
     assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == first
+
+
+def test_a_site_catalog_whose_placeholders_differ_is_refused(site_root: Path) -> None:
+    config = site_root / "mkdocs.yml"
+    config.write_text(
+        MINIMAL_CONFIG.replace(
+            "  name: statuspress\n", "  name: statuspress\n  custom_dir: own\n  language: de\n"
+        )
+    )
+    write_files(
+        site_root,
+        {
+            "own/locales/de.po": 'msgid ""\nmsgstr ""\n"Language: de\\n"\n\n#, python-format\n'
+            'msgid "Posted by %(author)s"\nmsgstr "Von %(autor)s"\n'
+        },
+    )
+    settings, problems = load_settings(config)
+    assert settings is None
+    assert "de.po:6: 'Posted by %(author)s': 'Von %(autor)s' does not name exactly" in (
+        problems[0].message
+    )

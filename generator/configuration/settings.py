@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import MAX_DAYS, RANGE_TEXT, OutOfRange, in_range, parse_duration, parse_time
 from ..diagnostics import Diagnostic, error
-from ..language.core import OVERRIDES_FOLDER, SOURCE_LANGUAGE, LanguageError, check_language
+from ..language.core import (
+    OVERRIDES_FOLDER,
+    SOURCE_LANGUAGE,
+    LanguageError,
+    check_language,
+    translations,
+)
 from ..model.fields import did_you_mean
 from ..model.types import Component, Settings, UptimeWeights
 from .cachedir import cache_dir_problems
@@ -164,6 +170,7 @@ def _site_languages(
         if not isinstance(code, str):
             raise LanguageError("must be a language code such as de or pt_BR")
         site_language = check_language(code, locale_dir)
+        translations(site_language, locale_dir)  # a catalog that cannot be read: said here
     except LanguageError as exc:
         problems.append(
             error(path, 0, "config", f"theme 'language': {exc}", "see the Languages guide")
@@ -174,6 +181,7 @@ def _site_languages(
         line = lines.get(f"languages.{index}", lines.get("languages", 0))
         try:
             other = check_language(other, locale_dir)
+            translations(other, locale_dir)
         except LanguageError as exc:
             problems.append(error(path, line, "config-option", f"option 'languages': {exc}", ""))
             continue

@@ -6,7 +6,8 @@ from __future__ import annotations
 import copy
 import io
 import itertools
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time, format_timedelta
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, parse_pattern
@@ -100,10 +101,49 @@ def read_catalog(path: Path, code: str) -> Catalog:
     try:
         with path.open("rb") as handle:
             return read_po(handle, locale=parse_code(code), domain=DOMAIN, abort_invalid=True)
-    except PoFileError as exc:
-        raise LanguageError(f"{path}: {exc}") from None
+    except (PoFileError, ValueError, UnicodeDecodeError) as exc:
+        raise LanguageError(
+            f"the catalog {path} cannot be read: {exc}; fix it (a .po file, UTF-8, as "
+            "`python -m statuspress.language.tools check` reads it) or remove it"
+        ) from None
     except OSError as exc:
         raise LanguageError(f"{path}: cannot read the catalog: {exc.strerror}") from None
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _texts(value: object) -> list[str]:
+    """A message's id or string: one text, or a plural's several."""
+    return [str(v) for v in value] if isinstance(value, (tuple, list)) else [str(value or "")]
+
+
+def format_problems(message: Message) -> Iterator[str]:
+    """Each translation names the very placeholders of its msgid, and formats with them
+    (Babel's checker lets a translation drop one, and does not try a stray `%`)."""
+    ids = _texts(message.id)
+    strings = _texts(message.string)
+    wanted = set(_PLACEHOLDER.findall(ids[-1]))
+    for text in (s for s in strings if s):
+        if set(_PLACEHOLDER.findall(text)) != wanted:
+            yield f"{ids[0]!r}: '{text}' does not name exactly {sorted(wanted)}"
+        elif wanted or "%" in ids[0]:
+            try:
+                text % dict.fromkeys(wanted, "x")
+            except (KeyError, ValueError, TypeError) as exc:
+                yield f"{ids[0]!r}: '{text}' does not format: {exc}"
+
+
+def _checked(catalog: Catalog, path: Path) -> Catalog:
+    """A site's own catalog, refused when a translation's placeholders are not its msgid's
+    (it would fail, or say something else, in the middle of a build)."""
+    for message in catalog:
+        for problem in format_problems(message) if message.id else ():
+            raise LanguageError(
+                f"{path}:{message.lineno}: {problem}; a translation keeps the %(name)s "
+                "placeholders of its msgid"
+            )
+    return catalog
 
 
 def _compiled(catalog: Catalog) -> Translations:
@@ -122,7 +162,7 @@ def translations(code: str, locale_dir: str = "") -> NullTranslations:
     for name in catalog_codes(code):  # the site's own first, the most specific first
         own = Path(locale_dir) / f"{name}.po" if locale_dir else None
         if own is not None and own.is_file():
-            found.append(_compiled(read_catalog(own, name)))
+            found.append(_compiled(_checked(read_catalog(own, name), own)))
     for name in catalog_codes(code):
         if catalog_path(name).is_file():
             found.append(_compiled(read_catalog(catalog_path(name), name)))

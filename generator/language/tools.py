@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 import io
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,7 +21,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
-from .core import CATALOGS, DOMAIN, read_catalog, shipped_languages
+from .core import CATALOGS, DOMAIN, format_problems, read_catalog, shipped_languages
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATE = CATALOGS / f"{DOMAIN}.pot"
@@ -116,32 +115,10 @@ def problems(catalogs: Path = CATALOGS, folders: Sequence[Path] | None = None) -
         found += [f"{code}.po: untranslated {m.id!r}" for m in untranslated(catalog)]
         for message, errors in catalog.check():
             found += [f"{code}.po: {message.id!r}: {error}" for error in errors]
-        found += [f"{code}.po: {problem}" for m in catalog if m.id for problem in _formats(m)]
+        found += [
+            f"{code}.po: {problem}" for m in catalog if m.id for problem in format_problems(m)
+        ]
     return found
-
-
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-def _texts(value: object) -> list[str]:
-    """A message's id or string: one text, or a plural's several."""
-    return [str(v) for v in value] if isinstance(value, (tuple, list)) else [str(value or "")]
-
-
-def _formats(message: Message) -> Iterator[str]:
-    """Each translation names the very placeholders of its msgid, and formats with them
-    (Babel's checker lets a translation drop one, and does not try a stray `%`)."""
-    ids = _texts(message.id)
-    strings = _texts(message.string)
-    wanted = set(_PLACEHOLDER.findall(ids[-1]))
-    for text in (s for s in strings if s):
-        if set(_PLACEHOLDER.findall(text)) != wanted:
-            yield f"{ids[0]!r}: '{text}' does not name exactly {sorted(wanted)}"
-        elif wanted or "%" in ids[0]:
-            try:
-                text % dict.fromkeys(wanted, "x")
-            except (KeyError, ValueError, TypeError) as exc:
-                yield f"{ids[0]!r}: '{text}' does not format: {exc}"
 
 
 def main(argv: list[str]) -> int:
