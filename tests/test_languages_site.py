@@ -51,6 +51,8 @@ def test_each_language_gets_the_whole_site_under_its_folder(site: Path) -> None:
             assert (site / tag / feed).is_file(), (tag, feed)
         assert not (site / tag / "api").exists()  # the Statuspage API is the site's, once
     assert (site / "api" / "v2" / "summary.json").is_file()
+    assert ",2005:feed/fr/history</id>" in (site / "fr" / "history.atom").read_text()
+    assert ",2005:feed/history</id>" in (site / "history.atom").read_text()
     status = (site / "ja" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ja" dir="ltr">' in status and "コンポーネント" in status
     assert 'href="../../statuspress.css"' in (site / "ja/history/index.html").read_text()

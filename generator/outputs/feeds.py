@@ -172,7 +172,9 @@ def _render_feed(site: Site, spec: FeedSpec, entries: list[Entry], kind: str) ->
     settings = site.settings
     base = settings.site_url.rstrip("/") + "/"
     fg = FeedGenerator()
-    fg.id(tag_uri(settings, "feed", spec.path))
+    # A language's copy of a feed is another feed (its entries are the same updates).
+    tree = settings.language if settings.language in settings.languages else ""
+    fg.id(tag_uri(settings, "feed", f"{tree}/{spec.path}" if tree else spec.path))
     fg.title(spec.title)
     fg.link(href=f"{base}{spec.path}.{kind}", rel="self")
     fg.link(href=base, rel="alternate")  # last, so RSS takes it as the channel link
