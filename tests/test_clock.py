@@ -99,7 +99,6 @@ def test_time_formatting_matches_strftime(moment: datetime, zone: str) -> None:
     local = moment.astimezone(ZoneInfo(zone))
     hour = local.hour % 12 or 12
     expected = (
-        f"{local:%b} {local.day}, {local.year}, {hour}:{local:%M}\u202f{local:%p} "
-        f"{local.tzname()}"
+        f"{local:%b} {local.day}, {local.year}, {hour}:{local:%M}\u202f{local:%p} {local.tzname()}"
     )
     assert Formatter(zone, moment).when(moment) == expected
