@@ -436,19 +436,26 @@ plugins:
 """
 
 
-def config_text() -> str:
+def config_text(languages: tuple[str, ...] = ()) -> str:
+    """The site's mkdocs.yml; with `languages`, also built in each of them (under /fr/ ...)."""
     lines = [
         f"        - id: {cid}\n          name: {name}\n          group: {group}\n"
         for cid, name, group in COMPONENTS
     ]
-    return CONFIG_HEAD + "".join(lines)
+    head = CONFIG_HEAD
+    if languages:
+        head = head.replace(
+            "      timezone: UTC\n",
+            f"      timezone: UTC\n      languages: [{', '.join(languages)}]\n",
+        )
+    return head + "".join(lines)
 
 
-def write_site(root: Path, stories: list[Story]) -> Path:
+def write_site(root: Path, stories: list[Story], languages: tuple[str, ...] = ()) -> Path:
     """A complete site root: mkdocs.yml and incidents/<id>/*.md; returns the config path."""
     root.mkdir(parents=True, exist_ok=True)
     config = root / "mkdocs.yml"
-    config.write_text(config_text(), encoding="utf-8")
+    config.write_text(config_text(languages), encoding="utf-8")
     for story in stories:
         write_story(root, story)
     return config

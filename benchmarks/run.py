@@ -224,13 +224,18 @@ class Options:
     profile: Path | None  # folder for cProfile reports of one cold build per shape and size
     yardsticks: tuple[str, ...] = YARDSTICKS
     checkouts: tuple[Checkout, ...] = (Checkout("this checkout"),)
+    languages: tuple[str, ...] = ()  # the site's other languages (`languages:`)
 
 
 def measure(shape: corpus.Shape, size: int, options: Options, work: Path) -> list[Result]:
     """One Result per checkout: cold builds and yardsticks in turns, then the rebuilds."""
     stories = corpus.generate(size, options.seed, shape)
     trees = [
-        Tree(checkout, corpus.write_site(work / f"root-{n}", stories), work / f"site-{n}")
+        Tree(
+            checkout,
+            corpus.write_site(work / f"root-{n}", stories, options.languages),
+            work / f"site-{n}",
+        )
         for n, checkout in enumerate(options.checkouts)
     ]
     builds = {f"cold {tree.checkout.label}": cold_build(tree, options.strict) for tree in trees}
@@ -549,6 +554,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="build with --strict (the standard shape only: the settled one warns)",
     )
+    parser.add_argument(
+        "--languages",
+        type=lambda text: tuple(code for code in text.split(",") if code),
+        default=(),
+        help="build the site in these other languages too, e.g. fr,ja (plugin option `languages:`)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated trees")
     parser.add_argument(
         "--profile", action="store_true", help="also write a cProfile report per shape and size"
@@ -587,6 +598,7 @@ def measure_all(args: argparse.Namespace, works: Path) -> int:
         "shapes": args.shapes,
         "yardsticks": args.yardsticks,
         "checkouts": [c.label for c in checkouts],
+        "languages": list(args.languages),
     }
     options = Options(
         args.repeats,
@@ -595,6 +607,7 @@ def measure_all(args: argparse.Namespace, works: Path) -> int:
         args.out if args.profile else None,
         tuple(args.yardsticks),
         tuple(checkouts),
+        args.languages,
     )
     results = []
     for name in args.shapes:

@@ -75,5 +75,5 @@ def test_badges_are_accessible_svg(example_site: Path, path: str) -> None:
     title = svg.find(f"{SVG}title")
     assert title is not None and title.text == svg.get("aria-label")
     texts = [t.text for t in svg.iter(f"{SVG}text")]
-    expected = "operational" if path.startswith("components/api") else "partial outage"
-    assert expected in texts and expected.capitalize() in (title.text or "")
+    expected = "Operational" if path.startswith("components/api") else "Partial outage"
+    assert expected in texts and expected in (title.text or "")

@@ -91,10 +91,14 @@ ZONES = [
     zone=st.sampled_from(["UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata"]),
 )
 def test_time_formatting_matches_strftime(moment: datetime, zone: str) -> None:
-    """iso and the pages' times write the fields themselves, for speed: as strftime would."""
+    """iso writes the fields itself, for speed, as strftime would; the pages' English times
+    are CLDR's for `en` (month, day, year, 12-hour clock), in the zone."""
     from statuspress.outputs.pages import Formatter
 
     assert iso(moment) == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     local = moment.astimezone(ZoneInfo(zone))
-    expected = f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+    hour = local.hour % 12 or 12
+    expected = (
+        f"{local:%b} {local.day}, {local.year}, {hour}:{local:%M}\u202f{local:%p} {local.tzname()}"
+    )
     assert Formatter(zone, moment).when(moment) == expected

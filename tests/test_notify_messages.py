@@ -49,7 +49,7 @@ def test_plain_text_of_an_update_with_cause_and_workaround(example: dict[str, No
     notice = example["2026-11-22-webhook-delays/20261122T0930Z-identified"]
     assert plain_text(notice) == (
         "Identified: Webhook deliveries delayed\n\n"
-        "Acme Status · 22 Nov 2026, 09:30 UTC\n\n"
+        "Acme Status · Nov 22, 2026, 9:30\u202fAM UTC\n\n"
         "We have found the cause and are rolling the workers back to the previous version. We "
         "will\ngive an expected time for the backlog to clear in our next update, once the "
         "rollback is done.\n\n"
@@ -58,9 +58,9 @@ def test_plain_text_of_an_update_with_cause_and_workaround(example: dict[str, No
         "Workaround: To see an event right away, fetch it from the events API; the event id in "
         "a late webhook matches.\n\n"
         "Impact: Major\n"
-        "Components: Webhooks: partial outage\n"
-        "Expected resolution: Not known yet — we will not guess\n"
-        "Next update: by 22 Nov 2026, 10:00 UTC\n\n"
+        "Components: Webhooks: Partial outage\n"
+        "Expected resolution: not known yet\n"
+        "Next update: by Nov 22, 2026, 10:00\u202fAM UTC\n\n"
         "Details and every update: https://status.acme.example/2026-11-22-webhook-delays/"
         "#20261122T0930Z-identified\n"
     )

@@ -187,9 +187,9 @@ def test_status_page_answers_in_one_look(example_site: Path) -> None:
     assert "Partial System Outage" in html
     open_section = html[html.index('id="open-h"') : html.index('id="mnt-h"')]
     assert "Webhook deliveries delayed" in open_section
-    assert "Next update due" in open_section and "(in 25 min)" in open_section
+    assert "Next update due" in open_section and "(in 25 minutes)" in open_section
     assert "Expected resolution" in open_section
-    assert "(1 h 8 min)" in open_section  # lasting since 08:52 at the 10:00 build clock
+    assert "(1 hr, 8 min)" in open_section  # lasting since 08:52 at the 10:00 build clock
     assert "Backup storage migration" in html[html.index('id="mnt-h"') :]
     for group in ("Core platform", "Integrations", "Data"):
         assert f"<h3>{group}</h3>" in html

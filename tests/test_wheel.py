@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
@@ -53,6 +54,11 @@ def test_the_wheel_ships_the_theme_and_package_data(wheel: Path) -> None:
             if path.is_file() and "__pycache__" not in path.parts:
                 relative = path.relative_to(REPO / "generator").as_posix()
                 assert f"statuspress/{relative}" in names, relative
+    catalogs = REPO / "generator" / "language" / "catalogs"
+    shipped = sorted(catalogs.glob("*.po")) + sorted(catalogs.glob("*.glossary.yml"))
+    assert len(shipped) >= 24  # twelve languages, each with its glossary
+    for path in [*shipped, catalogs / "statuspress.pot"]:
+        assert f"statuspress/language/catalogs/{path.name}" in names, path.name
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "statuspress = statuspress.theme" in text
@@ -100,3 +106,20 @@ def test_the_installed_wheel_builds_the_example(wheel: Path, tmp_path: Path) -> 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "8 incidents" in result.stdout
     assert "Partial System Outage" in (tmp_path / "site/index.html").read_text()
+    # The wheel's catalogs are what a site in another language runs on.
+    german = tmp_path / "german"
+    shutil.copytree(REPO / "incidents", german / "incidents")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("  name: statuspress\n", "  name: statuspress\n  language: de\n", 1)
+    (german / "mkdocs.yml").write_text(config, encoding="utf-8")
+    built = subprocess.run(
+        [str(env_dir / "bin" / "statuspress"), "build", "-f", str(german / "mkdocs.yml")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=german,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    page = (german / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="de"' in page and "Teilweiser Systemausfall" in page

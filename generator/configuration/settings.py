@@ -11,6 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import MAX_DAYS, RANGE_TEXT, OutOfRange, in_range, parse_duration, parse_time
 from ..diagnostics import Diagnostic, error
+from ..language.core import (
+    OVERRIDES_FOLDER,
+    SOURCE_LANGUAGE,
+    LanguageError,
+    check_language,
+    translations,
+)
 from ..model.fields import did_you_mean
 from ..model.types import Component, Settings, UptimeWeights
 from . import extras
@@ -48,7 +55,7 @@ def load_settings(config_path: Path) -> tuple[Settings | None, list[Diagnostic]]
                 "write the options as 'key: value' lines under '- statuspress:'",
             )
         ]
-    settings, problems = settings_from(config, options, config_path.name, lines)
+    settings, problems = settings_from(config, options, config_path.name, lines, config_path.parent)
     if settings is not None:
         line = lines.get("cache_dir", lines.get("", 0))
         problems = cache_dir_problems(config_path, settings, line)
@@ -77,8 +84,10 @@ def settings_from(
     options: dict[str, Any],
     path: str = "mkdocs.yml",
     lines: dict[str, int] | None = None,
+    root: Path | None = None,
 ) -> tuple[Settings | None, list[Diagnostic]]:
-    """Validate the plugin options; every problem is collected."""
+    """Validate the plugin options; every problem is collected. `root`: the folder of
+    mkdocs.yml, which the theme's custom_dir is relative to."""
     lines = lines or {}
     problems = [
         error(
@@ -102,6 +111,9 @@ def settings_from(
     if "notify" in values:
         problems.extend(_notify_components(values, path, lines))
     problems.extend(_site_problems(config, path))
+    locale_dir = _locale_dir(config, root)
+    site_language, language_problems = _site_languages(config, values, locale_dir, path, lines)
+    problems.extend(language_problems)
     if "example" in values and not problems and not is_placeholder_url(config.get("site_url")):
         problems.append(
             error(
@@ -125,6 +137,8 @@ def settings_from(
         site_url=site_url,
         docs_dir=str(config.get("docs_dir") or "docs"),
         feed_id_authority=authority,
+        language=site_language,
+        locale_dir=locale_dir,
         **values,
     )
     crossed = [
@@ -138,6 +152,67 @@ def settings_from(
         for key, item, message in extras.cross_problems(settings)
     ]
     return (None, crossed) if crossed else (settings, [])
+
+
+def _theme_options(config: dict[str, Any]) -> dict[str, Any]:
+    theme = config.get("theme")
+    return theme if isinstance(theme, dict) else {}
+
+
+def _locale_dir(config: dict[str, Any], root: Path | None) -> str:
+    """`<custom_dir>/locales`, where a site keeps its own catalogs; "" without a custom_dir."""
+    custom_dir = _theme_options(config).get("custom_dir")
+    if not isinstance(custom_dir, str) or not custom_dir:
+        return ""
+    folder = (root or Path.cwd()) / custom_dir / OVERRIDES_FOLDER
+    return str(folder.resolve())
+
+
+def _site_languages(
+    config: dict[str, Any],
+    values: dict[str, Any],
+    locale_dir: str,
+    path: str,
+    lines: dict[str, int],
+) -> tuple[str, list[Diagnostic]]:
+    """The site's language, from MkDocs' `theme: language:` (or `locale:`), and the checked
+    `languages` option, which must name others than the site's own."""
+    theme = _theme_options(config)
+    code = theme.get("language", theme.get("locale", SOURCE_LANGUAGE))
+    problems = []
+    try:
+        if not isinstance(code, str):
+            raise LanguageError("must be a language code such as de or pt_BR")
+        site_language = check_language(code, locale_dir)
+        translations(site_language, locale_dir)  # a catalog that cannot be read: said here
+    except LanguageError as exc:
+        problems.append(
+            error(path, 0, "config", f"theme 'language': {exc}", "see the Languages guide")
+        )
+        site_language = SOURCE_LANGUAGE
+    others = []
+    for index, other in enumerate(values.get("languages", ())):
+        line = lines.get(f"languages.{index}", lines.get("languages", 0))
+        try:
+            other = check_language(other, locale_dir)
+            translations(other, locale_dir)
+        except LanguageError as exc:
+            problems.append(error(path, line, "config-option", f"option 'languages': {exc}", ""))
+            continue
+        if other == site_language or other in others:
+            problems.append(
+                error(
+                    path,
+                    line,
+                    "config-option",
+                    f"option 'languages': '{other}' is listed twice or is the site's own "
+                    "language (theme 'language')",
+                    "list each other language once; the site's own is built at the root",
+                )
+            )
+        others.append(other)
+    values["languages"] = tuple(others)
+    return site_language, problems
 
 
 # Domains reserved for examples and tests (RFC 2606, RFC 6761): no real site is published there.
@@ -428,6 +503,13 @@ def _string_tuple(value: Any) -> tuple[str, ...]:
     return tuple(_text(v) or "" for v in value)
 
 
+def _language_codes(value: Any) -> tuple[str, ...]:
+    """Checked against CLDR and the catalogs in `_site_languages`, which knows custom_dir."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise OptionError("must be a list of language codes, e.g. [fr, ja]")
+    return tuple(value)
+
+
 def _required_text(value: Any) -> str:
     return _text(value) or ""
 
@@ -531,6 +613,8 @@ _CHECKS = {
     "vendor_timeout": extras.vendor_timeout,
     "audiences": extras.audiences,
     "redirects": _redirects,
+    "languages": _language_codes,
+    "require_translations": _boolean,
 }
 OPTION_KEYS = tuple(_CHECKS)  # every option statuspress reads, each with its check
 _HINTS = {
@@ -555,6 +639,8 @@ _HINTS = {
     "with 'title:' and 'components: [payments]'",
     "redirects": "write 'redirects: true', or map a source to its old path in lines below "
     "'redirects:', e.g. 'cstate: /issues/{id}/'",
+    "languages": "list the other languages by code, e.g. 'languages: [fr, ja]' (see the "
+    "Languages guide)",
     **dict.fromkeys(
         (
             "uptime_days",

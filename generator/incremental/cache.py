@@ -20,6 +20,7 @@ from the cache folder.
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import json
 import os
@@ -446,13 +447,21 @@ class OutputCache:
         self.fingerprint = fingerprint
         self.keys = keys
         self.used: set[str] = set()  # file names (key hex) this build read or wrote
+        self.scope = ""  # the language tree its outputs are for ("" for the site's root)
+
+    def scoped(self, scope: str) -> OutputCache:
+        """The same cache for the outputs of another tree (a language's, under /fr/): its keys
+        differ by `scope`, what it uses counts for the build as a whole."""
+        other = copy.copy(self)
+        other.scope = scope
+        return other
 
     def key(
         self, path: str, kind: str, items: Iterable[tuple[Incident, Update | None]]
     ) -> bytes | None:
         """Of the output at `path` in the format `kind`, showing `items`: an incident, and the
         update when the output shows one apart."""
-        parts = [self.fingerprint, path, kind]
+        parts = [self.fingerprint, self.scope, path, kind]
         for incident, update in items:
             record = self.keys.get(incident.id)
             if record is None:

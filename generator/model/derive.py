@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, TypeVar
 
+from ..language.marker import N_
 from .types import (
     CLOSING_STATUSES,
     STATE_SEVERITY,
@@ -258,12 +259,13 @@ class Overall:
     description: str
 
 
+# The banner's words (pages translate them; the API keeps Statuspage's English).
 _DESCRIPTIONS = {
-    ComponentState.OPERATIONAL: "All Systems Operational",
-    ComponentState.UNDER_MAINTENANCE: "Service Under Maintenance",
-    ComponentState.DEGRADED_PERFORMANCE: "Degraded Performance",
-    ComponentState.PARTIAL_OUTAGE: "Partial System Outage",
-    ComponentState.MAJOR_OUTAGE: "Major System Outage",
+    ComponentState.OPERATIONAL: N_("All Systems Operational"),
+    ComponentState.UNDER_MAINTENANCE: N_("Service Under Maintenance"),
+    ComponentState.DEGRADED_PERFORMANCE: N_("Degraded Performance"),
+    ComponentState.PARTIAL_OUTAGE: N_("Partial System Outage"),
+    ComponentState.MAJOR_OUTAGE: N_("Major System Outage"),
 }
 _INDICATOR_DESCRIPTIONS = {
     "none": "All Systems Operational",

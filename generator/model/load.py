@@ -18,6 +18,7 @@ from . import recurrence
 from .contentfiles import Problem, file_name_problem, name_problem, printable, type_problem
 from .limits import markdown_problem
 from .source import RawFile, decode, split_front_matter, strip_html_comments
+from .translations import split_translations, update_text, with_translations
 from .types import (
     CLOSING_STATUSES,
     INCIDENT_STATUSES,
@@ -31,6 +32,7 @@ from .types import (
     Settings,
     Site,
     Update,
+    UpdateText,
     Window,
 )
 
@@ -169,15 +171,33 @@ def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) 
         if len(out.diagnostics) == reported:  # else its files were refused, each reported
             out.add(rel, 0, EMPTY_FOLDER)
         return None
+    updates, translated = split_translations(
+        updates, settings, lambda path: printable(_relative(root, path)), out.add
+    )
     parsed = [p for p in (_parse_update(root, path, settings, out) for path in updates) if p]
+    texts = _translations(root, translated, out)
     incident = _assemble(folder.name, rel, parsed, postmortem_file, assets, root, settings, out)
     if incident is not None:
+        incident = with_translations(incident, texts)
         from ..publishing.publictext import (
             incident_leaks,  # the guard renders Markdown: loaded late
         )
 
         out.diagnostics.extend(incident_leaks(incident, root, settings))
     return incident
+
+
+def _translations(
+    root: Path, translated: dict[str, list[tuple[Path, str]]], out: _Collector
+) -> dict[str, list[UpdateText]]:
+    """Each update's translations, read and checked as updates are."""
+    texts: dict[str, list[UpdateText]] = {}
+    for original, files in translated.items():
+        for path, code in files:
+            raw = read_raw(root, path, out)
+            if raw is not None:
+                texts.setdefault(original, []).append(update_text(raw, code, out.add))
+    return texts
 
 
 def _scan_loose_file(root: Path, path: Path, rel: str, settings: Settings, out: _Collector) -> None:
@@ -724,7 +744,12 @@ def _update(
         lint_ignore=values.get("lint", frozenset()),
         lines=dict(raw.lines),
         body_line=raw.body_line,
-        **{key: values.get(key) for key in _TEXT_FIELDS},
+        eta=values.get("eta"),
+        next_update=values.get("next_update"),
+        apology=values.get("apology"),
+        cause=values.get("cause"),
+        workaround=values.get("workaround"),
+        author=values.get("author"),
     )
 
 

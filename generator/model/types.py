@@ -9,6 +9,7 @@ from enum import Enum
 from functools import cached_property
 from typing import Any
 
+from ..language.marker import N_
 from . import recurrence
 
 
@@ -40,12 +41,13 @@ class ComponentState(str, Enum):
         return STATE_SEVERITY[self]
 
 
+# English, and the msgids of the catalogs: pages, feeds and notices show them translated.
 STATE_LABELS = {
-    ComponentState.OPERATIONAL: "Operational",
-    ComponentState.DEGRADED_PERFORMANCE: "Degraded performance",
-    ComponentState.PARTIAL_OUTAGE: "Partial outage",
-    ComponentState.MAJOR_OUTAGE: "Major outage",
-    ComponentState.UNDER_MAINTENANCE: "Under maintenance",
+    ComponentState.OPERATIONAL: N_("Operational"),
+    ComponentState.DEGRADED_PERFORMANCE: N_("Degraded performance"),
+    ComponentState.PARTIAL_OUTAGE: N_("Partial outage"),
+    ComponentState.MAJOR_OUTAGE: N_("Major outage"),
+    ComponentState.UNDER_MAINTENANCE: N_("Under maintenance"),
 }
 STATE_SEVERITY = {
     ComponentState.OPERATIONAL: 0,
@@ -65,14 +67,21 @@ INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
 CLOSING_STATUSES = frozenset({"resolved", "completed"})
 STATUS_LABELS = {
-    "investigating": "Investigating",
-    "identified": "Identified",
-    "monitoring": "Monitoring",
-    "resolved": "Resolved",
-    "scheduled": "Scheduled",
-    "in_progress": "In progress",
-    "verifying": "Verifying",
-    "completed": "Completed",
+    "investigating": N_("Investigating"),
+    "identified": N_("Identified"),
+    "monitoring": N_("Monitoring"),
+    "resolved": N_("Resolved"),
+    "scheduled": N_("Scheduled"),
+    "in_progress": N_("In progress"),
+    "verifying": N_("Verifying"),
+    "completed": N_("Completed"),
+}
+IMPACT_LABELS = {
+    "none": N_("None"),
+    "minor": N_("Minor"),
+    "major": N_("Major"),
+    "critical": N_("Critical"),
+    "maintenance": N_("Maintenance"),
 }
 
 
@@ -141,6 +150,28 @@ ETA_UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
+class UpdateText:
+    """An update's words in another language: a sibling file `<update>.<language>.md`."""
+
+    language: str  # normal form: fr, pt_BR
+    path: str  # relative to the site root
+    body: str
+    title: str | None = None
+    apology: str | None = None
+    cause: str | None = None
+    workaround: str | None = None
+    explicit: frozenset[str] = frozenset()
+    lines: dict[str, int] = field(default_factory=dict)
+    body_line: int = 1
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+TRANSLATED_FIELDS = ("title", "apology", "cause", "workaround")
+
+
+@dataclass(frozen=True)
 class Update:
     """One published update, with the carried-forward values already applied."""
 
@@ -168,6 +199,13 @@ class Update:
     lint_ignore: frozenset[str] = frozenset()
     lines: dict[str, int] = field(default_factory=dict)  # key -> 1-based line in the file
     body_line: int = 1  # line where the body starts
+    translations: tuple[UpdateText, ...] = ()
+    # Set on the updates of a language's tree: the language its words are in ("" for the
+    # site's own); a page in another language marks them as shown untranslated.
+    text_language: str = ""
+
+    def translation(self, language: str) -> UpdateText | None:
+        return next((t for t in self.translations if t.language == language), None)
 
     @property
     def is_closing(self) -> bool:
@@ -333,6 +371,12 @@ class Settings:
     redirects: dict[str, str] = field(default_factory=dict)
     # An example site's clock (`example: {as_of: ...}`): pages say they are an example as of then.
     example_as_of: datetime | None = None
+    # The site's language (MkDocs' `theme: language:`), the others it is also built in
+    # (`languages:`, each under /<code>/), and whether every update needs a translation.
+    language: str = "en"
+    languages: tuple[str, ...] = ()
+    require_translations: bool = False
+    locale_dir: str = ""  # <custom_dir>/locales: the site's own catalogs, when it has them
 
     @property
     def component_ids(self) -> tuple[str, ...]:

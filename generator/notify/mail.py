@@ -30,7 +30,9 @@ def message_id(entry_id: str, authority: str) -> str:
 
 
 def subject(notice: Notice) -> str:
-    return f"{SUBJECT_PREFIX} {notice.status_label}: {one_line(notice.title)}"
+    return notice._(
+        "[Status] %(status)s: %(title)s", status=notice.status_label, title=one_line(notice.title)
+    )
 
 
 def email_message(notice: Notice, channel: EmailChannel) -> EmailMessage:

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..configuration.notify import DEFAULT_REMINDER
+from ..language.core import Formatter, Language, site_language
+from ..language.marker import N_
 from ..model.ids import update_entry_id
 from ..model.milestones import is_milestone, milestone_updates
 from ..model.types import ComponentState, Impact, Incident, Site, Update, Window
 from ..outputs.markdown import render_inline, render_markdown
-from ..outputs.pages import Formatter
+from ..outputs.pages import impact_label
+from ..outputs.pages import status_label as translated_status
 from ..outputs.promises import Promise, promises
 
 
@@ -82,8 +85,15 @@ class Notice:
         return self.status in ("resolved", "completed")
 
     @property
+    def lang(self) -> Language:
+        return self.fmt.lang
+
+    def _(self, message: str, **values: str) -> str:
+        return self.lang.gettext(message, **values)
+
+    @property
     def headline(self) -> str:
-        return f"{self.status_label}: {self.title}"
+        return self._("%(status)s: %(title)s", status=self.status_label, title=self.title)
 
     def when(self, moment: datetime) -> str:
         return self.fmt.when(moment)
@@ -95,34 +105,46 @@ class Notice:
 
     @property
     def components_text(self) -> str:
-        return ", ".join(f"{c.name}: {c.state.label.lower()}" for c in self.components)
+        return ", ".join(
+            self._("%(component)s: %(state)s", component=c.name, state=self._(c.state.label))
+            for c in self.components
+        )
 
     def facts(self) -> list[tuple[str, str]]:
         """Short labelled values shown beside the text: impact, components, times."""
-        rows = [("Impact", self.impact.value.capitalize())] if self.kind == "incident" else []
+        _ = self._
+        impact = impact_label(self.lang, self.impact.value)
+        rows = [(_("Impact"), impact)] if self.kind == "incident" else []
         if self.window:
-            rows.append(
-                ("Window", f"{self.when(self.window.start)} – {self.when(self.window.end)}")
-            )
+            start, end = self.when(self.window.start), self.when(self.window.end)
+            rows.append((_("Window"), f"{start} – {end}"))
         if self.components:
-            rows.append(("Components", self.components_text))
+            rows.append((_("Components"), self.components_text))
         rows += [(promise.label, promise.value) for promise in self.promised]
         return rows
 
     def extras(self) -> list[tuple[str, str]]:
         """Optional Markdown fields after the text: cause, workaround."""
         return [
-            (label, value)
-            for label, value in (("Cause", self.cause), ("Workaround", self.workaround))
+            (self._(label), value)
+            for label, value in ((N_("Cause"), self.cause), (N_("Workaround"), self.workaround))
             if value
         ]
+
+    @property
+    def details(self) -> str:
+        return self._("Details and every update")
+
+    @property
+    def read_more(self) -> str:
+        return self._("Read more")
 
 
 def notices(
     site: Site, entry_ids: list[str], zone_now: datetime, reminder: timedelta = DEFAULT_REMINDER
 ) -> list[Notice]:
     """Notices for feed entry ids, in the given order; unknown ids raise KeyError."""
-    fmt = Formatter(site.settings.timezone, zone_now)
+    fmt = Formatter(site.settings.timezone, zone_now, site_language(site.settings))
     by_id = {update_entry_id(site.settings, u): (i, u) for i, u in _published(site, fmt, reminder)}
     return [notice(site, *by_id[entry_id], fmt) for entry_id in entry_ids]
 
@@ -166,7 +188,7 @@ def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> No
         window=update.window,
         update_id=update.uid,
         status=update.status,
-        status_label=update.status_label,
+        status_label=translated_status(fmt.lang, update.status),
         at=update.at,
         url=f"{incident_url}{anchor}",
         text=update.body.strip(),
@@ -177,7 +199,7 @@ def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> No
         next_update=update.next_update,
         components=components,
         fmt=fmt,
-        promised=tuple(promises(update, fmt.when)),
+        promised=tuple(promises(update, fmt.when, fmt.lang)),
         affected=tuple(dict.fromkeys(c for u in so_far for c in u.components)),
         peak_impact=max((u.impact for u in so_far), key=lambda i: i.rank),
         milestone=getattr(update, "milestone", ""),
@@ -204,7 +226,7 @@ def plain_text(notice: Notice) -> str:
     facts = "\n".join(f"{label}: {value}" for label, value in notice.facts())
     if facts:
         parts.append(facts)
-    parts.append(f"Details and every update: {notice.url}")
+    parts.append(f"{notice.details}: {notice.url}")
     return "\n\n".join(parts) + "\n"
 
 
@@ -232,14 +254,15 @@ def html_body(notice: Notice) -> str:
     apology = f"<p><em>{render_inline(notice.apology)}</em></p>" if notice.apology else ""
     body = render_markdown(notice.text) if notice.text else ""
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{notice.lang.tag}" dir="{notice.lang.direction}"><head>'
+        '<meta charset="utf-8">'
         f'<title>{esc(notice.headline)}</title></head>\n<body style="font-family:sans-serif;'
         'line-height:1.5;max-width:40em">\n'
         f'<h1 style="font-size:1.3em">{esc(notice.headline)}</h1>\n'
         f'<p style="color:#555">{esc(notice.site_name)} · {esc(notice.when(notice.at))}</p>\n'
         f"{body}\n{extras}{apology}\n"
         f"<table>{facts}</table>\n"
-        f'<p><a href="{esc(notice.url)}">Details and every update</a></p>\n'
+        f'<p><a href="{esc(notice.url)}">{esc(notice.details)}</a></p>\n'
         "</body></html>\n"
     )
 

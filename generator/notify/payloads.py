@@ -98,7 +98,8 @@ def slack_mrkdwn(markdown: str) -> str:
 
 
 def slack(notice: Notice) -> dict[str, Any]:
-    link = f"<{notice.url}|Details and every update on {slack_mrkdwn(notice.site_name)}>"
+    words = notice._("Details and every update on %(site)s", site=notice.site_name)
+    link = f"<{notice.url}|{slack_mrkdwn(words)}>"
     blocks: list[dict[str, Any]] = [
         {
             "type": "header",
@@ -149,7 +150,7 @@ def defuse_mentions(text: str) -> str:
 
 def mattermost(notice: Notice) -> dict[str, Any]:
     body = defuse_mentions(markdown_text(notice))
-    more = f"… [Read more]({notice.url})"
+    more = _read_more(notice)
     return {
         "text": defuse_mentions(
             f"**{one_line(notice.headline)}** · [{notice.site_name}]({notice.url})"
@@ -194,7 +195,7 @@ def discord(notice: Notice) -> dict[str, Any]:
         - len(footer)
         - sum(len(label) + len(value) for label, value in facts[:25])
     )
-    more = f"… [Read more]({notice.url})"
+    more = _read_more(notice)
     description = shorten(markdown_text(notice), min(DISCORD_DESCRIPTION, room), more)
     return {
         "content": shorten(f"**{one_line(notice.headline)}** · <{notice.url}>", DISCORD_CONTENT),
@@ -244,7 +245,7 @@ def teams(notice: Notice) -> dict[str, Any]:
     ]
     text = markdown_text(notice)
     if text:
-        more = f"… [Read more]({notice.url})"
+        more = _read_more(notice)
         body.append({"type": "TextBlock", "text": shorten(text, TEAMS_TEXT, more), "wrap": True})
     facts = [{"title": label, "value": value} for label, value in notice.facts()]
     if facts:
@@ -255,9 +256,7 @@ def teams(notice: Notice) -> dict[str, Any]:
         "version": "1.4",
         "msteams": {"width": "Full"},
         "body": body,
-        "actions": [
-            {"type": "Action.OpenUrl", "title": "Details and every update", "url": notice.url}
-        ],
+        "actions": [{"type": "Action.OpenUrl", "title": notice.details, "url": notice.url}],
     }
     return {
         "type": "message",
@@ -272,3 +271,8 @@ PAYLOADS: dict[str, Callable[[Notice], dict[str, Any]]] = {
     "discord": discord,
     "teams": teams,
 }
+
+
+def _read_more(notice: Notice) -> str:
+    """What ends a shortened text: a link to the whole update."""
+    return f"… [{notice.read_more}]({notice.url})"

@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..clock import iso
+from ..language.core import Language, site_language
+from ..language.marker import N_
 from ..model import derive
 from ..model.ids import short_id
 from ..model.types import ComponentState, Incident, Kind, Phase, Site, Update, Window
@@ -212,7 +214,7 @@ class Api:
         return {
             "id": short_id("update", update.uid),
             "status": update.status,
-            "body": _plain_body(update, self.when),
+            "body": _plain_body(update, self.when, site_language(self.site.settings)),
             "incident_id": incident_key,
             "created_at": at,
             "updated_at": at,
@@ -240,16 +242,21 @@ class Api:
         return rows
 
 
-def _plain_body(update: Update, when: Callable[[datetime], str]) -> str:
-    """The update's text as Statuspage clients expect it: plain text with the key facts and,
-    last, what it promised (`body` is a plain string to them: no other key is added)."""
+def _plain_body(update: Update, when: Callable[[datetime], str], lang: Language) -> str:
+    """The update's text as Statuspage clients expect it: plain text with the key facts in the
+    site's language and, last, what it promised (`body` is a plain string to them: no other
+    key is added; the API's fixed values stay Statuspage's English)."""
     parts = [update.body.strip()]
-    for label, value in (("Cause", update.cause), ("Workaround", update.workaround)):
+    labelled = (
+        (N_("Cause: %(text)s"), update.cause),
+        (N_("Workaround: %(text)s"), update.workaround),
+    )
+    for label, value in labelled:
         if value:
-            parts.append(f"{label}: {value}")
+            parts.append(lang.gettext(label, text=value))
     if update.apology:
         parts.append(update.apology)
-    parts.append(promise_text(update, when))
+    parts.append(promise_text(update, when, lang))
     return "\n\n".join(p for p in parts if p)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from unicodedata import east_asian_width
 
+from ..language.core import Language, language, site_language
 from ..model import derive
 from ..model.types import STATE_LABELS, ComponentState, Site
 
@@ -22,24 +24,32 @@ PADDING = 8
 def render(site: Site, now: datetime) -> dict[str, bytes]:
     states = derive.component_states(site, now)
     overall = derive.overall(site, now)
-    outputs = {"badge.svg": badge("status", overall.state, site.settings.site_name)}
+    lang = site_language(site.settings)
+    name = site.settings.site_name
+    outputs = {"badge.svg": badge(lang.gettext("status"), overall.state, name, lang)}
     for component in site.settings.components:
         outputs[f"components/{component.id}/badge.svg"] = badge(
-            component.name, states[component.id], site.settings.site_name
+            component.name, states[component.id], name, lang
         )
     return outputs
 
 
-def badge(label: str, state: ComponentState, site_name: str) -> bytes:
+def _width(text: str) -> int:
+    """Monospace cells: a wide character (CJK) takes two."""
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def badge(label: str, state: ComponentState, site_name: str, lang: Language | None = None) -> bytes:
     """A shields-style badge: grey label, coloured value, both as text."""
-    value = STATE_LABELS[state].lower()
-    left = len(label) * CHAR_WIDTH + 2 * PADDING
-    right = len(value) * CHAR_WIDTH + 2 * PADDING
+    lang = lang or language("en")
+    value = lang.gettext(STATE_LABELS[state])
+    left = _width(label) * CHAR_WIDTH + 2 * PADDING
+    right = _width(value) * CHAR_WIDTH + 2 * PADDING
     width = left + right
-    title = escape(f"{site_name}: {label} — {STATE_LABELS[state]}")
+    title = escape(f"{site_name}: {label} — {value}")
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" '
-        f'role="img" aria-label="{title}">'
+        f'role="img" aria-label="{title}" xml:lang="{lang.tag}">'
         f"<title>{title}</title>"
         f'<rect width="{left}" height="20" fill="#555"/>'
         f'<rect x="{left}" width="{right}" height="20" fill="{COLOURS[state]}"/>'

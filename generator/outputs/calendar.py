@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..incremental.cache import cached_output
+from ..language.core import site_language
 from ..model.types import Incident, Site
 from .pages import site_when
 from .promises import promise_text
@@ -72,7 +73,9 @@ def _calendar(site: Site, shown: list[Incident], title: str = "") -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{site.settings.site_name}{title} – scheduled maintenance")
+    lang = site_language(site.settings)
+    name = site.settings.site_name + title
+    calendar.add("x-wr-calname", lang.gettext("%(site)s – scheduled maintenance", site=name))
     for incident in shown:
         calendar.add_component(_event(site, incident))
     calendar.add_missing_timezones()  # a VTIMEZONE for each zone a window is written in
@@ -133,10 +136,13 @@ def _event(site: Site, incident: Incident) -> Event:
     event.add("url", f"{site.settings.site_url.rstrip('/')}/{incident.id}/")
     names = [_name(site, cid) for cid in incident.affected]
     description = incident.first.body.strip()
-    promised = promise_text(incident.latest, site_when(site.settings))
+    promised = promise_text(incident.latest, site_when(site.settings), site_language(site.settings))
     if promised:
         description += f"\n\n{promised}"
     if names:
-        description += f"\n\nAffected: {', '.join(names)}"
+        affected = site_language(site.settings).gettext(
+            "Affected: %(components)s", components=", ".join(names)
+        )
+        description += f"\n\n{affected}"
     event.add("description", description)
     return event

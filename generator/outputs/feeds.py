@@ -11,18 +11,19 @@ from functools import cache as cache_result
 from functools import partial
 from html import escape
 from itertools import islice
-from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
 from .. import __version__
 from ..configuration.notify import reminder_lead
 from ..incremental.cache import OutputCache, cached_output
+from ..language.core import Formatter, Language, site_language
+from ..language.marker import N_
 from ..model.ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
 from ..model.milestones import is_milestone, milestone_updates
 from ..model.types import Incident, Site, Update
 from .markdown import render_markdown
-from .pages import Formatter, site_when
+from .pages import site_when, status_label
 from .promises import promise_text
 
 LIMIT = 100  # entries per feed: the most recent activity
@@ -91,24 +92,24 @@ class Feed:
 SITE_FEEDS = (
     Feed(
         "history",
-        "Incident history",
-        "incident history",
+        N_("Incident history"),
+        N_("incident history"),
         ("atom", "rss"),
         lambda site, recent, now: history_items(recent),
         lambda site, items, contents: _history_entries(site, items, contents),  # defined below
     ),
     Feed(
         "updates",
-        "Every update",
-        "every update",
+        N_("Every update"),
+        N_("every update"),
         ("atom", "rss"),
         lambda site, recent, now: update_items(recent, milestone_items(site, now)),
         lambda site, items, contents: update_entries(site, items),
     ),
     Feed(
         "postmortems",
-        "Postmortems",
-        "postmortems",
+        N_("Postmortems"),
+        N_("postmortems"),
         ("atom",),
         lambda site, recent, now: postmortem_items(site),
         lambda site, items, contents: postmortem_entries(site, items),
@@ -119,7 +120,8 @@ FORMAT_NAMES = {"atom": "Atom", "rss": "RSS"}
 
 
 def component_feed(component_id: str, name: str) -> Feed:
-    """The incident history of one component, linked from that component's page."""
+    """The incident history of one component, linked from that component's page (its name is
+    the site's own words, not translated)."""
     return Feed(
         f"components/{component_id}/history",
         name,
@@ -130,15 +132,23 @@ def component_feed(component_id: str, name: str) -> Feed:
     )
 
 
-def page_links(component: tuple[str, str] | None = None) -> list[tuple[str, str, str]]:
+def page_links(
+    lang: Language, component: tuple[str, str] | None = None
+) -> list[tuple[str, str, str]]:
     """(media type, title, path) of the feeds a page links to: the site's, and on a
     component's page (`component`: its id and name) the component's."""
-    feeds = [*SITE_FEEDS, *([component_feed(*component)] if component else [])]
+    links = [(_label(lang, feed.label), feed) for feed in SITE_FEEDS]
+    if component:
+        links.append((component[1], component_feed(*component)))
     return [
-        (MEDIA_TYPES[kind], f"{feed.label} ({FORMAT_NAMES[kind]})", f"{feed.path}.{kind}")
-        for feed in feeds
+        (MEDIA_TYPES[kind], f"{label} ({FORMAT_NAMES[kind]})", f"{feed.path}.{kind}")
+        for label, feed in links
         for kind in feed.formats
     ]
+
+
+def _label(lang: Language, text: str) -> str:
+    return lang.gettext(text)
 
 
 def feed_specs(site: Site, now: datetime | None = None) -> list[FeedSpec]:
@@ -157,9 +167,11 @@ def _spec(
     contents: dict[str, str],
     now: datetime | None,
 ) -> FeedSpec:
+    own = feed.path.startswith("components/")  # a component's name is the site's own words
+    title = feed.title if own else site_language(site.settings).gettext(feed.title)
     return FeedSpec(
         feed.path,
-        f"{site.settings.site_name} – {feed.title}",
+        f"{site.settings.site_name} – {title}",
         feed.formats,
         lambda s: feed.choose(s, recent, now),
         lambda s, items: feed.make(s, items, contents),
@@ -179,12 +191,16 @@ def _render_feed(site: Site, spec: FeedSpec, entries: list[Entry], kind: str) ->
     settings = site.settings
     base = settings.site_url.rstrip("/") + "/"
     fg = FeedGenerator()
-    fg.id(tag_uri(settings, "feed", spec.path))
+    # A language's copy of a feed is another feed (its entries are the same updates).
+    tree = settings.language if settings.language in settings.languages else ""
+    fg.id(tag_uri(settings, "feed", f"{tree}/{spec.path}" if tree else spec.path))
     fg.title(spec.title)
     fg.link(href=f"{base}{spec.path}.{kind}", rel="self")
     fg.link(href=base, rel="alternate")  # last, so RSS takes it as the channel link
-    fg.description(f"Status updates from {settings.company or settings.site_name}")
-    fg.language("en")
+    lang = site_language(settings)
+    name = settings.company or settings.site_name
+    fg.description(lang.gettext("Status updates from %(name)s", name=name))
+    fg.language(lang.tag)
     fg.generator("statuspress", __version__)
     newest = max((e.updated for e in entries), default=EMPTY_FEED_TIME)
     fg.updated(newest)
@@ -210,8 +226,12 @@ def _incident_link(site: Site, incident: Incident) -> str:
 
 
 def _short_time(site: Site, moment: datetime) -> str:
-    local = moment.astimezone(ZoneInfo(site.settings.timezone))
-    return f"{local:%b} {local.day:>2}, {local:%H:%M} {local.tzname()}"
+    return _formatter(site.settings.timezone, site_language(site.settings)).short(moment)
+
+
+@cache_result
+def _formatter(zone: str, lang: Language) -> Formatter:
+    return Formatter(zone, EMPTY_FEED_TIME, lang)  # times only: no relative ones, no clock
 
 
 def _flat_html(markdown_text: str) -> str:
@@ -224,28 +244,34 @@ def _flat_html(markdown_text: str) -> str:
 
 def incident_content(site: Site, incident: Incident) -> str:
     """Every update newest first: `<p><small>time</small><br><strong>Status</strong> - text</p>`."""
+    lang = site_language(site.settings)
     parts = []
     when = site_when(site.settings)
     for update in reversed(incident.updates):
         text = _flat_html(update.body) if update.body else ""
-        promised = promise_text(update, when)
+        promised = promise_text(update, when, lang)
         text += f"<br><br>{escape(promised)}" if text and promised else escape(promised)
         parts.append(
             f"<p><small>{_short_time(site, update.at)}</small><br>"
-            f"<strong>{update.status_label}</strong> - {text}</p>"
+            f"<strong>{escape(status_label(lang, update.status))}</strong> - {text}</p>"
         )
     if incident.is_maintenance and incident.window:
         window = incident.window
-        parts.append(
-            f"<p><strong>THIS IS A SCHEDULED EVENT {_short_time(site, window.start)}"
-            f" - {_short_time(site, window.end)}</strong></p>"
+        scheduled = lang.gettext(
+            "THIS IS A SCHEDULED EVENT %(start)s - %(end)s",
+            start=_short_time(site, window.start),
+            end=_short_time(site, window.end),
         )
+        parts.append(f"<p><strong>{escape(scheduled)}</strong></p>")
         if window.repeat:
-            parts.append(
-                f"<p>It repeats: {len(window.occurrences)} windows, the last "
-                f"{_short_time(site, window.last.start)} - {_short_time(site, window.last.end)}"
-                "</p>"
+            repeats = lang.ngettext(
+                "It repeats: %(num)s window, the last %(start)s - %(end)s",
+                "It repeats: %(num)s windows, the last %(start)s - %(end)s",
+                len(window.occurrences),
+                start=_short_time(site, window.last.start),
+                end=_short_time(site, window.last.end),
             )
+            parts.append(f"<p>{escape(repeats)}</p>")
     return "".join(parts)
 
 
@@ -298,17 +324,21 @@ def update_items(
 
 
 def update_entries(site: Site, items: list[Item]) -> list[Entry]:
+    lang = site_language(site.settings)
+    labelled = (N_("Cause: %(text)s"), N_("Workaround: %(text)s"))
     entries = []
     when = site_when(site.settings)
     for incident, update in items:
         assert update is not None
         content = render_markdown(update.body) if update.body else ""
-        for label, value in (("Cause", update.cause), ("Workaround", update.workaround)):
+        for label, value in zip(labelled, (update.cause, update.workaround), strict=True):
             if value:
-                content += f"<p><strong>{label}:</strong> {_flat_html(value)}</p>"
+                head, _, tail = lang.gettext(label).partition("%(text)s")
+                content += f"<p><strong>{escape(head.strip())}</strong> {_flat_html(value)}"
+                content += f"{escape(tail)}</p>"
         if update.apology:
             content += f"<p>{_flat_html(update.apology)}</p>"
-        promised = promise_text(update, when)
+        promised = promise_text(update, when, lang)
         if promised:  # last, as the page and the API put it
             content += f"<p>{escape(promised)}</p>"
         anchor = "" if is_milestone(update) else f"#{update.file.removesuffix('.md')}"
@@ -316,7 +346,11 @@ def update_entries(site: Site, items: list[Item]) -> list[Entry]:
         entries.append(
             Entry(
                 update_entry_id(site.settings, update),
-                f"{update.status_label}: {update.title}",
+                lang.gettext(
+                    "%(status)s: %(title)s",
+                    status=status_label(lang, update.status),
+                    title=update.title,
+                ),
                 link,
                 update.at,
                 update.at,
@@ -335,6 +369,7 @@ def postmortem_items(site: Site) -> list[Item]:
 
 
 def postmortem_entries(site: Site, items: list[Item]) -> list[Entry]:
+    lang = site_language(site.settings)
     entries = []
     for incident, _ in items:
         postmortem = incident.postmortem
@@ -344,7 +379,7 @@ def postmortem_entries(site: Site, items: list[Item]) -> list[Entry]:
         entries.append(
             Entry(
                 postmortem_entry_id(site.settings, incident.id),
-                postmortem.title or f"Postmortem: {incident.title}",
+                postmortem.title or lang.gettext("Postmortem: %(title)s", title=incident.title),
                 f"{_incident_link(site, incident)}postmortem/",
                 published,
                 published,

@@ -5,16 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from ..clock import MONTH_ABBREVIATIONS, format_duration
+from markupsafe import Markup
+
+from ..language.core import Formatter, Language, formatter, language, site_language
 from ..model import derive
 from ..model.types import (
+    IMPACT_LABELS,
     STATE_LABELS,
+    STATUS_LABELS,
     ComponentState,
     Incident,
     Phase,
@@ -53,43 +57,10 @@ class Page:
         return f"{self.path}index.html" if not self.path.endswith(".html") else self.path
 
 
-class Formatter:
-    """Times and durations as readers see them, in the configured zone, from the build clock."""
-
-    def __init__(self, zone: str, now: datetime) -> None:
-        self.zone = ZoneInfo(zone)
-        self.now = now
-
-    def local(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.zone)
-
-    def when(self, moment: datetime) -> str:
-        return local_when(moment, self.zone)
-
-    def clock(self, moment: datetime) -> str:
-        local = self.local(moment)
-        return f"{local:%H:%M} {local.tzname()}"
-
-    def relative(self, moment: datetime) -> str:
-        delta = moment - self.now
-        if abs(delta) < timedelta(minutes=1):
-            return "now"
-        text = format_duration(abs(delta))
-        return f"in {text}" if delta > timedelta(0) else f"{text} ago"
-
-
-def local_when(moment: datetime, zone: ZoneInfo) -> str:
-    """`7 Dec 2026, 07:05 UTC`: a time as every page and channel writes it, in `zone`."""
-    local = moment.astimezone(zone)
-    return (
-        f"{local.day} {MONTH_ABBREVIATIONS[local.month - 1]} {local.year}, "
-        f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
-    )
-
-
 def site_when(settings: Settings) -> Callable[[datetime], str]:
-    """`local_when` in the site's zone, for channels that need no clock (feeds, the API)."""
-    return partial(local_when, zone=ZoneInfo(settings.timezone))
+    """A time as every page writes it, in the site's zone and language, for channels that
+    need no clock (feeds, the API)."""
+    return Formatter(settings.timezone, datetime.now(timezone.utc), site_language(settings)).when
 
 
 def state_icon(state: ComponentState) -> str:
@@ -120,13 +91,21 @@ class UpdateView:
     apology: str
     cause: str
     workaround: str
+    # The BCP 47 tag of the language its words are in, when not the page's: a language's
+    # page shows an update nobody translated as written, marked as such.
+    original_language: str = ""
 
 
 def update_views(site: Site, incident: Incident) -> list[UpdateView]:
     """Every update, newest first, with its Markdown rendered once."""
     return [
         UpdateView(
-            u, markdown(site, u.body), inline(u.apology), inline(u.cause), inline(u.workaround)
+            u,
+            markdown(site, u.body),
+            inline(u.apology),
+            inline(u.cause),
+            inline(u.workaround),
+            u.text_language.replace("_", "-"),
         )
         for u in reversed(incident.updates)
     ]
@@ -136,7 +115,7 @@ def history_months(incidents: list[Incident], fmt: Formatter) -> list[tuple[str,
     """Incidents grouped by the month of their start, newest first."""
     months: dict[str, list[Incident]] = {}
     for incident in incidents:
-        months.setdefault(f"{fmt.local(incident.started):%B %Y}", []).append(incident)
+        months.setdefault(fmt.month(incident.started), []).append(incident)
     return list(months.items())
 
 
@@ -176,21 +155,45 @@ def uptime_rows(site: Site, now: datetime) -> dict[str, dict[str, Any]]:
 
 
 def common_context(settings: Settings, now: datetime) -> dict[str, Any]:
-    """What every template is given besides its page's own data."""
+    """What every template is given besides its page's own data, in the site's language: the
+    i18n extension's gettext functions, labels translated, CLDR's formats."""
+    lang = site_language(settings)
     return {
-        "fmt": Formatter(settings.timezone, now),
+        **lang.jinja_functions(),
+        "lang": lang,
+        "fmt": formatter(settings.timezone, now, settings.language, settings.locale_dir),
         "settings": settings,
         "now": now,
         "derive": derive,
         "Phase": Phase,
-        "state_labels": STATE_LABELS,
+        "state_labels": {state: lang.gettext(label) for state, label in STATE_LABELS.items()},
+        "status_label": partial(status_label, lang),
+        "impact_label": partial(impact_label, lang),
+        "banner": partial(banner, lang),
         "state_icon": state_icon,
         "as_of": None,
     }
 
 
+def status_label(lang: Language, status: str) -> str:
+    """An update's status as a reader of `lang` reads it."""
+    label = STATUS_LABELS.get(status)
+    return lang.gettext(label) if label else status.replace("_", " ").capitalize()
+
+
+def impact_label(lang: Language, impact: str) -> str:
+    return lang.gettext(IMPACT_LABELS[impact])
+
+
+def banner(lang: Language, description: str) -> Markup:
+    return Markup.escape(lang.gettext(description))
+
+
 def build_pages(
-    site: Site, now: datetime, rendered: Collection[str] = (), stored: OutputCache | None = None
+    site: Site,
+    now: datetime,
+    rendered: Collection[str] = (),
+    stored: OutputCache | None = None,
 ) -> list[Page]:
     """Every generated page of the site, in a stable order.
 
@@ -208,7 +211,7 @@ def build_pages(
         if incident.id in rendered:
             pages += [
                 Page(path, template, title=title, rendered=True)
-                for path, template, title in incident_page_names(incident)
+                for path, template, title in incident_page_names(incident, common["lang"])
             ]
         else:
             pages += incident_pages(site, incident, common)
@@ -218,7 +221,7 @@ def build_pages(
         _list_page(
             "postmortems/",
             "postmortems.html",
-            "Postmortems",
+            common["lang"].gettext("Postmortems"),
             with_postmortem,
             {"incidents": with_postmortem},
             common,
@@ -226,7 +229,8 @@ def build_pages(
         )
     )
     pages += _component_pages(site, ordered, states, uptime, common)
-    pages.append(Page("404.html", "404.html", dict(common), "Page not found", in_sitemap=False))
+    not_found = common["lang"].gettext("Page not found")
+    pages.append(Page("404.html", "404.html", dict(common), not_found, in_sitemap=False))
     return pages
 
 
@@ -307,12 +311,15 @@ def split_after_changes(body: str) -> tuple[str, str | None]:
     return body, None
 
 
-def incident_page_names(incident: Incident) -> list[tuple[str, str, str]]:
+def incident_page_names(
+    incident: Incident, lang: Language | None = None
+) -> list[tuple[str, str, str]]:
     """(path, template, title) of the incident's page and of its postmortem's."""
     names = [(f"{incident.id}/", "incident.html", incident.title)]
     postmortem = incident.postmortem
     if postmortem is not None:
-        title = postmortem.title or f"Postmortem: {incident.title}"
+        lang = lang or language("en")
+        title = postmortem.title or lang.gettext("Postmortem: %(title)s", title=incident.title)
         names.append((f"{incident.id}/postmortem/", "postmortem.html", title))
     return names
 
@@ -323,7 +330,7 @@ def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> li
     A resolved incident's pages say when it was last updated instead of when the site was
     built, so they stay the same from build to build and a rebuild can reuse them.
     """
-    (path, template, title), *postmortem_name = incident_page_names(incident)
+    (path, template, title), *postmortem_name = incident_page_names(incident, common["lang"])
     as_of = incident.latest.at if incident.is_closed else None
     context = {
         **common,
@@ -361,7 +368,12 @@ def _history_pages(
     total = len(chunks)
     pages = []
     for number, chunk in chunks:
-        title = "Incident history" + (f" — page {number}" if number > 1 else "")
+        lang = common["lang"]
+        title = (
+            lang.gettext("Incident history — page %(number)s", number=lang.number(number))
+            if number > 1
+            else lang.gettext("Incident history")
+        )
         context = partial(_history_context, chunk, number, total, common["fmt"])
         pages.append(
             _list_page(

@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -19,11 +19,12 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..clock import format_duration, iso
+from ..clock import iso
 from ..diagnostics import Diagnostic, error
 from ..incremental import cache
 from ..incremental.cache import OutputCache, read_sealed, write_sealed
 from ..incremental.forking import SharedCounter, can_fork, helper_pool
+from ..language.core import Language
 from ..model import Incident, Project, Site
 from . import api, badges, calendar, favicon, feeds, localtime, redirects
 from .pages import (
@@ -34,7 +35,8 @@ from .pages import (
     incident_page_names,
     incident_pages,
 )
-from .promises import EXPECTED_RESOLUTION, NEXT_UPDATE, promises
+from .promises import promises
+from .trees import Links, Tree, tree_site, trees
 
 if TYPE_CHECKING:
     from ..publishing.leakguard import GuardState, TreeGuard
@@ -56,10 +58,13 @@ def page_environment(
         "keep_trailing_newline": True,
         "auto_reload": False,
     }
-    env = _Environment(loader=theme_env.loader, **options)
+    env = _Environment(loader=theme_env.loader, extensions=["jinja2.ext.i18n"], **options)
+    # Each page's context brings the gettext functions of its language (pages.common_context):
+    # one environment, its templates compiled once, renders every language.
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.compiled_dir = compiled_dir
     env.filters["iso"] = iso
-    env.filters["duration"] = format_duration
+    env.filters["duration"] = _duration  # a site's copy of an older template may use it
     env.globals.update(
         time_tag=time_tag,
         state_tag=state_tag,
@@ -67,6 +72,12 @@ def page_environment(
         update_article_tag=update_article_tag,
     )
     return env
+
+
+@jinja2.pass_context
+def _duration(context: jinja2.runtime.Context, delta: timedelta) -> str:
+    """`{{ delta | duration }}`: the page's language's `fmt.duration`."""
+    return str(context["fmt"].duration(delta))
 
 
 # The theme's most used snippets, as functions: a page of updates calls them dozens of times,
@@ -102,30 +113,45 @@ def update_article_tag(
     time = _snippet(context, "time", partial(time_tag, context))
     badge = _snippet(context, "status_badge", status_badge_tag)
     u = view.update
+    lang: Language = context["lang"]
+    _ = lang.gettext
     tag = escape(heading)
+    label = context["status_label"](u.status)
+    # An update nobody translated is shown as written, in its own language, and says so.
+    own = f' lang="{escape(view.original_language)}"' if view.original_language else ""
+    untranslated = escape(_("Not translated yet: shown as written."))
     lines = [
         f'\n<article class="update" id="{escape(u.file).replace(".md", "")}">',
-        f'<{tag}>{badge(u.status_label, u.status)} <span class="at">{time(u.at)}</span></{tag}>',
-        f'<div class="text">{view.body}</div>' if view.body else "",
-        f'<p class="apology">{view.apology}</p>' if view.apology else "",
+        f'<{tag}>{badge(label, u.status)} <span class="at">{time(u.at)}</span></{tag}>',
+        *([f'<p class="untranslated">{untranslated}</p>'] if own else []),
+        f'<div class="text"{own}>{view.body}</div>' if view.body else "",
+        f'<p class="apology"{own}>{view.apology}</p>' if view.apology else "",
     ]
-    lines.append(_facts(view, time))
-    lines.append(f'<p class="author">Posted by {escape(u.author)}</p>' if u.author else "")
+    lines.append(_facts(view, time, lang, own))
+    author = escape(_("Posted by %(author)s", author=u.author or ""))
+    lines.append(f'<p class="author">{author}</p>' if u.author else "")
     lines.append("</article>")
     return Markup("\n".join(lines))
 
 
-def _facts(view: UpdateView, time: Callable[[datetime], str]) -> str:
+def _facts(view: UpdateView, time: Callable[[datetime], str], lang: Language, own: str) -> str:
     u = view.update
     if not (view.cause or view.workaround or u.eta or u.next_update):
         return ""
+    _ = lang.gettext
+    cause, workaround = escape(_("Cause")), escape(_("Workaround"))
     facts = [
-        f"<dt>Cause</dt><dd>{view.cause}</dd>" if view.cause else "",
-        f"<dt>Workaround</dt><dd>{view.workaround}</dd>" if view.workaround else "",
+        f"<dt>{cause}</dt><dd{own}>{view.cause}</dd>" if view.cause else "",
+        f"<dt>{workaround}</dt><dd{own}>{view.workaround}</dd>" if view.workaround else "",
     ]
-    promised = {p.label: f"<dt>{p.label}</dt><dd>{p.value}</dd>" for p in promises(u, time)}
-    facts += [promised.get(EXPECTED_RESOLUTION, ""), promised.get(NEXT_UPDATE, "")]
+    facts += [f"<dt>{escape(p.label)}</dt><dd>{p.value}</dd>" for p in promises(u, time, lang)]
     return '<dl class="facts">\n' + "\n".join(facts) + "\n</dl>"
+
+
+def _by(lang: Language, time: Callable[[datetime], str], moment: datetime | None) -> Markup:
+    """`by <time …>`: the translated words escaped, the time element kept as markup."""
+    assert moment is not None
+    return escape(lang.gettext("by %(time)s")) % {"time": Markup(time(moment))}
 
 
 def _snippet(
@@ -181,7 +207,8 @@ class _Environment(jinja2.Environment):
             for key, value in sorted(table.items())
         ]
         options = (self.autoescape, self.trim_blocks, self.lstrip_blocks, self.optimized)
-        parts = (jinja2.__version__, options, self.keep_trailing_newline, helpers)
+        extensions = sorted(self.extensions)
+        parts = (jinja2.__version__, options, self.keep_trailing_newline, helpers, extensions)
         digest = hashlib.sha256(repr((*parts, name, filename, defer_init)).encode())
         digest.update(b"\0" + source.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
@@ -208,21 +235,32 @@ def render_site(
     whichever process renders it.
     """
     rendered = rendered or {}
-    settings = project.settings
-    pages = build_pages(project.site, now, rendered, output_cache)
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
-    job = PageJob(env, pages, settings.site_url, directory_urls, css, output_cache)
-    side = SideJob(project.site, now, output_cache, feeds.feed_specs(project.site, now))
-    work = Work(job, side, guard)
+    all_trees = trees(project.settings)
+    outputs: dict[str, bytes] = {}
+    for tree in all_trees:  # the site's own language, then each other one under /<tag>/
+        site = tree_site(project.site, tree)
+        cache = (
+            output_cache.scoped(tree.prefix) if output_cache and not tree.is_root else output_cache
+        )
+        # The incident records hold the pages of `rendered` in every language.
+        pages = build_pages(site, now, rendered, cache)
+        links = Links(project.settings.site_url, directory_urls, tree, tuple(all_trees))
+        job = PageJob(env, pages, site.settings.site_url, directory_urls, css, cache, links)
+        side = SideJob(site, now, cache, feeds.feed_specs(site, now), with_api=tree.is_root)
+        outputs.update(_render_work(Work(job, side, guard)))
+    return dict(sorted(outputs.items()))
+
+
+def _render_work(work: Work) -> dict[str, bytes]:
     with _shared_rendering(work) as shared:
         if shared is None:
-            outputs = work.do(range(work.count))
-        else:
-            helper, counter = shared
-            outputs = work.do(counter.take(work.count))
-            outputs.update(work.receive(helper.get()))
-    return dict(sorted(outputs.items()))
+            return work.do(range(work.count))
+        helper, counter = shared
+        outputs = work.do(counter.take(work.count))
+        outputs.update(work.receive(helper.get()))
+        return outputs
 
 
 def output_names(site: Site, now: datetime) -> dict[str, str]:
@@ -238,16 +276,26 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
     names |= {name: "the sitemap" for name in (SITEMAP, f"{SITEMAP}.gz")}
     names |= {name: f"a redirect from the old page, /{name}" for name in redirects.names(site)}
     side = SideJob(empty, now, None, feeds.feed_specs(empty))
-    return names | {name: f"/{name}" for name in side.output_names()}
+    names |= {name: f"/{name}" for name in side.output_names()}
+    for tree in trees(site.settings)[1:]:  # each language's tree, under its own folder
+        names[tree.prefix.rstrip("/")] = f"the pages in {tree.code}, /{tree.prefix}"
+    return names
 
 
 def render_incident(
     env: jinja2.Environment, site: Site, incident: Incident, now: datetime, directory_urls: bool
 ) -> dict[str, bytes]:
-    """The pages of one incident, as `render_site` renders them; `env` from page_environment."""
-    pages = incident_pages(site, incident, common_context(site.settings, now))
-    job = PageJob(env, pages, site.settings.site_url, directory_urls, "")
-    return job.render(range(len(pages)))
+    """The pages of one incident in every language of the site, as `render_site` renders
+    them; `env` from page_environment."""
+    all_trees = tuple(trees(site.settings))
+    outputs: dict[str, bytes] = {}
+    for tree in all_trees:  # in every language: the incident records keep them all
+        shown = tree_site(Site(site.settings, (incident,)), tree)
+        pages = incident_pages(shown, shown.incidents[0], common_context(shown.settings, now))
+        links = Links(site.settings.site_url, directory_urls, tree, all_trees)
+        job = PageJob(env, pages, shown.settings.site_url, directory_urls, "", links=links)
+        outputs.update(job.render(range(len(pages))))
+    return outputs
 
 
 @dataclass(frozen=True)
@@ -260,10 +308,15 @@ class PageJob:
     directory_urls: bool
     css: str
     cache: OutputCache | None = None  # keeps the pages that come with a `cache_key`
+    links: Links | None = None  # the tree the pages are in, among the site's languages
 
     def to_render(self) -> list[int]:
         """The pages to render or take from the cache, by index."""
         return [i for i, page in enumerate(self.pages) if not page.rendered]
+
+    @property
+    def prefix(self) -> str:
+        return self.links.tree.prefix if self.links is not None else ""
 
     def render(self, indexes: Iterable[int]) -> dict[str, bytes]:
         outputs = {}
@@ -274,24 +327,37 @@ class PageJob:
                 if self.directory_urls or page.output == "404.html"
                 else _flat(page.path)
             )
-            outputs[name] = page.data if page.data is not None else self._rendered(page)
+            outputs[self.prefix + name] = (
+                page.data if page.data is not None else self._rendered(page)
+            )
         return outputs
 
     def sitemap(self) -> dict[str, bytes]:
-        """The sitemap of every page, and its gzip copy (which replaces MkDocs' own: that
-        carries the wall-clock time in its header)."""
+        """The sitemap of every page in every language (each with its alternates), and its
+        gzip copy (which replaces MkDocs' own: that carries the wall-clock time in its
+        header). Only the root has one: it lists the language trees' pages too."""
+        if self.prefix:
+            return {}
         root = self.site_url.rstrip("/") + "/" if self.site_url else "/"
-        locations = [
-            root + page.path + ("" if self.directory_urls or not page.path else "index.html")
-            for page in self.pages
-            if page.in_sitemap
-        ]
+        all_trees = self.links.trees if self.links is not None else (Tree("", ""),)
+        locations = []
+        for page in (page for page in self.pages if page.in_sitemap):
+            path = page.path + ("" if self.directory_urls or not page.path else "index.html")
+            alternates = (
+                self.links.alternates(page, "")
+                if self.links is not None and len(all_trees) > 1
+                else []
+            )
+            for tree in all_trees:
+                locations.append({"loc": root + tree.prefix + path, "alternates": alternates})
         data = self.env.get_template(SITEMAP).render(locations=locations).encode()
         return {SITEMAP: data, f"{SITEMAP}.gz": gzip.compress(data, mtime=0)}
 
     def _rendered(self, page: Page) -> bytes:
         try:
-            html = _render_page(self.env, page, self.site_url, self.directory_urls, self.css)
+            html = _render_page(
+                self.env, page, self.site_url, self.directory_urls, self.css, self.links
+            )
         except Exception as exc:  # a site owner's template: any error is theirs to fix
             raise TemplateProblem(template_diagnostic(exc, page)) from None
         data = html.encode()
@@ -346,6 +412,7 @@ class SideJob:
     now: datetime
     output_cache: OutputCache | None
     specs: list[feeds.FeedSpec]
+    with_api: bool = True  # the Statuspage API is the site's once, at its root
 
     @property
     def count(self) -> int:
@@ -362,7 +429,7 @@ class SideJob:
             return feeds.render_feed(self.site, self.specs[item], self.output_cache)
         if item == len(self.specs):
             return calendar.render(self.site, self.now, self.output_cache)
-        outputs = api.render(self.site, self.now)
+        outputs = api.render(self.site, self.now) if self.with_api else {}
         outputs.update(badges.render(self.site, self.now))
         outputs.update(redirects.render(self.site))
         outputs.update(favicon.render(self.site, self.now))
@@ -388,6 +455,8 @@ class Work:
         for item in items:
             if item < self.side.count:
                 done = self.side.render(item)
+                if self.job.prefix:
+                    done = {self.job.prefix + name: data for name, data in done.items()}
             elif item == self.side.count:
                 done = self.job.sitemap()
             else:
@@ -468,13 +537,25 @@ def _flat(path: str) -> str:
 
 
 def _render_page(
-    env: jinja2.Environment, page: Page, site_url: str, directory_urls: bool, css: str
+    env: jinja2.Environment,
+    page: Page,
+    site_url: str,
+    directory_urls: bool,
+    css: str,
+    tree_links: Links | None = None,
 ) -> str:
     is_404 = page.output == "404.html"
     site_path = urlsplit(site_url).path or "/"
     base = site_path if is_404 else "../" * page.depth
     component = (page.path.split("/")[1], page.title) if page.template == "component.html" else None
-    links = feeds.page_links(component)
+    links = feeds.page_links(page.context["lang"], component)
+    alternates = tree_links.alternates(page, base) if tree_links is not None else []
+    # The stylesheet and the API are the site's once, at its root: a language's pages link
+    # there (`site_base`), and to their own tree's pages and feeds (`base`).
+    prefix = tree_links.tree.prefix if tree_links is not None else ""
+    site_base = base + "../" * prefix.count("/")
+    if is_404:
+        site_base = site_path.removesuffix(prefix) if prefix else site_path
     feed_links = [{"type": t, "title": title, "href": f"{base}{path}"} for t, title, path in links]
     context: dict[str, Any] = {
         **page.context,
@@ -486,5 +567,8 @@ def _render_page(
         "canonical": f"{site_url.rstrip('/')}/{page.path}" if site_url and not is_404 else "",
         "inline_css": css if page.path == "" else "",
         "site_root": site_path,
+        "alternates": alternates,
+        "switcher": [a for a in alternates if a["hreflang"] != "x-default"],
+        "site_base": site_base,
     }
     return env.get_template(page.template).render(context)

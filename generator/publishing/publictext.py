@@ -79,6 +79,13 @@ def update_segments(update: Update) -> Iterator[Segment]:
         if key in update.explicit and isinstance(value, str):
             yield Segment(update.path, update.line_of(key), value, key in _MARKDOWN_FIELDS)
     yield Segment(update.path, update.body_line, update.body, markdown=True, body=True)
+    for text in update.translations:  # published on the language's pages: guarded alike
+        yield Segment(text.path, 0, text.path.rpartition("/")[2])
+        for key in text.explicit:
+            value = getattr(text, key)
+            if isinstance(value, str):
+                yield Segment(text.path, text.line_of(key), value, key in _MARKDOWN_FIELDS)
+        yield Segment(text.path, text.body_line, text.body, markdown=True, body=True)
 
 
 def postmortem_segments(postmortem: Postmortem) -> Iterator[Segment]:

@@ -16,6 +16,7 @@ from . import (  # noqa: F401
     silence,
     substance,
     timing,
+    translations,
 )
 from .registry import (
     ERROR,
@@ -82,6 +83,7 @@ ORDER = (  # the order of COMMS_RULES.md, used by the docs and `--help`
     "action-item-vague",
     "action-item-people",
     "action-item-overdue",
+    "translation-missing",
     "silent-edit",
 )
 _registered = dict(RULES)

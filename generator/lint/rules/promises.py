@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from ...language.core import Formatter
 from ...model.types import ETA_UNKNOWN, Update
-from ...outputs.pages import local_when
 from .registry import ERROR, WARNING, Context, Finding, Scope, UpdateView, rule, update_finding
 from .text import Segment
 
@@ -252,7 +252,7 @@ def _contradiction(
     if field_value == ETA_UNKNOWN:
         return f"{name} says it is not known"
     assert isinstance(field_value, datetime)
-    shown = local_when(field_value, zone)
+    shown = Formatter(zone.key, field_value).when(field_value)  # the team's English
     if promised.at_most:
         late = field_value > promised.moment + timedelta(minutes=1)
         return f"{name} is {shown}, later than that" if late else None
