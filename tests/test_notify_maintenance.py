@@ -343,7 +343,7 @@ def test_a_bad_reminder_or_limit_is_an_error_at_its_line(tmp_path: Path) -> None
         (timedelta(hours=1), "1 hour"),
         (timedelta(days=3), "3 days"),
         (timedelta(hours=36), "36 hours"),
-        (timedelta(minutes=90), "1 h 30 min"),
+        (timedelta(minutes=90), "1 hr, 30 min"),
     ],
 )
 def test_a_reminder_says_how_soon_in_words(lead: timedelta, text: str) -> None:

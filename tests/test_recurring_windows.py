@@ -177,7 +177,7 @@ def test_pages_calendar_and_api_agree_on_the_windows(tmp_path: Path) -> None:
         assert f'datetime="{start:%Y-%m-%dT%H:%M:%SZ}"' in listed
     assert "(past)" in listed and "(now)" in listed and "Europe/Berlin" in listed
     status = (site / "index.html").read_text(encoding="utf-8")
-    assert "In progress" in status and "repeats: 3 of 4 windows left" in status
+    assert "In progress" in status and "windows left: 3 of 4" in status
 
     calendar = Calendar.from_ical((site / "maintenance.ics").read_bytes())
     (event,) = calendar.walk("VEVENT")

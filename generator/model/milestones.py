@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..clock import format_duration
+from babel.units import format_unit
+
+from ..language.core import SOURCE_LANGUAGE, Formatter, Language, language
 from .types import Incident, Site, Update, Window
 
 REMINDER, STARTED, ENDED = "reminder", "started", "ended"
@@ -49,11 +51,17 @@ def is_milestone(update: Update) -> bool:
 
 
 def milestone_updates(
-    site: Site, now: datetime, reminder: timedelta, when: Callable[[datetime], str]
+    site: Site,
+    now: datetime,
+    reminder: timedelta,
+    when: Callable[[datetime], str],
+    lang: Language | None = None,
 ) -> list[tuple[Incident, MilestoneUpdate]]:
-    """Every notice due by `now`, oldest first; `when` writes a time as the pages do."""
+    """Every notice due by `now`, oldest first, in `lang` (English by default); `when` writes
+    a time as the pages do."""
+    lang = lang or language(SOURCE_LANGUAGE)
     found = [
-        (incident, _update(incident, kind, window, at, reminder, when))
+        (incident, _update(incident, kind, window, at, reminder, when, lang))
         for incident in site.incidents
         if incident.is_maintenance and incident.window is not None and incident.first.at <= now
         for kind, window, at in _due(incident, now, reminder)
@@ -86,15 +94,17 @@ def _due(
                 yield kind, window, at
 
 
-def lead_text(lead: timedelta) -> str:
-    """`24 hours`, `2 days`, `1 hour`, or `1 h 30 min`: how a reminder says how soon."""
+def lead_text(lead: timedelta, lang: Language | None = None) -> str:
+    """`24 hours`, `2 days`, `1 hour`, or `1 hr, 30 min`: how a reminder says how soon, in
+    `lang`'s words (CLDR's)."""
+    lang = lang or language(SOURCE_LANGUAGE)
     minutes = int(lead.total_seconds() // 60)
     hours, rest = divmod(minutes, 60)
     if rest:
-        return format_duration(lead)
-    if hours >= 48 and hours % 24 == 0:
-        return f"{hours // 24} days"
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+        return Formatter("UTC", datetime.min, lang).duration(lead)
+    days = hours >= 48 and hours % 24 == 0
+    value, unit = (hours // 24, "duration-day") if days else (hours, "duration-hour")
+    return format_unit(value, unit, length="long", locale=lang.locale)
 
 
 def _update(
@@ -104,13 +114,20 @@ def _update(
     at: datetime,
     reminder: timedelta,
     when: Callable[[datetime], str],
+    lang: Language,
 ) -> MilestoneUpdate:
     latest = incident.latest
+    _ = lang.gettext
+    start, end = when(window.start), when(window.end)
     texts = {
-        REMINDER: f"This maintenance starts in {lead_text(reminder)}: from "
-        f"{when(window.start)} to {when(window.end)}.",
-        STARTED: f"The maintenance window has begun. It is planned to end at {when(window.end)}.",
-        ENDED: f"The maintenance window ended at {when(window.end)}.",
+        REMINDER: _(
+            "This maintenance starts in %(lead)s: from %(start)s to %(end)s.",
+            lead=lead_text(reminder, lang),
+            start=start,
+            end=end,
+        ),
+        STARTED: _("The maintenance window has begun. It is planned to end at %(end)s.", end=end),
+        ENDED: _("The maintenance window ended at %(end)s.", end=end),
     }
     return MilestoneUpdate(
         incident_id=incident.id,

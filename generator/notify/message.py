@@ -161,7 +161,7 @@ def update_index(
 def _published(site: Site, fmt: Formatter, reminder: timedelta) -> list[tuple[Incident, Update]]:
     """Every update, and every maintenance notice due by the formatter's clock."""
     updates = [(i, u) for i in site.incidents for u in i.updates]
-    return updates + list(milestone_updates(site, fmt.now, reminder, fmt.when))
+    return updates + list(milestone_updates(site, fmt.now, reminder, fmt.when, fmt.lang))
 
 
 def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> Notice:

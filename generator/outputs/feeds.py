@@ -183,8 +183,8 @@ def milestone_items(site: Site, now: datetime | None) -> list[tuple[Incident, Up
     if now is None:
         return []
     lead = reminder_lead(site.settings.notify)
-    when = Formatter(site.settings.timezone, now).when
-    return list(milestone_updates(site, now, lead, when))
+    fmt = Formatter(site.settings.timezone, now, site_language(site.settings))
+    return list(milestone_updates(site, now, lead, fmt.when, fmt.lang))
 
 
 def _render_feed(site: Site, spec: FeedSpec, entries: list[Entry], kind: str) -> bytes:
@@ -264,10 +264,9 @@ def incident_content(site: Site, incident: Incident) -> str:
         )
         parts.append(f"<p><strong>{escape(scheduled)}</strong></p>")
         if window.repeat:
-            repeats = lang.ngettext(
-                "It repeats: %(num)s window, the last %(start)s - %(end)s",
-                "It repeats: %(num)s windows, the last %(start)s - %(end)s",
-                len(window.occurrences),
+            repeats = lang.gettext(
+                "Windows in this series: %(count)s; the last %(start)s – %(end)s",
+                count=lang.number(len(window.occurrences)),
                 start=_short_time(site, window.last.start),
                 end=_short_time(site, window.last.end),
             )
