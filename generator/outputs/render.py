@@ -26,7 +26,7 @@ from ..incremental.cache import OutputCache, read_sealed, write_sealed
 from ..incremental.forking import SharedCounter, can_fork, helper_pool
 from ..model import Incident, Project, Site
 from ..model.types import ETA_UNKNOWN
-from . import api, badges, calendar, feeds
+from . import api, badges, calendar, embed, feeds, uptime
 from .pages import (
     Page,
     UpdateView,
@@ -218,7 +218,7 @@ def render_site(
     """
     rendered = rendered or {}
     settings = project.settings
-    pages = build_pages(project.site, now, rendered, output_cache)
+    pages = build_pages(project.site, now, rendered, output_cache) + own_pages(project.site, now)
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
     job = PageJob(env, pages, settings.site_url, directory_urls, css, output_cache)
@@ -241,13 +241,19 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
     The pages are named without rendering them; the feeds, calendar, API and badges are
     rendered for no incidents, as incidents only add their own pages to the names."""
     empty = Site(site.settings, ())
-    names = {page.output: f"the page /{page.path}" for page in build_pages(empty, now)}
+    pages = build_pages(empty, now) + own_pages(empty, now)
+    names = {page.output: f"the page /{page.path}" for page in pages}
     for incident in site.incidents:
         for path, _, _ in incident_page_names(incident):
             names[f"{path}index.html"] = f"the page /{path}"
     names |= {name: "the sitemap" for name in (SITEMAP, f"{SITEMAP}.gz")}
     side = SideJob(empty, now, None, feeds.feed_specs(empty))
     return names | {name: f"/{name}" for name in side.output_names()}
+
+
+def own_pages(site: Site, now: datetime) -> list[Page]:
+    """The pages of their own modules: the uptime report and the embeds."""
+    return [uptime.uptime_page(site, now), *embed.embed_pages(site, now)]
 
 
 def render_incident(
@@ -373,6 +379,7 @@ class SideJob:
             return calendar.render(self.site, self.now, self.output_cache)
         outputs = api.render(self.site, self.now)
         outputs.update(badges.render(self.site, self.now))
+        outputs.update(uptime.render(self.site, self.now))
         return outputs
 
 
