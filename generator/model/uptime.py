@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from .derive import Interval, _remembered, component_intervals
@@ -167,7 +168,7 @@ class ComponentUptime:
     def rolling(self, days: int) -> Tally:
         return self.ledger.last_days(days)
 
-    @property
+    @cached_property
     def months(self) -> list[tuple[date, Tally]]:
         """(first day, tally) of every month from `first_month` to the current one."""
         if self.first_month is None:
@@ -208,8 +209,9 @@ def _history_begins(site: Site, calendar: Calendar) -> date | None:
 
 
 def _worst_segments(intervals: Iterable[Interval]) -> Iterator[tuple[float, float, ComponentState]]:
-    """Disjoint (start, end, state) timestamps: at each moment the worst state of the
-    intervals covering it; operational time is left out."""
+    """Disjoint (start, end, state) timestamps in time order: at each moment the worst state
+    of the intervals covering it, a stretch in one state as one segment; operational time
+    is left out."""
     events: list[tuple[float, int, int]] = []
     for start, end, state in intervals:
         if start < end:
@@ -217,14 +219,14 @@ def _worst_segments(intervals: Iterable[Interval]) -> Iterator[tuple[float, floa
             events.append((end.timestamp(), -1, STATE_SEVERITY[state]))
     events.sort()
     covering = [0] * len(_BY_SEVERITY)
-    previous = None
+    since, state = 0.0, ComponentState.OPERATIONAL
     for moment, change, severity in events:
-        if previous is not None and moment > previous:
-            state = _worst_covering(covering)
-            if state is not ComponentState.OPERATIONAL:
-                yield previous, moment, state
         covering[severity] += change
-        previous = moment
+        now_state = _worst_covering(covering)
+        if now_state is not state:
+            if state is not ComponentState.OPERATIONAL and moment > since:
+                yield since, moment, state
+            since, state = moment, now_state
 
 
 def _worst_covering(covering: list[int]) -> ComponentState:
@@ -234,26 +236,53 @@ def _worst_covering(covering: list[int]) -> ComponentState:
     return ComponentState.OPERATIONAL
 
 
+class _Tables:
+    """Seconds per state added up by local day and by month, filled in time order: the
+    current day is kept, so a segment in the same day as the last costs no conversion."""
+
+    def __init__(self, calendar: Calendar) -> None:
+        self.calendar = calendar
+        self.days: dict[date, Seconds] = {}
+        self.months: dict[date, Seconds] = {}
+        self.end = float("-inf")  # the end of the current day
+        self.day = date.min
+
+    def add(self, start: float, end: float, state: ComponentState) -> None:
+        if start >= self.end:
+            self._move_to(self.calendar.day_of(start))
+        while True:
+            spent = min(end, self.end) - start
+            self.day_seconds[state] = self.day_seconds.get(state, 0.0) + spent
+            self.month_seconds[state] = self.month_seconds.get(state, 0.0) + spent
+            if end <= self.end:
+                return
+            start = self.end
+            self._move_to(self.day + _DAY)
+
+    def _move_to(self, day: date) -> None:
+        self.day = day
+        self.end = self.calendar.midnight(day + _DAY)
+        self.day_seconds = self.days.setdefault(day, {})
+        self.month_seconds = self.months.setdefault(day.replace(day=1), {})
+
+
+_DAY = timedelta(days=1)
+
+
 def _distribute(
     segments: Iterable[tuple[float, float, ComponentState]],
     calendar: Calendar,
     begin: date | None,
 ) -> tuple[dict[date, Seconds], dict[date, Seconds]]:
-    """The segments' seconds added up per local day and per month, from `begin` on."""
-    days: dict[date, Seconds] = {}
-    months: dict[date, Seconds] = {}
+    """The segments' seconds (in time order) added up per local day and per month, from
+    `begin` on."""
+    tables = _Tables(calendar)
     floor = calendar.midnight(begin) if begin is not None else float("-inf")
     for start, end, state in segments:
         start = max(start, floor)
-        day = calendar.day_of(start) if start < end else None
-        while day is not None:
-            day_end = calendar.midnight(day + timedelta(days=1))
-            spent = min(end, day_end) - start
-            for table, key in ((days, day), (months, day.replace(day=1))):
-                seconds = table.setdefault(key, {})
-                seconds[state] = seconds.get(state, 0.0) + spent
-            start, day = day_end, (day + timedelta(days=1) if day_end < end else None)
-    return days, months
+        if start < end:
+            tables.add(start, end, state)
+    return tables.days, tables.months
 
 
 def next_month(first: date) -> date:

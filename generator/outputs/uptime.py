@@ -113,7 +113,7 @@ def _json(site: Site, now: datetime, report: list[ComponentUptime]) -> bytes:
         "weights": {state.value: settings.uptime_weights.of(state) for state in STATES},
         "components": [_component_json(uptime) for uptime in report],
     }
-    text = json.dumps(document, ensure_ascii=False, indent=1)
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return (text + "\n").encode()
 
 
