@@ -10,13 +10,16 @@ import io
 import json
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statuspress.configuration.settings import load_settings
 from statuspress.model import ComponentState, Site, load_site
-from statuspress.model.uptime import uptime_report
+from statuspress.model.uptime import Calendar, _distribute, _worst_segments, uptime_report
 from statuspress.publishing.build import build_site
 
 Tree = Callable[[dict[str, str]], Path]
@@ -225,3 +228,45 @@ def test_two_incidents_at_once_count_once(write_tree: Tree) -> None:
             files[f"incidents/{folder}/{name}"] = text
     report = uptime_report(load(write_tree(files)), NOW)
     assert report["api"].ledger.day(date(2026, 11, 5)).downtime == 2 * H
+
+
+# ---------------------------------------------------------------------------------------------
+# The sweep against a brute force: any overlapping spans, minute by minute.
+
+BERLIN = ZoneInfo("Europe/Berlin")
+ORIGIN = datetime(2026, 10, 20, tzinfo=timezone.utc)  # the end of summer time lies ahead
+STATES = [s for s in ComponentState if s is not ComponentState.OPERATIONAL]
+spans = st.lists(
+    st.tuples(
+        st.integers(0, 14 * 24 * 60),
+        st.integers(1, 2 * 24 * 60),
+        st.sampled_from(STATES),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(spans=spans)
+def test_days_and_months_match_a_minute_by_minute_count(
+    spans: list[tuple[int, int, ComponentState]],
+) -> None:
+    intervals = [
+        (ORIGIN + timedelta(minutes=start), ORIGIN + timedelta(minutes=start + length), state)
+        for start, length, state in spans
+    ]
+    days, months = _distribute(_worst_segments(intervals), Calendar(BERLIN), None)
+    expected_days: dict[date, dict[ComponentState, float]] = {}
+    expected_months: dict[date, dict[ComponentState, float]] = {}
+    for minute in range(17 * 24 * 60):
+        moment = ORIGIN + timedelta(minutes=minute, seconds=30)
+        covering = [s for a, b, s in intervals if a <= moment < b]
+        if not covering:
+            continue
+        state = max(covering, key=lambda s: s.severity)
+        day = moment.astimezone(BERLIN).date()
+        for table, key in ((expected_days, day), (expected_months, day.replace(day=1))):
+            table.setdefault(key, {}).setdefault(state, 0.0)
+            table[key][state] += 60.0
+    assert days == expected_days
+    assert months == expected_months
