@@ -8,7 +8,7 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  if (!script || !script.src || !document.head.attachShadow) return;
+  if (!script || !script.src || !window.fetch || !Element.prototype.attachShadow) return;
   var base = new URL(".", script.src).href;
   var data = script.dataset;
   var always = "alwaysShow" in data && data.alwaysShow !== "false";
