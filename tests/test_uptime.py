@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import MINIMAL_CONFIG
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from statuspress.configuration.settings import load_settings
@@ -26,26 +27,13 @@ Tree = Callable[[dict[str, str]], Path]
 NOW = datetime(2026, 11, 10, 12, tzinfo=timezone.utc)  # 13:00 in Berlin
 H = 3600.0
 
-CONFIG = """\
-site_name: Uptime Test
-site_url: https://status.test.example/
-docs_dir: incidents
-theme:
-  name: statuspress
-plugins:
-  - statuspress:
-      company: Test
-      timezone: Europe/Berlin
-      uptime_days: 30
-      components:
-        - id: api
-          name: API
-        - id: dashboard
-          name: Dashboard
-        - id: email
-          name: E-mail
-          start_date: 2026-11-01
-"""
+CONFIG = (
+    MINIMAL_CONFIG.replace(
+        "      company: Test\n",
+        "      company: Test\n      timezone: Europe/Berlin\n      uptime_days: 30\n",
+    )
+    + "          start_date: 2026-11-01\n"  # the last component's, e-mail's
+)
 
 
 def incident(at: str, components: str, resolved: str, title: str = "Trouble") -> dict[str, str]:
