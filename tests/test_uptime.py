@@ -204,6 +204,9 @@ def test_every_output_gives_the_same_figures(write_tree: Tree, tmp_path: Path) -
     status = (site / "index.html").read_text()
     api_line = re.search(r'href="components/api/">API</a>.*?class="pct">([0-9.]+)%', status, re.S)
     assert api_line is not None and api_line.group(1) == f"{API_30:.2f}"  # uptime_days: 30
+    # e-mail starts on 1 Nov: of its 30 bars (from 12 Oct) the first 20 are not drawn
+    email_bars = status[status.index('href="components/email/"') :]
+    assert '<rect class="ok" x="80" width="40" height="20"/>' in email_bars.split("</svg>")[0]
 
 
 def test_two_incidents_at_once_count_once(write_tree: Tree) -> None:

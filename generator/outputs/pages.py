@@ -149,8 +149,11 @@ def uptime_rows(site: Site, now: datetime) -> dict[str, dict[str, Any]]:
     rows = {}
     for component_id, uptime in uptime_report(site, now).items():
         days = uptime.ledger.bars(count)
+        start = uptime.component.start_date
         rows[component_id] = {
             "days": days,
+            # days before the component's start_date: no bar is drawn for them
+            "unknown_days": sum(1 for d in days if start is not None and d.day < start),
             "percent": uptime.rolling(count).percent,
             "bad_days": [
                 (i, d) for i, d in enumerate(days) if d.worst is not ComponentState.OPERATIONAL
