@@ -7,6 +7,7 @@ STATUSPRESS_UPDATE_SCREENSHOTS=1 to refresh the documentation's screenshots of b
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -265,3 +266,55 @@ def test_screenshots_for_the_docs(
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         for filename in shots:
             shutil.copy(tmp_path / filename, SCREENSHOTS / filename)
+
+
+def publish(path: Path, document: dict[str, Any], version: int) -> None:
+    """A new build's file, dated apart from the last (the test server's validator is its
+    time to the second, which a browser revalidating with no-cache asks about)."""
+    path.write_text(json.dumps(document))
+    stamp = path.stat().st_mtime + 60 * version
+    os.utime(path, (stamp, stamp))
+
+
+def test_the_widget_follows_changes_in_the_same_live_region(
+    browser: Any,  # noqa: F811
+    tmp_path: Path,
+    example_site: Path,
+) -> None:
+    """Every 5 minutes it reads the API again; the live region stays, its words change."""
+    site = tmp_path / "status"
+    shutil.copytree(example_site, site)
+    summary_path = site / "api" / "v2" / "summary.json"
+    troubled = json.loads(summary_path.read_text())
+    calm = {
+        **troubled,
+        "incidents": [],
+        "scheduled_maintenances": [],
+        "components": [{**c, "status": "operational"} for c in troubled["components"]],
+    }
+    customer = tmp_path / "customer"
+    customer.mkdir()
+    context = browser.new_context()
+    try:
+        with served(site, _Cors) as status, served(customer) as shop:
+            host_page(customer, "page.html", f"<script src='{status}widget.js'></script>")
+            page = context.new_page()
+            page.clock.install()
+            page.goto(shop + "page.html", wait_until="load")
+            banner(page).wait_for()
+            page.evaluate(
+                "window.region = document.querySelector('statuspress-widget')"
+                ".shadowRoot.querySelector('[role=status]')"
+            )
+            publish(summary_path, calm, 1)
+            page.clock.run_for("05:01")
+            banner(page).wait_for(state="detached")
+            publish(summary_path, troubled, 2)
+            page.clock.run_for("05:01")
+            banner(page).wait_for()
+            assert page.evaluate(
+                "window.region === document.querySelector('statuspress-widget')"
+                ".shadowRoot.querySelector('[role=status]')"
+            )
+    finally:
+        context.close()
