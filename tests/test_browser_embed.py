@@ -318,3 +318,14 @@ def test_the_widget_follows_changes_in_the_same_live_region(
             )
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["uptime/", "embed/", "embed/webhooks/"])
+def test_no_sideways_scrolling_on_a_phone(browser: Any, status_url: str, path: str) -> None:  # noqa: F811
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(status_url + path, wait_until="load")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
