@@ -90,8 +90,8 @@ def test_the_embed_runs_no_script_and_opens_links_outside_the_frame(example_site
             name for element in tree.iter() for name in element.attrib if name.startswith("on")
         ]
         assert handlers == []
-        base = tree.find(f".//{XHTML}base")
-        assert base is not None and base.get("target") == "_blank"
+        links = tree.findall(f".//{XHTML}a")
+        assert links and all(link.get("target") == "_blank" for link in links)
 
 
 def test_nothing_the_site_writes_forbids_framing(example_site: Path) -> None:

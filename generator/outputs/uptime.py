@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import datetime, time
 from typing import Any
 
 from ..model.types import ComponentState, Site
 from ..model.uptime import ROLLING_DAYS, ComponentUptime, Tally, next_month, uptime_report
+from .api import _dump as dump_json  # compact, and safe inside a <script> block
 from .api import stamp
 from .pages import Page, common_context
 
@@ -113,8 +113,7 @@ def _json(site: Site, now: datetime, report: list[ComponentUptime]) -> bytes:
         "weights": {state.value: settings.uptime_weights.of(state) for state in STATES},
         "components": [_component_json(uptime) for uptime in report],
     }
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    return (text + "\n").encode()
+    return dump_json(document)
 
 
 def _component_json(uptime: ComponentUptime) -> dict[str, Any]:
