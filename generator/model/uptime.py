@@ -135,26 +135,39 @@ class Ledger:
         today = self.calendar.day_of(self.now)
         first = today - timedelta(days=count - 1)
         seconds: Seconds = {}
-        for offset in range(count):
-            for state, spent in self.days.get(first + timedelta(days=offset), {}).items():
+        for _day, spent_in in self._days_between(first, today):
+            for state, spent in spent_in.items():
                 seconds[state] = seconds.get(state, 0.0) + spent
         return self.rules.tally(self.span(first, today), seconds)
 
     def bars(self, count: int) -> list[UptimeDay]:
         """One entry per day of the last `count` days, oldest first."""
         today = self.calendar.day_of(self.now)
+        first = today - timedelta(days=count - 1)
+        troubled = dict(self._days_between(first, today))
         bars = []
-        for offset in range(count - 1, -1, -1):
-            tally = self.day(today - timedelta(days=offset))
-            bars.append(
-                UptimeDay(
-                    today - timedelta(days=offset),
-                    timedelta(seconds=tally.downtime),
-                    tally.worst,
-                    timedelta(seconds=tally.counted),
-                )
-            )
+        for offset in range(count):
+            day = first + timedelta(days=offset)
+            counted = timedelta(seconds=self.span(day, day))
+            if day in troubled:  # most days are not: they need no tally
+                tally = self.day(day)
+                downtime, worst = timedelta(seconds=tally.downtime), tally.worst
+                counted = timedelta(seconds=tally.counted)
+            else:
+                downtime, worst = timedelta(0), ComponentState.OPERATIONAL
+            bars.append(UptimeDay(day, downtime, worst, counted))
         return bars
+
+    def _days_between(self, first: date, last: date) -> Iterator[tuple[date, Seconds]]:
+        """The days from `first` to `last` with time in a non-operational state, in any
+        order: whichever is shorter, the range or the list of such days, is walked."""
+        if len(self.days) < (last - first).days + 1:
+            yield from ((d, s) for d, s in self.days.items() if first <= d <= last)
+            return
+        for offset in range((last - first).days + 1):
+            day = first + timedelta(days=offset)
+            if day in self.days:
+                yield day, self.days[day]
 
 
 @dataclass(frozen=True)
@@ -220,20 +233,15 @@ def _worst_segments(intervals: Iterable[Interval]) -> Iterator[tuple[float, floa
     events.sort()
     covering = [0] * len(_BY_SEVERITY)
     since, state = 0.0, ComponentState.OPERATIONAL
+    top = len(covering) - 1
     for moment, change, severity in events:
         covering[severity] += change
-        now_state = _worst_covering(covering)
+        worst_now = next((s for s in range(top, 0, -1) if covering[s]), 0)
+        now_state = _BY_SEVERITY[worst_now]
         if now_state is not state:
             if state is not ComponentState.OPERATIONAL and moment > since:
                 yield since, moment, state
             since, state = moment, now_state
-
-
-def _worst_covering(covering: list[int]) -> ComponentState:
-    for severity in range(len(covering) - 1, 0, -1):
-        if covering[severity] > 0:
-            return _BY_SEVERITY[severity]
-    return ComponentState.OPERATIONAL
 
 
 class _Tables:
