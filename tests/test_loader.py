@@ -257,7 +257,7 @@ def test_overall_banner(write_tree: Tree) -> None:
 
 
 def test_uptime_days_weigh_each_state(write_tree: Tree) -> None:
-    from statuspress.model.derive import component_intervals, uptime_days, uptime_percent
+    from statuspress.model.uptime import uptime_report
 
     site = load(
         write_tree,
@@ -272,15 +272,16 @@ def test_uptime_days_weigh_each_state(write_tree: Tree) -> None:
         },
     )
     now = datetime(2026, 11, 21, 12, tzinfo=timezone.utc)
-    intervals = component_intervals(site, now)
-    days = uptime_days(intervals["api"], now, 3, site.settings.uptime_weights)
+    report = uptime_report(site, now)
+    days = report["api"].ledger.bars(3)
     assert [d.day.isoformat() for d in days] == ["2026-11-19", "2026-11-20", "2026-11-21"]
     # 2 h of major outage (weight 1) and 10 h of partial outage (weight 0.3): 5 h down
     assert days[1].downtime == timedelta(hours=5)
     assert days[1].worst is ComponentState.MAJOR_OUTAGE
     assert days[0].downtime == days[2].downtime == timedelta(0)
-    assert uptime_percent(days) == pytest.approx(100 * (3 - 5 / 24) / 3)
-    dashboard = uptime_days(intervals["dashboard"], now, 3, site.settings.uptime_weights)
+    # two whole days and today's first 12 hours
+    assert report["api"].rolling(3).percent == pytest.approx(100 * (1 - 5 / 60))
+    dashboard = report["dashboard"].ledger.bars(3)
     assert dashboard[1].downtime == timedelta(0)  # degraded performance weighs 0
 
 

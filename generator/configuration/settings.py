@@ -598,6 +598,7 @@ _CHECKS = {
     "forbidden_patterns": _patterns,
     "private_emails": _string_tuple,
     "uptime_weights": _weights,
+    "uptime_exclude_maintenance": _boolean,
     "feed_id_authority": _required_text,
     "recent_days": _days,
     "history_page_size": _positive_int,

@@ -6,7 +6,7 @@ import copy
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime
 from typing import Any, TypeVar
 
 from ..language.marker import N_
@@ -19,7 +19,6 @@ from .types import (
     Kind,
     Phase,
     Site,
-    UptimeWeights,
     Window,
 )
 
@@ -370,53 +369,3 @@ def _incident_spans(
         end = updates[index + 1].at if index + 1 < len(updates) else last_end
         if start < end:
             yield start, min(end, now), update.components
-
-
-@dataclass(frozen=True)
-class UptimeDay:
-    day: date
-    downtime: timedelta  # weighted
-    worst: ComponentState
-    incident_ids: tuple[str, ...] = ()
-
-    @property
-    def uptime(self) -> float:
-        return max(0.0, 1 - self.downtime.total_seconds() / 86400)
-
-
-def uptime_days(
-    intervals: list[Interval],
-    now: datetime,
-    days: int,
-    weights: UptimeWeights,
-    tz: tzinfo | None = None,
-) -> list[UptimeDay]:
-    """One entry per day for the last `days` days (oldest first), in UTC by default."""
-    zone = tz or timezone.utc
-    today = now.astimezone(zone).date()
-    first = today - timedelta(days=days - 1)
-    buckets: dict[date, tuple[float, ComponentState]] = {}
-    for start, end, state in intervals:
-        day = max(start.astimezone(zone).date(), first)
-        while day <= min(end.astimezone(zone).date(), today):
-            day_start = datetime.combine(day, time(), zone)
-            overlap = min(end, day_start + timedelta(days=1)) - max(start, day_start)
-            seconds, worst_state = buckets.get(day, (0.0, ComponentState.OPERATIONAL))
-            if overlap > timedelta(0):
-                buckets[day] = (
-                    seconds + overlap.total_seconds() * weights.of(state),
-                    worst((worst_state, state)),
-                )
-            day += timedelta(days=1)
-    result = []
-    for offset in range(days):
-        day = first + timedelta(days=offset)
-        seconds, worst_state = buckets.get(day, (0.0, ComponentState.OPERATIONAL))
-        result.append(UptimeDay(day, timedelta(seconds=min(seconds, 86400)), worst_state))
-    return result
-
-
-def uptime_percent(days: list[UptimeDay]) -> float:
-    if not days:
-        return 100.0
-    return 100.0 * sum(d.uptime for d in days) / len(days)

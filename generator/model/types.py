@@ -353,6 +353,7 @@ class Settings:
     forbidden_patterns: tuple[str, ...] = ()
     private_emails: tuple[str, ...] = ()
     uptime_weights: UptimeWeights = UptimeWeights()
+    uptime_exclude_maintenance: bool = True  # maintenance time is left out of uptime
     feed_id_authority: str = ""  # host used in tag: URIs; defaults to site_url's host
     recent_days: int = 14  # resolved incidents shown on the status page
     history_page_size: int = 50

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
@@ -26,6 +25,7 @@ from ..model.types import (
     Site,
     Update,
 )
+from ..model.uptime import uptime_report
 from . import vendors
 from .markdown import rebase_relative_urls, render_inline, render_markdown
 
@@ -133,20 +133,18 @@ def history_path(number: int) -> str:
 
 
 def uptime_rows(site: Site, now: datetime) -> dict[str, dict[str, Any]]:
-    """Per component: daily uptime (oldest first) and the percentage, from one pass."""
-    settings = site.settings
-    # A day more than shown, as days are counted in the configured zone.
-    since = now - timedelta(days=settings.uptime_days + 1)
-    intervals = derive.component_intervals(site, now, since)
-    zone = ZoneInfo(settings.timezone)
+    """Per component: the bars of the last `uptime_days` days (oldest first) and their
+    percentage, from the one uptime computation (model/uptime.py)."""
+    count = site.settings.uptime_days
     rows = {}
-    for component in settings.components:
-        days = derive.uptime_days(
-            intervals[component.id], now, settings.uptime_days, settings.uptime_weights, zone
-        )
-        rows[component.id] = {
+    for component_id, uptime in uptime_report(site, now).items():
+        days = uptime.ledger.bars(count)
+        start = uptime.component.start_date
+        rows[component_id] = {
             "days": days,
-            "percent": derive.uptime_percent(days),
+            # days before the component's start_date: no bar is drawn for them
+            "unknown_days": sum(1 for d in days if start is not None and d.day < start),
+            "percent": uptime.rolling(count).percent,
             "bad_days": [
                 (i, d) for i, d in enumerate(days) if d.worst is not ComponentState.OPERATIONAL
             ],

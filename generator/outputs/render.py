@@ -26,7 +26,7 @@ from ..incremental.cache import OutputCache, read_sealed, write_sealed
 from ..incremental.forking import SharedCounter, can_fork, helper_pool
 from ..language.core import Language
 from ..model import Incident, Project, Site
-from . import api, badges, calendar, favicon, feeds, localtime, redirects
+from . import api, badges, calendar, embed, favicon, feeds, localtime, redirects, uptime
 from .pages import (
     Page,
     UpdateView,
@@ -245,7 +245,7 @@ def render_site(
             output_cache.scoped(tree.prefix) if output_cache and not tree.is_root else output_cache
         )
         # The incident records hold the pages of `rendered` in every language.
-        pages = build_pages(site, now, rendered, cache)
+        pages = build_pages(site, now, rendered, cache) + own_pages(site, now)
         links = Links(project.settings.site_url, directory_urls, tree, tuple(all_trees))
         job = PageJob(env, pages, site.settings.site_url, directory_urls, css, cache, links)
         side = SideJob(site, now, cache, feeds.feed_specs(site, now), with_api=tree.is_root)
@@ -269,7 +269,8 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
     The pages are named without rendering them; the feeds, calendar, API and badges are
     rendered for no incidents, as incidents only add their own pages to the names."""
     empty = Site(site.settings, ())
-    names = {page.output: f"the page /{page.path}" for page in build_pages(empty, now)}
+    pages = build_pages(empty, now) + own_pages(empty, now)
+    names = {page.output: f"the page /{page.path}" for page in pages}
     for incident in site.incidents:
         for path, _, _ in incident_page_names(incident):
             names[f"{path}index.html"] = f"the page /{path}"
@@ -280,6 +281,11 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
     for tree in trees(site.settings)[1:]:  # each language's tree, under its own folder
         names[tree.prefix.rstrip("/")] = f"the pages in {tree.code}, /{tree.prefix}"
     return names
+
+
+def own_pages(site: Site, now: datetime) -> list[Page]:
+    """The pages of their own modules: the uptime report and the embeds."""
+    return [uptime.uptime_page(site, now), *embed.embed_pages(site, now)]
 
 
 def render_incident(
@@ -434,6 +440,7 @@ class SideJob:
         outputs.update(redirects.render(self.site))
         outputs.update(favicon.render(self.site, self.now))
         outputs.update(localtime.render(self.site))
+        outputs.update(uptime.render(self.site, self.now))
         return outputs
 
 
