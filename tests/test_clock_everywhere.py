@@ -242,9 +242,9 @@ def test_status_badges_and_banner_agree_at_every_clock(builds: list) -> None:
         search_state = next(c for c in summary["components"] if c["name"] == "Search")["status"]
         assert search_state == ("major_outage" if clock >= t("12:00") else "operational")
         search_badge = out["components/search/badge.svg"]
-        assert ("major outage" in search_badge) is (clock >= t("12:00")), clock
+        assert ("Major outage" in search_badge) is (clock >= t("12:00")), clock
         api_badge = out["components/api/badge.svg"]
-        assert ("partial outage" in api_badge) is (clock < t("11:40")), clock
+        assert ("Partial outage" in api_badge) is (clock < t("11:40")), clock
         site_badge = out["badge.svg"]
         assert ("operational" in site_badge) is (INDICATOR[clock] == "none"), clock
         banner = out["index.html"]
@@ -274,7 +274,7 @@ def test_every_channel_says_the_same_promise(builds: list) -> None:
         maintenance = site.incident(M)
         assert maintenance is not None
         promised = promise_text(maintenance.latest, when)
-        assert promised == "Next update by 20 Nov 2026, 14:00 CET."
+        assert promised == "Next update by Nov 20, 2026, 2:00\u202fPM CET."
         calendar = out["maintenance.ics"].replace("\r\n ", "").replace("\\,", ",")
         assert promised in calendar
 
@@ -394,4 +394,4 @@ def test_an_update_written_for_later_waits_for_its_time(tmp_path: Path) -> None:
         status = json.loads(out["api/v2/status.json"])["status"]["indicator"]
         assert status == ("critical" if outage else "none")
         assert ("Planned outage" in out["index.html"]) is outage
-        assert ("major outage" in out["components/api/badge.svg"]) is outage
+        assert ("Major outage" in out["components/api/badge.svg"]) is outage

@@ -283,7 +283,7 @@ def test_notifications_speak_the_site_language(german_site: Path) -> None:
         "Behelfslösung: ",
         "Auswirkung: Schwer",
         "Nächste Aktualisierung: bis 22. Nov. 2026",
-        "Voraussichtliche Behebung: noch nicht bekannt",
+        "Voraussichtliche Behebung: Noch nicht bekannt – wir raten nicht",
     ):
         assert words in text, words
     assert "Details und alle Aktualisierungen: https://" in text

@@ -318,8 +318,8 @@ def test_generic_webhook_payload_is_version_1_and_signed(sent: Result, receiver:
             "workaround": None,
             "eta": "2026-11-22T11:30:00Z",
             "next_update": "2026-11-22T10:25:00Z",
-            "promise": "Expected resolution by 22 Nov 2026, 11:30 UTC. "
-            "Next update by 22 Nov 2026, 10:25 UTC.",
+            "promise": "Expected resolution by Nov 22, 2026, 11:30\u202fAM UTC. "
+            "Next update by Nov 22, 2026, 10:25\u202fAM UTC.",
         },
     }
     assert payload["update"]["text"].startswith("The rollback is complete, and new events")

@@ -256,10 +256,10 @@ def test_each_notice_reaches_each_channel_once_across_scheduled_runs(
     assert sorted(major) == sorted(k for k in seen_all if INCIDENT not in k)
     output = "\n".join(deployment.outputs)
     assert (
-        "Not sent, overtaken by the maintenance window since (4 Apr 2027, 08:00 UTC): "
+        "Not sent, overtaken by the maintenance window since (Apr 4, 2027, 8:00\u202fAM UTC): "
         f"{SERIES}/reminder-20270404T0800Z"
     ) in output
-    assert f"Not sent, older than max_age (28 Mar 2027, 08:30 UTC): {SERIES}/ended-" in output
+    assert f"Not sent, older than max_age (Mar 28, 2027, 8:30\u202fAM UTC): {SERIES}/ended-" in output
 
 
 def test_the_notices_say_what_happens_when_in_the_sites_zone(
@@ -274,7 +274,8 @@ def test_the_notices_say_what_happens_when_in_the_sites_zone(
     assert reminder["type"] == "maintenance.reminder"
     assert reminder["update"]["status_label"] == "Reminder"
     assert reminder["update"]["text"] == (
-        "This maintenance starts in 24 hours: from 1 Dec 2026, 02:00 UTC to 1 Dec 2026, 04:00 UTC."
+        "This maintenance starts in 24 hours: from Dec 1, 2026, 2:00\u202fAM UTC to Dec 1, 2026, "
+        "4:00\u202fAM UTC."
     )
     assert reminder["incident"]["window"] == {
         "start": "2026-12-01T02:00:00Z",
@@ -282,7 +283,7 @@ def test_the_notices_say_what_happens_when_in_the_sites_zone(
     }
     assert reminder["update"]["url"] == f"https://{AUTHORITY}/{SINGLE}/"
     assert started["type"] == "maintenance.started"
-    assert "planned to end at 1 Dec 2026, 04:00 UTC" in started["update"]["text"]
+    assert "planned to end at Dec 1, 2026, 4:00\u202fAM UTC" in started["update"]["text"]
     mails = mailbox.parsed()
     assert str(mails[-2]["Subject"]) == "[Status] Reminder: Database upgrade"
     # Threaded under the announcement of the maintenance.

@@ -59,7 +59,7 @@ def test_plain_text_of_an_update_with_cause_and_workaround(example: dict[str, No
         "a late webhook matches.\n\n"
         "Impact: Major\n"
         "Components: Webhooks: Partial outage\n"
-        "Expected resolution: not known yet\n"
+        "Expected resolution: Not known yet — we will not guess\n"
         "Next update: by Nov 22, 2026, 10:00\u202fAM UTC\n\n"
         "Details and every update: https://status.acme.example/2026-11-22-webhook-delays/"
         "#20261122T0930Z-identified\n"

@@ -18,10 +18,11 @@ from datetime import datetime, timedelta
 from babel.units import format_unit
 
 from ..language.core import SOURCE_LANGUAGE, Formatter, Language, language
+from ..language.marker import N_
 from .types import Incident, Site, Update, Window
 
 REMINDER, STARTED, ENDED = "reminder", "started", "ended"
-LABELS = {REMINDER: "Reminder", STARTED: "Started", ENDED: "Ended"}
+LABELS = {REMINDER: N_("Reminder"), STARTED: N_("Started"), ENDED: N_("Ended")}
 STATUSES = {REMINDER: "scheduled", STARTED: "in_progress", ENDED: "completed"}
 # Hand-written statuses that make a notice of the clock's needless, for their window.
 REPLACED_BY = {

@@ -15,7 +15,7 @@ from ..configuration.notify import DEFAULT_REMINDER
 from ..language.core import Formatter, Language, site_language
 from ..language.marker import N_
 from ..model.ids import update_entry_id
-from ..model.milestones import is_milestone, milestone_updates
+from ..model.milestones import LABELS, MilestoneUpdate, is_milestone, milestone_updates
 from ..model.types import ComponentState, Impact, Incident, Site, Update, Window
 from ..outputs.markdown import render_inline, render_markdown
 from ..outputs.pages import impact_label
@@ -188,7 +188,7 @@ def notice(site: Site, incident: Incident, update: Update, fmt: Formatter) -> No
         window=update.window,
         update_id=update.uid,
         status=update.status,
-        status_label=translated_status(fmt.lang, update.status),
+        status_label=_status_label(update, fmt.lang),
         at=update.at,
         url=f"{incident_url}{anchor}",
         text=update.body.strip(),
@@ -284,3 +284,10 @@ def shorten(text: str, limit: int, more: str = "…") -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip() + more
+
+
+def _status_label(update: Update, lang: Language) -> str:
+    """A maintenance notice of the clock's says what it is (Reminder, Started, Ended)."""
+    if isinstance(update, MilestoneUpdate):
+        return lang.gettext(LABELS[update.milestone])
+    return translated_status(lang, update.status)
