@@ -246,7 +246,7 @@ def test_status_badges_and_banner_agree_at_every_clock(builds: list) -> None:
         api_badge = out["components/api/badge.svg"]
         assert ("Partial outage" in api_badge) is (clock < t("11:40")), clock
         site_badge = out["badge.svg"]
-        assert ("operational" in site_badge) is (INDICATOR[clock] == "none"), clock
+        assert ("Operational" in site_badge) is (INDICATOR[clock] == "none"), clock
         banner = out["index.html"]
         assert ("All Systems Operational" in banner) is (INDICATOR[clock] == "none"), clock
 
