@@ -6,13 +6,13 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ..incremental.cache import cached_output
+from ..incremental.outputcache import cached_output
 from ..model.types import Incident, Site
 
 if TYPE_CHECKING:
     from icalendar import Event
 
-    from ..incremental.cache import OutputCache
+    from ..incremental.outputcache import OutputCache
 
 PRODID = "-//statuspress//maintenance calendar//EN"
 FILE = "maintenance.ics"

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from .. import __version__
-from ..incremental.cache import OutputCache, cached_output
+from ..incremental.outputcache import OutputCache, cached_output
 from ..model.ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
 from ..model.types import Incident, Site, Update
-from .markdown import render_markdown
+from .markdown import Markdown
 
 LIMIT = 100  # entries per feed: the most recent activity
 EMPTY_FEED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -79,8 +79,9 @@ class Feed:
     # What it shows, newest first, at most LIMIT: from the site and its incidents, most
     # recently active first (most_recent_first, found once for every feed).
     choose: Callable[[Site, list[Incident]], list[Item]]
-    # Its entries; the dict holds the incidents' contents, written once for all feeds.
-    make: Callable[[Site, list[Item], dict[str, str]], list[Entry]]
+    # Its entries; the dict holds the incidents' contents, written once for all feeds, and
+    # the Markdown renderer is the build's.
+    make: Callable[[Site, list[Item], dict[str, str], Markdown], list[Entry]]
 
 
 SITE_FEEDS = (
@@ -90,7 +91,7 @@ SITE_FEEDS = (
         "incident history",
         ("atom", "rss"),
         lambda site, recent: history_items(recent),
-        lambda site, items, contents: _history_entries(site, items, contents),  # defined below
+        lambda site, items, contents, md: _history_entries(site, items, contents, md),
     ),
     Feed(
         "updates",
@@ -98,7 +99,7 @@ SITE_FEEDS = (
         "every update",
         ("atom", "rss"),
         lambda site, recent: update_items(recent),
-        lambda site, items, contents: update_entries(site, items),
+        lambda site, items, contents, md: update_entries(site, items, md),
     ),
     Feed(
         "postmortems",
@@ -106,7 +107,7 @@ SITE_FEEDS = (
         "postmortems",
         ("atom",),
         lambda site, recent: postmortem_items(site),
-        lambda site, items, contents: postmortem_entries(site, items),
+        lambda site, items, contents, md: postmortem_entries(site, items, md),
     ),
 )
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
@@ -136,21 +137,24 @@ def page_links(component: tuple[str, str] | None = None) -> list[tuple[str, str,
     ]
 
 
-def feed_specs(site: Site) -> list[FeedSpec]:
-    """Every feed of the site, ready to render."""
+def feed_specs(site: Site, md: Markdown | None = None) -> list[FeedSpec]:
+    """Every feed of the site, ready to render; `md` renders the Markdown."""
     recent = most_recent_first(site)
     contents: dict[str, str] = {}
     components = [component_feed(c.id, c.name) for c in site.settings.components]
-    return [_spec(site, feed, recent, contents) for feed in (*SITE_FEEDS, *components)]
+    md = md or Markdown()
+    return [_spec(site, feed, recent, contents, md) for feed in (*SITE_FEEDS, *components)]
 
 
-def _spec(site: Site, feed: Feed, recent: list[Incident], contents: dict[str, str]) -> FeedSpec:
+def _spec(
+    site: Site, feed: Feed, recent: list[Incident], contents: dict[str, str], md: Markdown
+) -> FeedSpec:
     return FeedSpec(
         feed.path,
         f"{site.settings.site_name} – {feed.title}",
         feed.formats,
         lambda s: feed.choose(s, recent),
-        lambda s, items: feed.make(s, items, contents),
+        lambda s, items: feed.make(s, items, contents, md),
     )
 
 
@@ -193,19 +197,19 @@ def _short_time(site: Site, moment: datetime) -> str:
     return f"{local:%b} {local.day:>2}, {local:%H:%M} {local.tzname()}"
 
 
-def _flat_html(markdown_text: str) -> str:
+def _flat_html(markdown_text: str, md: Markdown) -> str:
     """Rendered Markdown as one paragraph's worth of inline HTML, as Statuspage writes it."""
-    html = render_markdown(markdown_text).strip()
+    html = md(markdown_text).strip()
     if html.startswith("<p>") and html.endswith("</p>"):
         html = _PARAGRAPH.sub("<br><br>", html[3:-4])
     return html
 
 
-def incident_content(site: Site, incident: Incident) -> str:
+def incident_content(site: Site, incident: Incident, md: Markdown) -> str:
     """Every update newest first: `<p><small>time</small><br><strong>Status</strong> - text</p>`."""
     parts = []
     for update in reversed(incident.updates):
-        text = _flat_html(update.body) if update.body else ""
+        text = _flat_html(update.body, md) if update.body else ""
         parts.append(
             f"<p><small>{_short_time(site, update.at)}</small><br>"
             f"<strong>{update.status_label}</strong> - {text}</p>"
@@ -230,12 +234,14 @@ def history_items(recent: list[Incident], component_id: str | None = None) -> li
     return [(i, None) for i in islice((i for i in recent if component_id in i.affected), LIMIT)]
 
 
-def _history_entries(site: Site, items: list[Item], contents: dict[str, str]) -> list[Entry]:
+def _history_entries(
+    site: Site, items: list[Item], contents: dict[str, str], md: Markdown
+) -> list[Entry]:
     entries = []
     for incident, _ in items:
         content = contents.get(incident.id)
         if content is None:
-            content = contents[incident.id] = incident_content(site, incident)
+            content = contents[incident.id] = incident_content(site, incident, md)
         entries.append(
             Entry(
                 incident_entry_id(site.settings, incident.id),
@@ -265,16 +271,16 @@ def update_items(recent: list[Incident]) -> list[Item]:
     return list[Item](newest)
 
 
-def update_entries(site: Site, items: list[Item]) -> list[Entry]:
+def update_entries(site: Site, items: list[Item], md: Markdown) -> list[Entry]:
     entries = []
     for incident, update in items:
         assert update is not None
-        content = render_markdown(update.body) if update.body else ""
+        content = md(update.body) if update.body else ""
         for label, value in (("Cause", update.cause), ("Workaround", update.workaround)):
             if value:
-                content += f"<p><strong>{label}:</strong> {_flat_html(value)}</p>"
+                content += f"<p><strong>{label}:</strong> {_flat_html(value, md)}</p>"
         if update.apology:
-            content += f"<p>{_flat_html(update.apology)}</p>"
+            content += f"<p>{_flat_html(update.apology, md)}</p>"
         link = f"{_incident_link(site, incident)}#{update.file.removesuffix('.md')}"
         entries.append(
             Entry(
@@ -297,13 +303,13 @@ def postmortem_items(site: Site) -> list[Item]:
     return [(i, None) for i in found[:LIMIT]]
 
 
-def postmortem_entries(site: Site, items: list[Item]) -> list[Entry]:
+def postmortem_entries(site: Site, items: list[Item], md: Markdown) -> list[Entry]:
     entries = []
     for incident, _ in items:
         postmortem = incident.postmortem
         assert postmortem is not None
         published = _published(incident)
-        summary = f"<p>{_flat_html(postmortem.summary)}</p>" if postmortem.summary else ""
+        summary = f"<p>{_flat_html(postmortem.summary, md)}</p>" if postmortem.summary else ""
         entries.append(
             Entry(
                 postmortem_entry_id(site.settings, incident.id),
@@ -311,7 +317,7 @@ def postmortem_entries(site: Site, items: list[Item]) -> list[Entry]:
                 f"{_incident_link(site, incident)}postmortem/",
                 published,
                 published,
-                summary + render_markdown(postmortem.body),
+                summary + md(postmortem.body),
             )
         )
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)

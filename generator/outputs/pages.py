@@ -21,10 +21,10 @@ from ..model.types import (
     Site,
     Update,
 )
-from .markdown import rebase_relative_urls, render_inline, render_markdown
+from .markdown import Markdown, rebase_relative_urls
 
 if TYPE_CHECKING:
-    from ..incremental.cache import OutputCache
+    from ..incremental.outputcache import OutputCache
 
 UPTIME_UNKNOWN = None
 
@@ -93,12 +93,12 @@ _ICONS = {
 }
 
 
-def markdown(site: Site, text: str | None) -> str:
-    return render_markdown(text, site.settings.allow_raw_html) if text else ""
+def markdown(site: Site, text: str | None, md: Markdown) -> str:
+    return md(text, site.settings.allow_raw_html) if text else ""
 
 
-def inline(text: str | None) -> str:
-    return render_inline(text) if text else ""
+def inline(text: str | None, md: Markdown) -> str:
+    return md.inline(text) if text else ""
 
 
 @dataclass(frozen=True)
@@ -110,11 +110,15 @@ class UpdateView:
     workaround: str
 
 
-def update_views(site: Site, incident: Incident) -> list[UpdateView]:
+def update_views(site: Site, incident: Incident, md: Markdown) -> list[UpdateView]:
     """Every update, newest first, with its Markdown rendered once."""
     return [
         UpdateView(
-            u, markdown(site, u.body), inline(u.apology), inline(u.cause), inline(u.workaround)
+            u,
+            markdown(site, u.body, md),
+            inline(u.apology, md),
+            inline(u.cause, md),
+            inline(u.workaround, md),
         )
         for u in reversed(incident.updates)
     ]
@@ -178,20 +182,26 @@ def common_context(settings: Settings, now: datetime) -> dict[str, Any]:
 
 
 def build_pages(
-    site: Site, now: datetime, rendered: Collection[str] = (), stored: OutputCache | None = None
+    site: Site,
+    now: datetime,
+    rendered: Collection[str] = (),
+    stored: OutputCache | None = None,
+    md: Markdown | None = None,
 ) -> list[Page]:
     """Every generated page of the site, in a stable order.
 
     The pages of the incidents in `rendered` are already rendered: they come without context.
     With `stored`, a page that lists only resolved incidents comes from it when an earlier
-    build rendered the same list, else with the key to keep it under once rendered.
+    build rendered the same list, else with the key to keep it under once rendered. `md`
+    renders the Markdown (with the build's memo).
     """
     settings = site.settings
+    md = md or Markdown()
     common = common_context(settings, now)
     ordered = newest_first(site)
     states = derive.component_states(site, now)
     uptime = uptime_rows(site, now)
-    pages = [_status_page(site, now, ordered, states, uptime, common)]
+    pages = [_status_page(site, now, ordered, states, uptime, common, md)]
     for incident in ordered:
         if incident.id in rendered:
             pages += [
@@ -199,7 +209,7 @@ def build_pages(
                 for path, template, title in incident_page_names(incident)
             ]
         else:
-            pages += incident_pages(site, incident, common)
+            pages += incident_pages(site, incident, common, md)
     pages += _history_pages(site, ordered, common, stored)
     with_postmortem = [i for i in ordered if i.postmortem is not None]
     pages.append(
@@ -225,6 +235,7 @@ def _status_page(
     states: dict[str, ComponentState],
     uptime: dict[str, Any],
     common: dict[str, Any],
+    md: Markdown,
 ) -> Page:
     settings = site.settings
     recent_since = now - timedelta(days=settings.recent_days)
@@ -242,7 +253,7 @@ def _status_page(
     context = {
         **common,
         "overall": derive.overall(site, now),
-        "open_incidents": [(i, update_views(site, i)[0]) for i in open_],
+        "open_incidents": [(i, update_views(site, i, md)[0]) for i in open_],
         "active_maintenance": derive.maintenances(site, now, Phase.IN_PROGRESS, Phase.OVERDUE),
         "upcoming_maintenance": derive.maintenances(site, now, Phase.UPCOMING),
         "states": states,
@@ -262,7 +273,9 @@ def incident_page_names(incident: Incident) -> list[tuple[str, str, str]]:
     return names
 
 
-def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> list[Page]:
+def incident_pages(
+    site: Site, incident: Incident, common: dict[str, Any], md: Markdown
+) -> list[Page]:
     """The incident's page and its postmortem's.
 
     A resolved incident's pages say when it was last updated instead of when the site was
@@ -273,7 +286,7 @@ def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> li
     context = {
         **common,
         "incident": incident,
-        "updates": update_views(site, incident),
+        "updates": update_views(site, incident, md),
         "as_of": as_of,
     }
     pages = [Page(path, template, context, title)]
@@ -283,8 +296,8 @@ def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> li
         pm_context = {
             **context,
             "postmortem": postmortem,
-            "body": rebase_relative_urls(markdown(site, postmortem.body), "../"),
-            "summary": inline(postmortem.summary),
+            "body": rebase_relative_urls(markdown(site, postmortem.body, md), "../"),
+            "summary": inline(postmortem.summary, md),
             "as_of": settled_as_of([incident]),
         }
         pages.append(Page(pm_path, pm_template, pm_context, pm_title))

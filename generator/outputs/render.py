@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -21,12 +20,12 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..clock import format_duration, iso
 from ..diagnostics import Diagnostic, error
-from ..incremental import cache
-from ..incremental.cache import OutputCache, read_sealed, write_sealed
-from ..incremental.forking import SharedCounter, can_fork, helper_pool
+from ..incremental.forking import Forked, SharedCounter, can_fork, helper
+from ..incremental.store import read_sealed, write_sealed
 from ..model import Incident, Project, Site
 from ..model.types import ETA_UNKNOWN
 from . import api, badges, calendar, feeds
+from .markdown import Markdown
 from .pages import (
     Page,
     UpdateView,
@@ -37,6 +36,7 @@ from .pages import (
 )
 
 if TYPE_CHECKING:
+    from ..incremental.outputcache import OutputCache
     from ..publishing.leakguard import GuardState, TreeGuard
 
 SITEMAP = "sitemap.xml"
@@ -207,6 +207,7 @@ def render_site(
     rendered: Mapping[str, Mapping[str, bytes]] | None = None,
     output_cache: OutputCache | None = None,
     guard: TreeGuard | None = None,
+    md: Markdown | None = None,
 ) -> dict[str, bytes]:
     """Every generated file but the pages in `rendered`, keyed by its path relative to the
     site root.
@@ -214,24 +215,24 @@ def render_site(
     `env` comes from `page_environment`; `rendered` holds the pages of some incidents, by
     incident id, already rendered (they are published as they are); `output_cache` the feeds
     of earlier builds; `guard`, when given, scans each output as it is rendered, in
-    whichever process renders it.
+    whichever process renders it; `md` renders the Markdown (with the build's memo).
     """
     rendered = rendered or {}
     settings = project.settings
-    pages = build_pages(project.site, now, rendered, output_cache)
+    md = md or Markdown()
+    pages = build_pages(project.site, now, rendered, output_cache, md)
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
     job = PageJob(env, pages, settings.site_url, directory_urls, css, output_cache)
-    work = Work(
-        job, SideJob(project.site, now, output_cache, feeds.feed_specs(project.site)), guard
-    )
+    side = SideJob(project.site, now, output_cache, feeds.feed_specs(project.site, md))
+    work = Work(job, side, guard, md)
     with _shared_rendering(work) as shared:
         if shared is None:
             outputs = work.do(range(work.count))
         else:
-            helper, counter = shared
+            forked, counter = shared
             outputs = work.do(counter.take(work.count))
-            outputs.update(work.receive(helper.get()))
+            outputs.update(work.receive(forked.result()))
     return dict(sorted(outputs.items()))
 
 
@@ -251,10 +252,15 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
 
 
 def render_incident(
-    env: jinja2.Environment, site: Site, incident: Incident, now: datetime, directory_urls: bool
+    env: jinja2.Environment,
+    site: Site,
+    incident: Incident,
+    now: datetime,
+    directory_urls: bool,
+    md: Markdown | None = None,
 ) -> dict[str, bytes]:
     """The pages of one incident, as `render_site` renders them; `env` from page_environment."""
-    pages = incident_pages(site, incident, common_context(site.settings, now))
+    pages = incident_pages(site, incident, common_context(site.settings, now), md or Markdown())
     job = PageJob(env, pages, site.settings.site_url, directory_urls, "")
     return job.render(range(len(pages)))
 
@@ -376,7 +382,7 @@ class SideJob:
         return outputs
 
 
-Received = tuple[dict[str, bytes], set[str], "GuardState | None", cache.Additions]
+Received = tuple[dict[str, bytes], set[str], "GuardState | None", dict[bytes, Any]]
 
 
 class Work:
@@ -384,8 +390,8 @@ class Work:
     badges, the sitemap, then each page to render; the feeds first, being the largest. With
     a leak guard, each item's outputs are scanned as soon as they are rendered."""
 
-    def __init__(self, job: PageJob, side: SideJob, guard: TreeGuard | None = None) -> None:
-        self.job, self.side, self.guard = job, side, guard
+    def __init__(self, job: PageJob, side: SideJob, guard: TreeGuard | None, md: Markdown) -> None:
+        self.job, self.side, self.guard, self.md = job, side, guard, md
         self.pages = job.to_render()
         self.count = side.count + 1 + len(self.pages)
 
@@ -406,11 +412,12 @@ class Work:
     def do_for_parent(self, items: Iterable[int]) -> Received:
         """In a helper: the outputs, the feeds it used (for the parent's feed cache), what
         its copy of the leak guard found and what it added to the Markdown cache."""
-        mark = cache.watermark()
+        memo = self.md.memo
+        mark = memo.watermark() if memo is not None else 0
         outputs = self.do(items)
         used = self.side.output_cache.used if self.side.output_cache is not None else set()
         guarded = self.guard.state() if self.guard is not None else None
-        return outputs, used, guarded, cache.added_since(mark)
+        return outputs, used, guarded, memo.added_since(mark) if memo is not None else {}
 
     def receive(self, done: Received) -> dict[str, bytes]:
         """In the parent: what do_for_parent returned."""
@@ -419,7 +426,8 @@ class Work:
             self.side.output_cache.used |= used
         if self.guard is not None and guarded is not None:
             self.guard.absorb(guarded)
-        cache.take_additions(additions)
+        if self.md.memo is not None:
+            self.md.memo.take(additions)
         return outputs
 
 
@@ -431,19 +439,16 @@ class Work:
 # reference counts included), which the counter evens out.
 PARALLEL_MIN_PAGES = 64
 PARALLEL_MIN_INCIDENTS = 500
-_shared: tuple[Work, SharedCounter] | None = None  # for the helper, which inherits it
 
 
-def _helper_share() -> Received:
-    assert _shared is not None
-    work, counter = _shared
+def _helper_share(work: Work, counter: SharedCounter) -> Received:
+    """In the helper, which inherits `work` and `counter`: its share of the items."""
     return work.do_for_parent(counter.take(work.count))
 
 
 @contextmanager
-def _shared_rendering(work: Work) -> Iterator[tuple[AsyncResult[Received], SharedCounter] | None]:
+def _shared_rendering(work: Work) -> Iterator[tuple[Forked[Received], SharedCounter] | None]:
     """A forked helper and the counter both take items from, where that pays and is possible."""
-    global _shared
     worth_it = (
         len(work.pages) >= PARALLEL_MIN_PAGES
         or len(work.side.site.incidents) >= PARALLEL_MIN_INCIDENTS
@@ -452,13 +457,9 @@ def _shared_rendering(work: Work) -> Iterator[tuple[AsyncResult[Received], Share
         yield None
         return
     counter = SharedCounter()
-    _shared = work, counter
     compile_templates(work.job.env, sorted({SITEMAP, *(p.template for p in work.job.pages)}))
-    try:
-        with helper_pool() as pool:
-            yield pool.apply_async(_helper_share), counter
-    finally:
-        _shared = None
+    with helper(partial(_helper_share, work, counter)) as forked:
+        yield forked, counter
 
 
 def compile_templates(env: jinja2.Environment, templates: Iterable[str]) -> None:

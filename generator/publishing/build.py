@@ -22,28 +22,25 @@ from ..configuration.mkdocs_config import validate_mkdocs_config
 from ..configuration.settings import load_settings
 from ..configuration.sitedir import site_dir_problem
 from ..diagnostics import Diagnostic, count_errors, error, sort_diagnostics
-from ..incremental.cache import OutputCache
 from ..incremental.cachekey import private_folder
+from ..incremental.memo import BuildMemos
+from ..incremental.outputcache import OutputCache
 from ..incremental.records import IncidentRecords
+from ..incremental.spare import (
+    Published,
+    Reuse,
+    read_published,
+    spare_worth_using,
+    wanted_pages,
+    write_published,
+)
 from ..model import Project, Settings
 from ..outputs.render import TemplateProblem, page_environment
 from .leakguard import TreeGuard, relative_files
 from .loading import ConfigProblem, load_project
 from .plan import CLOCK_WARNINGS, BuildPlan
 from .plugin import StatusPressPlugin
-from .publish import (
-    Published,
-    Reuse,
-    Stage,
-    move_into,
-    read_published,
-    spare_worth_using,
-    staging,
-    swap_into_place,
-    sweep_stale,
-    wanted_pages,
-    write_published,
-)
+from .publish import Stage, move_into, staging, swap_into_place, sweep_stale
 
 RECORDS_FOLDER = "incidents"
 
@@ -102,7 +99,6 @@ def build_site(
     """
     started = time.perf_counter()
     config_path = Path(config_path)
-    from ..incremental.cache import used_by_build
     from ..outputs.markdown import FINGERPRINT
 
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
@@ -111,17 +107,20 @@ def build_site(
     cache_dir = config_path.parent / settings.cache_dir
     try:
         # Before loading: files are cached too.
-        with _fewer_collections(), used_by_build(cache_dir, FINGERPRINT, config_path.parent):
+        with (
+            _fewer_collections(),
+            BuildMemos.opened(cache_dir, FINGERPRINT, config_path.parent) as memos,
+        ):
             config = _mkdocs_config(config_path, strict)
             # One for the whole build; what Jinja makes of the templates is kept beside the key.
             env = page_environment(config.theme.get_env(), private_folder("templates"))
             records = IncidentRecords(
-                cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls)
+                cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls), memos
             )
             progress("reading and checking the content")
             project = _validated(config_path, settings, clock, strict, records)
             gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
-            return _render(project, config, records, target, clock, started, progress)
+            return _render(project, config, records, memos, target, clock, started, progress)
     except OSError as problem:  # a full disk, a read-only folder: nothing was published
         raise WriteFailed(problem) from None
 
@@ -232,6 +231,7 @@ def _render(
     project: Project,
     config: MkDocsConfig,
     records: IncidentRecords,
+    memos: BuildMemos,
     target: Path,
     now: datetime,
     started: float,
@@ -255,7 +255,15 @@ def _render(
         output_cache = OutputCache(cache_dir, records.fingerprint, records.keys)
         plugin.use(
             BuildPlan(
-                now, project, records.env, records.pages, output_cache, reuse, stage.path, guard
+                now,
+                project,
+                records.env,
+                records.pages,
+                output_cache,
+                memos.markdown,
+                reuse,
+                stage.path,
+                guard,
             )
         )
         progress("rendering pages, feeds and the API")

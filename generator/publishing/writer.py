@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from ..incremental.forking import Forked
-from .publish import Reuse, Stamp, bring_up_to_date, link_or_write
+from ..incremental.spare import Reuse, Stamp, bring_up_to_date, link_or_write
 
 
 def write_all(site_dir: Path, outputs: dict[str, bytes]) -> None:
