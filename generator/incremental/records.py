@@ -127,7 +127,7 @@ class IncidentRecords:
     def load_folders(
         self, root: Path, entries: list[Path], settings: Settings
     ) -> list[tuple[Incident | None, list[Diagnostic]]]:
-        fingerprint = context_fingerprint(settings, self.env, self.directory_urls)
+        fingerprint = context_fingerprint(settings, self.env, self.directory_urls, self.now)
         self.fingerprint = fingerprint.hex()
         self._settings = settings
         folders = _real_folders(root / settings.docs_dir)
@@ -264,14 +264,17 @@ def reusable_pages(
     directory_urls: bool,
     md: Markdown,
 ) -> dict[str, bytes]:
-    """A resolved incident's pages as its record keeps them, to be published as they are by
-    every later build whose record key is the same.
+    """A resolved incident's pages as its record keeps them, published as they are by every
+    later build while the record's key is the same.
 
-    They are rendered once, with this build's clock and a site of this incident alone, so
-    they may show only what `outputs.render.REUSABLE_PAGE_INPUTS` lists: the incident's own
-    folder, the settings, the theme and the URL style (all in the record's key). Never the
-    clock, nor any other incident: a later build would publish them stale, and no key would
-    tell (tests/test_reuse_contract.py builds at two clocks to catch it).
+    The reuse contract: they are rendered once, with this build's clock and a site of this
+    incident alone, so they may show only what the key covers: the incident's folder, the
+    settings, the theme, the URL style and the code (`context_fingerprint`). Never the
+    clock (a resolved incident's page says when it was last updated, not when it was built;
+    its status and duration no longer change), nor any other incident (its template is given
+    no site): a later build would publish them stale, and no key would tell.
+    tests/test_reuse_contract.py rebuilds at a much later clock, with incidents added, and
+    compares with a cold build.
     """
     site = Site(settings, (incident,))
     return render_incident(env, site, incident, now, directory_urls, md)
@@ -546,13 +549,16 @@ def _month(folder: str) -> str:
 
 
 def context_fingerprint(
-    settings: Settings, theme_env: jinja2.Environment, directory_urls: bool
+    settings: Settings, theme_env: jinja2.Environment, directory_urls: bool, now: datetime
 ) -> bytes:
-    """Everything besides the folder that a record depends on."""
+    """Everything besides the folder that a record (and a reused page) depends on: the
+    settings, the theme, the URL style and the code; the clock only on an example site,
+    whose every page says when it is shown as of (`example_as_of`)."""
     searchpath = getattr(theme_env.loader, "searchpath", None)
     theme = _tree_digest(tuple(searchpath)) if searchpath is not None else b"no-theme"
     digest = hashlib.blake2b(_code_digest(), digest_size=20)
-    digest.update(repr((settings, directory_urls)).encode("utf-8", "surrogateescape"))
+    clock = now if settings.example_as_of else None
+    digest.update(repr((settings, directory_urls, clock)).encode("utf-8", "surrogateescape"))
     digest.update(theme)
     return digest.digest()
 

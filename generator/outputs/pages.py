@@ -279,7 +279,9 @@ def incident_pages(
     """The incident's page and its postmortem's.
 
     A resolved incident's pages say when it was last updated instead of when the site was
-    built, so they stay the same from build to build and a rebuild can reuse them.
+    built, so they stay the same from build to build and a rebuild reuses them: their
+    context must hold nothing that changes with the clock or with other incidents (see
+    `incremental.records.reusable_pages`, the reuse contract).
     """
     (path, template, title), *postmortem_name = incident_page_names(incident)
     as_of = incident.latest.at if incident.is_closed else None
