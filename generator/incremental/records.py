@@ -520,8 +520,7 @@ class _PageFiles:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Decoding records makes objects that hold no reference cycles, hundreds of thousands
-    of them: the cycle collector would walk them over and over, for nothing (at 10,000
-    incidents that is 0.1 s at the build's pace and 0.75 s at Python's default)."""
+    of them: the cycle collector would walk them over and over, for nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -181,6 +181,33 @@ def common_context(settings: Settings, now: datetime) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class SiteInputs:
+    """What the site-level pages are made from, worked out once per build."""
+
+    site: Site
+    now: datetime
+    common: dict[str, Any]  # what every template is given (common_context)
+    ordered: list[Incident]  # newest first
+    states: dict[str, ComponentState]  # each component's, now
+    uptime: dict[str, dict[str, Any]]  # each component's bars and percentage (uptime_rows)
+    md: Markdown  # renders Markdown, with the build's memo when there is one
+    stored: OutputCache | None  # lists of resolved incidents rendered by earlier builds
+    rendered: Collection[str]  # incidents whose pages earlier builds rendered
+
+
+SitePages = Callable[[SiteInputs], list[Page]]
+SITE_PAGES: list[SitePages] = []  # in the order the sitemap lists them; see site_page
+
+
+def site_page(make: SitePages) -> SitePages:
+    """Makes `make` one of the site's pages: the build renders what it returns, the sitemap
+    lists it, and content may not take its address. Pages come in the order their functions
+    are defined, at the end of this module."""
+    SITE_PAGES.append(make)
+    return make
+
+
 def build_pages(
     site: Site,
     now: datetime,
@@ -188,44 +215,25 @@ def build_pages(
     stored: OutputCache | None = None,
     md: Markdown | None = None,
 ) -> list[Page]:
-    """Every generated page of the site, in a stable order.
+    """Every generated page of the site, in a stable order: what each `site_page` makes.
 
     The pages of the incidents in `rendered` are already rendered: they come without context.
     With `stored`, a page that lists only resolved incidents comes from it when an earlier
     build rendered the same list, else with the key to keep it under once rendered. `md`
     renders the Markdown (with the build's memo).
     """
-    settings = site.settings
-    md = md or Markdown()
-    common = common_context(settings, now)
-    ordered = newest_first(site)
-    states = derive.component_states(site, now)
-    uptime = uptime_rows(site, now)
-    pages = [_status_page(site, now, ordered, states, uptime, common, md)]
-    for incident in ordered:
-        if incident.id in rendered:
-            pages += [
-                Page(path, template, title=title, rendered=True)
-                for path, template, title in incident_page_names(incident)
-            ]
-        else:
-            pages += incident_pages(site, incident, common, md)
-    pages += _history_pages(site, ordered, common, stored)
-    with_postmortem = [i for i in ordered if i.postmortem is not None]
-    pages.append(
-        _list_page(
-            "postmortems/",
-            "postmortems.html",
-            "Postmortems",
-            with_postmortem,
-            {"incidents": with_postmortem},
-            common,
-            stored,
-        )
+    inputs = SiteInputs(
+        site,
+        now,
+        common_context(site.settings, now),
+        newest_first(site),
+        derive.component_states(site, now),
+        uptime_rows(site, now),
+        md or Markdown(),
+        stored,
+        rendered,
     )
-    pages += _component_pages(site, ordered, states, uptime, common)
-    pages.append(Page("404.html", "404.html", dict(common), "Page not found", in_sitemap=False))
-    return pages
+    return [page for make in SITE_PAGES for page in make(inputs)]
 
 
 def _status_page(
@@ -407,3 +415,61 @@ def _component_pages(
         }
         pages.append(Page(f"components/{component.id}/", "component.html", context, component.name))
     return pages
+
+
+# The site's pages, in the order the sitemap lists them. A new site-level page is one more
+# function here, marked @site_page, and its template in theme/.
+
+
+@site_page
+def status_page(inputs: SiteInputs) -> list[Page]:
+    i = inputs
+    return [_status_page(i.site, i.now, i.ordered, i.states, i.uptime, i.common, i.md)]
+
+
+@site_page
+def incidents_pages(inputs: SiteInputs) -> list[Page]:
+    """Each incident's page and its postmortem's, newest first."""
+    pages = []
+    for incident in inputs.ordered:
+        if incident.id in inputs.rendered:
+            pages += [
+                Page(path, template, title=title, rendered=True)
+                for path, template, title in incident_page_names(incident)
+            ]
+        else:
+            pages += incident_pages(inputs.site, incident, inputs.common, inputs.md)
+    return pages
+
+
+@site_page
+def history_pages(inputs: SiteInputs) -> list[Page]:
+    return _history_pages(inputs.site, inputs.ordered, inputs.common, inputs.stored)
+
+
+@site_page
+def postmortems_page(inputs: SiteInputs) -> list[Page]:
+    with_postmortem = [i for i in inputs.ordered if i.postmortem is not None]
+    own = {"incidents": with_postmortem}
+    return [
+        _list_page(
+            "postmortems/",
+            "postmortems.html",
+            "Postmortems",
+            with_postmortem,
+            own,
+            inputs.common,
+            inputs.stored,
+        )
+    ]
+
+
+@site_page
+def component_pages(inputs: SiteInputs) -> list[Page]:
+    i = inputs
+    return _component_pages(i.site, i.ordered, i.states, i.uptime, i.common)
+
+
+@site_page
+def not_found_page(inputs: SiteInputs) -> list[Page]:
+    return [Page("404.html", "404.html", dict(inputs.common), "Page not found", in_sitemap=False)]

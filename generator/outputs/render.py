@@ -150,7 +150,7 @@ def _snippet(
 
 class _Environment(jinja2.Environment):
     """Keeps the Python that Jinja generates from each template (parsing and generating it is
-    most of the 30 ms the theme takes to compile), by a hash of all it is made from, in
+    most of compiling the theme), by a hash of all it is made from, in
     `compiled_dir`. That folder is never the site's cache folder, which others can fill: it is
     the user's own, beside the cache key (`cachekey.private_folder`), and each file is sealed
     with the key all the same. Source text only: nothing is unpickled or unmarshalled."""
