@@ -4,40 +4,61 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
+import mmap
 import os
 import pickle
 import signal
+import struct
+import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
-CONTEXT = "fork"
-
 
 def can_fork() -> bool:
     """A second core, and processes started by fork (they inherit the build's state)."""
-    return (os.cpu_count() or 1) >= 2 and CONTEXT in multiprocessing.get_all_start_methods()
+    return (os.cpu_count() or 1) >= 2 and hasattr(os, "fork")
 
 
 class SharedCounter:
     """Hands out indexes 0, 1, 2... once each, to this process and a helper forked after it
     was made: each takes the next item when it is free, so both finish together whatever
-    each item costs."""
+    each item costs. The count is in memory both processes share (an anonymous shared map,
+    which a fork keeps shared); a POSIX record lock on a temporary file, which the system
+    releases if its holder dies, guards it. Nothing of `multiprocessing` is imported."""
 
     def __init__(self) -> None:
-        self.next: Any = multiprocessing.get_context(CONTEXT).Value("i", 0)
+        self.memory = mmap.mmap(-1, _COUNT.size)  # MAP_SHARED: the helper sees the same bytes
+        self.lock, path = tempfile.mkstemp(prefix="statuspress-counter-")
+        os.unlink(path)
 
     def take(self, count: int) -> Iterator[int]:
         """Indexes below `count` this process takes, until none is left."""
+        import fcntl  # POSIX only, as forking is
+
         while True:
-            with self.next.get_lock():
-                index = self.next.value
-                self.next.value = index + 1
+            fcntl.lockf(self.lock, fcntl.LOCK_EX)
+            try:
+                (index,) = _COUNT.unpack_from(self.memory)
+                _COUNT.pack_into(self.memory, 0, index + 1)
+            finally:
+                fcntl.lockf(self.lock, fcntl.LOCK_UN)
             if index >= count:
                 return
             yield index
+
+    @property
+    def taken(self) -> int:
+        """How many indexes either process took so far (a moment's reading)."""
+        (index,) = _COUNT.unpack_from(self.memory)
+        return int(index)
+
+    def __del__(self) -> None:
+        os.close(self.lock)
+
+
+_COUNT = struct.Struct("=q")
 
 
 T = TypeVar("T")
