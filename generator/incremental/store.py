@@ -134,10 +134,14 @@ def encode(entries: dict[bytes, str], fingerprint: str, magic: bytes, name: str)
 
 def decode(data: bytes, fingerprint: str, magic: bytes, name: str) -> dict[bytes, str]:
     """The entries of a cache file; CacheFormatError when it is damaged or from elsewhere."""
+    return decode_body(_unsealed(data, magic, name), fingerprint)
+
+
+def _unsealed(data: bytes, magic: bytes, name: str) -> bytes:
     body = unseal(data, magic, name)
     if body is None:
         raise CacheFormatError("not sealed by this machine's statuspress, or damaged")
-    return decode_body(body, fingerprint)
+    return body
 
 
 def encode_body(entries: dict[bytes, str], fingerprint: str) -> bytes:
@@ -230,10 +234,7 @@ def encode_json(entries: dict[bytes, Any], fingerprint: str, magic: bytes, name:
 
 
 def decode_json(data: bytes, fingerprint: str, magic: bytes, name: str) -> dict[bytes, Any]:
-    body = unseal(data, magic, name)
-    if body is None:
-        raise CacheFormatError("not sealed by this machine's statuspress, or damaged")
-    return decode_json_body(body, fingerprint)
+    return decode_json_body(_unsealed(data, magic, name), fingerprint)
 
 
 def encode_json_body(entries: dict[bytes, Any], fingerprint: str) -> bytes:
