@@ -56,6 +56,9 @@ class OutputCache:
         self.fingerprint = fingerprint
         self.keys = keys
         self.used: set[str] = set()  # file names (key hex) this build read or wrote
+        # No earlier build left outputs (a first build, or the folder was deleted): every
+        # feed and list is made, which is worth sharing with a second process.
+        self.empty = _empty(self.directory)
 
     def key(
         self, path: str, kind: str, items: Iterable[tuple[Incident, Update | None]]
@@ -87,3 +90,11 @@ class OutputCache:
             for stale in os.listdir(self.directory):
                 if stale not in self.used:
                     (self.directory / stale).unlink(missing_ok=True)
+
+
+def _empty(directory: Path) -> bool:
+    try:
+        with os.scandir(directory) as listing:
+            return next(listing, None) is None
+    except OSError:
+        return True

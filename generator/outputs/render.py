@@ -431,12 +431,14 @@ class Work:
         return outputs
 
 
-# With this many pages to render, or this many incidents (whose feeds and API then take about
-# as long as that many pages), a forked helper shares the rendering: both processes take the
-# next item of the Work from a shared counter until none is left. A 1,000-incident rebuild
-# renders about 45 pages and formats the 7 feeds its new update is in; the helper does the
-# same work about a half slower (it copies each memory page of the build it writes to,
-# reference counts included), which the counter evens out.
+# With this many pages to render, or this many incidents when no earlier build left feeds and
+# lists to reuse (then formatting every feed takes about as long as that many pages), a forked
+# helper shares the rendering: both processes take the next item of the Work from a shared
+# counter until none is left. A rebuild after one update renders a few dozen pages and formats
+# the few feeds the update is in: forking for that costs more than it saves (see the
+# performance notes). The helper does the same work about a half slower (it copies each
+# memory page of the build it writes to, reference counts included), which the counter
+# evens out.
 PARALLEL_MIN_PAGES = 64
 PARALLEL_MIN_INCIDENTS = 500
 
@@ -449,9 +451,9 @@ def _helper_share(work: Work, counter: SharedCounter) -> Received:
 @contextmanager
 def _shared_rendering(work: Work) -> Iterator[tuple[Forked[Received], SharedCounter] | None]:
     """A forked helper and the counter both take items from, where that pays and is possible."""
-    worth_it = (
-        len(work.pages) >= PARALLEL_MIN_PAGES
-        or len(work.side.site.incidents) >= PARALLEL_MIN_INCIDENTS
+    cache = work.side.output_cache
+    worth_it = len(work.pages) >= PARALLEL_MIN_PAGES or (
+        len(work.side.site.incidents) >= PARALLEL_MIN_INCIDENTS and (cache is None or cache.empty)
     )
     if not worth_it or not can_fork():
         yield None
