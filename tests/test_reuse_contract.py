@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import statuspress.theme
-from conftest import EXAMPLE_NOW, copy_example, tree_bytes, without_example_clock, write_files
-from test_records import build, spy
+from conftest import EXAMPLE_NOW, copy_example, tree_bytes, write_files
+from test_records import as_a_real_site, build, spy
 
 THEME = Path(statuspress.theme.__file__).parent
 LATER = EXAMPLE_NOW + timedelta(days=400)  # past every uptime window and "recent" list
@@ -56,10 +56,7 @@ ADDED = {
 
 def site_root(root: Path, example_clock: bool) -> Path:
     copy_example(root)
-    if not example_clock:  # as a real site's configuration is
-        config = root / "mkdocs.yml"
-        config.write_text(without_example_clock(config.read_text(encoding="utf-8")))
-    return root
+    return root if example_clock else as_a_real_site(root)
 
 
 @pytest.mark.parametrize("example_clock", [False, True], ids=["site", "example site"])
