@@ -18,39 +18,31 @@ from test_records import as_a_real_site, build, spy
 THEME = Path(statuspress.theme.__file__).parent
 LATER = EXAMPLE_NOW + timedelta(days=400)  # past every uptime window and "recent" list
 
+
+def first_update(title: str, at: str, text: str) -> str:
+    """An incident's first update: minor, the API degraded, the next update within the hour."""
+    return (
+        f"---\ntitle: {title}\nat: {at}\nstatus: investigating\nimpact: minor\n"
+        f"components:\n  api: degraded_performance\nnext_update: 1h\n---\n{text}\n"
+    )
+
+
 # Incidents between the two clocks: one resolved, one still open at LATER.
 ADDED = {
-    "incidents/2027-06-02-search-slow/20270602T0900Z-investigating.md": """\
-        ---
-        title: Search is slow
-        at: 2027-06-02T09:00:00Z
-        status: investigating
-        impact: minor
-        components:
-          api: degraded_performance
-        next_update: 1h
-        ---
-        Searches take up to ten seconds. We are finding out why.
-        """,
-    "incidents/2027-06-02-search-slow/20270602T0940Z-resolved.md": """\
-        ---
-        at: 2027-06-02T09:40:00Z
-        status: resolved
-        ---
-        Searches are fast again: a slow index rebuild is finished. Thank you for your patience.
-        """,
-    "incidents/2027-12-27-login-errors/20271227T0930Z-investigating.md": """\
-        ---
-        title: Some sign-ins fail
-        at: 2027-12-27T09:30:00Z
-        status: investigating
-        impact: minor
-        components:
-          api: degraded_performance
-        next_update: 1h
-        ---
-        Some sign-ins fail with an error. We are looking into it.
-        """,
+    "incidents/2027-06-02-search-slow/20270602T0900Z-investigating.md": first_update(
+        "Search is slow",
+        "2027-06-02T09:00:00Z",
+        "Searches take up to ten seconds. We are finding out why.",
+    ),
+    "incidents/2027-06-02-search-slow/20270602T0940Z-resolved.md": (
+        "---\nat: 2027-06-02T09:40:00Z\nstatus: resolved\n---\n"
+        "Searches are fast again: a slow index rebuild is finished. Thank you for your patience.\n"
+    ),
+    "incidents/2027-12-27-login-errors/20271227T0930Z-investigating.md": first_update(
+        "Some sign-ins fail",
+        "2027-12-27T09:30:00Z",
+        "Some sign-ins fail with an error. We are looking into it.",
+    ),
 }
 
 
