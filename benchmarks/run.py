@@ -397,11 +397,32 @@ def extract(revision: str, into: Path) -> Checkout:
     package = into / "statuspress"
     (into / "generator").rename(package)
     (into / "theme").rename(package / "theme")
+    _bridge_entry_point(package)
     compileall.compile_dir(package, quiet=1)
     paths = [str(into), *filter(None, [os.environ.get("PYTHONPATH")])]
     checkout = Checkout(commit, {**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
     _check_imports(checkout, package)
     return checkout
+
+
+# Where the installed MkDocs entry point finds the plugin, and where it was before the
+# package was laid out in stage folders.
+ENTRY_POINT_MODULE = Path("publishing", "plugin.py")
+OLD_PLUGIN_MODULE = "statuspress.plugin"
+
+
+def _bridge_entry_point(package: Path) -> None:
+    """A revision from before the stage folders has its plugin in `statuspress/plugin.py`:
+    give it the module the installed entry point names, so MkDocs loads that revision's
+    plugin (else the editable install's would be loaded, and the build refuse it)."""
+    if (package / ENTRY_POINT_MODULE).exists() or not (package / "plugin.py").exists():
+        return
+    folder = package / ENTRY_POINT_MODULE.parent
+    folder.mkdir(exist_ok=True)
+    (folder / "__init__.py").touch()
+    (package / ENTRY_POINT_MODULE).write_text(
+        f"from {OLD_PLUGIN_MODULE} import StatusPressPlugin  # noqa: F401\n", encoding="utf-8"
+    )
 
 
 def _check_imports(checkout: Checkout, package: Path) -> None:

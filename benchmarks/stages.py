@@ -25,13 +25,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from unittest import mock
 
 import markdown as md
 from statuspress.configuration.settings import load_settings
-from statuspress.incremental import cache
+from statuspress.incremental.memo import BuildMemos
 from statuspress.model import Site, load_site, source
+from statuspress.model.load import Readers
 from statuspress.outputs import markdown as rendering
 from statuspress.publishing.build import build_site
 from statuspress.publishing.leakguard import scan_tree
@@ -98,10 +100,17 @@ def measure(root: Path, cache_dir: Path) -> dict[str, float]:
         rendering._render_memoized.cache_clear()
         result["markdown baseline"] = seconds(render)
     for label in ("empty", "warm"):
-        with cache.used_by_build(cache_dir, rendering.FINGERPRINT):
-            result[f"load {label} cache"] = seconds(load)
-            result[f"markdown {label} cache"] = seconds(render)
+        with BuildMemos.opened(cache_dir, rendering.FINGERPRINT) as memos:
+            markdown = rendering.Markdown(memos.markdown)
+            readers = Readers(memos.sources.parse, markdown)
+            load_warm = partial(load_site, root, settings, None, readers)
+            result[f"load {label} cache"] = seconds(load_warm)
+            result[f"markdown {label} cache"] = seconds(partial(_render_all, markdown, texts))
     return result
+
+
+def _render_all(markdown: rendering.Markdown, texts: list[str]) -> list[str]:
+    return [markdown(text) for text in texts]
 
 
 @dataclass(frozen=True)

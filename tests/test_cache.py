@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import markdown as md
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from statuspress.incremental import cache
+from statuspress.incremental import memo, store
+from statuspress.incremental.memo import BuildMemos
+from statuspress.model.load import Readers
 from statuspress.outputs import markdown as rendering
+
+FILE_NAME = memo.MARKDOWN_FILE
 
 TEXTS = [
     "We are investigating **elevated errors** on the API.",
@@ -34,10 +39,22 @@ def fresh_render(text: str, allow_raw_html: bool = False) -> str:
     return rendering.sanitize(converter.convert(text))
 
 
-def render_all(directory: Path) -> tuple[list[str], cache.RenderCache]:
-    with rendering.markdown_cache(directory) as store:
-        html = [rendering.render_markdown(t, raw) for t in TEXTS for raw in (False, True)]
-    return html, store
+@contextmanager
+def markdown_memo(directory: Path) -> Iterator[store.TextStore]:
+    """The build's Markdown memo in `directory`, saved after the block."""
+    with memo.opened(memo.markdown_memo(directory, rendering.FINGERPRINT)) as found:
+        yield found
+
+
+def render_all(directory: Path) -> tuple[list[str], store.TextStore]:
+    with markdown_memo(directory) as found:
+        markdown = rendering.Markdown(found)
+        html = [markdown(t, raw) for t in TEXTS for raw in (False, True)]
+    return html, found
+
+
+def decode(data: bytes) -> dict[bytes, str]:
+    return store.decode(data, rendering.FINGERPRINT, memo.MARKDOWN_MAGIC, FILE_NAME)
 
 
 def test_cached_html_is_identical_to_uncached(tmp_path: Path) -> None:
@@ -52,32 +69,34 @@ def test_cached_html_is_identical_to_uncached(tmp_path: Path) -> None:
 
 def test_raw_html_switch_is_part_of_the_key(tmp_path: Path) -> None:
     text = "<em>allowed</em>"
-    with rendering.markdown_cache(tmp_path):
-        escaped = rendering.render_markdown(text)
-        raw = rendering.render_markdown(text, allow_raw_html=True)
+    with markdown_memo(tmp_path) as found:
+        escaped = rendering.Markdown(found)(text)
+        raw = rendering.Markdown(found)(text, allow_raw_html=True)
     assert escaped == "<p>&lt;em&gt;allowed&lt;/em&gt;</p>"
     assert raw == "<p><em>allowed</em></p>"
 
 
 def test_file_round_trips_and_is_deterministic(tmp_path: Path) -> None:
-    entries = {cache.cache_key(t, False): fresh_render(t) for t in TEXTS}
-    data = cache.encode(entries, "fp")
-    assert cache.decode(data, "fp") == entries
-    assert cache.encode(dict(reversed(entries.items())), "fp") == data
+    entries = {rendering.text_key(t, False): fresh_render(t) for t in TEXTS}
+    data = store.encode(entries, "fp", memo.MARKDOWN_MAGIC, FILE_NAME)
+    assert store.decode(data, "fp", memo.MARKDOWN_MAGIC, FILE_NAME) == entries
+    assert (
+        store.encode(dict(reversed(entries.items())), "fp", memo.MARKDOWN_MAGIC, FILE_NAME) == data
+    )
 
 
 def test_unused_entries_are_dropped_when_saving(tmp_path: Path) -> None:
     render_all(tmp_path)
-    with rendering.markdown_cache(tmp_path) as store:
-        rendering.render_markdown(TEXTS[0])
-    assert store.changed
-    stored = cache.decode((tmp_path / cache.FILE_NAME).read_bytes(), rendering.FINGERPRINT)
+    with markdown_memo(tmp_path) as found:
+        rendering.Markdown(found)(TEXTS[0])
+    assert found.changed
+    stored = decode((tmp_path / FILE_NAME).read_bytes())
     assert list(stored.values()) == [fresh_render(TEXTS[0])]
 
 
 def test_unchanged_cache_is_not_rewritten(tmp_path: Path) -> None:
     render_all(tmp_path)
-    path = tmp_path / cache.FILE_NAME
+    path = tmp_path / FILE_NAME
     os.utime(path, (1, 1))
     render_all(tmp_path)
     assert path.stat().st_mtime == 1
@@ -115,23 +134,23 @@ def damage_wrong_count(data: bytes) -> bytes:
         damage_other_renderer,
         damage_wrong_count,
         lambda data: b"",
-        lambda data: cache.MAGIC,
+        lambda data: memo.MARKDOWN_MAGIC,
     ],
 )
 def test_damaged_cache_is_ignored_and_rewritten(
     tmp_path: Path, damage: Callable[[bytes], bytes]
 ) -> None:
     expected, _ = render_all(tmp_path)
-    path = tmp_path / cache.FILE_NAME
+    path = tmp_path / FILE_NAME
     path.write_bytes(damage(path.read_bytes()))
     html, store = render_all(tmp_path)
     assert html == expected
     assert store.hits == 0
-    assert cache.decode(path.read_bytes(), rendering.FINGERPRINT)  # a good file again
+    assert decode(path.read_bytes())  # a good file again
 
 
 def test_cache_path_that_is_a_folder_is_ignored(tmp_path: Path) -> None:
-    (tmp_path / cache.FILE_NAME).mkdir()
+    (tmp_path / FILE_NAME).mkdir()
     html, store = render_all(tmp_path)
     assert html == [fresh_render(t, raw) for t in TEXTS for raw in (False, True)]
     assert store.save() is False  # cannot replace a folder: the build goes on without it
@@ -140,13 +159,14 @@ def test_cache_path_that_is_a_folder_is_ignored(tmp_path: Path) -> None:
 def test_unwritable_cache_folder_does_not_fail_the_build(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
-    with rendering.markdown_cache(blocker / "cache") as store:
-        assert rendering.render_markdown("*ok*") == "<p><em>ok</em></p>"
-    assert store.save() is False
+    with markdown_memo(blocker / "cache") as found:
+        assert rendering.Markdown(found)("*ok*") == "<p><em>ok</em></p>"
+    assert found.save() is False
 
 
-def test_no_cache_outside_a_build() -> None:
-    assert cache.active() is None
+def test_no_memo_outside_a_build() -> None:
+    assert rendering.Markdown().memo is None
+    assert rendering.Markdown()(TEXTS[0]) == fresh_render(TEXTS[0])
     assert rendering.render_markdown(TEXTS[0]) == fresh_render(TEXTS[0])
 
 
@@ -222,13 +242,19 @@ BAD_FILES = {
 }
 
 
-def load(root: Path) -> tuple[object, list[object]]:
+def load(root: Path, memos: BuildMemos | None = None) -> tuple[object, list[object]]:
+    """The site, read as a build with `memos` reads it."""
     from statuspress.configuration.settings import load_settings
     from statuspress.model import load_site
 
     settings, problems = load_settings(root / "mkdocs.yml")
     assert settings is not None, problems
-    return load_site(root, settings)
+    readers = Readers(memos.sources.parse, rendering.Markdown(memos.markdown)) if memos else None
+    return load_site(root, settings, readers=readers)
+
+
+def decode_sources(data: bytes) -> dict[bytes, object]:
+    return store.decode_json(data, memo.source_fingerprint(), memo.SOURCES_MAGIC, memo.SOURCES_FILE)
 
 
 def test_front_matter_cache_loads_the_same_site_and_diagnostics(
@@ -250,11 +276,9 @@ def test_front_matter_cache_loads_the_same_site_and_diagnostics(
     expected = load(site_root)
     cache_dir = tmp_path / "cache"
     for _ in range(2):
-        with cache.used_by_build(cache_dir, rendering.FINGERPRINT):
-            assert load(site_root) == expected
-    stored = cache.decode_json(
-        (cache_dir / cache.SOURCES_FILE).read_bytes(), cache.source_fingerprint()
-    )
+        with BuildMemos.opened(cache_dir, rendering.FINGERPRINT) as memos:
+            assert load(site_root, memos) == expected
+    stored = decode_sources((cache_dir / memo.SOURCES_FILE).read_bytes())
     assert len(stored) == 2  # the file with broken YAML is parsed again every time
 
 
@@ -263,13 +287,13 @@ def test_damaged_front_matter_cache_is_ignored(site_root: Path, tmp_path: Path) 
 
     write_files(site_root, BAD_FILES)
     expected = load(site_root)
-    with cache.used_by_build(tmp_path, rendering.FINGERPRINT):
-        load(site_root)
-    path = tmp_path / cache.SOURCES_FILE
+    with BuildMemos.opened(tmp_path, rendering.FINGERPRINT) as memos:
+        load(site_root, memos)
+    path = tmp_path / memo.SOURCES_FILE
     for damage in (damage_truncated, damage_flipped_byte, damage_garbage):
         path.write_bytes(damage(path.read_bytes()))
-        with cache.used_by_build(tmp_path, rendering.FINGERPRINT):
-            assert load(site_root) == expected
+        with BuildMemos.opened(tmp_path, rendering.FINGERPRINT) as memos:
+            assert load(site_root, memos) == expected
 
 
 @settings(max_examples=150, deadline=None)
@@ -292,11 +316,9 @@ def test_front_matter_from_the_cache_is_the_parsed_one(
     expected = split_front_matter("x.md", text)
     with tempfile.TemporaryDirectory() as directory:
         for _ in range(2):  # parsed and stored, then read back from the file
-            with cache.used_by_build(Path(directory), rendering.FINGERPRINT):
-                assert cache.front_matter("x.md", text, split_front_matter) == expected
-        stored = cache.decode_json(
-            (Path(directory) / cache.SOURCES_FILE).read_bytes(), cache.source_fingerprint()
-        )
+            with BuildMemos.opened(Path(directory), rendering.FINGERPRINT) as memos:
+                assert memos.sources.parse("x.md", text) == expected
+        stored = decode_sources((Path(directory) / memo.SOURCES_FILE).read_bytes())
         assert [set(entry) for entry in stored.values()] == [
             {"meta", "lines", "item_lines", "body_line"}
         ]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE_NOW, REPO
-from statuspress.incremental import cache, records
+from statuspress.incremental import memo, outputcache, records
 from statuspress.outputs import markdown as rendering
 from statuspress.outputs import render
 
@@ -64,8 +64,8 @@ def test_warm_cache_gives_identical_bytes(tmp_path: Path, monkeypatch: pytest.Mo
     config = corpus(tmp_path / "root", 25)
     cache_dir = tmp_path / "root" / ".statuspress-cache"
     build.build_site(config, tmp_path / "cold", now=EXAMPLE_NOW)
-    assert (cache_dir / cache.FILE_NAME).is_file()
-    assert (cache_dir / cache.SOURCES_FILE).is_file()
+    assert (cache_dir / memo.MARKDOWN_FILE).is_file()
+    assert (cache_dir / memo.SOURCES_FILE).is_file()
     calls = renders_during(monkeypatch)
     build.build_site(config, tmp_path / "warm", now=EXAMPLE_NOW)
     assert calls == []  # everything came from the cache
@@ -93,7 +93,7 @@ def test_damaged_cache_still_builds_the_same_site(tmp_path: Path) -> None:
     config = corpus(tmp_path / "root", 10)
     build.build_site(config, tmp_path / "first", now=EXAMPLE_NOW)
     cache_dir = tmp_path / "root" / ".statuspress-cache"
-    for name in (cache.FILE_NAME, cache.SOURCES_FILE):
+    for name in (memo.MARKDOWN_FILE, memo.SOURCES_FILE):
         data = (cache_dir / name).read_bytes()
         (cache_dir / name).write_bytes(data[: len(data) // 3] + b"\x00garbage")
     build.build_site(config, tmp_path / "second", now=EXAMPLE_NOW)
@@ -116,7 +116,7 @@ def test_a_cold_build_keeps_every_text_in_the_markdown_cache(
     config = corpus(tmp_path / "root", 25)
     build.build_site(config, tmp_path / "cold", now=EXAMPLE_NOW)
     cache_dir = tmp_path / "root" / ".statuspress-cache"
-    for made in (build.RECORDS_FOLDER, cache.OutputCache.FOLDER):  # all is made again
+    for made in (build.RECORDS_FOLDER, outputcache.OutputCache.FOLDER):  # all is made again
         shutil.rmtree(cache_dir / made)
     use_processes(1)  # so that every text rendered is seen here
     calls = renders_during(monkeypatch)

@@ -24,9 +24,9 @@ from conftest import EXAMPLE_NOW, copy_example, tree_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statuspress.cli import main
-from statuspress.incremental import cache, cachekey
+from statuspress.incremental import cachekey, memo, store
+from statuspress.incremental.spare import PUBLISHED_FILE
 from statuspress.publishing.build import BuildFailed, build_site
-from statuspress.publishing.publish import PUBLISHED_FILE
 from test_records import spy
 
 CACHE = ".statuspress-cache"
@@ -34,8 +34,8 @@ WARNING = "ignored the build cache file"
 
 # Every kind of file a build leaves in the cache folder, by a glob under it.
 KINDS = {
-    "markdown": cache.FILE_NAME,
-    "front matter": cache.SOURCES_FILE,
+    "markdown": memo.MARKDOWN_FILE,
+    "front matter": memo.SOURCES_FILE,
     "leak guard": "leakguard.cache",
     "records": "incidents/*.pack",
     "pages": "incidents/*.pages",
@@ -154,8 +154,8 @@ def test_forged_html_in_the_markdown_cache_is_not_published(
 
     def scripted(payload: bytes) -> bytes:
         fingerprint = payload.split(b"\n", 1)[0].decode()
-        entries = cache.decode_body(payload, fingerprint)
-        return cache.encode_body(dict.fromkeys(entries, "<script>alert(1)</script>"), fingerprint)
+        entries = store.decode_body(payload, fingerprint)
+        return store.encode_body(dict.fromkeys(entries, "<script>alert(1)</script>"), fingerprint)
 
     shutil.rmtree(site / CACHE / "incidents")  # so that every text is looked up again
     path.write_bytes(resealed(path, scripted, os.urandom(32)))

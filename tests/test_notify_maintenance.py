@@ -259,7 +259,9 @@ def test_each_notice_reaches_each_channel_once_across_scheduled_runs(
         "Not sent, overtaken by the maintenance window since (Apr 4, 2027, 8:00\u202fAM UTC): "
         f"{SERIES}/reminder-20270404T0800Z"
     ) in output
-    assert f"Not sent, older than max_age (Mar 28, 2027, 8:30\u202fAM UTC): {SERIES}/ended-" in output
+    assert (
+        f"Not sent, older than max_age (Mar 28, 2027, 8:30\u202fAM UTC): {SERIES}/ended-" in output
+    )
 
 
 def test_the_notices_say_what_happens_when_in_the_sites_zone(

@@ -43,7 +43,7 @@ def test_output_cache_entries_made_by_the_helper_are_kept_for_the_next_build(
 
     def helper_first(self, count):  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + 30
-        while os.getpid() == parent and self.next.value == 0 and time.monotonic() < deadline:
+        while os.getpid() == parent and self.taken == 0 and time.monotonic() < deadline:
             time.sleep(0.001)  # the helper takes the first item: the feeds
         return original_take(self, count)
 

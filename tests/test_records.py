@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_NOW, calls_of, copy_example, tree_bytes
+from conftest import EXAMPLE_NOW, calls_of, copy_example, tree_bytes, without_example_clock
 from statuspress.incremental import cachekey, records
 from statuspress.incremental.codec import CodecError
 from statuspress.publishing import publish
@@ -25,6 +25,13 @@ def build(root: Path, site: str = "site", now=EXAMPLE_NOW, clean: bool = False) 
         shutil.rmtree(root / ".statuspress-cache", ignore_errors=True)
     build_site(root / "mkdocs.yml", root / site, now)
     return root / site
+
+
+def as_a_real_site(root: Path) -> Path:
+    """`root` with the example's mkdocs.yml made a real site's (no `example:` clock)."""
+    config = root / "mkdocs.yml"
+    config.write_text(without_example_clock(config.read_text(encoding="utf-8")))
+    return root
 
 
 def spy(monkeypatch: pytest.MonkeyPatch) -> list[records.IncidentRecords]:
@@ -217,8 +224,9 @@ def test_clock_findings_are_judged_afresh_on_reused_records(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A major incident without a postmortem: the warning appears once the due date passes,
-    though the folder is not read again."""
-    root = copy_example(tmp_path)
+    though the folder is not read again (on a real site: on an example site, whose pages
+    show the clock, another clock computes every folder again)."""
+    root = as_a_real_site(copy_example(tmp_path))
     assert not (root / "incidents" / NO_POSTMORTEM / "postmortem.md").exists()
     build(root)
     assert "postmortem-missing" not in caplog.text
@@ -451,7 +459,7 @@ def test_lists_of_resolved_incidents_say_when_those_last_changed_and_not_the_bui
     from statuspress.configuration.settings import load_settings
     from statuspress.model import load_site
 
-    root = paged(copy_example(tmp_path))
+    root = paged(as_a_real_site(copy_example(tmp_path)))  # an example's note shows the clock
     site = build(root)
     later = build(root, "later-site", now=EXAMPLE_NOW + timedelta(days=3))
     for page in (

@@ -58,15 +58,16 @@ from ..lint.linter import incident_diagnostics, lint_context
 from ..lint.rules import Context
 from ..model import types as model_types
 from ..model.derive import whole_at
-from ..model.load import incident_folder_name, load_folder
+from ..model.load import Readers, incident_folder_name, load_folder
 from ..model.types import Incident, Settings, Site
+from ..outputs.markdown import Markdown
 from ..outputs.render import compile_templates, render_incident
 from ..publishing.leakguard import Scanner, build_scanner, page_is_clean
-from . import cache
-from .cache import read_sealed, write_sealed
 from .cachekey import rejected, seal, unseal
 from .codec import Codec, CodecError, frame, unframe
-from .forking import Forked, SharedCounter, can_fork, helper_pool
+from .forking import Forked, SharedCounter, can_fork, helper
+from .memo import BuildMemos
+from .store import read_sealed, write_sealed
 
 FOLDER = "incidents"
 MAGIC = b"statuspress-incident-records 6\n"
@@ -114,6 +115,7 @@ class IncidentRecords:
     env: jinja2.Environment  # render.page_environment, over the theme's templates
     now: datetime
     directory_urls: bool
+    memos: BuildMemos | None = None  # the build's, for the folders computed afresh
     pages: dict[str, Mapping[str, bytes]] = field(default_factory=dict)
     clean: set[str] = field(default_factory=set)  # output paths the leak guard passed
     keys: dict[str, str] = field(default_factory=dict)  # incident id -> its record's key
@@ -126,7 +128,7 @@ class IncidentRecords:
     def load_folders(
         self, root: Path, entries: list[Path], settings: Settings
     ) -> list[tuple[Incident | None, list[Diagnostic]]]:
-        fingerprint = context_fingerprint(settings, self.env, self.directory_urls)
+        fingerprint = context_fingerprint(settings, self.env, self.directory_urls, self.now)
         self.fingerprint = fingerprint.hex()
         self._settings = settings
         folders = _real_folders(root / settings.docs_dir)
@@ -163,6 +165,7 @@ class IncidentRecords:
             build_scanner(settings),
             self.now,
             self.directory_urls,
+            self.memos,
             [entries[i] for i in missing],
             frozenset(n for n, entry in enumerate(unkeyed.values()) if not entry.content),
         )
@@ -238,8 +241,13 @@ class IncidentRecords:
         """A reused record's pages when its pages file cannot give them: rendered again,
         byte for byte as they were (the record's key covers all they depend on)."""
         assert self._settings is not None
-        site = Site(self._settings, (incident,))
-        return render_incident(self.env, site, incident, self.now, self.directory_urls)
+        return reusable_pages(
+            self.env, self._settings, incident, self.now, self.directory_urls, self._md
+        )
+
+    @cached_property
+    def _md(self) -> Markdown:
+        return Markdown(self.memos.markdown if self.memos is not None else None)
 
     def _result(self, record: Record) -> tuple[Incident | None, list[Diagnostic]]:
         """The folder's incident and findings; its rendered pages kept for the build only
@@ -252,6 +260,30 @@ class IncidentRecords:
 
 
 _NOTHING = Record(None, (), {}, False)
+
+
+def reusable_pages(
+    env: jinja2.Environment,
+    settings: Settings,
+    incident: Incident,
+    now: datetime,
+    directory_urls: bool,
+    md: Markdown,
+) -> dict[str, bytes]:
+    """A resolved incident's pages as its record keeps them, published as they are by every
+    later build while the record's key is the same.
+
+    The reuse contract: they are rendered once, with this build's clock and a site of this
+    incident alone, so they may show only what the key covers: the incident's folder, the
+    settings, the theme, the URL style and the code (`context_fingerprint`). Never the
+    clock (a resolved incident's page says when it was last updated, not when it was built;
+    its status and duration no longer change), nor any other incident (its template is given
+    no site): a later build would publish them stale, and no key would tell.
+    tests/test_reuse_contract.py rebuilds at a much later clock, with incidents added, and
+    compares with a cold build.
+    """
+    site = Site(settings, (incident,))
+    return render_incident(env, site, incident, now, directory_urls, md)
 
 
 class _StoredPages(Mapping[str, bytes]):
@@ -494,8 +526,7 @@ class _PageFiles:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Decoding records makes objects that hold no reference cycles, hundreds of thousands
-    of them: the cycle collector would walk them over and over, for nothing (at 10,000
-    incidents that is 0.1 s at the build's pace and 0.75 s at Python's default)."""
+    of them: the cycle collector would walk them over and over, for nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -523,13 +554,16 @@ def _month(folder: str) -> str:
 
 
 def context_fingerprint(
-    settings: Settings, theme_env: jinja2.Environment, directory_urls: bool
+    settings: Settings, theme_env: jinja2.Environment, directory_urls: bool, now: datetime
 ) -> bytes:
-    """Everything besides the folder that a record depends on."""
+    """Everything besides the folder that a record (and a reused page) depends on: the
+    settings, the theme, the URL style and the code; the clock only on an example site,
+    whose every page says when it is shown as of (`example_as_of`)."""
     searchpath = getattr(theme_env.loader, "searchpath", None)
     theme = _tree_digest(tuple(searchpath)) if searchpath is not None else b"no-theme"
     digest = hashlib.blake2b(_code_digest(), digest_size=20)
-    digest.update(repr((settings, directory_urls)).encode("utf-8", "surrogateescape"))
+    clock = now if settings.example_as_of else None
+    digest.update(repr((settings, directory_urls, clock)).encode("utf-8", "surrogateescape"))
     digest.update(theme)
     return digest.digest()
 
@@ -696,6 +730,7 @@ class _Worker:
     scanner: Scanner  # the leak guard's
     now: datetime
     directory_urls: bool
+    memos: BuildMemos | None
     folders: list[Path]
     unhashed: frozenset[int] = frozenset()  # folders (by index) whose files to hash as well
 
@@ -703,20 +738,26 @@ class _Worker:
         count = len(self.folders)
         if count < PARALLEL_MIN_FOLDERS or not can_fork():
             return [self.done(index) for index in range(count)]
-        global _shared
         counter = SharedCounter()
-        _shared = self, counter
         compile_templates(self.env, ("incident.html", "postmortem.html"))
-        try:
-            with helper_pool() as pool:
-                helper = pool.apply_async(_helpers_share)
-                done = {i: self.done(i) for i in counter.take(count)}
-                shared, additions = helper.get()
-                done.update((i, (content, decode_record(data))) for i, content, data in shared)
-                cache.take_additions(additions)
-        finally:
-            _shared = None
+        with helper(partial(self._share, counter)) as forked:
+            done = {i: self.done(i) for i in counter.take(count)}
+            shared, additions = forked.result()
+        done.update((i, (content, decode_record(data))) for i, content, data in shared)
+        if self.memos is not None:
+            self.memos.markdown.take(additions)
         return [done[i] for i in range(count)]
+
+    def _share(self, counter: SharedCounter) -> Shared:
+        """In the helper: its folders' records, and what it added to the Markdown memo."""
+        memo = self.memos.markdown if self.memos is not None else None
+        mark = memo.watermark() if memo is not None else 0
+        shared = [
+            (i, content, encode_record(record))
+            for i in counter.take(len(self.folders))
+            for content, record in (self.done(i),)
+        ]
+        return shared, memo.added_since(mark) if memo is not None else {}
 
     def done(self, index: int) -> Computed:
         """The folder's record, and the hash of its files when asked for (None when they
@@ -733,14 +774,29 @@ class _Worker:
         """The linter's context, the same for every folder."""
         return lint_context(self.settings, self.now)
 
+    @cached_property
+    def md(self) -> Markdown:
+        return Markdown(self.memos.markdown if self.memos is not None else None)
+
+    @cached_property
+    def readers(self) -> Readers:
+        """The loader's parsers, with the build's memos."""
+        if self.memos is None:
+            return Readers()
+        return Readers(self.memos.sources.parse, self.md)
+
+    def incident_pages(self, incident: Incident) -> dict[str, bytes]:
+        return reusable_pages(
+            self.env, self.settings, incident, self.now, self.directory_urls, self.md
+        )
+
     def compute(self, folder: Path) -> Record:
-        incident, diagnostics = load_folder(self.root, folder, self.settings)
+        incident, diagnostics = load_folder(self.root, folder, self.settings, self.readers)
         pages: dict[str, bytes] = {}
         if incident is not None:
             diagnostics += incident_diagnostics(incident, self.lint)
             if incident.is_closed:
-                site = Site(self.settings, (incident,))
-                pages = render_incident(self.env, site, incident, self.now, self.directory_urls)
+                pages = self.incident_pages(incident)
         clean = all(
             page_is_clean(self.scanner, path.rpartition("/")[2], data)
             for path, data in pages.items()
@@ -748,18 +804,7 @@ class _Worker:
         return Record(incident, tuple(diagnostics), pages, clean)
 
 
-_shared: tuple[_Worker, SharedCounter] | None = None  # for the helper, which inherits it
 Computed = tuple[bytes | None, Record]  # a folder's files' hash (when asked for), its record
-
-
-def _helpers_share() -> tuple[list[tuple[int, bytes | None, bytes]], cache.Additions]:
-    """In the helper: its folders' records, and what it added to the Markdown cache."""
-    assert _shared is not None
-    worker, counter = _shared
-    mark = cache.watermark()
-    shared = [
-        (i, content, encode_record(record))
-        for i in counter.take(len(worker.folders))
-        for content, record in (worker.done(i),)
-    ]
-    return shared, cache.added_since(mark)
+# What the helper sends back: (index, files' hash, encoded record) of each of its folders,
+# and what it added to the Markdown memo.
+Shared = tuple[list[tuple[int, bytes | None, bytes]], dict[bytes, Any]]

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, error, warning
-from ..incremental import cache
 from . import fields as f
 from . import recurrence
 from .contentfiles import Problem, file_name_problem, name_problem, printable, type_problem
@@ -61,8 +60,23 @@ class _Parsed:
     draft: bool = False
 
 
+FrontMatterParser = Callable[[str, str], tuple[RawFile | None, list[Diagnostic]]]
+
+
+@dataclass(frozen=True)
+class Readers:
+    """How a folder's files are parsed and its Markdown rendered (for the leak guard's view
+    of the public text): a build passes its memos' (`incremental.memo`), which give the
+    same results from what earlier builds stored; by default, nothing is remembered."""
+
+    front_matter: FrontMatterParser = split_front_matter
+    # Text, raw HTML allowed -> sanitized HTML; None: outputs.markdown.render_markdown.
+    markdown: Callable[[str, bool], str] | None = None
+
+
 @dataclass
 class _Collector:
+    readers: Readers = field(default_factory=Readers)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def add(self, path: str, line: int, problem: Problem) -> None:
@@ -88,18 +102,22 @@ def missing_folder(docs_dir: str) -> Diagnostic:
 
 
 def load_site(
-    root: Path, settings: Settings, loader: FolderLoader | None = None
+    root: Path,
+    settings: Settings,
+    loader: FolderLoader | None = None,
+    readers: Readers | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
     """Read every incident folder under `root / settings.docs_dir`.
 
-    `loader` loads a list of entries of the content folder, as `load_folder` loads one.
+    `loader` loads a list of entries of the content folder, as `load_folder` loads one;
+    without one, `load_folder` does, with `readers`.
     """
     content = root / settings.docs_dir
     if not content.is_dir():
         return Site(settings, ()), [missing_folder(settings.docs_dir)]
     entries = sorted(content.iterdir(), key=lambda p: p.name)
     if loader is None:
-        loaded = [load_folder(root, entry, settings) for entry in entries]
+        loaded = [load_folder(root, entry, settings, readers) for entry in entries]
     else:
         loaded = loader(root, entries, settings)
     incidents = [incident for incident, _ in loaded if incident is not None]
@@ -108,10 +126,10 @@ def load_site(
 
 
 def load_folder(
-    root: Path, entry: Path, settings: Settings
+    root: Path, entry: Path, settings: Settings, readers: Readers | None = None
 ) -> tuple[Incident | None, list[Diagnostic]]:
     """One entry of the content folder: an incident folder, or a file published as it is."""
-    out = _Collector()
+    out = _Collector(readers or Readers())
     return _load_folder(root, entry, settings, out), out.diagnostics
 
 
@@ -183,7 +201,7 @@ def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) 
             incident_leaks,  # the guard renders Markdown: loaded late
         )
 
-        out.diagnostics.extend(incident_leaks(incident, root, settings))
+        out.diagnostics.extend(incident_leaks(incident, root, settings, out.readers.markdown))
     return incident
 
 
@@ -378,7 +396,7 @@ def read_raw(root: Path, path: Path, out: _Collector) -> RawFile | None:
     out.diagnostics.extend(problems)
     if text is None:
         return None
-    raw, problems = cache.front_matter(rel, text, split_front_matter)
+    raw, problems = out.readers.front_matter(rel, text)
     out.diagnostics.extend(problems)
     if raw is not None and _too_complex(raw, out):
         return None

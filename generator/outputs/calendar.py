@@ -8,7 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from ..incremental.cache import cached_output
+from ..incremental.outputcache import cached_output
 from ..language.core import site_language
 from ..model.types import Incident, Site
 from .pages import site_when
@@ -17,7 +17,7 @@ from .promises import promise_text
 if TYPE_CHECKING:
     from icalendar import Event, vRecur
 
-    from ..incremental.cache import OutputCache
+    from ..incremental.outputcache import OutputCache
 
 PRODID = "-//statuspress//maintenance calendar//EN"
 FILE = "maintenance.ics"

@@ -16,13 +16,13 @@ from feedgen.feed import FeedGenerator
 
 from .. import __version__
 from ..configuration.notify import reminder_lead
-from ..incremental.cache import OutputCache, cached_output
+from ..incremental.outputcache import OutputCache, cached_output
 from ..language.core import Formatter, Language, site_language
 from ..language.marker import N_
 from ..model.ids import incident_entry_id, postmortem_entry_id, tag_uri, update_entry_id
 from ..model.milestones import is_milestone, milestone_updates
 from ..model.types import Incident, Site, Update
-from .markdown import render_markdown
+from .markdown import Markdown
 from .pages import site_when, status_label
 from .promises import promise_text
 
@@ -85,8 +85,9 @@ class Feed:
     # What it shows, newest first, at most LIMIT: from the site, its incidents, most
     # recently active first (most_recent_first, found once for every feed), and the clock.
     choose: Callable[[Site, list[Incident], datetime | None], list[Item]]
-    # Its entries; the dict holds the incidents' contents, written once for all feeds.
-    make: Callable[[Site, list[Item], dict[str, str]], list[Entry]]
+    # Its entries; the dict holds the incidents' contents, written once for all feeds, and
+    # the Markdown renderer is the build's.
+    make: Callable[[Site, list[Item], dict[str, str], Markdown], list[Entry]]
 
 
 SITE_FEEDS = (
@@ -96,7 +97,7 @@ SITE_FEEDS = (
         N_("incident history"),
         ("atom", "rss"),
         lambda site, recent, now: history_items(recent),
-        lambda site, items, contents: _history_entries(site, items, contents),  # defined below
+        lambda site, items, contents, md: _history_entries(site, items, contents, md),
     ),
     Feed(
         "updates",
@@ -104,7 +105,7 @@ SITE_FEEDS = (
         N_("every update"),
         ("atom", "rss"),
         lambda site, recent, now: update_items(recent, milestone_items(site, now)),
-        lambda site, items, contents: update_entries(site, items),
+        lambda site, items, contents, md: update_entries(site, items, md),
     ),
     Feed(
         "postmortems",
@@ -112,7 +113,7 @@ SITE_FEEDS = (
         N_("postmortems"),
         ("atom",),
         lambda site, recent, now: postmortem_items(site),
-        lambda site, items, contents: postmortem_entries(site, items),
+        lambda site, items, contents, md: postmortem_entries(site, items, md),
     ),
 )
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
@@ -151,13 +152,16 @@ def _label(lang: Language, text: str) -> str:
     return lang.gettext(text)
 
 
-def feed_specs(site: Site, now: datetime | None = None) -> list[FeedSpec]:
+def feed_specs(
+    site: Site, now: datetime | None = None, md: Markdown | None = None
+) -> list[FeedSpec]:
     """Every feed of the site, ready to render; with `now`, the maintenance notices due by
-    then are among the updates."""
+    then are among the updates; `md` renders the Markdown."""
     recent = most_recent_first(site)
     contents: dict[str, str] = {}
     components = [component_feed(c.id, c.name) for c in site.settings.components]
-    return [_spec(site, feed, recent, contents, now) for feed in (*SITE_FEEDS, *components)]
+    md = md or Markdown()
+    return [_spec(site, feed, recent, contents, now, md) for feed in (*SITE_FEEDS, *components)]
 
 
 def _spec(
@@ -166,6 +170,7 @@ def _spec(
     recent: list[Incident],
     contents: dict[str, str],
     now: datetime | None,
+    md: Markdown,
 ) -> FeedSpec:
     own = feed.path.startswith("components/")  # a component's name is the site's own words
     title = feed.title if own else site_language(site.settings).gettext(feed.title)
@@ -174,7 +179,7 @@ def _spec(
         f"{site.settings.site_name} – {title}",
         feed.formats,
         lambda s: feed.choose(s, recent, now),
-        lambda s, items: feed.make(s, items, contents),
+        lambda s, items: feed.make(s, items, contents, md),
     )
 
 
@@ -234,21 +239,21 @@ def _formatter(zone: str, lang: Language) -> Formatter:
     return Formatter(zone, EMPTY_FEED_TIME, lang)  # times only: no relative ones, no clock
 
 
-def _flat_html(markdown_text: str) -> str:
+def _flat_html(markdown_text: str, md: Markdown) -> str:
     """Rendered Markdown as one paragraph's worth of inline HTML, as Statuspage writes it."""
-    html = render_markdown(markdown_text).strip()
+    html = md(markdown_text).strip()
     if html.startswith("<p>") and html.endswith("</p>"):
         html = _PARAGRAPH.sub("<br><br>", html[3:-4])
     return html
 
 
-def incident_content(site: Site, incident: Incident) -> str:
+def incident_content(site: Site, incident: Incident, md: Markdown) -> str:
     """Every update newest first: `<p><small>time</small><br><strong>Status</strong> - text</p>`."""
     lang = site_language(site.settings)
     parts = []
     when = site_when(site.settings)
     for update in reversed(incident.updates):
-        text = _flat_html(update.body) if update.body else ""
+        text = _flat_html(update.body, md) if update.body else ""
         promised = promise_text(update, when, lang)
         text += f"<br><br>{escape(promised)}" if text and promised else escape(promised)
         parts.append(
@@ -285,12 +290,14 @@ def history_items(recent: list[Incident], component_id: str | None = None) -> li
     return [(i, None) for i in islice((i for i in recent if component_id in i.affected), LIMIT)]
 
 
-def _history_entries(site: Site, items: list[Item], contents: dict[str, str]) -> list[Entry]:
+def _history_entries(
+    site: Site, items: list[Item], contents: dict[str, str], md: Markdown
+) -> list[Entry]:
     entries = []
     for incident, _ in items:
         content = contents.get(incident.id)
         if content is None:
-            content = contents[incident.id] = incident_content(site, incident)
+            content = contents[incident.id] = incident_content(site, incident, md)
         entries.append(
             Entry(
                 incident_entry_id(site.settings, incident.id),
@@ -322,21 +329,21 @@ def update_items(
     return list[Item](newest)
 
 
-def update_entries(site: Site, items: list[Item]) -> list[Entry]:
+def update_entries(site: Site, items: list[Item], md: Markdown) -> list[Entry]:
     lang = site_language(site.settings)
     labelled = (N_("Cause: %(text)s"), N_("Workaround: %(text)s"))
     entries = []
     when = site_when(site.settings)
     for incident, update in items:
         assert update is not None
-        content = render_markdown(update.body) if update.body else ""
+        content = md(update.body) if update.body else ""
         for label, value in zip(labelled, (update.cause, update.workaround), strict=True):
             if value:
                 head, _, tail = lang.gettext(label).partition("%(text)s")
-                content += f"<p><strong>{escape(head.strip())}</strong> {_flat_html(value)}"
+                content += f"<p><strong>{escape(head.strip())}</strong> {_flat_html(value, md)}"
                 content += f"{escape(tail)}</p>"
         if update.apology:
-            content += f"<p>{_flat_html(update.apology)}</p>"
+            content += f"<p>{_flat_html(update.apology, md)}</p>"
         promised = promise_text(update, when, lang)
         if promised:  # last, as the page and the API put it
             content += f"<p>{escape(promised)}</p>"
@@ -367,14 +374,14 @@ def postmortem_items(site: Site) -> list[Item]:
     return [(i, None) for i in found[:LIMIT]]
 
 
-def postmortem_entries(site: Site, items: list[Item]) -> list[Entry]:
+def postmortem_entries(site: Site, items: list[Item], md: Markdown) -> list[Entry]:
     lang = site_language(site.settings)
     entries = []
     for incident, _ in items:
         postmortem = incident.postmortem
         assert postmortem is not None
         published = _published(incident)
-        summary = f"<p>{_flat_html(postmortem.summary)}</p>" if postmortem.summary else ""
+        summary = f"<p>{_flat_html(postmortem.summary, md)}</p>" if postmortem.summary else ""
         entries.append(
             Entry(
                 postmortem_entry_id(site.settings, incident.id),
@@ -382,7 +389,7 @@ def postmortem_entries(site: Site, items: list[Item]) -> list[Entry]:
                 f"{_incident_link(site, incident)}postmortem/",
                 published,
                 published,
-                summary + render_markdown(postmortem.body),
+                summary + md(postmortem.body),
             )
         )
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)

@@ -5,19 +5,18 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from contextlib import AbstractContextManager
+from collections.abc import Mapping
 from functools import lru_cache, partial
 from html import unescape
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import markdown as md
 import nh3
 from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 
 from .. import __version__
-from ..incremental import cache
 from . import urls
 
 ALLOWED_TAGS = {
@@ -105,20 +104,56 @@ FINGERPRINT = hashlib.sha256(
 
 def render_markdown(text: str, allow_raw_html: bool = False) -> str:
     """Markdown -> HTML; raw HTML is escaped unless the site owner allows it, then sanitized."""
-    store = cache.active()
-    if store is None:
-        return _render_memoized(text, allow_raw_html)
-    key = cache.cache_key(text, allow_raw_html)
-    html = store.get(key)
-    if html is None:
-        html = _render(text, allow_raw_html)
-        store.put(key, html)
-    return html
+    return _render_memoized(text, allow_raw_html)
 
 
-def markdown_cache(directory: Path) -> AbstractContextManager[cache.RenderCache]:
-    """Reuse rendered Markdown from `directory` (settings.cache_dir) in the block, then save."""
-    return cache.opened(directory, FINGERPRINT)
+class Memo(Protocol):
+    """Where a build keeps rendered HTML by `text_key` (`incremental.memo`), across builds.
+    A forked helper process fills its own copy, and sends back what it added."""
+
+    def get(self, key: bytes) -> Any: ...
+
+    def put(self, key: bytes, value: Any) -> None: ...
+
+    def watermark(self) -> int: ...
+
+    def added_since(self, mark: int) -> dict[bytes, Any]: ...
+
+    def take(self, additions: Mapping[bytes, Any]) -> None: ...
+
+
+class Markdown:
+    """`render_markdown` for one build: with a `memo`, each text is rendered once across
+    builds (what it returns is the same either way). Pages, feeds and the leak guard's view
+    of the public text are given one."""
+
+    def __init__(self, memo: Memo | None = None) -> None:
+        self.memo = memo
+
+    def __call__(self, text: str, allow_raw_html: bool = False) -> str:
+        memo = self.memo
+        if memo is None:
+            return _render_memoized(text, allow_raw_html)
+        key = text_key(text, allow_raw_html)
+        html = memo.get(key)
+        if html is None:
+            html = _render(text, allow_raw_html)
+            memo.put(key, html)
+        return html
+
+    def inline(self, text: str) -> str:
+        """One short field (apology, cause, workaround) as inline HTML without the <p>."""
+        return _unwrapped(self(text))
+
+
+def text_key(text: str, allow_raw_html: bool) -> bytes:
+    """16 bytes that change when the text or the raw-HTML switch changes."""
+    digest = hashlib.blake2b(
+        text.encode("utf-8", "surrogatepass"),
+        digest_size=16,
+        person=b"sp-md-raw" if allow_raw_html else b"sp-md",
+    )
+    return digest.digest()
 
 
 @lru_cache(maxsize=65536)
@@ -297,7 +332,10 @@ def rebase_relative_urls(html: str, prefix: str) -> str:
 
 def render_inline(text: str) -> str:
     """One short field (apology, cause, workaround) as inline HTML without the <p>."""
-    html = render_markdown(text)
+    return _unwrapped(render_markdown(text))
+
+
+def _unwrapped(html: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html

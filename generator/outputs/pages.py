@@ -27,10 +27,10 @@ from ..model.types import (
 )
 from ..model.uptime import uptime_report
 from . import vendors
-from .markdown import rebase_relative_urls, render_inline, render_markdown
+from .markdown import Markdown, rebase_relative_urls
 
 if TYPE_CHECKING:
-    from ..incremental.cache import OutputCache
+    from ..incremental.outputcache import OutputCache
 
 UPTIME_UNKNOWN = None
 
@@ -76,12 +76,12 @@ _ICONS = {
 }
 
 
-def markdown(site: Site, text: str | None) -> str:
-    return render_markdown(text, site.settings.allow_raw_html) if text else ""
+def markdown(site: Site, text: str | None, md: Markdown) -> str:
+    return md(text, site.settings.allow_raw_html) if text else ""
 
 
-def inline(text: str | None) -> str:
-    return render_inline(text) if text else ""
+def inline(text: str | None, md: Markdown) -> str:
+    return md.inline(text) if text else ""
 
 
 @dataclass(frozen=True)
@@ -96,15 +96,15 @@ class UpdateView:
     original_language: str = ""
 
 
-def update_views(site: Site, incident: Incident) -> list[UpdateView]:
+def update_views(site: Site, incident: Incident, md: Markdown) -> list[UpdateView]:
     """Every update, newest first, with its Markdown rendered once."""
     return [
         UpdateView(
             u,
-            markdown(site, u.body),
-            inline(u.apology),
-            inline(u.cause),
-            inline(u.workaround),
+            markdown(site, u.body, md),
+            inline(u.apology, md),
+            inline(u.cause, md),
+            inline(u.workaround, md),
             u.text_language.replace("_", "-"),
         )
         for u in reversed(incident.updates)
@@ -187,49 +187,59 @@ def banner(lang: Language, description: str) -> Markup:
     return Markup.escape(lang.gettext(description))
 
 
+@dataclass(frozen=True)
+class SiteInputs:
+    """What the site-level pages are made from, worked out once per build."""
+
+    site: Site
+    now: datetime
+    common: dict[str, Any]  # what every template is given (common_context)
+    ordered: list[Incident]  # newest first
+    states: dict[str, ComponentState]  # each component's, now
+    uptime: dict[str, dict[str, Any]]  # each component's bars and percentage (uptime_rows)
+    md: Markdown  # renders Markdown, with the build's memo when there is one
+    stored: OutputCache | None  # lists of resolved incidents rendered by earlier builds
+    rendered: Collection[str]  # incidents whose pages earlier builds rendered
+
+
+SitePages = Callable[[SiteInputs], list[Page]]
+SITE_PAGES: list[SitePages] = []  # in the order the sitemap lists them; see site_page
+
+
+def site_page(make: SitePages) -> SitePages:
+    """Makes `make` one of the site's pages: the build renders what it returns, the sitemap
+    lists it, and content may not take its address. Pages come in the order their functions
+    are defined, at the end of this module."""
+    SITE_PAGES.append(make)
+    return make
+
+
 def build_pages(
     site: Site,
     now: datetime,
     rendered: Collection[str] = (),
     stored: OutputCache | None = None,
+    md: Markdown | None = None,
 ) -> list[Page]:
-    """Every generated page of the site, in a stable order.
+    """Every generated page of the site, in a stable order: what each `site_page` makes.
 
     The pages of the incidents in `rendered` are already rendered: they come without context.
     With `stored`, a page that lists only resolved incidents comes from it when an earlier
-    build rendered the same list, else with the key to keep it under once rendered.
+    build rendered the same list, else with the key to keep it under once rendered. `md`
+    renders the Markdown (with the build's memo).
     """
-    settings = site.settings
-    common = common_context(settings, now)
-    ordered = newest_first(site)
-    states = derive.component_states(site, now)
-    uptime = uptime_rows(site, now)
-    pages = [_status_page(site, now, ordered, states, uptime, common)]
-    for incident in ordered:
-        if incident.id in rendered:
-            pages += [
-                Page(path, template, title=title, rendered=True)
-                for path, template, title in incident_page_names(incident, common["lang"])
-            ]
-        else:
-            pages += incident_pages(site, incident, common)
-    pages += _history_pages(site, ordered, common, stored)
-    with_postmortem = [i for i in ordered if i.postmortem is not None]
-    pages.append(
-        _list_page(
-            "postmortems/",
-            "postmortems.html",
-            common["lang"].gettext("Postmortems"),
-            with_postmortem,
-            {"incidents": with_postmortem},
-            common,
-            stored,
-        )
+    inputs = SiteInputs(
+        site,
+        now,
+        common_context(site.settings, now),
+        newest_first(site),
+        derive.component_states(site, now),
+        uptime_rows(site, now),
+        md or Markdown(),
+        stored,
+        rendered,
     )
-    pages += _component_pages(site, ordered, states, uptime, common)
-    not_found = common["lang"].gettext("Page not found")
-    pages.append(Page("404.html", "404.html", dict(common), not_found, in_sitemap=False))
-    return pages
+    return [page for make in SITE_PAGES for page in make(inputs)]
 
 
 def _status_page(
@@ -239,6 +249,7 @@ def _status_page(
     states: dict[str, ComponentState],
     uptime: dict[str, Any],
     common: dict[str, Any],
+    md: Markdown,
 ) -> Page:
     settings = site.settings
     recent_since = now - timedelta(days=settings.recent_days)
@@ -258,7 +269,7 @@ def _status_page(
         **common,
         "overall": vendors.with_vendors(derive.overall(site, now), found),
         "vendors": found,
-        "open_incidents": [(i, update_views(site, i)[0]) for i in open_],
+        "open_incidents": [(i, update_views(site, i, md)[0]) for i in open_],
         "active_maintenance": derive.maintenances(site, now, Phase.IN_PROGRESS, Phase.OVERDUE),
         "upcoming_maintenance": derive.maintenances(site, now, Phase.UPCOMING),
         "states": states,
@@ -322,25 +333,29 @@ def incident_page_names(
     return names
 
 
-def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> list[Page]:
+def incident_pages(
+    site: Site, incident: Incident, common: dict[str, Any], md: Markdown
+) -> list[Page]:
     """The incident's page and its postmortem's.
 
     A resolved incident's pages say when it was last updated instead of when the site was
-    built, so they stay the same from build to build and a rebuild can reuse them.
+    built, so they stay the same from build to build and a rebuild reuses them: their
+    context must hold nothing that changes with the clock or with other incidents (see
+    `incremental.records.reusable_pages`, the reuse contract).
     """
     (path, template, title), *postmortem_name = incident_page_names(incident, common["lang"])
     as_of = incident.latest.at if incident.is_closed else None
     context = {
         **common,
         "incident": incident,
-        "updates": update_views(site, incident),
+        "updates": update_views(site, incident, md),
         "as_of": as_of,
     }
     pages = [Page(path, template, context, title)]
     postmortem = incident.postmortem
     if postmortem is not None:
         pm_path, pm_template, pm_title = postmortem_name[0]
-        body = rebase_relative_urls(markdown(site, postmortem.body), "../")
+        body = rebase_relative_urls(markdown(site, postmortem.body, md), "../")
         # The action items go into the author's own "What we are changing" section, if any,
         # at its end: the page shows that section once.
         body_after_changes = None
@@ -351,7 +366,7 @@ def incident_pages(site: Site, incident: Incident, common: dict[str, Any]) -> li
             "postmortem": postmortem,
             "body": body,
             "body_after_changes": body_after_changes,
-            "summary": inline(postmortem.summary),
+            "summary": inline(postmortem.summary, md),
             "as_of": settled_as_of([incident]),
         }
         pages.append(Page(pm_path, pm_template, pm_context, pm_title))
@@ -464,3 +479,62 @@ def _component_pages(
         }
         pages.append(Page(f"components/{component.id}/", "component.html", context, component.name))
     return pages
+
+
+# The site's pages, in the order the sitemap lists them. A new site-level page is one more
+# function here, marked @site_page, and its template in theme/.
+
+
+@site_page
+def status_page(inputs: SiteInputs) -> list[Page]:
+    i = inputs
+    return [_status_page(i.site, i.now, i.ordered, i.states, i.uptime, i.common, i.md)]
+
+
+@site_page
+def incidents_pages(inputs: SiteInputs) -> list[Page]:
+    """Each incident's page and its postmortem's, newest first."""
+    pages = []
+    for incident in inputs.ordered:
+        if incident.id in inputs.rendered:
+            pages += [
+                Page(path, template, title=title, rendered=True)
+                for path, template, title in incident_page_names(incident, inputs.common["lang"])
+            ]
+        else:
+            pages += incident_pages(inputs.site, incident, inputs.common, inputs.md)
+    return pages
+
+
+@site_page
+def history_pages(inputs: SiteInputs) -> list[Page]:
+    return _history_pages(inputs.site, inputs.ordered, inputs.common, inputs.stored)
+
+
+@site_page
+def postmortems_page(inputs: SiteInputs) -> list[Page]:
+    with_postmortem = [i for i in inputs.ordered if i.postmortem is not None]
+    own = {"incidents": with_postmortem}
+    return [
+        _list_page(
+            "postmortems/",
+            "postmortems.html",
+            inputs.common["lang"].gettext("Postmortems"),
+            with_postmortem,
+            own,
+            inputs.common,
+            inputs.stored,
+        )
+    ]
+
+
+@site_page
+def component_pages(inputs: SiteInputs) -> list[Page]:
+    i = inputs
+    return _component_pages(i.site, i.ordered, i.states, i.uptime, i.common)
+
+
+@site_page
+def not_found_page(inputs: SiteInputs) -> list[Page]:
+    not_found = inputs.common["lang"].gettext("Page not found")
+    return [Page("404.html", "404.html", dict(inputs.common), not_found, in_sitemap=False)]

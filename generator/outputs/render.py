@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -21,12 +20,13 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..clock import iso
 from ..diagnostics import Diagnostic, error
-from ..incremental import cache
-from ..incremental.cache import OutputCache, read_sealed, write_sealed
-from ..incremental.forking import SharedCounter, can_fork, helper_pool
+from ..incremental.forking import Forked, SharedCounter, can_fork, helper
+from ..incremental.outputcache import OutputCache
+from ..incremental.store import read_sealed, write_sealed
 from ..language.core import Language
 from ..model import Incident, Project, Site
 from . import api, badges, calendar, embed, favicon, feeds, localtime, redirects, uptime
+from .markdown import Markdown
 from .pages import (
     Page,
     UpdateView,
@@ -39,6 +39,7 @@ from .promises import promises
 from .trees import Links, Tree, tree_site, trees
 
 if TYPE_CHECKING:
+    from ..incremental.outputcache import OutputCache
     from ..publishing.leakguard import GuardState, TreeGuard
 
 SITEMAP = "sitemap.xml"
@@ -167,7 +168,7 @@ def _snippet(
 
 class _Environment(jinja2.Environment):
     """Keeps the Python that Jinja generates from each template (parsing and generating it is
-    most of the 30 ms the theme takes to compile), by a hash of all it is made from, in
+    most of compiling the theme), by a hash of all it is made from, in
     `compiled_dir`. That folder is never the site's cache folder, which others can fill: it is
     the user's own, beside the cache key (`cachekey.private_folder`), and each file is sealed
     with the key all the same. Source text only: nothing is unpickled or unmarshalled."""
@@ -225,6 +226,7 @@ def render_site(
     rendered: Mapping[str, Mapping[str, bytes]] | None = None,
     output_cache: OutputCache | None = None,
     guard: TreeGuard | None = None,
+    md: Markdown | None = None,
 ) -> dict[str, bytes]:
     """Every generated file but the pages in `rendered`, keyed by its path relative to the
     site root.
@@ -232,9 +234,10 @@ def render_site(
     `env` comes from `page_environment`; `rendered` holds the pages of some incidents, by
     incident id, already rendered (they are published as they are); `output_cache` the feeds
     of earlier builds; `guard`, when given, scans each output as it is rendered, in
-    whichever process renders it.
+    whichever process renders it; `md` renders the Markdown (with the build's memo).
     """
     rendered = rendered or {}
+    md = md or Markdown()
     directory_urls = bool(config.use_directory_urls)
     css = env.loader.get_source(env, "statuspress.css")[0] if env.loader else ""
     all_trees = trees(project.settings)
@@ -245,11 +248,12 @@ def render_site(
             output_cache.scoped(tree.prefix) if output_cache and not tree.is_root else output_cache
         )
         # The incident records hold the pages of `rendered` in every language.
-        pages = build_pages(site, now, rendered, cache) + own_pages(site, now)
+        pages = build_pages(site, now, rendered, cache, md) + own_pages(site, now)
         links = Links(project.settings.site_url, directory_urls, tree, tuple(all_trees))
         job = PageJob(env, pages, site.settings.site_url, directory_urls, css, cache, links)
-        side = SideJob(site, now, cache, feeds.feed_specs(site, now), with_api=tree.is_root)
-        outputs.update(_render_work(Work(job, side, guard)))
+        specs = feeds.feed_specs(site, now, md)
+        side = SideJob(site, now, cache, specs, with_api=tree.is_root)
+        outputs.update(_render_work(Work(job, side, guard, md)))
     return dict(sorted(outputs.items()))
 
 
@@ -257,9 +261,9 @@ def _render_work(work: Work) -> dict[str, bytes]:
     with _shared_rendering(work) as shared:
         if shared is None:
             return work.do(range(work.count))
-        helper, counter = shared
+        forked, counter = shared
         outputs = work.do(counter.take(work.count))
-        outputs.update(work.receive(helper.get()))
+        outputs.update(work.receive(forked.result()))
         return outputs
 
 
@@ -289,7 +293,12 @@ def own_pages(site: Site, now: datetime) -> list[Page]:
 
 
 def render_incident(
-    env: jinja2.Environment, site: Site, incident: Incident, now: datetime, directory_urls: bool
+    env: jinja2.Environment,
+    site: Site,
+    incident: Incident,
+    now: datetime,
+    directory_urls: bool,
+    md: Markdown | None = None,
 ) -> dict[str, bytes]:
     """The pages of one incident in every language of the site, as `render_site` renders
     them; `env` from page_environment."""
@@ -297,7 +306,9 @@ def render_incident(
     outputs: dict[str, bytes] = {}
     for tree in all_trees:  # in every language: the incident records keep them all
         shown = tree_site(Site(site.settings, (incident,)), tree)
-        pages = incident_pages(shown, shown.incidents[0], common_context(shown.settings, now))
+        pages = incident_pages(
+            shown, shown.incidents[0], common_context(shown.settings, now), md or Markdown()
+        )
         links = Links(site.settings.site_url, directory_urls, tree, all_trees)
         job = PageJob(env, pages, shown.settings.site_url, directory_urls, "", links=links)
         outputs.update(job.render(range(len(pages))))
@@ -444,7 +455,7 @@ class SideJob:
         return outputs
 
 
-Received = tuple[dict[str, bytes], set[str], "GuardState | None", cache.Additions]
+Received = tuple[dict[str, bytes], set[str], "GuardState | None", dict[bytes, Any]]
 
 
 class Work:
@@ -452,8 +463,8 @@ class Work:
     badges, the sitemap, then each page to render; the feeds first, being the largest. With
     a leak guard, each item's outputs are scanned as soon as they are rendered."""
 
-    def __init__(self, job: PageJob, side: SideJob, guard: TreeGuard | None = None) -> None:
-        self.job, self.side, self.guard = job, side, guard
+    def __init__(self, job: PageJob, side: SideJob, guard: TreeGuard | None, md: Markdown) -> None:
+        self.job, self.side, self.guard, self.md = job, side, guard, md
         self.pages = job.to_render()
         self.count = side.count + 1 + len(self.pages)
 
@@ -476,11 +487,12 @@ class Work:
     def do_for_parent(self, items: Iterable[int]) -> Received:
         """In a helper: the outputs, the feeds it used (for the parent's feed cache), what
         its copy of the leak guard found and what it added to the Markdown cache."""
-        mark = cache.watermark()
+        memo = self.md.memo
+        mark = memo.watermark() if memo is not None else 0
         outputs = self.do(items)
         used = self.side.output_cache.used if self.side.output_cache is not None else set()
         guarded = self.guard.state() if self.guard is not None else None
-        return outputs, used, guarded, cache.added_since(mark)
+        return outputs, used, guarded, memo.added_since(mark) if memo is not None else {}
 
     def receive(self, done: Received) -> dict[str, bytes]:
         """In the parent: what do_for_parent returned."""
@@ -489,46 +501,42 @@ class Work:
             self.side.output_cache.used |= used
         if self.guard is not None and guarded is not None:
             self.guard.absorb(guarded)
-        cache.take_additions(additions)
+        if self.md.memo is not None:
+            self.md.memo.take(additions)
         return outputs
 
 
-# With this many pages to render, or this many incidents (whose feeds and API then take about
-# as long as that many pages), a forked helper shares the rendering: both processes take the
-# next item of the Work from a shared counter until none is left. A 1,000-incident rebuild
-# renders about 45 pages and formats the 7 feeds its new update is in; the helper does the
-# same work about a half slower (it copies each memory page of the build it writes to,
-# reference counts included), which the counter evens out.
+# With this many pages to render, or this many incidents when no earlier build left feeds and
+# lists to reuse (then formatting every feed takes about as long as that many pages), a forked
+# helper shares the rendering: both processes take the next item of the Work from a shared
+# counter until none is left. A rebuild after one update renders a few dozen pages and formats
+# the few feeds the update is in: forking for that costs more than it saves (see the
+# performance notes). The helper does the same work about a half slower (it copies each
+# memory page of the build it writes to, reference counts included), which the counter
+# evens out.
 PARALLEL_MIN_PAGES = 64
 PARALLEL_MIN_INCIDENTS = 500
-_shared: tuple[Work, SharedCounter] | None = None  # for the helper, which inherits it
 
 
-def _helper_share() -> Received:
-    assert _shared is not None
-    work, counter = _shared
+def _helper_share(work: Work, counter: SharedCounter) -> Received:
+    """In the helper, which inherits `work` and `counter`: its share of the items."""
     return work.do_for_parent(counter.take(work.count))
 
 
 @contextmanager
-def _shared_rendering(work: Work) -> Iterator[tuple[AsyncResult[Received], SharedCounter] | None]:
+def _shared_rendering(work: Work) -> Iterator[tuple[Forked[Received], SharedCounter] | None]:
     """A forked helper and the counter both take items from, where that pays and is possible."""
-    global _shared
-    worth_it = (
-        len(work.pages) >= PARALLEL_MIN_PAGES
-        or len(work.side.site.incidents) >= PARALLEL_MIN_INCIDENTS
+    cache = work.side.output_cache
+    worth_it = len(work.pages) >= PARALLEL_MIN_PAGES or (
+        len(work.side.site.incidents) >= PARALLEL_MIN_INCIDENTS and (cache is None or cache.empty)
     )
     if not worth_it or not can_fork():
         yield None
         return
     counter = SharedCounter()
-    _shared = work, counter
     compile_templates(work.job.env, sorted({SITEMAP, *(p.template for p in work.job.pages)}))
-    try:
-        with helper_pool() as pool:
-            yield pool.apply_async(_helper_share), counter
-    finally:
-        _shared = None
+    with helper(partial(_helper_share, work, counter)) as forked:
+        yield forked, counter
 
 
 def compile_templates(env: jinja2.Environment, templates: Iterable[str]) -> None:

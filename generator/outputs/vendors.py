@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..incremental.cache import read_sealed, write_sealed
+from ..incremental.store import read_sealed, write_sealed
 from ..model.derive import Overall, state_description
 from ..model.extras import Vendor
 from ..model.types import STATE_SEVERITY, ComponentState, Settings

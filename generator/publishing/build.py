@@ -22,9 +22,18 @@ from ..configuration.mkdocs_config import validate_mkdocs_config
 from ..configuration.settings import load_settings
 from ..configuration.sitedir import site_dir_problem
 from ..diagnostics import Diagnostic, count_errors, error, problems, sort_diagnostics
-from ..incremental.cache import OutputCache
 from ..incremental.cachekey import private_folder
+from ..incremental.memo import BuildMemos
+from ..incremental.outputcache import OutputCache
 from ..incremental.records import IncidentRecords
+from ..incremental.spare import (
+    Published,
+    Reuse,
+    read_published,
+    spare_worth_using,
+    wanted_pages,
+    write_published,
+)
 from ..model import Project, Settings
 from ..outputs import vendors
 from ..outputs.render import TemplateProblem, page_environment
@@ -34,19 +43,7 @@ from .leakguard import TreeGuard, relative_files
 from .loading import ConfigProblem, load_project
 from .plan import BuildPlan
 from .plugin import StatusPressPlugin
-from .publish import (
-    Published,
-    Reuse,
-    Stage,
-    move_into,
-    read_published,
-    spare_worth_using,
-    staging,
-    swap_into_place,
-    sweep_stale,
-    wanted_pages,
-    write_published,
-)
+from .publish import Stage, move_into, staging, swap_into_place, sweep_stale
 
 RECORDS_FOLDER = "incidents"
 
@@ -115,7 +112,6 @@ def build_site(
     """
     started = time.perf_counter()
     config_path = Path(config_path)
-    from ..incremental.cache import used_by_build
     from ..outputs.markdown import FINGERPRINT
 
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
@@ -125,12 +121,15 @@ def build_site(
     audience_sites = _audiences(config_path, settings, target, clock, strict, progress)
     try:
         # Before loading: files are cached too.
-        with _fewer_collections(), used_by_build(cache_dir, FINGERPRINT, config_path.parent):
+        with (
+            _fewer_collections(),
+            BuildMemos.opened(cache_dir, FINGERPRINT, config_path.parent) as memos,
+        ):
             config = _mkdocs_config(config_path, strict)
             # One for the whole build; what Jinja makes of the templates is kept beside the key.
             env = page_environment(config.theme.get_env(), private_folder("templates"))
             records = IncidentRecords(
-                cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls)
+                cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls), memos
             )
             progress("reading and checking the content")
             project = _validated(config_path, settings, clock, strict, records)
@@ -139,7 +138,15 @@ def build_site(
                 progress("reading third-party services")
             with vendors.reading(settings, cache_dir, clock, offline):
                 return _render(
-                    project, config, records, target, clock, started, progress, audience_sites
+                    project,
+                    config,
+                    records,
+                    memos,
+                    target,
+                    clock,
+                    started,
+                    progress,
+                    audience_sites,
                 )
     except OSError as problem:  # a full disk, a read-only folder: nothing was published
         raise WriteFailed(problem) from None
@@ -201,7 +208,7 @@ def _target(site_dir: Path | None, config_path: Path, settings: Settings) -> Pat
 
 # A build keeps the model of every incident to its end, and the model has no reference cycles:
 # at the collector's default pace (every 700 new objects) it walks them again and again, for
-# nothing (75 ms of a 1,000-incident cold build in the main process; 25 ms at this pace).
+# nothing.
 _BUILD_COLLECTION_THRESHOLD = 50_000
 
 
@@ -274,6 +281,7 @@ def _render(
     project: Project,
     config: MkDocsConfig,
     records: IncidentRecords,
+    memos: BuildMemos,
     target: Path,
     now: datetime,
     started: float,
@@ -298,7 +306,15 @@ def _render(
         output_cache = OutputCache(cache_dir, records.fingerprint, records.keys)
         plugin.use(
             BuildPlan(
-                now, project, records.env, records.pages, output_cache, reuse, stage.path, guard
+                now,
+                project,
+                records.env,
+                records.pages,
+                output_cache,
+                memos.markdown,
+                reuse,
+                stage.path,
+                guard,
             )
         )
         progress("rendering pages, feeds and the API")

@@ -36,7 +36,7 @@ from urllib.parse import unquote
 
 from ..configuration.userregex import compile_user_pattern
 from ..diagnostics import Diagnostic, error, sort_diagnostics
-from ..incremental.cache import KEY_BYTES, RenderCache
+from ..incremental.store import KEY_BYTES, TextStore
 from . import binaries, readable
 from .binaries import binary_format, binary_text
 from .readable import MARKUP, Unscannable, decoded, gunzipped, markup_view, plain, unescape
@@ -227,7 +227,7 @@ class TreeGuard:
         self.directory, self.root, self.settings = directory, root, settings
         self.cache_dir = cache_dir
         self.scanner = build_scanner(settings)
-        self.clean = RenderCache(
+        self.clean = TextStore(
             (cache_dir or Path()) / CLEAN_FILE, _fingerprint(self.scanner), CLEAN_MAGIC
         )
         if cache_dir:
@@ -595,7 +595,7 @@ def unpublished_files(
 
 
 CLEAN_FILE = "leakguard.cache"
-# Keys of files (and of feed entries) scanned clean, as a RenderCache; a feed's value is the
+# Keys of files (and of feed entries) scanned clean, as a TextStore; a feed's value is the
 # keys of its entries.
 CLEAN_MAGIC = b"statuspress-leakguard-clean 3\n"
 

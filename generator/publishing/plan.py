@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import jinja2
 
-    from ..incremental.cache import OutputCache
+    from ..incremental.outputcache import OutputCache
+    from ..incremental.spare import Reuse
+    from ..incremental.store import TextStore
     from ..model import Project
     from .leakguard import TreeGuard
-    from .publish import Reuse
 
 # Warnings that only say what the clock says (a promise is overdue): outside MkDocs' loggers,
 # so that `--strict` never fails a build on the time it runs.
@@ -35,6 +36,7 @@ class BuildPlan:
     page_env: jinja2.Environment  # its templates compiled already
     rendered: Mapping[str, Mapping[str, bytes]]  # incident id -> pages built by earlier builds
     output_cache: OutputCache  # feeds and lists whose input did not change
+    markdown_memo: TextStore  # rendered Markdown by text, across builds (`incremental.memo`)
     reuse: Reuse  # pages to link from the live site instead of writing them again
     pages_dir: Path  # the stage, where the reused pages go
     guard: TreeGuard  # scans the outputs as they are rendered

@@ -19,13 +19,13 @@ from mkdocs.structure.files import File, Files
 from ..clock import OutOfRange, resolve_now
 from ..configuration.settings import example_clock
 from ..diagnostics import Diagnostic, format_text
+from ..incremental.spare import Stamp
 from ..model import Project
 from ..model.load import loose_files
 from .gate import build_blockers, github_annotations
 from .leakguard import scan_tree
 from .loading import ConfigProblem, load_project
 from .plan import CLOCK_WARNINGS, BuildPlan
-from .publish import Stamp
 from .writer import PageWriter, write_all
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
@@ -159,6 +159,7 @@ class StatusPressPlugin(BasePlugin):
         self._empty_dir = ""
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        from ..outputs.markdown import Markdown
         from ..outputs.render import TemplateProblem, page_environment, render_site
 
         assert self.project is not None and self.now is not None
@@ -174,6 +175,7 @@ class StatusPressPlugin(BasePlugin):
                 rendered,
                 plan.output_cache if plan else None,
                 plan.guard if plan else None,
+                Markdown(plan.markdown_memo if plan else None),
             )
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])

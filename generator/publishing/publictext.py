@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,8 @@ from .leakguard import (
 )
 from .readable import Unscannable, markup_view, plain
 
+MarkdownRenderer = Callable[[str, bool], str]  # text, raw HTML allowed -> sanitized HTML
+
 _TEXT_FIELDS = ("title", "eta", "apology", "cause", "workaround", "author")
 
 
@@ -46,12 +48,17 @@ class Segment:
     body: bool = False  # many lines, each found on its own line of the file
 
 
-def incident_leaks(incident: Incident, root: Path, settings: Settings) -> list[Diagnostic]:
-    """Everything of `incident` a reader sees that the guard refuses; its files included."""
+def incident_leaks(
+    incident: Incident, root: Path, settings: Settings, markdown: MarkdownRenderer | None = None
+) -> list[Diagnostic]:
+    """Everything of `incident` a reader sees that the guard refuses; its files included.
+    `markdown` renders its Markdown as the pages do (by default, `render_markdown`)."""
     scanner = build_scanner(settings)
     diagnostics: list[Diagnostic] = []
     for path, segments in _by_file(incident_segments(incident)):
-        diagnostics += segment_leaks(scanner, path, segments, settings.allow_raw_html)
+        diagnostics += segment_leaks(
+            scanner, path, segments, settings.allow_raw_html, markdown or render_markdown
+        )
     for asset in incident.assets:
         diagnostics += file_leaks(scanner, root, f"{incident.path}/{asset}")
     return diagnostics
@@ -110,7 +117,9 @@ def _by_file(segments: Iterable[Segment]) -> Iterator[tuple[str, list[Segment]]]
     yield from files.items()
 
 
-def views(segment: Segment, allow_raw_html: bool) -> tuple[str, str]:
+def views(
+    segment: Segment, allow_raw_html: bool, markdown: MarkdownRenderer = render_markdown
+) -> tuple[str, str]:
     """The segment as each kind of output shows it: as written (the API, titles, the
     calendar) and as the pages and feeds show it (its Markdown rendered as they render it:
     raw HTML in a body only as the site allows; a short field always escaped)."""
@@ -119,19 +128,23 @@ def views(segment: Segment, allow_raw_html: bool) -> tuple[str, str]:
     written = text_view(segment.text)
     if not segment.markdown:
         return written, written
-    html = render_markdown(segment.text, allow_raw_html and segment.body)
+    html = markdown(segment.text, allow_raw_html and segment.body)
     return written, plain(markup_view(html))
 
 
 def segment_leaks(
-    scanner: Scanner, path: str, segments: list[Segment], allow_raw_html: bool
+    scanner: Scanner,
+    path: str,
+    segments: list[Segment],
+    allow_raw_html: bool,
+    markdown: MarkdownRenderer = render_markdown,
 ) -> list[Diagnostic]:
     """What the guard finds in the segments of one file: each piece on its own, then all of
     them run together (a page sets one field right after another)."""
     found: dict[Hit, int] = {}
     seen = []
     for segment in segments:
-        written, rendered = shown = views(segment, allow_raw_html)
+        written, rendered = shown = views(segment, allow_raw_html, markdown)
         seen.append(shown)
         lines = _Lines(segment, written)
         for hit, start in scanner.matches(written):

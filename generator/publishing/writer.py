@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from ..incremental.forking import Forked
-from .publish import Reuse, Stamp, bring_up_to_date, link_or_write
+from ..incremental.spare import Reuse, Stamp, bring_up_to_date, link_or_write
 
 
 def write_all(site_dir: Path, outputs: dict[str, bytes]) -> None:
@@ -29,8 +29,8 @@ def write_all(site_dir: Path, outputs: dict[str, bytes]) -> None:
 
 # With this many reused pages or more, a forked process writes them, so that its file system
 # work (a folder per incident) runs on another core. A thread would wait for this process's
-# interpreter lock between every two calls while the rest renders: at 1,000 incidents it
-# made the build 0.7 s slower, not faster.
+# interpreter lock between every two calls while the rest renders (measured slower: see the
+# performance notes).
 WRITER_PROCESS_MIN_PAGES = 200
 
 
