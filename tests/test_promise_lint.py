@@ -106,4 +106,4 @@ def test_times_in_the_sites_zone() -> None:
         for d in lint(make_incident(opened(), differs), settings=settings)
         if d.rule == "promise-mismatch"
     ]
-    assert "11:30 CET" in finding.message
+    assert "11:30\u202fAM CET" in finding.message

@@ -10,7 +10,7 @@ from statuspress.outputs.pages import site_when
 from statuspress.outputs.promises import promise_text, promises
 from test_lint_phrases import SETTINGS, at, make_update
 
-BERLIN = site_when(replace(SETTINGS, timezone="Europe/Berlin"))
+BERLIN = site_when(replace(SETTINGS, timezone="Europe/Berlin", language="en_GB"))  # 24-hour
 
 
 def test_next_update_and_eta_in_the_sites_zone() -> None:

@@ -768,6 +768,7 @@ def _update(
         cause=values.get("cause"),
         workaround=values.get("workaround"),
         author=values.get("author"),
+        imported_from=values.get("imported_from"),
     )
 
 

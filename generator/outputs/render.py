@@ -35,7 +35,7 @@ from .pages import (
     incident_page_names,
     incident_pages,
 )
-from .promises import promises
+from .promises import EXPECTED_RESOLUTION, NEXT_UPDATE, promises
 from .trees import Links, Tree, tree_site, trees
 
 if TYPE_CHECKING:
@@ -145,7 +145,11 @@ def _facts(view: UpdateView, time: Callable[[datetime], str], lang: Language, ow
         f"<dt>{cause}</dt><dd{own}>{view.cause}</dd>" if view.cause else "",
         f"<dt>{workaround}</dt><dd{own}>{view.workaround}</dd>" if view.workaround else "",
     ]
-    facts += [f"<dt>{escape(p.label)}</dt><dd>{p.value}</dd>" for p in promises(u, time, lang)]
+    # Always the same four slots, so the list reads as the template macro writes it.
+    promised = {
+        p.label: f"<dt>{escape(p.label)}</dt><dd>{p.value}</dd>" for p in promises(u, time, lang)
+    }
+    facts += [promised.get(_(EXPECTED_RESOLUTION), ""), promised.get(_(NEXT_UPDATE), "")]
     return '<dl class="facts">\n' + "\n".join(facts) + "\n</dl>"
 
 
