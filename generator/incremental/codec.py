@@ -17,14 +17,10 @@ make of its body:
     {"Impact": "major"}  a registered enum's member, by value
 
 Decoding is one pass of the C JSON parser, whose object hook makes each tagged value from
-its parts, already made. A dataclass's value is made empty at first; once the file is parsed,
-all values of a class are filled in field by field: a field's values are checked against its
-annotation (by type, in one set operation) or read by it (in one `map`), then become the
-values' `__dict__`, as a copy would, with none of their code run. Before a set or a dict is
-made of values that may hold such a dataclass, the values waiting are filled in first, as
-hashing reads their fields; sets and keys of dataclasses have no annotated form. A tag not
-in this list or the registry, a value of a type its field does not allow, or a body of the
-wrong shape is a CodecError, and no value of a file with one comes back.
+its parts, already made: a dataclass's fields are checked against their annotations (by
+type, in set operations) or read by them, then become its `__dict__`, as a copy would, with
+none of its code run. A tag not in this list or the registry, a value of a type its field
+does not allow, or a body of the wrong shape is a CodecError.
 
 `frame`/`unframe`: byte strings, most of them rendered pages, as a count, their lengths and
 their bytes one after another: a page is read as one slice, with nothing to unescape.
@@ -35,6 +31,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import operator
 import sys
 import types
 import typing
@@ -42,7 +39,6 @@ from array import array
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import Enum
-from functools import partial
 from typing import Any
 
 
@@ -51,7 +47,6 @@ class CodecError(ValueError):
 
 
 _Builder = Callable[[Any], Any]
-_SIGNATURES_KEPT = 256  # per class: bounded, whatever a file holds
 _Encoder = Callable[[Any], Any]
 
 
@@ -60,7 +55,6 @@ class Codec:
 
     def __init__(self, types: Iterable[type]) -> None:
         self.builders: dict[str, _Builder] = dict(_PLAIN_BUILDERS)
-        self.classes: dict[str, _Columns] = {}  # the dataclasses, filled in after parsing
         self.encoders: dict[type, _Encoder] = {
             tuple: self._tuple,
             list: self._list,
@@ -80,7 +74,7 @@ class Codec:
 
     def _register(self, kind: type) -> None:
         tag = kind.__name__
-        if tag in self.builders or tag in self.classes:
+        if tag in self.builders:
             raise TypeError(f"two types tagged {tag!r} in one codec")
         if issubclass(kind, Enum):
             self.builders[tag] = _member_builder(kind)
@@ -89,7 +83,7 @@ class Codec:
             hints = typing.get_type_hints(kind)
             names = tuple(f.name for f in dataclasses.fields(kind))
             schemas = [self._schema(hints[name], f"{tag}.{name}") for name in names]
-            self.classes[tag] = _Columns(kind, names, schemas)
+            self.builders[tag] = _dataclass_builder(kind, names, schemas)
             self.encoders[kind] = _dataclass_encoder(tag, names, schemas)
         else:
             raise TypeError(f"{kind.__qualname__} is no enum or dataclass with a __dict__")
@@ -101,33 +95,21 @@ class Codec:
 
     def loads(self, data: bytes) -> Any:
         """The value `dumps` made of `data`; CodecError for anything else."""
-        waiting = _Waiting(self.classes)
         try:
-            value = json.loads(data, object_hook=self._hook(waiting))
-            waiting.fill()
+            return json.loads(data, object_hook=self._build)
         except CodecError:
             raise
-        except _NOT_A_RECORD as exc:
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError) as exc:
             raise CodecError(f"not a record: {exc}") from None
-        return value
 
-    def _hook(self, waiting: _Waiting) -> Callable[[dict[str, Any]], Any]:
-        """The object hook: plain values are made at once; a dataclass's value is made
-        empty, its fields kept in `waiting` to be checked and filled in by columns."""
-        builders, wait = self.builders, waiting.wait
-
-        def build(tagged: dict[str, Any]) -> Any:
-            if len(tagged) != 1:
-                raise CodecError("an object that is no tagged value")
-            ((tag, body),) = tagged.items()
-            builder = builders.get(tag)
-            if builder is None:
-                return wait(tag, body)
-            if tag in _HASHING:  # a set or a dict's keys: their values must be whole now
-                waiting.fill()
-            return builder(body)
-
-        return build
+    def _build(self, tagged: dict[str, Any]) -> Any:
+        if len(tagged) == 1:
+            for tag, body in tagged.items():
+                builder = self.builders.get(tag)
+                if builder is None:
+                    raise CodecError(f"unknown tag {tag!r}")
+                return builder(body)
+        raise CodecError("an object that is no tagged value")
 
     def encode(self, value: Any) -> Any:
         """`value` as what `json.dumps` takes, every tagged value a one-key dict."""
@@ -178,20 +160,10 @@ class Codec:
         if origin is tuple and args[1:] == (Ellipsis,):
             return _sequence(tuple, self._schema(args[0], where))
         if origin is frozenset and len(args) == 1:
-            return _sequence(frozenset, self._hashable(args[0], where))
+            return _sequence(frozenset, self._schema(args[0], where))
         if origin in (dict, Mapping) and len(args) == 2:
-            return _mapping(self._hashable(args[0], where), self._schema(args[1], where))
+            return _mapping(self._schema(args[0], where), self._schema(args[1], where))
         raise TypeError(f"{where}: the codec has no form for {hint!r}")
-
-    def _hashable(self, hint: Any, where: str) -> Schema:
-        """The schema of a set's items or a dict's keys: never a dataclass, as its values are
-        filled in after the set or dict is made (by `_Columns`), too late to be hashed."""
-        schema = self._schema(hint, where)
-        if schema.read is None or (
-            isinstance(schema.read, tuple) and any(kind in self.encoders for kind in schema.read)
-        ):
-            raise TypeError(f"{where}: the codec has no form for a set or keys of {hint!r}")
-        return schema
 
     def _union(self, args: tuple[Any, ...], where: str) -> Schema:
         others = [arg for arg in args if arg is not type(None)]
@@ -309,25 +281,37 @@ def _mapping(key: Schema, value: Schema) -> Schema:
 
     keys = frozenset(read_key) if isinstance(read_key, tuple) else None
     values = frozenset(read_value) if isinstance(read_value, tuple) else None
-    convert_key = None if isinstance(read_key, tuple) or read_key is None else read_key
-    convert_value = None if isinstance(read_value, tuple) or read_value is None else read_value
 
-    def read(body: Any) -> Any:
-        if type(body) is not list or len(body) % 2:
-            raise CodecError("no mapping: not keys and values")
-        if not body:
-            return {}
-        found_keys: Iterable[Any] = body[0::2]
-        found_values: Iterable[Any] = body[1::2]
-        if keys is not None and not keys.issuperset(map(type, found_keys)):
-            raise CodecError("a mapping with a key not allowed there")
-        if values is not None and not values.issuperset(map(type, found_values)):
-            raise CodecError("a mapping with a value not allowed there")
-        if convert_key is not None:
-            found_keys = map(convert_key, found_keys)
-        if convert_value is not None:
-            found_values = map(convert_value, found_values)
-        return dict(zip(found_keys, found_values, strict=True))
+    if keys is not None and values is not None:  # the usual: names to numbers, names to text
+
+        def read(body: Any) -> Any:
+            if type(body) is not list or len(body) % 2:
+                raise CodecError("no mapping: not keys and values")
+            found_keys: Iterable[Any] = body[0::2]
+            found_values: Iterable[Any] = body[1::2]
+            if not (
+                keys.issuperset(map(type, found_keys))
+                and values.issuperset(map(type, found_values))
+            ):
+                raise CodecError("a mapping with a key or value not allowed there")
+            return dict(zip(found_keys, found_values, strict=True))
+
+    else:
+
+        def read(body: Any) -> Any:
+            if type(body) is not list or len(body) % 2:
+                raise CodecError("no mapping: not keys and values")
+            found_keys: Iterable[Any] = body[0::2]
+            found_values: Iterable[Any] = body[1::2]
+            if keys is not None and not keys.issuperset(map(type, found_keys)):
+                raise CodecError("a mapping with a key not allowed there")
+            if values is not None and not values.issuperset(map(type, found_values)):
+                raise CodecError("a mapping with a value not allowed there")
+            if callable(read_key):
+                found_keys = map(read_key, found_keys)
+            if callable(read_value):
+                found_values = map(read_value, found_values)
+            return dict(zip(found_keys, found_values, strict=True))
 
     return Schema(write, read)
 
@@ -341,86 +325,38 @@ def _dataclass_encoder(tag: str, names: tuple[str, ...], schemas: list[Schema]) 
     return encoder
 
 
-class _Columns:
-    """How a dataclass's values are filled in, all of one parse at once, field by field:
-    each field's values are checked against its annotation in one set operation and
-    converted in one `map`, which costs a fraction of doing so value by value."""
+def _dataclass_builder(kind: type, names: tuple[str, ...], schemas: list[Schema]) -> _Builder:
+    count = len(names)
+    make = object.__new__
+    # Fields that must be of the same few types are checked together, in one set operation.
+    by_types: dict[frozenset[type], list[int]] = {}
+    for i, schema in enumerate(schemas):
+        if isinstance(schema.read, tuple):
+            by_types.setdefault(frozenset(schema.read), []).append(i)
+    checks = tuple((allowed, _getter(indexes)) for allowed, indexes in by_types.items())
+    converts = tuple((i, s.read) for i, s in enumerate(schemas) if callable(s.read))
 
-    def __init__(self, kind: type, names: tuple[str, ...], schemas: list[Schema]) -> None:
-        self.kind, self.names = kind, names
-        self.make = partial(object.__new__, kind)
-        # Fields that must be of the same few types are checked together.
-        by_types: dict[frozenset[type], list[int]] = {}
-        for i, schema in enumerate(schemas):
-            if isinstance(schema.read, tuple):
-                by_types.setdefault(frozenset(schema.read), []).append(i)
-        self.checks = tuple(by_types.items())
-        self.converts = tuple((i, s.read) for i, s in enumerate(schemas) if callable(s.read))
+    def builder(body: Any) -> Any:
+        if type(body) is not list or len(body) != count:
+            raise CodecError(f"no {kind.__name__}: not its {count} fields")
+        for allowed, fields in checks:
+            if not allowed.issuperset(map(type, fields(body))):
+                raise CodecError(f"a {kind.__name__} with a field of a type not allowed there")
+        for i, convert in converts:
+            body[i] = convert(body[i])
+        made: Any = make(kind)
+        made.__dict__.update(zip(names, body, strict=True))
+        return made
 
-    def fill(self, made: list[Any], bodies: list[Any]) -> None:
-        """Give each empty value in `made` the fields in the body at its index."""
-        if not self.names:
-            return
-        columns: list[Iterable[Any]] = list(zip(*bodies, strict=True))
-        for allowed, indexes in self.checks:
-            for i in indexes:
-                if not allowed.issuperset(map(type, columns[i])):
-                    raise CodecError(
-                        f"a {self.kind.__name__} with a field of a type not allowed there"
-                    )
-        for i, convert in self.converts:
-            columns[i] = map(convert, columns[i])
-        names = self.names
-        for value, fields in zip(made, zip(*columns, strict=True), strict=True):
-            value.__dict__.update(zip(names, fields, strict=True))
+    return builder
 
 
-class _Waiting:
-    """The dataclass values of one parse that are made but not filled in yet."""
-
-    def __init__(self, classes: dict[str, _Columns]) -> None:
-        self.classes = classes
-        self.made: dict[str, tuple[list[Any], list[Any]]] = {tag: ([], []) for tag in classes}
-        self.count = 0
-
-    def wait(self, tag: str, body: Any) -> Any:
-        """An empty value of the dataclass tagged `tag`, filled in by `fill`."""
-        columns = self.classes.get(tag)
-        if columns is None:
-            raise CodecError(f"unknown tag {tag!r}")
-        if type(body) is not list or len(body) != len(columns.names):
-            raise CodecError(f"no {tag}: not its {len(columns.names)} fields")
-        made, bodies = self.made[tag]
-        value: Any = columns.make()
-        made.append(value)
-        bodies.append(body)
-        self.count += 1
-        return value
-
-    def fill(self) -> None:
-        """Fill in every value waiting. Its fields are whole: JSON is parsed inside out."""
-        if not self.count:
-            return
-        for tag, (made, bodies) in self.made.items():
-            if made:
-                self.classes[tag].fill(made, bodies)
-                made.clear()
-                bodies.clear()
-        self.count = 0
-
-
-# What a file this codec did not write can raise; AttributeError: an empty dataclass value
-# hashed, when a file puts it where a key belongs (it is refused, not let out).
-_NOT_A_RECORD = (
-    ValueError,
-    TypeError,
-    KeyError,
-    IndexError,
-    OverflowError,
-    RecursionError,
-    AttributeError,
-)
-_HASHING = frozenset(("f", "{"))  # the tags whose values are hashed: a set, a dict
+def _getter(indexes: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """What takes the items at `indexes` of a list, as a tuple (of one, for one index)."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda body: (body[index],)
+    return operator.itemgetter(*indexes)
 
 
 def _list_body(body: Any) -> list[Any]:
@@ -565,22 +501,17 @@ def _datetime_field(value: Any) -> Any:
 
 
 def _read_datetime(body: Any) -> datetime:
-    if type(body) is str:
-        return _from_iso(body)
     if type(body) is datetime:  # one with a named zone, tagged
         return body
-    raise CodecError("a tagged value whose body is no string")
+    return datetime.fromisoformat(_str_body(body))
 
 
 def _read_datetime_or_none(body: Any) -> datetime | None:
-    if type(body) is str:
-        return _from_iso(body)
-    if body is None or type(body) is datetime:
+    if body is None:
+        return None
+    if type(body) is datetime:
         return body
-    raise CodecError("a tagged value whose body is no string")
-
-
-_from_iso = datetime.fromisoformat
+    return datetime.fromisoformat(_str_body(body))
 
 
 def _date_field(value: Any) -> Any:
