@@ -134,7 +134,7 @@ SECRETS = (
         ("_",),
     ),
     Rule("slack_token", "a Slack token", r"xox[baprs]-[A-Za-z0-9-]{10,}", ("xox",)),
-    Rule("assignment", "a password or key assignment", _assignment_regex()),
+    Rule("assignment", "a password or key assignment", _assignment_regex(), ("=", ":")),
     Rule(
         "url_credentials",
         "a user name and password in a URL",
