@@ -30,7 +30,7 @@ from statuspress.configuration.settings import load_settings
 from statuspress.diagnostics import Diagnostic, Severity
 from statuspress.incremental import cachekey, codec, records
 from statuspress.model import load_site
-from statuspress.model.types import UptimeWeights
+from statuspress.model.types import UptimeWeights, Window
 from statuspress.publishing.build import RECORDS_FOLDER, build_site
 from test_records import spy
 
@@ -361,3 +361,36 @@ def test_a_field_holding_another_type_than_its_annotation_is_not_written() -> No
             CODEC.dumps(value)
     with pytest.raises(codec.CodecError, match="not allowed"):
         CODEC.dumps(Diagnostic("p", 1, "r", "error", "m"))  # type: ignore[arg-type]
+
+
+def test_sets_and_keys_of_model_values_come_back_whole() -> None:
+    """A set or a dict made of model values hashes them as it is made."""
+    start = datetime(2026, 11, 1, 9, tzinfo=timezone.utc)
+    windows = [Window(start, start + timedelta(hours=hours)) for hours in (1, 2, 3)]
+    value = (
+        frozenset(windows[:2]),
+        {windows[2]: [frozenset({windows[0]})], "plain": windows[1]},
+        [windows[0], {windows[1]: windows[2]}],
+    )
+    same(CODEC.loads(CODEC.dumps(value)), value)
+
+
+MISPLACED = {
+    "a model value as a set's item, with a bad field": (
+        b'{"f":[{"Window":["2026-11-01T09:00:00+00:00","tomorrow"]}]}'
+    ),
+    "a model value where a field's set of names belongs": (
+        b'{"Postmortem":["i","p","t",null,[],null,[],"b",[],1,'
+        b'[{"Window":["2026-11-01T09:00:00+00:00","2026-11-01T10:00:00+00:00"]}]]}'
+    ),
+    "a model value where a mapping's key belongs": (
+        b'{"Postmortem":["i","p","t",null,[],null,[],"b",'
+        b'[{"Window":["2026-11-01T09:00:00+00:00","2026-11-01T10:00:00+00:00"]},1],1,[]]}'
+    ),
+}
+
+
+@pytest.mark.parametrize("payload", MISPLACED.values(), ids=list(MISPLACED))
+def test_a_model_value_where_it_does_not_belong_is_refused(payload: bytes) -> None:
+    with pytest.raises(codec.CodecError):
+        CODEC.loads(payload)
