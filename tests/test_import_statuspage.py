@@ -25,7 +25,7 @@ from statuspress.publishing.loading import load_project
 from benchmarks import corpus
 
 NOW = "2026-11-22T10:00:00Z"
-CAPTURES = REPO.parent.parent / "shared" / "statuspage-api" / "examples"
+CAPTURES = Path(__file__).parent / "data" / "statuspage-captures"  # sources: its PROVENANCE.md
 FRESH_CONFIG = MINIMAL_CONFIG.split("      components:", 1)[0]  # no components yet
 
 

@@ -33,7 +33,7 @@ MIN_SECRET_CHARS = 32
 KEY_BYTES = 32
 _KEY_TEXT = re.compile(rb"[0-9a-f]{64}\n?")
 
-log = logging.getLogger("statuspress.incremental.cache")
+log = logging.getLogger("statuspress.incremental.cachekey")
 
 
 def key_path() -> Path:
