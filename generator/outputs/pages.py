@@ -57,10 +57,13 @@ class Page:
         return f"{self.path}index.html" if not self.path.endswith(".html") else self.path
 
 
+_NO_CLOCK = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def site_when(settings: Settings) -> Callable[[datetime], str]:
     """A time as every page writes it, in the site's zone and language, for channels that
-    need no clock (feeds, the API)."""
-    return Formatter(settings.timezone, datetime.now(timezone.utc), site_language(settings)).when
+    need no clock (feeds, the API): `when` never reads the formatter's clock."""
+    return Formatter(settings.timezone, _NO_CLOCK, site_language(settings)).when
 
 
 def state_icon(state: ComponentState) -> str:
