@@ -5,8 +5,10 @@ Usage: python -m benchmarks.run [--sizes 100,1000,10000] [--repeats 3] [--seed 2
 
 For each corpus shape (benchmarks/corpus.py) and size it measures, each in a fresh process:
 the cold build (no cache, no output; the median of the repeats), the rebuild after one new
-update to an unchanged history (warm cache), the peak memory of the build, the number and
-size of the output files, the gzip size of the status page, and the yardsticks
+update to an unchanged history (warm cache), the same rebuild in a process that built the
+site before (as `serve` rebuilds: no interpreter to start, no module to import), the peak
+memory of the build, the number and size of the output files, the gzip size of the status
+page, and the yardsticks
 (benchmarks/yardstick.py): `mkdocs build` with no plugins over the same text as one page per
 incident, with MkDocs' built-in `mkdocs` theme and with a lean one-template theme. Cold
 builds and yardstick builds take turns, each round in the reverse order of the last, and
@@ -115,6 +117,10 @@ class Result:
     yardsticks: dict[str, Yardstick] = field(default_factory=dict)
     cold_ratios: dict[str, float] = field(default_factory=dict)  # cold build / yardstick
     rebuild_ratios: dict[str, float] = field(default_factory=dict)  # rebuild / yardstick
+    # The same rebuild in a process that has built the site before, as `serve` rebuilds it.
+    serve_seconds: float = 0.0
+    serve_runs: list[float] = field(default_factory=list)
+    serve_ratios: dict[str, float] = field(default_factory=dict)  # serve rebuild / yardstick
 
 
 class BuildFailed(RuntimeError):
@@ -201,6 +207,54 @@ def rebuilds(
     return runs
 
 
+# One process builds the site as `serve` does on start, then times each rebuild after one new
+# update: what a change costs once Python and the modules are loaded. Prints the seconds.
+SERVED = (
+    "import json, shutil, sys, time\n"
+    "from pathlib import Path\n"
+    "from statuspress.publishing.build import build_site\n"
+    "from benchmarks import corpus\n"
+    "config, site, size, seed, shape, repeats, strict = sys.argv[1:]\n"
+    "config, site = Path(config), Path(site)\n"
+    "stories = corpus.generate(int(size), int(seed), corpus.SHAPES[shape])\n"
+    "build_site(config, site, corpus.NOW, strict=strict == '1')\n"
+    "seconds = []\n"
+    "for index in range(int(repeats)):\n"
+    "    added = corpus.add_update(config.parent, stories, index)\n"
+    "    start = time.perf_counter()\n"
+    "    build_site(config, site, corpus.NOW, strict=strict == '1')\n"
+    "    seconds.append(time.perf_counter() - start)\n"
+    "    shutil.rmtree(added) if added.is_dir() else added.unlink()\n"
+    "print(json.dumps(seconds))\n"
+)
+
+
+def served_rebuilds(
+    trees: list[Tree], size: int, options: Options, shape: corpus.Shape
+) -> dict[str, list[float]]:
+    """Per checkout, the rebuilds inside one long-lived process (see SERVED)."""
+    found = {}
+    for tree in trees:
+        env = dict(tree.checkout.env or os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(REPO)]))
+        arguments = [str(tree.config), str(tree.site), str(size), str(options.seed)]
+        arguments += [shape.name, str(options.repeats), "1" if options.strict else "0"]
+        shown = subprocess.run(
+            [sys.executable, "-c", SERVED, *arguments],
+            cwd=tree.config.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if shown.returncode != 0:
+            raise BuildFailed(
+                f"the served rebuilds exited {shown.returncode}:\n{shown.stderr[-3000:]}"
+            )
+        found[tree.checkout.label] = json.loads(shown.stdout.strip().splitlines()[-1])
+    return found
+
+
 def _remove(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path)
@@ -249,6 +303,8 @@ def measure(shape: corpus.Shape, size: int, options: Options, work: Path) -> lis
     outputs = {tree.checkout.label: output_stats(tree.site) for tree in trees}
     _log(f"{what}: rebuilds after one new update")
     warm = rebuilds(trees, stories, options.repeats, options.strict)
+    _log(f"{what}: rebuilds in a process that built the site before, as `serve` rebuilds")
+    served = served_rebuilds(trees, size, options, shape)
     if options.profile:
         _log(f"{what}: profiling one cold build")
         report = options.profile / f"profile-{shape.name}-{size}.txt"
@@ -268,6 +324,7 @@ def measure(shape: corpus.Shape, size: int, options: Options, work: Path) -> lis
             warm[tree.checkout.label],
             outputs[tree.checkout.label],
             yardsticks,
+            served[tree.checkout.label],
         )
         for tree in trees
     ]
@@ -288,8 +345,9 @@ def result(
     warm: list[Run],
     outputs: tuple[int, int, int, int],
     yardsticks: dict[str, Yardstick],
+    served: list[float],
 ) -> Result:
-    cold_s, warm_s = _median(cold), _median(warm)
+    cold_s, warm_s, served_s = _median(cold), _median(warm), statistics.median(served)
     files, size_bytes, page_bytes, page_gzip = outputs
     return Result(
         shape=shape.name,
@@ -308,6 +366,9 @@ def result(
         yardsticks=yardsticks,
         cold_ratios={name: cold_s / y.seconds for name, y in yardsticks.items()},
         rebuild_ratios={name: warm_s / y.seconds for name, y in yardsticks.items()},
+        serve_seconds=served_s,
+        serve_runs=[round(seconds, 3) for seconds in served],
+        serve_ratios={name: served_s / y.seconds for name, y in yardsticks.items()},
     )
 
 
@@ -459,6 +520,8 @@ def columns(yardsticks: Iterable[str]) -> list[tuple[str, str]]:
         *((f"{name}/cold", f"cold/{name}") for name in names),
         ("rebuild_seconds", "rebuild s"),
         *((f"{name}/rebuild", f"rebuild/{name}") for name in names),
+        ("serve_seconds", "serve rebuild s"),
+        *((f"{name}/serve", f"serve/{name}") for name in names),
         ("peak_memory_mb", "peak MB"),
         ("output_files", "files"),
         ("output_bytes", "output MB"),
@@ -487,7 +550,11 @@ def _cell(result: Result, key: str) -> str:
     if part == "seconds":
         return f"{result.yardsticks[name].seconds:.2f}"
     if part:
-        ratios = result.cold_ratios if part == "cold" else result.rebuild_ratios
+        ratios = {
+            "cold": result.cold_ratios,
+            "rebuild": result.rebuild_ratios,
+            "serve": result.serve_ratios,
+        }[part]
         return f"{ratios[name]:.2f}"
     value = getattr(result, key)
     if key == "output_bytes":
@@ -511,7 +578,8 @@ def changes(results: list[Result]) -> list[str]:
         lines.append(
             f"{ours.shape}, {ours.incidents:,} incidents: {ours.checkout} / {theirs.checkout}"
             f" = {ours.cold_seconds / theirs.cold_seconds:.2f}× cold, "
-            f"{ours.rebuild_seconds / theirs.rebuild_seconds:.2f}× rebuild"
+            f"{ours.rebuild_seconds / theirs.rebuild_seconds:.2f}× rebuild, "
+            f"{ours.serve_seconds / theirs.serve_seconds:.2f}× serve rebuild"
         )
     return ["", *lines] if lines else []
 

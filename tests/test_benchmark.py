@@ -182,7 +182,8 @@ def test_runner_end_to_end(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("| shape | incidents | updates | statuspress | cold s |")
-    for column in ("mkdocs s", "lean s", "cold/mkdocs", "cold/lean", "rebuild/lean"):
+    columns = ("mkdocs s", "lean s", "cold/mkdocs", "cold/lean", "rebuild/lean", "serve/lean")
+    for column in columns:
         assert f"| {column} |" in lines[0]
     assert [line.split(" | ")[0] for line in lines[2:4]] == ["| standard", "| settled"]
     assert "CPUs" in result.stdout
@@ -198,6 +199,9 @@ def test_runner_end_to_end(tmp_path: Path) -> None:
         for name, yardstick in row["yardsticks"].items():
             assert row["cold_ratios"][name] == row["cold_seconds"] / yardstick["seconds"]
             assert row["rebuild_ratios"][name] == row["rebuild_seconds"] / yardstick["seconds"]
+            assert row["serve_ratios"][name] == row["serve_seconds"] / yardstick["seconds"]
+        # one rebuild per repeat, each after one new update, in a process that built before
+        assert len(row["serve_runs"]) == 1 and all(0 < s < 60 for s in row["serve_runs"])
     assert not (tmp_path / "work").exists()
 
 

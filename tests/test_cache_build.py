@@ -12,10 +12,8 @@ from conftest import EXAMPLE_NOW, REPO
 from statuspress.incremental import memo, outputcache, records
 from statuspress.outputs import markdown as rendering
 from statuspress.outputs import render
-
-build = pytest.importorskip(
-    "statuspress.publishing.build", reason="the site build is not there yet"
-)
+from statuspress.publishing import build
+from statuspress.publishing.preparing import RECORDS_FOLDER
 
 NEW_UPDATE = """\
 ---
@@ -116,10 +114,44 @@ def test_a_cold_build_keeps_every_text_in_the_markdown_cache(
     config = corpus(tmp_path / "root", 25)
     build.build_site(config, tmp_path / "cold", now=EXAMPLE_NOW)
     cache_dir = tmp_path / "root" / ".statuspress-cache"
-    for made in (build.RECORDS_FOLDER, outputcache.OutputCache.FOLDER):  # all is made again
+    for made in (RECORDS_FOLDER, outputcache.OutputCache.FOLDER):  # all is made again
         shutil.rmtree(cache_dir / made)
     use_processes(1)  # so that every text rendered is seen here
     calls = renders_during(monkeypatch)
     build.build_site(config, tmp_path / "warm", now=EXAMPLE_NOW)
     assert calls == []
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+
+
+def mkdocs_build(config: Path, site_dir: Path) -> tuple[int, int]:
+    """A plain `mkdocs build`, in this process: (incident folders reused, computed)."""
+    from mkdocs.commands.build import build as plain_build
+    from mkdocs.config import load_config
+
+    counts: list[tuple[int, int]] = []
+    original = records.IncidentRecords.load_folders
+
+    def counting(self: records.IncidentRecords, *args: object) -> object:
+        loaded = original(self, *args)  # type: ignore[arg-type]
+        counts.append((self.reused, self.computed))
+        return loaded
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(records.IncidentRecords, "load_folders", counting)
+        plain_build(load_config(config_file=str(config), site_dir=str(site_dir)))
+    (found,) = counts
+    return found
+
+
+def test_plain_mkdocs_build_reuses_what_did_not_change(tmp_path: Path) -> None:
+    """`mkdocs build` (and `mkdocs serve`) load the content through the incident records as
+    `statuspress build` does: a rebuild after one change computes that incident only, and
+    the site is what `statuspress build` makes, byte for byte."""
+    config = corpus(tmp_path / "root", 25)
+    assert mkdocs_build(config, tmp_path / "plain") == (0, 25)
+    assert mkdocs_build(config, tmp_path / "plain") == (25, 0)
+    open_incident = sorted((tmp_path / "root" / "incidents").iterdir())[-1]
+    (open_incident / "20261122T0959Z-monitoring.md").write_text(NEW_UPDATE, encoding="utf-8")
+    assert mkdocs_build(config, tmp_path / "plain") == (24, 1)
+    build.build_site(config, tmp_path / "ours", now=EXAMPLE_NOW)
+    assert tree(tmp_path / "plain") == tree(tmp_path / "ours")

@@ -31,7 +31,8 @@ from statuspress.diagnostics import Diagnostic, Severity
 from statuspress.incremental import cachekey, codec, records
 from statuspress.model import load_site
 from statuspress.model.types import UptimeWeights, Window
-from statuspress.publishing.build import RECORDS_FOLDER, build_site
+from statuspress.publishing.build import build_site
+from statuspress.publishing.preparing import RECORDS_FOLDER
 from test_records import spy
 
 from benchmarks import corpus

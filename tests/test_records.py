@@ -13,7 +13,8 @@ from conftest import EXAMPLE_NOW, calls_of, copy_example, tree_bytes, without_ex
 from statuspress.incremental import cachekey, records
 from statuspress.incremental.codec import CodecError
 from statuspress.publishing import publish
-from statuspress.publishing.build import RECORDS_FOLDER, BuildFailed, build_site
+from statuspress.publishing.build import BuildFailed, build_site
+from statuspress.publishing.preparing import RECORDS_FOLDER
 
 CLOSED = "2026-10-14-api-and-dashboard-outage"  # resolved, with a postmortem
 NO_POSTMORTEM = "2026-11-17-card-payments-declined"  # resolved 17 Nov, major

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import click
 
+from ..diagnostics import format_text
+from ..publishing.build import BuildFailed, WriteFailed, build_site
 from . import authoring as a
 from .options import config_option, now_option
 
@@ -69,12 +71,22 @@ def command(
     config_path = a.locate_config(config_file)
     if now is not None:  # the plugin and MkDocs both read the build clock from here
         os.environ["SOURCE_DATE_EPOCH"] = str(int(now.timestamp()))
-    os.environ["STATUSPRESS_RELOAD"] = "1"  # the plugin reloads the content on every build
     _log_to_terminal()
     from mkdocs.exceptions import Abort, ConfigurationError
 
     try:
         preview(config_path, dev_addr, open_browser)
+    except BuildFailed as failed:
+        click.echo(format_text(failed.diagnostics), err=True)
+        raise a.AuthoringError(
+            "the site cannot be built",
+            "fix what is reported above, then run 'statuspress serve' "
+            "again; 'statuspress check' lists every problem",
+        ) from None
+    except WriteFailed as failed:
+        raise a.AuthoringError(
+            f"the site cannot be built: {failed}", "free some disk space, then try again"
+        ) from None
     except (Abort, ConfigurationError) as exc:
         reason = str(exc).strip()  # MkDocs' own "Aborted with a BuildError!" adds nothing
         detail = "" if reason.startswith("Aborted with") else f": {reason}"
@@ -92,46 +104,52 @@ def command(
 
 
 def preview(config_path: Path, address: tuple[str, int], open_browser: bool) -> None:
-    """Build once (a broken site stops here), then serve and rebuild on every change."""
-    from mkdocs.commands.build import build
+    """Build once (a broken site stops here), then serve and rebuild on every change.
+
+    Each build is `statuspress build`'s, into a private folder: validated and scanned for
+    leaks before the preview shows it, and a rebuild renders only what changed (the incident
+    records and the spare site). Third-party services are read by the first build; rebuilds
+    show them as last read, so an unreachable one never slows the preview."""
     from mkdocs.config import load_config
-    from mkdocs.livereload import LiveReloadServer, _serve_url
+    from mkdocs.livereload import LiveReloadServer
 
     host, port = address
-    site_dir = tempfile.mkdtemp(prefix="statuspress-serve-")
+    folder = Path(tempfile.mkdtemp(prefix="statuspress-serve-"))
+    site_dir = folder / "site"  # the spare site and the stages go beside it, in `folder`
+    offline = False
 
-    def get_config() -> Any:
-        return load_config(
-            config_file=str(config_path), site_dir=site_dir, dev_addr=f"{host}:{port}"
-        )
+    def builder(_config: Any = None) -> None:
+        nonlocal offline
+        result = build_site(config_path, site_dir, offline=offline)
+        offline = True
+        for note in result.notes:
+            log.info(note.render())
+        log.info(result.summary())
 
-    config = get_config()
+    try:
+        builder()
+        config = load_config(config_file=str(config_path), site_dir=str(site_dir))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     try:
         config.plugins.on_startup(command="serve", dirty=False)
         mount_path = urlsplit(config.site_url or "/").path
-        url = _serve_url(host, port, mount_path)
-
-        def builder(fresh: Any = None) -> None:
-            current = fresh or get_config()
-            current.site_url = url
-            build(current, serve_url=url)
-
-        builder(config)
         server = LiveReloadServer(
             builder=_keep_last_good(builder),
             host=host,
             port=port,
-            root=site_dir,
+            root=str(site_dir),
             mount_path=mount_path,
         )
-        server.error_handler = _error_pages(Path(site_dir))
+        server.error_handler = _error_pages(site_dir)
         for path in watched(config, config_path):
             server.watch(path)
         server = config.plugins.on_serve(server, config=config, builder=builder)
         _run(server, open_browser)
     finally:
         config.plugins.on_shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def watched(config: Any, config_path: Path) -> list[str]:
@@ -142,13 +160,17 @@ def watched(config: Any, config_path: Path) -> list[str]:
 
 def _keep_last_good(builder: Callable[[], None]) -> Callable[[], None]:
     """A rebuild that fails is reported without a traceback; the last good build stays."""
-    from mkdocs.exceptions import Abort
 
     def rebuild() -> None:
         try:
             builder()
-        except Abort:
-            log.error("The preview keeps the last good build until the problems above are fixed.")
+        except BuildFailed as failed:
+            log.error(format_text(failed.diagnostics))
+        except WriteFailed as failed:
+            log.error(f"cannot write the preview: {failed}")
+        else:
+            return
+        log.error("The preview keeps the last good build until the problems above are fixed.")
 
     return rebuild
 

@@ -306,6 +306,7 @@ class Formatter:
         self._durations: dict[int, str] = {}
         self._short: dict[datetime, str] = {}
         self._days: dict[date, str] = {}
+        self._months: dict[date, str] = {}
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
@@ -342,7 +343,12 @@ class Formatter:
 
     def month(self, moment: datetime) -> str:
         """A month's heading: `November 2026`."""
-        return format_skeleton("yMMMM", self.local(moment), locale=self.lang.locale)
+        local = self.local(moment)
+        first = local.date().replace(day=1)
+        shown = self._months.get(first)
+        if shown is None:
+            shown = self._months[first] = format_skeleton("yMMMM", local, locale=self.lang.locale)
+        return shown
 
     def _time(self, local: datetime) -> str:
         return format_time(local, "short", tzinfo=local.tzinfo, locale=self.lang.locale)

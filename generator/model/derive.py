@@ -363,9 +363,12 @@ def _incident_spans(
         yield from _maintenance_spans(incident, now)
         return
     updates = incident.updates
+    last = len(updates) - 1
     for index, update in enumerate(updates):
         start = incident.started if index == 0 else update.at
-        last_end = update.at if update.is_closing and not lingering(incident) else now
-        end = updates[index + 1].at if index + 1 < len(updates) else last_end
+        if index < last:
+            end = updates[index + 1].at
+        else:  # the last update: a closing one ends the stretch, unless it leaves a state
+            end = update.at if update.is_closing and not lingering(incident) else now
         if start < end:
             yield start, min(end, now), update.components

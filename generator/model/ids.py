@@ -6,6 +6,7 @@ Never derived from titles, dates of builds or order, so they survive renames and
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from .types import Settings, Update
 
@@ -30,6 +31,7 @@ def postmortem_entry_id(settings: Settings, incident_id: str) -> str:
     return tag_uri(settings, "postmortem", incident_id)
 
 
+@lru_cache(maxsize=4096)  # a build asks for each component's and incident's again and again
 def short_id(*parts: str) -> str:
     """A 12-character lower-case id, stable for the same parts (Statuspage-like)."""
     digest = hashlib.sha256("\x1f".join(parts).encode()).digest()

@@ -236,7 +236,9 @@ def _worst_segments(intervals: Iterable[Interval]) -> Iterator[tuple[float, floa
     top = len(covering) - 1
     for moment, change, severity in events:
         covering[severity] += change
-        worst_now = next((s for s in range(top, 0, -1) if covering[s]), 0)
+        worst_now = top
+        while worst_now and not covering[worst_now]:
+            worst_now -= 1
         now_state = _BY_SEVERITY[worst_now]
         if now_state is not state:
             if state is not ComponentState.OPERATIONAL and moment > since:

@@ -64,15 +64,14 @@ def render(site: Site, now: datetime) -> dict[str, bytes]:
     return {f"api/v2/{name}": _dump(doc) for name, doc in documents.items()}
 
 
-_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
 def _dump(document: dict[str, Any]) -> bytes:
     """Compact JSON, as Statuspage serves it (and Python's C encoder writes, where indenting
     takes its pure-Python one, five times slower), with `<`, `>` and `&` escaped, so a page
     embedding a response in a <script> block cannot be broken out of; every JSON parser
     reads the same text."""
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).translate(_HTML_SAFE)
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    # Three replacements in C: str.translate looks up every character in a Python dict.
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return (text + "\n").encode()
 
 

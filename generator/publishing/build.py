@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -22,10 +20,6 @@ from ..configuration.mkdocs_config import validate_mkdocs_config
 from ..configuration.settings import load_settings
 from ..configuration.sitedir import site_dir_problem
 from ..diagnostics import Diagnostic, count_errors, error, problems, sort_diagnostics
-from ..incremental.cachekey import private_folder
-from ..incremental.memo import BuildMemos
-from ..incremental.outputcache import OutputCache
-from ..incremental.records import IncidentRecords
 from ..incremental.spare import (
     Published,
     Reuse,
@@ -34,18 +28,14 @@ from ..incremental.spare import (
     wanted_pages,
     write_published,
 )
-from ..model import Project, Settings
+from ..model import Settings
 from ..outputs import vendors
-from ..outputs.render import TemplateProblem, page_environment
 from . import audiences
-from .gate import build_blockers
 from .leakguard import TreeGuard, relative_files
-from .loading import ConfigProblem, load_project
 from .plan import BuildPlan
 from .plugin import StatusPressPlugin
+from .preparing import BuildFailed, Prepared, prepared
 from .publish import Stage, move_into, staging, swap_into_place, sweep_stale
-
-RECORDS_FOLDER = "incidents"
 
 Progress = Callable[[str], None]
 
@@ -60,14 +50,6 @@ class WriteFailed(Exception):
     def __init__(self, problem: OSError) -> None:
         where = f" {problem.filename}" if problem.filename else ""
         super().__init__(f"cannot write{where}: {problem.strerror or problem}")
-
-
-class BuildFailed(Exception):
-    """The build stopped; `diagnostics` say why and `site/` is as it was."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__(f"{len(diagnostics)} problem(s)")
-        self.diagnostics = diagnostics
 
 
 @dataclass(frozen=True)
@@ -112,42 +94,19 @@ def build_site(
     """
     started = time.perf_counter()
     config_path = Path(config_path)
-    from ..outputs.markdown import FINGERPRINT
-
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
     clock = _clock(now, settings)
     target = _target(site_dir, config_path, settings)
     cache_dir = config_path.parent / settings.cache_dir
     audience_sites = _audiences(config_path, settings, target, clock, strict, progress)
     try:
-        # Before loading: files are cached too.
-        with (
-            _fewer_collections(),
-            BuildMemos.opened(cache_dir, FINGERPRINT, config_path.parent) as memos,
-        ):
-            config = _mkdocs_config(config_path, strict)
-            # One for the whole build; what Jinja makes of the templates is kept beside the key.
-            env = page_environment(config.theme.get_env(), private_folder("templates"))
-            records = IncidentRecords(
-                cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls), memos
-            )
-            progress("reading and checking the content")
-            project = _validated(config_path, settings, clock, strict, records)
-            gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
+        config = _mkdocs_config(config_path, strict)
+        progress("reading and checking the content")
+        with prepared(config_path, settings, clock, config, strict) as ready:
             if settings.vendors:
                 progress("reading third-party services")
             with vendors.reading(settings, cache_dir, clock, offline):
-                return _render(
-                    project,
-                    config,
-                    records,
-                    memos,
-                    target,
-                    clock,
-                    started,
-                    progress,
-                    audience_sites,
-                )
+                return _render(ready, config, target, clock, started, progress, audience_sites)
     except OSError as problem:  # a full disk, a read-only folder: nothing was published
         raise WriteFailed(problem) from None
 
@@ -206,24 +165,6 @@ def _target(site_dir: Path | None, config_path: Path, settings: Settings) -> Pat
     return Path(site_dir)
 
 
-# A build keeps the model of every incident to its end, and the model has no reference cycles:
-# at the collector's default pace (every 700 new objects) it walks them again and again, for
-# nothing.
-_BUILD_COLLECTION_THRESHOLD = 50_000
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    thresholds, frozen_before = gc.get_threshold(), gc.get_freeze_count()
-    gc.set_threshold(_BUILD_COLLECTION_THRESHOLD, *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        if not frozen_before:  # what the build froze can be collected again (`serve`)
-            gc.unfreeze()
-
-
 def _settings(config_path: Path) -> Settings:
     if not config_path.is_file():
         raise BuildFailed(
@@ -263,31 +204,16 @@ def _mkdocs_config(config_path: Path, strict: bool) -> MkDocsConfig:
     return config
 
 
-def _validated(
-    config_path: Path, settings: Settings, now: datetime, strict: bool, records: IncidentRecords
-) -> Project:
-    try:
-        project = load_project(config_path, now, records=records, settings=settings)
-    except ConfigProblem as problem:
-        raise BuildFailed(problem.diagnostics) from None
-    except TemplateProblem as problem:  # rendering a resolved incident's pages
-        raise BuildFailed([problem.diagnostic]) from None
-    if build_blockers(project.diagnostics, settings, strict):
-        raise BuildFailed(list(project.diagnostics))
-    return project
-
-
 def _render(
-    project: Project,
+    ready: Prepared,
     config: MkDocsConfig,
-    records: IncidentRecords,
-    memos: BuildMemos,
     target: Path,
     now: datetime,
     started: float,
     progress: Progress,
     audience_sites: list[audiences.AudienceSite],
 ) -> BuildResult:
+    project, records = ready.project, ready.records
     plugin = statuspress_plugin(config)
     cache_dir = project.root / project.settings.cache_dir
     published = read_published(cache_dir, target)
@@ -303,15 +229,14 @@ def _render(
             published.spare if stage.from_spare else None,
             wanted,
         )
-        output_cache = OutputCache(cache_dir, records.fingerprint, records.keys)
         plugin.use(
             BuildPlan(
                 now,
                 project,
                 records.env,
                 records.pages,
-                output_cache,
-                memos.markdown,
+                ready.output_cache(),
+                ready.memos.markdown,
                 reuse,
                 stage.path,
                 guard,
@@ -351,7 +276,9 @@ def statuspress_plugin(config: MkDocsConfig) -> StatusPressPlugin:
 
 
 def _run_mkdocs(config: MkDocsConfig) -> None:
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    mkdocs_log = logging.getLogger("mkdocs")
+    level = mkdocs_log.level  # `serve` logs at INFO between builds
+    mkdocs_log.setLevel(logging.WARNING)
     plugin = statuspress_plugin(config)
     reported = _Reported(plugin)
     build_log = logging.getLogger("mkdocs.commands.build")
@@ -377,6 +304,7 @@ def _run_mkdocs(config: MkDocsConfig) -> None:
         ) from None
     finally:
         build_log.removeFilter(reported)
+        mkdocs_log.setLevel(level)
 
 
 class _Reported(logging.Filter):

@@ -28,8 +28,9 @@ CLOCK_WARNINGS = frozenset(
 @dataclass(frozen=True)
 class BuildPlan:
     """Everything `statuspress build` made before MkDocs runs. Without one (plain `mkdocs
-    build` or `serve`) the plugin loads the project itself, with the same validation, and scans
-    what it wrote with the same leak guard."""
+    build` or `serve`) the plugin makes its own, through the same preparation (validation,
+    incident records, memos), with no stage: MkDocs writes straight into the site folder, no
+    page is linked from a live site, and the leak guard scans what was written."""
 
     now: datetime
     project: Project
@@ -37,6 +38,6 @@ class BuildPlan:
     rendered: Mapping[str, Mapping[str, bytes]]  # incident id -> pages built by earlier builds
     output_cache: OutputCache  # feeds and lists whose input did not change
     markdown_memo: TextStore  # rendered Markdown by text, across builds (`incremental.memo`)
-    reuse: Reuse  # pages to link from the live site instead of writing them again
+    reuse: Reuse | None  # pages to link from the live site instead of writing them again
     pages_dir: Path  # the stage, where the reused pages go
-    guard: TreeGuard  # scans the outputs as they are rendered
+    guard: TreeGuard | None  # scans the outputs as they are rendered

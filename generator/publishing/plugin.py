@@ -6,7 +6,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -17,15 +17,15 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from ..clock import OutOfRange, resolve_now
-from ..configuration.settings import example_clock
+from ..configuration.settings import example_clock, load_settings
 from ..diagnostics import Diagnostic, format_text
 from ..incremental.spare import Stamp
 from ..model import Project
 from ..model.load import loose_files
-from .gate import build_blockers, github_annotations
+from .gate import github_annotations
 from .leakguard import scan_tree
-from .loading import ConfigProblem, load_project
 from .plan import CLOCK_WARNINGS, BuildPlan
+from .preparing import BuildFailed, prepared
 from .writer import PageWriter, write_all
 
 log = logging.getLogger("mkdocs.plugins.statuspress")
@@ -53,6 +53,7 @@ class StatusPressPlugin(BasePlugin):
         self._empty_dir = ""
         self.failure: list[Diagnostic] = []  # what stopped the build: MkDocs says only "Aborted"
         self._writer: PageWriter | None = None
+        self._own: ExitStack | None = None  # holds the plan the plugin made for this build
         self.published: dict[str, Stamp] = {}  # after a build: what it published, for the next
         self.stage_files: list[str] | None = None  # after a build: what the writer left there
 
@@ -71,8 +72,10 @@ class StatusPressPlugin(BasePlugin):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.failure = []
-        if self.plan is None and (self.project is None or os.environ.get("STATUSPRESS_RELOAD")):
-            self.now, self.project = self._own_project(config)
+        if self.plan is None or self._own is not None:  # plain `mkdocs build` or `serve`
+            self._release_own_plan()
+            self.plan = self._own_plan(config)
+            self.now, self.project = self.plan.now, self.plan.project
         assert self.project is not None
         self._show_findings(self.project.diagnostics)
 
@@ -96,19 +99,47 @@ class StatusPressPlugin(BasePlugin):
         if annotations:
             print(annotations, flush=True)
 
-    def _own_project(self, config: MkDocsConfig) -> tuple[datetime, Project]:
+    def _own_plan(self, config: MkDocsConfig) -> BuildPlan:
         """Plain `mkdocs build` and `serve`: the clock and the project, validated as
-        `statuspress build` validates them."""
+        `statuspress build` validates them and loaded through the same incident records, so
+        that a rebuild renders only what changed. What it wrote is scanned once written."""
         config_path = Path(config.config_file_path or "mkdocs.yml")
-        example = example_clock(config_path) if self.now is None else None
         try:
-            now = resolve_now(self.now, example_as_of=example)
+            now = resolve_now(None, example_as_of=example_clock(config_path))
         except OutOfRange as exc:
             raise PluginError(str(exc)) from None
+        settings, problems = load_settings(config_path)
+        if settings is None:
+            self._fail(problems)
+        own = ExitStack()
         try:
-            return now, _load(config_path, now)
-        except ContentError as problem:
-            self._fail(problem.diagnostics)
+            ready = own.enter_context(prepared(config_path, settings, now, config, strict=False))
+        except BuildFailed as failed:
+            self._fail(failed.diagnostics)
+        self._own = own
+        return BuildPlan(
+            now,
+            ready.project,
+            ready.records.env,
+            ready.records.pages,
+            ready.output_cache(),
+            ready.memos.markdown,
+            reuse=None,
+            pages_dir=Path(config.site_dir),
+            guard=None,
+        )
+
+    def _release_own_plan(self, failure: BaseException | None = None) -> None:
+        """The end of a build with the plugin's own plan: its memos are saved unless it
+        failed, and the next build makes a new plan (content may have changed)."""
+        own, self._own = self._own, None
+        if own is None:
+            return
+        self.plan = None
+        if failure is None:
+            own.close()
+        else:
+            own.__exit__(type(failure), failure, failure.__traceback__)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """The theme's files, the published incidents' assets and loose top-level files."""
@@ -139,6 +170,7 @@ class StatusPressPlugin(BasePlugin):
         self.stop_writing()
         if self._empty_dir:
             shutil.rmtree(self._empty_dir, ignore_errors=True)
+        self._release_own_plan(error)
 
     def finish_writing(self) -> None:
         """Wait until the reused pages are written; `published` then says where they are."""
@@ -160,32 +192,29 @@ class StatusPressPlugin(BasePlugin):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         from ..outputs.markdown import Markdown
-        from ..outputs.render import TemplateProblem, page_environment, render_site
+        from ..outputs.render import TemplateProblem, render_site
 
-        assert self.project is not None and self.now is not None
         plan = self.plan
-        env = plan.page_env if plan else page_environment(config.theme.get_env())
-        rendered: Mapping[str, Mapping[str, bytes]] = plan.rendered if plan else {}
+        assert plan is not None
         try:
             self.outputs = render_site(
-                self.project,
-                self.now,
-                env,
+                plan.project,
+                plan.now,
+                plan.page_env,
                 config,
-                rendered,
-                plan.output_cache if plan else None,
-                plan.guard if plan else None,
-                Markdown(plan.markdown_memo if plan else None),
+                plan.rendered,
+                plan.output_cache,
+                plan.guard,
+                Markdown(plan.markdown_memo),
             )
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])
-        if plan is not None:
-            plan.output_cache.prune()
+        plan.output_cache.prune()
         write_all(Path(config.site_dir), self.outputs)  # the writer puts `rendered`
-        if plan is None:
+        if self._own is not None:
+            self.finish_writing()
             self._guard_written_site(Path(config.site_dir))
-        if os.environ.get("STATUSPRESS_RELOAD"):
-            self.project = None
+            self._release_own_plan()
 
     def _guard_written_site(self, site_dir: Path) -> None:
         """`mkdocs build` and `serve` write straight into the site folder, with no stage to
@@ -207,13 +236,3 @@ def _empty(folder: Path) -> None:
                 shutil.rmtree(entry.path, ignore_errors=True)
             else:
                 os.unlink(entry.path)
-
-
-def _load(config_path: Path, now: datetime) -> Project:
-    try:
-        project = load_project(config_path, now)
-    except ConfigProblem as problem:
-        raise ContentError(problem.diagnostics) from None
-    if build_blockers(project.diagnostics, project.settings):
-        raise ContentError(list(project.diagnostics))
-    return project

@@ -32,11 +32,13 @@ def host_key(name: str) -> str:
 def reserved_problems(config_path: Path, site: Site, now: datetime) -> list[Diagnostic]:
     """An error for every content file whose published path the theme or the build uses."""
     settings = site.settings
-    taken = _taken(config_path, site, now)
     content = config_path.parent / settings.docs_dir
-    problems = []
+    problems: list[Diagnostic] = []
     wanted = [(name, name) for name in _loose(content)]
     wanted += [(f"{i.id}/{asset}", asset) for i in site.incidents for asset in i.assets]
+    if not wanted:  # most sites publish no file of their own: nothing to compare
+        return problems
+    taken = _taken(config_path, site, now, {host_key(p.split("/")[0]) for p, _ in wanted})
     for published, name in wanted:
         owner = taken.get(_key(published))
         if owner is not None:
@@ -65,8 +67,9 @@ def _key(path: str) -> str:
     return "/".join(host_key(part) for part in path.split("/"))
 
 
-def _taken(config_path: Path, site: Site, now: datetime) -> dict[str, str]:
-    """Every path the theme or the build writes, and each of its folders, by host key."""
+def _taken(config_path: Path, site: Site, now: datetime, tops: set[str]) -> dict[str, str]:
+    """Every path the theme or the build writes whose first part is one of `tops` (by host
+    key), and each of its folders, by host key."""
     from ..outputs.render import output_names  # rendering's modules, only when content is loaded
 
     written = {name: f"the theme's file '{name}'" for name in theme_files(config_path)}
@@ -74,6 +77,8 @@ def _taken(config_path: Path, site: Site, now: datetime) -> dict[str, str]:
     taken: dict[str, str] = {}
     for path, owner in written.items():
         parts = path.split("/")
+        if host_key(parts[0]) not in tops:  # cannot be the path of a file in `wanted`
+            continue
         for depth in range(1, len(parts) + 1):
             taken.setdefault(_key("/".join(parts[:depth])), owner)
     return taken
