@@ -598,3 +598,32 @@ def test_an_edited_template_serves_the_next_build(tmp_path: Path) -> None:
     page.write_text(page.read_text().replace("<h1", "<h1 data-edited=1", 1))
     site = build(root)
     assert b"data-edited=1" in (site / "history" / "index.html").read_bytes()
+
+
+def test_a_process_that_builds_again_decodes_only_the_packs_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `serve` does: the packs its last build decoded are used again while their
+    verified bytes are unchanged, and every build gives a fresh process's bytes."""
+    root = as_a_real_site(copy_example(tmp_path))
+    decoded = records.DecodedPacks()
+    decoding = calls_of(monkeypatch, records, "entries_from", lambda payload: payload)
+
+    def serve_build() -> dict[str, bytes]:
+        build_site(root / "mkdocs.yml", root / "site", EXAMPLE_NOW, decoded=decoded)
+        return tree_bytes(root / "site")
+
+    serve_build()  # the first: no pack yet, every folder computed
+    assert decoding == []
+    serve_build()  # every pack decoded once, and kept
+    assert len(decoding) == len(packs(root)) > 1
+    decoding.clear()
+    serve_build()
+    assert decoding == []  # nothing changed: nothing decoded
+    update = root / "incidents" / OPEN / "20261122T1025Z-monitoring.md"
+    update.write_text(update.read_text(encoding="utf-8").replace("watching", "still watching"))
+    changed = serve_build()
+    assert decoding == []  # the changed folder is computed; its month's pack is written anew
+    served = serve_build()
+    assert len(decoding) == 1  # only the pack written anew is decoded again
+    assert served == changed == tree_bytes(build(root, "fresh", clean=True))

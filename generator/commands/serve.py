@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import click
 
 from ..diagnostics import format_text
+from ..incremental.records import DecodedPacks
 from ..publishing.build import BuildFailed, WriteFailed, build_site
 from . import authoring as a
 from .options import config_option, now_option
@@ -117,10 +118,11 @@ def preview(config_path: Path, address: tuple[str, int], open_browser: bool) -> 
     folder = Path(tempfile.mkdtemp(prefix="statuspress-serve-"))
     site_dir = folder / "site"  # the spare site and the stages go beside it, in `folder`
     offline = False
+    decoded = DecodedPacks()  # what each build decoded, for the next
 
     def builder(_config: Any = None) -> None:
         nonlocal offline
-        result = build_site(config_path, site_dir, offline=offline)
+        result = build_site(config_path, site_dir, offline=offline, decoded=decoded)
         offline = True
         for note in result.notes:
             log.info(note.render())

@@ -116,6 +116,7 @@ class IncidentRecords:
     now: datetime
     directory_urls: bool
     memos: BuildMemos | None = None  # the build's, for the folders computed afresh
+    decoded: DecodedPacks | None = None  # packs an earlier build of this process decoded
     pages: dict[str, Mapping[str, bytes]] = field(default_factory=dict)
     clean: set[str] = field(default_factory=set)  # output paths the leak guard passed
     keys: dict[str, str] = field(default_factory=dict)  # incident id -> its record's key
@@ -139,7 +140,7 @@ class IncidentRecords:
         listed = _list_signatures(
             candidates if _pack_files(self.directory) else [], settings.max_file_bytes
         )
-        packs = self._packs = _Packs(self.directory)
+        packs = self._packs = _Packs(self.directory, self.decoded or DecodedPacks())
         with _collector_paused():
             stored = {folder.name: packs.get(folder.name) for folder in candidates}
             # The records live to the end of the build, which unfreezes them: the collector
@@ -417,12 +418,35 @@ def _key(fingerprint: bytes, content: bytes) -> bytes:
     return hashlib.blake2b(fingerprint + content, digest_size=20).digest()
 
 
+class DecodedPacks:
+    """The packs a long-lived process (`serve`) decoded, by month, with the bytes they were
+    decoded from: its next build decodes only the packs whose verified bytes changed. The
+    entries are shared between the builds; like the whole model, nothing changes them."""
+
+    def __init__(self) -> None:
+        self._months: dict[str, tuple[bytes, dict[str, Entry]]] = {}
+
+    def entries(self, month: str, payload: bytes) -> dict[str, Entry]:
+        """The entries of `payload`, the verified content of `month`'s pack; RecordError
+        when they cannot be decoded."""
+        held = self._months.get(month)
+        if held is not None and held[0] == payload:
+            return held[1]
+        found = entries_from(payload)
+        self._months[month] = (payload, found)
+        return found
+
+    def forget(self, month: str) -> None:
+        self._months.pop(month, None)
+
+
 class _Packs:
     """Entries in one file per month of incident ids (`2026-11.pack`): a rebuild rewrites
     only the months whose folders changed, and a history is a few dozen files to read."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, decoded: DecodedPacks) -> None:
         self.directory = directory
+        self.decoded = decoded
         self.pages = _PageFiles(directory)
         self.loaded: dict[str, dict[str, Entry]] = {}
         # Reading and checking a pack leaves the interpreter free: a thread does it for every
@@ -458,9 +482,10 @@ class _Packs:
         found = self.payloads.pop(month, None)
         payload = found.result() if found is not None else None
         if payload is None:
+            self.decoded.forget(month)
             return {}
         try:
-            return entries_from(payload)
+            return self.decoded.entries(month, payload)
         except RecordError:  # sealed here, yet not readable: treated as damaged
             rejected(self._path(month))
             return {}

@@ -215,9 +215,7 @@ class Language:
     def percent(self, value: float) -> str:
         """A percentage (99.95 for 99.95 %) to two decimals, in the locale's own pattern
         (`99,95 %` in German, `%99.95` in Turkish)."""
-        pattern = copy.copy(parse_pattern(self.locale.percent_formats[None]))
-        pattern.frac_prec = (2, 2)
-        return pattern.apply(Decimal(str(value)) / 100, self.locale)
+        return _percent(self.locale, value)
 
     def jinja_functions(self) -> dict[str, Callable[..., Any]]:
         """gettext, ngettext and pgettext as Jinja's i18n extension calls them (new style:
@@ -231,6 +229,15 @@ class Language:
                 lambda where, text: str(self.messages.pgettext(where, text))
             ),
         }
+
+
+# The uptime page shows a percentage for every month of every component, most of them 100 %:
+# each is formatted once (Babel's are slow).
+@lru_cache(maxsize=4096)
+def _percent(locale: Locale, value: float) -> str:
+    pattern = copy.copy(parse_pattern(locale.percent_formats[None]))
+    pattern.frac_prec = (2, 2)
+    return pattern.apply(Decimal(str(value)) / 100, locale)
 
 
 def _escaped(context: jinja2.runtime.Context, text: str) -> str:

@@ -20,6 +20,7 @@ from ..configuration.mkdocs_config import validate_mkdocs_config
 from ..configuration.settings import load_settings
 from ..configuration.sitedir import site_dir_problem
 from ..diagnostics import Diagnostic, count_errors, error, problems, sort_diagnostics
+from ..incremental.records import DecodedPacks
 from ..incremental.spare import (
     Published,
     Reuse,
@@ -86,11 +87,13 @@ def build_site(
     strict: bool = False,
     progress: Progress = _quiet,
     offline: bool = False,
+    decoded: DecodedPacks | None = None,
 ) -> BuildResult:
     """Build the site; raises BuildFailed and leaves `site_dir` untouched on any problem.
 
     `progress` is told the name of each stage as it starts. `offline`: third-party services
-    are shown as last read, without asking them.
+    are shown as last read, without asking them. `decoded`: for a process that builds again
+    and again (`serve`), the incident records its builds decoded.
     """
     started = time.perf_counter()
     config_path = Path(config_path)
@@ -102,7 +105,7 @@ def build_site(
     try:
         config = _mkdocs_config(config_path, strict)
         progress("reading and checking the content")
-        with prepared(config_path, settings, clock, config, strict) as ready:
+        with prepared(config_path, settings, clock, config, strict, decoded) as ready:
             if settings.vendors:
                 progress("reading third-party services")
             with vendors.reading(settings, cache_dir, clock, offline):

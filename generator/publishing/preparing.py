@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostic
 from ..incremental.cachekey import private_folder
 from ..incremental.memo import BuildMemos
 from ..incremental.outputcache import OutputCache
-from ..incremental.records import IncidentRecords
+from ..incremental.records import DecodedPacks, IncidentRecords
 from ..model import Project, Settings
 from ..outputs.markdown import FINGERPRINT
 from ..outputs.render import TemplateProblem, page_environment
@@ -51,10 +51,16 @@ class Prepared:
 
 @contextmanager
 def prepared(
-    config_path: Path, settings: Settings, now: datetime, config: MkDocsConfig, strict: bool
+    config_path: Path,
+    settings: Settings,
+    now: datetime,
+    config: MkDocsConfig,
+    strict: bool,
+    decoded: DecodedPacks | None = None,
 ) -> Iterator[Prepared]:
     """The project at `now`, for the block; BuildFailed when the build must stop. The memos
-    are saved when the block succeeds."""
+    are saved when the block succeeds. `decoded`: the incident records a long-lived process
+    decoded in its earlier builds (`serve`), kept for the next."""
     cache_dir = config_path.parent / settings.cache_dir
     with (
         fewer_collections(),
@@ -63,7 +69,7 @@ def prepared(
         # One for the whole build; what Jinja makes of the templates is kept beside the key.
         env = page_environment(config.theme.get_env(), private_folder("templates"))
         records = IncidentRecords(
-            cache_dir / RECORDS_FOLDER, env, now, bool(config.use_directory_urls), memos
+            cache_dir / RECORDS_FOLDER, env, now, bool(config.use_directory_urls), memos, decoded
         )
         project = validated(config_path, settings, now, strict, records)
         gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
