@@ -25,17 +25,12 @@ from ..incremental.outputcache import OutputCache
 from ..incremental.store import read_sealed, write_sealed
 from ..language.core import Language
 from ..model import Incident, Project, Site
-from . import api, badges, calendar, embed, favicon, feeds, localtime, redirects, uptime
+from . import api, badges, calendar, favicon, feeds, localtime, redirects, uptime
 from .markdown import Markdown
-from .pages import (
-    Page,
-    UpdateView,
-    build_pages,
-    common_context,
-    incident_page_names,
-    incident_pages,
-)
+from .pages import UpdateView, common_context, incident_page_names, incident_pages
 from .promises import EXPECTED_RESOLUTION, NEXT_UPDATE, promises
+from .registry import Page
+from .sitepages import build_pages
 from .trees import Links, Tree, tree_site, trees
 
 if TYPE_CHECKING:
@@ -252,7 +247,7 @@ def render_site(
             output_cache.scoped(tree.prefix) if output_cache and not tree.is_root else output_cache
         )
         # The incident records hold the pages of `rendered` in every language.
-        pages = build_pages(site, now, rendered, cache, md) + own_pages(site, now)
+        pages = build_pages(site, now, rendered, cache, md)
         links = Links(project.settings.site_url, directory_urls, tree, tuple(all_trees))
         job = PageJob(env, pages, site.settings.site_url, directory_urls, css, cache, links)
         specs = feeds.feed_specs(site, now, md)
@@ -277,7 +272,7 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
     The pages are named without rendering them; the feeds, calendar, API and badges are
     rendered for no incidents, as incidents only add their own pages to the names."""
     empty = Site(site.settings, ())
-    pages = build_pages(empty, now) + own_pages(empty, now)
+    pages = build_pages(empty, now)
     names = {page.output: f"the page /{page.path}" for page in pages}
     for incident in site.incidents:
         for path, _, _ in incident_page_names(incident):
@@ -289,11 +284,6 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
     for tree in trees(site.settings)[1:]:  # each language's tree, under its own folder
         names[tree.prefix.rstrip("/")] = f"the pages in {tree.code}, /{tree.prefix}"
     return names
-
-
-def own_pages(site: Site, now: datetime) -> list[Page]:
-    """The pages of their own modules: the uptime report and the embeds."""
-    return [uptime.uptime_page(site, now), *embed.embed_pages(site, now)]
 
 
 def render_incident(
