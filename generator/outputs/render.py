@@ -20,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..clock import iso
 from ..diagnostics import Diagnostic, error
+from ..incremental.cachekey import CacheFolder
 from ..incremental.forking import Forked, SharedCounter, can_fork, helper
 from ..incremental.outputcache import OutputCache
 from ..incremental.store import read_sealed, write_sealed
@@ -41,10 +42,10 @@ SITEMAP = "sitemap.xml"
 
 
 def page_environment(
-    theme_env: jinja2.Environment, compiled_dir: Path | None = None
+    theme_env: jinja2.Environment, compiled: CacheFolder | None = None
 ) -> jinja2.Environment:
     """The theme's loader (so custom_dir overrides work) with autoescape on; with
-    `compiled_dir`, the Python that Jinja makes of each template is kept there for the next
+    `compiled`, the Python that Jinja makes of each template is kept there for the next
     build (see `_Environment`)."""
     # No auto_reload: a build's templates do not change while it runs (it would look at the
     # files' times for every page), and `serve` makes a new environment for each build.
@@ -58,7 +59,7 @@ def page_environment(
     # Each page's context brings the gettext functions of its language (pages.common_context):
     # one environment, its templates compiled once, renders every language.
     env.newstyle_gettext = True  # type: ignore[attr-defined]
-    env.compiled_dir = compiled_dir
+    env.compiled = compiled
     env.filters["iso"] = iso
     env.filters["duration"] = _duration  # a site's copy of an older template may use it
     env.globals.update(
@@ -167,12 +168,12 @@ def _snippet(
 
 class _Environment(jinja2.Environment):
     """Keeps the Python that Jinja generates from each template (parsing and generating it is
-    most of compiling the theme), by a hash of all it is made from, in
-    `compiled_dir`. That folder is never the site's cache folder, which others can fill: it is
-    the user's own, beside the cache key (`cachekey.private_folder`), and each file is sealed
+    most of compiling the theme), by a hash of all it is made from, in the folder
+    `compiled`. That folder is never the site's cache folder, which others can fill: it is
+    the user's own, beside the cache key (`CacheKey.private_folder`), and each file is sealed
     with the key all the same. Source text only: nothing is unpickled or unmarshalled."""
 
-    compiled_dir: Path | None = None
+    compiled: CacheFolder | None = None
 
     def compile(
         self,
@@ -184,16 +185,17 @@ class _Environment(jinja2.Environment):
     ) -> Any:
         if raw:
             return super().compile(source, name, filename, True, defer_init)
-        if self.compiled_dir is None or not isinstance(source, str):
+        if self.compiled is None or not isinstance(source, str):
             return super().compile(source, name, filename, False, defer_init)
-        path = self.compiled_dir / self._generated_key(source, name, filename, defer_init)
-        stored = read_sealed(path, GENERATED_MAGIC)
+        key = self.compiled.key
+        path = self.compiled.path / self._generated_key(source, name, filename, defer_init)
+        stored = read_sealed(key, path, GENERATED_MAGIC)
         if stored is not None:
             generated = stored.decode("utf-8", "surrogatepass")
         else:
             generated = super().compile(source, name, filename, True, defer_init)
             with contextlib.suppress(OSError):  # only the next build's time
-                write_sealed(path, GENERATED_MAGIC, generated.encode("utf-8", "surrogatepass"))
+                write_sealed(key, path, GENERATED_MAGIC, generated.encode("utf-8", "surrogatepass"))
         return self._compile(generated, filename or "<template>")
 
     def _generated_key(

@@ -22,7 +22,7 @@ from ..configuration.mkdocs_config import validate_mkdocs_config
 from ..configuration.settings import load_settings
 from ..configuration.sitedir import site_dir_problem
 from ..diagnostics import Diagnostic, count_errors, error, problems, sort_diagnostics
-from ..incremental.cachekey import private_folder
+from ..incremental.cachekey import CacheFolder, CacheKey
 from ..incremental.memo import BuildMemos
 from ..incremental.outputcache import OutputCache
 from ..incremental.records import IncidentRecords
@@ -119,29 +119,33 @@ def build_site(
     target = _target(site_dir, config_path, settings)
     cache_dir = config_path.parent / settings.cache_dir
     audience_sites = _audiences(config_path, settings, target, clock, strict, progress)
+    # This build's key to its cache folder, which it hands to all that reads or writes there.
+    cache = CacheFolder(cache_dir, CacheKey.for_build(cache_dir, config_path.parent))
     try:
         # Before loading: files are cached too.
         with (
             _fewer_collections(),
-            BuildMemos.opened(cache_dir, FINGERPRINT, config_path.parent) as memos,
+            BuildMemos.opened(cache, FINGERPRINT) as memos,
         ):
             config = _mkdocs_config(config_path, strict)
             # One for the whole build; what Jinja makes of the templates is kept beside the key.
-            env = page_environment(config.theme.get_env(), private_folder("templates"))
+            env = page_environment(config.theme.get_env(), cache.key.private_folder("templates"))
+            urls = bool(config.use_directory_urls)
             records = IncidentRecords(
-                cache_dir / RECORDS_FOLDER, env, clock, bool(config.use_directory_urls), memos
+                cache_dir / RECORDS_FOLDER, env, clock, urls, cache.key, memos
             )
             progress("reading and checking the content")
             project = _validated(config_path, settings, clock, strict, records)
             gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
             if settings.vendors:
                 progress("reading third-party services")
-            with vendors.reading(settings, cache_dir, clock, offline):
+            with vendors.reading(settings, cache, clock, offline):
                 return _render(
                     project,
                     config,
                     records,
                     memos,
+                    cache,
                     target,
                     clock,
                     started,
@@ -282,6 +286,7 @@ def _render(
     config: MkDocsConfig,
     records: IncidentRecords,
     memos: BuildMemos,
+    cache: CacheFolder,
     target: Path,
     now: datetime,
     started: float,
@@ -289,13 +294,12 @@ def _render(
     audience_sites: list[audiences.AudienceSite],
 ) -> BuildResult:
     plugin = statuspress_plugin(config)
-    cache_dir = project.root / project.settings.cache_dir
-    published = read_published(cache_dir, target)
+    published = read_published(cache, target)
     sweep_stale(target)
     wanted = wanted_pages(records.pages, records.keys)
     with staging(target, spare_worth_using(published.spare, wanted)) as stage:
         config.site_dir = str(stage.made)
-        guard = TreeGuard(stage.path, project.root, project.settings, cache_dir=cache_dir)
+        guard = TreeGuard(stage.path, project.root, project.settings, cache)
         reuse = Reuse(
             target,
             published.live,
@@ -303,7 +307,7 @@ def _render(
             published.spare if stage.from_spare else None,
             wanted,
         )
-        output_cache = OutputCache(cache_dir, records.fingerprint, records.keys)
+        output_cache = OutputCache(cache, records.fingerprint, records.keys)
         plugin.use(
             BuildPlan(
                 now,
@@ -326,9 +330,7 @@ def _render(
         kept_old = swap_into_place(
             stage.path, target, old_files=len(files)
         )  # the old site is about as large
-    write_published(
-        cache_dir, target, Published(plugin.published, published.live if kept_old else {})
-    )
+    write_published(cache, target, Published(plugin.published, published.live if kept_old else {}))
     outputs = plugin.outputs
     reused = [name for pages in records.pages.values() for name in pages]
     return BuildResult(

@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from ..clock import OutOfRange, resolve_now
 from ..configuration.settings import example_clock
 from ..diagnostics import Diagnostic, format_text
+from ..incremental.cachekey import CacheFolder, CacheKey
 from ..incremental.spare import Stamp
 from ..model import Project
 from ..model.load import loose_files
@@ -194,7 +195,8 @@ class StatusPressPlugin(BasePlugin):
         assert self.project is not None
         project = self.project
         cache_dir = project.root / project.settings.cache_dir
-        problems = scan_tree(site_dir, project.root, project.settings, cache_dir=cache_dir)
+        cache = CacheFolder(cache_dir, CacheKey.for_build(cache_dir, project.root))
+        problems = scan_tree(site_dir, project.root, project.settings, cache=cache)
         if problems:
             _empty(site_dir)
             self._fail(problems)
