@@ -177,6 +177,7 @@ def _status_page(
     uptime: dict[str, Any],
     common: dict[str, Any],
     md: Markdown,
+    found: list[vendors.VendorStatus],
 ) -> Page:
     settings = site.settings
     recent_since = now - timedelta(days=settings.recent_days)
@@ -191,7 +192,6 @@ def _status_page(
             10,
         )
     )
-    found = vendors.current()
     context = {
         **common,
         "overall": vendors.with_vendors(derive.overall(site, now), found),
@@ -416,7 +416,7 @@ def _component_pages(
 @site_page
 def status_page(inputs: SiteInputs) -> list[Page]:
     i = inputs
-    return [_status_page(i.site, i.now, i.ordered, i.states, i.uptime, i.common, i.md)]
+    return [_status_page(i.site, i.now, i.ordered, i.states, i.uptime, i.common, i.md, i.vendors)]
 
 
 @site_page

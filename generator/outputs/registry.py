@@ -18,6 +18,7 @@ from .markdown import Markdown
 
 if TYPE_CHECKING:
     from ..incremental.outputcache import OutputCache
+    from .vendors import VendorStatus
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class SiteInputs:
     md: Markdown  # renders Markdown, with the build's memo when there is one
     stored: OutputCache | None  # lists of resolved incidents rendered by earlier builds
     rendered: Collection[str]  # incidents whose pages earlier builds rendered
+    vendors: list[VendorStatus]  # the third-party services, as this build read them
 
 
 SitePages = Callable[[SiteInputs], list[Page]]

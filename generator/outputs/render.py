@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +37,7 @@ from .trees import Links, Tree, tree_site, trees
 if TYPE_CHECKING:
     from ..incremental.outputcache import OutputCache
     from ..publishing.leakguard import GuardState, TreeGuard
+    from .vendors import VendorStatus
 
 SITEMAP = "sitemap.xml"
 
@@ -228,6 +229,7 @@ def render_site(
     output_cache: OutputCache | None = None,
     guard: TreeGuard | None = None,
     md: Markdown | None = None,
+    found_vendors: Sequence[VendorStatus] = (),
 ) -> dict[str, bytes]:
     """Every generated file but the pages in `rendered`, keyed by its path relative to the
     site root.
@@ -235,7 +237,8 @@ def render_site(
     `env` comes from `page_environment`; `rendered` holds the pages of some incidents, by
     incident id, already rendered (they are published as they are); `output_cache` the feeds
     of earlier builds; `guard`, when given, scans each output as it is rendered, in
-    whichever process renders it; `md` renders the Markdown (with the build's memo).
+    whichever process renders it; `md` renders the Markdown (with the build's memo);
+    `found_vendors`, the third-party services as the build read them.
     """
     rendered = rendered or {}
     md = md or Markdown()
@@ -249,7 +252,7 @@ def render_site(
             output_cache.scoped(tree.prefix) if output_cache and not tree.is_root else output_cache
         )
         # The incident records hold the pages of `rendered` in every language.
-        pages = build_pages(site, now, rendered, cache, md)
+        pages = build_pages(site, now, rendered, cache, md, found_vendors)
         links = Links(project.settings.site_url, directory_urls, tree, tuple(all_trees))
         job = PageJob(env, pages, site.settings.site_url, directory_urls, css, cache, links)
         specs = feeds.feed_specs(site, now, md)

@@ -3,7 +3,7 @@ sitemap lists and content may not take (`publishing/reserved.py`), as one list."
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from .registry import Page, SiteInputs, SitePages
 
 if TYPE_CHECKING:
     from ..incremental.outputcache import OutputCache
+    from .vendors import VendorStatus
 
 # The modules with `@site_page` functions, in the order the sitemap lists their pages.
 # Importing them here registers every page, whichever module the process imported first.
@@ -48,13 +49,15 @@ def build_pages(
     rendered: Collection[str] = (),
     stored: OutputCache | None = None,
     md: Markdown | None = None,
+    vendors: Sequence[VendorStatus] = (),
 ) -> list[Page]:
     """Every generated page of the site, in a stable order: what each `site_page` makes.
 
     The pages of the incidents in `rendered` are already rendered: they come without context.
     With `stored`, a page that lists only resolved incidents comes from it when an earlier
     build rendered the same list, else with the key to keep it under once rendered. `md`
-    renders the Markdown (with the build's memo).
+    renders the Markdown (with the build's memo); `vendors` are the third-party services
+    as the build read them.
     """
     inputs = SiteInputs(
         site,
@@ -66,5 +69,6 @@ def build_pages(
         md or Markdown(),
         stored,
         rendered,
+        list(vendors),
     )
     return [page for make in site_pages() for page in make(inputs)]

@@ -18,9 +18,7 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -235,27 +233,7 @@ def page_of(vendor: Vendor) -> str:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
-# --- what the build hands the pages ---------------------------------------------------------
-
-_current: ContextVar[list[VendorStatus] | None] = ContextVar("vendors", default=None)
-
-
-@contextlib.contextmanager
-def reading(
-    settings: Settings, kept: CacheFolder, now: datetime, offline: bool = False
-) -> Iterator[list[VendorStatus]]:
-    """Read every vendor once for a build; the status page shows what was read."""
-    found = read_vendors(settings, kept, now, offline)
-    token = _current.set(found)
-    try:
-        yield found
-    finally:
-        _current.reset(token)
-
-
-def current() -> list[VendorStatus]:
-    """What this build read; nothing outside a build (a plain `mkdocs build`)."""
-    return _current.get() or []
+# --- what the build hands the pages (`BuildPlan.vendors`) -----------------------------------
 
 
 def with_vendors(own: Overall, found: list[VendorStatus]) -> Overall:

@@ -139,19 +139,20 @@ def build_site(
             gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
             if settings.vendors:
                 progress("reading third-party services")
-            with vendors.reading(settings, cache, clock, offline):
-                return _render(
-                    project,
-                    config,
-                    records,
-                    memos,
-                    cache,
-                    target,
-                    clock,
-                    started,
-                    progress,
-                    audience_sites,
-                )
+            found = vendors.read_vendors(settings, cache, clock, offline)
+            return _render(
+                project,
+                config,
+                records,
+                memos,
+                cache,
+                found,
+                target,
+                clock,
+                started,
+                progress,
+                audience_sites,
+            )
     except OSError as problem:  # a full disk, a read-only folder: nothing was published
         raise WriteFailed(problem) from None
 
@@ -287,6 +288,7 @@ def _render(
     records: IncidentRecords,
     memos: BuildMemos,
     cache: CacheFolder,
+    found_vendors: list[vendors.VendorStatus],
     target: Path,
     now: datetime,
     started: float,
@@ -319,6 +321,7 @@ def _render(
                 reuse,
                 stage.path,
                 guard,
+                found_vendors,
             )
         )
         progress("rendering pages, feeds and the API")

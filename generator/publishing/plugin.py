@@ -177,6 +177,7 @@ class StatusPressPlugin(BasePlugin):
                 plan.output_cache if plan else None,
                 plan.guard if plan else None,
                 Markdown(plan.markdown_memo if plan else None),
+                plan.vendors if plan else (),
             )
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])
