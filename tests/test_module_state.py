@@ -3,14 +3,17 @@ warns about is an object handed to what needs it, so two builds or lint runs in 
 (`serve`, the tests, an audience's site built inside another's) never share it.
 
 Module-level tables are constants; the only ones filled at run time are the registers their
-decorators fill as the package is imported (lint rules, site-level pages)."""
+decorators fill as the package is imported (lint rules, site-level pages). A cache of what a
+function reads from the site's files is keyed by those files as they are."""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from pathlib import Path
 
-from conftest import REPO
+from conftest import EXAMPLE_NOW, REPO, copy_example, write_files
+from statuspress.publishing.build import build_site
 
 PACKAGE = REPO / "generator"
 
@@ -115,3 +118,24 @@ def test_the_checks_find_what_they_look_for() -> None:
         ("KEPT", "note"),
         ("SEEN", "note"),
     ]
+
+
+def test_a_site_catalog_edited_between_two_builds_in_one_process_is_read_again(
+    tmp_path: Path,
+) -> None:
+    """As under `serve`: what the process read of a site's own catalog before is not what
+    the next build shows once the catalog changed (the caches of catalogs are keyed by the
+    files as they are)."""
+    root = copy_example(tmp_path)
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        config.replace(
+            "  name: statuspress\n",
+            "  name: statuspress\n  custom_dir: overrides\n  language: sv\n",
+        )
+    )
+    head = 'msgid ""\nmsgstr ""\n"Language: sv\\n"\n\nmsgid "Open incidents"\n'
+    for words in ("Pågående incidenter", "Aktiva incidenter just nu"):
+        write_files(root, {"overrides/locales/sv.po": f'{head}msgstr "{words}"\n'})
+        build_site(root / "mkdocs.yml", root / "site", EXAMPLE_NOW)
+        assert words in (root / "site" / "index.html").read_text(encoding="utf-8")
