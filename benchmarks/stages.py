@@ -31,6 +31,7 @@ from unittest import mock
 
 import markdown as md
 from statuspress.configuration.settings import load_settings
+from statuspress.incremental.cachekey import CacheFolder, CacheKey
 from statuspress.incremental.memo import BuildMemos
 from statuspress.model import Site, load_site, source
 from statuspress.model.load import Readers
@@ -100,7 +101,8 @@ def measure(root: Path, cache_dir: Path) -> dict[str, float]:
         rendering._render_memoized.cache_clear()
         result["markdown baseline"] = seconds(render)
     for label in ("empty", "warm"):
-        with BuildMemos.opened(cache_dir, rendering.FINGERPRINT) as memos:
+        cache = CacheFolder(cache_dir, CacheKey.for_build(cache_dir, root))
+        with BuildMemos.opened(cache, rendering.FINGERPRINT) as memos:
             markdown = rendering.Markdown(memos.markdown)
             readers = Readers(memos.sources.parse, markdown)
             load_warm = partial(load_site, root, settings, None, readers)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from statuspress.incremental import memo, store
+from statuspress.incremental.cachekey import CacheFolder, CacheKey
 from statuspress.incremental.memo import BuildMemos
 from statuspress.model.load import Readers
 from statuspress.outputs import markdown as rendering
@@ -39,10 +40,20 @@ def fresh_render(text: str, allow_raw_html: bool = False) -> str:
     return rendering.sanitize(converter.convert(text))
 
 
+def machine_key() -> CacheKey:
+    """The key a build of a site elsewhere seals its cache with."""
+    return CacheKey.for_build()
+
+
+def folder(directory: Path) -> CacheFolder:
+    """`directory` as a build's cache folder."""
+    return CacheFolder(directory, CacheKey.for_build(directory))
+
+
 @contextmanager
 def markdown_memo(directory: Path) -> Iterator[store.TextStore]:
     """The build's Markdown memo in `directory`, saved after the block."""
-    with memo.opened(memo.markdown_memo(directory, rendering.FINGERPRINT)) as found:
+    with memo.opened(memo.markdown_memo(folder(directory), rendering.FINGERPRINT)) as found:
         yield found
 
 
@@ -54,7 +65,7 @@ def render_all(directory: Path) -> tuple[list[str], store.TextStore]:
 
 
 def decode(data: bytes) -> dict[bytes, str]:
-    return store.decode(data, rendering.FINGERPRINT, memo.MARKDOWN_MAGIC, FILE_NAME)
+    return store.decode(machine_key(), data, rendering.FINGERPRINT, memo.MARKDOWN_MAGIC, FILE_NAME)
 
 
 def test_cached_html_is_identical_to_uncached(tmp_path: Path) -> None:
@@ -78,10 +89,13 @@ def test_raw_html_switch_is_part_of_the_key(tmp_path: Path) -> None:
 
 def test_file_round_trips_and_is_deterministic(tmp_path: Path) -> None:
     entries = {rendering.text_key(t, False): fresh_render(t) for t in TEXTS}
-    data = store.encode(entries, "fp", memo.MARKDOWN_MAGIC, FILE_NAME)
-    assert store.decode(data, "fp", memo.MARKDOWN_MAGIC, FILE_NAME) == entries
+    data = store.encode(machine_key(), entries, "fp", memo.MARKDOWN_MAGIC, FILE_NAME)
+    assert store.decode(machine_key(), data, "fp", memo.MARKDOWN_MAGIC, FILE_NAME) == entries
     assert (
-        store.encode(dict(reversed(entries.items())), "fp", memo.MARKDOWN_MAGIC, FILE_NAME) == data
+        store.encode(
+            machine_key(), dict(reversed(entries.items())), "fp", memo.MARKDOWN_MAGIC, FILE_NAME
+        )
+        == data
     )
 
 
@@ -254,7 +268,9 @@ def load(root: Path, memos: BuildMemos | None = None) -> tuple[object, list[obje
 
 
 def decode_sources(data: bytes) -> dict[bytes, object]:
-    return store.decode_json(data, memo.source_fingerprint(), memo.SOURCES_MAGIC, memo.SOURCES_FILE)
+    return store.decode_json(
+        machine_key(), data, memo.source_fingerprint(), memo.SOURCES_MAGIC, memo.SOURCES_FILE
+    )
 
 
 def test_front_matter_cache_loads_the_same_site_and_diagnostics(
@@ -276,7 +292,7 @@ def test_front_matter_cache_loads_the_same_site_and_diagnostics(
     expected = load(site_root)
     cache_dir = tmp_path / "cache"
     for _ in range(2):
-        with BuildMemos.opened(cache_dir, rendering.FINGERPRINT) as memos:
+        with BuildMemos.opened(folder(cache_dir), rendering.FINGERPRINT) as memos:
             assert load(site_root, memos) == expected
     stored = decode_sources((cache_dir / memo.SOURCES_FILE).read_bytes())
     assert len(stored) == 2  # the file with broken YAML is parsed again every time
@@ -287,12 +303,12 @@ def test_damaged_front_matter_cache_is_ignored(site_root: Path, tmp_path: Path) 
 
     write_files(site_root, BAD_FILES)
     expected = load(site_root)
-    with BuildMemos.opened(tmp_path, rendering.FINGERPRINT) as memos:
+    with BuildMemos.opened(folder(tmp_path), rendering.FINGERPRINT) as memos:
         load(site_root, memos)
     path = tmp_path / memo.SOURCES_FILE
     for damage in (damage_truncated, damage_flipped_byte, damage_garbage):
         path.write_bytes(damage(path.read_bytes()))
-        with BuildMemos.opened(tmp_path, rendering.FINGERPRINT) as memos:
+        with BuildMemos.opened(folder(tmp_path), rendering.FINGERPRINT) as memos:
             assert load(site_root, memos) == expected
 
 
@@ -316,7 +332,7 @@ def test_front_matter_from_the_cache_is_the_parsed_one(
     expected = split_front_matter("x.md", text)
     with tempfile.TemporaryDirectory() as directory:
         for _ in range(2):  # parsed and stored, then read back from the file
-            with BuildMemos.opened(Path(directory), rendering.FINGERPRINT) as memos:
+            with BuildMemos.opened(folder(Path(directory)), rendering.FINGERPRINT) as memos:
                 assert memos.sources.parse("x.md", text) == expected
         stored = decode_sources((Path(directory) / memo.SOURCES_FILE).read_bytes())
         assert [set(entry) for entry in stored.values()] == [

@@ -95,11 +95,11 @@ def resealed(path: Path, change: Callable[[bytes], bytes], key: bytes | None) ->
     machine's own), as someone who can write the cache folder would."""
     data = path.read_bytes()
     magic = data[: data.index(b"\n") + 1]
-    payload = cachekey.unseal(data, magic, path.name)
+    payload = cachekey.CacheKey.for_build().unseal(data, magic, path.name)
     assert payload is not None
     changed = change(payload)
     if key is None:
-        return cachekey.seal(magic, path.name, changed)
+        return cachekey.CacheKey.for_build().seal(magic, path.name, changed)
     mac = cachekey.hmac.new(key, magic + path.name.encode(), "sha256")
     mac.update(b"\0" + changed)
     return magic + mac.hexdigest().encode() + b"\n" + changed
@@ -236,14 +236,14 @@ def test_no_change_to_a_sealed_file_verifies(
     payload: bytes, name: str, position: int, mask: int, cut: int, extra: bytes
 ) -> None:
     magic = b"statuspress-test 1\n"
-    sealed = cachekey.seal(magic, name, payload)
-    assert cachekey.unseal(sealed, magic, name) == payload
+    sealed = cachekey.CacheKey.for_build().seal(magic, name, payload)
+    assert cachekey.CacheKey.for_build().unseal(sealed, magic, name) == payload
     flipped = bytearray(sealed)
     flipped[position % len(sealed)] ^= mask
     for changed in (bytes(flipped), sealed[: max(0, len(sealed) - cut)], sealed + extra):
-        assert cachekey.unseal(changed, magic, name) is None
-    assert cachekey.unseal(sealed, magic, name + "x") is None
-    assert cachekey.unseal(sealed, b"statuspress-test 2\n", name) is None
+        assert cachekey.CacheKey.for_build().unseal(changed, magic, name) is None
+    assert cachekey.CacheKey.for_build().unseal(sealed, magic, name + "x") is None
+    assert cachekey.CacheKey.for_build().unseal(sealed, b"statuspress-test 2\n", name) is None
 
 
 def _touching(marker: Path) -> bytes:
@@ -291,7 +291,7 @@ def test_crafted_compiled_templates_and_pickles_run_no_code(site: Path, tmp_path
     build(site)
     for path in files_of(site, "records") + files_of(site, "pages"):
         magic = path.read_bytes().split(b"\n", 1)[0] + b"\n"
-        path.write_bytes(cachekey.seal(magic, path.name, payload))
+        path.write_bytes(cachekey.CacheKey.for_build().seal(magic, path.name, payload))
     build(site, "again")
     assert not marker.exists()
 

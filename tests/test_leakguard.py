@@ -666,6 +666,7 @@ def test_a_feed_is_read_entry_by_entry_and_only_changed_entries_are_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from conftest import calls_of
+    from statuspress.incremental.cachekey import CacheFolder, CacheKey
     from statuspress.publishing.leakguard import Scanner
 
     def feed(*texts: str) -> str:
@@ -679,14 +680,15 @@ def test_a_feed_is_read_entry_by_entry_and_only_changed_entries_are_read_again(
     site.mkdir()
     (tmp_path / "incidents").mkdir()
     cache_dir = tmp_path / "cache"
+    cache = CacheFolder(cache_dir, CacheKey.for_build(cache_dir, tmp_path))
     (site / "history.atom").write_text(feed("one", "two", "three"))
-    assert scan_tree(site, tmp_path, settings(), cache_dir=cache_dir) == []
+    assert scan_tree(site, tmp_path, settings(), cache=cache) == []
     read = calls_of(monkeypatch, Scanner, "hits", lambda scanner, text: text)
     (site / "history.atom").write_text(feed("zero", "one", "two"))
-    assert scan_tree(site, tmp_path, settings(), cache_dir=cache_dir) == []
+    assert scan_tree(site, tmp_path, settings(), cache=cache) == []
     assert len(read) == 2 and "zero" in read[0]  # the new entry, and the last with the end
     (site / "history.atom").write_text(feed("AKIAIOSFODNN7EXAMPLE", "one", "two"))
-    found = scan_tree(site, tmp_path, settings(), cache_dir=cache_dir)
+    found = scan_tree(site, tmp_path, settings(), cache=cache)
     assert [(d.rule, d.message.split(" would")[0]) for d in found] == [
         ("secret", "a cloud access key id")
     ]

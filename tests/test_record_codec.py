@@ -192,7 +192,8 @@ def test_a_helpers_record_comes_back_with_its_pages() -> None:
     incident = site.incidents[0]
     pages = {"incidents/x/index.html": b"<p>\xff\x00</p>", "incidents/x/\udcff.svg": b""}
     record = records.Record(incident, (), pages, True)
-    same(records.decode_record(records.encode_record(record)), record)
+    key = cachekey.CacheKey.for_build()
+    same(records.decode_record(key, records.encode_record(key, record)), record)
 
 
 def test_a_pack_decodes_and_encodes_to_the_same_bytes(tmp_path: Path) -> None:
@@ -201,7 +202,9 @@ def test_a_pack_decodes_and_encodes_to_the_same_bytes(tmp_path: Path) -> None:
     packs = sorted((root / ".statuspress-cache" / RECORDS_FOLDER).glob("*.pack"))
     assert packs
     for path in packs:
-        payload = records.verified(path.read_bytes(), records.MAGIC, path.name)
+        payload = records.verified(
+            cachekey.CacheKey.for_build(), path.read_bytes(), records.MAGIC, path.name
+        )
         entries = records.entries_from(payload)
         assert entries and all(isinstance(e, records.Entry) for e in entries.values())
         assert CODEC.dumps(entries) == payload
@@ -264,7 +267,7 @@ def built_with_one_warning(
     """The site built after every record file matching `files` was made to hold `payload`,
     sealed with this machine's key; the build must warn once."""
     for path in sorted((root / ".statuspress-cache" / RECORDS_FOLDER).glob(files)):
-        path.write_bytes(cachekey.seal(magic, path.name, payload))
+        path.write_bytes(cachekey.CacheKey.for_build().seal(magic, path.name, payload))
     with caplog.at_level(logging.WARNING):
         built = build(root)
     assert len([r for r in caplog.records if WARNING in r.getMessage()]) == 1

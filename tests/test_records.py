@@ -256,9 +256,11 @@ def test_a_damaged_or_foreign_pack_is_ignored(tmp_path: Path) -> None:
     damaged.write_bytes(damaged.read_bytes()[:-40])
     # Sealed with this machine's key, yet naming a function: the codec refuses it.
     crafted = b'{"{":["x",{"os.system":["id"]}]}'
-    foreign.write_bytes(cachekey.seal(records.MAGIC, foreign.name, crafted))
+    foreign.write_bytes(cachekey.CacheKey.for_build().seal(records.MAGIC, foreign.name, crafted))
     assert tree_bytes(build(root)) == expected
-    assert all(records.decode(p.read_bytes(), p.name) for p in packs(root))
+    assert all(
+        records.decode(cachekey.CacheKey.for_build(), p.read_bytes(), p.name) for p in packs(root)
+    )
 
 
 def page_files(root: Path) -> list[Path]:
@@ -293,10 +295,16 @@ def test_without_the_live_site_pages_come_from_the_pages_files_or_are_rendered_a
             path.write_bytes(path.read_bytes()[:-30])
     elif damage == "another record's":
         data = stored[0].read_bytes()
-        pages = records.pages_from(records.verified(data, records.PAGES_MAGIC, stored[0].name))
+        pages = records.pages_from(
+            records.verified(
+                cachekey.CacheKey.for_build(), data, records.PAGES_MAGIC, stored[0].name
+            )
+        )
         other = {folder: (b"\0" * 20, found) for folder, (_, found) in pages.items()}
         payload = records.pages_payload(other)
-        stored[0].write_bytes(cachekey.seal(records.PAGES_MAGIC, stored[0].name, payload))
+        stored[0].write_bytes(
+            cachekey.CacheKey.for_build().seal(records.PAGES_MAGIC, stored[0].name, payload)
+        )
     rendered_again = calls_of(monkeypatch, records.IncidentRecords, "_render_again")
     shutil.rmtree(root / "site")
     assert tree_bytes(build(root)) == expected
@@ -305,11 +313,11 @@ def test_without_the_live_site_pages_come_from_the_pages_files_or_are_rendered_a
 
 def test_the_codec_builds_nothing_but_model_types() -> None:
     with pytest.raises(CodecError, match="not allowed"):
-        records.encode([os.system])
+        records.encode(cachekey.CacheKey.for_build(), [os.system])
     # Sealed with this machine's key, as if it had leaked.
-    data = cachekey.seal(records.MAGIC, "", b'{"(":[{"posix.system":["id"]}]}')
+    data = cachekey.CacheKey.for_build().seal(records.MAGIC, "", b'{"(":[{"posix.system":["id"]}]}')
     with pytest.raises(records.RecordError, match="unknown tag"):
-        records.decode(data)
+        records.decode(cachekey.CacheKey.for_build(), data)
 
 
 def test_records_of_deleted_folders_are_dropped(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import MINIMAL_CONFIG, write_files
 from statuspress.cli import main
+from statuspress.incremental.cachekey import CacheFolder, CacheKey
 from statuspress.outputs import vendors
 from statuspress.publishing.build import build_site
 
@@ -259,7 +260,8 @@ def test_reading_takes_about_the_timeout_for_all_vendors(tmp_path: Path, server:
     settings, _ = load_settings(root / "mkdocs.yml")
     assert settings is not None
     started = time.monotonic()
-    found = vendors.read_vendors(settings, root / ".cache", NOW)
+    cache = CacheFolder(root / ".cache", CacheKey.for_build(root / ".cache", root))
+    found = vendors.read_vendors(settings, cache, NOW)
     assert time.monotonic() - started < 3.0
     assert [v.state for v in found] == [None] * 4
 

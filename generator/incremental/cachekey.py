@@ -11,6 +11,10 @@ files, never the key.
 A file that does not verify (damaged, cut short, altered, copied from elsewhere, or sealed
 with another key) is ignored with one warning line for the whole build, and the build makes
 what it held afresh: the site comes out byte for byte as from an empty cache.
+
+A build makes one `CacheKey` (`CacheKey.for_build`) and hands it to everything that reads or
+writes the cache folder: the key it seals with, the folders the key file must not be in, and
+whether it warned yet are that build's own, never a global.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import re
 import secrets
 import stat
 import tempfile
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,10 +48,11 @@ def key_path() -> Path:
     return root / "statuspress" / "key"
 
 
-def machine_key() -> bytes:
+def machine_key(kept_apart: tuple[str, ...] = ()) -> bytes:
     """The key that seals cache files: from `STATUSPRESS_CACHE_KEY`, else from `key_path()`
-    (made when missing). When neither can be used, a key for this process alone, after a
-    warning: the cache then only starts cold, as after a first build."""
+    (made when missing) unless that is inside one of the `kept_apart` folders (real paths).
+    When neither can be used, a key for this process alone, after a warning: the cache then
+    only starts cold, as after a first build."""
     secret = os.environ.get(ENV_VAR, "")
     if secret:
         return _key_from_secret(secret)
@@ -54,7 +60,7 @@ def machine_key() -> bytes:
         path = key_path()
     except RuntimeError:  # no home folder to keep it in
         return _key_for_this_process("there is no home folder to keep the cache key in")
-    return _key_from_file(str(path), _kept_apart)
+    return _key_from_file(str(path), kept_apart)
 
 
 @lru_cache(maxsize=4)
@@ -69,8 +75,7 @@ def _key_from_secret(secret: str) -> bytes:
 
 @lru_cache(maxsize=4)
 def _key_from_file(path: str, kept_apart: tuple[str, ...]) -> bytes:
-    real = os.path.realpath(path)
-    if any(os.path.commonpath((real, folder)) == folder for folder in kept_apart):
+    if _inside(os.path.realpath(path), kept_apart):
         return _key_for_this_process(
             f"the key file {path} is inside the site or its cache folder, where a commit or a "
             f"restored cache could bring it; point XDG_CACHE_HOME elsewhere, or set {ENV_VAR}"
@@ -151,79 +156,96 @@ def _refuse_loose(path: Path, info: os.stat_result) -> None:
         )
 
 
-def private_folder(name: str) -> Path | None:
-    """A folder beside the key file, for what must never come from the site's cache folder
-    (anyone who can write here can read the key too); None when there is no such place,
-    or it is not this user's alone."""
-    try:
-        home = key_path().parent
-    except RuntimeError:
-        return None
-    real = os.path.realpath(home)
-    if any(os.path.commonpath((real, folder)) == folder for folder in _kept_apart):
-        return None
-    folder = home / name
-    try:
-        home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder.mkdir(mode=0o700, exist_ok=True)
-        for part in (home, folder):
-            info = os.stat(part, follow_symlinks=False)
-            if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o077:
-                return None
-            if hasattr(os, "getuid") and info.st_uid != os.getuid():
-                return None
-    except OSError:
-        return None
-    return folder
+def _inside(path: str, folders: tuple[str, ...]) -> bool:
+    return any(os.path.commonpath((path, folder)) == folder for folder in folders)
 
 
-def seal(magic: bytes, name: str, payload: bytes) -> bytes:
-    """`payload` behind its magic line and a MAC of all three under the machine's key; `name`
-    (the file's) is part of what is signed, so a sealed file renamed no longer verifies."""
-    return magic + _mac(magic, name, payload) + b"\n" + payload
+@dataclass(frozen=True)
+class CacheKey:
+    """One build's key to its cache folder: the secret that seals and verifies every file,
+    the folders the key file must not be in (the site's and its cache folder's, as real
+    paths), and whether the build has warned of a file that does not verify: one byte shared
+    with the helper processes the build forks, so the build warns once, whichever finds it."""
 
-
-def unseal(data: bytes, magic: bytes, name: str) -> bytes | None:
-    """The payload that `seal(magic, name, ...)` sealed; None when `data` is not that."""
-    if not data.startswith(magic):
-        return None
-    mac, newline, payload = data[len(magic) : len(magic) + 66].partition(b"\n")
-    if not newline:
-        return None
-    payload = data[len(magic) + len(mac) + 1 :]
-    return payload if hmac.compare_digest(mac, _mac(magic, name, payload)) else None
-
-
-def _mac(magic: bytes, name: str, payload: bytes) -> bytes:
-    signer = hmac.new(machine_key(), magic + name.encode("utf-8", "surrogateescape"), "sha256")
-    signer.update(b"\0")
-    signer.update(payload)
-    return signer.hexdigest().encode("ascii")
-
-
-# One byte shared with the helper processes a build forks: whichever finds a bad file first
-# warns, and no other process of the same build warns again.
-_warned = mmap.mmap(-1, 1)
-
-
-# Folders the key file must not be in (the site's, its cache folder), as real paths.
-_kept_apart: tuple[str, ...] = ()
-
-
-def start_build(*apart_from: Path) -> None:
-    """A new build, which may warn once more, of the site and cache folders `apart_from`."""
-    global _kept_apart
-    _kept_apart = tuple(os.path.realpath(folder) for folder in apart_from)
-    _warned[0] = 0
-
-
-def rejected(path: Path) -> None:
-    """`path` in the cache folder did not verify: say so, once per build."""
-    if _warned[0]:
-        return
-    _warned[0] = 1
-    log.warning(
-        "warning: ignored the build cache file %s: it is damaged, was changed, or was "
-        "written with another key; the build makes its content afresh",
-        path,
+    secret: bytes = field(repr=False)
+    kept_apart: tuple[str, ...] = ()
+    warned: mmap.mmap = field(
+        default_factory=lambda: mmap.mmap(-1, 1), repr=False, compare=False, hash=False
     )
+
+    @classmethod
+    def for_build(cls, *apart_from: Path) -> CacheKey:
+        """The key of a new build of the site and cache folders `apart_from`."""
+        kept_apart = tuple(os.path.realpath(folder) for folder in apart_from)
+        return cls(machine_key(kept_apart), kept_apart)
+
+    @classmethod
+    def in_memory(cls) -> CacheKey:
+        """A key for a store that is never read from or written to disk: nothing it would
+        seal outlives the process."""
+        return cls(secrets.token_bytes(KEY_BYTES))
+
+    def seal(self, magic: bytes, name: str, payload: bytes) -> bytes:
+        """`payload` behind its magic line and a MAC of all three under the key; `name` (the
+        file's) is part of what is signed, so a sealed file renamed no longer verifies."""
+        return magic + self._mac(magic, name, payload) + b"\n" + payload
+
+    def unseal(self, data: bytes, magic: bytes, name: str) -> bytes | None:
+        """The payload that `seal(magic, name, ...)` sealed; None when `data` is not that."""
+        if not data.startswith(magic):
+            return None
+        mac, newline, payload = data[len(magic) : len(magic) + 66].partition(b"\n")
+        if not newline:
+            return None
+        payload = data[len(magic) + len(mac) + 1 :]
+        return payload if hmac.compare_digest(mac, self._mac(magic, name, payload)) else None
+
+    def _mac(self, magic: bytes, name: str, payload: bytes) -> bytes:
+        signer = hmac.new(self.secret, magic + name.encode("utf-8", "surrogateescape"), "sha256")
+        signer.update(b"\0")
+        signer.update(payload)
+        return signer.hexdigest().encode("ascii")
+
+    def rejected(self, path: Path) -> None:
+        """`path` in the cache folder did not verify: say so, once per build."""
+        if self.warned[0]:
+            return
+        self.warned[0] = 1
+        log.warning(
+            "warning: ignored the build cache file %s: it is damaged, was changed, or was "
+            "written with another key; the build makes its content afresh",
+            path,
+        )
+
+    def private_folder(self, name: str) -> CacheFolder | None:
+        """A folder beside the key file, for what must never come from the site's cache
+        folder (anyone who can write here can read the key too), with this key; None when
+        there is no such place, or it is not this user's alone, or it is inside the site or
+        its cache."""
+        try:
+            home = key_path().parent
+        except RuntimeError:
+            return None
+        if _inside(os.path.realpath(home), self.kept_apart):
+            return None
+        folder = home / name
+        try:
+            home.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
+            for part in (home, folder):
+                info = os.stat(part, follow_symlinks=False)
+                if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o077:
+                    return None
+                if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                    return None
+        except OSError:
+            return None
+        return CacheFolder(folder, self)
+
+
+@dataclass(frozen=True)
+class CacheFolder:
+    """A build's cache folder, with the key that seals the files in it."""
+
+    path: Path
+    key: CacheKey

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.source import RawFile, split_front_matter
-from .cachekey import start_build
+from .cachekey import CacheFolder
 from .store import JsonStore, TextStore
 
 MARKDOWN_FILE = "markdown.cache"
@@ -34,9 +34,9 @@ SOURCES_FILE = "sources.cache"
 SOURCES_MAGIC = b"statuspress-front-matter-cache 3\n"
 
 
-def markdown_memo(directory: Path, fingerprint: str) -> TextStore:
-    """The Markdown memo in `directory`, for the renderer with this `fingerprint`."""
-    return TextStore(directory / MARKDOWN_FILE, fingerprint, MARKDOWN_MAGIC)
+def markdown_memo(cache: CacheFolder, fingerprint: str) -> TextStore:
+    """The Markdown memo in the cache folder, for the renderer with this `fingerprint`."""
+    return TextStore(cache.path / MARKDOWN_FILE, fingerprint, MARKDOWN_MAGIC, cache.key)
 
 
 class FrontMatterMemo:
@@ -64,8 +64,9 @@ class FrontMatterMemo:
         return parsed, problems
 
 
-def sources_memo(directory: Path) -> FrontMatterMemo:
-    return FrontMatterMemo(JsonStore(directory / SOURCES_FILE, source_fingerprint(), SOURCES_MAGIC))
+def sources_memo(cache: CacheFolder) -> FrontMatterMemo:
+    path = cache.path / SOURCES_FILE
+    return FrontMatterMemo(JsonStore(path, source_fingerprint(), SOURCES_MAGIC, cache.key))
 
 
 def _source_key(path: str, text: str) -> bytes:
@@ -117,14 +118,10 @@ class BuildMemos:
 
     @classmethod
     @contextmanager
-    def opened(
-        cls, directory: Path, markdown_fingerprint: str, site_root: Path | None = None
-    ) -> Iterator[BuildMemos]:
-        """The memos in `directory` for the block. `markdown_fingerprint`: the renderer's
-        (`outputs.markdown.FINGERPRINT`); `site_root`: the folder of mkdocs.yml, where the
-        cache key must not be kept."""
-        start_build(directory, *([site_root] if site_root is not None else []))
-        memos = cls(markdown_memo(directory, markdown_fingerprint), sources_memo(directory))
+    def opened(cls, cache: CacheFolder, markdown_fingerprint: str) -> Iterator[BuildMemos]:
+        """The memos in the build's `cache` folder for the block. `markdown_fingerprint`:
+        the renderer's (`outputs.markdown.FINGERPRINT`)."""
+        memos = cls(markdown_memo(cache, markdown_fingerprint), sources_memo(cache))
         with ExitStack() as stack:
             stack.enter_context(opened(memos.sources.store))
             stack.enter_context(opened(memos.markdown))

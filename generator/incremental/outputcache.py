@@ -15,6 +15,7 @@ from .store import read_sealed, write_sealed
 
 if TYPE_CHECKING:
     from ..model.types import Incident, Update
+    from .cachekey import CacheFolder
 
 
 def cached_output(
@@ -52,8 +53,9 @@ class OutputCache:
     MAGIC = b"statuspress-output 2\n"
     FOLDER = "outputs"
 
-    def __init__(self, cache_dir: Path, fingerprint: str, keys: Mapping[str, str]) -> None:
-        self.directory = cache_dir / self.FOLDER
+    def __init__(self, cache: CacheFolder, fingerprint: str, keys: Mapping[str, str]) -> None:
+        self.directory = cache.path / self.FOLDER
+        self.cache_key = cache.key  # the build's, which seals every file
         self.fingerprint = fingerprint
         self.keys = keys
         self.used: set[str] = set()  # file names (key hex) this build read or wrote
@@ -83,7 +85,7 @@ class OutputCache:
         return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
 
     def get(self, key: bytes) -> bytes | None:
-        payload = read_sealed(self.directory / key.hex(), self.MAGIC)
+        payload = read_sealed(self.cache_key, self.directory / key.hex(), self.MAGIC)
         if payload is not None:
             self.used.add(key.hex())
         return payload
@@ -91,7 +93,7 @@ class OutputCache:
     def put(self, key: bytes, data: bytes) -> None:
         self.used.add(key.hex())
         with contextlib.suppress(OSError):  # an unwritable cache only makes the next build slower
-            write_sealed(self.directory / key.hex(), self.MAGIC, data)
+            write_sealed(self.cache_key, self.directory / key.hex(), self.MAGIC, data)
 
     def prune(self) -> None:
         """Delete the outputs no part of this build used (`used` gathers every process's)."""

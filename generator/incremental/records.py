@@ -63,7 +63,7 @@ from ..model.types import Incident, Settings, Site
 from ..outputs.markdown import Markdown
 from ..outputs.render import compile_templates, render_incident
 from ..publishing.leakguard import Scanner, build_scanner, page_is_clean
-from .cachekey import rejected, seal, unseal
+from .cachekey import CacheKey
 from .codec import Codec, CodecError, frame, unframe
 from .forking import Forked, SharedCounter, can_fork, helper
 from .memo import BuildMemos
@@ -115,6 +115,7 @@ class IncidentRecords:
     env: jinja2.Environment  # render.page_environment, over the theme's templates
     now: datetime
     directory_urls: bool
+    cache_key: CacheKey  # the build's, which seals the records
     memos: BuildMemos | None = None  # the build's, for the folders computed afresh
     decoded: DecodedPacks | None = None  # packs an earlier build of this process decoded
     pages: dict[str, Mapping[str, bytes]] = field(default_factory=dict)
@@ -140,7 +141,7 @@ class IncidentRecords:
         listed = _list_signatures(
             candidates if _pack_files(self.directory) else [], settings.max_file_bytes
         )
-        packs = self._packs = _Packs(self.directory, self.decoded or DecodedPacks())
+        packs = self._packs = _Packs(self.directory, self.cache_key, self.decoded or DecodedPacks())
         with _collector_paused():
             stored = {folder.name: packs.get(folder.name) for folder in candidates}
             # The records live to the end of the build, which unfreezes them: the collector
@@ -167,6 +168,7 @@ class IncidentRecords:
             self.now,
             self.directory_urls,
             self.memos,
+            self.cache_key,
             [entries[i] for i in missing],
             frozenset(n for n, entry in enumerate(unkeyed.values()) if not entry.content),
         )
@@ -444,16 +446,17 @@ class _Packs:
     """Entries in one file per month of incident ids (`2026-11.pack`): a rebuild rewrites
     only the months whose folders changed, and a history is a few dozen files to read."""
 
-    def __init__(self, directory: Path, decoded: DecodedPacks) -> None:
+    def __init__(self, directory: Path, cache_key: CacheKey, decoded: DecodedPacks) -> None:
         self.directory = directory
+        self.cache_key = cache_key
         self.decoded = decoded
-        self.pages = _PageFiles(directory)
+        self.pages = _PageFiles(directory, cache_key)
         self.loaded: dict[str, dict[str, Entry]] = {}
         # Reading and checking a pack leaves the interpreter free: a thread does it for every
         # pack ahead of the one being decoded.
         self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statuspress-packs")
         self.payloads = {
-            path.name.removesuffix(".pack"): self.reader.submit(read_sealed, path, MAGIC)
+            path.name.removesuffix(".pack"): self.reader.submit(read_sealed, cache_key, path, MAGIC)
             for path in sorted(_pack_files(directory))
         }
         self.reader.shutdown(wait=False)
@@ -487,7 +490,7 @@ class _Packs:
         try:
             return self.decoded.entries(month, payload)
         except RecordError:  # sealed here, yet not readable: treated as damaged
-            rejected(self._path(month))
+            self.cache_key.rejected(self._path(month))
             return {}
 
     def _write(self, month: str, entries: dict[str, Entry]) -> None:
@@ -506,8 +509,8 @@ class _Packs:
         # know, only costs time: the month is computed afresh next time.
         with contextlib.suppress(OSError, CodecError, OverflowError):
             pages_data, packed_data = pages_payload(pages), CODEC.dumps(packed)
-            write_sealed(self.pages.path(month), PAGES_MAGIC, pages_data)
-            write_sealed(self._path(month), MAGIC, packed_data)
+            write_sealed(self.cache_key, self.pages.path(month), PAGES_MAGIC, pages_data)
+            write_sealed(self.cache_key, self._path(month), MAGIC, packed_data)
 
     def _prune(self, months: set[str]) -> None:
         for month in self.found - months:
@@ -523,8 +526,9 @@ class _PageFiles:
     """The rendered pages of each month's resolved incidents (`2026-11.pages`), by record key,
     read only by a process that needs their bytes, a month at a time."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, cache_key: CacheKey) -> None:
         self.directory = directory
+        self.cache_key = cache_key
         self.loaded: dict[str, Pages] = {}
 
     def path(self, month: str) -> Path:
@@ -540,11 +544,11 @@ class _PageFiles:
         return pages if stored_key == key else None
 
     def _read(self, month: str) -> Pages:
-        payload = read_sealed(self.path(month), PAGES_MAGIC)
+        payload = read_sealed(self.cache_key, self.path(month), PAGES_MAGIC)
         try:
             return pages_from(payload) if payload is not None else {}
         except RecordError:  # sealed here, yet not readable: treated as damaged
-            rejected(self.path(month))
+            self.cache_key.rejected(self.path(month))
             return {}
 
 
@@ -646,19 +650,19 @@ CODEC = Codec(
 )
 
 
-def encode(value: Any, magic: bytes = MAGIC, name: str = "") -> bytes:
+def encode(cache_key: CacheKey, value: Any, magic: bytes = MAGIC, name: str = "") -> bytes:
     """`value` in the records' codec, sealed for a file `name` (or for a helper's pipe)."""
-    return seal(magic, name, CODEC.dumps(value))
+    return cache_key.seal(magic, name, CODEC.dumps(value))
 
 
-def decode(data: bytes, name: str = "") -> Any:
+def decode(cache_key: CacheKey, data: bytes, name: str = "") -> Any:
     """The value `encode` sealed; RecordError when `data` is anything else."""
-    return value_from(verified(data, MAGIC, name))
+    return value_from(verified(cache_key, data, MAGIC, name))
 
 
-def verified(data: bytes, magic: bytes = MAGIC, name: str = "") -> bytes:
-    """The payload of sealed records or pages, when this machine's key sealed it so."""
-    payload = unseal(data, magic, name)
+def verified(cache_key: CacheKey, data: bytes, magic: bytes = MAGIC, name: str = "") -> bytes:
+    """The payload of sealed records or pages, when `cache_key` sealed it so."""
+    payload = cache_key.unseal(data, magic, name)
     if payload is None:
         raise RecordError("not incident records of this version sealed here, or damaged")
     return payload
@@ -684,19 +688,19 @@ def entries_from(payload: bytes) -> dict[str, Entry]:
     return entries
 
 
-def encode_record(record: Record) -> bytes:
+def encode_record(cache_key: CacheKey, record: Record) -> bytes:
     """A record as a helper process sends it back, sealed: the codec's JSON of all but its
     pages, then each page's output path and bytes (as bytes, not in JSON)."""
     parts = [CODEC.dumps(replace(record, pages={}))]
     for path, data in record.pages.items():
         parts += (_utf8(path), data)
-    return seal(MAGIC, "", frame(parts))
+    return cache_key.seal(MAGIC, "", frame(parts))
 
 
-def decode_record(data: bytes) -> Record:
+def decode_record(cache_key: CacheKey, data: bytes) -> Record:
     """The record `encode_record` sealed; RecordError for anything else."""
     try:
-        head, *pages = unframe(verified(data))
+        head, *pages = unframe(verified(cache_key, data))
         record = value_from(head)
         outputs = iter(pages)
         paths = {
@@ -756,6 +760,7 @@ class _Worker:
     now: datetime
     directory_urls: bool
     memos: BuildMemos | None
+    cache_key: CacheKey  # seals what the helper sends back
     folders: list[Path]
     unhashed: frozenset[int] = frozenset()  # folders (by index) whose files to hash as well
 
@@ -768,7 +773,9 @@ class _Worker:
         with helper(partial(self._share, counter)) as forked:
             done = {i: self.done(i) for i in counter.take(count)}
             shared, additions = forked.result()
-        done.update((i, (content, decode_record(data))) for i, content, data in shared)
+        done.update(
+            (i, (content, decode_record(self.cache_key, data))) for i, content, data in shared
+        )
         if self.memos is not None:
             self.memos.markdown.take(additions)
         return [done[i] for i in range(count)]
@@ -778,7 +785,7 @@ class _Worker:
         memo = self.memos.markdown if self.memos is not None else None
         mark = memo.watermark() if memo is not None else 0
         shared = [
-            (i, content, encode_record(record))
+            (i, content, encode_record(self.cache_key, record))
             for i in counter.take(len(self.folders))
             for content, record in (self.done(i),)
         ]

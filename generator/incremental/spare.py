@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cachekey import CacheFolder
 from .store import atomic_write, read_sealed, write_sealed
 
 
@@ -115,9 +116,9 @@ def spare_worth_using(spare: Mapping[str, Stamp], wanted: Mapping[str, str]) -> 
     return usable > 0 and 2 * usable >= len(wanted)
 
 
-def read_published(cache_dir: Path, site_dir: Path) -> Published:
+def read_published(cache: CacheFolder, site_dir: Path) -> Published:
     """What the last build recorded of the site now at `site_dir`; empty when unknown."""
-    payload = read_sealed(cache_dir / PUBLISHED_FILE, PUBLISHED_MAGIC)
+    payload = read_sealed(cache.key, cache.path / PUBLISHED_FILE, PUBLISHED_MAGIC)
     if payload is None:
         return Published({}, {})
     try:
@@ -136,11 +137,12 @@ def _stamps(files: dict[str, list[Any]]) -> dict[str, Stamp]:
     }
 
 
-def write_published(cache_dir: Path, site_dir: Path, published: Published) -> None:
+def write_published(cache: CacheFolder, site_dir: Path, published: Published) -> None:
     data = {"site": str(site_dir.resolve()), "files": published.live, "spare": published.spare}
     with contextlib.suppress(OSError):  # only costs the next build the time to write its pages
         write_sealed(
-            cache_dir / PUBLISHED_FILE,
+            cache.key,
+            cache.path / PUBLISHED_FILE,
             PUBLISHED_MAGIC,
             json.dumps(data, separators=(",", ":")).encode(),
         )

@@ -1,7 +1,8 @@
 """Sealed files in the site's cache folder, and the stores of text by key that live in them.
 
-Every file is sealed with this machine's key (`cachekey`): one that does not verify is
-ignored, with a warning, as is a damaged or unreadable one, and a file is replaced whole, by
+Every file is sealed with the build's key (`cachekey.CacheKey`, which each store and
+function here is given): one that does not verify is ignored, with a warning, as is a
+damaged or unreadable one, and a file is replaced whole, by
 a rename, so a crash never leaves half of one. A folder that cannot be written only makes
 the next build slower. This module knows nothing of what the texts are: the build's caches
 (`memo`), the output cache and the leak guard's memory of clean files use it.
@@ -23,7 +24,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .cachekey import rejected, seal, unseal
+from .cachekey import CacheKey
 
 KEY_BYTES = 16
 _LENGTHS = "I"  # unsigned 32-bit per entry, in characters
@@ -41,12 +42,13 @@ class TextStore:
     """Texts by 16-byte key, in one sealed file under its own `magic` line: what the last
     build left (`stored`) and what this build looked up or added (`used`, which is what
     `save` writes, so entries no build asks for drop out). A file stamped with another
-    `fingerprint` (another version of what made the texts) is ignored."""
+    `fingerprint` (another version of what made the texts) is ignored; `cache_key` seals it."""
 
-    def __init__(self, path: Path, fingerprint: str, magic: bytes) -> None:
+    def __init__(self, path: Path, fingerprint: str, magic: bytes, cache_key: CacheKey) -> None:
         self.path = path
         self.fingerprint = fingerprint
         self.magic = magic
+        self.cache_key = cache_key
         self.stored: dict[bytes, str] = {}  # read from disk
         self.used: dict[bytes, str] = {}  # looked up or added in this build
         self.hits = 0
@@ -98,7 +100,7 @@ class TextStore:
     def load(self) -> None:
         """Read the file; any problem leaves the cache empty (the build renders afresh)."""
         self.stored = {}
-        body = read_sealed(self.path, self.magic)
+        body = read_sealed(self.cache_key, self.path, self.magic)
         if body is None:
             return
         try:
@@ -106,7 +108,7 @@ class TextStore:
         except StaleCache:
             pass
         except (CacheFormatError, ValueError, UnicodeDecodeError, OverflowError):
-            rejected(self.path)  # sealed here, yet not readable: treated as damaged
+            self.cache_key.rejected(self.path)  # sealed here, yet not readable: treated as damaged
 
     def decode_body(self, body: bytes) -> dict[bytes, Any]:
         return decode_body(body, self.fingerprint)
@@ -121,24 +123,28 @@ class TextStore:
         if self.lazy or (not self.changed and self.path.exists()):
             return True
         try:
-            write_sealed(self.path, self.magic, self.encode_body())
+            write_sealed(self.cache_key, self.path, self.magic, self.encode_body())
         except OSError:
             return False
         return True
 
 
-def encode(entries: dict[bytes, str], fingerprint: str, magic: bytes, name: str) -> bytes:
+def encode(
+    cache_key: CacheKey, entries: dict[bytes, str], fingerprint: str, magic: bytes, name: str
+) -> bytes:
     """The sealed file of `entries`, as a TextStore writes it at a path named `name`."""
-    return seal(magic, name, encode_body(entries, fingerprint))
+    return cache_key.seal(magic, name, encode_body(entries, fingerprint))
 
 
-def decode(data: bytes, fingerprint: str, magic: bytes, name: str) -> dict[bytes, str]:
+def decode(
+    cache_key: CacheKey, data: bytes, fingerprint: str, magic: bytes, name: str
+) -> dict[bytes, str]:
     """The entries of a cache file; CacheFormatError when it is damaged or from elsewhere."""
-    return decode_body(_unsealed(data, magic, name), fingerprint)
+    return decode_body(_unsealed(cache_key, data, magic, name), fingerprint)
 
 
-def _unsealed(data: bytes, magic: bytes, name: str) -> bytes:
-    body = unseal(data, magic, name)
+def _unsealed(cache_key: CacheKey, data: bytes, magic: bytes, name: str) -> bytes:
+    body = cache_key.unseal(data, magic, name)
     if body is None:
         raise CacheFormatError("not sealed by this machine's statuspress, or damaged")
     return body
@@ -185,25 +191,26 @@ def _entries(keys: bytes, lengths: array, text: str) -> dict[bytes, str]:
     return entries
 
 
-def read_sealed(path: Path, magic: bytes) -> bytes | None:
-    """The payload of the cache file at `path`, sealed by `write_sealed` on this machine; None
+def read_sealed(cache_key: CacheKey, path: Path, magic: bytes) -> bytes | None:
+    """The payload of the cache file at `path`, sealed by `write_sealed` with `cache_key`; None
     when there is none, or when it does not verify (then, once per build, a warning)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError:
-        rejected(path)
+        cache_key.rejected(path)
         return None
-    payload = unseal(data, magic, path.name)
+    payload = cache_key.unseal(data, magic, path.name)
     if payload is None:
-        rejected(path)
+        cache_key.rejected(path)
     return payload
 
 
-def write_sealed(path: Path, magic: bytes, payload: bytes) -> None:
-    """Seal `payload` for `path` and write it there whole; OSError when it cannot."""
-    atomic_write(path, seal(magic, path.name, payload))
+def write_sealed(cache_key: CacheKey, path: Path, magic: bytes, payload: bytes) -> None:
+    """Seal `payload` with `cache_key` for `path` and write it there whole; OSError when it
+    cannot."""
+    atomic_write(path, cache_key.seal(magic, path.name, payload))
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -229,12 +236,16 @@ class JsonStore(TextStore):
         return encode_json_body(self.used, self.fingerprint)
 
 
-def encode_json(entries: dict[bytes, Any], fingerprint: str, magic: bytes, name: str) -> bytes:
-    return seal(magic, name, encode_json_body(entries, fingerprint))
+def encode_json(
+    cache_key: CacheKey, entries: dict[bytes, Any], fingerprint: str, magic: bytes, name: str
+) -> bytes:
+    return cache_key.seal(magic, name, encode_json_body(entries, fingerprint))
 
 
-def decode_json(data: bytes, fingerprint: str, magic: bytes, name: str) -> dict[bytes, Any]:
-    return decode_json_body(_unsealed(data, magic, name), fingerprint)
+def decode_json(
+    cache_key: CacheKey, data: bytes, fingerprint: str, magic: bytes, name: str
+) -> dict[bytes, Any]:
+    return decode_json_body(_unsealed(cache_key, data, magic, name), fingerprint)
 
 
 def encode_json_body(entries: dict[bytes, Any], fingerprint: str) -> bytes:

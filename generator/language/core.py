@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import io
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -154,10 +155,33 @@ def _compiled(catalog: Catalog) -> Translations:
     return Translations(buffer, domain=DOMAIN)
 
 
-@lru_cache(maxsize=32)
 def translations(code: str, locale_dir: str = "") -> NullTranslations:
     """statuspress's catalog for `code` (or its language's), each message the site's own
     catalog translates replacing statuspress's (`locale_dir`: `<custom_dir>/locales`)."""
+    return _translations(code, locale_dir, own_catalogs(code, locale_dir))
+
+
+OwnCatalogs = tuple[tuple[str, int, int, int], ...]
+
+
+def own_catalogs(code: str, locale_dir: str) -> OwnCatalogs:
+    """The site's own catalogs for `code` as they are now (name, size, time, inode): part of
+    the key of every cache of what is read from them, so a catalog edited while `serve`
+    runs is read again, not taken from an earlier build."""
+    if not locale_dir:
+        return ()
+    found = []
+    for name in catalog_codes(code):
+        try:
+            info = os.stat(Path(locale_dir) / f"{name}.po")
+        except OSError:
+            continue
+        found.append((name, info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(found)
+
+
+@lru_cache(maxsize=32)
+def _translations(code: str, locale_dir: str, stamps: OwnCatalogs) -> NullTranslations:
     found: list[Translations] = []
     for name in catalog_codes(code):  # the site's own first, the most specific first
         own = Path(locale_dir) / f"{name}.po" if locale_dir else None
@@ -277,11 +301,15 @@ def _jinja_pgettext(lookup: Callable[[str, str], str]) -> Callable[..., str]:
     return pgettext
 
 
-@lru_cache(maxsize=32)
 def language(code: str, locale_dir: str = "") -> Language:
-    """The language `code`, loaded once per process."""
-    code = normal_code(code)
-    return Language(code, parse_code(code), translations(code, locale_dir))
+    """The language `code`, loaded once per process (and again when the site's own catalogs
+    for it change)."""
+    return _language(normal_code(code), locale_dir, own_catalogs(code, locale_dir))
+
+
+@lru_cache(maxsize=32)
+def _language(code: str, locale_dir: str, stamps: OwnCatalogs) -> Language:
+    return Language(code, parse_code(code), _translations(code, locale_dir, stamps))
 
 
 def site_language(settings: Settings) -> Language:
@@ -289,11 +317,15 @@ def site_language(settings: Settings) -> Language:
     return language(settings.language, settings.locale_dir)
 
 
-@lru_cache(maxsize=64)
 def formatter(zone: str, now: datetime, code: str, locale_dir: str = "") -> Formatter:
     """One Formatter per zone, clock and language, for every page of a build (it remembers
     what it formatted)."""
-    return Formatter(zone, now, language(code, locale_dir))
+    return _formatter(zone, now, normal_code(code), locale_dir, own_catalogs(code, locale_dir))
+
+
+@lru_cache(maxsize=64)
+def _formatter(zone: str, now: datetime, code: str, locale_dir: str, own: OwnCatalogs) -> Formatter:
+    return Formatter(zone, now, _language(code, locale_dir, own))
 
 
 class Formatter:

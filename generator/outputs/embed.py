@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..language.core import Language, site_language
+from ..language.core import Language
 from ..model import derive
 from ..model.types import STATE_LABELS, Component, ComponentState, Incident, Phase, Site
-from .pages import Page, common_context
+from .registry import Page, SiteInputs, site_page
 
 MAX_INCIDENTS = 3
 MAX_MAINTENANCE = 2
@@ -29,10 +29,11 @@ class Shown:
     more: int
 
 
-def embed_pages(site: Site, now: datetime) -> list[Page]:
+@site_page
+def embed_pages(inputs: SiteInputs) -> list[Page]:
     """The whole site's embed, then one per component."""
-    common = common_context(site.settings, now)
-    lang = site_language(site.settings)
+    site, now, common = inputs.site, inputs.now, inputs.common
+    lang = common["lang"]
     overall = derive.overall(site, now)
     pages = [
         Page(
@@ -48,7 +49,7 @@ def embed_pages(site: Site, now: datetime) -> list[Page]:
             in_sitemap=False,
         )
     ]
-    states = derive.component_states(site, now)
+    states = inputs.states
     for component in site.settings.components:
         line = _component_line(component, states, lang)
         context = {**common, **_lists(site, now, component), **line}

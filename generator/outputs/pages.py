@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from itertools import islice
@@ -28,33 +28,12 @@ from ..model.types import (
 from ..model.uptime import uptime_report
 from . import vendors
 from .markdown import Markdown, rebase_relative_urls
+from .registry import Page, SiteInputs, site_page
 
 if TYPE_CHECKING:
     from ..incremental.outputcache import OutputCache
 
 UPTIME_UNKNOWN = None
-
-
-@dataclass(frozen=True)
-class Page:
-    """One output page: where it goes, which template renders it, and its context."""
-
-    path: str  # directory URL relative to the site root: "" for /, "history/page/2/"
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-    title: str = ""
-    in_sitemap: bool = True
-    rendered: bool = False  # rendered earlier (a resolved incident's page, reused)
-    data: bytes | None = None  # the page as an earlier build rendered it, from the cache
-    cache_key: bytes | None = None  # where the cache keeps the page once rendered
-
-    @property
-    def depth(self) -> int:
-        return self.path.count("/")
-
-    @property
-    def output(self) -> str:
-        return f"{self.path}index.html" if not self.path.endswith(".html") else self.path
 
 
 _NO_CLOCK = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -190,61 +169,6 @@ def banner(lang: Language, description: str) -> Markup:
     return Markup.escape(lang.gettext(description))
 
 
-@dataclass(frozen=True)
-class SiteInputs:
-    """What the site-level pages are made from, worked out once per build."""
-
-    site: Site
-    now: datetime
-    common: dict[str, Any]  # what every template is given (common_context)
-    ordered: list[Incident]  # newest first
-    states: dict[str, ComponentState]  # each component's, now
-    uptime: dict[str, dict[str, Any]]  # each component's bars and percentage (uptime_rows)
-    md: Markdown  # renders Markdown, with the build's memo when there is one
-    stored: OutputCache | None  # lists of resolved incidents rendered by earlier builds
-    rendered: Collection[str]  # incidents whose pages earlier builds rendered
-
-
-SitePages = Callable[[SiteInputs], list[Page]]
-SITE_PAGES: list[SitePages] = []  # in the order the sitemap lists them; see site_page
-
-
-def site_page(make: SitePages) -> SitePages:
-    """Makes `make` one of the site's pages: the build renders what it returns, the sitemap
-    lists it, and content may not take its address. Pages come in the order their functions
-    are defined, at the end of this module."""
-    SITE_PAGES.append(make)
-    return make
-
-
-def build_pages(
-    site: Site,
-    now: datetime,
-    rendered: Collection[str] = (),
-    stored: OutputCache | None = None,
-    md: Markdown | None = None,
-) -> list[Page]:
-    """Every generated page of the site, in a stable order: what each `site_page` makes.
-
-    The pages of the incidents in `rendered` are already rendered: they come without context.
-    With `stored`, a page that lists only resolved incidents comes from it when an earlier
-    build rendered the same list, else with the key to keep it under once rendered. `md`
-    renders the Markdown (with the build's memo).
-    """
-    inputs = SiteInputs(
-        site,
-        now,
-        common_context(site.settings, now),
-        newest_first(site),
-        derive.component_states(site, now),
-        uptime_rows(site, now),
-        md or Markdown(),
-        stored,
-        rendered,
-    )
-    return [page for make in SITE_PAGES for page in make(inputs)]
-
-
 def _status_page(
     site: Site,
     now: datetime,
@@ -253,6 +177,7 @@ def _status_page(
     uptime: dict[str, Any],
     common: dict[str, Any],
     md: Markdown,
+    found: list[vendors.VendorStatus],
 ) -> Page:
     settings = site.settings
     recent_since = now - timedelta(days=settings.recent_days)
@@ -267,7 +192,6 @@ def _status_page(
             10,
         )
     )
-    found = vendors.current()
     context = {
         **common,
         "overall": vendors.with_vendors(derive.overall(site, now), found),
@@ -484,14 +408,15 @@ def _component_pages(
     return pages
 
 
-# The site's pages, in the order the sitemap lists them. A new site-level page is one more
-# function here, marked @site_page, and its template in theme/.
+# The site's pages, in the order the sitemap lists them (before those of the other modules in
+# `sitepages.PAGE_MODULES`). A new site-level page is one more function marked @site_page,
+# here or in a module of its own listed there, and its template in theme/.
 
 
 @site_page
 def status_page(inputs: SiteInputs) -> list[Page]:
     i = inputs
-    return [_status_page(i.site, i.now, i.ordered, i.states, i.uptime, i.common, i.md)]
+    return [_status_page(i.site, i.now, i.ordered, i.states, i.uptime, i.common, i.md, i.vendors)]
 
 
 @site_page

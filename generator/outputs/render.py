@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,36 +20,33 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..clock import iso
 from ..diagnostics import Diagnostic, error
+from ..incremental.cachekey import CacheFolder
 from ..incremental.forking import Forked, SharedCounter, can_fork, helper
 from ..incremental.outputcache import OutputCache
 from ..incremental.store import read_sealed, write_sealed
 from ..language.core import Language
 from ..model import Incident, Project, Site
-from . import api, badges, calendar, embed, favicon, feeds, localtime, redirects, uptime
+from . import api, badges, calendar, favicon, feeds, localtime, redirects, uptime
 from .markdown import Markdown
-from .pages import (
-    Page,
-    UpdateView,
-    build_pages,
-    common_context,
-    incident_page_names,
-    incident_pages,
-)
+from .pages import UpdateView, common_context, incident_page_names, incident_pages
 from .promises import EXPECTED_RESOLUTION, NEXT_UPDATE, promises
+from .registry import Page
+from .sitepages import build_pages
 from .trees import Links, Tree, tree_site, trees
 
 if TYPE_CHECKING:
     from ..incremental.outputcache import OutputCache
     from ..publishing.leakguard import GuardState, TreeGuard
+    from .vendors import VendorStatus
 
 SITEMAP = "sitemap.xml"
 
 
 def page_environment(
-    theme_env: jinja2.Environment, compiled_dir: Path | None = None
+    theme_env: jinja2.Environment, compiled: CacheFolder | None = None
 ) -> jinja2.Environment:
     """The theme's loader (so custom_dir overrides work) with autoescape on; with
-    `compiled_dir`, the Python that Jinja makes of each template is kept there for the next
+    `compiled`, the Python that Jinja makes of each template is kept there for the next
     build (see `_Environment`)."""
     # No auto_reload: a build's templates do not change while it runs (it would look at the
     # files' times for every page), and `serve` makes a new environment for each build.
@@ -63,7 +60,7 @@ def page_environment(
     # Each page's context brings the gettext functions of its language (pages.common_context):
     # one environment, its templates compiled once, renders every language.
     env.newstyle_gettext = True  # type: ignore[attr-defined]
-    env.compiled_dir = compiled_dir
+    env.compiled = compiled
     env.filters["iso"] = iso
     env.filters["duration"] = _duration  # a site's copy of an older template may use it
     env.globals.update(
@@ -172,12 +169,12 @@ def _snippet(
 
 class _Environment(jinja2.Environment):
     """Keeps the Python that Jinja generates from each template (parsing and generating it is
-    most of compiling the theme), by a hash of all it is made from, in
-    `compiled_dir`. That folder is never the site's cache folder, which others can fill: it is
-    the user's own, beside the cache key (`cachekey.private_folder`), and each file is sealed
+    most of compiling the theme), by a hash of all it is made from, in the folder
+    `compiled`. That folder is never the site's cache folder, which others can fill: it is
+    the user's own, beside the cache key (`CacheKey.private_folder`), and each file is sealed
     with the key all the same. Source text only: nothing is unpickled or unmarshalled."""
 
-    compiled_dir: Path | None = None
+    compiled: CacheFolder | None = None
 
     def compile(
         self,
@@ -189,16 +186,17 @@ class _Environment(jinja2.Environment):
     ) -> Any:
         if raw:
             return super().compile(source, name, filename, True, defer_init)
-        if self.compiled_dir is None or not isinstance(source, str):
+        if self.compiled is None or not isinstance(source, str):
             return super().compile(source, name, filename, False, defer_init)
-        path = self.compiled_dir / self._generated_key(source, name, filename, defer_init)
-        stored = read_sealed(path, GENERATED_MAGIC)
+        key = self.compiled.key
+        path = self.compiled.path / self._generated_key(source, name, filename, defer_init)
+        stored = read_sealed(key, path, GENERATED_MAGIC)
         if stored is not None:
             generated = stored.decode("utf-8", "surrogatepass")
         else:
             generated = super().compile(source, name, filename, True, defer_init)
             with contextlib.suppress(OSError):  # only the next build's time
-                write_sealed(path, GENERATED_MAGIC, generated.encode("utf-8", "surrogatepass"))
+                write_sealed(key, path, GENERATED_MAGIC, generated.encode("utf-8", "surrogatepass"))
         return self._compile(generated, filename or "<template>")
 
     def _generated_key(
@@ -231,6 +229,7 @@ def render_site(
     output_cache: OutputCache | None = None,
     guard: TreeGuard | None = None,
     md: Markdown | None = None,
+    found_vendors: Sequence[VendorStatus] = (),
 ) -> dict[str, bytes]:
     """Every generated file but the pages in `rendered`, keyed by its path relative to the
     site root.
@@ -238,7 +237,8 @@ def render_site(
     `env` comes from `page_environment`; `rendered` holds the pages of some incidents, by
     incident id, already rendered (they are published as they are); `output_cache` the feeds
     of earlier builds; `guard`, when given, scans each output as it is rendered, in
-    whichever process renders it; `md` renders the Markdown (with the build's memo).
+    whichever process renders it; `md` renders the Markdown (with the build's memo);
+    `found_vendors`, the third-party services as the build read them.
     """
     rendered = rendered or {}
     md = md or Markdown()
@@ -252,7 +252,7 @@ def render_site(
             output_cache.scoped(tree.prefix) if output_cache and not tree.is_root else output_cache
         )
         # The incident records hold the pages of `rendered` in every language.
-        pages = build_pages(site, now, rendered, cache, md) + own_pages(site, now)
+        pages = build_pages(site, now, rendered, cache, md, found_vendors)
         links = Links(project.settings.site_url, directory_urls, tree, tuple(all_trees))
         job = PageJob(env, pages, site.settings.site_url, directory_urls, css, cache, links)
         specs = feeds.feed_specs(site, now, md)
@@ -277,7 +277,7 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
     The pages are named without rendering them; the feeds, calendar, API and badges are
     rendered for no incidents, as incidents only add their own pages to the names."""
     empty = Site(site.settings, ())
-    pages = build_pages(empty, now) + own_pages(empty, now)
+    pages = build_pages(empty, now)
     names = {page.output: f"the page /{page.path}" for page in pages}
     for incident in site.incidents:
         for path, _, _ in incident_page_names(incident):
@@ -289,11 +289,6 @@ def output_names(site: Site, now: datetime) -> dict[str, str]:
     for tree in trees(site.settings)[1:]:  # each language's tree, under its own folder
         names[tree.prefix.rstrip("/")] = f"the pages in {tree.code}, /{tree.prefix}"
     return names
-
-
-def own_pages(site: Site, now: datetime) -> list[Page]:
-    """The pages of their own modules: the uptime report and the embeds."""
-    return [uptime.uptime_page(site, now), *embed.embed_pages(site, now)]
 
 
 def render_incident(

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..language.core import language
 from ..model.types import TRANSLATED_FIELDS, Incident, Settings, Site, Update
-from .pages import Page
+from .registry import Page
 
 
 @dataclass(frozen=True)

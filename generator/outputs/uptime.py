@@ -8,12 +8,11 @@ import io
 from datetime import datetime, time
 from typing import Any
 
-from ..language.core import site_language
 from ..model.types import ComponentState, Site
 from ..model.uptime import ROLLING_DAYS, ComponentUptime, Tally, next_month, uptime_report
 from .api import _dump as dump_json  # compact, and safe inside a <script> block
 from .api import stamp
-from .pages import Page, common_context
+from .registry import Page, SiteInputs, site_page
 
 CSV_FILE = "uptime.csv"
 JSON_FILE = "uptime.json"
@@ -38,18 +37,20 @@ CSV_COLUMNS = (
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def uptime_page(site: Site, now: datetime) -> Page:
+@site_page
+def uptime_page(inputs: SiteInputs) -> list[Page]:
     """/uptime/: per component, the rolling figures and a calendar of months."""
-    report = uptime_report(site, now)
+    site = inputs.site
+    report = uptime_report(site, inputs.now)
     context = {
-        **common_context(site.settings, now),
+        **inputs.common,
         "report": [report[c.id] for c in site.settings.components],
         "rolling_days": ROLLING_DAYS,
         "years": {cid: calendar_years(uptime) for cid, uptime in report.items()},
         "csv_file": CSV_FILE,
         "json_file": JSON_FILE,
     }
-    return Page(PAGE_PATH, "uptime.html", context, site_language(site.settings).gettext("Uptime"))
+    return [Page(PAGE_PATH, "uptime.html", context, inputs.common["lang"].gettext("Uptime"))]
 
 
 def calendar_years(uptime: ComponentUptime) -> list[tuple[int, list[Tally | None]]]:

@@ -18,15 +18,14 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..incremental.cachekey import CacheFolder, CacheKey
 from ..incremental.store import read_sealed, write_sealed
 from ..model.derive import Overall, state_description
 from ..model.extras import Vendor
@@ -86,7 +85,7 @@ def worst_of(states: list[ComponentState]) -> ComponentState:
 
 
 def read_vendors(
-    settings: Settings, cache_dir: Path, now: datetime, offline: bool = False
+    settings: Settings, kept: CacheFolder, now: datetime, offline: bool = False
 ) -> list[VendorStatus]:
     """Every vendor's status, in configuration order; at most `vendor_timeout` seconds (all
     are read at once)."""
@@ -94,10 +93,10 @@ def read_vendors(
         return []
     timeout = settings.vendor_timeout
     if offline:
-        return [_status(v, None, cache_dir, now) for v in settings.vendors]
+        return [_status(v, None, kept, now) for v in settings.vendors]
     with ThreadPoolExecutor(max_workers=min(8, len(settings.vendors))) as pool:
         fetched = list(pool.map(lambda v: _fetched(v, timeout), settings.vendors))
-    return [_status(v, f, cache_dir, now) for v, f in zip(settings.vendors, fetched, strict=True)]
+    return [_status(v, f, kept, now) for v, f in zip(settings.vendors, fetched, strict=True)]
 
 
 def _fetched(vendor: Vendor, timeout: float) -> dict[str, Any] | VendorProblem:
@@ -110,28 +109,27 @@ def _fetched(vendor: Vendor, timeout: float) -> dict[str, Any] | VendorProblem:
 def _status(
     vendor: Vendor,
     fetched: dict[str, Any] | VendorProblem | None,
-    cache_dir: Path,
+    kept: CacheFolder,
     now: datetime,
 ) -> VendorStatus:
-    path = (
-        cache_dir / CACHE_FOLDER / (hashlib.sha256(vendor.summary.encode()).hexdigest() + ".json")
-    )
+    name = hashlib.sha256(vendor.summary.encode()).hexdigest() + ".json"
+    path = kept.path / CACHE_FOLDER / name
     if isinstance(fetched, dict):
         with contextlib.suppress(OSError):  # the next build only has no copy to fall back on
             record = {"read_at": now.isoformat(), "summary": fetched}
-            write_sealed(path, CACHE_MAGIC, json.dumps(record).encode())
+            write_sealed(kept.key, path, CACHE_MAGIC, json.dumps(record).encode())
         return _shown(vendor, fetched, now, stale=False)
     if isinstance(fetched, VendorProblem):
         log.warning("warning: vendor %s could not be read: %s", vendor.name, fetched)
-    kept = _cached(path)
-    if kept is not None:
-        return _shown(vendor, kept[1], kept[0], stale=True)
+    copy = _cached(kept.key, path)
+    if copy is not None:
+        return _shown(vendor, copy[1], copy[0], stale=True)
     rows = tuple(VendorRow(n, None) for n in vendor.components) or (VendorRow(vendor.name, None),)
     return VendorStatus(vendor.name, page_of(vendor), rows, None, False, vendor.counts)
 
 
-def _cached(path: Path) -> tuple[datetime, dict[str, Any]] | None:
-    payload = read_sealed(path, CACHE_MAGIC)
+def _cached(cache_key: CacheKey, path: Path) -> tuple[datetime, dict[str, Any]] | None:
+    payload = read_sealed(cache_key, path, CACHE_MAGIC)
     if payload is None:
         return None
     try:
@@ -235,27 +233,7 @@ def page_of(vendor: Vendor) -> str:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
-# --- what the build hands the pages ---------------------------------------------------------
-
-_current: ContextVar[list[VendorStatus] | None] = ContextVar("vendors", default=None)
-
-
-@contextlib.contextmanager
-def reading(
-    settings: Settings, cache_dir: Path, now: datetime, offline: bool = False
-) -> Iterator[list[VendorStatus]]:
-    """Read every vendor once for a build; the status page shows what was read."""
-    found = read_vendors(settings, cache_dir, now, offline)
-    token = _current.set(found)
-    try:
-        yield found
-    finally:
-        _current.reset(token)
-
-
-def current() -> list[VendorStatus]:
-    """What this build read; nothing outside a build (a plain `mkdocs build`)."""
-    return _current.get() or []
+# --- what the build hands the pages (`BuildPlan.vendors`) -----------------------------------
 
 
 def with_vendors(own: Overall, found: list[VendorStatus]) -> Overall:

@@ -20,6 +20,7 @@ from ..configuration.mkdocs_config import validate_mkdocs_config
 from ..configuration.settings import load_settings
 from ..configuration.sitedir import site_dir_problem
 from ..diagnostics import Diagnostic, count_errors, error, problems, sort_diagnostics
+from ..incremental.cachekey import CacheFolder, CacheKey
 from ..incremental.records import DecodedPacks
 from ..incremental.spare import (
     Published,
@@ -102,14 +103,16 @@ def build_site(
     target = _target(site_dir, config_path, settings)
     cache_dir = config_path.parent / settings.cache_dir
     audience_sites = _audiences(config_path, settings, target, clock, strict, progress)
+    # This build's key to its cache folder, which it hands to all that reads or writes there.
+    cache = CacheFolder(cache_dir, CacheKey.for_build(cache_dir, config_path.parent))
     try:
         config = _mkdocs_config(config_path, strict)
         progress("reading and checking the content")
-        with prepared(config_path, settings, clock, config, strict, decoded) as ready:
+        with prepared(config_path, settings, clock, config, strict, cache, decoded) as ready:
             if settings.vendors:
                 progress("reading third-party services")
-            with vendors.reading(settings, cache_dir, clock, offline):
-                return _render(ready, config, target, clock, started, progress, audience_sites)
+            found = vendors.read_vendors(settings, cache, clock, offline)
+            return _render(ready, config, found, target, clock, started, progress, audience_sites)
     except OSError as problem:  # a full disk, a read-only folder: nothing was published
         raise WriteFailed(problem) from None
 
@@ -210,21 +213,21 @@ def _mkdocs_config(config_path: Path, strict: bool) -> MkDocsConfig:
 def _render(
     ready: Prepared,
     config: MkDocsConfig,
+    found_vendors: list[vendors.VendorStatus],
     target: Path,
     now: datetime,
     started: float,
     progress: Progress,
     audience_sites: list[audiences.AudienceSite],
 ) -> BuildResult:
-    project, records = ready.project, ready.records
+    project, records, cache = ready.project, ready.records, ready.cache
     plugin = statuspress_plugin(config)
-    cache_dir = project.root / project.settings.cache_dir
-    published = read_published(cache_dir, target)
+    published = read_published(cache, target)
     sweep_stale(target)
     wanted = wanted_pages(records.pages, records.keys)
     with staging(target, spare_worth_using(published.spare, wanted)) as stage:
         config.site_dir = str(stage.made)
-        guard = TreeGuard(stage.path, project.root, project.settings, cache_dir=cache_dir)
+        guard = TreeGuard(stage.path, project.root, project.settings, cache)
         reuse = Reuse(
             target,
             published.live,
@@ -243,6 +246,7 @@ def _render(
                 reuse,
                 stage.path,
                 guard,
+                found_vendors,
             )
         )
         progress("rendering pages, feeds and the API")
@@ -254,9 +258,7 @@ def _render(
         kept_old = swap_into_place(
             stage.path, target, old_files=len(files)
         )  # the old site is about as large
-    write_published(
-        cache_dir, target, Published(plugin.published, published.live if kept_old else {})
-    )
+    write_published(cache, target, Published(plugin.published, published.live if kept_old else {}))
     outputs = plugin.outputs
     reused = [name for pages in records.pages.values() for name in pages]
     return BuildResult(

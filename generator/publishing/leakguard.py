@@ -39,6 +39,7 @@ from urllib.parse import unquote
 
 from ..configuration.userregex import compile_user_pattern
 from ..diagnostics import Diagnostic, error, sort_diagnostics
+from ..incremental.cachekey import CacheFolder, CacheKey
 from ..incremental.store import KEY_BYTES, TextStore
 from . import binaries, readable
 from .binaries import binary_format, binary_text
@@ -216,20 +217,20 @@ def scan_tree(
     directory: Path,
     root: Path,
     settings: Settings,
-    cache_dir: Path | None = None,
+    cache: CacheFolder | None = None,
     written: Mapping[str, bytes] | None = None,
     known_clean: Collection[str] = (),
     files: list[str] | None = None,
 ) -> list[Diagnostic]:
     """Every problem in the built files under `directory`; `root` holds the content.
 
-    With `cache_dir`, files whose exact bytes this scanner found clean before are not scanned
+    With `cache`, files whose exact bytes this scanner found clean before are not scanned
     again: a rebuild scans only what changed. `written` holds the bytes of files the build
     wrote (so they are not read back) and `known_clean` names files whose bytes were already
     scanned clean by this same scanner (a resolved incident's reused pages). `files` is
     `relative_files(directory)`, when the caller has it already.
     """
-    guard = TreeGuard(directory, root, settings, cache_dir)
+    guard = TreeGuard(directory, root, settings, cache)
     files = files if files is not None else relative_files(directory)
     guard.scan(files, written or {}, known_clean)
     return guard.finish(files)
@@ -243,15 +244,17 @@ class TreeGuard:
     written can wait for a later pass while the bytes already in memory are scanned."""
 
     def __init__(
-        self, directory: Path, root: Path, settings: Settings, cache_dir: Path | None = None
+        self, directory: Path, root: Path, settings: Settings, cache: CacheFolder | None = None
     ) -> None:
         self.directory, self.root, self.settings = directory, root, settings
-        self.cache_dir = cache_dir
+        self.cache = cache
         self.scanner = build_scanner(settings)
+        # Without a cache folder, the clean files are remembered for this scan alone.
+        folder = cache or CacheFolder(Path(), CacheKey.in_memory())
         self.clean = TextStore(
-            (cache_dir or Path()) / CLEAN_FILE, _fingerprint(self.scanner), CLEAN_MAGIC
+            folder.path / CLEAN_FILE, _fingerprint(self.scanner), CLEAN_MAGIC, folder.key
         )
-        if cache_dir:
+        if cache:
             self.clean.load()
         self.found: dict[Hit, str] = {}  # hit -> first output file (by name) it is in
         self.scanned: set[str] = set()
@@ -326,7 +329,7 @@ class TreeGuard:
     def finish(self, files: Collection[str] | None = None) -> list[Diagnostic]:
         """Every problem found, once the whole tree is written and scanned; `files` lists it
         (relative_files), when the caller has the list."""
-        if self.cache_dir:
+        if self.cache:
             self.clean.save()  # an unwritable cache only makes the next build slower
         diagnostics = _locate(
             self.found, self.scanner, self.root, self.settings, _published_name(self.directory)

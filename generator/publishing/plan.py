@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..incremental.spare import Reuse
     from ..incremental.store import TextStore
     from ..model import Project
+    from ..outputs.vendors import VendorStatus
     from .leakguard import TreeGuard
 
 # Warnings that only say what the clock says (a promise is overdue): outside MkDocs' loggers,
@@ -41,3 +42,4 @@ class BuildPlan:
     reuse: Reuse | None  # pages to link from the live site instead of writing them again
     pages_dir: Path  # the stage, where the reused pages go
     guard: TreeGuard | None  # scans the outputs as they are rendered
+    vendors: list[VendorStatus]  # the third-party services, read once for the build

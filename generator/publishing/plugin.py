@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from ..clock import OutOfRange, resolve_now
 from ..configuration.settings import example_clock, load_settings
 from ..diagnostics import Diagnostic, format_text
+from ..incremental.cachekey import CacheFolder, CacheKey
 from ..incremental.spare import Stamp
 from ..model import Project
 from ..model.load import loose_files
@@ -111,9 +112,13 @@ class StatusPressPlugin(BasePlugin):
         settings, problems = load_settings(config_path)
         if settings is None:
             self._fail(problems)
+        cache_dir = config_path.parent / settings.cache_dir
+        cache = CacheFolder(cache_dir, CacheKey.for_build(cache_dir, config_path.parent))
         own = ExitStack()
         try:
-            ready = own.enter_context(prepared(config_path, settings, now, config, strict=False))
+            ready = own.enter_context(
+                prepared(config_path, settings, now, config, strict=False, cache=cache)
+            )
         except BuildFailed as failed:
             self._fail(failed.diagnostics)
         self._own = own
@@ -127,6 +132,7 @@ class StatusPressPlugin(BasePlugin):
             reuse=None,
             pages_dir=Path(config.site_dir),
             guard=None,
+            vendors=[],  # only `statuspress build` reads third-party services
         )
 
     def _release_own_plan(self, failure: BaseException | None = None) -> None:
@@ -206,6 +212,7 @@ class StatusPressPlugin(BasePlugin):
                 plan.output_cache,
                 plan.guard,
                 Markdown(plan.markdown_memo),
+                plan.vendors,
             )
         except TemplateProblem as problem:
             self._fail([problem.diagnostic])
@@ -223,7 +230,8 @@ class StatusPressPlugin(BasePlugin):
         assert self.project is not None
         project = self.project
         cache_dir = project.root / project.settings.cache_dir
-        problems = scan_tree(site_dir, project.root, project.settings, cache_dir=cache_dir)
+        cache = CacheFolder(cache_dir, CacheKey.for_build(cache_dir, project.root))
+        problems = scan_tree(site_dir, project.root, project.settings, cache=cache)
         if problems:
             _empty(site_dir)
             self._fail(problems)

@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from ..diagnostics import Diagnostic
-from ..incremental.cachekey import private_folder
+from ..incremental.cachekey import CacheFolder
 from ..incremental.memo import BuildMemos
 from ..incremental.outputcache import OutputCache
 from ..incremental.records import DecodedPacks, IncidentRecords
@@ -42,11 +42,10 @@ class Prepared:
     project: Project
     records: IncidentRecords
     memos: BuildMemos
+    cache: CacheFolder
 
     def output_cache(self) -> OutputCache:
-        project = self.project
-        cache_dir = project.root / project.settings.cache_dir
-        return OutputCache(cache_dir, self.records.fingerprint, self.records.keys)
+        return OutputCache(self.cache, self.records.fingerprint, self.records.keys)
 
 
 @contextmanager
@@ -56,24 +55,22 @@ def prepared(
     now: datetime,
     config: MkDocsConfig,
     strict: bool,
+    cache: CacheFolder,
     decoded: DecodedPacks | None = None,
 ) -> Iterator[Prepared]:
     """The project at `now`, for the block; BuildFailed when the build must stop. The memos
-    are saved when the block succeeds. `decoded`: the incident records a long-lived process
-    decoded in its earlier builds (`serve`), kept for the next."""
-    cache_dir = config_path.parent / settings.cache_dir
-    with (
-        fewer_collections(),
-        BuildMemos.opened(cache_dir, FINGERPRINT, config_path.parent) as memos,
-    ):
+    are saved when the block succeeds. `cache`: the build's cache folder and key; `decoded`:
+    the incident records a long-lived process decoded in its earlier builds (`serve`)."""
+    with fewer_collections(), BuildMemos.opened(cache, FINGERPRINT) as memos:
         # One for the whole build; what Jinja makes of the templates is kept beside the key.
-        env = page_environment(config.theme.get_env(), private_folder("templates"))
+        env = page_environment(config.theme.get_env(), cache.key.private_folder("templates"))
+        urls = bool(config.use_directory_urls)
         records = IncidentRecords(
-            cache_dir / RECORDS_FOLDER, env, now, bool(config.use_directory_urls), memos, decoded
+            cache.path / RECORDS_FOLDER, env, now, urls, cache.key, memos, decoded
         )
         project = validated(config_path, settings, now, strict, records)
         gc.freeze()  # the history just loaded lives to the end: the collector leaves it alone
-        yield Prepared(project, records, memos)
+        yield Prepared(project, records, memos, cache)
 
 
 def validated(

@@ -25,8 +25,7 @@ from .registry import (
     update_finding,
 )
 from .sections import HEADING, SECTIONS, carries_writeup
-from .text import update_prose
-from .textrule import postmortem_text
+from .text import Prose, update_prose
 
 
 @rule(
@@ -65,12 +64,12 @@ def postmortem_missing(incident: Incident, ctx: Context) -> Iterator[Finding]:
 CHANGES_HEADING = phrase(*CHANGES_HEADINGS)  # the page adds the action items under it
 
 
-def missing_parts(postmortem: Postmortem) -> list[str]:
+def missing_parts(postmortem: Postmortem, prose: Prose) -> list[str]:
     """The parts (what happened, root cause, what we are changing) that neither a heading
-    nor any sentence of the summary, body or action items gives."""
+    nor any sentence of the summary, body or action items (`prose`) gives."""
     body = postmortem.body
     headings = [(m.group(1) or m.group(2) or "") for m in HEADING.finditer(body)]
-    text = " ".join(segment.cleaned for segment in postmortem_text(postmortem).segments)
+    text = " ".join(segment.cleaned for segment in prose.segments)
     missing = []
     for name, (heading, sentence) in SECTIONS.items():
         if name == "what we are changing" and postmortem.action_items:
@@ -107,7 +106,7 @@ def postmortem_incomplete(
             level=ERROR,
         )
         return
-    missing = missing_parts(postmortem)
+    missing = missing_parts(postmortem, ctx.postmortem_prose(postmortem))
     if missing:
         yield postmortem_finding(
             postmortem,
@@ -162,7 +161,7 @@ def postmortem_unfinished(
     for where, text, line in texts:
         yield from _placeholders(postmortem, where, text, partial(_same, line))
     body = postmortem.body
-    prose = postmortem_text(postmortem).segment("body")  # code and quotes blanked
+    prose = ctx.postmortem_prose(postmortem).segment("body")  # code and quotes blanked
     yield from _placeholders(
         postmortem,
         "text",
@@ -253,7 +252,7 @@ def postmortem_apology_missing(
     """The postmortem of a `major` or `critical` incident does not apologize."""
     if max_impact(incident).rank < Impact.MAJOR.rank:
         return
-    if postmortem_text(postmortem).has(APOLOGY):
+    if ctx.postmortem_prose(postmortem).has(APOLOGY):
         return
     yield postmortem_finding(
         postmortem,
@@ -390,7 +389,7 @@ def action_item_overdue(
 def internal_detail_in_postmortem(
     incident: Incident, postmortem: Postmortem, ctx: Context
 ) -> Iterator[Finding]:
-    for segment, offset, what in internal_details(postmortem_text(postmortem), False):
+    for segment, offset, what in internal_details(ctx.postmortem_prose(postmortem), False):
         yield postmortem_finding(postmortem, segment.line_at(offset), f"{what} in public text")
 
 

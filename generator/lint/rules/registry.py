@@ -7,9 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...model.types import Impact, Incident, Postmortem, Settings, Update
+
+if TYPE_CHECKING:
+    from .text import Prose
 
 ERROR, WARNING, OFF = "error", "warning", "off"
 
@@ -101,7 +104,8 @@ def _minutes(steps: Sequence[timedelta]) -> tuple[int, int, int]:
 
 @dataclass
 class Context:
-    """What every rule may consult: the clock, the settings and the thresholds.
+    """What every rule may consult: the clock, the settings and the thresholds. One lint
+    run makes one (`linter.lint_context`), so what it keeps is that run's alone.
 
     `history` is False in `check` (timing rules judge open incidents as they stand now) and
     True in `report` (every incident is judged as it was, update by update).
@@ -111,6 +115,21 @@ class Context:
     settings: Settings
     history: bool = False
     thresholds: Thresholds = field(default_factory=Thresholds)
+    # The prepared text of the postmortem the rules are reading: they read one postmortem
+    # after another, so the last one is kept, by this run alone (see `postmortem_prose`).
+    _postmortem: tuple[Postmortem, Prose] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def postmortem_prose(self, postmortem: Postmortem) -> Prose:
+        """The postmortem's prepared text, made once for the rules that read it in turn."""
+        from .text import postmortem_prose
+
+        held = self._postmortem
+        if held is None or held[0] is not postmortem:
+            held = (postmortem, postmortem_prose(postmortem))
+            self._postmortem = held
+        return held[1]
 
     @cached_property
     def scope_words(self) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from .registry import (
     rule,
     update_finding,
 )
-from .text import Prose, Segment, postmortem_prose
+from .text import Prose, Segment
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def text_rule(
             def on_postmortem(
                 incident: Incident, postmortem: Postmortem, ctx: Context
             ) -> Iterator[Finding]:
-                for hit in hits(postmortem_text(postmortem), ctx):
+                for hit in hits(ctx.postmortem_prose(postmortem), ctx):
                     line = hit.segment.line_at(hit.offset)
                     yield postmortem_finding(postmortem, line, hit.message, hit.hint, hit.level)
 
@@ -86,15 +86,3 @@ def text_rule(
         return hits
 
     return register
-
-
-_last: list[tuple[Postmortem, Prose]] = []
-
-
-def postmortem_text(postmortem: Postmortem) -> Prose:
-    """The postmortem's prepared text, shared by the rules that read it one after another."""
-    cached = _last[0] if _last else None
-    if cached is None or cached[0] is not postmortem:
-        cached = (postmortem, postmortem_prose(postmortem))
-        _last[:] = [cached]
-    return cached[1]
