@@ -126,6 +126,8 @@ def test_serves_the_status_page_and_reloads_on_a_change(
     code, stderr = stop(process, tmp_path / "serve.log")
     assert code == 0, stderr
     assert "Serving on " + url in stderr
+    # each preview is built as `statuspress build` builds: staged, guarded, summed up
+    assert stderr.count("Built ") >= 2 and " incidents, " in stderr
     assert "Stopped." in stderr
     assert not list((tmp_path / "tmp").iterdir())  # the preview's build folder is removed
 
