@@ -152,6 +152,14 @@ def test_file_names_are_exactly_the_safe_ones(name: str) -> None:
     assert (file_name_problem(name) is None) == safe
 
 
+@pytest.mark.parametrize("name", ["_headers", "-file.png", ".env"])
+def test_the_hint_names_the_first_character_rule(name: str) -> None:
+    """A name of allowed characters only is refused for its first one: the hint says so."""
+    found = file_name_problem(name)
+    assert found is not None
+    assert found[2].endswith("starting with a letter or a digit")
+
+
 @pytest.mark.parametrize("where", [f"{FOLDER}/", ""], ids=["incident", "beside"])
 def test_each_allowed_type_is_published_as_it_is(tmp_path: Path, where: str) -> None:
     files = {f"{where}file{suffix}": data for suffix, data in GOOD_BYTES.items()}

@@ -325,7 +325,8 @@ EXPECTED = {
     "bad-file-name": (
         "incidents/2026-11-20-api-errors/first update.md: error[bad-file-name]: 'first "
         "update.md' is not a safe file name\n"
-        "  hint: use letters, digits, '.', '_' and '-' only\n"
+        "  hint: use letters, digits, '.', '_' and '-' only, starting with a letter or a "
+        "digit\n"
         "1 error in 1 file"
     ),
     "encoding-latin1": (

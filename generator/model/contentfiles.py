@@ -16,6 +16,7 @@ from dataclasses import dataclass
 Problem = tuple[str, str, str]  # rule, message, hint
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+NAME_HINT = "use letters, digits, '.', '_' and '-' only, starting with a letter or a digit"
 # Unicode "Cc" (C0, DEL, C1) and "Cf" (bidi overrides, zero-width characters), plus the
 # line and paragraph separators: characters that hide or reorder what a name shows.
 _HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
@@ -63,7 +64,7 @@ def file_name_problem(name: str) -> Problem | None:
         problem = f"'{printable(name)}' is not a safe file name"
     if problem is None:
         return None
-    return ("bad-file-name", problem, "use letters, digits, '.', '_' and '-' only")
+    return ("bad-file-name", problem, NAME_HINT)
 
 
 @dataclass(frozen=True)

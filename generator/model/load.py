@@ -14,7 +14,14 @@ from typing import Any
 from ..diagnostics import Diagnostic, error, warning
 from . import fields as f
 from . import recurrence
-from .contentfiles import Problem, file_name_problem, name_problem, printable, type_problem
+from .contentfiles import (
+    NAME_HINT,
+    Problem,
+    file_name_problem,
+    name_problem,
+    printable,
+    type_problem,
+)
 from .limits import markdown_problem
 from .source import RawFile, decode, split_front_matter, strip_html_comments
 from .translations import split_translations, update_text, with_translations
@@ -167,7 +174,7 @@ def _load_folder(root: Path, folder: Path, settings: Settings, out: _Collector) 
     named = name_problem(folder.name, "folder" if folder.is_dir() else "file")
     if named is not None:
         rule = "bad-folder" if folder.is_dir() else "bad-file-name"
-        out.add(rel, 0, (rule, named, "rename it with letters, digits, '.', '_' and '-' only"))
+        out.add(rel, 0, (rule, named, f"rename it: {NAME_HINT}"))
         return None
     if folder.name.startswith("."):
         return None
