@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import require_tool, served
+from conftest import EXAMPLE_NOW, copy_example, require_tool, served
+from statuspress.publishing.build import build_site
 from test_browser import AXE, SCREENSHOTS, WCAG_AA, _luminance, browser  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -329,3 +330,36 @@ def test_no_sideways_scrolling_on_a_phone(browser: Any, status_url: str, path: s
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("fr", ("Cause identifiée", "Page d'état", "ltr")),
+        ("ar", ("تم تحديد السبب", "صفحة الحالة", "rtl")),
+    ],
+)
+def test_the_widget_speaks_the_status_sites_language(
+    visit: Any, tmp_path: Path, code: str, words: tuple[str, str, str]
+) -> None:
+    """On an English page, the widget of a French (or Arabic) status site says the open
+    incident's status and the link in the status site's language, marked as such."""
+    status, link_text, direction = words
+    root = copy_example(tmp_path / "status")
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    theme = f"  name: statuspress\n  language: {code}\n"
+    config = config.replace("  name: statuspress\n", theme, 1)
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    build_site(root / "mkdocs.yml", root / "site", EXAMPLE_NOW)
+    customer = tmp_path / "customer"
+    customer.mkdir()
+    with served(root / "site", _Cors) as site, served(customer) as shop:
+        host_page(customer, "page.html", f"<script src='{site}widget.js' async></script>")
+        seen = visit(shop + "page.html")
+        link = banner(seen.page)
+        link.wait_for()
+        shown = link.inner_text()
+        assert f"Webhook deliveries delayed — {status}" in shown and link_text in shown
+        host = seen.page.locator("statuspress-widget")
+        assert host.get_attribute("lang") == code and host.get_attribute("dir") == direction
+        assert seen.console == []

@@ -14,7 +14,8 @@ from typing import Any
 import html5lib
 import pytest
 import rjsmin
-from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, write_files
+from conftest import EXAMPLE_NOW, MINIMAL_CONFIG, copy_example, write_files
+from statuspress.language.core import language
 from statuspress.outputs import favicon, localtime
 from statuspress.publishing.build import BuildFailed, build_site
 
@@ -124,3 +125,23 @@ def test_content_cannot_take_the_names_of_these_files(tmp_path: Path, name: str)
     reserved = [d for d in failed.value.diagnostics if d.rule == "reserved-name"]
     assert [d.path for d in reserved] == [f"incidents/{name}"]
     assert f"where the site writes /{name}" in reserved[0].message
+
+
+@pytest.mark.parametrize(
+    ("code", "title"),
+    [("en", "Partial System Outage"), ("fr", "Panne partielle du système"), ("ja", None)],
+)
+def test_the_icons_title_is_the_banner_in_the_sites_language(
+    tmp_path: Path, code: str, title: str | None
+) -> None:
+    """A browser shows the SVG icon's title as its tooltip: the status page's own banner."""
+    root = copy_example(tmp_path)
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    theme = f"  name: statuspress\n  language: {code}\n"
+    (root / "mkdocs.yml").write_text(config.replace("  name: statuspress\n", theme, 1))
+    build_site(root / "mkdocs.yml", root / "site", EXAMPLE_NOW)
+    svg = (root / "site" / "favicon.svg").read_text(encoding="utf-8")
+    shown = re.search(r"<title>([^<]+)</title>", svg)
+    assert shown is not None
+    expected = title or language(code).gettext("Partial System Outage")
+    assert shown.group(1) == expected and (code == "en" or expected != "Partial System Outage")

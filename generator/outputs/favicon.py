@@ -12,7 +12,9 @@ from __future__ import annotations
 import struct
 import zlib
 from datetime import datetime
+from html import escape
 
+from ..language.core import site_language
 from ..model import derive
 from ..model.types import ComponentState, Site
 
@@ -41,21 +43,20 @@ STATE_ICON = {
 }
 
 
-def icon_name(site: Site, now: datetime) -> str:
-    """Which icon the site shows now: operational, degraded, outage or maintenance."""
-    return STATE_ICON[derive.overall(site, now).state]
-
-
 def render(site: Site, now: datetime) -> dict[str, bytes]:
-    name = icon_name(site, now)
-    return {SVG_FILE: svg_icon(name), ICO_FILE: ico_icon(name)}
+    overall = derive.overall(site, now)
+    name = STATE_ICON[overall.state]
+    title = site_language(site.settings).gettext(overall.description)  # the page's banner
+    return {SVG_FILE: svg_icon(name, title), ICO_FILE: ico_icon(name)}
 
 
-def svg_icon(name: str) -> bytes:
+def svg_icon(name: str, title: str | None = None) -> bytes:
+    """The icon of `name`, titled `title` (in the site's language; the state's English name
+    when none is given)."""
     label, colour, mark = ICONS[name]
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" '
-        f'data-state="{name}"><title>{label}</title>'
+        f'data-state="{name}"><title>{escape(title or label)}</title>'
         f'<circle cx="16" cy="16" r="15" fill="{colour}"/>'
         '<g fill="none" stroke="#fff" stroke-width="3.5" stroke-linecap="round" '
         f'stroke-linejoin="round">{mark}</g></svg>\n'

@@ -26,7 +26,7 @@ from ..incremental.outputcache import OutputCache
 from ..incremental.store import read_sealed, write_sealed
 from ..language.core import Language
 from ..model import Incident, Project, Site
-from . import api, badges, calendar, favicon, feeds, localtime, redirects, uptime
+from . import api, badges, calendar, favicon, feeds, localtime, redirects, uptime, widget
 from .markdown import Markdown
 from .pages import UpdateView, common_context, incident_page_names, incident_pages
 from .promises import EXPECTED_RESOLUTION, NEXT_UPDATE, promises
@@ -445,7 +445,10 @@ class SideJob:
             return feeds.render_feed(self.site, self.specs[item], self.output_cache)
         if item == len(self.specs):
             return calendar.render(self.site, self.now, self.output_cache)
-        outputs = api.render(self.site, self.now) if self.with_api else {}
+        outputs = {}
+        if self.with_api:  # the widget reads the API beside it
+            outputs.update(api.render(self.site, self.now))
+            outputs.update(widget.render(self.site))
         outputs.update(badges.render(self.site, self.now))
         outputs.update(redirects.render(self.site))
         outputs.update(favicon.render(self.site, self.now))

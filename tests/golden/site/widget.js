@@ -16,7 +16,8 @@
   var wanted = (data.components || "").split(",").map(function (name) { return name.trim().toLowerCase(); }).filter(Boolean);
   var RANK = { operational: 0, under_maintenance: 1, degraded_performance: 2, partial_outage: 3, major_outage: 4 };
   var LEVEL = ["none", "maintenance", "minor", "major", "critical"];
-  var LABEL = ["Operational", "Under maintenance", "Degraded performance", "Partial outage", "Major outage"];
+  // The status site's words, in its language, written here by the build (outputs/widget.py).
+  var WORDS = {"lang": "en", "dir": "ltr", "page": "Status page", "states": ["Operational", "Under maintenance", "Degraded performance", "Partial outage", "Major outage"], "banners": ["All Systems Operational", "Service Under Maintenance", "Degraded Performance", "Partial System Outage", "Major System Outage"], "statuses": {"investigating": "Investigating", "identified": "Identified", "monitoring": "Monitoring", "resolved": "Resolved", "scheduled": "Scheduled", "in_progress": "In progress", "verifying": "Verifying", "completed": "Completed"}, "more": "(+%(count)s more)"};
   var ICON = { none: "\u2713", maintenance: "\u2699", minor: "\u25d0", major: "\u25b2", critical: "\u2715" };
   var CSS =
     ":host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;max-width:min(26rem,calc(100vw - 2rem))!important;font:14px/1.4 system-ui,sans-serif!important}" +
@@ -48,9 +49,12 @@
     var first = incidents[0] || working[0];
     if (!first && !worst && !always) return null;
     var level = incidents.length ? (incidents[0].impact === "none" ? "minor" : incidents[0].impact) : working.length ? "maintenance" : LEVEL[worst];
-    var text = first ? first.name + " \u2014 " + String(first.status).replace(/_/g, " ") : wanted.length ? LABEL[worst] : summary.status.description;
+    var known = first && Object.prototype.hasOwnProperty.call(WORDS.statuses, first.status);
+    var status = first && (known ? WORDS.statuses[first.status] : String(first.status).replace(/_/g, " "));
+    var text = first ? first.name + " \u2014 " + status : (wanted.length ? WORDS.states : WORDS.banners)[worst];
     var more = incidents.length + working.length - 1;
-    return { level: ICON[level] ? level : "major", text: text + (more > 0 ? " (+" + more + " more)" : "") };
+    if (more > 0) text += " " + WORDS.more.replace("%(count)s", new Intl.NumberFormat(WORDS.lang).format(more));
+    return { level: ICON[level] ? level : "major", text: text };
   }
 
   function show(view) {
@@ -69,13 +73,15 @@
     link.appendChild(document.createTextNode(view.text + " \u00b7 "));
     var label = link.appendChild(document.createElement("span"));
     label.className = "l";
-    label.textContent = "Status page";
+    label.textContent = WORDS.page;
     region.appendChild(link);
   }
 
   function mount() {
     host = document.createElement("statuspress-widget");
     host.setAttribute("data-p", position);
+    host.setAttribute("lang", WORDS.lang); // read aloud, and set, in the status site's language
+    host.setAttribute("dir", WORDS.dir);
     var root = host.attachShadow({ mode: "open" });
     var style = root.appendChild(document.createElement("style"));
     style.textContent = CSS;
