@@ -86,7 +86,9 @@ def command(
         ) from None
     except WriteFailed as failed:
         raise a.AuthoringError(
-            f"the site cannot be built: {failed}", "free some disk space, then try again"
+            f"the site cannot be built: {failed}",
+            "check the free space and permissions of the temporary folder ($TMPDIR), then "
+            "run 'statuspress serve' again",
         ) from None
     except (Abort, ConfigurationError) as exc:
         reason = str(exc).strip()  # MkDocs' own "Aborted with a BuildError!" adds nothing
