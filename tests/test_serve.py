@@ -206,3 +206,24 @@ def test_a_bad_address_is_a_usage_error(write_tree: Tree, address: str) -> None:
     result = CliRunner().invoke(main, ["serve", "-f", str(root / "mkdocs.yml"), "-a", address])
     assert result.exit_code == 2
     assert f"'{address}' is not HOST:PORT; write e.g. 127.0.0.1:8000" in result.output
+
+
+def test_a_change_that_would_leak_a_secret_is_never_served(
+    served: tuple[Path, str, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    """Each preview is built in a stage and scanned before it is served: the last good
+    build stays, and no page ever holds the key."""
+    root, url, process = served
+    log = tmp_path / "serve.log"
+    wait_for(url, "Slow API", process)
+    key = "AKIA" + "IOSFODNN7EXAMPLE"
+    leaking = root / FILE.format(slug="slow-api")
+    leaking.write_text(UPDATE.format(title="Slow API").replace("5 seconds.", f"5 s ({key})."))
+    wait_for_log(log, "The preview keeps the last good build")
+    for path in ("", "2026-11-20-slow-api/", "api/v2/incidents.json", "history.atom"):
+        code, body = fetch(url + path)
+        assert code == 200 and key not in body, path
+    assert "Slow API" in fetch(url)[1]
+    code, stderr = stop(process, log)
+    assert code == 0
+    assert "error[secret]" in stderr and "Traceback" not in stderr
