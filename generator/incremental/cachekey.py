@@ -249,3 +249,10 @@ class CacheFolder:
 
     path: Path
     key: CacheKey
+
+    @classmethod
+    def for_build(cls, site_root: Path, cache_dir: str) -> CacheFolder:
+        """The folder `cache_dir` (the setting) of the site at `site_root`, with this build's
+        key."""
+        path = site_root / cache_dir
+        return cls(path, CacheKey.for_build(path, site_root))

@@ -4,13 +4,13 @@ the site's words into it, from the catalogs, as JSON."""
 
 from __future__ import annotations
 
-import json
 from importlib.resources import files
 
 from ..language.core import Language, site_language
 from ..language.marker import N_
 from ..model.derive import state_description
 from ..model.types import STATE_LABELS, STATE_SEVERITY, STATUS_LABELS, ComponentState, Site
+from .api import script_safe_json
 
 FILE = "widget.js"
 _SLOT = "/*words*/null"
@@ -20,9 +20,8 @@ _BY_RANK = sorted(ComponentState, key=STATE_SEVERITY.__getitem__)
 
 def render(site: Site) -> dict[str, bytes]:
     script = files(__package__).joinpath(FILE).read_text(encoding="utf-8")
-    words = json.dumps(widget_words(site_language(site.settings)), ensure_ascii=True)
-    # Inside a script: nothing in the words may end it or open markup.
-    words = words.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # ASCII only: a host may serve the script in the charset of the page that loads it.
+    words = script_safe_json(widget_words(site_language(site.settings)), ascii_only=True)
     return {FILE: script.replace(_SLOT, words, 1).encode("utf-8")}
 
 

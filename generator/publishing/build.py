@@ -20,7 +20,6 @@ from ..configuration.mkdocs_config import validate_mkdocs_config
 from ..configuration.settings import load_settings
 from ..configuration.sitedir import site_dir_problem
 from ..diagnostics import Diagnostic, count_errors, error, problems, sort_diagnostics
-from ..incremental.cachekey import CacheFolder, CacheKey
 from ..incremental.records import DecodedPacks
 from ..incremental.spare import (
     Published,
@@ -101,17 +100,14 @@ def build_site(
     settings = _settings(config_path)  # before MkDocs reads the file: it refuses unsafe YAML
     clock = _clock(now, settings)
     target = _target(site_dir, config_path, settings)
-    cache_dir = config_path.parent / settings.cache_dir
     audience_sites = _audiences(config_path, settings, target, clock, strict, progress)
-    # This build's key to its cache folder, which it hands to all that reads or writes there.
-    cache = CacheFolder(cache_dir, CacheKey.for_build(cache_dir, config_path.parent))
     try:
         config = _mkdocs_config(config_path, strict)
         progress("reading and checking the content")
-        with prepared(config_path, settings, clock, config, strict, cache, decoded) as ready:
+        with prepared(config_path, settings, clock, config, strict, decoded) as ready:
             if settings.vendors:
                 progress("reading third-party services")
-            found = vendors.read_vendors(settings, cache, clock, offline)
+            found = vendors.read_vendors(settings, ready.cache, clock, offline)
             return _render(ready, config, found, target, clock, started, progress, audience_sites)
     except OSError as problem:  # a full disk, a read-only folder: nothing was published
         raise WriteFailed(problem) from None
@@ -247,6 +243,7 @@ def _render(
                 stage.path,
                 guard,
                 found_vendors,
+                cache,
             )
         )
         progress("rendering pages, feeds and the API")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import jinja2
 
+    from ..incremental.cachekey import CacheFolder
     from ..incremental.outputcache import OutputCache
     from ..incremental.spare import Reuse
     from ..incremental.store import TextStore
@@ -43,3 +44,4 @@ class BuildPlan:
     pages_dir: Path  # the stage, where the reused pages go
     guard: TreeGuard | None  # scans the outputs as they are rendered
     vendors: list[VendorStatus]  # the third-party services, read once for the build
+    cache: CacheFolder  # the build's cache folder and key

@@ -19,7 +19,6 @@ from mkdocs.structure.files import File, Files
 from ..clock import OutOfRange, resolve_now
 from ..configuration.settings import example_clock, load_settings
 from ..diagnostics import Diagnostic, format_text
-from ..incremental.cachekey import CacheFolder, CacheKey
 from ..incremental.spare import Stamp
 from ..model import Project
 from ..model.load import loose_files
@@ -112,13 +111,9 @@ class StatusPressPlugin(BasePlugin):
         settings, problems = load_settings(config_path)
         if settings is None:
             self._fail(problems)
-        cache_dir = config_path.parent / settings.cache_dir
-        cache = CacheFolder(cache_dir, CacheKey.for_build(cache_dir, config_path.parent))
         own = ExitStack()
         try:
-            ready = own.enter_context(
-                prepared(config_path, settings, now, config, strict=False, cache=cache)
-            )
+            ready = own.enter_context(prepared(config_path, settings, now, config, strict=False))
         except BuildFailed as failed:
             self._fail(failed.diagnostics)
         self._own = own
@@ -133,6 +128,7 @@ class StatusPressPlugin(BasePlugin):
             pages_dir=Path(config.site_dir),
             guard=None,
             vendors=[],  # only `statuspress build` reads third-party services
+            cache=ready.cache,
         )
 
     def _release_own_plan(self, failure: BaseException | None = None) -> None:
@@ -220,18 +216,15 @@ class StatusPressPlugin(BasePlugin):
         write_all(Path(config.site_dir), self.outputs)  # the writer puts `rendered`
         if self._own is not None:
             self.finish_writing()
-            self._guard_written_site(Path(config.site_dir))
+            self._guard_written_site(Path(config.site_dir), plan)
             self._release_own_plan()
 
-    def _guard_written_site(self, site_dir: Path) -> None:
+    def _guard_written_site(self, site_dir: Path, plan: BuildPlan) -> None:
         """`mkdocs build` and `serve` write straight into the site folder, with no stage to
         scan first: every file is scanned once written, and a site that leaks is emptied
         before the build fails (MkDocs emptied it before writing, so nothing older is lost)."""
-        assert self.project is not None
-        project = self.project
-        cache_dir = project.root / project.settings.cache_dir
-        cache = CacheFolder(cache_dir, CacheKey.for_build(cache_dir, project.root))
-        problems = scan_tree(site_dir, project.root, project.settings, cache=cache)
+        project = plan.project
+        problems = scan_tree(site_dir, project.root, project.settings, cache=plan.cache)
         if problems:
             _empty(site_dir)
             self._fail(problems)

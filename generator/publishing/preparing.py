@@ -55,12 +55,13 @@ def prepared(
     now: datetime,
     config: MkDocsConfig,
     strict: bool,
-    cache: CacheFolder,
     decoded: DecodedPacks | None = None,
 ) -> Iterator[Prepared]:
     """The project at `now`, for the block; BuildFailed when the build must stop. The memos
-    are saved when the block succeeds. `cache`: the build's cache folder and key; `decoded`:
-    the incident records a long-lived process decoded in its earlier builds (`serve`)."""
+    are saved when the block succeeds. `decoded`: the incident records a long-lived process
+    decoded in its earlier builds (`serve`)."""
+    # This build's key to its cache folder, which it hands to all that reads or writes there.
+    cache = CacheFolder.for_build(config_path.parent, settings.cache_dir)
     with fewer_collections(), BuildMemos.opened(cache, FINGERPRINT) as memos:
         # One for the whole build; what Jinja makes of the templates is kept beside the key.
         env = page_environment(config.theme.get_env(), cache.key.private_folder("templates"))

@@ -17,7 +17,7 @@
   var RANK = { operational: 0, under_maintenance: 1, degraded_performance: 2, partial_outage: 3, major_outage: 4 };
   var LEVEL = ["none", "maintenance", "minor", "major", "critical"];
   // The status site's words, in its language, written here by the build (outputs/widget.py).
-  var WORDS = {"lang": "en", "dir": "ltr", "page": "Status page", "states": ["Operational", "Under maintenance", "Degraded performance", "Partial outage", "Major outage"], "banners": ["All Systems Operational", "Service Under Maintenance", "Degraded Performance", "Partial System Outage", "Major System Outage"], "statuses": {"investigating": "Investigating", "identified": "Identified", "monitoring": "Monitoring", "resolved": "Resolved", "scheduled": "Scheduled", "in_progress": "In progress", "verifying": "Verifying", "completed": "Completed"}, "more": "(+%(count)s more)"};
+  var WORDS = {"lang":"en","dir":"ltr","page":"Status page","states":["Operational","Under maintenance","Degraded performance","Partial outage","Major outage"],"banners":["All Systems Operational","Service Under Maintenance","Degraded Performance","Partial System Outage","Major System Outage"],"statuses":{"investigating":"Investigating","identified":"Identified","monitoring":"Monitoring","resolved":"Resolved","scheduled":"Scheduled","in_progress":"In progress","verifying":"Verifying","completed":"Completed"},"more":"(+%(count)s more)"};
   var ICON = { none: "\u2713", maintenance: "\u2699", minor: "\u25d0", major: "\u25b2", critical: "\u2715" };
   var CSS =
     ":host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;max-width:min(26rem,calc(100vw - 2rem))!important;font:14px/1.4 system-ui,sans-serif!important}" +
