@@ -68,8 +68,9 @@ def test_a_bad_value_is_refused_at_its_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(favicon.ICONS))
 def test_each_state_has_an_svg_and_an_ico_holding_a_png(name: str) -> None:
-    svg = favicon.svg_icon(name).decode()
-    assert svg.startswith("<svg") and f'data-state="{name}"' in svg and "<title>" in svg
+    svg = favicon.svg_icon(name, "Partial System Outage").decode()
+    assert svg.startswith("<svg") and f'data-state="{name}"' in svg
+    assert "<title>Partial System Outage</title>" in svg
     ico = favicon.ico_icon(name)
     reserved, kind, count = struct.unpack("<HHH", ico[:6])
     assert (reserved, kind, count) == (0, 1, 1)
@@ -81,7 +82,7 @@ def test_each_state_has_an_svg_and_an_ico_holding_a_png(name: str) -> None:
     raw = zlib.decompress(png[png.index(b"IDAT") + 4 : png.index(b"IEND") - 8])
     stride = 1 + 32 * 4
     middle = raw[16 * stride + 1 + 16 * 4 : 16 * stride + 1 + 17 * 4]
-    assert middle == bytes((*favicon._rgb(favicon.ICONS[name][1]), 255))
+    assert middle == bytes((*favicon._rgb(favicon.ICONS[name][0]), 255))
     assert raw[1 + 3] == 0  # the top-left pixel's alpha
 
 

@@ -24,15 +24,11 @@ ICO_SIZE = 32
 
 # The icon of each overall state: its colour and, in the SVG, a white mark besides the colour
 # (a check, an exclamation mark, a cross, a clock), so the state never rests on colour alone.
-ICONS: dict[str, tuple[str, str, str]] = {
-    "operational": ("Operational", "#1a7f37", '<path d="M9 16.5l4.5 4.5 9.5-10"/>'),
-    "degraded": ("Degraded", "#b07d00", '<path d="M16 8v9"/><path d="M16 23v.5"/>'),
-    "outage": ("Outage", "#c62828", '<path d="M10.5 10.5l11 11M21.5 10.5l-11 11"/>'),
-    "maintenance": (
-        "Maintenance",
-        "#3557b7",
-        '<circle cx="16" cy="16" r="8"/><path d="M16 11.5V16l3 2.5"/>',
-    ),
+ICONS: dict[str, tuple[str, str]] = {
+    "operational": ("#1a7f37", '<path d="M9 16.5l4.5 4.5 9.5-10"/>'),
+    "degraded": ("#b07d00", '<path d="M16 8v9"/><path d="M16 23v.5"/>'),
+    "outage": ("#c62828", '<path d="M10.5 10.5l11 11M21.5 10.5l-11 11"/>'),
+    "maintenance": ("#3557b7", '<circle cx="16" cy="16" r="8"/><path d="M16 11.5V16l3 2.5"/>'),
 }
 STATE_ICON = {
     ComponentState.OPERATIONAL: "operational",
@@ -50,13 +46,12 @@ def render(site: Site, now: datetime) -> dict[str, bytes]:
     return {SVG_FILE: svg_icon(name, title), ICO_FILE: ico_icon(name)}
 
 
-def svg_icon(name: str, title: str | None = None) -> bytes:
-    """The icon of `name`, titled `title` (in the site's language; the state's English name
-    when none is given)."""
-    label, colour, mark = ICONS[name]
+def svg_icon(name: str, title: str) -> bytes:
+    """The icon of `name`, titled `title` (the page's banner, in the site's language)."""
+    colour, mark = ICONS[name]
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" '
-        f'data-state="{name}"><title>{escape(title or label)}</title>'
+        f'data-state="{name}"><title>{escape(title)}</title>'
         f'<circle cx="16" cy="16" r="15" fill="{colour}"/>'
         '<g fill="none" stroke="#fff" stroke-width="3.5" stroke-linecap="round" '
         f'stroke-linejoin="round">{mark}</g></svg>\n'
@@ -65,7 +60,7 @@ def svg_icon(name: str, title: str | None = None) -> bytes:
 
 def ico_icon(name: str) -> bytes:
     """An ICO file holding one 32×32 PNG (allowed since Windows Vista, read by every browser)."""
-    png = disc_png(ICO_SIZE, _rgb(ICONS[name][1]))
+    png = disc_png(ICO_SIZE, _rgb(ICONS[name][0]))
     header = struct.pack("<HHH", 0, 1, 1)
     entry = struct.pack("<BBBBHHII", ICO_SIZE, ICO_SIZE, 0, 0, 1, 32, len(png), 6 + 16)
     return header + entry + png
